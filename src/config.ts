@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+// Environment → validated configuration. Every variable of SPEC §2 (and the few later
+// issues add) is parsed here and nowhere else; a bad value stops start-up with one line.
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, what = 'an integer') =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const n = /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+      if (!Number.isSafeInteger(n)) {
+        ctx.addIssue({ code: 'custom', message: `must be ${what} (got "${v}")` });
+        return z.NEVER;
+      }
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max} (got ${n})` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const seconds = (fallback: number) => int(fallback, 1, 31 * 24 * 3600, 'a whole number of seconds');
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+    PORT: int(3000, 0, 65535, 'a port number'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: url(['postgresql:', 'postgres:']),
+    PGLITE_DIR: z.string().min(1).default('./data'),
+    REDIS_URL: url(['redis:', 'rediss:']),
+    REDIS_PASSWORD: z.string().optional(),
+    SESSION_SECRET: z.string().optional(),
+    SESSION_IDLE_TIMEOUT: seconds(8 * 3600),
+    SESSION_ABSOLUTE_TIMEOUT: seconds(7 * 24 * 3600),
+    TRUST_PROXY: z.string().default('false'),
+    RATE_LIMIT_POSTS_PER_MINUTE: int(120, 1, 100000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    SEED_DEMO: bool(true),
+    CACHE_ENABLED: bool(true),
+    CACHE_KEY_PREFIX: z
+      .string()
+      .default('stock')
+      .refine((v) => /^[A-Za-z0-9_-]{1,32}$/.test(v), 'must be 1-32 letters, digits, _ or -'),
+    CACHE_DEFAULT_TTL: seconds(60),
+    CACHE_PRODUCTS_TTL: seconds(60),
+    CACHE_CATEGORIES_TTL: seconds(300),
+    CACHE_UOM_TTL: seconds(3600),
+    CACHE_BALANCE_TTL: seconds(60),
+    CACHE_NEGATIVE_TTL: seconds(15),
+    CACHE_STALE_GRACE: int(300, 0, 86400, 'a whole number of seconds'),
+    CACHE_L1_ENABLED: bool(true),
+    CACHE_L1_MAX_ENTRIES: int(10000, 1, 10_000_000),
+    CACHE_L1_MAX_BYTES: int(64 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+    CACHE_COMMAND_TIMEOUT_MS: int(50, 1, 10000),
+    REDIS_CONNECT_TIMEOUT_MS: int(3000, 100, 60000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32)) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production and must be at least 32 characters' });
+    }
+    if (env.SESSION_ABSOLUTE_TIMEOUT < env.SESSION_IDLE_TIMEOUT) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_ABSOLUTE_TIMEOUT'], message: 'must not be shorter than SESSION_IDLE_TIMEOUT' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  redisUrl: string | undefined;
+  redisPassword: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  seedDemo: boolean;
+  trustProxy: boolean | number | string;
+  session: { secret: string; idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
+  rateLimit: { postsPerMinute: number };
+  cache: CacheConfig;
+}
+
+export type CacheModule = 'balance' | 'products' | 'categories' | 'uom';
+
+export interface CacheConfig {
+  enabled: boolean;
+  keyPrefix: string;
+  defaultTtl: number;
+  ttl: Record<CacheModule, number>;
+  negativeTtl: number;
+  staleGrace: number;
+  l1: { enabled: boolean; maxEntries: number; maxBytes: number };
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  static code = 'E_CONFIG';
+}
+
+function parseTrustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
+/** Parse the environment; throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
+  }
+  const e = result.data;
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    pgliteDir: e.PGLITE_DIR,
+    redisUrl: e.REDIS_URL,
+    redisPassword: e.REDIS_PASSWORD || undefined,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    // Outside production a fixed secret keeps sessions across restarts of a dev server.
+    session: { secret: e.SESSION_SECRET ?? 'stock-development-secret-not-for-production', idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT },
+    rateLimit: { postsPerMinute: e.RATE_LIMIT_POSTS_PER_MINUTE },
+    cache: {
+      enabled: e.CACHE_ENABLED,
+      keyPrefix: e.CACHE_KEY_PREFIX,
+      defaultTtl: e.CACHE_DEFAULT_TTL,
+      ttl: { balance: e.CACHE_BALANCE_TTL, products: e.CACHE_PRODUCTS_TTL, categories: e.CACHE_CATEGORIES_TTL, uom: e.CACHE_UOM_TTL },
+      negativeTtl: e.CACHE_NEGATIVE_TTL,
+      staleGrace: e.CACHE_STALE_GRACE,
+      l1: { enabled: e.CACHE_L1_ENABLED, maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: e.CACHE_L1_MAX_BYTES },
+      commandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+    },
+  };
+}

@@ -50,6 +50,8 @@ const EnvSchema = z
     DATABASE_URL: url(['postgresql:', 'postgres:']),
     PGLITE_DIR: z.string().min(1).default('./data'),
     REDIS_URL: url(['redis:', 'rediss:']),
+    // Sessions and rate limits may live in their own noeviction instance (docker-compose.prod.yml).
+    REDIS_SESSIONS_URL: url(['redis:', 'rediss:']),
     REDIS_PASSWORD: z.string().optional(),
     SESSION_SECRET: z.string().optional(),
     SESSION_IDLE_TIMEOUT: seconds(8 * 3600),
@@ -95,6 +97,8 @@ export interface Config {
   databaseUrl: string | undefined;
   pgliteDir: string;
   redisUrl: string | undefined;
+  /** Redis for sessions and rate limits: REDIS_SESSIONS_URL, else REDIS_URL. */
+  redisSessionsUrl: string | undefined;
   redisPassword: string | undefined;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
@@ -146,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     pgliteDir: e.PGLITE_DIR,
     redisUrl: e.REDIS_URL,
+    redisSessionsUrl: e.REDIS_SESSIONS_URL ?? e.REDIS_URL,
     redisPassword: e.REDIS_PASSWORD || undefined,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,

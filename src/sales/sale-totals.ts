@@ -1,0 +1,40 @@
+import { Prisma } from '../generated/prisma/client.ts';
+
+const Decimal = Prisma.Decimal;
+type Decimal = Prisma.Decimal;
+type DecimalValue = string | number | Prisma.Decimal;
+
+// Rounding rule (stated in the README): each line's net amount and each line's tax are
+// rounded half-up to cents; the sale's subtotal, tax and total are sums of rounded lines.
+
+export interface LineInput {
+  quantity: DecimalValue;
+  unitPrice: DecimalValue;
+  discountPct?: DecimalValue;
+  taxRate?: DecimalValue;
+}
+
+export interface LineTotals {
+  gross: Decimal;
+  discount: Decimal;
+  subtotal: Decimal;
+  tax: Decimal;
+  total: Decimal;
+}
+
+const cents = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+
+export function lineTotals(line: LineInput): LineTotals {
+  const gross = cents(new Decimal(line.quantity).mul(line.unitPrice));
+  const subtotal = cents(new Decimal(line.quantity).mul(line.unitPrice).mul(new Decimal(100).minus(line.discountPct ?? 0)).div(100));
+  const tax = cents(subtotal.mul(line.taxRate ?? 0).div(100));
+  return { gross, discount: gross.minus(subtotal), subtotal, tax, total: subtotal.plus(tax) };
+}
+
+export function saleTotals(lines: LineInput[]): { lines: LineTotals[]; subtotal: Decimal; discountTotal: Decimal; taxTotal: Decimal; total: Decimal } {
+  const each = lines.map(lineTotals);
+  const sum = (pick: (l: LineTotals) => Decimal) => each.reduce((acc, l) => acc.plus(pick(l)), new Decimal(0));
+  const subtotal = sum((l) => l.subtotal);
+  const taxTotal = sum((l) => l.tax);
+  return { lines: each, subtotal, discountTotal: sum((l) => l.discount), taxTotal, total: subtotal.plus(taxTotal) };
+}

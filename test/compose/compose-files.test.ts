@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// There is no Docker engine on these machines: this test keeps the settings SPEC §2 names
+// from being dropped unseen.
+
+interface Service {
+  image?: string;
+  command?: string[] | string;
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] | string };
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const load = (file: string) => parse(readFileSync(file, 'utf8')) as Compose;
+const commandOf = (s: Service) => (Array.isArray(s.command) ? s.command.join(' ') : (s.command ?? ''));
+
+describe('compose files', () => {
+  describe('docker-compose.yml (development)', () => {
+    const compose = load('docker-compose.yml');
+    const redis = compose.services.redis!;
+
+    it('runs app, PostgreSQL and Redis, the app waiting for both to be healthy', () => {
+      expect(Object.keys(compose.services).sort()).toEqual(['app', 'postgres', 'redis']);
+      expect(compose.services.app!.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(compose.services.postgres!.healthcheck).toBeDefined();
+    });
+
+    it('uses redis:7-alpine on port 6379 with 256mb, allkeys-lru and an RDB snapshot every 60 s', () => {
+      expect(redis.image).toBe('redis:7-alpine');
+      expect(redis.ports).toContain('6379:6379');
+      const cmd = commandOf(redis);
+      expect(cmd).toMatch(/--maxmemory 256mb/);
+      expect(cmd).toMatch(/--maxmemory-policy allkeys-lru/);
+      expect(cmd).toMatch(/--save 60 \d+/);
+    });
+
+    it('checks Redis health with redis-cli ping and keeps its data in a named volume', () => {
+      expect(JSON.stringify(redis.healthcheck!.test)).toContain('redis-cli');
+      expect(JSON.stringify(redis.healthcheck!.test)).toContain('ping');
+      const volume = redis.volumes!.find((v) => v.endsWith(':/data'))!.split(':')[0]!;
+      expect(compose.volumes).toHaveProperty(volume);
+    });
+  });
+
+  describe('docker-compose.prod.yml (production)', () => {
+    const compose = load('docker-compose.prod.yml');
+    const redisServices = Object.entries(compose.services).filter(([, s]) => s.image?.startsWith('redis:'));
+
+    it('publishes no port but the app', () => {
+      for (const [name, service] of Object.entries(compose.services)) {
+        if (name !== 'app') expect(service.ports, name).toBeUndefined();
+      }
+    });
+
+    it('protects every Redis with requirepass from REDIS_PASSWORD, AOF everysec plus RDB, and a healthcheck', () => {
+      expect(redisServices.length).toBeGreaterThan(0);
+      for (const [name, service] of redisServices) {
+        const cmd = commandOf(service);
+        expect(cmd, name).toMatch(/--requirepass "?\$\$REDIS_PASSWORD/);
+        expect(service.environment?.REDIS_PASSWORD, name).toMatch(/\$\{REDIS_PASSWORD/);
+        expect(cmd, name).toMatch(/--appendonly yes/);
+        expect(cmd, name).toMatch(/--appendfsync everysec/);
+        expect(cmd, name).toMatch(/--save \d+ \d+/);
+        expect(JSON.stringify(service.healthcheck?.test), name).toContain('ping');
+      }
+    });
+
+    it('gives the cache 512mb with allkeys-lru and never evicts sessions or rate limits', () => {
+      const cache = commandOf(compose.services.redis!);
+      expect(cache).toMatch(/--maxmemory 512mb/);
+      expect(cache).toMatch(/--maxmemory-policy allkeys-lru/);
+      const sessions = commandOf(compose.services['redis-sessions']!);
+      expect(sessions).toMatch(/--maxmemory-policy noeviction/);
+      expect(compose.services.app!.environment!.REDIS_SESSIONS_URL).toBe('redis://redis-sessions:6379');
+    });
+
+    it('requires the production secrets instead of defaulting them', () => {
+      const env = compose.services.app!.environment!;
+      expect(env.NODE_ENV).toBe('production');
+      expect(env.SESSION_SECRET).toMatch(/:\?/);
+      expect(env.REDIS_PASSWORD).toMatch(/:\?/);
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+
+const messageFor = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+};
+
+describe('config', () => {
+  describe('loadConfig', () => {
+    it('runs on embedded defaults with no environment', () => {
+      const config = loadConfig({});
+      expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, redisUrl: undefined, seedDemo: true, pgliteDir: './data' });
+      expect(config.cache).toMatchObject({ enabled: true, keyPrefix: 'stock', defaultTtl: 60, negativeTtl: 15, ttl: { products: 60, categories: 300, uom: 3600, balance: 60 } });
+    });
+
+    it('reads every SPEC §2 variable', () => {
+      const config = loadConfig({
+        PORT: '8080',
+        DATABASE_URL: 'postgresql://u@db:5432/stock',
+        REDIS_URL: 'redis://cache:6379',
+        REDIS_PASSWORD: 'pw',
+        SESSION_SECRET: 's',
+        CACHE_ENABLED: 'false',
+        CACHE_KEY_PREFIX: 'shop',
+        CACHE_DEFAULT_TTL: '10',
+        CACHE_PRODUCTS_TTL: '11',
+        CACHE_CATEGORIES_TTL: '12',
+        CACHE_UOM_TTL: '13',
+        CACHE_BALANCE_TTL: '14',
+        CACHE_NEGATIVE_TTL: '5',
+      });
+      expect(config.port).toBe(8080);
+      expect(config.databaseUrl).toBe('postgresql://u@db:5432/stock');
+      expect(config.redisUrl).toBe('redis://cache:6379');
+      expect(config.redisSessionsUrl).toBe('redis://cache:6379');
+      expect(config.redisPassword).toBe('pw');
+      expect(config.session.secret).toBe('s');
+      expect(config.cache).toMatchObject({ enabled: false, keyPrefix: 'shop', defaultTtl: 10, negativeTtl: 5, ttl: { products: 11, categories: 12, uom: 13, balance: 14 } });
+    });
+
+    it.each([
+      [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a port number (got "abc")'],
+      [{ PORT: '70000' }, 'Invalid configuration: PORT must be between 0 and 65535 (got 70000)'],
+      [{ CACHE_BALANCE_TTL: '-1' }, 'Invalid configuration: CACHE_BALANCE_TTL must be between 1 and 2678400 (got -1)'],
+      [{ CACHE_PRODUCTS_TTL: '1.5' }, 'Invalid configuration: CACHE_PRODUCTS_TTL must be a whole number of seconds (got "1.5")'],
+      [{ CACHE_ENABLED: 'maybe' }, 'Invalid configuration: CACHE_ENABLED must be true or false'],
+      [{ DATABASE_URL: 'mysql://x@y/z' }, 'Invalid configuration: DATABASE_URL must be a URL starting with postgresql:// or postgres://'],
+      [{ REDIS_URL: 'not a url' }, 'Invalid configuration: REDIS_URL must be a URL starting with redis:// or rediss://'],
+      [{ CACHE_KEY_PREFIX: 'has:colon' }, 'Invalid configuration: CACHE_KEY_PREFIX must be 1-32 letters, digits, _ or -'],
+      [{ NODE_ENV: 'production' }, 'Invalid configuration: SESSION_SECRET is required in production and must be at least 32 characters'],
+      [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    ])('rejects %o with one clear line', (env, message) => {
+      expect(messageFor(env)).toBe(message);
+    });
+  });
+
+  describe('start-up with a bad value', () => {
+    it.each([
+      ['PORT', 'abc', 'Invalid configuration: PORT must be a port number (got "abc")'],
+      ['CACHE_BALANCE_TTL', '-1', 'Invalid configuration: CACHE_BALANCE_TTL must be between 1 and 2678400 (got -1)'],
+    ])('stops with exit 1 and one line naming %s, no stack trace', (name, value, message) => {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { PATH: process.env.PATH, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(message);
+      expect(result.stdout).toBe('');
+    });
+  });
+});

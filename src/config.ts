@@ -77,6 +77,11 @@ const EnvSchema = z
     CACHE_L1_MAX_BYTES: int(64 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     CACHE_COMMAND_TIMEOUT_MS: int(50, 1, 10000),
     REDIS_CONNECT_TIMEOUT_MS: int(3000, 100, 60000),
+    CACHE_BREAKER_THRESHOLD: int(5, 1, 1000),
+    CACHE_BREAKER_OPEN_MS: int(1000, 10, 600000),
+    CACHE_LOCK_TTL_MS: int(5000, 50, 600000),
+    CACHE_LOCK_WAIT_MS: int(2000, 0, 600000),
+    CACHE_OUTBOX_POLL_MS: int(5000, 100, 3600000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32)) {
@@ -120,6 +125,12 @@ export interface CacheConfig {
   l1: { enabled: boolean; maxEntries: number; maxBytes: number };
   commandTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Consecutive Redis failures that open the circuit breaker, and how long it stays open. */
+  breaker: { failureThreshold: number; openMs: number };
+  /** Cross-process loader lock: its expiry, and how long others wait for the holder's value. */
+  lock: { ttlMs: number; waitMs: number };
+  /** How often every instance applies outbox rows left behind by a failed or dead instance. */
+  outboxPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +179,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       l1: { enabled: e.CACHE_L1_ENABLED, maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: e.CACHE_L1_MAX_BYTES },
       commandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+      breaker: { failureThreshold: e.CACHE_BREAKER_THRESHOLD, openMs: e.CACHE_BREAKER_OPEN_MS },
+      lock: { ttlMs: e.CACHE_LOCK_TTL_MS, waitMs: e.CACHE_LOCK_WAIT_MS },
+      outboxPollMs: e.CACHE_OUTBOX_POLL_MS,
     },
   };
 }

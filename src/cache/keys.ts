@@ -1,0 +1,105 @@
+import { CacheKeyError } from './errors.ts';
+
+// Every Redis key the cache touches is built here, so the layout lives in one place:
+//   values       <prefix>:tenant:<tenantId>:<module>:<key>
+//   generations  <prefix>:gen:<tenantId>:<module>      (see generations in redis-store.ts)
+//   module sets  <prefix>:mods:<tenantId>              (modules a tenant has cached)
+//   locks        <prefix>:lock:<tenantId>:<module>:<key>
+// A key part may only hold [A-Za-z0-9:._-]; anything else is percent-encoded, so user text
+// can neither smuggle in glob characters for deletePattern nor leave its tenant's prefix.
+
+const MODULE = /^[a-z][a-z0-9_-]{0,31}$/;
+const UNSAFE = /[^A-Za-z0-9:._-]/;
+const UNSAFE_ALL = /[^A-Za-z0-9:._-]/g;
+const PATTERN_UNSAFE = /[^A-Za-z0-9:._*?[\]^-]/;
+const MAX_KEY_LENGTH = 1024;
+
+const knownModules = new Set<string>();
+
+export function assertTenant(tenantId: number): void {
+  if (!Number.isSafeInteger(tenantId) || tenantId <= 0) throw new CacheKeyError(`cache tenant id must be a positive integer (got ${String(tenantId)})`);
+}
+
+export function assertModule(module: string): void {
+  if (knownModules.has(module)) return;
+  if (typeof module !== 'string' || !MODULE.test(module)) throw new CacheKeyError(`cache module must match ${MODULE} (got ${JSON.stringify(module)})`);
+  knownModules.add(module);
+}
+
+function encodeChar(ch: string): string {
+  let out = '';
+  for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
+}
+
+/** The key as stored: unchanged when it holds only safe characters, else percent-encoded. */
+export function escapeKey(key: string): string {
+  if (typeof key !== 'string' || key.length === 0) throw new CacheKeyError('cache key must be a non-empty string');
+  const escaped = UNSAFE.test(key) ? key.replace(UNSAFE_ALL, encodeChar) : key;
+  if (escaped.length > MAX_KEY_LENGTH) throw new CacheKeyError(`cache key is longer than ${MAX_KEY_LENGTH} characters`);
+  return escaped;
+}
+
+/**
+ * Join parts into one key, escaping ':' inside each part too, so `keyOf('search', q)` keeps
+ * a search text containing ':' from looking like two parts.
+ */
+export function keyOf(...parts: Array<string | number | boolean | null | undefined>): string {
+  return parts.map((p) => (p === null || p === undefined ? '' : String(p)).replace(/[^A-Za-z0-9._-]/g, encodeChar)).join(':');
+}
+
+export class CacheKeys {
+  readonly channel: string;
+  constructor(readonly prefix: string) {
+    this.channel = `${prefix}:cache:invalidations`;
+  }
+
+  modulePrefix(tenantId: number, module: string): string {
+    assertTenant(tenantId);
+    assertModule(module);
+    return `${this.prefix}:tenant:${tenantId}:${module}:`;
+  }
+
+  tenantPrefix(tenantId: number): string {
+    assertTenant(tenantId);
+    return `${this.prefix}:tenant:${tenantId}:`;
+  }
+
+  value(tenantId: number, module: string, key: string): string {
+    return this.modulePrefix(tenantId, module) + escapeKey(key);
+  }
+
+  /** A SCAN MATCH pattern inside one module; only glob characters and safe ones are allowed. */
+  pattern(tenantId: number, module: string, pattern: string): string {
+    if (typeof pattern !== 'string' || pattern.length === 0 || PATTERN_UNSAFE.test(pattern)) {
+      throw new CacheKeyError('cache pattern may hold only letters, digits, ":._-" and the glob characters "*?[]^"');
+    }
+    return this.modulePrefix(tenantId, module) + pattern;
+  }
+
+  generation(tenantId: number, module: string): string {
+    return `${this.prefix}:gen:${tenantId}:${module}`;
+  }
+
+  modules(tenantId: number): string {
+    return `${this.prefix}:mods:${tenantId}`;
+  }
+
+  /** Prefix of generation keys for one tenant, completed with a module name inside Lua. */
+  generationPrefix(tenantId: number): string {
+    return `${this.prefix}:gen:${tenantId}:`;
+  }
+
+  lock(valueKey: string): string {
+    return `${this.prefix}:lock:${valueKey.slice(this.prefix.length + ':tenant:'.length)}`;
+  }
+
+  /** Tenant and module of a value key, for key counts; undefined for anything else. */
+  parse(valueKey: string): { tenantId: number; module: string } | undefined {
+    const head = `${this.prefix}:tenant:`;
+    if (!valueKey.startsWith(head)) return undefined;
+    const [tenant, module] = valueKey.slice(head.length).split(':', 2);
+    if (!tenant || !module) return undefined;
+    return { tenantId: Number(tenant), module };
+  }
+}

@@ -1,0 +1,105 @@
+import { LRUCache } from 'lru-cache';
+import { deepFreeze } from './freeze.ts';
+
+// The in-process tier (L1): bounded by entries and bytes, each entry living no longer than
+// its copy in the second tier, values deep-frozen because every caller shares them.
+// Invalidation drops the entries of a tenant-module and bumps a local epoch for it; a loader
+// compares the epoch it started under before putting its result here, so a result computed
+// before an invalidation never lands after it.
+// It also remembers each tenant-module's Redis generation for a moment, so a Redis read is
+// one GET rather than an MGET with the generation key. Both are local knowledge kept right
+// by the same bus messages (and dropped whole when the bus may have missed one); the
+// generation is also forgotten after GENERATION_TTL_MS, bounding the cost of a lost message.
+
+export interface LocalEntry {
+  value: unknown;
+  freshUntil: number;
+  notFound: boolean;
+}
+
+export const GENERATION_TTL_MS = 1000;
+
+export class LocalCache {
+  private readonly lru: LRUCache<string, LocalEntry>;
+  private readonly epochs = new Map<string, number>();
+  private readonly generations = new Map<string, { generation: string; until: number }>();
+  private globalEpoch = 0;
+
+  constructor(
+    private readonly prefix: string,
+    limits: { maxEntries: number; maxBytes: number },
+    /** False when CACHE_L1_ENABLED=false: only epochs and generations are kept. */
+    readonly storesValues = true,
+  ) {
+    this.lru = new LRUCache<string, LocalEntry>({ max: limits.maxEntries, maxSize: limits.maxBytes, sizeCalculation: () => 1 });
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+
+  get(key: string): LocalEntry | undefined {
+    return this.lru.get(key);
+  }
+
+  /** A number that changes whenever the tenant-module (or its tenant, or everything) is invalidated. */
+  epoch(tenantId: number, module: string): number {
+    return this.globalEpoch + (this.epochs.get(`${tenantId}`) ?? 0) + (this.epochs.get(`${tenantId}:${module}`) ?? 0);
+  }
+
+  /** Stores the entry unless the tenant-module was invalidated since `epoch` was read. */
+  put(key: string, tenantId: number, module: string, epoch: number, entry: LocalEntry, ttlMs: number, size: number): boolean {
+    if (!this.storesValues || ttlMs <= 0 || this.epoch(tenantId, module) !== epoch) return false;
+    deepFreeze(entry.value);
+    this.lru.set(key, entry, { ttl: ttlMs, size: Math.max(1, size) });
+    return true;
+  }
+
+  /** The tenant-module's Redis generation if learnt less than GENERATION_TTL_MS ago. */
+  generation(tenantId: number, module: string, now = Date.now()): string | undefined {
+    const known = this.generations.get(`${tenantId}:${module}`);
+    return known !== undefined && known.until > now ? known.generation : undefined;
+  }
+
+  rememberGeneration(tenantId: number, module: string, epoch: number, generation: string): void {
+    if (this.epoch(tenantId, module) === epoch) this.generations.set(`${tenantId}:${module}`, { generation, until: Date.now() + GENERATION_TTL_MS });
+  }
+
+  forgetGeneration(tenantId: number, module: string): void {
+    this.generations.delete(`${tenantId}:${module}`);
+  }
+
+  delete(key: string): void {
+    this.lru.delete(key);
+  }
+
+  invalidateModule(tenantId: number, module: string): void {
+    const id = `${tenantId}:${module}`;
+    this.epochs.set(id, (this.epochs.get(id) ?? 0) + 1);
+    this.generations.delete(id);
+    this.dropPrefix(`${this.prefix}:tenant:${tenantId}:${module}:`);
+  }
+
+  invalidateTenant(tenantId: number): void {
+    const id = `${tenantId}`;
+    this.epochs.set(id, (this.epochs.get(id) ?? 0) + 1);
+    for (const key of this.generations.keys()) if (key.startsWith(`${tenantId}:`)) this.generations.delete(key);
+    this.dropPrefix(`${this.prefix}:tenant:${tenantId}:`);
+  }
+
+  /** Drops keys matching a predicate (a deletePattern heard from another instance). */
+  dropWhere(test: (key: string) => boolean): void {
+    for (const key of [...this.lru.keys()]) if (test(key)) this.lru.delete(key);
+  }
+
+  clear(): void {
+    this.globalEpoch++;
+    this.generations.clear();
+    this.lru.clear();
+  }
+
+  private dropPrefix(prefix: string): void {
+    if (this.lru.size === 0) return;
+    this.dropWhere((key) => key.startsWith(prefix));
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker, type BreakerState } from '../../src/cache/breaker.ts';
+import { InvalidationJournal } from '../../src/cache/journal.ts';
+import { EVENT_MODULES, modulesFor, type DomainEvent } from '../../src/cache/events.ts';
+import { moduleTtlSeconds, jitteredTtlMs } from '../../src/cache/ttl.ts';
+import { testCacheConfig } from '../helpers/redis.ts';
+
+describe('cache', () => {
+  describe('circuit breaker', () => {
+    it('opens after consecutive failures, half-opens after the interval, closes on a good probe', () => {
+      let now = 0;
+      const changes: BreakerState[] = [];
+      const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 100 }, (s) => changes.push(s), () => now);
+      breaker.failure();
+      breaker.failure();
+      breaker.success(); // not consecutive
+      breaker.failure();
+      breaker.failure();
+      expect(breaker.state).toBe('closed');
+      breaker.failure();
+      expect(breaker.state).toBe('open');
+      expect(breaker.allow()).toBe(false);
+      now = 100;
+      expect(breaker.state).toBe('half-open');
+      expect(breaker.allow()).toBe(true);
+      expect(breaker.allow()).toBe(false); // one probe at a time
+      breaker.failure();
+      expect(breaker.state).toBe('open');
+      now = 250;
+      expect(breaker.allow()).toBe(true);
+      breaker.success();
+      expect(breaker.state).toBe('closed');
+      expect(changes).toEqual(['open', 'closed']);
+    });
+  });
+
+  describe('event map', () => {
+    it('maps every domain event of SPEC §5 to its modules', () => {
+      const expected: Record<DomainEvent, string[]> = {
+        'sale.confirmed': ['balance', 'products'],
+        'sale.cancelled': ['balance', 'products'],
+        'payment.registered': ['balance'],
+        'product.created': ['products'],
+        'product.updated': ['products'],
+        'product.deleted': ['products'],
+        'product.adjusted': ['products'],
+        'product.imported': ['products'],
+        'category.created': ['categories', 'products'],
+        'category.updated': ['categories', 'products'],
+        'category.deleted': ['categories', 'products'],
+        'uom.created': ['uom', 'products'],
+        'uom.updated': ['uom', 'products'],
+        'uom.deleted': ['uom', 'products'],
+        'settings.updated': ['balance', 'products'],
+      };
+      expect(EVENT_MODULES).toEqual(expected);
+      expect(() => modulesFor('sale.deleted' as DomainEvent)).toThrow();
+    });
+  });
+
+  describe('TTLs', () => {
+    it('uses the module TTL, the default for other modules, and jitters within ±10%', () => {
+      const config = testCacheConfig({ defaultTtl: 42 });
+      expect(moduleTtlSeconds(config, 'uom')).toBe(3600);
+      expect(moduleTtlSeconds(config, 'reports')).toBe(42);
+      expect(moduleTtlSeconds(config, 'toString')).toBe(42);
+      for (let i = 0; i < 1000; i++) {
+        const ms = jitteredTtlMs(60);
+        expect(ms).toBeGreaterThanOrEqual(54_000);
+        expect(ms).toBeLessThanOrEqual(66_000);
+      }
+    });
+  });
+
+  describe('invalidation journal', () => {
+    it('keeps the invalidations of the recent window only', () => {
+      const journal = new InvalidationJournal(1000);
+      journal.record(1, 'products', 0);
+      journal.record(2, 'uom', 500);
+      journal.record(1, 'products', 900);
+      expect(journal.recent(1200)).toEqual([{ tenantId: 2, module: 'uom' }, { tenantId: 1, module: 'products' }]);
+      expect(journal.recent(1600)).toEqual([{ tenantId: 1, module: 'products' }]);
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database } from '../../src/db/client.ts';
+import { jitteredTtlMs } from '../../src/cache/ttl.ts';
+import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
+import { deferred, makeCache, testDatabase, waitFor, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
+
+// Redis-only behaviour: two cache services on separate connections stand for two processes.
+
+const raw = rawRedis();
+const config = testCacheConfig({ lock: { ttlMs: 400, waitMs: 3000 } });
+let db: Database;
+let a: CacheInstance;
+let b: CacheInstance;
+let nextTenant = 1;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  a = await makeCache(config, db, REDIS_TEST_URL);
+  b = await makeCache(config, db, REDIS_TEST_URL);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await a.close();
+  await b.close();
+  await deleteKeysWithPrefix(raw, config.keyPrefix);
+  await raw.quit();
+  await db.close();
+});
+
+describe('cache › keys in Redis', () => {
+  it('stores values under <prefix>:tenant:<id>:<module>:<key>, user text escaped', async () => {
+    const t = nextTenant++;
+    await a.cache.set(t, 'balance', 'series:daily:2026-01-01:2026-01-31:all', 1);
+    expect(await raw.exists(`${config.keyPrefix}:tenant:${t}:balance:series:daily:2026-01-01:2026-01-31:all`)).toBe(1);
+    await a.cache.set(t, 'products', 'q:tea *?[x] 2:tenant:9', 1);
+    const [, keys] = await raw.scan('0', 'MATCH', `${config.keyPrefix}:tenant:${t}:products:*`, 'COUNT', 1000);
+    expect(keys).toEqual([`${config.keyPrefix}:tenant:${t}:products:q:tea%20%2A%3F%5Bx%5D%202:tenant:9`]);
+  });
+
+  it('applies module TTLs with ±10% jitter (plus the stale grace) in Redis', async () => {
+    const t = nextTenant++;
+    const ttls: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      await a.cache.set(t, 'uom', `k${i}`, i);
+      ttls.push(await raw.pttl(`${config.keyPrefix}:tenant:${t}:uom:k${i}`));
+    }
+    const grace = config.staleGrace * 1000;
+    const lo = config.ttl.uom * 1000 * 0.9 + grace - 1000;
+    const hi = config.ttl.uom * 1000 * 1.1 + grace;
+    for (const ttl of ttls) {
+      expect(ttl).toBeGreaterThanOrEqual(lo);
+      expect(ttl).toBeLessThanOrEqual(hi);
+    }
+    expect(new Set(ttls).size).toBeGreaterThan(50); // jittered, not one value
+    expect(jitteredTtlMs(60, () => 0)).toBe(54_000);
+    expect(jitteredTtlMs(60, () => 1)).toBe(66_000);
+  });
+
+  it('does not serve a value whose generation counter was lost (evicted)', async () => {
+    const t = nextTenant++;
+    await a.cache.set(t, 'products', 'k', 'v');
+    await raw.del(`${config.keyPrefix}:gen:${t}:products`);
+    const fresh = await makeCache(config, db, REDIS_TEST_URL);
+    try {
+      expect(await fresh.cache.get(t, 'products', 'k')).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('invalidates by bumping one counter, leaving the other keys in place', async () => {
+    const t = nextTenant++;
+    await a.cache.set(t, 'products', 'k', 'v');
+    const before = await raw.get(`${config.keyPrefix}:gen:${t}:products`);
+    await a.cache.invalidateModule(t, 'products');
+    expect(BigInt((await raw.get(`${config.keyPrefix}:gen:${t}:products`))!)).toBe(BigInt(before!) + 1n);
+    expect(await a.cache.get(t, 'products', 'k')).toBeUndefined();
+  });
+});
+
+describe('cache › two instances', () => {
+  it('keeps L1 coherent: an invalidation on one drops the other’s local copy', async () => {
+    const t = nextTenant++;
+    await a.cache.memoize(t, 'categories', 'tree', async () => ['v1']);
+    expect((await b.cache.memoize(t, 'categories', 'tree', async () => ['x'])).status).toBe('HIT');
+    expect((await b.cache.memoize(t, 'categories', 'tree', async () => ['x'])).value).toEqual(['v1']);
+    const l1HitsBefore = b.cache.stats().modules.categories!.l1Hits;
+    expect(l1HitsBefore).toBeGreaterThan(0); // the second read came from b's L1
+    await a.cache.invalidateModule(t, 'categories');
+    await waitFor(async () => (await b.cache.memoize(t, 'categories', 'tree', async () => ['v2'])).value[0] === 'v2', 2000, 'b to hear the invalidation');
+    expect((await a.cache.memoize(t, 'categories', 'tree', async () => ['v3'])).value).toEqual(['v2']);
+  });
+
+  it('deletes and pattern deletes reach the other instance’s L1 too', async () => {
+    const t = nextTenant++;
+    await a.cache.set(t, 'products', 'p:1', 1);
+    await a.cache.set(t, 'products', 'p:2', 2);
+    expect(await b.cache.get(t, 'products', 'p:1')).toBe(1);
+    expect(await b.cache.get(t, 'products', 'p:2')).toBe(2);
+    await a.cache.delete(t, 'products', 'p:1');
+    await a.cache.deletePattern(t, 'products', 'p:*');
+    await waitFor(async () => (await b.cache.get(t, 'products', 'p:2')) === undefined, 2000, 'b to drop p:2');
+    expect(await b.cache.get(t, 'products', 'p:1')).toBeUndefined();
+  });
+
+  it('runs the loader in one process only while another holds the lock', async () => {
+    const t = nextTenant++;
+    const gate = deferred<string>();
+    let aCalls = 0;
+    let bCalls = 0;
+    const loading = deferred<void>();
+    const first = a.cache.memoize(t, 'balance', 'month', async () => {
+      aCalls++;
+      loading.resolve();
+      return gate.promise;
+    });
+    await loading.promise; // a holds the lock now
+    const second = b.cache.memoize(t, 'balance', 'month', async () => {
+      bCalls++;
+      return 'from b';
+    });
+    await sleep(60);
+    gate.resolve('from a');
+    expect(await first).toEqual({ value: 'from a', status: 'MISS' });
+    expect(await second).toEqual({ value: 'from a', status: 'HIT' });
+    expect([aCalls, bCalls]).toEqual([1, 0]);
+  });
+
+  it('loads anyway when the lock holder died (its lock expires)', async () => {
+    const t = nextTenant++;
+    const lockKey = `${config.keyPrefix}:lock:${t}:balance:dead`;
+    await raw.set(lockKey, 'a-dead-process', 'PX', config.lock.ttlMs);
+    let calls = 0;
+    const result = await b.cache.memoize(t, 'balance', 'dead', async () => {
+      calls++;
+      return 'loaded by b';
+    });
+    expect(result).toEqual({ value: 'loaded by b', status: 'MISS' });
+    expect(calls).toBe(1);
+    expect(await raw.exists(lockKey)).toBe(0); // b took the expired lock and released it
+  });
+
+  it('does not let a loader that started before another instance’s invalidation store its result', async () => {
+    const t = nextTenant++;
+    const gate = deferred<string>();
+    const loading = deferred<void>();
+    const racing = a.cache.memoize(t, 'products', 'race', () => {
+      loading.resolve();
+      return gate.promise;
+    });
+    await loading.promise;
+    await b.cache.invalidateModule(t, 'products');
+    gate.resolve('old');
+    expect((await racing).value).toBe('old');
+    expect(await b.cache.get(t, 'products', 'race')).toBeUndefined();
+    await sleep(20);
+    expect(await a.cache.get(t, 'products', 'race')).toBeUndefined();
+  });
+});

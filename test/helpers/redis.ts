@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { CacheConfig } from '../../src/config.ts';
+
+// Redis for tests: the shared server at 127.0.0.1:6379 (REDIS_TEST_URL to change it), a
+// random key prefix per test file so files can run in parallel, and cleanup by prefix.
+
+export const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
+
+/** A CACHE_KEY_PREFIX no other test file uses. */
+export function uniquePrefix(label = 'test'): string {
+  return `${label.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 16)}-${randomBytes(5).toString('hex')}`;
+}
+
+/** A plain connection for inspecting and cleaning up what the code under test wrote. */
+export function rawRedis(url = REDIS_TEST_URL): Redis {
+  return new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+}
+
+/** SCAN + UNLINK every key under `<prefix>:` (never KEYS). */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+export function testCacheConfig(overrides: Partial<CacheConfig> = {}): CacheConfig {
+  return {
+    enabled: true,
+    keyPrefix: uniquePrefix(),
+    defaultTtl: 60,
+    ttl: { balance: 60, products: 60, categories: 300, uom: 3600 },
+    negativeTtl: 15,
+    staleGrace: 300,
+    l1: { enabled: true, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 },
+    commandTimeoutMs: 200,
+    connectTimeoutMs: 3000,
+    breaker: { failureThreshold: 5, openMs: 1000 },
+    lock: { ttlMs: 5000, waitMs: 2000 },
+    outboxPollMs: 5000,
+    ...overrides,
+  };
+}

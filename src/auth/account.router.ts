@@ -1,0 +1,85 @@
+import { Router, type Request, type Response } from 'express';
+import type { Dependencies } from '../container.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
+import { fieldErrors } from '../http/validation.ts';
+import { setFlash } from '../http/flash.ts';
+import { scopeOf } from '../http/request-scope.ts';
+import { ChangePasswordSchema, DisableTotpSchema, EnableTotpSchema } from './auth.schema.ts';
+import { newTotpSecret, totpQrDataUrl } from './totp.ts';
+
+// The signed-in user's own account: /account/password and /account/2fa.
+
+export function accountRouter(deps: Dependencies): Router {
+  const { account } = deps;
+  const router = Router();
+
+  router.get('/account/password', async (req, res) => {
+    res.render('auth/change-password', { values: {}, forced: await mustChange(req) });
+  });
+
+  const mustChange = (req: Request) => account.mustChangePassword(scopeOf(req));
+
+  router.post('/account/password', async (req, res) => {
+    const parsed = ChangePasswordSchema.safeParse(req.body);
+    const forced = await mustChange(req);
+    if (!parsed.success) return res.status(422).render('auth/change-password', { values: {}, forced, errors: fieldErrors(parsed.error) });
+    try {
+      const changedAt = await account.changePassword(scopeOf(req), req.sessionID, parsed.data.currentPassword, parsed.data.newPassword);
+      req.session.pwdAt = changedAt.getTime();
+    } catch (error) {
+      if (error instanceof ValidationError) return res.status(422).render('auth/change-password', { values: {}, forced, errors: error.fields });
+      throw error;
+    }
+    setFlash(req, 'success', 'Your password has been changed. Other devices have been signed out.');
+    res.redirect(303, '/');
+  });
+
+  async function renderTwoFactor(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+    const me = scopeOf(req);
+    const state = await account.twoFactorStatus(me);
+    let qr: string | undefined;
+    let secret: string | undefined;
+    if (!state.enabled) {
+      req.session.pendingTotpSecret ??= newTotpSecret();
+      secret = req.session.pendingTotpSecret;
+      qr = await totpQrDataUrl(secret, state.email);
+    }
+    const freshCodes = req.session.freshRecoveryCodes;
+    delete req.session.freshRecoveryCodes;
+    res.status(status).render('auth/two-factor', { title: 'Two-factor sign-in', state, qr, secret, freshCodes, values: {}, ...extra });
+  }
+
+  router.get('/account/2fa', (req, res) => renderTwoFactor(req, res));
+
+  router.post('/account/2fa/enable', async (req, res) => {
+    const secret = req.session.pendingTotpSecret;
+    if (!secret) return res.redirect(303, '/account/2fa');
+    const parsed = EnableTotpSchema.safeParse(req.body);
+    if (!parsed.success) return renderTwoFactor(req, res, 422, { errors: fieldErrors(parsed.error) });
+    try {
+      req.session.freshRecoveryCodes = await account.enableTotp(scopeOf(req), secret, parsed.data.code);
+    } catch (error) {
+      if (error instanceof ValidationError) return renderTwoFactor(req, res, 422, { errors: error.fields });
+      throw error;
+    }
+    delete req.session.pendingTotpSecret;
+    setFlash(req, 'success', 'Two-factor sign-in is on. Keep your recovery codes somewhere safe.');
+    res.redirect(303, '/account/2fa');
+  });
+
+  router.post('/account/2fa/disable', async (req, res) => {
+    const parsed = DisableTotpSchema.safeParse(req.body);
+    if (!parsed.success) return renderTwoFactor(req, res, 422, { errors: fieldErrors(parsed.error) });
+    try {
+      await account.disableTotp(scopeOf(req), parsed.data.password);
+    } catch (error) {
+      if (error instanceof ValidationError) return renderTwoFactor(req, res, 422, { errors: error.fields });
+      if (error instanceof ConflictError) return renderTwoFactor(req, res, 409, { error: error.message });
+      throw error;
+    }
+    setFlash(req, 'success', 'Two-factor sign-in is off.');
+    res.redirect(303, '/account/2fa');
+  });
+
+  return router;
+}

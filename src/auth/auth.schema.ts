@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { PasswordSchema } from './users.schema.ts';
+
+// Sign-in forms. The password is not checked for length here: any typed password is
+// compared, and a wrong one gets the same generic message as an unknown email.
+
+export const LoginSchema = z.object({
+  email: z.string({ error: 'Enter your email' }).trim().min(1, 'Enter your email').max(254, 'Email is too long'),
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Password is too long'),
+});
+
+export const SecondFactorSchema = z.object({
+  code: z.string({ error: 'Enter the code' }).trim().min(1, 'Enter the code').max(40, 'That code is too long'),
+});
+
+export const ChangePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(200),
+    newPassword: PasswordSchema,
+    confirmPassword: z.string({ error: 'Repeat the new password' }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords do not match' })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'Choose a password different from the current one' });
+
+export const EnableTotpSchema = z.object({
+  code: z
+    .string({ error: 'Enter the 6-digit code from your app' })
+    .trim()
+    .regex(/^\d{3}\s?\d{3}$/, 'Enter the 6-digit code from your app'),
+});
+
+export const DisableTotpSchema = z.object({
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200),
+});

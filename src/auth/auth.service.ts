@@ -1,0 +1,84 @@
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
+import type { RoleName } from './users.schema.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { findRecoveryCode, verifyTotp } from './totp.ts';
+
+// Sign-in rules. Finding the account by email is the one query that cannot be
+// tenant-scoped (the tenant is not known until the account is); it reads only the
+// account's own row. Everything after it goes through the tenant-scoped client.
+
+export interface SignInAccount {
+  id: number;
+  tenantId: number;
+  email: string;
+  passwordChangedAt: Date;
+  totpEnabled: boolean;
+}
+
+/** What the sign-in guard needs on every request. */
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  role: RoleName;
+  active: boolean;
+  passwordChangedAt: Date;
+  mustChangePassword: boolean;
+  totpEnabled: boolean;
+  tenant: { name: string; require2fa: boolean };
+}
+
+export interface AuthServiceDeps {
+  prisma: PrismaClient;
+  tenantDb: (tenantId: number) => TenantDb;
+}
+
+export class AuthService {
+  // A hash to check against when the email is unknown, so both cases take the same time.
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  /** The account for this email and password, or null (unknown, wrong or deactivated: the caller cannot tell). */
+  async checkPassword(email: string, password: string): Promise<SignInAccount | null> {
+    const user = await this.deps.prisma.user.findUnique({
+      where: { email: email.trim().toLowerCase() },
+      select: { id: true, tenantId: true, email: true, passwordHash: true, active: true, passwordChangedAt: true, totpEnabled: true },
+    });
+    if (!user) {
+      this.dummyHash ??= hashPassword('not-a-real-password-just-for-timing');
+      await verifyPassword(await this.dummyHash, password);
+      return null;
+    }
+    const ok = await verifyPassword(user.passwordHash, password);
+    if (!ok || !user.active) return null;
+    return { id: user.id, tenantId: user.tenantId, email: user.email, passwordChangedAt: user.passwordChangedAt, totpEnabled: user.totpEnabled };
+  }
+
+  /** A TOTP code or an unused recovery code (which is then used up). */
+  async checkSecondFactor(tenantId: number, userId: number, code: string): Promise<boolean> {
+    const db = this.deps.tenantDb(tenantId);
+    const user = await db.user.findUnique({ where: { id: userId }, select: { active: true, totpEnabled: true, totpSecret: true, recoveryCodeHashes: true } });
+    if (!user?.active || !user.totpEnabled || !user.totpSecret) return false;
+    if (await verifyTotp(user.totpSecret, code)) return true;
+    const index = findRecoveryCode(user.recoveryCodeHashes, code);
+    if (index < 0) return false;
+    const remaining = user.recoveryCodeHashes.filter((_, i) => i !== index);
+    // Conditional on the list being unchanged, so one code cannot be used twice at once.
+    const { count } = await db.user.updateMany({ where: { id: userId, recoveryCodeHashes: { equals: user.recoveryCodeHashes } }, data: { recoveryCodeHashes: remaining } });
+    return count === 1;
+  }
+
+  async recordSignIn(tenantId: number, userId: number): Promise<void> {
+    await this.deps.tenantDb(tenantId).user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } });
+  }
+
+  async sessionUser(tenantId: number, userId: number): Promise<SessionUser | null> {
+    const user = await this.deps.tenantDb(tenantId).user.findUnique({
+      where: { id: userId },
+      select: { id: true, email: true, name: true, role: true, active: true, passwordChangedAt: true, mustChangePassword: true, totpEnabled: true, tenant: { select: { name: true, require2fa: true } } },
+    });
+    return user;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import { MemorySessionTier } from './memory-tier.ts';
+import { RedisSessionTier } from './redis-tier.ts';
+import { TableSessionTier } from './table-tier.ts';
+import { TieredSessionStore } from './session-store.ts';
+
+export { TieredSessionStore } from './session-store.ts';
+
+export interface SessionStoreOptions {
+  prisma: PrismaClient;
+  /** The sessions' Redis client; absent: the in-process tier (one instance only). */
+  redis: Redis | undefined;
+  keyPrefix: string;
+  idleTimeoutSeconds: number;
+  logger: Logger;
+  /** How often expired rows leave the sessions table. */
+  sweepIntervalMs?: number;
+}
+
+export interface SessionStoreHandle {
+  store: TieredSessionStore;
+  close(): Promise<void>;
+}
+
+export function createSessionStore(options: SessionStoreOptions): SessionStoreHandle {
+  const durable = new TableSessionTier(options.prisma, options.idleTimeoutSeconds);
+  const memory = options.redis ? undefined : new MemorySessionTier(options.idleTimeoutSeconds);
+  const fast = options.redis ? new RedisSessionTier(options.redis, options.keyPrefix, options.idleTimeoutSeconds) : memory!;
+  const store = new TieredSessionStore({ fast, durable, logger: options.logger });
+  const sweep = async () => {
+    memory?.sweep();
+    const removed = await durable.sweepExpired().catch(() => 0);
+    if (removed) options.logger.debug({ removed }, 'expired sessions removed');
+  };
+  const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 10 * 60_000);
+  timer.unref();
+  void sweep();
+  return {
+    store,
+    async close() {
+      clearInterval(timer);
+      await store.settle();
+    },
+  };
+}

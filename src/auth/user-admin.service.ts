@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { ConflictError, found } from '../errors.ts';
+import type { RequestScope } from '../http/request-scope.ts';
+import type { TenantTransaction } from '../db/unit-of-work.ts';
+import type { RoleName } from './users.schema.ts';
+import { createUserWithScope } from './users.service.ts';
+import type { SessionTerminator } from './account.service.ts';
+import type { InviteUser } from './user-admin.schema.ts';
+
+// Owners manage the users of their tenant: invite (temporary password, to be changed at
+// first sign-in), change role, deactivate/reactivate, require two-factor sign-in.
+// At least one active owner always remains: role changes and deactivations run in a
+// transaction that first locks the tenant's row, so two owners demoting each other at the
+// same moment cannot both succeed.
+
+type Me = Pick<RequestScope, 'tenantId' | 'userId' | 'db'>;
+
+const LAST_OWNER = 'A business needs at least one active owner. Make someone else an owner first.';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  role: RoleName;
+  active: boolean;
+  totpEnabled: boolean;
+  mustChangePassword: boolean;
+  lastLoginAt: Date | null;
+}
+
+export class UserAdminService {
+  constructor(private readonly sessions: SessionTerminator) {}
+
+  async list(me: Me): Promise<{ users: UserRow[]; require2fa: boolean }> {
+    const [users, tenant] = await Promise.all([
+      me.db.user.findMany({
+        orderBy: [{ active: 'desc' }, { email: 'asc' }],
+        select: { id: true, email: true, name: true, role: true, active: true, totpEnabled: true, mustChangePassword: true, lastLoginAt: true },
+      }),
+      me.db.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } }),
+    ]);
+    return { users, require2fa: tenant.require2fa };
+  }
+
+  /** Returns the temporary password, to be handed to the new user once. */
+  async invite(me: Me, input: InviteUser): Promise<{ id: number; email: string; temporaryPassword: string }> {
+    const temporaryPassword = randomBytes(12).toString('base64url');
+    const user = await createUserWithScope(me.db, { ...input, password: temporaryPassword }, { mustChangePassword: true });
+    return { id: user.id, email: user.email, temporaryPassword };
+  }
+
+  async changeRole(me: Me, userId: number, role: RoleName): Promise<void> {
+    await me.db.$transaction(async (tx) => {
+      await lockTenant(tx, me.tenantId);
+      const user = found(await tx.user.findUnique({ where: { id: userId }, select: { role: true, active: true } }), 'User');
+      if (user.role === 'owner' && role !== 'owner' && user.active) await ensureAnotherOwner(tx, userId);
+      await tx.user.update({ where: { id: userId }, data: { role } });
+    });
+  }
+
+  async setActive(me: Me, userId: number, active: boolean): Promise<void> {
+    if (!active && userId === me.userId) throw new ConflictError('You cannot deactivate your own account.');
+    await me.db.$transaction(async (tx) => {
+      await lockTenant(tx, me.tenantId);
+      const user = found(await tx.user.findUnique({ where: { id: userId }, select: { role: true, active: true } }), 'User');
+      if (!active && user.active && user.role === 'owner') await ensureAnotherOwner(tx, userId);
+      await tx.user.update({ where: { id: userId }, data: { active } });
+    });
+    // After commit: the guard already refuses a deactivated user; this removes the sessions too.
+    if (!active) await this.sessions.destroyUserSessions(userId);
+  }
+
+  async setRequire2fa(me: Me, require2fa: boolean): Promise<void> {
+    await me.db.tenant.update({ where: { id: me.tenantId }, data: { require2fa } });
+  }
+}
+
+async function lockTenant(tx: TenantTransaction, tenantId: number): Promise<void> {
+  // An UPDATE takes the row lock until the transaction ends (and passes the tenant scope).
+  await tx.tenant.update({ where: { id: tenantId }, data: { updatedAt: new Date() }, select: { id: true } });
+}
+
+async function ensureAnotherOwner(tx: TenantTransaction, userId: number): Promise<void> {
+  const others = await tx.user.count({ where: { role: 'owner', active: true, id: { not: userId } } });
+  if (others === 0) throw new ConflictError(LAST_OWNER);
+}

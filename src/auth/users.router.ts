@@ -1,0 +1,86 @@
+import { Router, type Request, type Response } from 'express';
+import type { Dependencies } from '../container.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { fieldErrors } from '../http/validation.ts';
+import { setFlash } from '../http/flash.ts';
+import { requireRole } from '../http/guards.ts';
+import { scopeOf } from '../http/request-scope.ts';
+import { ChangeRoleSchema, IdParamSchema, InviteUserSchema, RequireTwoFactorSchema } from './user-admin.schema.ts';
+
+// /settings/users: owners only.
+
+function idParam(req: Request): number {
+  const parsed = IdParamSchema.safeParse(req.params.id);
+  if (!parsed.success) throw new NotFoundError('User');
+  return parsed.data;
+}
+
+export function usersRouter(deps: Dependencies): Router {
+  const { userAdmin } = deps;
+  const router = Router();
+
+  async function renderList(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
+    const me = scopeOf(req);
+    const { users, require2fa } = await userAdmin.list(me);
+    res.status(status).render('settings/users', { title: 'Users', users, require2fa, meId: me.userId, values: {}, ...extra });
+  }
+
+  router.use('/settings/users', (req, _res, next) => {
+    requireRole(req, 'owner');
+    next();
+  });
+
+  router.get('/settings/users', (req, res) => renderList(req, res));
+
+  router.post('/settings/users', async (req, res) => {
+    const parsed = InviteUserSchema.safeParse(req.body);
+    const values = { email: req.body?.email ?? '', name: req.body?.name ?? '', role: req.body?.role ?? 'staff' };
+    if (!parsed.success) return renderList(req, res, 422, { values, errors: fieldErrors(parsed.error) });
+    try {
+      const invited = await userAdmin.invite(scopeOf(req), parsed.data);
+      setFlash(req, 'success', `${invited.email} can now sign in with the temporary password ${invited.temporaryPassword} — it is shown only this once, and must be changed at first sign-in.`);
+    } catch (error) {
+      if (error instanceof ValidationError || error instanceof ConflictError) return renderList(req, res, 422, { values, errors: error.fields, error: error.message });
+      throw error;
+    }
+    res.redirect(303, '/settings/users');
+  });
+
+  router.post('/settings/users/two-factor', async (req, res) => {
+    const parsed = RequireTwoFactorSchema.safeParse(req.body);
+    if (!parsed.success) return renderList(req, res, 422, { error: 'Choose whether two-factor sign-in is required.' });
+    await userAdmin.setRequire2fa(scopeOf(req), parsed.data.require2fa === 'on');
+    setFlash(req, 'success', parsed.data.require2fa === 'on' ? 'Two-factor sign-in is now required for every user.' : 'Two-factor sign-in is now optional.');
+    res.redirect(303, '/settings/users');
+  });
+
+  router.post('/settings/users/:id/role', async (req, res) => {
+    const id = idParam(req);
+    const parsed = ChangeRoleSchema.safeParse(req.body);
+    if (!parsed.success) return renderList(req, res, 422, { error: 'Choose a role: owner, manager or staff.' });
+    try {
+      await userAdmin.changeRole(scopeOf(req), id, parsed.data.role);
+    } catch (error) {
+      if (error instanceof ConflictError) return renderList(req, res, 409, { error: error.message });
+      throw error;
+    }
+    setFlash(req, 'success', 'Role changed.');
+    res.redirect(303, '/settings/users');
+  });
+
+  for (const [action, active] of [['deactivate', false], ['activate', true]] as const) {
+    router.post(`/settings/users/:id/${action}`, async (req, res) => {
+      const id = idParam(req);
+      try {
+        await userAdmin.setActive(scopeOf(req), id, active);
+      } catch (error) {
+        if (error instanceof ConflictError) return renderList(req, res, 409, { error: error.message });
+        throw error;
+      }
+      setFlash(req, 'success', active ? 'User reactivated.' : 'User deactivated and signed out everywhere.');
+      res.redirect(303, '/settings/users');
+    });
+  }
+
+  return router;
+}

@@ -1,0 +1,47 @@
+import type { Request, RequestHandler } from 'express';
+import { csrfSync } from 'csrf-sync';
+import { ForbiddenError } from '../errors.ts';
+
+// Every state-changing request (POST, PUT, PATCH, DELETE) must
+//  1. come from this site: Sec-Fetch-Site `same-origin` (or `none`: typed by the user), or,
+//     from browsers that do not send it, an Origin equal to ours; and
+//  2. carry the session's synchronizer token (csrf-sync) in the `_csrf` form field or the
+//     `X-CSRF-Token` header.
+// Otherwise 403 before any router runs, so nothing is written. Views get the token as
+// `csrfToken`; it is made (and the session saved) only when a page actually renders it.
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const message = 'This form has expired or did not come from this site. Go back, reload the page and try again.';
+
+const { generateToken, isRequestValid } = csrfSync({
+  size: 32,
+  getTokenFromRequest: (req) => {
+    const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
+    if (typeof fromBody === 'string') return fromBody;
+    const header = req.headers['x-csrf-token'];
+    return typeof header === 'string' ? header : undefined;
+  },
+});
+
+export function isSameOrigin(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser that tells; the token decides
+  return origin === `${req.protocol}://${req.get('host')}`;
+}
+
+export const csrfProtection: RequestHandler = (req, res, next) => {
+  Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateToken(req) });
+  if (!unsafe.has(req.method)) return next();
+  if (!req.session || !isSameOrigin(req) || !isRequestValid(req)) {
+    req.log?.warn({ reason: isSameOrigin(req) ? 'token' : 'origin' }, 'csrf check failed');
+    throw new ForbiddenError(message);
+  }
+  next();
+};
+
+/** A fresh token after sign-in (the session id changed, so the old token goes too). */
+export function rotateCsrfToken(req: Request): void {
+  generateToken(req, true);
+}

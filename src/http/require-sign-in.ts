@@ -1,0 +1,50 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
+import { destroySession } from './session.ts';
+import { loginUrl, safeReturnTo } from './return-to.ts';
+
+// The sign-in guard: everything mounted after it needs a signed-in user. It loads the
+// user from the database on every request (role, active flag, name are never trusted from
+// the session), ends the session when the user was deactivated, changed password
+// elsewhere or passed the absolute limit, and builds `req.scope` and the view locals.
+// Users who must change their password or enrol in two-factor sign-in are sent there first.
+
+export interface SignInGuardDeps {
+  auth: AuthService;
+  tenantDb: (tenantId: number) => TenantDb;
+  absoluteTimeoutSeconds: number;
+  cookieName: string;
+}
+
+const passwordPaths = ['/account/password'];
+const twoFactorPaths = ['/account/2fa', '/account/password'];
+
+function allowed(path: string, prefixes: string[]): boolean {
+  return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+function toLogin(req: Request, res: Response): void {
+  const target = req.method === 'GET' || req.method === 'HEAD' ? loginUrl(safeReturnTo(req.originalUrl)) : '/login';
+  res.redirect(303, target);
+}
+
+export function requireSignIn(deps: SignInGuardDeps): RequestHandler {
+  return async (req, res, next) => {
+    const session = req.session;
+    if (!session?.userId || !session.tenantId) return toLogin(req, res);
+    const user = await deps.auth.sessionUser(session.tenantId, session.userId);
+    const expired = Date.now() - (session.authAt ?? 0) > deps.absoluteTimeoutSeconds * 1000;
+    if (!user || !user.active || user.passwordChangedAt.getTime() > (session.pwdAt ?? 0) || expired) {
+      await destroySession(req);
+      res.clearCookie(deps.cookieName, { path: '/' });
+      return toLogin(req, res);
+    }
+    req.scope = { tenantId: session.tenantId, userId: user.id, role: user.role, db: deps.tenantDb(session.tenantId) };
+    res.locals.currentUser = { email: user.email, role: user.role, name: user.name };
+    res.locals.tenantName = user.tenant.name;
+    if (user.mustChangePassword && !allowed(req.path, passwordPaths)) return res.redirect(303, '/account/password');
+    if (user.tenant.require2fa && !user.totpEnabled && !allowed(req.path, twoFactorPaths)) return res.redirect(303, '/account/2fa');
+    next();
+  };
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+
+// Building a migrated database and the app can be slow on a loaded machine.
+const HOOK_TIMEOUT_MS = 180_000;
+
+describe('owners manage users at /settings/users', () => {
+  let t: TestApp;
+  let business: TestTenant;
+
+  beforeAll(async () => {
+    t = await startTestApp({ driver: 'pglite', redis: true });
+    business = await t.createTenantWithOwner();
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('invites a user with a temporary password that must be changed at first sign-in', async () => {
+    const owner = await t.signIn(business.owner.email, business.owner.password);
+    const email = `new-${Date.now()}@test.stock`;
+    const res = await owner.post('/settings/users', { email, name: 'New Person', role: 'manager' });
+    expect(res.status).toBe(303);
+    const page = await owner.get('/settings/users');
+    const temporary = /temporary password ([A-Za-z0-9_-]+) /.exec(page.html)?.[1];
+    expect(temporary).toBeTruthy();
+    expect(page.html).toContain(email);
+    // Shown once only.
+    expect((await owner.get('/settings/users')).html).not.toContain(temporary);
+
+    const invited = t.client();
+    await invited.get('/login');
+    expect((await invited.post('/login', { email, password: temporary! })).location).toBe('/');
+    const forced = await invited.get('/');
+    expect(forced.status).toBe(303);
+    expect(forced.location).toBe('/account/password');
+    await invited.get('/account/password');
+    const mismatch = await invited.post('/account/password', { currentPassword: temporary!, newPassword: 'my-own-password-1', confirmPassword: 'something-else-1' });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.html).toContain('do not match');
+    const changed = await invited.post('/account/password', { currentPassword: temporary!, newPassword: 'my-own-password-1', confirmPassword: 'my-own-password-1' });
+    expect(changed.status).toBe(303);
+    expect((await invited.get('/')).status).toBe(200);
+    await expect(t.signIn(email, 'my-own-password-1')).resolves.toBeDefined();
+  });
+
+  it('re-renders the invite form with what was typed when the input is wrong', async () => {
+    const owner = await t.signIn(business.owner.email, business.owner.password);
+    const res = await owner.post('/settings/users', { email: 'not-an-email', name: 'Typed Name', role: 'staff' });
+    expect(res.status).toBe(422);
+    expect(res.html).toContain('Enter a valid email address');
+    expect(res.html).toContain('value="Typed Name"');
+    const duplicate = await owner.post('/settings/users', { email: business.owner.email, role: 'staff' });
+    expect(duplicate.status).toBe(422);
+    expect(duplicate.html).toContain('already has an account');
+  });
+
+  it('changes a role', async () => {
+    const staff = await t.createUser(business.tenantId, 'staff');
+    const owner = await t.signIn(business.owner.email, business.owner.password);
+    expect((await owner.post(`/settings/users/${staff.id}/role`, { role: 'manager' })).status).toBe(303);
+    expect((await t.deps.db.prisma.user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('manager');
+  });
+
+  it('keeps at least one active owner', async () => {
+    const solo = await t.createTenantWithOwner();
+    const owner = await t.signIn(solo.owner.email, solo.owner.password);
+    const demote = await owner.post(`/settings/users/${solo.owner.id}/role`, { role: 'staff' });
+    expect(demote.status).toBe(409);
+    expect(demote.html).toContain('at least one active owner');
+    const self = await owner.post(`/settings/users/${solo.owner.id}/deactivate`);
+    expect(self.status).toBe(409);
+    const second = await t.createUser(solo.tenantId, 'owner');
+    expect((await owner.post(`/settings/users/${second.id}/deactivate`)).status).toBe(303);
+    // The only active owner left cannot be demoted either.
+    expect((await owner.post(`/settings/users/${solo.owner.id}/role`, { role: 'manager' })).status).toBe(409);
+    expect((await t.deps.db.prisma.user.findUniqueOrThrow({ where: { id: solo.owner.id } })).role).toBe('owner');
+  });
+
+  it('deactivating a user ends their sessions at once', async () => {
+    const staff = await t.createUser(business.tenantId, 'staff');
+    const staffClient = await t.signIn(staff.email, staff.password);
+    expect((await staffClient.get('/')).status).toBe(200);
+    const owner = await t.signIn(business.owner.email, business.owner.password);
+    expect((await owner.post(`/settings/users/${staff.id}/deactivate`)).status).toBe(303);
+    expect(await t.deps.db.prisma.session.count({ where: { userId: staff.id } })).toBe(0);
+    const after = await staffClient.get('/');
+    expect(after.status).toBe(303);
+    expect(after.location).toBe('/login');
+  });
+
+  it('changing the password ends the other sessions, not the current one', async () => {
+    const user = await t.createUser(business.tenantId, 'manager');
+    const laptop = await t.signIn(user.email, user.password);
+    const phone = await t.signIn(user.email, user.password);
+    await laptop.get('/account/password');
+    const wrongCurrent = await laptop.post('/account/password', { currentPassword: 'not-it-at-all', newPassword: 'a-brand-new-pass', confirmPassword: 'a-brand-new-pass' });
+    expect(wrongCurrent.status).toBe(422);
+    expect(wrongCurrent.html).toContain('not your current password');
+    const res = await laptop.post('/account/password', { currentPassword: user.password, newPassword: 'a-brand-new-pass', confirmPassword: 'a-brand-new-pass' });
+    expect(res.status).toBe(303);
+    expect((await laptop.get('/')).status).toBe(200);
+    expect((await phone.get('/')).location).toBe('/login');
+  });
+});

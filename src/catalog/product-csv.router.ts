@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import { ProductListQuerySchema } from './products.schema.ts';
+import { requireRole } from '../http/guards.ts';
+import { setFlash } from '../http/flash.ts';
+import { scopeOf } from '../http/request-scope.ts';
+import type { CatalogServices } from './index.ts';
+
+/** CSV import (preview, then import; managers) and export (everyone) of products. */
+export function productCsvRoutes(catalog: CatalogServices, base: string): Router {
+  const router = Router();
+
+  router.get(`${base}/import`, (req, res) => {
+    requireRole(req, 'manager');
+    res.render('catalog/products/import', { preview: null, csv: '' });
+  });
+
+  router.post(`${base}/import`, async (req, res) => {
+    requireRole(req, 'manager');
+    const ctx = scopeOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const csv = typeof body.csv === 'string' ? body.csv : '';
+    if (body.action === 'import') {
+      const { preview, written } = await catalog.productImport.import(ctx, csv);
+      if (written) {
+        setFlash(req, 'success', `Imported ${preview.rows.length} product${preview.rows.length === 1 ? '' : 's'}: ${preview.creates} new, ${preview.updates} updated.`);
+        return res.redirect(303, base);
+      }
+      return res.status(422).render('catalog/products/import', { preview, csv });
+    }
+    const preview = await catalog.productImport.preview(ctx, csv);
+    res.status(preview.ok ? 200 : 422).render('catalog/products/import', { preview, csv });
+  });
+
+  router.get(`${base}/export.csv`, async (req, res) => {
+    const csv = await catalog.productExport.csv(scopeOf(req), ProductListQuerySchema.parse(req.query));
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="products-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(csv);
+  });
+
+  return router;
+}

@@ -1,0 +1,33 @@
+import { stringify } from 'csv-stringify/sync';
+import { CSV_COLUMNS, protectCell } from './csv-cells.ts';
+import type { ProductListService } from './product-list.service.ts';
+import type { ProductListQuery } from './products.schema.ts';
+import type { TenantContext } from './tenant-context.ts';
+
+/** Active products as CSV (the list's search and filters apply), in the import's format. */
+export class ProductExportService {
+  constructor(private readonly deps: { list: ProductListService }) {}
+
+  async csv(ctx: TenantContext, query: ProductListQuery): Promise<string> {
+    const n = this.deps.list.normalize(query);
+    const where = await this.deps.list.where(ctx, n);
+    const products = await ctx.db.product.findMany({
+      where,
+      orderBy: [{ sku: 'asc' }, { id: 'asc' }],
+      select: { sku: true, name: true, barcode: true, price: true, cost: true, taxRate: true, reorderLevel: true, quantityOnHand: true, category: { select: { name: true } }, unit: { select: { code: true } } },
+    });
+    const rows = products.map((p) => [
+      p.sku,
+      protectCell(p.name),
+      protectCell(p.barcode ?? ''),
+      protectCell(p.category?.name ?? ''),
+      p.unit.code,
+      p.price.toFixed(2),
+      p.cost.toFixed(2),
+      p.taxRate === null ? '' : p.taxRate.toString(),
+      p.reorderLevel.toString(),
+      p.quantityOnHand.toString(),
+    ]);
+    return stringify([[...CSV_COLUMNS], ...rows]);
+  }
+}

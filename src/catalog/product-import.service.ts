@@ -1,0 +1,209 @@
+import { parse } from 'csv-parse/sync';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { CacheService } from '../cache/index.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { inTransaction } from '../db/unit-of-work.ts';
+import { ConflictError } from '../errors.ts';
+import type { CategoriesService } from '../settings/categories.service.ts';
+import type { UomsService } from '../settings/uoms.service.ts';
+import { unprotectCell, type CsvColumn } from './csv-cells.ts';
+import { quantityText } from './fields.ts';
+import { ProductSchema, type ProductInput } from './products.schema.ts';
+import { columns } from './products.service.ts';
+import { normalizeSearch } from './search-text.ts';
+import type { TenantContext } from './tenant-context.ts';
+
+// CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
+// says what each would do; `import` checks again and writes only if no row has an error.
+
+export const MAX_IMPORT_ROWS = 10_000;
+
+const ALIASES: Record<string, CsvColumn> = {
+  sku: 'sku',
+  name: 'name',
+  barcode: 'barcode',
+  category: 'category',
+  category_name: 'category',
+  unit: 'unit',
+  unit_code: 'unit',
+  uom: 'unit',
+  price: 'price',
+  cost: 'cost',
+  tax_rate: 'tax_rate',
+  tax: 'tax_rate',
+  reorder_level: 'reorder_level',
+  quantity_on_hand: 'quantity_on_hand',
+  quantity: 'quantity_on_hand',
+  stock: 'quantity_on_hand',
+};
+const REQUIRED: CsvColumn[] = ['sku', 'name', 'unit', 'price'];
+/** Optional columns and the product fields they fill: an update leaves a field alone when the file has no such column. */
+const OPTIONAL_FIELDS = { barcode: 'barcode', category: 'categoryId', cost: 'cost', tax_rate: 'taxRate', reorder_level: 'reorderLevel' } as const;
+const QuantityOnHand = quantityText('Quantity on hand');
+
+export interface ImportRow {
+  /** Line in the file (the header is line 1). */
+  line: number;
+  sku: string;
+  name: string;
+  action: 'create' | 'update';
+  errors: string[];
+}
+
+export interface ImportPreview {
+  rows: ImportRow[];
+  /** Problems with the file as a whole (no rows are checked then). */
+  fileErrors: string[];
+  creates: number;
+  updates: number;
+  rowsWithErrors: number;
+  ok: boolean;
+}
+
+interface ValidRow {
+  data: ProductInput;
+  quantity: string | undefined;
+}
+
+export class ProductImportService {
+  constructor(private readonly deps: { cache: CacheService; categories: CategoriesService; uoms: UomsService }) {}
+
+  async preview(ctx: TenantContext, text: string): Promise<ImportPreview> {
+    return (await this.analyse(ctx, text)).preview;
+  }
+
+  /** Writes every row in one transaction, or nothing when any row (or the file) has an error. */
+  async import(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; written: boolean }> {
+    const { preview, valid, present } = await this.analyse(ctx, text);
+    const absent = Object.entries(OPTIONAL_FIELDS).filter(([column]) => !present.has(column as CsvColumn)).map(([, field]) => field as string);
+    const updateColumns = (data: ProductInput) => Object.fromEntries(Object.entries(columns(data)).filter(([field]) => !absent.includes(field)));
+    if (!preview.ok) return { preview, written: false };
+    try {
+      await inTransaction(
+        ctx.db,
+        async (uow) => {
+          const tx = uow.tx;
+          const existing = await tx.product.findMany({ where: { sku: { in: valid.map((r) => r.data.sku) } }, select: { id: true, sku: true, quantityOnHand: true } });
+          const bySku = new Map(existing.map((p) => [p.sku, p]));
+          const movements: Prisma.StockMovementCreateManyInput[] = [];
+          const move = (productId: number, quantity: Prisma.Decimal, kind: 'receipt' | 'adjustment', reason: string) =>
+            movements.push({ tenantId: ctx.tenantId, productId, kind, quantity, reason, userId: ctx.userId ?? null });
+
+          const fresh = valid.filter((r) => !bySku.has(r.data.sku));
+          if (fresh.length) {
+            const created = await tx.product.createManyAndReturn({
+              data: fresh.map((r) => ({ ...columns(r.data), tenantId: ctx.tenantId, quantityOnHand: r.quantity ?? '0' })),
+              select: { id: true, sku: true, quantityOnHand: true },
+            });
+            for (const p of created) if (p.quantityOnHand.gt(0)) move(p.id, p.quantityOnHand, 'receipt', 'Opening stock (CSV import)');
+          }
+          for (const row of valid) {
+            const current = bySku.get(row.data.sku);
+            if (!current) continue;
+            const diff = row.quantity === undefined ? undefined : new Prisma.Decimal(row.quantity).minus(current.quantityOnHand);
+            const change = diff && !diff.isZero() ? { quantityOnHand: { increment: diff } } : {};
+            // Importing a deactivated product's SKU brings it back.
+            await tx.product.updateMany({ where: { id: current.id }, data: { ...updateColumns(row.data), active: true, ...change } });
+            if (diff && !diff.isZero()) move(current.id, diff, 'adjustment', 'CSV import');
+          }
+          if (movements.length) await tx.stockMovement.createMany({ data: movements });
+          await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.imported');
+        },
+        { timeoutMs: 120_000 },
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('Another change added one of these SKUs while importing; nothing was written. Preview the file again.');
+      throw error;
+    }
+    return { preview, written: true };
+  }
+
+  private async analyse(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; valid: ValidRow[]; present: Set<CsvColumn> }> {
+    const fail = (fileErrors: string[]) => ({ preview: { rows: [], fileErrors, creates: 0, updates: 0, rowsWithErrors: 0, ok: false }, valid: [], present: new Set<CsvColumn>() });
+    if (!text.trim()) return fail(['The file is empty: paste CSV text or choose a .csv file.']);
+    let records: string[][];
+    try {
+      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+    } catch (error) {
+      return fail([`The file is not valid CSV: ${(error as Error).message}`]);
+    }
+    const [header = [], ...body] = records;
+    const index = new Map<CsvColumn, number>();
+    const unknown: string[] = [];
+    header.forEach((h, i) => {
+      const column = ALIASES[h.toLowerCase().trim().replace(/[\s-]+/g, '_')];
+      if (column && !index.has(column)) index.set(column, i);
+      else if (!column && h.trim()) unknown.push(h);
+    });
+    const missing = REQUIRED.filter((c) => !index.has(c));
+    if (missing.length) return fail([`The first line must name the columns; missing: ${missing.join(', ')}.`]);
+    if (unknown.length) return fail([`Unknown column${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Columns: sku, name, barcode, category, unit, price, cost, tax_rate, reorder_level, quantity_on_hand.`]);
+    if (body.length === 0) return fail(['The file has a header line but no products.']);
+    if (body.length > MAX_IMPORT_ROWS) return fail([`The file has ${body.length} products; import at most ${MAX_IMPORT_ROWS} at a time.`]);
+
+    const [{ value: tree }, { value: units }] = await Promise.all([this.deps.categories.tree(ctx), this.deps.uoms.list(ctx)]);
+    const categoryByName = new Map(tree.map((c) => [normalizeSearch(c.name), c.id]));
+    for (const c of tree) categoryByName.set(normalizeSearch(c.path), c.id);
+    const unitByCode = new Map<string, number>();
+    for (const u of units) if (!unitByCode.has(u.code.toLowerCase())) unitByCode.set(u.code.toLowerCase(), u.id);
+    for (const u of units) unitByCode.set(u.code, u.id);
+
+    const cell = (record: string[], column: CsvColumn) => {
+      const i = index.get(column);
+      return i === undefined ? undefined : unprotectCell(record[i] ?? '');
+    };
+    const seen = new Map<string, number>();
+    const rows: ImportRow[] = [];
+    const valid: ValidRow[] = [];
+    body.forEach((record, i) => {
+      const line = i + 2;
+      const errors: string[] = [];
+      const sku = cell(record, 'sku') ?? '';
+      const categoryText = cell(record, 'category') ?? '';
+      const unitText = cell(record, 'unit') ?? '';
+      const categoryId = categoryText ? categoryByName.get(normalizeSearch(categoryText)) : undefined;
+      const unitId = unitByCode.get(unitText) ?? unitByCode.get(unitText.toLowerCase());
+      if (categoryText && categoryId === undefined) errors.push(`Unknown category “${categoryText}”: create it first or leave the cell empty`);
+      if (!unitText) errors.push('Unit is required');
+      else if (unitId === undefined) errors.push(`Unknown unit “${unitText}”: create it first`);
+      const parsed = ProductSchema.safeParse({
+        sku,
+        name: cell(record, 'name'),
+        barcode: cell(record, 'barcode'),
+        categoryId: categoryId === undefined ? '' : String(categoryId),
+        unitId: String(unitId ?? 0),
+        price: cell(record, 'price'),
+        cost: cell(record, 'cost'),
+        taxRate: cell(record, 'tax_rate'),
+        reorderLevel: cell(record, 'reorder_level'),
+      });
+      if (!parsed.success) for (const issue of parsed.error.issues) if (!['unitId', 'categoryId'].includes(String(issue.path[0]))) errors.push(issue.message);
+      const quantityCell = cell(record, 'quantity_on_hand');
+      let quantity: string | undefined;
+      if (quantityCell) {
+        const q = QuantityOnHand.safeParse(quantityCell);
+        if (q.success) quantity = q.data;
+        else errors.push(q.error.issues[0]!.message);
+      }
+      const previous = seen.get(sku);
+      if (sku && previous !== undefined) errors.push(`SKU “${sku}” is also on line ${previous}`);
+      else if (sku) seen.set(sku, line);
+      rows.push({ line, sku, name: cell(record, 'name') ?? '', action: 'create', errors });
+      if (!errors.length && parsed.success) valid.push({ data: parsed.data, quantity });
+    });
+
+    const skus = [...new Set(valid.map((r) => r.data.sku))];
+    const existing = new Set<string>();
+    for (let i = 0; i < skus.length; i += 1000) {
+      for (const p of await ctx.db.product.findMany({ where: { sku: { in: skus.slice(i, i + 1000) } }, select: { sku: true } })) existing.add(p.sku);
+    }
+    for (const row of rows) if (existing.has(row.sku)) row.action = 'update';
+    const rowsWithErrors = rows.filter((r) => r.errors.length).length;
+    const updates = rows.filter((r) => r.action === 'update').length;
+    return {
+      preview: { rows, fileErrors: [], creates: rows.length - updates, updates, rowsWithErrors, ok: rowsWithErrors === 0 },
+      valid,
+      present: new Set(index.keys()),
+    };
+  }
+}

@@ -1,0 +1,139 @@
+import express, { Router, type Request, type Response } from 'express';
+import { NotFoundError } from '../errors.ts';
+import { setCacheStatus } from '../http/cache-header.ts';
+import { setFlash } from '../http/flash.ts';
+import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { scopeOf } from '../http/request-scope.ts';
+import { businessDisplay } from './display.ts';
+import { formatQuantity } from './format.ts';
+import { formFailure, parseId, typedValues, type FormFailure } from './form-errors.ts';
+import type { CatalogServices } from './index.ts';
+import type { ProductDetail } from './products.service.ts';
+import { ProductListQuerySchema } from './products.schema.ts';
+import { stockState } from './stock-state.ts';
+import { productCsvRoutes } from './product-csv.router.ts';
+
+const BASE = '/catalog/products';
+
+/** Product pages: list, new, detail with stock movements and adjustment, edit, delete. */
+export function productsRouter(catalog: CatalogServices): Router {
+  const router = Router();
+
+  const id = (req: Request) => parseId(req.params.id as string | undefined) ?? notFound();
+
+  async function renderForm(req: Request, res: Response, product: ProductDetail | null, values: Record<string, unknown>, failure?: FormFailure) {
+    const ctx = scopeOf(req);
+    const [units, tree] = await Promise.all([catalog.uoms.list(ctx), catalog.categories.tree(ctx), businessDisplay(catalog.business, ctx, res)]);
+    setCacheStatus(res, units.status, tree.status);
+    res.status(failure?.status ?? 200).render('catalog/products/form', { product, values, units: units.value, categories: tree.value, errors: failure?.errors ?? {}, alert: failure?.alert });
+  }
+
+  async function renderShow(req: Request, res: Response, productId: number, values: Record<string, unknown> = {}, failure?: FormFailure) {
+    const ctx = scopeOf(req);
+    const [product, movements] = await Promise.all([catalog.products.get(ctx, productId), catalog.stock.movements(ctx, productId), businessDisplay(catalog.business, ctx, res)]);
+    res.status(failure?.status ?? 200).render('catalog/products/show', {
+      product,
+      movements,
+      state: stockState(product.quantityOnHand, product.reorderLevel),
+      canDelete: roleAtLeast(ctx.role, 'manager'),
+      values,
+      errors: failure?.errors ?? {},
+      alert: failure?.alert,
+    });
+  }
+
+  router.get(BASE, async (req, res) => {
+    const ctx = scopeOf(req);
+    const query = ProductListQuerySchema.parse(req.query);
+    const [list, tree] = await Promise.all([catalog.productList.list(ctx, query), catalog.categories.tree(ctx), businessDisplay(catalog.business, ctx, res)]);
+    setCacheStatus(res, list.status, tree.status);
+    res.render('catalog/products/index', {
+      list: list.value,
+      categories: tree.value,
+      filters: { ...query, q: query.q.trim(), page: list.value.page },
+      canImport: roleAtLeast(ctx.role, 'manager'),
+    });
+  });
+
+  router.get(`${BASE}/new`, (req, res) => renderForm(req, res, null, {}));
+
+  router.post(BASE, async (req, res) => {
+    try {
+      const { id: productId } = await catalog.products.create(scopeOf(req), req.body);
+      setFlash(req, 'success', 'Product created.');
+      res.redirect(303, `${BASE}/${productId}`);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      await renderForm(req, res, null, typedValues(req.body), failure);
+    }
+  });
+
+  router.use(productCsvRoutes(catalog, BASE));
+
+  router.get(`${BASE}/:id`, (req, res) => renderShow(req, res, id(req)));
+
+  router.get(`${BASE}/:id/edit`, async (req, res) => {
+    const product = await catalog.products.get(scopeOf(req), id(req));
+    await renderForm(req, res, product, formValues(product));
+  });
+
+  router.post(`${BASE}/:id`, async (req, res) => {
+    const productId = id(req);
+    const ctx = scopeOf(req);
+    try {
+      await catalog.products.update(ctx, productId, req.body);
+      setFlash(req, 'success', 'Product saved.');
+      res.redirect(303, `${BASE}/${productId}`);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      await renderForm(req, res, await catalog.products.get(ctx, productId), typedValues(req.body), failure);
+    }
+  });
+
+  router.post(`${BASE}/:id/delete`, async (req, res) => {
+    requireRole(req, 'manager');
+    const product = await catalog.products.deactivate(scopeOf(req), id(req));
+    setFlash(req, 'success', `Product “${product.name}” deleted. It stays in past sales; edit it to make it active again.`);
+    res.redirect(303, BASE);
+  });
+
+  router.post(`${BASE}/:id/stock`, async (req, res) => {
+    const productId = id(req);
+    try {
+      const { quantityOnHand } = await catalog.stock.adjust(scopeOf(req), productId, req.body);
+      setFlash(req, 'success', `Stock recorded: ${formatQuantity(quantityOnHand)} on hand now.`);
+      res.redirect(303, `${BASE}/${productId}#movements-heading`);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      await renderShow(req, res, productId, typedValues(req.body), failure);
+    }
+  });
+
+  return router;
+}
+
+/** A parser with room for a pasted CSV, mounted before the app's general 200 kB one. */
+export const productImportBodyParser = express.urlencoded({ extended: false, limit: '5mb', parameterLimit: 10 });
+export const PRODUCT_IMPORT_PATH = `${BASE}/import`;
+
+function notFound(): never {
+  throw new NotFoundError('Product');
+}
+
+function formValues(p: ProductDetail): Record<string, string> {
+  return {
+    sku: p.sku,
+    name: p.name,
+    barcode: p.barcode ?? '',
+    categoryId: p.categoryId === null ? '' : String(p.categoryId),
+    unitId: String(p.unitId),
+    price: p.price.toFixed(2),
+    cost: p.cost.toFixed(2),
+    taxRate: p.taxRate === null ? '' : p.taxRate.toString(),
+    reorderLevel: formatQuantity(p.reorderLevel),
+    active: p.active ? 'on' : '',
+  };
+}

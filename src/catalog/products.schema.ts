@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { TaxRateSchema } from '../settings/tenants.schema.ts';
+import { blankToUndefined, idText, moneyText, quantityText, requiredText, signedDecimalText } from './fields.ts';
+
+export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+export const SkuSchema = z
+  .string({ error: 'SKU is required' })
+  .trim()
+  .min(1, 'SKU is required')
+  .max(40, 'SKU must be at most 40 characters')
+  .regex(SKU_PATTERN, 'SKU may hold letters, digits and . _ / - and must start with a letter or digit (no spaces)');
+
+const blankTo = (fallback: string) => (v: unknown) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? fallback : v);
+
+/** The fields a product form and a CSV row share (ids already resolved). */
+export const ProductSchema = z.object({
+  sku: SkuSchema,
+  name: requiredText('Name', 200),
+  barcode: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(64, 'Barcode must be at most 64 characters')
+      .regex(/^[A-Za-z0-9-]+$/, 'Barcode may hold letters, digits and -')
+      .optional(),
+  ),
+  categoryId: z.preprocess(blankToUndefined, idText('category').optional()),
+  unitId: idText('unit'),
+  price: moneyText('Price'),
+  cost: z.preprocess(blankTo('0'), moneyText('Cost')),
+  taxRate: z.preprocess(blankToUndefined, TaxRateSchema.optional()),
+  reorderLevel: z.preprocess(blankTo('0'), quantityText('Reorder level')),
+});
+
+export const NewProductSchema = ProductSchema.extend({
+  openingStock: z.preprocess(blankTo('0'), quantityText('Opening stock')),
+});
+
+export const EditProductSchema = ProductSchema.extend({
+  active: z.preprocess((v) => v === 'on' || v === 'true' || v === '1' || v === true, z.boolean()),
+});
+
+export type ProductInput = z.output<typeof ProductSchema>;
+export type NewProductInput = z.output<typeof NewProductSchema>;
+export type EditProductInput = z.output<typeof EditProductSchema>;
+
+export const ADJUSTMENT_KINDS = ['receipt', 'adjustment'] as const;
+
+export const AdjustmentSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('receipt'),
+      quantity: quantityText('Quantity received').refine((v) => !/^[0.]+$/.test(v), 'Quantity received must be more than zero'),
+      reason: z.preprocess(blankToUndefined, requiredText('Note', 200).optional()),
+    }),
+    z.object({
+      kind: z.literal('adjustment'),
+      quantity: signedDecimalText('Change', 3, 11),
+      reason: z.preprocess((v) => (v === undefined ? '' : v), requiredText('Reason', 200)),
+    }),
+  ],
+  { error: 'Choose receipt or correction' },
+);
+
+export type AdjustmentInput = z.output<typeof AdjustmentSchema>;
+
+// The list page's query string: anything unexpected falls back to the default, so a
+// hand-edited URL shows a list rather than an error.
+export const SORTS = ['name', '-name', 'sku', '-sku', 'price', '-price', 'stock', '-stock', '-updated'] as const;
+export type ProductSort = (typeof SORTS)[number];
+export const STOCK_FILTERS = ['all', 'low', 'out'] as const;
+export type StockFilter = (typeof STOCK_FILTERS)[number];
+
+const firstString = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+
+export const ProductListQuerySchema = z.object({
+  q: z.preprocess(firstString, z.string().max(100).catch('').default('')).catch(''),
+  category: z.preprocess(firstString, z.string().regex(/^\d{1,9}$/).transform(Number).optional()).catch(undefined),
+  stock: z.preprocess(firstString, z.enum(STOCK_FILTERS).default('all')).catch('all'),
+  sort: z.preprocess(firstString, z.enum(SORTS).default('name')).catch('name'),
+  page: z.preprocess(firstString, z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1)).default(1)).catch(1),
+});
+
+export type ProductListQuery = z.output<typeof ProductListQuerySchema>;

@@ -1,0 +1,55 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { CacheService } from '../cache/index.ts';
+import { inTransaction } from '../db/unit-of-work.ts';
+import { ConflictError, ValidationError, found } from '../errors.ts';
+import { fieldErrors } from '../http/validation.ts';
+import { AdjustmentSchema } from './products.schema.ts';
+import type { TenantContext } from './tenant-context.ts';
+
+export interface MovementRow {
+  id: number;
+  kind: 'receipt' | 'adjustment' | 'sale' | 'cancellation';
+  quantity: Prisma.Decimal;
+  reason: string | null;
+  saleId: number | null;
+  createdAt: Date;
+  user: { email: string; name: string } | null;
+}
+
+export const MOVEMENTS_SHOWN = 50;
+
+/** Stock receipts and corrections: the quantity change and its ledger row, in one transaction. */
+export class StockService {
+  constructor(private readonly deps: { cache: CacheService }) {}
+
+  async adjust(ctx: TenantContext, productId: number, input: unknown): Promise<{ quantityOnHand: Prisma.Decimal }> {
+    const parsed = AdjustmentSchema.safeParse(input);
+    if (!parsed.success) throw new ValidationError('Check the stock change.', fieldErrors(parsed.error));
+    const { kind, quantity, reason } = parsed.data;
+    const delta = new Prisma.Decimal(quantity);
+    return inTransaction(ctx.db, async (uow) => {
+      // Conditional update: a decrease applies only if it leaves the quantity at zero or more,
+      // so two concurrent corrections can never take stock below zero between them.
+      const where = delta.isNeg() ? { id: productId, quantityOnHand: { gte: delta.neg() } } : { id: productId };
+      const rows = await uow.tx.product.updateManyAndReturn({ where, data: { quantityOnHand: { increment: delta } }, select: { quantityOnHand: true } });
+      if (rows.length === 0) {
+        const product = found(await uow.tx.product.findFirst({ where: { id: productId }, select: { quantityOnHand: true, unit: { select: { code: true } } } }), 'Product');
+        const message = `Only ${product.quantityOnHand.toString()} ${product.unit.code} in stock: a change of ${delta.toString()} would take it below zero.`;
+        throw new ConflictError(message, { quantity: message });
+      }
+      await uow.tx.stockMovement.create({ data: { tenantId: ctx.tenantId, productId, kind, quantity: delta, reason: reason ?? null, userId: ctx.userId ?? null } });
+      await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.adjusted');
+      return rows[0]!;
+    });
+  }
+
+  /** The product's latest movements, newest first. */
+  async movements(ctx: TenantContext, productId: number, take = MOVEMENTS_SHOWN): Promise<MovementRow[]> {
+    return ctx.db.stockMovement.findMany({
+      where: { productId },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+      select: { id: true, kind: true, quantity: true, reason: true, saleId: true, createdAt: true, user: { select: { email: true, name: true } } },
+    });
+  }
+}

@@ -1,0 +1,12 @@
+import type { TenantDb } from '../db/tenant-scope.ts';
+
+/**
+ * What a catalog or settings service needs to know about the caller: the tenant, who acts
+ * (for stock movements) and the tenant-scoped client. A signed-in request's `req.scope`
+ * has this shape; services never see the request itself.
+ */
+export interface TenantContext {
+  tenantId: number;
+  userId?: number;
+  db: TenantDb;
+}

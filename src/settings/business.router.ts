@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { setFlash } from '../http/flash.ts';
+import { requireRole } from '../http/guards.ts';
+import { scopeOf } from '../http/request-scope.ts';
+import { formFailure, typedValues } from '../catalog/form-errors.ts';
+import type { CatalogServices } from '../catalog/index.ts';
+import { timeZones } from './tenants.schema.ts';
+
+const zoneList = [...timeZones].sort();
+
+/** /settings/business: owners only. */
+export function businessRouter(catalog: CatalogServices): Router {
+  const router = Router();
+
+  router.get('/settings/business', async (req, res) => {
+    requireRole(req, 'owner');
+    const s = await catalog.business.get(scopeOf(req));
+    res.render('settings/business', { values: { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString() }, timeZones: zoneList, errors: {} });
+  });
+
+  router.post('/settings/business', async (req, res) => {
+    requireRole(req, 'owner');
+    try {
+      await catalog.business.update(scopeOf(req), req.body);
+      setFlash(req, 'success', 'Business settings saved.');
+      res.redirect(303, '/settings/business');
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      res.status(failure.status).render('settings/business', { values: typedValues(req.body), timeZones: zoneList, errors: failure.errors, alert: failure.alert });
+    }
+  });
+
+  return router;
+}

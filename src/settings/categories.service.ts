@@ -1,0 +1,114 @@
+import type { CacheService, MemoizeResult } from '../cache/index.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
+import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
+import { fieldErrors } from '../http/validation.ts';
+import { isForeignKeyViolation } from '../catalog/foreign-key.ts';
+import type { TenantContext } from '../catalog/tenant-context.ts';
+import { CategorySchema, type CategoryInput } from './categories.schema.ts';
+import { flattenTree, subtreeIds, type CategoryNode } from './category-tree.ts';
+
+export interface CategoryRow {
+  id: number;
+  name: string;
+  parentId: number | null;
+}
+
+const select = { id: true, name: true, parentId: true } as const;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Categories: the cached tree (module `categories`) and the writes that invalidate it. */
+export class CategoriesService {
+  constructor(private readonly deps: { cache: CacheService }) {}
+
+  /** The whole tree in display order; cached. */
+  tree(ctx: TenantContext): Promise<MemoizeResult<CategoryNode[]>> {
+    return this.deps.cache.memoize(ctx.tenantId, 'categories', 'tree', async () => flattenTree(await ctx.db.category.findMany({ select })));
+  }
+
+  async get(ctx: TenantContext, id: number): Promise<CategoryRow> {
+    return found(await ctx.db.category.findFirst({ where: { id }, select }), 'Category');
+  }
+
+  async create(ctx: TenantContext, input: unknown): Promise<CategoryRow> {
+    const data = parse(input);
+    return this.write(data, () =>
+      inTransaction(ctx.db, async (uow) => {
+        await checkParent(uow.tx, data.parentId, undefined);
+        const row = await uow.tx.category.create({ data: { tenantId: ctx.tenantId, name: data.name, parentId: data.parentId ?? null }, select });
+        await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'category.created');
+        return row;
+      }),
+    );
+  }
+
+  async update(ctx: TenantContext, id: number, input: unknown): Promise<CategoryRow> {
+    const data = parse(input);
+    return this.write(data, () =>
+      inTransaction(ctx.db, async (uow) => {
+        await checkParent(uow.tx, data.parentId, id);
+        const { count } = await uow.tx.category.updateMany({ where: { id }, data: { name: data.name, parentId: data.parentId ?? null } });
+        if (count === 0) throw new NotFoundError('Category');
+        await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'category.updated');
+        return { id, name: data.name, parentId: data.parentId ?? null };
+      }),
+    );
+  }
+
+  /** Refused while products or subcategories use it. */
+  async delete(ctx: TenantContext, id: number): Promise<CategoryRow> {
+    try {
+      return await inTransaction(ctx.db, async (uow) => {
+        const category = found(await uow.tx.category.findFirst({ where: { id }, select }), 'Category');
+        const [products, children] = await Promise.all([uow.tx.product.count({ where: { categoryId: id } }), uow.tx.category.count({ where: { parentId: id } })]);
+        if (products > 0 || children > 0) throw inUse(category, products, children);
+        await uow.tx.category.deleteMany({ where: { id } });
+        await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'category.deleted');
+        return category;
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        const category = await this.get(ctx, id);
+        const [products, children] = await Promise.all([ctx.db.product.count({ where: { categoryId: id } }), ctx.db.category.count({ where: { parentId: id } })]);
+        throw inUse(category, products, children);
+      }
+      throw error;
+    }
+  }
+
+  private async write<T>(data: CategoryInput, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const message = `A category named “${data.name}” already exists`;
+        throw new ConflictError(message, { name: message });
+      }
+      if (isForeignKeyViolation(error)) {
+        throw new ValidationError('Check the category’s fields.', { parentId: 'Choose a parent category from the list' });
+      }
+      throw error;
+    }
+  }
+}
+
+function parse(input: unknown): CategoryInput {
+  const parsed = CategorySchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError('Check the category’s fields.', fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** The parent must be this tenant's, and not the category itself or one below it. */
+async function checkParent(tx: TenantTransaction, parentId: number | undefined, selfId: number | undefined): Promise<void> {
+  if (parentId === undefined) return;
+  const rows = await tx.category.findMany({ select });
+  if (!rows.some((r) => r.id === parentId)) throw new ValidationError('Check the category’s fields.', { parentId: 'Choose a parent category from the list' });
+  if (selfId !== undefined && subtreeIds(flattenTree(rows), selfId).has(parentId)) {
+    throw new ValidationError('Check the category’s fields.', { parentId: 'A category cannot be placed under itself or one of its subcategories' });
+  }
+}
+
+function inUse(category: CategoryRow, products: number, children: number): ConflictError {
+  const reasons = [products ? `${plural(products, 'product')} use${products === 1 ? 's' : ''} it` : '', children ? `it has ${plural(children, 'subcategory').replace('subcategorys', 'subcategories')}` : ''].filter(Boolean);
+  return new ConflictError(`Category “${category.name}” cannot be deleted: ${reasons.join(' and ')}. Move ${products + children === 1 ? 'it' : 'them'} to another category first.`);
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { createCacheService, type CacheService } from '../../src/cache/index.ts';
+import { createRedisConnections, type RedisConnections } from '../../src/cache/redis-connection.ts';
+import { createCatalogServices, type CatalogServices } from '../../src/catalog/index.ts';
+import type { TenantContext } from '../../src/catalog/tenant-context.ts';
+import type { CacheConfig } from '../../src/config.ts';
+import type { Driver } from '../../src/db/client.ts';
+import { forTenant } from '../../src/db/tenant-scope.ts';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { createTenant } from '../../src/settings/tenants.service.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
+
+// The catalog's services over a fresh test database and the test Redis (own key prefix),
+// and tenants to act in. Service tests use this; HTTP tests use test/helpers/app.ts.
+
+export interface CatalogHarness {
+  prisma: PrismaClient;
+  cache: CacheService;
+  config: CacheConfig;
+  services: CatalogServices;
+  /** A new business and its owner, as a service context. */
+  tenant(): Promise<TenantContext>;
+  close(): Promise<void>;
+}
+
+const logger = pino({ level: 'silent' });
+
+export async function catalogHarness(driver: Driver): Promise<CatalogHarness> {
+  const database = await createTestDatabase(driver);
+  const config = testCacheConfig();
+  const redis: RedisConnections = createRedisConnections({ url: REDIS_TEST_URL, connectTimeoutMs: 3000, commandTimeoutMs: 1000, logger });
+  const cache = createCacheService({ config, redis, prisma: database.db.prisma, logger, metrics: new Registry() });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const health = await cache.health();
+    if (health.status === 'ok' && health.l1 !== 'bypassed' && health.reconciled) break;
+    if (Date.now() > deadline) throw new Error(`cache not ready: ${JSON.stringify(health)}`);
+    await sleep(10);
+  }
+  const prisma = database.db.prisma;
+  return {
+    prisma,
+    cache,
+    config,
+    services: createCatalogServices({ cache }),
+    async tenant() {
+      const email = `owner-${randomBytes(5).toString('hex')}@test.stock`;
+      const t = await createTenant(prisma, { name: 'Shop', ownerEmail: email, ownerPassword: 'correct-horse-battery' });
+      return { tenantId: t.tenantId, userId: t.ownerId, db: forTenant(prisma, t.tenantId) };
+    },
+    async close() {
+      await cache.close();
+      await redis.close();
+      const raw = rawRedis();
+      await deleteKeysWithPrefix(raw, config.keyPrefix);
+      raw.disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** A unit and a two-level category tree to hang products on. */
+export async function seedLookups(s: CatalogServices, ctx: TenantContext) {
+  const unit = await s.uoms.create(ctx, { code: 'unit', name: 'Unit' });
+  const kg = await s.uoms.create(ctx, { code: 'kg', name: 'Kilogram' });
+  const drinks = await s.categories.create(ctx, { name: 'Drinks', parentId: '' });
+  const coffee = await s.categories.create(ctx, { name: 'Coffee', parentId: String(drinks.id) });
+  const food = await s.categories.create(ctx, { name: 'Food', parentId: '' });
+  return { unit, kg, drinks, coffee, food };
+}
+
+export function productForm(overrides: Record<string, string> = {}): Record<string, string> {
+  return { sku: `SKU-${randomBytes(3).toString('hex')}`, name: 'Thing', barcode: '', categoryId: '', unitId: '', price: '1.00', cost: '', taxRate: '', reorderLevel: '', openingStock: '', ...overrides };
+}

@@ -1,0 +1,73 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { found } from '../errors.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
+import { parseForm } from '../sales/parse.ts';
+import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
+import type { Actor, Created } from '../sales/types.ts';
+import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
+import { openBalance } from './open-balance.ts';
+
+const Decimal = Prisma.Decimal;
+
+export const CUSTOMERS_PAGE_SIZE = 25;
+
+function toData(input: ReturnType<typeof CustomerSchema.parse>) {
+  return {
+    name: input.name,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    address: input.address ?? null,
+    taxId: input.taxId ?? null,
+    creditLimit: input.creditLimit === undefined ? null : new Decimal(input.creditLimit),
+    notes: input.notes ?? null,
+  };
+}
+
+export class CustomersService {
+  constructor(private readonly deps: TransactionDeps) {}
+
+  /** Search by name, email, phone or tax id; with each customer's open balance. */
+  async list(db: TenantDb, opts: { q?: string; page?: number }) {
+    const q = opts.q?.trim();
+    const where: Prisma.CustomerWhereInput = q
+      ? { OR: ['name', 'email', 'phone', 'taxId'].map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
+      : {};
+    const page = Math.max(1, opts.page ?? 1);
+    const [total, rows] = await Promise.all([
+      db.customer.count({ where }),
+      db.customer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip: (page - 1) * CUSTOMERS_PAGE_SIZE, take: CUSTOMERS_PAGE_SIZE }),
+    ]);
+    const sums = rows.length
+      ? await db.balanceDay.groupBy({ by: ['customerKey'], where: { customerKey: { in: rows.map((r) => r.id) } }, _sum: { salesTotal: true, paymentsTotal: true } })
+      : [];
+    const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
+    return { total, page, pages: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)), customers: rows.map((c) => ({ ...c, openBalance: balance.get(c.id) ?? new Decimal(0) })) };
+  }
+
+  /** For pickers: every customer's id and name (bounded). */
+  options(db: TenantDb) {
+    return db.customer.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true }, take: 2000 });
+  }
+
+  async get(db: TenantDb, id: number) {
+    return found(await db.customer.findFirst({ where: { id } }), 'Customer');
+  }
+
+  async openBalance(db: TenantDb, id: number) {
+    return openBalance(db, id);
+  }
+
+  async create(actor: Actor, raw: unknown): Promise<Created> {
+    const input = parseForm(NewCustomerSchema, raw);
+    return createOnce(this.deps, actor, input.token, async ({ tx }) => {
+      const customer = await tx.customer.create({ data: { tenantId: actor.tenantId, ...toData(input) }, select: { id: true } });
+      return { id: customer.id, url: `/customers/${customer.id}` };
+    });
+  }
+
+  async update(db: TenantDb, id: number, raw: unknown): Promise<void> {
+    const input = parseForm(CustomerSchema, raw);
+    const { count } = await db.customer.updateMany({ where: { id }, data: toData(input) });
+    if (count !== 1) found(null, 'Customer');
+  }
+}

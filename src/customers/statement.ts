@@ -1,0 +1,64 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
+import { addDays, zonedInstant } from '../time.ts';
+import { openBalance } from './open-balance.ts';
+
+type Decimal = Prisma.Decimal;
+const Decimal = Prisma.Decimal;
+
+export interface StatementEntry {
+  at: Date;
+  kind: 'sale' | 'cancelled' | 'payment';
+  description: string;
+  href: string;
+  /** What the customer owes more (sale) or less (payment, cancellation). */
+  debit: Decimal;
+  credit: Decimal;
+  balance: Decimal;
+}
+
+export interface Statement {
+  from: string;
+  to: string;
+  opening: Decimal;
+  entries: StatementEntry[];
+  closing: Decimal;
+}
+
+/**
+ * A customer's statement over local days [from, to]: the opening balance (from the daily
+ * summary, days before `from`), every sale and payment in the range, and the closing
+ * balance. The entries follow the summary's rule (a cancelled sale counts for nothing; it is
+ * listed without an amount), so opening + entries equals the summary up to `to`.
+ */
+export async function customerStatement(db: TenantDb, timeZone: string, customerId: number, from: string, to: string): Promise<Statement> {
+  const range = { gte: zonedInstant(from, timeZone), lt: zonedInstant(addDays(to, 1), timeZone) };
+  const [opening, sales, payments] = await Promise.all([
+    openBalance(db, customerId, from),
+    db.sale.findMany({ where: { customerId, soldAt: range }, select: { id: true, number: true, soldAt: true, total: true, status: true, cancelledAt: true } }),
+    db.payment.findMany({ where: { customerId, paidAt: range }, select: { id: true, paidAt: true, amount: true, method: true, reference: true, sale: { select: { number: true } } } }),
+  ]);
+  const zero = new Decimal(0);
+  const raw: Array<Omit<StatementEntry, 'balance'> & { order: number }> = [
+    ...sales.map((s) =>
+      s.status === 'cancelled'
+        ? { at: s.soldAt, kind: 'cancelled' as const, description: `Sale #${s.number} (cancelled; counts for nothing)`, href: `/sales/${s.id}`, debit: zero, credit: zero, order: 0 }
+        : { at: s.soldAt, kind: 'sale' as const, description: `Sale #${s.number}`, href: `/sales/${s.id}`, debit: s.total, credit: zero, order: 0 },
+    ),
+    ...payments.map((p) => ({
+      at: p.paidAt,
+      kind: 'payment' as const,
+      description: `Payment, ${p.method}${p.sale ? ` for sale #${p.sale.number}` : ''}${p.reference ? ` (${p.reference})` : ''}`,
+      href: `/payments/${p.id}`,
+      debit: zero,
+      credit: p.amount,
+      order: 2,
+    })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
+  let balance = opening;
+  const entries = raw.map(({ order: _order, ...e }) => {
+    balance = balance.plus(e.debit).minus(e.credit);
+    return { ...e, balance };
+  });
+  return { from, to, opening, entries, closing: balance };
+}

@@ -1,0 +1,21 @@
+import type { TenantDb } from '../db/tenant-scope.ts';
+import type { TransactionDeps } from '../sales/transactions.ts';
+import type { Actor, Created } from '../sales/types.ts';
+import { listPayments, paymentDetail, type PaymentFilters } from './payments.queries.ts';
+import { registerPayment } from './register-payment.ts';
+
+export class PaymentsService {
+  constructor(private readonly deps: TransactionDeps) {}
+
+  register(actor: Actor, input: unknown): Promise<Created> {
+    return registerPayment(this.deps, actor, input);
+  }
+
+  list(db: TenantDb, timeZone: string, filters: PaymentFilters) {
+    return listPayments(db, timeZone, filters);
+  }
+
+  detail(db: TenantDb, id: number) {
+    return paymentDetail(db, id);
+  }
+}

@@ -1,0 +1,81 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { TenantTransaction } from '../db/unit-of-work.ts';
+import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
+import { ValidationError } from '../errors.ts';
+import { localDay, zonedInstant } from '../time.ts';
+import { formatMoney } from '../sales/money.ts';
+import { parseForm } from '../sales/parse.ts';
+import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
+import type { Actor, Created } from '../sales/types.ts';
+import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
+
+const Decimal = Prisma.Decimal;
+
+/**
+ * Registers a payment in one transaction. Tied to a sale, it can never exceed the sale's
+ * open amount: one conditional update of sales.paid_total decides, so concurrent payments
+ * cannot together pay more than is open. A cancelled sale cannot be paid.
+ */
+export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
+  const input = parseForm(PaymentSchema, raw);
+  return createOnce(deps, actor, input.token, async (uow) => {
+    const { tx } = uow;
+    const { tenantId } = actor;
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true } });
+    const now = new Date();
+    const today = localDay(now, tenant.timeZone);
+    const day = input.day ?? today;
+    if (day > today) throw new ValidationError('Please correct the marked fields.', { day: 'The date cannot be in the future' });
+    // Today's payment keeps its real time; a back-dated one is put at noon of its day.
+    const paidAt = day === today ? now : zonedInstant(day, tenant.timeZone, 12 * 60);
+    const amount = new Decimal(input.amount);
+
+    let customerId: number | null = null;
+    let saleId: number | null = null;
+    if (input.saleId !== undefined || input.saleNumber !== undefined) {
+      const sale = await paySale(tx, tenantId, input, amount, tenant.currency);
+      saleId = sale.id;
+      customerId = sale.customerId;
+    } else if (input.customerId !== undefined) {
+      const customer = await tx.customer.findFirst({ where: { id: input.customerId }, select: { id: true } });
+      if (!customer) throw new ValidationError('Please correct the marked fields.', { customerId: 'Unknown customer; choose one from the list' });
+      customerId = customer.id;
+    } else {
+      throw new ValidationError('Please correct the marked fields.', { customerId: 'Choose the customer who paid, or the sale this pays' });
+    }
+
+    const payment = await tx.payment.create({
+      data: { tenantId, amount, method: input.method, paidAt, customerId, saleId, reference: input.reference ?? null, note: input.note ?? null, createdById: actor.userId, createdAt: now },
+      select: { id: true },
+    });
+    await addToBalanceDays(tx, tenantId, balanceRows(customerId, localDay(paidAt, tenant.timeZone), 0, amount));
+    await deps.cache.invalidateAfterCommit(uow, tenantId, 'payment.registered');
+    return { id: payment.id, url: `/payments/${payment.id}` };
+  });
+}
+
+/** Adds the amount to the sale's paid total if it fits in the open amount; else refuses with the figures. */
+async function paySale(tx: TenantTransaction, tenantId: number, input: PaymentInput, amount: Prisma.Decimal, currency: string): Promise<{ id: number; customerId: number | null }> {
+  const field = input.saleId !== undefined ? 'saleId' : 'saleNumber';
+  const sale = await tx.sale.findFirst({
+    where: input.saleId !== undefined ? { id: input.saleId } : { number: input.saleNumber! },
+    select: { id: true, number: true, customerId: true, customer: { select: { name: true } } },
+  });
+  if (!sale) throw new ValidationError('Please correct the marked fields.', { [field]: 'No such sale' });
+  if (input.customerId !== undefined && input.customerId !== sale.customerId) {
+    const whose = sale.customer ? `belongs to ${sale.customer.name}` : 'has no customer';
+    throw new ValidationError('Please correct the marked fields.', { customerId: `Sale #${sale.number} ${whose}; leave the customer blank or choose theirs` });
+  }
+  const a = amount.toFixed(2);
+  const updated = await tx.$queryRaw<unknown[]>(Prisma.sql`
+    UPDATE sales SET paid_total = paid_total + ${a}::numeric
+     WHERE tenant_id = ${tenantId} AND id = ${sale.id} AND status = 'confirmed' AND paid_total + ${a}::numeric <= total
+     RETURNING id`);
+  if (updated.length === 1) return { id: sale.id, customerId: sale.customerId };
+  // Refused: read the sale as it is now (this statement sees what others committed).
+  const now = await tx.sale.findFirstOrThrow({ where: { id: sale.id }, select: { status: true, total: true, paidTotal: true } });
+  if (now.status === 'cancelled') throw new ValidationError('Please correct the marked fields.', { [field]: `Sale #${sale.number} was cancelled; it cannot be paid` });
+  const open = now.total.minus(now.paidTotal);
+  const message = open.lessThanOrEqualTo(0) ? `Sale #${sale.number} is already paid in full` : `The open amount of sale #${sale.number} is ${formatMoney(open, currency)}; a payment cannot be more than that`;
+  throw new ValidationError('Please correct the marked fields.', { amount: message });
+}

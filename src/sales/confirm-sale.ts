@@ -1,0 +1,103 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { TenantTransaction } from '../db/unit-of-work.ts';
+import { balanceRows } from '../balance/balance-days.ts';
+import { openBalance } from '../customers/open-balance.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
+import { localDay } from '../time.ts';
+import { formatMoney, formatQuantity } from './money.ts';
+import { parseForm } from './parse.ts';
+import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
+import { saleTotals } from './sale-totals.ts';
+import { SaleSchema, type SaleInput } from './sales.schema.ts';
+import { takeOut } from './stock.ts';
+import { createOnce, type TransactionDeps } from './transactions.ts';
+import { writeSale } from './write-sale.ts';
+import type { Actor, Created } from './types.ts';
+
+type Decimal = Prisma.Decimal;
+const Decimal = Prisma.Decimal;
+
+/**
+ * Confirms a sale in one transaction: the form token (which reserves the sale's id), the
+ * checks, stock out (conditional updates, product by product), then one statement writing
+ * number, sale, lines, movements, payment and balance summary (write-sale.ts); the cache is
+ * invalidated after commit. Any refusal (bad line, short stock, over the credit limit)
+ * rolls everything back.
+ */
+export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
+  const input = parseForm(SaleSchema, raw);
+  const reserve = { table: 'sales' as const, prefix: '/sales/' };
+  return createOnce(
+    deps,
+    actor,
+    input.token,
+    async (uow, saleId) => {
+      const { tx } = uow;
+      const { tenantId } = actor;
+      const { products, errors } = await resolveLineProducts(tx, input.lines);
+      const customer = input.customerId === undefined ? null : await tx.customer.findFirst({ where: { id: input.customerId }, select: { id: true, name: true, creditLimit: true } });
+      if (input.customerId !== undefined && !customer) errors.customerId = 'Unknown customer; choose one from the list';
+      if (Object.keys(errors).length) throw new ValidationError('Please correct the marked fields.', errors);
+      const lineProducts = products as LineProduct[];
+      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, defaultTaxRate: true, currency: true } });
+
+      const lines = input.lines.map((l, i) => {
+        const p = lineProducts[i]!;
+        return { productId: p.id, quantity: new Decimal(l.quantity), unitPrice: new Decimal(l.unitPrice ?? p.price), discountPct: new Decimal(l.discountPct ?? 0), taxRate: new Decimal(l.taxRate ?? p.taxRate ?? tenant.defaultTaxRate) };
+      });
+      const totals = saleTotals(lines);
+
+      // On account with a credit limit: sales of this customer wait for each other here, so
+      // the balance read sees every committed sale; payments and cancellations only lower it.
+      if (customer?.creditLimit && !input.payNow) {
+        await tx.$queryRaw(Prisma.sql`SELECT id FROM customers WHERE tenant_id = ${tenantId} AND id = ${customer.id} FOR UPDATE`);
+        const open = await openBalance(tx, customer.id);
+        const after = open.plus(totals.total);
+        if (after.greaterThan(customer.creditLimit)) {
+          const m = (d: Decimal) => formatMoney(d, tenant.currency);
+          const message = `Over the credit limit: ${customer.name} owes ${m(open)}; with this sale of ${m(totals.total)} that would be ${m(after)}, over their limit of ${m(customer.creditLimit)}.`;
+          throw new ConflictError(message, { customerId: message });
+        }
+      }
+
+      await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.confirmed');
+      const short = await takeOut(tx, tenantId, lines);
+      if (short.length) throw await shortStock(tx, input, lineProducts, short);
+
+      const soldAt = new Date();
+      await writeSale(tx, {
+        id: saleId,
+        tenantId,
+        customerId: customer?.id ?? null,
+        userId: actor.userId,
+        soldAt,
+        note: input.note ?? null,
+        subtotal: totals.subtotal,
+        discountTotal: totals.discountTotal,
+        taxTotal: totals.taxTotal,
+        total: totals.total,
+        payNow: input.payNow,
+        lines: lines.map((l, i) => ({ ...l, totals: totals.lines[i]! })),
+        balance: balanceRows(customer?.id, localDay(soldAt, tenant.timeZone), totals.total, input.payNow ? totals.total : 0),
+      });
+      return { id: saleId, url: `${reserve.prefix}${saleId}` };
+    },
+    { reserve },
+  );
+}
+
+/** The refusal naming each short line and what is available. */
+async function shortStock(tx: TenantTransaction, input: SaleInput, products: LineProduct[], short: number[]): Promise<ConflictError> {
+  const available = await tx.product.findMany({ where: { id: { in: short } }, select: { id: true, quantityOnHand: true } });
+  const fields: Record<string, string> = {};
+  const names: string[] = [];
+  input.lines.forEach((line, i) => {
+    const p = products[i]!;
+    if (!short.includes(p.id)) return;
+    const onHand = available.find((a) => a.id === p.id)?.quantityOnHand ?? new Decimal(0);
+    const sameProduct = input.lines.filter((_, j) => products[j]!.id === p.id).length;
+    fields[`lines.${i}.quantity`] = `Only ${formatQuantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
+    names.push(`line ${i + 1} (${p.name}: ${formatQuantity(line.quantity)} wanted, ${formatQuantity(onHand)} available)`);
+  });
+  return new ConflictError(`Not enough stock for ${names.join(', ')}. Nothing was recorded.`, fields);
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { dayField, idField } from './fields.ts';
+
+// Query-string filters of the list pages: a bad value is dropped (and reported), never a 500.
+
+const page = z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1), z.number().int().min(1));
+
+export const ListQuerySchema = z.object({
+  from: dayField('From').optional().catch(undefined),
+  to: dayField('To').optional().catch(undefined),
+  customer: idField('Customer').optional().catch(undefined),
+  status: z.enum(['confirmed', 'cancelled']).optional().catch(undefined),
+  method: z.enum(['cash', 'card', 'transfer', 'other']).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  page,
+});
+
+export type ListQuery = z.output<typeof ListQuerySchema>;
+
+export function listQuery(query: unknown): ListQuery {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const single = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v === '' ? undefined : v]));
+  return ListQuerySchema.parse(single);
+}
+
+/** The current filters as a query string, with `page` replaced (pagination links). */
+export function withPage(q: ListQuery, pageNo: number): string {
+  const params = new URLSearchParams();
+  for (const key of ['q', 'from', 'to', 'customer', 'status', 'method'] as const) {
+    const v = q[key];
+    if (v !== undefined && v !== '') params.set(key, String(v));
+  }
+  if (pageNo > 1) params.set('page', String(pageNo));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A route parameter that must be a positive id; anything else is a 404. */
+export function idParam(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
+}

@@ -1,0 +1,51 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { TenantTransaction } from '../db/unit-of-work.ts';
+import type { SaleInput } from './sales.schema.ts';
+
+export interface LineProduct {
+  id: number;
+  sku: string;
+  name: string;
+  price: Prisma.Decimal;
+  taxRate: Prisma.Decimal | null;
+  active: boolean;
+  unit: { code: string };
+}
+
+/** What the user typed in a product box: a SKU, a name, or a picked "SKU — name". */
+function typed(text: string): string {
+  return (text.split(' — ')[0] ?? text).trim();
+}
+
+/**
+ * Each line's product, through the tenant-scoped client (another tenant's product is simply
+ * unknown), with a field message for every line whose product is unknown or inactive.
+ */
+export async function resolveLineProducts(tx: TenantTransaction, lines: SaleInput['lines']): Promise<{ products: Array<LineProduct | undefined>; errors: Record<string, string> }> {
+  const ids = lines.flatMap((l) => (l.productId !== undefined ? [l.productId] : []));
+  const texts = lines.flatMap((l) => (l.productId === undefined && l.product ? [typed(l.product)] : []));
+  const rows = await tx.product.findMany({
+    where: { OR: [{ id: { in: ids } }, { sku: { in: texts, mode: 'insensitive' } }, { name: { in: texts, mode: 'insensitive' } }] },
+    select: { id: true, sku: true, name: true, price: true, taxRate: true, active: true, unit: { select: { code: true } } },
+  });
+  const errors: Record<string, string> = {};
+  const products = lines.map((line, i): LineProduct | undefined => {
+    let product: LineProduct | undefined;
+    if (line.productId !== undefined) {
+      product = rows.find((p) => p.id === line.productId);
+      if (!product) errors[`lines.${i}.product`] = 'Unknown product; choose one from the list';
+    } else {
+      const text = typed(line.product ?? '').toLowerCase();
+      const bySku = rows.find((p) => p.sku.toLowerCase() === text);
+      const byName = rows.filter((p) => p.name.toLowerCase() === text);
+      product = bySku ?? (byName.length === 1 ? byName[0] : undefined);
+      if (!product) errors[`lines.${i}.product`] = byName.length > 1 ? `Several products are called “${line.product}”; choose one by SKU` : `No product with SKU or name “${line.product}”`;
+    }
+    if (product && !product.active) {
+      errors[`lines.${i}.product`] = `“${product.name}” is inactive and cannot be sold`;
+      return undefined;
+    }
+    return product;
+  });
+  return { products, errors };
+}

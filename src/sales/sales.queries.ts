@@ -1,0 +1,70 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
+import { found } from '../errors.ts';
+import { addDays, zonedInstant } from '../time.ts';
+
+export const SALES_PAGE_SIZE = 25;
+
+export interface SaleFilters {
+  from?: string;
+  to?: string;
+  customerId?: number;
+  status?: 'confirmed' | 'cancelled';
+  page?: number;
+}
+
+/** [from, to] local days → a UTC instant range (either end optional). */
+export function dayRange(timeZone: string, from?: string, to?: string): { gte?: Date; lt?: Date } | undefined {
+  if (!from && !to) return undefined;
+  return { ...(from ? { gte: zonedInstant(from, timeZone) } : {}), ...(to ? { lt: zonedInstant(addDays(to, 1), timeZone) } : {}) };
+}
+
+export async function listSales(db: TenantDb, timeZone: string, f: SaleFilters) {
+  const where: Prisma.SaleWhereInput = {
+    ...(f.customerId ? { customerId: f.customerId } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(dayRange(timeZone, f.from, f.to) ? { soldAt: dayRange(timeZone, f.from, f.to) } : {}),
+  };
+  const page = Math.max(1, f.page ?? 1);
+  const [total, sales] = await Promise.all([
+    db.sale.count({ where }),
+    db.sale.findMany({
+      where,
+      orderBy: [{ soldAt: 'desc' }, { id: 'desc' }],
+      skip: (page - 1) * SALES_PAGE_SIZE,
+      take: SALES_PAGE_SIZE,
+      select: { id: true, number: true, soldAt: true, status: true, total: true, paidTotal: true, customer: { select: { id: true, name: true } } },
+    }),
+  ]);
+  return { total, page, pages: Math.max(1, Math.ceil(total / SALES_PAGE_SIZE)), sales };
+}
+
+export async function saleDetail(db: TenantDb, id: number) {
+  const sale = found(
+    await db.sale.findFirst({
+      where: { id },
+      include: {
+        customer: { select: { id: true, name: true, email: true, phone: true, address: true, taxId: true } },
+        createdBy: { select: { email: true, name: true } },
+        cancelledBy: { select: { email: true, name: true } },
+        lines: { orderBy: { lineNo: 'asc' }, include: { product: { select: { id: true, sku: true, name: true, unit: { select: { code: true } } } } } },
+        payments: { orderBy: { paidAt: 'asc' }, select: { id: true, amount: true, method: true, paidAt: true, reference: true } },
+      },
+    }),
+    'Sale',
+  );
+  const open = sale.status === 'cancelled' ? new Prisma.Decimal(0) : sale.total.minus(sale.paidTotal);
+  return { ...sale, open };
+}
+
+/** The product picker: active products whose SKU, name or barcode matches (JSON for the form's script). */
+export async function searchProducts(db: TenantDb, q: string, limit = 20) {
+  const text = q.trim();
+  const rows = await db.product.findMany({
+    where: { active: true, ...(text ? { OR: [{ sku: { startsWith: text, mode: 'insensitive' } }, { searchText: { contains: text.toLowerCase() } }, { barcode: text }] } : {}) },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    take: limit,
+    select: { id: true, sku: true, name: true, price: true, taxRate: true, quantityOnHand: true, unit: { select: { code: true } } },
+  });
+  return rows.map((p) => ({ id: p.id, sku: p.sku, name: p.name, price: p.price.toFixed(2), taxRate: p.taxRate?.toFixed(2) ?? null, available: p.quantityOnHand.toFixed(), unit: p.unit.code }));
+}

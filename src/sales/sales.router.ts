@@ -1,0 +1,93 @@
+import { Router, type Request, type Response } from 'express';
+import type { Dependencies } from '../container.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { setFlash } from '../http/flash.ts';
+import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { scopeOf } from '../http/request-scope.ts';
+import { newFormToken } from './form-submission.ts';
+import { idParam, listQuery, withPage } from './query.ts';
+import { linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
+import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
+
+// /sales: list, the multi-line form, detail, receipt, cancel. Thin: the service decides.
+
+const BLANK_LINES = 3;
+
+export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Router {
+  const { sales, customers } = deps;
+  const router = Router();
+  router.use('/sales', tenantViewLocalsForPages);
+
+  router.get('/sales', async (req, res) => {
+    const q = listQuery(req.query);
+    const { db } = scopeOf(req);
+    const [result, customerOptions] = await Promise.all([sales.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }), customers.options(db)]);
+    res.render('sales/index', { title: 'Sales', q, ...result, customerOptions, pageLink: (n: number) => `/sales${withPage(q, n)}` });
+  });
+
+  async function renderForm(req: Request, res: Response, status: number, values: { token: string; customerId?: string; note?: string; payNow?: string; lines: SaleLineForm[] }, extra: Record<string, unknown> = {}) {
+    await loadTenantView(req, res);
+    const { db } = scopeOf(req);
+    const [customerOptions, productOptions] = await Promise.all([customers.options(db), sales.searchProducts(db, '', 300)]);
+    const lines = [...values.lines];
+    while (lines.length < BLANK_LINES) lines.push({});
+    res.status(status).render('sales/new', { title: 'New sale', values: { ...values, lines }, customerOptions, productOptions, scripts: ['/js/sale-form.js'], ...extra });
+  }
+
+  router.get('/sales/new', async (req, res) => {
+    const customer = idParam(req.query.customer);
+    await renderForm(req, res, 200, { token: newFormToken(), customerId: customer ? String(customer) : '', lines: [] });
+  });
+
+  router.get('/sales/product-search', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    res.json({ products: await sales.searchProducts(scopeOf(req).db, q, q.trim() ? 30 : 300) });
+  });
+
+  router.post('/sales', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const created = await sales.confirm(scopeOf(req), saleFormFromBody(body));
+      if (created.replayed) setFlash(req, 'info', 'This sale had already been recorded; here it is.');
+      else setFlash(req, 'success', 'Sale recorded.');
+      return res.redirect(303, created.url || '/sales');
+    } catch (error) {
+      if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
+      const str = (v: unknown) => (typeof v === 'string' ? v : '');
+      const values = { token: str(body.token) || newFormToken(), customerId: str(body.customerId), note: str(body.note), payNow: str(body.payNow), lines: linesFromBody(body) };
+      await renderForm(req, res, error.status, values, { error: error.message, errors: error.fields });
+    }
+  });
+
+  async function detail(req: Request) {
+    const id = idParam(req.params.id);
+    if (!id) throw new NotFoundError('Sale');
+    return sales.detail(scopeOf(req).db, id);
+  }
+
+  router.get('/sales/:id', async (req, res) => {
+    const sale = await detail(req);
+    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: roleAtLeast(scopeOf(req).role, 'manager') && sale.status === 'confirmed' });
+  });
+
+  router.get('/sales/:id/receipt', async (req, res) => {
+    const sale = await detail(req);
+    res.render('sales/receipt', { title: `Receipt · sale #${sale.number}`, sale });
+  });
+
+  router.post('/sales/:id/cancel', async (req, res) => {
+    requireRole(req, 'manager');
+    const id = idParam(req.params.id);
+    if (!id) throw new NotFoundError('Sale');
+    try {
+      const { number } = await sales.cancel(scopeOf(req), id);
+      setFlash(req, 'success', `Sale #${number} cancelled; its stock is back.`);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      setFlash(req, 'error', error.message);
+    }
+    res.redirect(303, `/sales/${id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { FormTokenSchema } from './form-submission.ts';
+import { idField, moneyField, optional, optionalText, percentField, quantityField } from './fields.ts';
+
+export const paymentMethods = ['cash', 'card', 'transfer', 'other'] as const;
+export const PaymentMethodSchema = z.enum(paymentMethods, { error: 'Method must be cash, card, transfer or other' });
+
+export const SaleLineSchema = z.object({
+  /** SKU or exact name, as typed or picked; ignored when productId is given. */
+  product: optionalText('Product', 200),
+  productId: optional(idField('Choose a product from the list')),
+  quantity: quantityField(),
+  /** Blank: the product's price. */
+  unitPrice: optional(moneyField('Unit price')),
+  discountPct: optional(percentField('Discount')),
+  /** Blank: the product's tax rate, else the business's default. */
+  taxRate: optional(percentField('Tax rate')),
+}).refine((l) => l.product !== undefined || l.productId !== undefined, { path: ['product'], message: 'Choose a product' });
+
+export const SaleSchema = z.object({
+  token: FormTokenSchema,
+  customerId: optional(idField('Choose a customer from the list')),
+  note: optionalText('Note', 500),
+  /** Paid in full now with this method (a walk-in sale); blank: on account. */
+  payNow: optional(PaymentMethodSchema),
+  lines: z.array(SaleLineSchema, { error: 'Add at least one line' }).min(1, 'Add at least one line').max(100, 'A sale can have at most 100 lines'),
+});
+
+export type SaleInput = z.output<typeof SaleSchema>;
+export type SaleFormInput = z.input<typeof SaleSchema>;
+export type SaleLineForm = { product?: string; productId?: string; quantity?: string; unitPrice?: string; discountPct?: string; taxRate?: string };
+
+const lineKey = /^lines\[(\d{1,3})\]\[(product|productId|quantity|unitPrice|discountPct|taxRate)\]$/;
+
+/**
+ * The lines of a urlencoded form (`lines[3][quantity]=2` …), in index order, without the
+ * blank ones (a line the user added and left empty is not an error).
+ */
+export function linesFromBody(body: Record<string, unknown>): SaleLineForm[] {
+  const byIndex = new Map<number, SaleLineForm>();
+  for (const [key, value] of Object.entries(body ?? {})) {
+    const m = lineKey.exec(key);
+    if (!m || typeof value !== 'string') continue;
+    const line = byIndex.get(Number(m[1])) ?? {};
+    line[m[2] as keyof SaleLineForm] = value;
+    byIndex.set(Number(m[1]), line);
+  }
+  return [...byIndex.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, l]) => l)
+    .filter((l) => [l.product, l.productId, l.quantity, l.unitPrice].some((v) => v !== undefined && v.trim() !== ''));
+}
+
+/** The sale form's fields as the service takes them. */
+export function saleFormFromBody(body: Record<string, unknown>): Record<string, unknown> {
+  return { token: body.token, customerId: body.customerId, note: body.note, payNow: body.payNow, lines: linesFromBody(body) };
+}

@@ -1,0 +1,31 @@
+import type { TenantDb } from '../db/tenant-scope.ts';
+import { cancelSale } from './cancel-sale.ts';
+import { confirmSale } from './confirm-sale.ts';
+import { listSales, saleDetail, searchProducts, type SaleFilters } from './sales.queries.ts';
+import type { TransactionDeps } from './transactions.ts';
+import type { Actor, Created } from './types.ts';
+
+/** The sales rules behind one object, built once at start-up with its dependencies. */
+export class SalesService {
+  constructor(private readonly deps: TransactionDeps) {}
+
+  confirm(actor: Actor, input: unknown): Promise<Created> {
+    return confirmSale(this.deps, actor, input);
+  }
+
+  cancel(actor: Actor, saleId: number): Promise<{ number: number }> {
+    return cancelSale(this.deps, actor, saleId);
+  }
+
+  list(db: TenantDb, timeZone: string, filters: SaleFilters) {
+    return listSales(db, timeZone, filters);
+  }
+
+  detail(db: TenantDb, id: number) {
+    return saleDetail(db, id);
+  }
+
+  searchProducts(db: TenantDb, q: string, limit?: number) {
+    return searchProducts(db, q, limit);
+  }
+}

@@ -1,0 +1,71 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { TenantTransaction } from '../db/unit-of-work.ts';
+import { balanceDaysUpsert, type BalanceRow } from '../balance/balance-days.ts';
+import type { LineTotals } from './sale-totals.ts';
+
+type Decimal = Prisma.Decimal;
+
+// The writes of a confirmed sale in ONE statement (data-modifying CTEs): the number from
+// tenants.last_sale_number, the sale under its reserved id, its lines, one stock movement
+// per line, the payment when paid now, and the balance summary. The tenant row and the
+// day's balance rows are the locks every sale of a tenant shares; taking them in the last
+// statement before COMMIT keeps the time sales wait on each other to one round trip.
+
+export interface SaleRow {
+  id: number;
+  tenantId: number;
+  customerId: number | null;
+  userId: number;
+  soldAt: Date;
+  note: string | null;
+  subtotal: Decimal;
+  discountTotal: Decimal;
+  taxTotal: Decimal;
+  total: Decimal;
+  payNow: 'cash' | 'card' | 'transfer' | 'other' | undefined;
+  lines: Array<{ productId: number; quantity: Decimal; unitPrice: Decimal; discountPct: Decimal; taxRate: Decimal; totals: LineTotals }>;
+  balance: BalanceRow[];
+}
+
+export async function writeSale(tx: TenantTransaction, s: SaleRow): Promise<{ number: number }> {
+  const lines = JSON.stringify(
+    s.lines.map((l, i) => ({
+      line_no: i + 1,
+      product_id: l.productId,
+      quantity: l.quantity.toFixed(),
+      unit_price: l.unitPrice.toFixed(2),
+      discount_pct: l.discountPct.toFixed(2),
+      tax_rate: l.taxRate.toFixed(2),
+      line_subtotal: l.totals.subtotal.toFixed(2),
+      line_tax: l.totals.tax.toFixed(2),
+      line_total: l.totals.total.toFixed(2),
+    })),
+  );
+  const paid = s.payNow ? s.total.toFixed(2) : '0';
+  const balance = balanceDaysUpsert(s.tenantId, s.balance);
+  const [row] = await tx.$queryRaw<Array<{ number: number }>>(Prisma.sql`
+    WITH n AS (
+      UPDATE tenants SET last_sale_number = last_sale_number + 1 WHERE id = ${s.tenantId} RETURNING last_sale_number AS number
+    ), sale AS (
+      INSERT INTO sales (id, tenant_id, number, customer_id, status, sold_at, subtotal, discount_total, tax_total, total, paid_total, note, created_by_id, created_at)
+      SELECT ${s.id}, ${s.tenantId}, n.number, ${s.customerId}::int, 'confirmed'::"SaleStatus", ${s.soldAt}::timestamptz, ${s.subtotal.toFixed(2)}::numeric, ${s.discountTotal.toFixed(2)}::numeric,
+             ${s.taxTotal.toFixed(2)}::numeric, ${s.total.toFixed(2)}::numeric, ${paid}::numeric, ${s.note}::text, ${s.userId}, ${s.soldAt}::timestamptz
+        FROM n
+      RETURNING id, number
+    ), x AS (
+      SELECT * FROM jsonb_to_recordset(${lines}::jsonb) AS x(line_no int, product_id int, quantity numeric, unit_price numeric, discount_pct numeric, tax_rate numeric, line_subtotal numeric, line_tax numeric, line_total numeric)
+    ), l AS (
+      INSERT INTO sale_lines (tenant_id, sale_id, line_no, product_id, quantity, unit_price, discount_pct, tax_rate, line_subtotal, line_tax, line_total)
+      SELECT ${s.tenantId}, sale.id, x.line_no, x.product_id, x.quantity, x.unit_price, x.discount_pct, x.tax_rate, x.line_subtotal, x.line_tax, x.line_total FROM sale, x
+    ), m AS (
+      INSERT INTO stock_movements (tenant_id, product_id, kind, quantity, reason, sale_id, user_id, created_at)
+      SELECT ${s.tenantId}, x.product_id, 'sale'::"MovementKind", -x.quantity, 'Sale #' || sale.number, sale.id, ${s.userId}, ${s.soldAt}::timestamptz FROM sale, x ORDER BY x.line_no
+    ), p AS (
+      INSERT INTO payments (tenant_id, amount, method, paid_at, customer_id, sale_id, created_by_id, created_at)
+      SELECT ${s.tenantId}, ${s.total.toFixed(2)}::numeric, ${s.payNow ?? null}::"PaymentMethod", ${s.soldAt}::timestamptz, ${s.customerId}::int, sale.id, ${s.userId}, ${s.soldAt}::timestamptz
+        FROM sale WHERE ${s.payNow ?? null}::text IS NOT NULL
+    )${balance ? Prisma.sql`, b AS (${balance})` : Prisma.empty}
+    SELECT number FROM sale`);
+  if (!row) throw new Error(`tenant ${s.tenantId} vanished while confirming a sale`);
+  return { number: Number(row.number) };
+}

@@ -1,0 +1,94 @@
+import { Router } from 'express';
+import { setCacheStatus } from '../http/cache-header.ts';
+import { formatMoney } from '../sales/money.ts';
+import type { CacheStatus } from '../cache/index.ts';
+import { bucketDetail, DETAIL_LIST_LIMIT } from './bucket-detail.ts';
+import { resolveRequest } from './balance.request.ts';
+import type { BalanceService } from './balance.service.ts';
+import { csvFileName, seriesCsv } from './csv.ts';
+import { bucketLabel, formatInstant } from './labels.ts';
+import { bucketStart } from './buckets.ts';
+import { presetLinks, queryString, seriesView } from './balance.view.ts';
+import { PRESET_LABELS } from './presets.ts';
+
+// /balance (chart + table + "as of"), /balance.csv (the same series) and /balance/detail
+// (the sales and payments behind one bucket). Mounted behind the sign-in guard.
+
+export function balanceRouter(deps: { balance: BalanceService }): Router {
+  const { balance } = deps;
+  const router = Router();
+
+  router.get('/balance', async (req, res) => {
+    const r = await resolveRequest(req, balance);
+    const statuses: CacheStatus[] = [...r.cacheStatuses];
+    let view: ReturnType<typeof seriesView> | undefined;
+    let fromCache = false;
+    let computedAt: string | undefined;
+    if (r.query) {
+      const series = await balance.getBalanceSeries(r.scope, r.query);
+      statuses.push(series.status);
+      fromCache = series.status !== 'MISS';
+      computedAt = formatInstant(series.value.computedAt, r.facts.timeZone);
+      view = seriesView(series.value, r.facts.currency);
+    }
+    let asOf: { day: string; balance: string } | undefined;
+    if (r.asOf && r.query) {
+      const open = await balance.openBalanceAt(r.scope, r.asOf, r.query.customer);
+      statuses.push(open.status);
+      asOf = { day: r.asOf, balance: formatMoney(open.value, r.facts.currency) };
+    }
+    setCacheStatus(res, ...statuses);
+    const customerName = r.query && r.query.customer !== 'all' ? r.customers.find((c) => c.id === r.query!.customer)?.name ?? `Customer ${r.query.customer}` : undefined;
+    res.status(r.status).render('balance/index', {
+      title: 'Balance',
+      r,
+      view,
+      asOf,
+      fromCache,
+      computedAt,
+      customerName,
+      presets: presetLinks(r),
+      presetLabel: PRESET_LABELS[r.preset],
+      scripts: view ? ['/vendor/chart.js/chart.umd.js', '/js/balance-chart.js'] : [],
+    });
+  });
+
+  router.get('/balance.csv', async (req, res) => {
+    const r = await resolveRequest(req, balance);
+    if (!r.query) {
+      res.status(r.status).type('text/plain').send(`${Object.values(r.errors).join('\n')}\n`);
+      return;
+    }
+    const series = await balance.getBalanceSeries(r.scope, r.query);
+    setCacheStatus(res, ...r.cacheStatuses, series.status);
+    res.attachment(csvFileName(series.value)).type('text/csv; charset=utf-8').send(seriesCsv(series.value));
+  });
+
+  router.get('/balance/detail', async (req, res) => {
+    const r = await resolveRequest(req, balance);
+    setCacheStatus(res, ...r.cacheStatuses);
+    const back = `/balance?${queryString({ from: r.form.from, to: r.form.to, granularity: r.form.granularity, customer: r.form.customer === 'all' ? undefined : r.form.customer })}`;
+    if (!r.query) {
+      res.status(r.status).render('balance/detail', { title: 'Balance detail', r, detail: undefined, back });
+      return;
+    }
+    const detail = await bucketDetail(r.scope, r.query, r.facts.timeZone);
+    const money = (d: Parameters<typeof formatMoney>[0]) => formatMoney(d, r.facts.currency);
+    const when = (d: Date) => formatInstant(d, r.facts.timeZone);
+    const label = r.query.from === r.query.to ? r.query.from : `${r.query.from} – ${r.query.to}`;
+    res.render('balance/detail', {
+      title: `Balance detail ${label}`,
+      r,
+      back,
+      label,
+      bucketName: bucketLabel({ start: bucketStart(r.query.from, r.query.granularity), from: r.query.from, to: r.query.to }, r.query.granularity),
+      customerName: r.query.customer === 'all' ? undefined : r.customers.find((c) => c.id === r.query!.customer)?.name,
+      detail,
+      limit: DETAIL_LIST_LIMIT,
+      money,
+      when,
+    });
+  });
+
+  return router;
+}

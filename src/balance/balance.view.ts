@@ -1,0 +1,69 @@
+import { moneyText } from './money-text.ts';
+import { addDays } from '../time.ts';
+import type { BalanceSeries, Decimal } from './balance.types.ts';
+import { bucketLabel, partialNote } from './labels.ts';
+import { PRESETS, PRESET_LABELS, type Preset } from './presets.ts';
+import type { ResolvedRequest } from './balance.request.ts';
+
+// What the balance views get: labels, formatted amounts, links and the chart's data, so
+// the templates only lay them out.
+
+export function queryString(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  return q.toString();
+}
+
+/** JSON for a <script type="application/json"> block: nothing in it can close the tag. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+export function seriesView(series: BalanceSeries, currency: string) {
+  const text = moneyText(currency);
+  const money = (d: Decimal) => text(d.toFixed(2));
+  const customer = series.customer === 'all' ? '' : `&customer=${series.customer}`;
+  const granularity = `&granularity=${series.granularity}`;
+  // One pass: exact text of each amount, reused by the table (formatted) and the chart.
+  const chart = { currency, labels: [] as string[], sales: [] as string[], payments: [] as string[], balance: [] as string[] };
+  const rows = series.buckets.map((b) => {
+    const label = bucketLabel(b, series.granularity);
+    const sales = b.sales.toFixed(2);
+    const payments = b.payments.toFixed(2);
+    const balance = b.balance.toFixed(2);
+    chart.labels.push(label);
+    chart.sales.push(sales);
+    chart.payments.push(payments);
+    chart.balance.push(balance);
+    return {
+      label,
+      note: partialNote(b, series.granularity),
+      from: b.from,
+      to: b.to,
+      sales: text(sales),
+      payments: text(payments),
+      balance: text(balance),
+      // Days and ids only: nothing to encode.
+      detailUrl: `/balance/detail?from=${b.from}&to=${b.to}${customer}${granularity}`,
+    };
+  });
+  return {
+    rows,
+    openingDay: addDays(series.from, -1),
+    opening: money(series.opening),
+    totals: { sales: money(series.totals.sales), payments: money(series.totals.payments) },
+    closing: money(series.closing),
+    // The browser turns the exact decimal text into numbers only to draw.
+    chartJson: jsonForScript(chart),
+    csvUrl: `/balance.csv?from=${series.from}&to=${series.to}${granularity}${customer}`,
+  };
+}
+
+export function presetLinks(r: ResolvedRequest): Array<{ preset: Preset; label: string; url: string; current: boolean }> {
+  return PRESETS.filter((p) => p !== 'custom').map((p) => ({
+    preset: p,
+    label: PRESET_LABELS[p],
+    url: `/balance?${queryString({ preset: p, granularity: r.form.granularity, customer: r.form.customer === 'all' ? undefined : r.form.customer })}`,
+    current: r.preset === p,
+  }));
+}

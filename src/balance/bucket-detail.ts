@@ -1,0 +1,45 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { addDays, zonedInstant } from '../time.ts';
+import type { BalanceScope, CustomerFilter, Decimal } from './balance.types.ts';
+
+// The sales and payments that make up one bucket, read from the raw rows by the same rule
+// the summary keeps (confirmed sales by sold_at, payments by paid_at, local days), so the
+// sums here equal the bucket's totals. Lists are capped; the sums always cover everything.
+
+export interface DetailRange {
+  from: string;
+  to: string;
+  customer: CustomerFilter;
+}
+
+export interface BucketDetail {
+  sales: Array<{ id: number; number: number; soldAt: Date; customer: string | null; total: Decimal }>;
+  payments: Array<{ id: number; paidAt: Date; method: string; customer: string | null; saleNumber: number | null; amount: Decimal }>;
+  salesCount: number;
+  paymentsCount: number;
+  salesTotal: Decimal;
+  paymentsTotal: Decimal;
+}
+
+export const DETAIL_LIST_LIMIT = 500;
+
+export async function bucketDetail(scope: BalanceScope, range: DetailRange, timeZone: string, limit = DETAIL_LIST_LIMIT): Promise<BucketDetail> {
+  const between = { gte: zonedInstant(range.from, timeZone), lt: zonedInstant(addDays(range.to, 1), timeZone) };
+  const who = range.customer === 'all' ? {} : { customerId: range.customer };
+  const saleWhere = { ...who, status: 'confirmed' as const, soldAt: between };
+  const paymentWhere = { ...who, paidAt: between };
+  const [sales, salesAgg, payments, paymentsAgg] = await Promise.all([
+    scope.db.sale.findMany({ where: saleWhere, orderBy: [{ soldAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, number: true, soldAt: true, total: true, customer: { select: { name: true } } } }),
+    scope.db.sale.aggregate({ where: saleWhere, _sum: { total: true }, _count: { _all: true } }),
+    scope.db.payment.findMany({ where: paymentWhere, orderBy: [{ paidAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, paidAt: true, method: true, amount: true, customer: { select: { name: true } }, sale: { select: { number: true } } } }),
+    scope.db.payment.aggregate({ where: paymentWhere, _sum: { amount: true }, _count: { _all: true } }),
+  ]);
+  return {
+    sales: sales.map((s) => ({ id: s.id, number: s.number, soldAt: s.soldAt, customer: s.customer?.name ?? null, total: s.total })),
+    payments: payments.map((p) => ({ id: p.id, paidAt: p.paidAt, method: p.method, customer: p.customer?.name ?? null, saleNumber: p.sale?.number ?? null, amount: p.amount })),
+    salesCount: salesAgg._count._all,
+    paymentsCount: paymentsAgg._count._all,
+    salesTotal: new Prisma.Decimal(salesAgg._sum.total ?? 0),
+    paymentsTotal: new Prisma.Decimal(paymentsAgg._sum.amount ?? 0),
+  };
+}

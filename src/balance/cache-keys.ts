@@ -1,0 +1,21 @@
+import type { CustomerFilter, Granularity, SeriesQuery } from './balance.types.ts';
+
+// The balance module's cache keys (the cache adds `<prefix>:tenant:<id>:balance:`), e.g.
+// stock:tenant:1:balance:series:daily:2026-01-01:2026-01-31:all (SPEC §5).
+
+export const BALANCE_MODULE = 'balance';
+
+const word: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
+
+const customerPart = (c: CustomerFilter) => (c === 'all' ? 'all' : String(c));
+
+export function seriesKey(q: SeriesQuery): string {
+  return `series:${word[q.granularity]}:${q.from}:${q.to}:${customerPart(q.customer)}`;
+}
+
+export function openBalanceKey(day: string, customer: CustomerFilter): string {
+  return `asof:${day}:${customerPart(customer)}`;
+}
+
+export const TENANT_KEY = 'tenant';
+export const CUSTOMERS_KEY = 'customers';

@@ -5,8 +5,23 @@ import helmet from 'helmet';
 import type { Dependencies } from './container.ts';
 import { requestLog } from './http/request-log.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
+import { sessionCookieName, sessionMiddleware } from './http/session.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { postRateLimit } from './http/rate-limit.ts';
+import { flashLocals } from './http/flash.ts';
+import { requireSignIn } from './http/require-sign-in.ts';
 import { healthRouter } from './health/health.router.ts';
 import { authRouter } from './auth/auth.router.ts';
+import { accountRouter } from './auth/account.router.ts';
+import { usersRouter } from './auth/users.router.ts';
+import { dashboardRouter } from './dashboard/dashboard.router.ts';
+import { catalogRouter } from './catalog/catalog.router.ts';
+import { balanceRouter } from './balance/balance.router.ts';
+import { customersRouter } from './customers/customers.router.ts';
+import { salesRouter } from './sales/sales.router.ts';
+import { paymentsRouter } from './payments/payments.router.ts';
+import { adminCacheRouter } from './admin/cache.router.ts';
+import { PRODUCT_IMPORT_PATH, productImportBodyParser } from './catalog/products.router.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,16 +44,37 @@ export function createApp(deps: Dependencies): Express {
       strictTransportSecurity: config.isProduction,
     }),
   );
+  // Public, no session: static files, health and metrics.
   app.use(express.static(path.join(root, 'public'), { maxAge: config.isProduction ? '1h' : 0 }));
   app.use('/vendor/chart.js', express.static(path.join(root, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
   app.use(healthRouter(deps));
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
 
+  app.use(PRODUCT_IMPORT_PATH, productImportBodyParser); // a pasted CSV may exceed the general limit
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(sessionMiddleware(config, deps.sessionStore));
+  app.use(csrfProtection);
+  app.use(postRateLimit(deps.postLimiter));
+  app.use(flashLocals);
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;
     next();
   });
+
+  // Public sign-in routes: /login, /login/2fa, /logout.
   app.use(authRouter(deps));
+
+  // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
+  app.use(requireSignIn({ auth: deps.auth, tenantDb: deps.tenantDb, absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds, cookieName: sessionCookieName(config) }));
+  app.use(dashboardRouter(deps));
+  app.use(accountRouter(deps));
+  app.use(usersRouter(deps));
+  app.use(catalogRouter(deps));
+  app.use(balanceRouter(deps));
+  app.use(customersRouter(deps));
+  app.use(salesRouter(deps));
+  app.use(paymentsRouter(deps));
+  app.use(adminCacheRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(logger, { exposeDetails: !config.isProduction }));

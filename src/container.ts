@@ -1,10 +1,24 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
+import type { TenantDb } from './db/tenant-scope.ts';
 import { createRedisConnections, type RedisConnections } from './cache/redis-connection.ts';
 import { createCacheService, type CacheService } from './cache/index.ts';
+import { buildSalesServices, type SalesServices } from './sales/build.ts';
+import { tenantDbFactory } from './http/request-scope.ts';
+import { createLimiter } from './http/rate-limit.ts';
+import { createSessionStore, type TieredSessionStore } from './auth/sessions/index.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { AccountService } from './auth/account.service.ts';
+import { UserAdminService } from './auth/user-admin.service.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { createCatalogServices, type CatalogServices } from './catalog/index.ts';
+import { buildBalance, type BalanceService } from './balance/index.ts';
+
+const SESSION_COMMAND_TIMEOUT_MS = 250;
 
 /** Everything built once at start-up and passed down; tests build their own. */
 export interface Dependencies {
@@ -14,6 +28,23 @@ export interface Dependencies {
   redis: RedisConnections | undefined;
   cache: CacheService;
   metrics: Registry;
+  /** The tenant-scoped client of a tenant (memoised); requests get theirs as req.scope.db. */
+  tenantDb: (tenantId: number) => TenantDb;
+  /** express-session store: Redis (or in-process) in front of the PostgreSQL sessions table. */
+  sessionStore: TieredSessionStore;
+  loginThrottle: LoginThrottle;
+  postLimiter: RateLimiterAbstract;
+  auth: AuthService;
+  account: AccountService;
+  userAdmin: UserAdminService;
+  /** Sales, payments and customers (src/sales/build.ts). */
+  sales: SalesServices['sales'];
+  payments: SalesServices['payments'];
+  customers: SalesServices['customers'];
+  /** Products, stock, categories, units and business settings (issue 5). */
+  catalog: CatalogServices;
+  /** Balance series from the daily summary, cached; warms itself after invalidations (issue 7). */
+  balance: BalanceService;
   close(): Promise<void>;
 }
 
@@ -32,11 +63,22 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   }
   const metrics = new Registry();
   if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: metrics });
-  const redis = config.redisUrl
-    ? createRedisConnections({ url: config.redisUrl, password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: config.cache.commandTimeoutMs, logger })
-    : undefined;
+  const redisOptions = (url: string) => ({ url, password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: config.cache.commandTimeoutMs, logger });
+  const redis = config.redisUrl ? createRedisConnections(redisOptions(config.redisUrl)) : undefined;
   if (!redis) logger.info('REDIS_URL is not set: cache, sessions and rate limits are in-process (one instance only)');
-  const cache = createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics });
+  // Sessions and rate limits may have their own (noeviction) Redis: REDIS_SESSIONS_URL.
+  const ownSessionRedis = config.redisSessionsUrl && config.redisSessionsUrl !== config.redisUrl ? createRedisConnections(redisOptions(config.redisSessionsUrl)) : undefined;
+  // Sessions and rate limits get their own connection with a less hair-trigger command
+  // timeout than the cache's: a dead Redis still fails at once (no offline queue), but a
+  // busy one does not flip every session read to the database.
+  const sessionRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), connectionName: 'stock-sessions' });
+  sessionRedis?.on('error', (error: Error) => logger.debug({ connection: 'sessions', err: error.message }, 'redis connection error'));
+  const balance = buildBalance({ cache: createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics }), prisma: db.prisma, ttlSeconds: config.cache.ttl.balance, logger });
+  const cache = balance.cache;
+
+  const tenantDb = tenantDbFactory(db.prisma);
+  const sessions = createSessionStore({ prisma: db.prisma, redis: sessionRedis, keyPrefix: config.cache.keyPrefix, idleTimeoutSeconds: config.session.idleTimeoutSeconds, logger });
+  const limiterOptions = { redis: sessionRedis, keyPrefix: config.cache.keyPrefix };
   return {
     config,
     logger,
@@ -44,8 +86,22 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     redis,
     cache,
     metrics,
+    tenantDb,
+    sessionStore: sessions.store,
+    loginThrottle: new LoginThrottle(limiterOptions),
+    postLimiter: createLimiter(limiterOptions, { name: 'posts', points: config.rateLimit.postsPerMinute, durationSeconds: 60 }),
+    auth: new AuthService({ prisma: db.prisma, tenantDb }),
+    account: new AccountService(sessions.store),
+    userAdmin: new UserAdminService(sessions.store),
+    catalog: createCatalogServices({ cache }),
+    ...buildSalesServices({ cache, logger, metrics }),
+    balance: balance.service,
     async close() {
+      await sessions.close();
+      await balance.close();
       await cache.close();
+      sessionRedis?.disconnect();
+      await ownSessionRedis?.close();
       await redis?.close();
       await db.close();
     },

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { saleTotals } from '../sales/sale-totals.ts';
+import { addToBalanceDays } from '../balance/balance-days.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
 
 const Decimal = Prisma.Decimal;
@@ -221,13 +222,7 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       const touched = new Set([...movements.map((m) => m.productId)]);
       for (const p of products) if (touched.has(p.id)) await tx.product.update({ where: { id: p.id }, data: { quantityOnHand: p.quantity } });
       await tx.tenant.update({ where: { id: tenantId }, data: { lastSaleNumber: saleNumber } });
-      for (const [customerKey, b] of balance) {
-        await tx.balanceDay.upsert({
-          where: { tenantId_customerKey_day: { tenantId, customerKey, day: new Date(`${day}T00:00:00Z`) } },
-          create: { tenantId, customerKey, day: new Date(`${day}T00:00:00Z`), salesTotal: b.sales, paymentsTotal: b.payments },
-          update: { salesTotal: { increment: b.sales }, paymentsTotal: { increment: b.payments } },
-        });
-      }
+      await addToBalanceDays(tx, tenantId, [...balance].map(([customerKey, b]) => ({ customerKey, day, sales: b.sales, payments: b.payments })));
       salesCount += createdSales.length;
       paymentsCount += payments.length;
     }, { timeout: 60_000 });

@@ -10,8 +10,9 @@ import { tenantCreate, userCreate } from './commands/tenants.ts';
 import { demoSeed } from './commands/demo.ts';
 import { dbMigrate, dbMigrationCreate } from './commands/db.ts';
 import { cacheCommands } from './commands/cache.ts';
+import { balanceVerify } from './commands/balance.ts';
 
-const commands: Command[] = [tenantCreate, userCreate, demoSeed, dbMigrate, dbMigrationCreate, ...cacheCommands];
+const commands: Command[] = [tenantCreate, userCreate, demoSeed, dbMigrate, dbMigrationCreate, ...cacheCommands, balanceVerify];
 
 function usage(command?: Command): string {
   if (command) {

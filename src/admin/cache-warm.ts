@@ -1,0 +1,22 @@
+import type { CacheService } from '../cache/index.ts';
+import type { CatalogServices } from '../catalog/index.ts';
+import type { BalanceService } from '../balance/index.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
+
+export interface WarmDeps {
+  cache: CacheService;
+  catalog: CatalogServices;
+  balance: BalanceService;
+  tenantDb(tenantId: number): TenantDb;
+}
+
+/** The hot keys of a tenant: unit and category lookups, and the current month's balance. */
+export async function warmTenantCache(deps: WarmDeps, tenantId: number): Promise<string[]> {
+  const ctx = { tenantId, db: deps.tenantDb(tenantId) };
+  await Promise.all([deps.catalog.uoms.list(ctx), deps.catalog.categories.tree(ctx), deps.balance.warmBalance(tenantId)]);
+  return ['uom: all units', 'categories: tree', "balance: this month's series and facts"];
+}
+
+export const cacheModules = ['balance', 'products', 'categories', 'uom'] as const;
+export type KnownModule = (typeof cacheModules)[number];
+export const isKnownModule = (m: unknown): m is KnownModule => typeof m === 'string' && (cacheModules as readonly string[]).includes(m);

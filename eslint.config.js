@@ -17,6 +17,6 @@ export default tseslint.config(
   },
   {
     files: ['public/js/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', console: 'readonly', FormData: 'readonly', Intl: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', console: 'readonly', FormData: 'readonly', Intl: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', FileReader: 'readonly', Chart: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', AbortController: 'readonly' } },
   },
 );

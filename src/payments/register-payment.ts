@@ -30,7 +30,7 @@ export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: 
     const paidAt = day === today ? now : zonedInstant(day, tenant.timeZone, 12 * 60);
     const amount = new Decimal(input.amount);
 
-    let customerId: number | null = null;
+    let customerId: number | null;
     let saleId: number | null = null;
     if (input.saleId !== undefined || input.saleNumber !== undefined) {
       const sale = await paySale(tx, tenantId, input, amount, tenant.currency);

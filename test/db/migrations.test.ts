@@ -80,8 +80,12 @@ describe('database', () => {
       expect(await applyMigrations(t.db)).toEqual({ applied: [] });
     });
 
-    it.runIf(driver === 'postgresql')('applies each migration once when two instances start at the same time', { timeout: 120_000 }, async () => {
-      const fresh = await createTestDatabase(driver, { migrate: false });
+  });
+
+  // Only a server has more than one connection: PGlite runs one instance in one process.
+  describe('concurrent start on the PostgreSQL server', () => {
+    it('applies each migration once when two instances start at the same time', { timeout: 120_000 }, async () => {
+      const fresh = await createTestDatabase('postgresql', { migrate: false });
       const other = await createDatabase({ databaseUrl: fresh.databaseUrl });
       try {
         const [a, b] = await Promise.all([applyMigrations(fresh.db), applyMigrations(other)]);

@@ -1,6 +1,17 @@
-import type { Command } from '../command.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CliContext, Command } from '../command.ts';
+import type { Dependencies } from '../../container.ts';
 import { UsageError, requirePositiveInt } from '../command.ts';
 import { cacheModules, isKnownModule, warmTenantCache } from '../../admin/cache-warm.ts';
+
+/** The cache trusts Redis only once it has reconciled (src/cache/reconciler.ts); a short-lived CLI waits for that. */
+async function cacheReady(ctx: CliContext): Promise<Dependencies> {
+  const deps = await ctx.dependencies();
+  const deadline = Date.now() + ctx.config.cache.connectTimeoutMs;
+  while (!deps.cache.isAvailable() && Date.now() < deadline) await sleep(50);
+  if (!deps.cache.isAvailable()) ctx.out('Warning: Redis is not reachable; this command only affected the CLI process.');
+  return deps;
+}
 
 function moduleOption(value: string | boolean | undefined): (typeof cacheModules)[number] | undefined {
   if (value === undefined) return undefined;
@@ -13,7 +24,7 @@ const status: Command = {
   summary: 'Health of the cache, Redis memory and per-module counters of this process',
   options: {},
   async run(ctx) {
-    const deps = await ctx.dependencies();
+    const deps = await cacheReady(ctx);
     const health = await deps.cache.health();
     ctx.out(`status: ${health.status}  store: ${health.store}  breaker: ${health.breaker}  latency: ${health.latencyMs ?? '-'} ms`);
     const info = await deps.cache.redisInfo();
@@ -32,7 +43,7 @@ const keys: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const only = moduleOption(v.module);
-    const deps = await ctx.dependencies();
+    const deps = await cacheReady(ctx);
     if (!deps.redis) ctx.out('REDIS_URL is unset: the cache lives inside each app process; this count is of the CLI process only.');
     const counts = await deps.cache.keyCounts(tenantId);
     for (const m of only ? [only] : cacheModules) ctx.out(`${m.padEnd(11)} ${counts[m] ?? 0}`);
@@ -49,7 +60,7 @@ const clear: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const only = moduleOption(v.module);
-    const deps = await ctx.dependencies();
+    const deps = await cacheReady(ctx);
     if (only) await deps.cache.invalidateModule(tenantId, only);
     else await deps.cache.invalidateTenant(tenantId);
     ctx.out(`Cleared ${only ?? 'every module'} for tenant ${tenantId}`);
@@ -62,7 +73,7 @@ const warm: Command = {
   options: { tenant: { type: 'string', required: true, description: 'tenant id' } },
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
-    const deps = await ctx.dependencies();
+    const deps = await cacheReady(ctx);
     if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new Error(`There is no tenant ${tenantId}`);
     const warmed = await warmTenantCache(deps, tenantId);
     ctx.out(`Warmed tenant ${tenantId}: ${warmed.join('; ')}`);

@@ -24,7 +24,8 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-describe('cli', () => {
+// Each case spawns the CLI (tsx + a database connection): slow on a loaded machine.
+describe('cli', { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let env: Record<string, string>;
 

@@ -60,12 +60,12 @@ describe('config', () => {
     });
   });
 
-  describe('start-up with a bad value', () => {
+  describe('start-up with a bad value', { timeout: 90_000 }, () => {
     it.each([
       ['PORT', 'abc', 'Invalid configuration: PORT must be a port number (got "abc")'],
       ['CACHE_BALANCE_TTL', '-1', 'Invalid configuration: CACHE_BALANCE_TTL must be between 1 and 2678400 (got -1)'],
     ])('stops with exit 1 and one line naming %s, no stack trace', (name, value, message) => {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { PATH: process.env.PATH, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { PATH: process.env.PATH, [name]: value }, encoding: 'utf8', timeout: 80_000 });
       expect(result.status).toBe(1);
       expect(result.stderr.trim()).toBe(message);
       expect(result.stdout).toBe('');

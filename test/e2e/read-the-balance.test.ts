@@ -6,10 +6,9 @@ import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { seedDemoData } from '../../src/admin/demo-seed.service.ts';
 import { localDay } from '../../src/time.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { launchBrowser, newPage } from '../helpers/browser.ts';
-import { startServer, type ServerProcess } from '../helpers/server.ts';
-import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from '../helpers/redis.ts';
+import { newPage } from '../helpers/browser.ts';
+import { signInAs, startJourney, type Journey, type JourneyPrisma } from '../helpers/journey.ts';
+import type { ServerProcess } from '../helpers/server.ts';
 
 // Reading the balance, in Debian's Chromium against the real server (child process) on a
 // fresh PostgreSQL database with 60 days of demo trading, and the test Redis.
@@ -19,41 +18,30 @@ const MANAGER = 'manager@balance.e2e.test';
 const ZONE = 'America/New_York';
 
 describe('reading the balance', () => {
-  let database: TestDatabase;
+  let journey: Journey | undefined;
   let server: ServerProcess;
   let browser: Browser;
-  const prefix = uniquePrefix('e2e-bal');
   let customerName = '';
   let sku = '';
 
-  beforeAll(async () => {
-    database = await createTestDatabase('postgresql');
-    const prisma = database.db.prisma;
+  async function prepare(prisma: JourneyPrisma) {
     const { tenantId } = await createTenant(prisma, { name: 'Journey Garden', ownerEmail: 'owner@balance.e2e.test', ownerPassword: PASSWORD, timeZone: ZONE, currency: 'USD' });
     await createUser(prisma, tenantId, { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' }, { mustChangePassword: false });
     await seedDemoData(prisma, { tenantId, days: 60, products: 15, salesPerDay: 5, until: localDay(new Date(), ZONE) });
     const top = await prisma.sale.groupBy({ by: ['customerId'], where: { tenantId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: 'desc' } }, take: 1 });
     customerName = (await prisma.customer.findUniqueOrThrow({ where: { id: top[0]!.customerId! } })).name;
     sku = (await prisma.product.findFirstOrThrow({ where: { tenantId }, orderBy: { quantityOnHand: 'desc' } })).sku;
-    server = await startServer({ DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix });
-    browser = await launchBrowser();
+  }
+
+  beforeAll(async () => {
+    journey = await startJourney({ prefixLabel: 'e2e-bal', prepare });
+    ({ server, browser } = journey);
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await database?.drop();
-    const redis = rawRedis();
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
+    await journey?.close();
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
-  }
+  const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 
   const cell = (page: Page, testId: string) => page.getByTestId(testId).textContent().then((t) => t?.trim() ?? '');
   const rowCount = (page: Page) => page.locator('.balance-table tbody tr').count();

@@ -1,13 +1,12 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createUser } from '../../src/auth/users.service.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { launchBrowser, newPage } from '../helpers/browser.ts';
-import { startServer, type ServerProcess } from '../helpers/server.ts';
-import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from '../helpers/redis.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { newPage } from '../helpers/browser.ts';
+import { seriousViolations, signInAs, startJourney, type Journey, type JourneyPrisma } from '../helpers/journey.ts';
+import type { ServerProcess } from '../helpers/server.ts';
 
 // Selling and getting paid, in Debian's Chromium against the real server (child process)
 // on a fresh PostgreSQL database and the test Redis.
@@ -17,15 +16,13 @@ const STAFF = 'staff@sell.e2e.test';
 const MANAGER = 'manager@sell.e2e.test';
 
 describe('selling and getting paid', () => {
+  let journey: Journey | undefined;
   let database: TestDatabase;
   let server: ServerProcess;
   let browser: Browser;
-  const prefix = uniquePrefix('e2e');
   const ids: Record<string, number> = {};
 
-  beforeAll(async () => {
-    database = await createTestDatabase('postgresql');
-    const prisma = database.db.prisma;
+  async function prepare(prisma: JourneyPrisma) {
     const { tenantId } = await createTenant(prisma, { name: 'Journey Hardware', ownerEmail: 'owner@sell.e2e.test', ownerPassword: PASSWORD, defaultTaxRate: '10' });
     await createUser(prisma, tenantId, { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' }, { mustChangePassword: false });
     await createUser(prisma, tenantId, { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' }, { mustChangePassword: false });
@@ -40,30 +37,17 @@ describe('selling and getting paid', () => {
     ids.tape = await product('JRN-TAP', 'Duct tape', '2.00', '0');
     ids.drill = await product('JRN-DRL', 'Drill bit set', '25.00', null);
     ids.customer = (await prisma.customer.create({ data: { tenantId, name: 'Ana García' } })).id;
-    server = await startServer({ DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix });
-    browser = await launchBrowser();
+  }
+
+  beforeAll(async () => {
+    journey = await startJourney({ prepare });
+    ({ database, server, browser } = journey);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await database?.drop();
-    const redis = rawRedis();
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
+    await journey?.close();
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
-  }
-
-  async function seriousViolations(page: Page) {
-    const results = await new AxeBuilder({ page }).analyze();
-    return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-  }
+  const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 
   async function onHand(page: Page, productId: number) {
     await page.goto(`/catalog/products/${productId}`);

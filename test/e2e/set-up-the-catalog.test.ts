@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.service.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
-import { launchBrowser, newPage } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from '../helpers/redis.ts';
-import { startServer, type ServerProcess } from '../helpers/server.ts';
+import { newPage } from '../helpers/browser.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { seriousViolations, signInAs, startJourney, type Journey } from '../helpers/journey.ts';
+import type { ServerProcess } from '../helpers/server.ts';
 
 // A manager sets up the catalog in the browser: a unit, a category, two products; finds
 // them; edits a price and adjusts stock; imports a CSV (a bad line first); exports.
@@ -15,45 +14,35 @@ import { startServer, type ServerProcess } from '../helpers/server.ts';
 const MANAGER = { email: 'manager@catalog.e2e.test', password: 'manager-password-123' };
 
 describe('setting up the catalog', () => {
+  let journey: Journey | undefined;
   let database: TestDatabase;
   let server: ServerProcess;
   let browser: Browser;
   let tenantId: number;
-  const prefix = uniquePrefix('e2e-cat');
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgresql');
-    const tenant = await createTenant(database.db.prisma, { name: 'Corner Coffee', ownerEmail: 'owner@catalog.e2e.test', ownerPassword: 'owner-password-123' });
-    tenantId = tenant.tenantId;
-    await createUser(database.db.prisma, tenantId, { email: MANAGER.email, password: MANAGER.password, role: 'manager', name: 'Maria Manager' });
-    server = await startServer({ DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix });
-    browser = await launchBrowser();
+    journey = await startJourney({
+      prefixLabel: 'e2e-cat',
+      prepare: async (prisma) => {
+        const tenant = await createTenant(prisma, { name: 'Corner Coffee', ownerEmail: 'owner@catalog.e2e.test', ownerPassword: 'owner-password-123' });
+        tenantId = tenant.tenantId;
+        await createUser(prisma, tenantId, { email: MANAGER.email, password: MANAGER.password, role: 'manager', name: 'Maria Manager' });
+      },
+    });
+    ({ database, server, browser } = journey);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await database?.drop();
-    const redis = rawRedis();
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
+    await journey?.close();
   });
 
   const productCount = () => database.db.prisma.product.count({ where: { tenantId } });
   const rowsText = async (page: Page) => (await page.locator('#products-table tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-  async function seriousViolations(page: Page) {
-    const results = await new AxeBuilder({ page }).analyze();
-    return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  }
 
   it('a manager creates a unit, a category and two products, finds, edits, adjusts, imports and exports', async () => {
     const { context, page } = await newPage(browser, server.baseUrl);
     page.on('dialog', (dialog) => void dialog.accept());
     try {
-      await page.goto('/login');
-      await page.getByLabel('Email').fill(MANAGER.email);
-      await page.getByLabel('Password').fill(MANAGER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await signInAs(page, MANAGER.email, MANAGER.password);
 
       // A unit of measure.
       await page.goto('/settings/uoms');
@@ -164,11 +153,7 @@ describe('setting up the catalog', () => {
     const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     try {
-      await page.goto('/login');
-      await page.getByLabel('Email').fill(MANAGER.email);
-      await page.getByLabel('Password').fill(MANAGER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await signInAs(page, MANAGER.email, MANAGER.password);
       for (const path of ['/catalog/products', '/catalog/products/new', '/settings/categories', '/settings/uoms', '/catalog/products/import']) {
         await page.goto(path);
         const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;

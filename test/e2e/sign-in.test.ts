@@ -1,11 +1,9 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../../src/settings/tenants.service.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { launchBrowser, newPage } from '../helpers/browser.ts';
-import { startServer, type ServerProcess } from '../helpers/server.ts';
-import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from '../helpers/redis.ts';
+import { newPage } from '../helpers/browser.ts';
+import { seriousViolations, startJourney, type Journey } from '../helpers/journey.ts';
+import type { ServerProcess } from '../helpers/server.ts';
 
 // The real server (child process) on a fresh PostgreSQL database and the test Redis,
 // driven by Debian's Chromium.
@@ -13,30 +11,21 @@ import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from '..
 const OWNER = { email: 'owner@signin.e2e.test', password: 'owner-password-123' };
 
 describe('signing in', () => {
-  let database: TestDatabase;
+  let journey: Journey | undefined;
   let server: ServerProcess;
   let browser: Browser;
-  const prefix = uniquePrefix('e2e');
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgresql');
-    await createTenant(database.db.prisma, { name: 'Journey Hardware', ownerEmail: OWNER.email, ownerPassword: OWNER.password });
-    server = await startServer({ DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix });
-    browser = await launchBrowser();
+    journey = await startJourney({
+      prepare: async (prisma) => {
+        await createTenant(prisma, { name: 'Journey Hardware', ownerEmail: OWNER.email, ownerPassword: OWNER.password });
+      },
+    });
+    ({ server, browser } = journey);
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await database?.drop();
-    const redis = rawRedis();
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
+    await journey?.close();
   });
-
-  async function seriousViolations(page: Page) {
-    const results = await new AxeBuilder({ page }).analyze();
-    return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-  }
 
   it('an owner signs in, sees the dashboard, and signs out', async () => {
     const { context, page } = await newPage(browser, server.baseUrl);

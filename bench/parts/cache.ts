@@ -151,6 +151,8 @@ async function l2Hit(db: Database, prefix: string): Promise<BenchRow[]> {
 async function saturation(db: Database, prefix: string): Promise<BenchRow[]> {
   const i = await instance(db, config(`${prefix}-sat`, { l1: { enabled: false, maxEntries: 1, maxBytes: 1024 } }));
   const raw = new Redis(BENCH_REDIS_URL);
+  // For contrast only: raw reads batched too (ioredis sends one turn's commands in one write).
+  const rawBatched = new Redis(BENCH_REDIS_URL, { enableAutoPipelining: true });
   try {
     const small = { id: 7, name: 'tea', price: '3.50' };
     await i.cache.set(1, 'products', 'small', small);
@@ -171,25 +173,36 @@ async function saturation(db: Database, prefix: string): Promise<BenchRow[]> {
       );
       return (count / MS) * 1000;
     };
-    const rawOps: number[] = [];
-    const cacheOps: number[] = [];
+    const sides = {
+      raw: async () => JSON.parse((await raw.get(rawKey))!),
+      cache: () => i.cache.get(1, 'products', 'small'),
+      batched: async () => JSON.parse((await rawBatched.get(rawKey))!),
+    };
+    const ops: Record<keyof typeof sides, number[]> = { raw: [], cache: [], batched: [] };
     const ratios: number[] = [];
-    // Paired rounds in alternating order; the median of the pairs' ratios resists the noise
-    // of other work on the machine better than two long runs.
-    for (let round = 0; round < 8; round++) {
-      const rawFirst = round % 2 === 0;
-      const first = await run(rawFirst ? async () => JSON.parse((await raw.get(rawKey))!) : () => i.cache.get(1, 'products', 'small'));
-      const second = await run(rawFirst ? () => i.cache.get(1, 'products', 'small') : async () => JSON.parse((await raw.get(rawKey))!));
-      const [r, c] = rawFirst ? [first, second] : [second, first];
-      rawOps.push(r);
-      cacheOps.push(c);
-      ratios.push(c / r);
+    const batchedRatios: number[] = [];
+    // Rounds in rotating order; the median of each round's ratio resists the noise of other
+    // work on the machine better than two long runs.
+    const names = Object.keys(sides) as Array<keyof typeof sides>;
+    for (let round = 0; round < 9; round++) {
+      const measured = {} as Record<keyof typeof sides, number>;
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(round + k) % names.length]!;
+        measured[name] = await run(sides[name]);
+        ops[name].push(measured[name]);
+      }
+      ratios.push(measured.cache / measured.raw);
+      batchedRatios.push(measured.cache / measured.batched);
     }
     await raw.del(rawKey);
     const ratio = median(ratios);
-    return [{ part: PART, name: 'saturation, 50 callers: get() (L1 off) vs raw GET + JSON.parse (median of 8 paired rounds)', value: median(cacheOps), unit: 'ops/s', baseline: median(rawOps), ratio, target: '≥ 0.9×', pass: ratio >= 0.9 }];
+    return [
+      { part: PART, name: 'saturation, 50 callers: get() (L1 off) vs raw GET + JSON.parse (median of 9 rounds)', value: median(ops.cache), unit: 'ops/s', baseline: median(ops.raw), ratio, target: '≥ 0.9×', pass: ratio >= 0.9 },
+      { part: PART, name: 'for contrast: the same get() vs raw GET with ioredis auto-pipelining (batched like ours)', value: median(ops.cache), unit: 'ops/s', baseline: median(ops.batched), ratio: median(batchedRatios), target: 'info' },
+    ];
   } finally {
     raw.disconnect();
+    rawBatched.disconnect();
     await close(i);
   }
 }

@@ -79,6 +79,33 @@ describe('cache › keys in Redis', () => {
   });
 });
 
+describe('cache › reads in Redis', () => {
+  it('sends the value reads of one event-loop turn as one MGET, each caller getting its own value, and a lone read as one GET', async () => {
+    const t = nextTenant++;
+    for (let n = 0; n < 50; n++) await a.cache.set(t, 'products', `batch:${n}`, { n });
+    for (let n = 0; n < 3; n++) await a.cache.set(t, 'products', `alone:${n}`, `alone ${n}`);
+    await a.cache.set(t, 'products', 'first', 'first');
+    expect(await b.cache.get(t, 'products', 'first')).toBe('first'); // b learns the module's generation
+    const monitor = await raw.monitor();
+    const commands: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => arg.startsWith(`${config.keyPrefix}:tenant:${t}:`))) commands.push(args);
+    });
+    try {
+      const values = await Promise.all(Array.from({ length: 50 }, (_, n) => b.cache.get(t, 'products', `batch:${n}`)));
+      expect(values).toEqual(Array.from({ length: 50 }, (_, n) => ({ n })));
+      await waitFor(() => commands.length >= 1, 2000, 'the batch in MONITOR');
+      for (let n = 0; n < 3; n++) expect(await b.cache.get(t, 'products', `alone:${n}`)).toBe(`alone ${n}`);
+      await waitFor(() => commands.length >= 4, 2000, 'the lone reads in MONITOR');
+      await sleep(50);
+      expect(commands.map((args) => args[0]!.toLowerCase())).toEqual(['mget', 'get', 'get', 'get']);
+      expect(commands[0]!.length).toBe(1 + 50);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+});
+
 describe('cache › two instances', () => {
   it('keeps L1 coherent: an invalidation on one drops the other’s local copy', async () => {
     const t = nextTenant++;

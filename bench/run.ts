@@ -4,11 +4,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { BENCH_DATABASE_URL, BENCH_REDIS_URL } from './env.ts';
-import type { BenchPart, BenchRow } from './types.ts';
+import { chartSvg, consoleTable, mergeResults, readResults, updateReadme, type PartResult } from './report.ts';
+import type { BenchPart } from './types.ts';
 
 // `npm run bench`: runs every bench/parts/*.ts (or those named on the command line), prints
-// one table and writes bench/results/latest.json. Refuses to run a part whose services
-// (Redis, PostgreSQL) are unreachable rather than printing numbers of nothing.
+// one table, and updates bench/results/latest.json, latest.svg and the README's table (see
+// report.ts). Refuses to start when a part's services (Redis, PostgreSQL) are unreachable
+// rather than printing numbers of nothing.
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,45 +34,47 @@ async function reachable(service: 'redis' | 'postgresql'): Promise<string | unde
   }
 }
 
-function format(n: number | undefined): string {
-  if (n === undefined) return '';
-  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
-  return Number(n.toPrecision(3)).toString();
-}
-
-function printTable(rows: BenchRow[]): void {
-  const header = ['part', 'name', 'value', 'unit', 'baseline', 'ratio', 'target', 'pass'];
-  const cells = rows.map((r) => [r.part, r.name, format(r.value), r.unit, format(r.baseline), r.ratio === undefined ? '' : `${format(r.ratio)}`, r.target ?? '', r.pass === undefined ? '' : r.pass ? 'yes' : 'NO']);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i >= 2 && i <= 5 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const c of cells) console.log(line(c));
-}
-
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const files = readdirSync(join(here, 'parts'))
+  const available = readdirSync(join(here, 'parts'))
     .filter((f) => f.endsWith('.ts'))
-    .filter((f) => !wanted.length || wanted.includes(f.replace(/\.ts$/, '')))
+    .map((f) => f.replace(/\.ts$/, ''))
     .sort();
-  const rows: BenchRow[] = [];
-  for (const file of files) {
-    const part = (await import(pathToFileURL(join(here, 'parts', file)).href)) as BenchPart;
-    for (const service of part.needs ?? []) {
-      const problem = await reachable(service);
-      if (problem) {
-        console.error(`bench ${file}: refusing to run: ${problem}`);
-        process.exit(2);
-      }
-    }
-    console.error(`bench: running ${file} …`);
-    rows.push(...(await part.run()));
+  const unknown = wanted.filter((w) => !available.includes(w));
+  if (unknown.length) {
+    console.error(`bench: no part named ${unknown.join(', ')}; parts are ${available.join(', ')}`);
+    process.exit(2);
   }
-  printTable(rows);
-  mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
-  console.error(`bench: wrote bench/results/latest.json (${rows.length} rows)`);
+  const names = wanted.length ? available.filter((n) => wanted.includes(n)) : available;
+  const parts = new Map<string, BenchPart>();
+  for (const name of names) parts.set(name, (await import(pathToFileURL(join(here, 'parts', `${name}.ts`)).href)) as BenchPart);
+  // Every part's services are checked before the first one runs: no half a report.
+  for (const service of new Set([...parts.values()].flatMap((p) => p.needs ?? []))) {
+    const problem = await reachable(service);
+    if (problem) {
+      console.error(`bench: refusing to run: ${problem}`);
+      process.exit(2);
+    }
+  }
+  const fresh: Record<string, PartResult> = {};
+  for (const [name, part] of parts) {
+    const started = Date.now();
+    console.error(`bench: running ${name} (${[...parts.keys()].indexOf(name) + 1} of ${parts.size}) …`);
+    fresh[name] = { at: new Date().toISOString(), node: process.version, rows: await part.run() };
+    console.error(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  console.log(consoleTable(Object.values(fresh).flatMap((r) => r.rows)));
+  const resultsDir = join(here, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const results = mergeResults(readResults(join(resultsDir, 'latest.json')), fresh);
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.svg'), await chartSvg(results));
+  const readme = updateReadme(join(here, '..', 'README.md'), results);
+  console.error(`bench: wrote bench/results/latest.json and latest.svg${readme ? ' and the README table' : ' (README markers not found: table not updated)'}`);
+  const missed = Object.values(fresh)
+    .flatMap((r) => r.rows)
+    .filter((r) => r.pass === false);
+  if (missed.length) console.error(`bench: ${missed.length} target(s) missed: ${missed.map((r) => `${r.part}: ${r.name}`).join('; ')}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {

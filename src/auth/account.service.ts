@@ -45,9 +45,11 @@ export class AccountService {
 
   /** Turn TOTP on with a secret the user proved they hold; returns the recovery codes (shown once). */
   async enableTotp(me: Me, secret: string, code: string): Promise<string[]> {
-    if (!(await verifyTotp(secret, code))) throw new ValidationError('Check the form.', { code: 'That code is not right. Check the time on your phone and try the current code.' });
+    const step = await verifyTotp(secret, code);
+    if (step === undefined) throw new ValidationError('Check the form.', { code: 'That code is not right. Check the time on your phone and try the current code.' });
     const codes = newRecoveryCodes();
-    await me.db.user.update({ where: { id: me.userId }, data: { totpSecret: secret, totpEnabled: true, recoveryCodeHashes: codes.map(hashRecoveryCode) } });
+    // The code just used cannot also sign in.
+    await me.db.user.update({ where: { id: me.userId }, data: { totpSecret: secret, totpEnabled: true, totpLastStep: step, recoveryCodeHashes: codes.map(hashRecoveryCode) } });
     return codes;
   }
 
@@ -55,6 +57,6 @@ export class AccountService {
     const user = found(await me.db.user.findUnique({ where: { id: me.userId }, select: { passwordHash: true, tenant: { select: { require2fa: true } } } }), 'User');
     if (user.tenant.require2fa) throw new ConflictError('Your business requires two-factor sign-in, so it cannot be turned off.');
     if (!(await verifyPassword(user.passwordHash, password))) throw new ValidationError('Check the form.', { password: 'That is not your password' });
-    await me.db.user.update({ where: { id: me.userId }, data: { totpSecret: null, totpEnabled: false, recoveryCodeHashes: [] } });
+    await me.db.user.update({ where: { id: me.userId }, data: { totpSecret: null, totpEnabled: false, totpLastStep: null, recoveryCodeHashes: [] } });
   }
 }

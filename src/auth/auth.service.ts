@@ -59,9 +59,14 @@ export class AuthService {
   /** A TOTP code or an unused recovery code (which is then used up). */
   async checkSecondFactor(tenantId: number, userId: number, code: string): Promise<boolean> {
     const db = this.deps.tenantDb(tenantId);
-    const user = await db.user.findUnique({ where: { id: userId }, select: { active: true, totpEnabled: true, totpSecret: true, recoveryCodeHashes: true } });
+    const user = await db.user.findUnique({ where: { id: userId }, select: { active: true, totpEnabled: true, totpSecret: true, totpLastStep: true, recoveryCodeHashes: true } });
     if (!user?.active || !user.totpEnabled || !user.totpSecret) return false;
-    if (await verifyTotp(user.totpSecret, code)) return true;
+    const step = await verifyTotp(user.totpSecret, code, user.totpLastStep);
+    if (step !== undefined) {
+      // Conditional on no later use, so the same code cannot sign in twice, even at once.
+      const { count } = await db.user.updateMany({ where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } });
+      return count === 1;
+    }
     const index = findRecoveryCode(user.recoveryCodeHashes, code);
     if (index < 0) return false;
     const remaining = user.recoveryCodeHashes.filter((_, i) => i !== index);

@@ -21,15 +21,19 @@ export async function totpQrDataUrl(secret: string, accountEmail: string): Promi
   return QRCode.toDataURL(totpUri(secret, accountEmail), { errorCorrectionLevel: 'M', margin: 2, width: 220 });
 }
 
-/** A 6-digit code from the app; one period either side is accepted for clock drift. */
-export async function verifyTotp(secret: string, code: string): Promise<boolean> {
+/**
+ * A 6-digit code from the app; one period either side is accepted for clock drift. Returns
+ * the RFC 6238 time step the code belongs to, or undefined when it is wrong or belongs to
+ * `afterTimeStep` or earlier (a code already used: no replay within its window).
+ */
+export async function verifyTotp(secret: string, code: string, afterTimeStep?: number | null): Promise<number | undefined> {
   const token = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(token)) return false;
+  if (!/^\d{6}$/.test(token)) return undefined;
   try {
-    const result = await verify({ secret, token, epochTolerance: 30 });
-    return result.valid;
+    const result = await verify({ secret, token, epochTolerance: 30, ...(afterTimeStep != null && { afterTimeStep }) });
+    return result.valid && 'timeStep' in result ? result.timeStep : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -6,19 +6,26 @@ import type { TestClient } from '../helpers/http-client.ts';
 // Building a migrated database and the app can be slow on a loaded machine.
 const HOOK_TIMEOUT_MS = 180_000;
 
-async function enrol(client: TestClient): Promise<{ secret: string; codes: string[] }> {
+/** The code of the next 30-second period (accepted: one period of drift) and its RFC 6238 time step. */
+async function nextPeriodCode(secret: string): Promise<{ code: string; step: number }> {
+  const epoch = Math.floor(Date.now() / 1000) + 30;
+  return { code: await generate({ secret, epoch }), step: Math.floor(epoch / 30) };
+}
+
+async function enrol(client: TestClient): Promise<{ secret: string; codes: string[]; enrolCode: string }> {
   const page = await client.get('/account/2fa');
   expect(page.html).toMatch(/<img class="qr" src="data:image\/png;base64,/);
   const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(page.html)![1]!;
   const wrong = await client.post('/account/2fa/enable', { code: '000000' === (await generate({ secret })) ? '111111' : '000000' });
   expect(wrong.status).toBe(422);
-  const ok = await client.post('/account/2fa/enable', { code: await generate({ secret }) });
+  const enrolCode = await generate({ secret });
+  const ok = await client.post('/account/2fa/enable', { code: enrolCode });
   expect(ok.status).toBe(303);
   const shown = await client.get('/account/2fa');
   const codes = [...shown.html.matchAll(/<li><code>([a-z0-9]{5}-[a-z0-9]{5})<\/code><\/li>/g)].map((m) => m[1]!);
   expect(codes).toHaveLength(10);
   expect((await client.get('/account/2fa')).html).not.toContain(codes[0]);
-  return { secret, codes };
+  return { secret, codes, enrolCode };
 }
 
 async function passwordStep(t: TestApp, email: string, password: string): Promise<TestClient> {
@@ -45,7 +52,7 @@ describe('two-factor sign-in', () => {
 
   it('enrols with a QR code, then asks for a code at sign-in; recovery codes work once', async () => {
     const user = await t.createUser(business.tenantId, 'manager');
-    const { secret, codes } = await enrol(await t.signIn(user.email, user.password));
+    const { secret, codes, enrolCode } = await enrol(await t.signIn(user.email, user.password));
     const stored = await t.deps.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(stored.totpEnabled).toBe(true);
     expect(stored.recoveryCodeHashes).toHaveLength(10);
@@ -54,11 +61,18 @@ describe('two-factor sign-in', () => {
     const wrong = await passwordStep(t, user.email, user.password);
     expect((await wrong.post('/login/2fa', { code: '12345' })).status).toBe(401);
 
+    // The code that turned it on cannot also sign in; a later one can, once.
+    const replayOfEnrolment = await passwordStep(t, user.email, user.password);
+    expect((await replayOfEnrolment.post('/login/2fa', { code: enrolCode })).status).toBe(401);
     const withApp = await passwordStep(t, user.email, user.password);
-    const done = await withApp.post('/login/2fa', { code: await generate({ secret }) });
+    const { code, step } = await nextPeriodCode(secret);
+    const done = await withApp.post('/login/2fa', { code });
     expect(done.status).toBe(303);
     expect(done.location).toBe('/');
     expect((await withApp.get('/')).status).toBe(200);
+    const replay = await passwordStep(t, user.email, user.password);
+    expect((await replay.post('/login/2fa', { code })).status).toBe(401);
+    expect((await t.deps.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).totpLastStep).toBe(step);
 
     const withRecovery = await passwordStep(t, user.email, user.password);
     expect((await withRecovery.post('/login/2fa', { code: codes[0]!.toUpperCase() })).location).toBe('/');

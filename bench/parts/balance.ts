@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import pg from 'pg';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -18,7 +17,8 @@ import { expectedSummarySql, verifyBalanceSummary } from '../../src/balance/veri
 import type { BalanceScope, BalanceSeries, SeriesQuery } from '../../src/balance/balance.types.ts';
 import { newFormToken } from '../../src/sales/form-submission.ts';
 import { addDays, localDay } from '../../src/time.ts';
-import { BENCH_DATABASE_URL, BENCH_REDIS_URL } from '../env.ts';
+import { BENCH_REDIS_URL } from '../env.ts';
+import { createBenchDatabase, deleteKeysWithPrefix, signInCookie } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
 // Issue 7: /balance for a year, daily, on a tenant with 365 days × 300 sales/day (bulk
@@ -142,27 +142,6 @@ async function startApp(databaseUrl: string, env: Record<string, string>, prefix
   };
 }
 
-/** Signs in through the login form; returns the Cookie header. */
-async function signIn(baseUrl: string, email: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const raw of res.headers.getSetCookie()) {
-      const [pair] = raw.split(';');
-      const eq = pair!.indexOf('=');
-      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const page = await fetch(`${baseUrl}/login`, { redirect: 'manual' });
-  keep(page);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const res = await fetch(`${baseUrl}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() }, body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }) });
-  keep(res);
-  await res.text();
-  if (res.status !== 303) throw new Error(`bench sign-in of ${email} failed: ${res.status}`);
-  return cookie();
-}
-
 interface Load {
   rps: number;
   p50: number;
@@ -225,14 +204,8 @@ const ratioRow = (name: string, value: number, baseline: number, min: number): B
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const dbName = `stock_bench_balance_${process.pid}`;
-  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(BENCH_DATABASE_URL);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const database = await createBenchDatabase('balance', { suffix: String(process.pid), replaceExisting: true });
+  const databaseUrl = database.url;
   const prefix = `bench-balance-${randomBytes(4).toString('hex')}`;
   const running: Running[] = [];
   try {
@@ -260,11 +233,11 @@ export async function run(): Promise<BenchRow[]> {
     };
     running.push(...Object.values(apps));
     const modes = [
-      { id: 'd', name: '(d) constant series, no cache, no database', app: apps.d, cookie: await signIn(apps.d.baseUrl, big.email) },
-      { id: 'a', name: '(a) cache disabled', app: apps.a, cookie: await signIn(apps.a.baseUrl, big.email) },
-      { id: 'a30', name: `(a) cache disabled, ${SMALL_PER_DAY} sales/day`, app: apps.a, cookie: await signIn(apps.a.baseUrl, small.email) },
-      { id: 'b', name: '(b) L2 hit (Redis, L1 off)', app: apps.b, cookie: await signIn(apps.b.baseUrl, big.email) },
-      { id: 'c', name: '(c) L1 hit', app: apps.c, cookie: await signIn(apps.c.baseUrl, big.email) },
+      { id: 'd', name: '(d) constant series, no cache, no database', app: apps.d, cookie: await signInCookie(apps.d.baseUrl, big.email, PASSWORD) },
+      { id: 'a', name: '(a) cache disabled', app: apps.a, cookie: await signInCookie(apps.a.baseUrl, big.email, PASSWORD) },
+      { id: 'a30', name: `(a) cache disabled, ${SMALL_PER_DAY} sales/day`, app: apps.a, cookie: await signInCookie(apps.a.baseUrl, small.email, PASSWORD) },
+      { id: 'b', name: '(b) L2 hit (Redis, L1 off)', app: apps.b, cookie: await signInCookie(apps.b.baseUrl, big.email, PASSWORD) },
+      { id: 'c', name: '(c) L1 hit', app: apps.c, cookie: await signInCookie(apps.c.baseUrl, big.email, PASSWORD) },
     ];
     const loads = new Map<string, Load[]>(modes.map((m) => [m.id, []]));
     for (const m of modes) for (let i = 0; i < 3; i++) await (await fetch(m.app.baseUrl + path, { headers: { cookie: m.cookie } })).arrayBuffer();
@@ -297,7 +270,7 @@ export async function run(): Promise<BenchRow[]> {
       return u.email;
     }));
     const cookies: string[] = [];
-    for (const email of users) cookies.push(await signIn(app.baseUrl, email));
+    for (const email of users) cookies.push(await signInCookie(app.baseUrl, email, PASSWORD));
     const urls = ['this-month', 'last-30-days', 'this-quarter', 'this-year'].flatMap((preset) => ['day', 'week', 'month'].map((g) => `/balance?preset=${preset}&granularity=${g}`));
     const owner = await app.deps.db.prisma.user.findFirstOrThrow({ where: { email: big.email } });
     const actor = { tenantId: big.tenantId, userId: owner.id, role: 'owner' as const, db: app.deps.tenantDb(big.tenantId) };
@@ -331,7 +304,7 @@ export async function run(): Promise<BenchRow[]> {
     return rows;
   } finally {
     for (const r of running) await r.close().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await database.drop().catch(() => {});
+    await deleteKeysWithPrefix(`${prefix}-`);
   }
 }

@@ -8,6 +8,7 @@ import { createRedisConnections, type RedisConnections } from '../../src/cache/r
 import type { CacheConfig } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
 import { BENCH_REDIS_URL } from '../env.ts';
+import { deleteKeysWithPrefix } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
 // Issue 3's cache measurements, each side by side with its baseline in this one process:
@@ -321,17 +322,6 @@ async function singleFlight(db: Database, prefix: string): Promise<BenchRow[]> {
   }
 }
 
-async function cleanup(prefix: string): Promise<void> {
-  const raw = new Redis(BENCH_REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}-*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await raw.unlink(...keys);
-  } while (cursor !== '0');
-  raw.disconnect();
-}
-
 export async function run(): Promise<BenchRow[]> {
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const db = await outboxDb();
@@ -343,7 +333,7 @@ export async function run(): Promise<BenchRow[]> {
     for (const [name, step] of Object.entries(steps)) if (!only || only.includes(name)) rows.push(...(await step(db, prefix)));
     return rows;
   } finally {
-    await cleanup(prefix);
+    await deleteKeysWithPrefix(`${prefix}-`);
     await db.close();
   }
 }

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { createDatabase } from '../../src/db/client.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
 import { productSearchText } from '../../src/catalog/search-text.ts';
 import { startServer, type ServerProcess } from '../../test/helpers/server.ts';
-import { BENCH_DATABASE_URL, BENCH_REDIS_URL } from '../env.ts';
+import { createBenchDatabase, deleteKeysWithPrefix, productionServerEnv, signInCookie, TLS_PROXY_HEADERS } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
 // Issue 5: the product list page (25 rows of a tenant with 10,000 products) in requests/s,
@@ -32,29 +30,6 @@ interface AutocannonResult {
 type Autocannon = (opts: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-// Production mode (view cache on, quiet logs); the bench speaks plain HTTP, so it says it
-// came through a TLS proxy, which lets the Secure session cookie be set.
-const PROXY = { 'x-forwarded-proto': 'https' };
-
-async function createBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `stock_bench_catalog_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(BENCH_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: BENCH_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** A tenant with 10,000 products in 12 categories, written in bulk. */
 async function seed(url: string, email: string): Promise<void> {
   const db = await createDatabase({ databaseUrl: url, poolSize: 2 });
@@ -78,24 +53,8 @@ async function seed(url: string, email: string): Promise<void> {
   }
 }
 
-/** Signs in through the login form; returns the session cookie. */
-async function signIn(baseUrl: string, email: string): Promise<string> {
-  const login = await fetch(`${baseUrl}/login`, { headers: PROXY });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
-  const res = await fetch(`${baseUrl}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { ...PROXY, cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password: PASSWORD, _csrf: token }).toString(),
-  });
-  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  if (res.status !== 303 || !session) throw new Error(`bench sign-in failed: ${res.status}`);
-  return session;
-}
-
 async function measure(server: ServerProcess, email: string, expectCache: string): Promise<AutocannonResult> {
-  const headers = { ...PROXY, cookie: await signIn(server.baseUrl, email) };
+  const headers = { ...TLS_PROXY_HEADERS, cookie: await signInCookie(server.baseUrl, email, PASSWORD, TLS_PROXY_HEADERS) };
   for (let i = 0; i < 3; i++) {
     const res = await fetch(`${server.baseUrl}${PAGE}`, { headers, redirect: 'manual' });
     const html = await res.text();
@@ -108,20 +67,10 @@ async function measure(server: ServerProcess, email: string, expectCache: string
 }
 
 export async function run(): Promise<BenchRow[]> {
-  const database = await createBenchDatabase();
+  const database = await createBenchDatabase('catalog');
   const prefix = `bench-cat-${randomBytes(4).toString('hex')}`;
   const email = `manager-${randomBytes(3).toString('hex')}@bench.stock`;
-  const env = (cache: boolean) => ({
-    NODE_ENV: 'production',
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    TRUST_PROXY: 'true',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.url,
-    REDIS_URL: BENCH_REDIS_URL,
-    CACHE_KEY_PREFIX: prefix,
-    CACHE_ENABLED: String(cache),
-    RATE_LIMIT_POSTS_PER_MINUTE: '100000',
-  });
+  const env = (cacheEnabled: boolean) => productionServerEnv({ databaseUrl: database.url, cacheKeyPrefix: prefix, cacheEnabled });
   const servers: ServerProcess[] = [];
   try {
     // The first instance applies the migrations; then the data; then the second instance.
@@ -143,13 +92,6 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     for (const s of servers) await s.stop();
     await database.drop();
-    const redis = new Redis(BENCH_REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteKeysWithPrefix(`${prefix}:`);
   }
 }

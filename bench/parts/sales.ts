@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { pino } from 'pino';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { createDatabase } from '../../src/db/client.ts';
@@ -8,7 +7,7 @@ import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { startServer, type ServerProcess } from '../../test/helpers/server.ts';
 import { TestClient } from '../../test/helpers/http-client.ts';
-import { BENCH_DATABASE_URL, BENCH_REDIS_URL } from '../env.ts';
+import { createBenchDatabase, deleteKeysWithPrefix, productionServerEnv, TLS_PROXY_HEADERS } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
 // Issue 6: confirmed sales per second through HTTP, 2 app processes on one PostgreSQL
@@ -28,25 +27,6 @@ const SELL_OUT_STOCK = 30;
 const SECONDS = Number(process.env.BENCH_SALES_SECONDS ?? 10);
 const PASSWORD = 'bench-password-123';
 
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `stock_bench_sales_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BENCH_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(BENCH_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: BENCH_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 async function metric(server: ServerProcess, name: string): Promise<number> {
   const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
@@ -58,7 +38,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function run(): Promise<BenchRow[]> {
-  const database = await freshDatabase();
+  const database = await createBenchDatabase('sales');
+  const prefix = `bench-sales-${randomBytes(3).toString('hex')}`;
   const servers: ServerProcess[] = [];
   try {
     const db = await createDatabase({ databaseUrl: database.url, poolSize: 4 });
@@ -75,13 +56,14 @@ export async function run(): Promise<BenchRow[]> {
       productIds.push(p.id);
     }
 
-    const env = { DATABASE_URL: database.url, REDIS_URL: BENCH_REDIS_URL, CACHE_KEY_PREFIX: `bench${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', RATE_LIMIT_POSTS_PER_MINUTE: '100000', NODE_ENV: 'production', TRUST_PROXY: 'true', SESSION_SECRET: randomBytes(32).toString('hex') };
+    // One environment (one SESSION_SECRET) for both processes, as in one deployment.
+    const env = productionServerEnv({ databaseUrl: database.url, cacheKeyPrefix: prefix });
     for (let i = 0; i < PROCESSES; i++) servers.push(await startServer(env));
 
     const clients: TestClient[] = [];
     for (let i = 0; i < CLIENTS; i++) {
       // Production mode (cached views, Secure cookies): the clients say they came through TLS.
-      const client = new TestClient(servers[i % PROCESSES]!.baseUrl, { 'x-forwarded-proto': 'https' });
+      const client = new TestClient(servers[i % PROCESSES]!.baseUrl, TLS_PROXY_HEADERS);
       await client.get('/login');
       const res = await client.post('/login', { email: emails[i % emails.length]!, password: PASSWORD });
       if (res.status !== 303) throw new Error(`bench sign-in failed: ${res.status}`);
@@ -196,5 +178,6 @@ export async function run(): Promise<BenchRow[]> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await database.drop();
+    await deleteKeysWithPrefix(`${prefix}:`);
   }
 }

@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import { hasControlCharacters } from '../catalog/fields.ts';
 import { PasswordSchema } from './users.schema.ts';
 
 // Sign-in forms. The password is not checked for length here: any typed password is
 // compared, and a wrong one gets the same generic message as an unknown email.
 
 export const LoginSchema = z.object({
-  email: z.string({ error: 'Enter your email' }).trim().min(1, 'Enter your email').max(254, 'Email is too long'),
+  email: z
+    .string({ error: 'Enter your email' })
+    .trim()
+    .min(1, 'Enter your email')
+    .max(254, 'Email is too long')
+    .refine((v) => !hasControlCharacters(v), 'Enter a valid email address'),
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Password is too long'),
 });
 
@@ -15,7 +21,7 @@ export const SecondFactorSchema = z.object({
 
 export const ChangePasswordSchema = z
   .object({
-    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(200),
+    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(200, 'Password is too long'),
     newPassword: PasswordSchema,
     confirmPassword: z.string({ error: 'Repeat the new password' }),
   })
@@ -30,5 +36,5 @@ export const EnableTotpSchema = z.object({
 });
 
 export const DisableTotpSchema = z.object({
-  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200),
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Password is too long'),
 });

@@ -77,8 +77,11 @@ export function requiredText(label: string, max: number) {
     .refine((v) => !hasControlCharacters(v), `${label} contains characters that are not allowed`);
 }
 
-/** Control characters other than tab and line breaks (invisible, and trouble in CSV and HTML). */
-function hasControlCharacters(text: string): boolean {
+/**
+ * Control characters other than tab and line breaks (invisible, and trouble in CSV and HTML;
+ * PostgreSQL refuses NUL in text outright). Every free-text field refuses them.
+ */
+export function hasControlCharacters(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;

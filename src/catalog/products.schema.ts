@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TaxRateSchema } from '../settings/tenants.schema.ts';
-import { blankToUndefined, idText, moneyText, quantityText, requiredText, signedDecimalText } from './fields.ts';
+import { blankToUndefined, hasControlCharacters, idText, moneyText, quantityText, requiredText, signedDecimalText } from './fields.ts';
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
@@ -20,7 +20,7 @@ export const ProductSchema = z.object({
   barcode: z.preprocess(
     blankToUndefined,
     z
-      .string()
+      .string({ error: 'Barcode may hold letters, digits and -' })
       .trim()
       .max(64, 'Barcode must be at most 64 characters')
       .regex(/^[A-Za-z0-9-]+$/, 'Barcode may hold letters, digits and -')
@@ -77,7 +77,7 @@ export type StockFilter = (typeof STOCK_FILTERS)[number];
 const firstString = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
 export const ProductListQuerySchema = z.object({
-  q: z.preprocess(firstString, z.string().max(100).catch('').default('')).catch(''),
+  q: z.preprocess(firstString, z.string().max(100).refine((v) => !hasControlCharacters(v)).catch('').default('')).catch(''),
   category: z.preprocess(firstString, z.string().regex(/^\d{1,9}$/).transform(Number).optional()).catch(undefined),
   stock: z.preprocess(firstString, z.enum(STOCK_FILTERS).default('all')).catch('all'),
   sort: z.preprocess(firstString, z.enum(SORTS).default('name')).catch('name'),

@@ -20,6 +20,12 @@ function formValues(body: unknown): Record<string, string> {
   return Object.fromEntries(fields.map((f) => [f, typeof b[f] === 'string' ? (b[f] as string) : '']));
 }
 
+/** The form's fields as sent: a field sent twice (or not as text) is refused by validation, not dropped. */
+function submitted(body: unknown): Record<string, unknown> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(fields.map((f) => [f, b[f]]));
+}
+
 function customerId(req: Request): number {
   const id = idParam(req.params.id);
   if (!id) throw new NotFoundError('Customer');
@@ -47,7 +53,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
   router.post('/customers', async (req, res) => {
     const values = formValues(req.body);
     try {
-      const created = await customers.create(scopeOf(req), values);
+      const created = await customers.create(scopeOf(req), submitted(req.body));
       setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This customer had already been added; here they are.' : 'Customer added.');
       return res.redirect(303, created.url || '/customers');
     } catch (error) {
@@ -79,7 +85,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
     const id = customerId(req);
     const values = formValues(req.body);
     try {
-      await customers.update(scopeOf(req).db, id, values);
+      await customers.update(scopeOf(req).db, id, submitted(req.body));
     } catch (error) {
       if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
       return await renderForm(req, res, error.status, { ...values, id: String(id) }, { errors: error.fields, error: error.message });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { requiredText } from '../catalog/fields.ts';
 import { FormTokenSchema } from '../sales/form-submission.ts';
 import { dayField, moneyField, optional, optionalText } from '../sales/fields.ts';
 
 export const CustomerSchema = z.object({
-  name: z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(120, 'Name must be at most 120 characters'),
+  name: requiredText('Name', 120),
   email: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v), z.email({ error: 'Enter a valid email address' }).max(254, 'Email is too long').optional()),
   phone: optionalText('Phone', 40),
   address: optionalText('Address', 300),

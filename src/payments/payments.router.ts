@@ -52,7 +52,8 @@ export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | '
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = Object.fromEntries(fields.map((f) => [f, typeof body[f] === 'string' ? (body[f] as string) : ''])) as Record<string, string>;
     try {
-      const created = await payments.register(scopeOf(req), values);
+      // As sent: a field sent twice (or not as text) is refused by validation, not dropped.
+      const created = await payments.register(scopeOf(req), Object.fromEntries(fields.map((f) => [f, body[f]])));
       setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This payment had already been recorded; here it is.' : 'Payment recorded.');
       return res.redirect(303, created.url || '/payments');
     } catch (error) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.ts';
+import { hasControlCharacters } from '../catalog/fields.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -44,7 +45,14 @@ export const idField = (message: string) =>
   z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : v), z.number({ error: message }).int(message).positive(message).max(2_147_483_647, message));
 
 export const optionalText = (label: string, max: number) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().max(max, `${label} must be at most ${max} characters`).optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() || undefined : v),
+    z
+      .string({ error: `${label} must be text` })
+      .max(max, `${label} must be at most ${max} characters`)
+      .refine((v) => !hasControlCharacters(v), `${label} contains characters that are not allowed`)
+      .optional(),
+  );
 
 /** YYYY-MM-DD that is a real calendar date. */
 export const dayField = (label: string) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacters } from '../catalog/fields.ts';
 import { dayField, idField } from './fields.ts';
 
 // Query-string filters of the list pages: a bad value is dropped (and reported), never a 500.
@@ -11,7 +12,7 @@ export const ListQuerySchema = z.object({
   customer: idField('Customer').optional().catch(undefined),
   status: z.enum(['confirmed', 'cancelled']).optional().catch(undefined),
   method: z.enum(['cash', 'card', 'transfer', 'other']).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: z.string().trim().max(100).refine((v) => !hasControlCharacters(v)).optional().catch(undefined),
   page,
 });
 

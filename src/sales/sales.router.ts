@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
+import { hasControlCharacters } from '../catalog/fields.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { requireRole, roleAtLeast } from '../http/guards.ts';
@@ -40,7 +41,7 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   });
 
   router.get('/sales/product-search', async (req, res) => {
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.slice(0, 100) : '';
     res.json({ products: await sales.searchProducts(scopeOf(req).db, q, q.trim() ? 30 : 300) });
   });
 

@@ -31,16 +31,18 @@ export type SaleFormInput = z.input<typeof SaleSchema>;
 export type SaleLineForm = { product?: string; productId?: string; quantity?: string; unitPrice?: string; discountPct?: string; taxRate?: string };
 
 const lineKey = /^lines\[(\d{1,3})\]\[(product|productId|quantity|unitPrice|discountPct|taxRate)\]$/;
+type SubmittedLine = Partial<Record<keyof SaleLineForm, unknown>>;
+const isBlank = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /**
- * The lines of a urlencoded form (`lines[3][quantity]=2` …), in index order, without the
- * blank ones (a line the user added and left empty is not an error).
+ * The lines of a urlencoded form (`lines[3][quantity]=2` …) with their values as sent, in
+ * index order, without the blank ones (a line the user added and left empty is not an error).
  */
-export function linesFromBody(body: Record<string, unknown>): SaleLineForm[] {
-  const byIndex = new Map<number, SaleLineForm>();
+function submittedLines(body: Record<string, unknown>): SubmittedLine[] {
+  const byIndex = new Map<number, SubmittedLine>();
   for (const [key, value] of Object.entries(body ?? {})) {
     const m = lineKey.exec(key);
-    if (!m || typeof value !== 'string') continue;
+    if (!m) continue;
     const line = byIndex.get(Number(m[1])) ?? {};
     line[m[2] as keyof SaleLineForm] = value;
     byIndex.set(Number(m[1]), line);
@@ -48,10 +50,15 @@ export function linesFromBody(body: Record<string, unknown>): SaleLineForm[] {
   return [...byIndex.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, l]) => l)
-    .filter((l) => [l.product, l.productId, l.quantity, l.unitPrice].some((v) => v !== undefined && v.trim() !== ''));
+    .filter((l) => [l.product, l.productId, l.quantity, l.unitPrice].some((v) => !isBlank(v)));
 }
 
-/** The sale form's fields as the service takes them. */
+/** The lines as text, to put back into the form (a value that is not text shows as blank). */
+export function linesFromBody(body: Record<string, unknown>): SaleLineForm[] {
+  return submittedLines(body).map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => typeof v === 'string')) as SaleLineForm);
+}
+
+/** The sale form's fields as the service takes them: as sent, so a field sent twice is refused, not dropped. */
 export function saleFormFromBody(body: Record<string, unknown>): Record<string, unknown> {
-  return { token: body.token, customerId: body.customerId, note: body.note, payNow: body.payNow, lines: linesFromBody(body) };
+  return { token: body.token, customerId: body.customerId, note: body.note, payNow: body.payNow, lines: submittedLines(body) };
 }

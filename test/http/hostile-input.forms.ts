@@ -1,0 +1,487 @@
+import { verifyPassword } from '../../src/auth/password.ts';
+import { localDay } from '../../src/time.ts';
+import { TEST_PASSWORD } from '../helpers/app.ts';
+import type { TestClient } from '../helpers/http-client.ts';
+import { formToken, idIn, type Fixtures, type Table } from './hostile-input.fixtures.ts';
+
+// Every form of the app (every POST route of src/**/*.router.ts), for the hostile-input
+// table: a valid base body, the fields to attack and, per field, which classes of hostile
+// value the app must ACCEPT (store exactly, show escaped). Every other class must be
+// refused: a 4xx with a message, nothing written anywhere. Routes with an id also get
+// hostile ids in the URL (404), and every form gets a missing and a wrong CSRF token (403).
+
+export type ValueClass = 'empty' | 'huge' | 'hugeNumber' | 'negative' | 'zero' | 'unicode' | 'nul' | 'html' | 'sql' | 'array' | 'object' | 'otherTenant';
+export type Body = Record<string, unknown>;
+/** What a submission sent and where it was redirected. */
+export interface Sent {
+  body: Body;
+  location: string;
+}
+
+export interface Field {
+  name: string;
+  /** Classes that are valid input for this field (default: none). */
+  accepts?: ValueClass[];
+  /** Classes read as another valid choice: 2xx/3xx and nothing written (e.g. unknown action → preview). */
+  ignores?: ValueClass[];
+  /** The stored text expected for an accepted value (default: the value, trimmed). */
+  stored?: (sent: unknown) => string;
+  /** Key of the field in `read()`'s result (default: the field name). */
+  column?: string;
+  /** Another business's id (or name) of this kind: adds the `otherTenant` class. */
+  foreign?: (fx: Fixtures) => string | number;
+  /** Classes that cannot be expressed for this field. */
+  skip?: ValueClass[];
+  /** Fields that take the same value (a password and its confirmation). */
+  linked?: string[];
+  /** Where a refusal may be shown, when the form marks fields (default: the field's own message). */
+  errorIds?: string[];
+}
+
+export interface Form {
+  name: string;
+  path(fx: Fixtures): string;
+  body(fx: Fixtures, n: number): Body;
+  fields: Field[];
+  /** Tables an accepted submission may change; every other table must stay as it was. */
+  writes: Table[];
+  /** The client that submits (default: A's owner). Called per case. */
+  client?(fx: Fixtures): Promise<TestClient>;
+  /** Turns the body into what is posted (the CSV import builds its text from cells). */
+  encode?(body: Body): Body;
+  /** The written row(s) after an accepted submission, by field column. */
+  read?(fx: Fixtures, sent: Sent): Promise<Record<string, unknown>>;
+  /** The page that shows what was stored. */
+  shownAt?(fx: Fixtures, sent: Sent): string;
+  /** Undo what an accepted submission wrote that would collide with later cases (unique names, form tokens). */
+  cleanup?(fx: Fixtures, sent: Sent): Promise<void>;
+  /** The route takes an id: hostile ids in the URL must answer 404. */
+  ids?: { path(id: string): string; valid(fx: Fixtures): number; foreign(fx: Fixtures): number };
+}
+
+/** Free text: anything printable is a valid name or note. */
+const TEXT: ValueClass[] = ['hugeNumber', 'negative', 'zero', 'unicode', 'html', 'sql'];
+const OPTIONAL_TEXT: ValueClass[] = ['empty', ...TEXT];
+const blankAs = (fallback: string) => (v: unknown) => (String(v).trim() === '' ? fallback : String(v).trim());
+const UNCHECKED = () => 'false';
+
+const s = (v: unknown) => String(v);
+
+async function dropProduct(fx: Fixtures, id: number): Promise<void> {
+  await fx.prisma.stockMovement.deleteMany({ where: { productId: id } });
+  await fx.prisma.product.delete({ where: { id } });
+}
+const dropFormToken = (fx: Fixtures, location: string) => fx.prisma.formSubmission.deleteMany({ where: { tenantId: fx.a.tenantId, resultUrl: location } }).then(() => undefined);
+const tokenOf = async (fx: Fixtures, location: string) => (await fx.prisma.formSubmission.findFirst({ where: { tenantId: fx.a.tenantId, resultUrl: location } }))?.token;
+
+const productFields = (): Field[] => [
+  { name: 'sku', accepts: ['hugeNumber', 'zero'] },
+  { name: 'name', accepts: TEXT },
+  { name: 'barcode', accepts: ['empty', 'hugeNumber', 'negative', 'zero'] },
+  { name: 'categoryId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId },
+  { name: 'unitId', foreign: (fx) => fx.b.unitId },
+  { name: 'price', accepts: ['zero'] },
+  { name: 'cost', accepts: ['empty', 'zero'], stored: blankAs('0') },
+  { name: 'taxRate', accepts: ['empty', 'zero'] },
+  { name: 'reorderLevel', accepts: ['empty', 'zero'], stored: blankAs('0') },
+];
+const productBody = (fx: Fixtures, sku: string, name: string, price: string) => ({
+  sku,
+  name,
+  barcode: '',
+  categoryId: s(fx.a.categoryId),
+  unitId: s(fx.a.unitId),
+  price,
+  cost: '',
+  taxRate: '',
+  reorderLevel: '',
+});
+const readProduct = (fx: Fixtures, id: number) => fx.prisma.product.findUniqueOrThrow({ where: { id } });
+
+const CSV_CELLS = ['sku', 'name', 'unit', 'price', 'category', 'quantity_on_hand'] as const;
+const csvCell = (v: unknown) => `"${String(v).replace(/"/g, '""')}"`;
+
+const catalog: Form[] = [
+  {
+    name: 'new product',
+    path: () => '/catalog/products',
+    body: (fx, n) => ({ ...productBody(fx, `HX-${n}`, 'Hostile widget', '1.00'), openingStock: '' }),
+    fields: [...productFields(), { name: 'openingStock', accepts: ['empty', 'zero'], stored: blankAs('0'), column: 'quantityOnHand' }],
+    writes: ['products', 'stock_movements'],
+    read: (fx, { location }) => readProduct(fx, idIn(location)),
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropProduct(fx, idIn(location)),
+  },
+  {
+    name: 'edit product',
+    path: (fx) => `/catalog/products/${fx.a.editProductId}`,
+    body: (fx) => ({ ...productBody(fx, 'EDIT-1', 'Edit target', '5.00'), active: 'on' }),
+    // A checkbox: any value but "on" (or none) means unchecked, so every class is a valid "off".
+    fields: [...productFields(), { name: 'active', accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'], stored: UNCHECKED }],
+    writes: ['products'],
+    read: (fx) => readProduct(fx, fx.a.editProductId),
+    shownAt: (fx) => `/catalog/products/${fx.a.editProductId}`,
+    ids: { path: (id) => `/catalog/products/${id}`, valid: (fx) => fx.a.editProductId, foreign: (fx) => fx.b.productId },
+  },
+  {
+    name: 'delete product',
+    path: (fx) => `/catalog/products/${fx.a.editProductId}/delete`,
+    body: () => ({}),
+    fields: [],
+    writes: ['products'],
+    ids: { path: (id) => `/catalog/products/${id}/delete`, valid: (fx) => fx.a.editProductId, foreign: (fx) => fx.b.productId },
+  },
+  {
+    name: 'stock receipt',
+    path: (fx) => `/catalog/products/${fx.a.stockProductId}/stock`,
+    body: () => ({ kind: 'receipt', quantity: '1', reason: '' }),
+    fields: [{ name: 'kind' }, { name: 'quantity' }, { name: 'reason', accepts: OPTIONAL_TEXT }],
+    writes: ['products', 'stock_movements'],
+    read: (fx) => fx.prisma.stockMovement.findFirstOrThrow({ where: { productId: fx.a.stockProductId }, orderBy: { id: 'desc' } }),
+    shownAt: (fx) => `/catalog/products/${fx.a.stockProductId}`,
+    ids: { path: (id) => `/catalog/products/${id}/stock`, valid: (fx) => fx.a.stockProductId, foreign: (fx) => fx.b.productId },
+  },
+  {
+    name: 'stock correction',
+    path: (fx) => `/catalog/products/${fx.a.stockProductId}/stock`,
+    body: () => ({ kind: 'adjustment', quantity: '1', reason: 'Recount' }),
+    // A correction may take stock down (there are 100 on hand), never by zero.
+    fields: [{ name: 'quantity', accepts: ['negative'] }, { name: 'reason', accepts: TEXT }],
+    writes: ['products', 'stock_movements'],
+    read: (fx) => fx.prisma.stockMovement.findFirstOrThrow({ where: { productId: fx.a.stockProductId }, orderBy: { id: 'desc' } }),
+    shownAt: (fx) => `/catalog/products/${fx.a.stockProductId}`,
+  },
+  {
+    name: 'CSV import',
+    path: () => '/catalog/products/import',
+    body: (_fx, n) => ({ action: 'import', 'cell:sku': `IMP-${n}`, 'cell:name': 'Imported', 'cell:unit': 'unit', 'cell:price': '2.50', 'cell:category': 'Tools', 'cell:quantity_on_hand': '' }),
+    encode: (body) => {
+      const { action, csv, ...cells } = body;
+      const text = 'csv' in body ? csv : `${CSV_CELLS.join(',')}\n${CSV_CELLS.map((c) => csvCell(cells[`cell:${c}`])).join(',')}\n`;
+      return { action, csv: text };
+    },
+    fields: [
+      { name: 'action', ignores: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'] },
+      { name: 'csv' },
+      ...(
+        [
+          { name: 'cell:sku', accepts: ['hugeNumber', 'zero'] },
+          { name: 'cell:name', accepts: TEXT },
+          { name: 'cell:unit', foreign: (fx) => fx.b.unitCode },
+          { name: 'cell:price', accepts: ['zero'] },
+          { name: 'cell:category', accepts: ['empty'], foreign: (fx) => fx.b.categoryName },
+          { name: 'cell:quantity_on_hand', accepts: ['empty', 'zero'], stored: blankAs('0') },
+        ] satisfies Field[]
+      ).map((f): Field => ({ ...f, skip: ['array', 'object'] })),
+    ],
+    writes: ['products', 'stock_movements'],
+    read: async (fx, { body }) => {
+      const p = await fx.prisma.product.findFirstOrThrow({ where: { tenantId: fx.a.tenantId, sku: String(body['cell:sku']).trim() }, include: { unit: true, category: true } });
+      return { 'cell:sku': p.sku, 'cell:name': p.name, 'cell:unit': p.unit.code, 'cell:price': p.price, 'cell:category': p.category?.name, 'cell:quantity_on_hand': p.quantityOnHand };
+    },
+    shownAt: () => '/catalog/products?sort=-updated',
+    cleanup: async (fx, { body }) => {
+      const p = await fx.prisma.product.findFirstOrThrow({ where: { tenantId: fx.a.tenantId, sku: String(body['cell:sku']).trim() } });
+      await dropProduct(fx, p.id);
+    },
+  },
+];
+
+const newestOf = (fx: Fixtures, table: 'category' | 'unit') =>
+  table === 'category' ? fx.prisma.category.findFirstOrThrow({ where: { tenantId: fx.a.tenantId }, orderBy: { id: 'desc' } }) : fx.prisma.unit.findFirstOrThrow({ where: { tenantId: fx.a.tenantId }, orderBy: { id: 'desc' } });
+
+const settings: Form[] = [
+  {
+    name: 'new category',
+    path: () => '/settings/categories',
+    body: (_fx, n) => ({ name: `Category ${n}`, parentId: '' }),
+    fields: [{ name: 'name', accepts: TEXT }, { name: 'parentId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId }],
+    writes: ['categories'],
+    read: (fx) => newestOf(fx, 'category'),
+    shownAt: () => '/settings/categories',
+    cleanup: async (fx) => {
+      await fx.prisma.category.delete({ where: { id: (await newestOf(fx, 'category')).id } });
+    },
+  },
+  {
+    name: 'edit category',
+    path: (fx) => `/settings/categories/${fx.a.editCategoryId}`,
+    body: () => ({ name: 'Edit category', parentId: '' }),
+    fields: [{ name: 'name', accepts: TEXT }, { name: 'parentId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId }],
+    writes: ['categories'],
+    read: (fx) => fx.prisma.category.findUniqueOrThrow({ where: { id: fx.a.editCategoryId } }),
+    shownAt: () => '/settings/categories',
+    ids: { path: (id) => `/settings/categories/${id}`, valid: (fx) => fx.a.editCategoryId, foreign: (fx) => fx.b.categoryId },
+  },
+  {
+    name: 'delete category',
+    path: (fx) => `/settings/categories/${fx.a.editCategoryId}/delete`,
+    body: () => ({}),
+    fields: [],
+    writes: ['categories'],
+    ids: { path: (id) => `/settings/categories/${id}/delete`, valid: (fx) => fx.a.editCategoryId, foreign: (fx) => fx.b.categoryId },
+  },
+  {
+    name: 'new unit',
+    path: () => '/settings/uoms',
+    body: (_fx, n) => ({ code: `u${n}`, name: `Unit ${n}` }),
+    // A code is one word of letters and digits, at most 16 characters.
+    fields: [{ name: 'code', accepts: ['zero'] }, { name: 'name', accepts: TEXT }],
+    writes: ['units'],
+    read: (fx) => newestOf(fx, 'unit'),
+    shownAt: () => '/settings/uoms',
+    cleanup: async (fx) => {
+      await fx.prisma.unit.delete({ where: { id: (await newestOf(fx, 'unit')).id } });
+    },
+  },
+  {
+    name: 'edit unit',
+    path: (fx) => `/settings/uoms/${fx.a.editUnitId}`,
+    body: () => ({ code: 'box', name: 'Box' }),
+    fields: [{ name: 'code', accepts: ['zero'] }, { name: 'name', accepts: TEXT }],
+    writes: ['units'],
+    read: (fx) => fx.prisma.unit.findUniqueOrThrow({ where: { id: fx.a.editUnitId } }),
+    shownAt: () => '/settings/uoms',
+    ids: { path: (id) => `/settings/uoms/${id}`, valid: (fx) => fx.a.editUnitId, foreign: (fx) => fx.b.unitId },
+  },
+  {
+    name: 'delete unit',
+    path: (fx) => `/settings/uoms/${fx.a.editUnitId}/delete`,
+    body: () => ({}),
+    fields: [],
+    writes: ['units'],
+    ids: { path: (id) => `/settings/uoms/${id}/delete`, valid: (fx) => fx.a.editUnitId, foreign: (fx) => fx.b.unitId },
+  },
+  {
+    name: 'business settings',
+    path: () => '/settings/business',
+    body: () => ({ name: 'Hostile Hardware', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0' }),
+    fields: [{ name: 'name', accepts: TEXT }, { name: 'currency' }, { name: 'timeZone' }, { name: 'defaultTaxRate', accepts: ['zero'] }],
+    writes: ['tenants'],
+    read: (fx) => fx.prisma.tenant.findUniqueOrThrow({ where: { id: fx.a.tenantId } }),
+    shownAt: () => '/settings/business',
+  },
+];
+
+const customerFields = (): Field[] => [
+  { name: 'name', accepts: TEXT },
+  { name: 'email', accepts: ['empty'] },
+  { name: 'phone', accepts: OPTIONAL_TEXT },
+  { name: 'address', accepts: OPTIONAL_TEXT },
+  { name: 'taxId', accepts: OPTIONAL_TEXT },
+  { name: 'creditLimit', accepts: ['empty', 'zero'] },
+  { name: 'notes', accepts: OPTIONAL_TEXT },
+];
+const customerBody = (name: string) => ({ name, email: '', phone: '', address: '', taxId: '', creditLimit: '', notes: '' });
+/** A form token is any 16–64 letters, digits, - or _: ten to the 30th is one. */
+const tokenField: Field = { name: 'token', accepts: ['hugeNumber'] };
+
+const line = (f: string) => `lines[0][${f}]`;
+
+const sales: Form[] = [
+  {
+    name: 'new customer',
+    path: () => '/customers',
+    body: (_fx, n) => ({ token: formToken(), ...customerBody(`Customer ${n}`) }),
+    fields: [tokenField, ...customerFields()],
+    writes: ['customers', 'form_submissions'],
+    read: async (fx, { location }) => ({ ...(await fx.prisma.customer.findUniqueOrThrow({ where: { id: idIn(location) } })), token: await tokenOf(fx, location) }),
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+  },
+  {
+    name: 'edit customer',
+    path: (fx) => `/customers/${fx.a.editCustomerId}`,
+    body: () => customerBody('Edit customer'),
+    fields: customerFields(),
+    writes: ['customers'],
+    read: (fx) => fx.prisma.customer.findUniqueOrThrow({ where: { id: fx.a.editCustomerId } }),
+    shownAt: (fx) => `/customers/${fx.a.editCustomerId}/edit`,
+    ids: { path: (id) => `/customers/${id}`, valid: (fx) => fx.a.editCustomerId, foreign: (fx) => fx.b.customerId },
+  },
+  {
+    name: 'new sale',
+    path: () => '/sales',
+    body: () => ({ token: formToken(), customerId: '', note: '', payNow: '', [line('product')]: 'SALE-1', [line('productId')]: '', [line('quantity')]: '1', [line('unitPrice')]: '', [line('discountPct')]: '', [line('taxRate')]: '' }),
+    fields: [
+      tokenField,
+      { name: 'customerId', accepts: ['empty'], foreign: (fx) => fx.b.customerId },
+      { name: 'note', accepts: OPTIONAL_TEXT },
+      { name: 'payNow', accepts: ['empty'] },
+      { name: line('product'), foreign: (fx) => fx.b.productSku },
+      // Blank: the product typed in the text box (SALE-1).
+      { name: line('productId'), accepts: ['empty'], foreign: (fx) => fx.b.productId, stored: () => 'SALE-1', errorIds: ['lines.0.productId', 'lines.0.product'] },
+      { name: line('quantity') },
+      { name: line('unitPrice'), accepts: ['empty', 'zero'], stored: blankAs('10') },
+      { name: line('discountPct'), accepts: ['empty', 'zero'], stored: blankAs('0') },
+      { name: line('taxRate'), accepts: ['empty', 'zero'], stored: blankAs('0') },
+    ],
+    // tenants: the sale number counter (tenants.last_sale_number).
+    writes: ['tenants', 'sales', 'sale_lines', 'products', 'stock_movements', 'balance_days', 'payments', 'form_submissions'],
+    read: async (fx, { location }) => {
+      const sale = await fx.prisma.sale.findUniqueOrThrow({ where: { id: idIn(location) }, include: { lines: { include: { product: true } }, payments: true } });
+      const l = sale.lines[0]!;
+      return {
+        token: await tokenOf(fx, location),
+        customerId: sale.customerId,
+        note: sale.note,
+        payNow: sale.payments[0]?.method,
+        [line('productId')]: l.product.sku,
+        [line('quantity')]: l.quantity,
+        [line('unitPrice')]: l.unitPrice,
+        [line('discountPct')]: l.discountPct,
+        [line('taxRate')]: l.taxRate,
+      };
+    },
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+  },
+  {
+    name: 'cancel sale',
+    path: (fx) => `/sales/${fx.a.saleId}/cancel`,
+    body: () => ({}),
+    fields: [],
+    writes: ['sales', 'products', 'stock_movements', 'balance_days'],
+    ids: { path: (id) => `/sales/${id}/cancel`, valid: (fx) => fx.a.saleId, foreign: (fx) => fx.b.saleId },
+  },
+  {
+    name: 'register payment',
+    path: () => '/payments',
+    body: (fx) => ({ token: formToken(), amount: '1.00', method: 'cash', day: '', customerId: s(fx.a.payCustomerId), saleId: '', saleNumber: '', reference: '', note: '' }),
+    fields: [
+      tokenField,
+      { name: 'amount' },
+      { name: 'method' },
+      // Blank: today in the business's time zone (UTC here).
+      { name: 'day', accepts: ['empty'], stored: () => localDay(new Date(), 'UTC') },
+      { name: 'customerId', foreign: (fx) => fx.b.customerId },
+      { name: 'saleId', accepts: ['empty'], foreign: (fx) => fx.b.saleId },
+      { name: 'saleNumber', accepts: ['empty'] },
+      { name: 'reference', accepts: OPTIONAL_TEXT },
+      { name: 'note', accepts: OPTIONAL_TEXT },
+    ],
+    writes: ['payments', 'balance_days', 'sales', 'form_submissions'],
+    read: async (fx, { location }) => {
+      const p = await fx.prisma.payment.findUniqueOrThrow({ where: { id: idIn(location) }, include: { sale: true } });
+      return { ...p, token: await tokenOf(fx, location), day: localDay(p.paidAt, 'UTC'), saleNumber: p.sale?.number };
+    },
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+  },
+];
+
+const loginPage = async (fx: Fixtures) => {
+  const client = fx.freshClient();
+  await client.get('/login');
+  return client;
+};
+
+const account: Form[] = [
+  {
+    name: 'sign in',
+    path: () => '/login',
+    body: (fx) => ({ email: fx.a.loginUser.email, password: TEST_PASSWORD }),
+    fields: [{ name: 'email' }, { name: 'password' }],
+    writes: [],
+    client: loginPage,
+  },
+  {
+    name: 'second sign-in step',
+    path: () => '/login/2fa',
+    body: () => ({ code: '000000' }),
+    fields: [{ name: 'code' }],
+    writes: [],
+    client: async (fx) => {
+      const client = await loginPage(fx);
+      const res = await client.post('/login', { email: fx.a.totpUser.email, password: TEST_PASSWORD });
+      if (res.location !== '/login/2fa') throw new Error(`two-factor user did not reach the code step: ${res.status}`);
+      await client.get('/login/2fa');
+      return client;
+    },
+  },
+  { name: 'sign out', path: () => '/logout', body: () => ({}), fields: [], writes: [], client: async (fx) => fx.a.other },
+  {
+    name: 'change own password',
+    path: () => '/account/password',
+    body: (fx, n) => ({ currentPassword: fx.a.passwordUser.password, newPassword: `new-password-${n}`, confirmPassword: `new-password-${n}` }),
+    // At least 10 characters of anything: long numbers, any script, HTML and quotes are good passwords.
+    fields: [{ name: 'currentPassword' }, { name: 'newPassword', accepts: ['hugeNumber', 'unicode', 'html', 'sql'], linked: ['confirmPassword'] }, { name: 'confirmPassword' }],
+    writes: ['users'],
+    client: async (fx) => fx.a.passwordClient,
+    read: async (fx, { body }) => {
+      const user = await fx.prisma.user.findUniqueOrThrow({ where: { id: fx.a.passwordUser.id } });
+      return { newPassword: (await verifyPassword(user.passwordHash, String(body.newPassword))) ? body.newPassword : '(another password)' };
+    },
+    cleanup: async (fx, { body }) => {
+      fx.a.passwordUser.password = String(body.newPassword);
+    },
+  },
+  {
+    name: 'turn on two-factor sign-in',
+    path: () => '/account/2fa/enable',
+    body: () => ({ code: '123456' }),
+    fields: [{ name: 'code' }],
+    writes: ['users'],
+    client: async (fx) => {
+      await fx.a.owner.get('/account/2fa'); // holds the new secret in the session
+      return fx.a.owner;
+    },
+  },
+  {
+    name: 'turn off two-factor sign-in',
+    path: () => '/account/2fa/disable',
+    body: () => ({ password: TEST_PASSWORD }),
+    fields: [{ name: 'password' }],
+    writes: ['users'],
+    client: async (fx) => fx.a.totpClient,
+  },
+];
+
+const admin: Form[] = [
+  {
+    name: 'invite a user',
+    path: () => '/settings/users',
+    body: (_fx, n) => ({ email: `invitee-${n}@test.stock`, name: 'Invitee', role: 'staff' }),
+    fields: [{ name: 'email' }, { name: 'name', accepts: OPTIONAL_TEXT }, { name: 'role' }],
+    writes: ['users'],
+    read: (fx, { body }) => fx.prisma.user.findUniqueOrThrow({ where: { email: String(body.email) } }),
+    shownAt: () => '/settings/users',
+  },
+  {
+    name: 'require two-factor sign-in',
+    path: () => '/settings/users/two-factor',
+    body: () => ({ require2fa: 'off' }),
+    fields: [{ name: 'require2fa' }],
+    writes: ['tenants'],
+  },
+  {
+    name: "change a user's role",
+    path: (fx) => `/settings/users/${fx.a.staffUserId}/role`,
+    body: () => ({ role: 'manager' }),
+    fields: [{ name: 'role' }],
+    writes: ['users'],
+    ids: { path: (id) => `/settings/users/${id}/role`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
+  },
+  ...(['deactivate', 'activate'] as const).map(
+    (action): Form => ({
+      name: `${action} a user`,
+      path: (fx) => `/settings/users/${fx.a.staffUserId}/${action}`,
+      body: () => ({}),
+      fields: [],
+      writes: ['users'],
+      ids: { path: (id) => `/settings/users/${id}/${action}`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
+    }),
+  ),
+  { name: 'clear a cache module', path: () => '/admin/cache/clear', body: () => ({ module: 'products' }), fields: [{ name: 'module' }], writes: [] },
+  { name: 'warm the cache', path: () => '/admin/cache/warm', body: () => ({}), fields: [], writes: [] },
+];
+
+export const forms: Form[] = [...catalog, ...settings, ...sales, ...account, ...admin];
+
+/** Search boxes (GET forms): any text is a valid search; the page answers 200 and writes nothing. */
+export const searches: Array<{ name: string; path: string }> = [
+  { name: 'product list search', path: '/catalog/products' },
+  { name: 'product CSV export', path: '/catalog/products/export.csv' },
+  { name: 'customer search', path: '/customers' },
+  { name: "the sale form's product picker", path: '/sales/product-search' },
+];

@@ -33,8 +33,14 @@ export function adminCacheRouter(deps: Dependencies): Router {
   router.post('/admin/cache/clear', async (req, res) => {
     const parsed = ClearSchema.safeParse(req.body);
     if (!parsed.success) return render(req, res, 422, parsed.error.issues[0]!.message);
-    await deps.cache.invalidateModule(scopeOf(req).tenantId, parsed.data.module);
-    setFlash(req, 'success', `Cleared the ${parsed.data.module} cache of this business. The next page loads from the database.`);
+    const { tenantId } = scopeOf(req);
+    const { module } = parsed.data;
+    // The invalidation alone leaves the old values in Redis, unreadable, until their TTL runs
+    // out (and in the key count). An owner's clear removes them first (a SCAN, as the key
+    // count is), then invalidates, which also covers a value written in between.
+    const removed = await deps.cache.deletePattern(tenantId, module, '*');
+    await deps.cache.invalidateModule(tenantId, module);
+    setFlash(req, 'success', `Cleared the ${module} cache of this business (${removed} ${removed === 1 ? 'key' : 'keys'} removed). The next page loads from the database.`);
     res.redirect(303, '/admin/cache');
   });
 

@@ -5,8 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { onTestFailed } from 'vitest';
 
 // Debian's Chromium through playwright-core (no browser download), headless. newPage()
-// must be called inside a test: if that test fails, a full-page screenshot is saved
-// under test-results/<test name>.png.
+// (or screenshotOnFailure() for a shared page) must be called inside a test: if that test
+// fails, a full-page screenshot is saved under test-results/<test name>.png.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS_DIR = path.join(root, 'test-results');
@@ -24,14 +24,19 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
+  screenshotOnFailure(page);
+  return { context, page };
+}
+
+/** For a page made outside the test (shared by several): its screenshot if the calling test fails. */
+export function screenshotOnFailure(page: Page, suffix = ''): void {
   onTestFailed(async ({ task }) => {
     try {
       mkdirSync(RESULTS_DIR, { recursive: true });
       const name = task.name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 100);
-      if (!page.isClosed()) await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), fullPage: true });
+      if (!page.isClosed()) await page.screenshot({ path: path.join(RESULTS_DIR, `${name}${suffix}.png`), fullPage: true });
     } catch {
       // the screenshot is a help, never a second failure
     }
   });
-  return { context, page };
 }

@@ -15,7 +15,7 @@ import { forTenant } from '../../src/db/tenant-scope.ts';
 import { BalanceService } from '../../src/balance/balance.service.ts';
 import { expectedSummarySql, verifyBalanceSummary } from '../../src/balance/verify.ts';
 import type { BalanceScope, BalanceSeries, SeriesQuery } from '../../src/balance/balance.types.ts';
-import { newFormToken } from '../../src/sales/form-submission.ts';
+import { newFormToken } from '../../src/db/form-submission.ts';
 import { addDays, localDay } from '../../src/time.ts';
 import { BENCH_REDIS_URL } from '../env.ts';
 import { createBenchDatabase, deleteKeysWithPrefix, signInCookie } from '../support.ts';

@@ -4,10 +4,10 @@ import type { CacheService } from '../cache/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError } from '../errors.ts';
+import { quantityField } from '../http/form-fields.ts';
 import type { CategoriesService } from '../settings/categories.service.ts';
 import type { UomsService } from '../settings/uoms.service.ts';
 import { unprotectCell, type CsvColumn } from './csv-cells.ts';
-import { quantityText } from './fields.ts';
 import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
@@ -39,7 +39,7 @@ const ALIASES: Record<string, CsvColumn> = {
 const REQUIRED: CsvColumn[] = ['sku', 'name', 'unit', 'price'];
 /** Optional columns and the product fields they fill: an update leaves a field alone when the file has no such column. */
 const OPTIONAL_FIELDS = { barcode: 'barcode', category: 'categoryId', cost: 'cost', tax_rate: 'taxRate', reorder_level: 'reorderLevel' } as const;
-const QuantityOnHand = quantityText('Quantity on hand');
+const QuantityOnHand = quantityField('Quantity on hand');
 
 export interface ImportRow {
   /** Line in the file (the header is line 1). */

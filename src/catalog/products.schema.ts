@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { TaxRateSchema } from '../settings/tenants.schema.ts';
-import { blankToUndefined, hasControlCharacters, idText, moneyText, quantityText, requiredText, signedDecimalText } from './fields.ts';
+import { hasControlCharacters, idField, moneyField, optional, percentField, quantityChangeField, quantityField, requiredText } from '../http/form-fields.ts';
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
@@ -17,25 +16,23 @@ const blankTo = (fallback: string) => (v: unknown) => (v === undefined || (typeo
 export const ProductSchema = z.object({
   sku: SkuSchema,
   name: requiredText('Name', 200),
-  barcode: z.preprocess(
-    blankToUndefined,
+  barcode: optional(
     z
       .string({ error: 'Barcode may hold letters, digits and -' })
       .trim()
       .max(64, 'Barcode must be at most 64 characters')
-      .regex(/^[A-Za-z0-9-]+$/, 'Barcode may hold letters, digits and -')
-      .optional(),
+      .regex(/^[A-Za-z0-9-]+$/, 'Barcode may hold letters, digits and -'),
   ),
-  categoryId: z.preprocess(blankToUndefined, idText('category').optional()),
-  unitId: idText('unit'),
-  price: moneyText('Price'),
-  cost: z.preprocess(blankTo('0'), moneyText('Cost')),
-  taxRate: z.preprocess(blankToUndefined, TaxRateSchema.optional()),
-  reorderLevel: z.preprocess(blankTo('0'), quantityText('Reorder level')),
+  categoryId: optional(idField('Choose a category from the list')),
+  unitId: idField('Choose a unit from the list'),
+  price: moneyField('Price'),
+  cost: z.preprocess(blankTo('0'), moneyField('Cost')),
+  taxRate: optional(percentField('Tax rate')),
+  reorderLevel: z.preprocess(blankTo('0'), quantityField('Reorder level')),
 });
 
 export const NewProductSchema = ProductSchema.extend({
-  openingStock: z.preprocess(blankTo('0'), quantityText('Opening stock')),
+  openingStock: z.preprocess(blankTo('0'), quantityField('Opening stock')),
 });
 
 export const EditProductSchema = ProductSchema.extend({
@@ -53,12 +50,12 @@ export const AdjustmentSchema = z.discriminatedUnion(
   [
     z.object({
       kind: z.literal('receipt'),
-      quantity: quantityText('Quantity received').refine((v) => !/^[0.]+$/.test(v), 'Quantity received must be more than zero'),
-      reason: z.preprocess(blankToUndefined, requiredText('Note', 200).optional()),
+      quantity: quantityField('Quantity received', { positive: true }),
+      reason: optional(requiredText('Note', 200)),
     }),
     z.object({
       kind: z.literal('adjustment'),
-      quantity: signedDecimalText('Change', 3, 11),
+      quantity: quantityChangeField('Change'),
       reason: z.preprocess((v) => (v === undefined ? '' : v), requiredText('Reason', 200)),
     }),
   ],

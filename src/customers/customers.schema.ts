@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { requiredText } from '../catalog/fields.ts';
-import { FormTokenSchema } from '../sales/form-submission.ts';
-import { dayField, moneyField, optional, optionalText } from '../sales/fields.ts';
+import { FormTokenSchema } from '../db/form-submission.ts';
+import { dayField, moneyField, optional, optionalText, requiredText } from '../http/form-fields.ts';
 
 export const CustomerSchema = z.object({
   name: requiredText('Name', 120),

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
+import { newFormToken } from '../db/form-submission.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
+import { idParam, listQuery, withPage } from '../http/list-query.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { newFormToken } from '../sales/form-submission.ts';
-import { idParam, listQuery, withPage } from '../sales/query.ts';
 import { paymentMethods } from '../sales/sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
 import { localDay } from '../time.ts';

@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
-import { hasControlCharacters } from '../catalog/fields.ts';
+import { newFormToken } from '../db/form-submission.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
+import { hasControlCharacters } from '../http/form-fields.ts';
 import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { idParam, listQuery, withPage } from '../http/list-query.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { newFormToken } from './form-submission.ts';
-import { idParam, listQuery, withPage } from './query.ts';
 import { linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FormTokenSchema } from './form-submission.ts';
-import { idField, moneyField, optional, optionalText, percentField, quantityField } from './fields.ts';
+import { FormTokenSchema } from '../db/form-submission.ts';
+import { idField, moneyField, optional, optionalText, percentField, quantityField } from '../http/form-fields.ts';
 
 export const paymentMethods = ['cash', 'card', 'transfer', 'other'] as const;
 export const PaymentMethodSchema = z.enum(paymentMethods, { error: 'Method must be cash, card, transfer or other' });
@@ -9,7 +9,7 @@ export const SaleLineSchema = z.object({
   /** SKU or exact name, as typed or picked; ignored when productId is given. */
   product: optionalText('Product', 200),
   productId: optional(idField('Choose a product from the list')),
-  quantity: quantityField(),
+  quantity: quantityField('Quantity', { positive: true }),
   /** Blank: the product's price. */
   unitPrice: optional(moneyField('Unit price')),
   discountPct: optional(percentField('Discount')),

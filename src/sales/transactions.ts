@@ -1,7 +1,7 @@
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction, type TenantTransaction, type UnitOfWork } from '../db/unit-of-work.ts';
 import type { Logger } from '../logger.ts';
-import { AlreadySubmitted, claimFormToken, claimFormTokenFor, formResult, idFromUrl, recordFormResult } from './form-submission.ts';
+import { AlreadySubmitted, claimFormToken, claimFormTokenFor, formResult, idFromUrl, recordFormResult } from '../db/form-submission.ts';
 import type { Actor, Created } from './types.ts';
 
 // The transaction shape shared by the create services: claim the form token, do the work,

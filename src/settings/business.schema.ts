@@ -5,7 +5,7 @@ export const BusinessSettingsSchema = z.object({
   name: TenantNameSchema,
   currency: z.string({ error: 'Currency is required' }).pipe(CurrencySchema),
   timeZone: z.string({ error: 'Choose a time zone from the list' }).pipe(TimeZoneSchema),
-  defaultTaxRate: z.string({ error: 'Tax rate is required' }).trim().min(1, 'Tax rate is required').pipe(TaxRateSchema),
+  defaultTaxRate: TaxRateSchema,
 });
 
 export type BusinessSettingsInput = z.output<typeof BusinessSettingsSchema>;

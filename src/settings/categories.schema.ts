@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { blankToUndefined, idText, requiredText } from '../catalog/fields.ts';
+import { idField, optional, requiredText } from '../http/form-fields.ts';
 
 export const CategorySchema = z.object({
   name: requiredText('Name', 80),
-  parentId: z.preprocess(blankToUndefined, idText('parent category').optional()),
+  parentId: optional(idField('Choose a parent category from the list')),
 });
 
 export type CategoryInput = z.output<typeof CategorySchema>;

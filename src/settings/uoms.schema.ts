@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText } from '../catalog/fields.ts';
+import { requiredText } from '../http/form-fields.ts';
 
 export const UnitCodeSchema = z
   .string({ error: 'Code is required' })

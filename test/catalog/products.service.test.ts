@@ -48,7 +48,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       ['negative cost', { cost: '-0.01' }, 'cost', 'Cost cannot be negative'],
       ['reorder level with 4 decimals', { reorderLevel: '1.0001' }, 'reorderLevel', 'at most 3 decimals'],
       ['opening stock non-numeric', { openingStock: '1e3' }, 'openingStock', 'must be a number'],
-      ['tax rate over 100', { taxRate: '101' }, 'taxRate', 'between 0 and 100'],
+      ['tax rate over 100', { taxRate: '101' }, 'taxRate', 'Tax rate cannot be over 100%'],
       ['no unit', { unitId: '' }, 'unitId', 'Choose a unit'],
       ['unknown category', { categoryId: '999999' }, 'categoryId', 'Choose a category from the list'],
       ['unknown unit', { unitId: '999999' }, 'unitId', 'Choose a unit from the list'],
@@ -143,7 +143,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
 
     it.each([
       [{ kind: 'adjustment', quantity: '-1', reason: '' }, 'reason', 'Reason is required'],
-      [{ kind: 'receipt', quantity: '0' }, 'quantity', 'more than zero'],
+      [{ kind: 'receipt', quantity: '0' }, 'quantity', 'Quantity received must be more than 0'],
       [{ kind: 'receipt', quantity: '-2' }, 'quantity', 'cannot be negative'],
       [{ kind: 'adjustment', quantity: '0', reason: 'x' }, 'quantity', 'cannot be zero'],
       [{ kind: 'adjustment', quantity: '1.0001', reason: 'x' }, 'quantity', 'at most 3 decimals'],

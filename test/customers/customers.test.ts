@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, drivers } from '../helpers/database.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { NotFoundError, ValidationError } from '../../src/errors.ts';
-import { newFormToken } from '../../src/sales/form-submission.ts';
+import { newFormToken } from '../../src/db/form-submission.ts';
 import { customerStatement } from '../../src/customers/statement.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
 import { addDays, localDay } from '../../src/time.ts';

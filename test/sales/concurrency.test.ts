@@ -3,7 +3,7 @@ import { createTestDatabase } from '../helpers/database.ts';
 import { createDatabase } from '../../src/db/client.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { ConflictError, ValidationError } from '../../src/errors.ts';
-import { newFormToken } from '../../src/sales/form-submission.ts';
+import { newFormToken } from '../../src/db/form-submission.ts';
 import { ledgerMatches, makeServices, makeShop, paymentForm, quantity, saleForm, type Harness, type Shop } from './support.ts';
 
 // On the PostgreSQL server, where transactions really run side by side.

@@ -3,7 +3,7 @@ import { createTestDatabase, drivers } from '../helpers/database.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { ConflictError, ValidationError } from '../../src/errors.ts';
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
-import { newFormToken } from '../../src/sales/form-submission.ts';
+import { newFormToken } from '../../src/db/form-submission.ts';
 import { ledgerMatches, makeServices, makeShop, quantity, saleForm, snapshot, type Harness, type Shop } from './support.ts';
 
 async function refused(promise: Promise<unknown>): Promise<ValidationError | ConflictError> {

@@ -5,7 +5,7 @@ import { createCacheService, type CacheService } from '../../src/cache/index.ts'
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
-import { newFormToken } from '../../src/sales/form-submission.ts';
+import { newFormToken } from '../../src/db/form-submission.ts';
 import { buildSalesServices, type SalesServices } from '../../src/sales/build.ts';
 import type { Actor } from '../../src/sales/types.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { hasControlCharacters } from '../catalog/fields.ts';
-import { dayField, idField } from './fields.ts';
+import { dayField, hasControlCharacters, idField } from './form-fields.ts';
 
-// Query-string filters of the list pages: a bad value is dropped (and reported), never a 500.
+// The query strings of the list pages (sales, customers, payments): filters, the page, and
+// ids in the URL. A bad value is dropped (and reported), never a 500.
 
 const page = z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1), z.number().int().min(1));
 

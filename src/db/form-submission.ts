@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Prisma } from '../generated/prisma/client.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
 import { ValidationError } from '../errors.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { TenantDb } from './tenant-scope.ts';
 
 // One-time tokens of create forms (sale, payment, customer). The form carries a random
 // token; the create's transaction first inserts (tenant, token) into form_submissions. A

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { Prisma } from '../generated/prisma/client.ts';
+
+// The field schemas every module's forms share (catalog, settings, sales, customers,
+// payments, sign-in; the CSV import too), so a price, a quantity or a name is checked the
+// same way and refused with the same message everywhere. Messages name the field. Numbers
+// arrive as text and stay text (then Prisma.Decimal): never through a float.
+
+const Decimal = Prisma.Decimal;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+interface DecimalRules {
+  decimals: number;
+  integerDigits: number;
+  /** Accept a leading '-' (a correction); otherwise a negative value is refused. */
+  signed?: boolean;
+}
+
+/**
+ * A decimal as canonical text: at most `integerDigits` digits before the point and
+ * `decimals` after it; a leading '+' is accepted and dropped, leading zeros are dropped, the
+ * typed decimals are kept ("+007.50" → "7.50", ".5" → "0.5", "3." → "3").
+ */
+function decimalText(label: string, { decimals, integerDigits, signed = false }: DecimalRules) {
+  return z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .superRefine((v, ctx) => {
+      const fail = (message: string) => void ctx.addIssue({ code: 'custom', message });
+      if (!DECIMAL.test(v)) return fail(`${label} must be a number`);
+      if (!signed && v.startsWith('-')) return fail(`${label} cannot be negative`);
+      const [int = '', frac = ''] = v.replace(/^[+-]/, '').split('.');
+      if (frac.length > decimals) return fail(decimals === 0 ? `${label} must be a whole number` : `${label} can have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`);
+      if (int.replace(/^0+/, '').length > integerDigits) fail(`${label} is too large`);
+    })
+    .transform(canonicalDecimal);
+}
+
+function canonicalDecimal(v: string): string {
+  const sign = v.startsWith('-') ? '-' : '';
+  const [rawInt = '', frac = ''] = v.replace(/^[+-]/, '').split('.');
+  const int = rawInt.replace(/^0+(?=\d)/, '') || '0';
+  return sign + (frac ? `${int}.${frac}` : int);
+}
+
+const moreThanZero = (v: string) => new Decimal(v).greaterThan(0);
+
+/** Money: at least 0 (or, with `positive`, more than 0), at most 2 decimals (numeric(14,2)). */
+export const moneyField = (label: string, opts: { positive?: boolean } = {}) =>
+  decimalText(label, { decimals: 2, integerDigits: 12 }).refine((v) => !opts.positive || moreThanZero(v), `${label} must be more than 0`);
+
+/** A quantity: at least 0 (or, with `positive`, more than 0), at most 3 decimals (numeric(14,3)). */
+export const quantityField = (label: string, opts: { positive?: boolean } = {}) =>
+  decimalText(label, { decimals: 3, integerDigits: 11 }).refine((v) => !opts.positive || moreThanZero(v), `${label} must be more than 0`);
+
+/** A change of quantity (a stock correction): signed, not zero, at most 3 decimals. */
+export const quantityChangeField = (label: string) =>
+  decimalText(label, { decimals: 3, integerDigits: 11, signed: true }).refine((v) => !new Decimal(v).isZero(), `${label} cannot be zero`);
+
+/** A percentage (discount, tax rate) between 0 and 100 with at most 2 decimals. */
+export const percentField = (label: string) =>
+  decimalText(label, { decimals: 2, integerDigits: 3 }).refine((v) => new Decimal(v).lessThanOrEqualTo(100), `${label} cannot be over 100%`);
+
+/** A positive integer id, from a form (text) or from code (a number); `message` for anything else. */
+export const idField = (message: string) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : v), z.number({ error: message }).int(message).positive(message).max(2_147_483_647, message));
+
+/** YYYY-MM-DD that is a real calendar date. */
+export const dayField = (label: string) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date (YYYY-MM-DD)`)
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${label} must be a real date`);
+
+/** Required text, trimmed, of at most `max` characters and without control characters. */
+export function requiredText(label: string, max: number) {
+  return z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} must be at most ${max} characters`)
+    .refine((v) => !hasControlCharacters(v), `${label} contains characters that are not allowed`);
+}
+
+/** Optional text: trimmed, blank becomes undefined; at most `max` characters, no control characters. */
+export const optionalText = (label: string, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() || undefined : v),
+    z
+      .string({ error: `${label} must be text` })
+      .max(max, `${label} must be at most ${max} characters`)
+      .refine((v) => !hasControlCharacters(v), `${label} contains characters that are not allowed`)
+      .optional(),
+  );
+
+/** Makes a field optional: missing, null or blank text becomes undefined. */
+export function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), schema.optional());
+}
+
+/**
+ * Control characters other than tab and line breaks (invisible, and trouble in CSV and HTML;
+ * PostgreSQL refuses NUL in text outright). Every free-text field refuses them.
+ */
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}

@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { setFlash } from '../http/flash.ts';
+import { formFailure, formLocals } from '../http/form-errors.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { ChangePasswordSchema, DisableTotpSchema, EnableTotpSchema } from './auth.schema.ts';
 import { newTotpSecret, totpQrDataUrl } from './totp.ts';
@@ -27,8 +27,9 @@ export function accountRouter(deps: Dependencies): Router {
       const changedAt = await account.changePassword(scopeOf(req), req.sessionID, parsed.data.currentPassword, parsed.data.newPassword);
       req.session.pwdAt = changedAt.getTime();
     } catch (error) {
-      if (error instanceof ValidationError) return res.status(422).render('auth/change-password', { values: {}, forced, errors: error.fields });
-      throw error;
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return res.status(failure.status).render('auth/change-password', { values: {}, forced, ...formLocals(failure) });
     }
     setFlash(req, 'success', 'Your password has been changed. Other devices have been signed out.');
     res.redirect(303, '/');
@@ -59,8 +60,9 @@ export function accountRouter(deps: Dependencies): Router {
     try {
       req.session.freshRecoveryCodes = await account.enableTotp(scopeOf(req), secret, parsed.data.code);
     } catch (error) {
-      if (error instanceof ValidationError) return renderTwoFactor(req, res, 422, { errors: error.fields });
-      throw error;
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return renderTwoFactor(req, res, failure.status, formLocals(failure));
     }
     delete req.session.pendingTotpSecret;
     setFlash(req, 'success', 'Two-factor sign-in is on. Keep your recovery codes somewhere safe.');
@@ -73,9 +75,9 @@ export function accountRouter(deps: Dependencies): Router {
     try {
       await account.disableTotp(scopeOf(req), parsed.data.password);
     } catch (error) {
-      if (error instanceof ValidationError) return renderTwoFactor(req, res, 422, { errors: error.fields });
-      if (error instanceof ConflictError) return renderTwoFactor(req, res, 409, { error: error.message });
-      throw error;
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return renderTwoFactor(req, res, failure.status, formLocals(failure));
     }
     setFlash(req, 'success', 'Two-factor sign-in is off.');
     res.redirect(303, '/account/2fa');

@@ -1,12 +1,13 @@
 import express, { Router, type Request, type Response } from 'express';
-import { NotFoundError } from '../errors.ts';
+import { found } from '../errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
+import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { businessDisplay } from './display.ts';
 import { formatQuantity } from './format.ts';
-import { formFailure, parseId, typedValues, type FormFailure } from './form-errors.ts';
 import type { CatalogServices } from './index.ts';
 import type { ProductDetail } from './products.service.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
@@ -19,13 +20,13 @@ const BASE = '/catalog/products';
 export function productsRouter(catalog: CatalogServices): Router {
   const router = Router();
 
-  const id = (req: Request) => parseId(req.params.id as string | undefined) ?? notFound();
+  const id = (req: Request) => found(idParam(req.params.id), 'Product');
 
   async function renderForm(req: Request, res: Response, product: ProductDetail | null, values: Record<string, unknown>, failure?: FormFailure) {
     const ctx = scopeOf(req);
     const [units, tree] = await Promise.all([catalog.uoms.list(ctx), catalog.categories.tree(ctx), businessDisplay(catalog.business, ctx, res)]);
     setCacheStatus(res, units.status, tree.status);
-    res.status(failure?.status ?? 200).render('catalog/products/form', { product, values, units: units.value, categories: tree.value, errors: failure?.errors ?? {}, alert: failure?.alert });
+    res.status(failure?.status ?? 200).render('catalog/products/form', { product, values, units: units.value, categories: tree.value, ...formLocals(failure) });
   }
 
   async function renderShow(req: Request, res: Response, productId: number, values: Record<string, unknown> = {}, failure?: FormFailure) {
@@ -37,8 +38,7 @@ export function productsRouter(catalog: CatalogServices): Router {
       state: stockState(product.quantityOnHand, product.reorderLevel),
       canDelete: roleAtLeast(ctx.role, 'manager'),
       values,
-      errors: failure?.errors ?? {},
-      alert: failure?.alert,
+      ...formLocals(failure),
     });
   }
 
@@ -118,10 +118,6 @@ export function productsRouter(catalog: CatalogServices): Router {
 /** A parser with room for a pasted CSV, mounted before the app's general 200 kB one. */
 export const productImportBodyParser = express.urlencoded({ extended: false, limit: '5mb', parameterLimit: 10 });
 export const PRODUCT_IMPORT_PATH = `${BASE}/import`;
-
-function notFound(): never {
-  throw new NotFoundError('Product');
-}
 
 function formValues(p: ProductDetail): Record<string, string> {
   return {

@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
-import { idParam, listQuery, withPage } from '../http/list-query.ts';
+import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
+import { listQuery, withPage } from '../http/list-query.ts';
+import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
@@ -15,22 +17,13 @@ import { customerStatement } from './statement.ts';
 
 const fields = ['token', 'name', 'email', 'phone', 'address', 'taxId', 'creditLimit', 'notes'] as const;
 
-function formValues(body: unknown): Record<string, string> {
-  const b = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(fields.map((f) => [f, typeof b[f] === 'string' ? (b[f] as string) : '']));
-}
-
 /** The form's fields as sent: a field sent twice (or not as text) is refused by validation, not dropped. */
 function submitted(body: unknown): Record<string, unknown> {
   const b = (body ?? {}) as Record<string, unknown>;
   return Object.fromEntries(fields.map((f) => [f, b[f]]));
 }
 
-function customerId(req: Request): number {
-  const id = idParam(req.params.id);
-  if (!id) throw new NotFoundError('Customer');
-  return id;
-}
+const customerId = (req: Request) => found(idParam(req.params.id), 'Customer');
 
 export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' | 'payments'>): Router {
   const { customers, sales, payments } = deps;
@@ -43,22 +36,23 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
     res.render('customers/index', { title: 'Customers', q, ...result, pageLink: (n: number) => `/customers${withPage(q, n)}` });
   });
 
-  async function renderForm(req: Request, res: Response, status: number, values: Record<string, string>, extra: Record<string, unknown> = {}) {
+  async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
-    res.status(status).render('customers/form', { title: values.id ? 'Edit customer' : 'New customer', values, ...extra });
+    res.status(failure?.status ?? 200).render('customers/form', { title: values.id ? 'Edit customer' : 'New customer', values, ...formLocals(failure) });
   }
 
-  router.get('/customers/new', (req, res) => renderForm(req, res, 200, { token: newFormToken() }));
+  router.get('/customers/new', (req, res) => renderForm(req, res, { token: newFormToken() }));
 
   router.post('/customers', async (req, res) => {
-    const values = formValues(req.body);
     try {
       const created = await customers.create(scopeOf(req), submitted(req.body));
       setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This customer had already been added; here they are.' : 'Customer added.');
       return res.redirect(303, created.url || '/customers');
     } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
-      await renderForm(req, res, error.status, { ...values, token: values.token || newFormToken() }, { errors: error.fields, error: error.message });
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      const values = typedValues(req.body, fields);
+      await renderForm(req, res, { ...values, token: values.token || newFormToken() }, failure);
     }
   });
 
@@ -78,17 +72,17 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
 
   router.get('/customers/:id/edit', async (req, res) => {
     const c = await customers.get(scopeOf(req).db, customerId(req));
-    await renderForm(req, res, 200, { id: String(c.id), name: c.name, email: c.email ?? '', phone: c.phone ?? '', address: c.address ?? '', taxId: c.taxId ?? '', creditLimit: c.creditLimit?.toFixed(2) ?? '', notes: c.notes ?? '' });
+    await renderForm(req, res, { id: String(c.id), name: c.name, email: c.email ?? '', phone: c.phone ?? '', address: c.address ?? '', taxId: c.taxId ?? '', creditLimit: c.creditLimit?.toFixed(2) ?? '', notes: c.notes ?? '' });
   });
 
   router.post('/customers/:id', async (req, res) => {
     const id = customerId(req);
-    const values = formValues(req.body);
     try {
       await customers.update(scopeOf(req).db, id, submitted(req.body));
     } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
-      return await renderForm(req, res, error.status, { ...values, id: String(id) }, { errors: error.fields, error: error.message });
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return await renderForm(req, res, { ...typedValues(req.body, fields), id: String(id) }, failure);
     }
     setFlash(req, 'success', 'Customer saved.');
     res.redirect(303, `/customers/${id}`);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { dayField, hasControlCharacters, idField } from './form-fields.ts';
 
-// The query strings of the list pages (sales, customers, payments): filters, the page, and
-// ids in the URL. A bad value is dropped (and reported), never a 500.
+// The query strings of the list pages (sales, customers, payments): filters and the page
+// (ids in a URL are src/http/params.ts). A bad value is dropped (and reported), never a 500.
 
 const page = z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1), z.number().int().min(1));
 
@@ -34,9 +34,4 @@ export function withPage(q: ListQuery, pageNo: number): string {
   if (pageNo > 1) params.set('page', String(pageNo));
   const s = params.toString();
   return s ? `?${s}` : '';
-}
-
-/** A route parameter that must be a positive id; anything else is a 404. */
-export function idParam(value: unknown): number | undefined {
-  return typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
 }

@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError, found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
-import { idParam, listQuery, withPage } from '../http/list-query.ts';
+import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
+import { listQuery, withPage } from '../http/list-query.ts';
+import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { paymentMethods } from '../sales/sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
@@ -25,13 +27,13 @@ export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | '
     res.render('payments/index', { title: 'Payments', q, ...result, customerOptions, methods: paymentMethods, pageLink: (n: number) => `/payments${withPage(q, n)}` });
   });
 
-  async function renderForm(req: Request, res: Response, status: number, values: Record<string, string>, extra: Record<string, unknown> = {}) {
+  async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
     const { db } = scopeOf(req);
     const saleId = idParam(values.saleId);
     const sale = saleId ? await sales.detail(db, saleId).catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e))) : undefined;
     const customerOptions = await customers.options(db);
-    res.status(status).render('payments/new', { title: 'Register a payment', values, sale, customerOptions, methods: paymentMethods, ...extra });
+    res.status(failure?.status ?? 200).render('payments/new', { title: 'Register a payment', values, sale, customerOptions, methods: paymentMethods, ...formLocals(failure) });
   }
 
   router.get('/payments/new', async (req, res) => {
@@ -45,27 +47,26 @@ export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | '
     }
     const customerId = idParam(req.query.customer);
     if (customerId) values.customerId = String(customerId);
-    await renderForm(req, res, 200, values);
+    await renderForm(req, res, values);
   });
 
   router.post('/payments', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = Object.fromEntries(fields.map((f) => [f, typeof body[f] === 'string' ? (body[f] as string) : ''])) as Record<string, string>;
     try {
       // As sent: a field sent twice (or not as text) is refused by validation, not dropped.
       const created = await payments.register(scopeOf(req), Object.fromEntries(fields.map((f) => [f, body[f]])));
       setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This payment had already been recorded; here it is.' : 'Payment recorded.');
       return res.redirect(303, created.url || '/payments');
     } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
-      if (!values.token) values.token = newFormToken();
-      await renderForm(req, res, error.status, values, { error: error.message, errors: error.fields });
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      const values = typedValues(body, fields);
+      await renderForm(req, res, { ...values, token: values.token || newFormToken() }, failure);
     }
   });
 
   router.get('/payments/:id', async (req, res) => {
-    const id = idParam(req.params.id);
-    if (!id) throw new NotFoundError('Payment');
+    const id = found(idParam(req.params.id), 'Payment');
     const payment = await payments.detail(scopeOf(req).db, id);
     res.render('payments/show', { title: `Payment ${id}`, payment });
   });

@@ -1,11 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
+import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { hasControlCharacters } from '../http/form-fields.ts';
 import { requireRole, roleAtLeast } from '../http/guards.ts';
-import { idParam, listQuery, withPage } from '../http/list-query.ts';
+import { listQuery, withPage } from '../http/list-query.ts';
+import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
@@ -26,18 +28,18 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
     res.render('sales/index', { title: 'Sales', q, ...result, customerOptions, pageLink: (n: number) => `/sales${withPage(q, n)}` });
   });
 
-  async function renderForm(req: Request, res: Response, status: number, values: { token: string; customerId?: string; note?: string; payNow?: string; lines: SaleLineForm[] }, extra: Record<string, unknown> = {}) {
+  async function renderForm(req: Request, res: Response, values: { token: string; customerId?: string; note?: string; payNow?: string; lines: SaleLineForm[] }, failure?: FormFailure) {
     await loadTenantView(req, res);
     const { db } = scopeOf(req);
     const [customerOptions, productOptions] = await Promise.all([customers.options(db), sales.searchProducts(db, '', 300)]);
     const lines = [...values.lines];
     while (lines.length < BLANK_LINES) lines.push({});
-    res.status(status).render('sales/new', { title: 'New sale', values: { ...values, lines }, customerOptions, productOptions, scripts: ['/js/sale-form.js'], ...extra });
+    res.status(failure?.status ?? 200).render('sales/new', { title: 'New sale', values: { ...values, lines }, customerOptions, productOptions, scripts: ['/js/sale-form.js'], ...formLocals(failure) });
   }
 
   router.get('/sales/new', async (req, res) => {
     const customer = idParam(req.query.customer);
-    await renderForm(req, res, 200, { token: newFormToken(), customerId: customer ? String(customer) : '', lines: [] });
+    await renderForm(req, res, { token: newFormToken(), customerId: customer ? String(customer) : '', lines: [] });
   });
 
   router.get('/sales/product-search', async (req, res) => {
@@ -53,18 +55,16 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
       else setFlash(req, 'success', 'Sale recorded.');
       return res.redirect(303, created.url || '/sales');
     } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
-      const str = (v: unknown) => (typeof v === 'string' ? v : '');
-      const values = { token: str(body.token) || newFormToken(), customerId: str(body.customerId), note: str(body.note), payNow: str(body.payNow), lines: linesFromBody(body) };
-      await renderForm(req, res, error.status, values, { error: error.message, errors: error.fields });
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      // The header fields as typed; the lines (lines[i][field] keys) rebuilt by the sale form's own reader.
+      const { token, customerId, note, payNow } = typedValues(body, ['token', 'customerId', 'note', 'payNow']);
+      await renderForm(req, res, { token: token || newFormToken(), customerId, note, payNow, lines: linesFromBody(body) }, failure);
     }
   });
 
-  async function detail(req: Request) {
-    const id = idParam(req.params.id);
-    if (!id) throw new NotFoundError('Sale');
-    return sales.detail(scopeOf(req).db, id);
-  }
+  const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
+  const detail = (req: Request) => sales.detail(scopeOf(req).db, saleId(req));
 
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
@@ -78,8 +78,7 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
 
   router.post('/sales/:id/cancel', async (req, res) => {
     requireRole(req, 'manager');
-    const id = idParam(req.params.id);
-    if (!id) throw new NotFoundError('Sale');
+    const id = saleId(req);
     try {
       const { number } = await sales.cancel(scopeOf(req), id);
       setFlash(req, 'success', `Sale #${number} cancelled; its stock is back.`);

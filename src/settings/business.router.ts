@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { setFlash } from '../http/flash.ts';
+import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
 import { requireRole } from '../http/guards.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { formFailure, typedValues } from '../catalog/form-errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import { timeZones } from './tenants.schema.ts';
 
@@ -15,7 +15,7 @@ export function businessRouter(catalog: CatalogServices): Router {
   router.get('/settings/business', async (req, res) => {
     requireRole(req, 'owner');
     const s = await catalog.business.get(scopeOf(req));
-    res.render('settings/business', { values: { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString() }, timeZones: zoneList, errors: {} });
+    res.render('settings/business', { values: { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString() }, timeZones: zoneList, ...formLocals() });
   });
 
   router.post('/settings/business', async (req, res) => {
@@ -27,7 +27,7 @@ export function businessRouter(catalog: CatalogServices): Router {
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
-      res.status(failure.status).render('settings/business', { values: typedValues(req.body), timeZones: zoneList, errors: failure.errors, alert: failure.alert });
+      res.status(failure.status).render('settings/business', { values: typedValues(req.body), timeZones: zoneList, ...formLocals(failure) });
     }
   });
 

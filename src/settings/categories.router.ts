@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { NotFoundError } from '../errors.ts';
+import { found } from '../errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
+import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { formFailure, parseId, typedValues, type FormFailure } from '../catalog/form-errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { CategoryRow } from './categories.service.ts';
 import { subtreeIds } from './category-tree.ts';
@@ -14,13 +15,13 @@ const BASE = '/settings/categories';
 /** Categories as a tree: list (cached), new, edit, delete (managers; refused while in use). */
 export function categoriesRouter(catalog: CatalogServices): Router {
   const router = Router();
-  const id = (req: Request) => parseId(req.params.id as string | undefined) ?? notFound();
+  const id = (req: Request) => found(idParam(req.params.id), 'Category');
 
   async function renderList(req: Request, res: Response, failure?: FormFailure) {
     const ctx = scopeOf(req);
     const tree = await catalog.categories.tree(ctx);
     setCacheStatus(res, tree.status);
-    res.status(failure?.status ?? 200).render('settings/categories/index', { categories: tree.value, canDelete: roleAtLeast(ctx.role, 'manager'), alert: failure?.alert });
+    res.status(failure?.status ?? 200).render('settings/categories/index', { categories: tree.value, canDelete: roleAtLeast(ctx.role, 'manager'), ...formLocals(failure) });
   }
 
   async function renderForm(req: Request, res: Response, category: CategoryRow | null, values: Record<string, unknown>, failure?: FormFailure) {
@@ -29,7 +30,7 @@ export function categoriesRouter(catalog: CatalogServices): Router {
     // A category cannot move under itself or its own subcategories.
     const excluded = category ? subtreeIds(tree.value, category.id) : new Set<number>();
     const parents = tree.value.filter((c) => !excluded.has(c.id));
-    res.status(failure?.status ?? 200).render('settings/categories/form', { category, parents, values, errors: failure?.errors ?? {}, alert: failure?.alert });
+    res.status(failure?.status ?? 200).render('settings/categories/form', { category, parents, values, ...formLocals(failure) });
   }
 
   router.get(BASE, (req, res) => renderList(req, res));
@@ -80,8 +81,4 @@ export function categoriesRouter(catalog: CatalogServices): Router {
   });
 
   return router;
-}
-
-function notFound(): never {
-  throw new NotFoundError('Category');
 }

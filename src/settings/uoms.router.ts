@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { NotFoundError } from '../errors.ts';
+import { found } from '../errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
+import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { formFailure, parseId, typedValues, type FormFailure } from '../catalog/form-errors.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { UnitRow } from './uoms.service.ts';
 
@@ -13,17 +14,17 @@ const BASE = '/settings/uoms';
 /** Units of measure: list (cached), new, edit, delete (managers; refused while in use). */
 export function uomsRouter(catalog: CatalogServices): Router {
   const router = Router();
-  const id = (req: Request) => parseId(req.params.id as string | undefined) ?? notFound();
+  const id = (req: Request) => found(idParam(req.params.id), 'Unit');
 
   async function renderList(req: Request, res: Response, failure?: FormFailure) {
     const ctx = scopeOf(req);
     const units = await catalog.uoms.list(ctx);
     setCacheStatus(res, units.status);
-    res.status(failure?.status ?? 200).render('settings/uoms/index', { units: units.value, canDelete: roleAtLeast(ctx.role, 'manager'), alert: failure?.alert });
+    res.status(failure?.status ?? 200).render('settings/uoms/index', { units: units.value, canDelete: roleAtLeast(ctx.role, 'manager'), ...formLocals(failure) });
   }
 
   const renderForm = (res: Response, unit: UnitRow | null, values: Record<string, unknown>, failure?: FormFailure) =>
-    res.status(failure?.status ?? 200).render('settings/uoms/form', { unit, values, errors: failure?.errors ?? {}, alert: failure?.alert });
+    res.status(failure?.status ?? 200).render('settings/uoms/form', { unit, values, ...formLocals(failure) });
 
   router.get(BASE, (req, res) => renderList(req, res));
   router.get(`${BASE}/new`, (_req, res) => renderForm(res, null, {}));
@@ -73,8 +74,4 @@ export function uomsRouter(catalog: CatalogServices): Router {
   });
 
   return router;
-}
-
-function notFound(): never {
-  throw new NotFoundError('Unit');
 }

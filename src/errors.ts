@@ -25,10 +25,8 @@ export class ForbiddenError extends AppError {
   }
 }
 
-/** Input that breaks a rule; `fields` maps form field names to messages. */
-export class ValidationError extends AppError {
-  static override code = 'E_VALIDATION';
-  override readonly status = 422;
+/** A refusal a form shows to the user: a message, and `fields` mapping form field names to messages. */
+export abstract class FormError extends AppError {
   constructor(
     message: string,
     readonly fields: Record<string, string> = {},
@@ -37,16 +35,16 @@ export class ValidationError extends AppError {
   }
 }
 
+/** Input that breaks a rule. */
+export class ValidationError extends FormError {
+  static override code = 'E_VALIDATION';
+  override readonly status = 422;
+}
+
 /** A rule about existing data: duplicate name, row in use, not enough stock. */
-export class ConflictError extends AppError {
+export class ConflictError extends FormError {
   static override code = 'E_CONFLICT';
   override readonly status = 409;
-  constructor(
-    message: string,
-    readonly fields: Record<string, string> = {},
-  ) {
-    super(message);
-  }
 }
 
 export class ServiceUnavailableError extends AppError {

@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError } from '../errors.ts';
+import { FormError } from '../errors.ts';
 
 // How every form comes back after a service refuses it (catalog, settings, sales, customers,
 // payments, users, the account pages). Services throw ValidationError / ConflictError with a
@@ -21,7 +21,7 @@ export interface FormFailure {
  * status + messages; anything else is undefined and goes on to the error handler.
  */
 export function formFailure(error: unknown): FormFailure | undefined {
-  if (!(error instanceof ValidationError || error instanceof ConflictError)) return undefined;
+  if (!(error instanceof FormError)) return undefined;
   const errors = error.fields;
   // `_form` is not a field on the page: a message kept only there still goes on top.
   const onAField = Object.entries(errors).some(([field, message]) => field !== '_form' && message === error.message);

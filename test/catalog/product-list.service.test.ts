@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../../src/catalog/product-list.service.ts';
 import type { ProductListQuery } from '../../src/catalog/products.schema.ts';
-import type { TenantContext } from '../../src/catalog/tenant-context.ts';
 import { drivers } from '../helpers/database.ts';
-import { catalogHarness, productForm, seedLookups, type CatalogHarness } from './support.ts';
+import { productForm, seedLookups, setUpCatalogTenant } from './support.ts';
 
 const query = (q: Partial<ProductListQuery> = {}): ProductListQuery => ({ q: '', category: undefined, stock: 'all', sort: 'name', page: 1, ...q });
 
 describe.each(drivers)('catalog › product list on %s', (driver) => {
-  let h: CatalogHarness;
-  let ctx: TenantContext;
-  let lookups: Awaited<ReturnType<typeof seedLookups>>;
+  const h = setUpCatalogTenant(driver);
 
   beforeAll(async () => {
-    h = await catalogHarness(driver);
-    ctx = await h.tenant();
-    lookups = await seedLookups(h.services, ctx);
-    const add = (sku: string, name: string, o: Record<string, string> = {}) => h.services.products.create(ctx, productForm({ sku, name, unitId: String(lookups.unit.id), ...o }));
-    await add('ESP-01', 'Espresso Crème', { categoryId: String(lookups.coffee.id), openingStock: '20', reorderLevel: '5', price: '3.50' });
-    await add('LAT-02', 'Café Latte', { categoryId: String(lookups.coffee.id), openingStock: '4', reorderLevel: '5', price: '4.00' });
-    await add('WAT-03', 'Water 50% off', { categoryId: String(lookups.drinks.id), openingStock: '0', reorderLevel: '0', price: '1.00' });
-    await add('BRD-04', 'Bread', { categoryId: String(lookups.food.id), openingStock: '7', reorderLevel: '7', price: '2.25' });
+    const add = (sku: string, name: string, o: Record<string, string> = {}) => h.services.products.create(h.ctx, productForm({ sku, name, unitId: String(h.lookups.unit.id), ...o }));
+    await add('ESP-01', 'Espresso Crème', { categoryId: String(h.lookups.coffee.id), openingStock: '20', reorderLevel: '5', price: '3.50' });
+    await add('LAT-02', 'Café Latte', { categoryId: String(h.lookups.coffee.id), openingStock: '4', reorderLevel: '5', price: '4.00' });
+    await add('WAT-03', 'Water 50% off', { categoryId: String(h.lookups.drinks.id), openingStock: '0', reorderLevel: '0', price: '1.00' });
+    await add('BRD-04', 'Bread', { categoryId: String(h.lookups.food.id), openingStock: '7', reorderLevel: '7', price: '2.25' });
     await add('W_X-05', 'Wax', { openingStock: '1', price: '9.99' });
   });
-  afterAll(() => h?.close());
 
-  const skus = async (q: Partial<ProductListQuery>) => (await h.services.productList.list(ctx, query(q))).value.rows.map((r) => r.sku);
+  const skus = async (q: Partial<ProductListQuery>) => (await h.services.productList.list(h.ctx, query(q))).value.rows.map((r) => r.sku);
 
   describe('search', () => {
     it('matches SKU or name, ignoring case and accents', async () => {
@@ -44,7 +37,7 @@ describe.each(drivers)('catalog › product list on %s', (driver) => {
 
   describe('filters and counts', () => {
     it('low = at or below the reorder level (out included); out = nothing on hand', async () => {
-      const { value } = await h.services.productList.list(ctx, query({ stock: 'low' }));
+      const { value } = await h.services.productList.list(h.ctx, query({ stock: 'low' }));
       expect(value.rows.map((r) => [r.sku, r.state])).toEqual([
         ['BRD-04', 'low'],
         ['LAT-02', 'low'],
@@ -55,9 +48,9 @@ describe.each(drivers)('catalog › product list on %s', (driver) => {
     });
 
     it('a category includes its subcategories', async () => {
-      expect(await skus({ category: lookups.drinks.id, sort: 'sku' })).toEqual(['ESP-01', 'LAT-02', 'WAT-03']);
-      expect(await skus({ category: lookups.coffee.id, sort: 'sku' })).toEqual(['ESP-01', 'LAT-02']);
-      const { value } = await h.services.productList.list(ctx, query({ category: lookups.coffee.id, stock: 'low' }));
+      expect(await skus({ category: h.lookups.drinks.id, sort: 'sku' })).toEqual(['ESP-01', 'LAT-02', 'WAT-03']);
+      expect(await skus({ category: h.lookups.coffee.id, sort: 'sku' })).toEqual(['ESP-01', 'LAT-02']);
+      const { value } = await h.services.productList.list(h.ctx, query({ category: h.lookups.coffee.id, stock: 'low' }));
       expect([value.counts, value.rows.map((r) => r.category)]).toEqual([{ all: 2, low: 1, out: 0 }, ['Coffee']]);
     });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { afterAll, beforeAll } from 'vitest';
 import { createCacheService, type CacheService } from '../../src/cache/index.ts';
 import { createRedisConnections, type RedisConnections } from '../../src/cache/redis-connection.ts';
 import { createCatalogServices, type CatalogServices } from '../../src/catalog/index.ts';
@@ -63,6 +64,31 @@ export async function catalogHarness(driver: Driver): Promise<CatalogHarness> {
   };
 }
 
+/** A catalog harness with one tenant that has the lookups of seedLookups. */
+export interface CatalogTenant extends CatalogHarness {
+  /** The tenant, as a service context. */
+  ctx: TenantContext;
+  lookups: Lookups;
+}
+
+/**
+ * For the calling describe block: catalogHarness(driver), a tenant and its lookups, built in
+ * beforeAll and closed in afterAll. The object returned is filled in by that beforeAll: read
+ * it in hooks and tests only.
+ */
+export function setUpCatalogTenant(driver: Driver): CatalogTenant {
+  const fixture = {} as CatalogTenant;
+  let harness: CatalogHarness | undefined;
+  beforeAll(async () => {
+    harness = await catalogHarness(driver);
+    const ctx = await harness.tenant();
+    const lookups = await seedLookups(harness.services, ctx);
+    Object.assign(fixture, harness, { ctx, lookups });
+  });
+  afterAll(() => harness?.close());
+  return fixture;
+}
+
 /** A unit and a two-level category tree to hang products on. */
 export async function seedLookups(s: CatalogServices, ctx: TenantContext) {
   const unit = await s.uoms.create(ctx, { code: 'unit', name: 'Unit' });
@@ -72,6 +98,8 @@ export async function seedLookups(s: CatalogServices, ctx: TenantContext) {
   const food = await s.categories.create(ctx, { name: 'Food', parentId: '' });
   return { unit, kg, drinks, coffee, food };
 }
+
+export type Lookups = Awaited<ReturnType<typeof seedLookups>>;
 
 export function productForm(overrides: Record<string, string> = {}): Record<string, string> {
   return { sku: `SKU-${randomBytes(3).toString('hex')}`, name: 'Thing', barcode: '', categoryId: '', unitId: '', price: '1.00', cost: '', taxRate: '', reorderLevel: '', openingStock: '', ...overrides };

@@ -1,66 +1,50 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, drivers } from '../helpers/database.ts';
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { describe, expect, it } from 'vitest';
+import { drivers } from '../helpers/database.ts';
 import { NotFoundError, ValidationError } from '../../src/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { customerStatement } from '../../src/customers/statement.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
 import { addDays, localDay } from '../../src/time.ts';
-import { makeServices, makeShop, paymentForm, saleForm, type Harness, type Shop } from '../sales/support.ts';
+import { makeShop, paymentForm, saleForm, setUpShopWithServices } from '../sales/support.ts';
 
 describe.each(drivers)('customers on %s', (driver) => {
-  let prisma: PrismaClient;
-  let drop: () => Promise<void>;
-  let h: Harness;
-  let shop: Shop;
-
-  beforeAll(async () => {
-    const t = await createTestDatabase(driver);
-    prisma = t.db.prisma;
-    drop = t.drop;
-    h = makeServices(prisma);
-    shop = await makeShop(prisma, { timeZone: 'America/Sao_Paulo' });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const shop = setUpShopWithServices(driver, { timeZone: 'America/Sao_Paulo' });
 
   it('creates once per token, edits, and finds by search', async () => {
     const form = { token: newFormToken(), name: '  Chloé Dubois ', email: 'Chloe@Example.com', creditLimit: '250.50' };
-    const a = await h.services.customers.create(shop.actor(), form);
-    const b = await h.services.customers.create(shop.actor(), form);
+    const a = await shop.services.customers.create(shop.actor(), form);
+    const b = await shop.services.customers.create(shop.actor(), form);
     expect(b).toEqual({ ...a, replayed: true });
-    const row = await prisma.customer.findUniqueOrThrow({ where: { id: a.id } });
+    const row = await shop.prisma.customer.findUniqueOrThrow({ where: { id: a.id } });
     expect([row.name, row.email, row.creditLimit?.toFixed(2)]).toEqual(['Chloé Dubois', 'chloe@example.com', '250.50']);
-    await h.services.customers.update(shop.actor().db, a.id, { name: 'Chloé Dubois-Martin', creditLimit: '' });
-    expect((await prisma.customer.findUniqueOrThrow({ where: { id: a.id } })).creditLimit).toBeNull();
-    const found = await h.services.customers.list(shop.actor().db, { q: 'dubois' });
+    await shop.services.customers.update(shop.actor().db, a.id, { name: 'Chloé Dubois-Martin', creditLimit: '' });
+    expect((await shop.prisma.customer.findUniqueOrThrow({ where: { id: a.id } })).creditLimit).toBeNull();
+    const found = await shop.services.customers.list(shop.actor().db, { q: 'dubois' });
     expect(found.customers.map((c) => c.id)).toEqual([a.id]);
   });
 
   it('refuses bad input with field messages', async () => {
-    const error = await h.services.customers.create(shop.actor(), { token: newFormToken(), name: ' ', email: 'nope', creditLimit: '-1' }).catch((e: unknown) => e);
+    const error = await shop.services.customers.create(shop.actor(), { token: newFormToken(), name: ' ', email: 'nope', creditLimit: '-1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(Object.keys((error as ValidationError).fields).sort()).toEqual(['creditLimit', 'email', 'name']);
   });
 
   it("another tenant's customer is not found and cannot be edited", async () => {
-    const other = await makeShop(prisma);
+    const other = await makeShop(shop.prisma);
     const foreign = await other.customer();
-    await expect(h.services.customers.get(shop.actor().db, foreign)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(h.services.customers.update(shop.actor().db, foreign, { name: 'Hijack' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(shop.services.customers.get(shop.actor().db, foreign)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(shop.services.customers.update(shop.actor().db, foreign, { name: 'Hijack' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('statement: opening balance, every sale and payment, closing balance', async () => {
     const customer = await shop.customer({ name: 'João Silva' });
     const p = await shop.product({ qty: '50', price: '10.00', taxRate: '0' });
-    const s1 = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '3' }], { customerId: customer }));
-    const s2 = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { customerId: customer }));
-    await h.services.payments.register(shop.actor(), paymentForm({ saleId: s1.id, amount: '12.00' }));
-    await h.services.sales.cancel(shop.actor('manager'), s2.id);
+    const s1 = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '3' }], { customerId: customer }));
+    const s2 = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { customerId: customer }));
+    await shop.services.payments.register(shop.actor(), paymentForm({ saleId: s1.id, amount: '12.00' }));
+    await shop.services.sales.cancel(shop.actor('manager'), s2.id);
     const yesterday = addDays(localDay(new Date(), 'America/Sao_Paulo'), -1);
-    await h.services.payments.register(shop.actor(), paymentForm({ customerId: customer, amount: '5.00', day: yesterday }));
+    await shop.services.payments.register(shop.actor(), paymentForm({ customerId: customer, amount: '5.00', day: yesterday }));
 
     const today = localDay(new Date(), 'America/Sao_Paulo');
     const st = await customerStatement(shop.actor().db, 'America/Sao_Paulo', customer, today, today);

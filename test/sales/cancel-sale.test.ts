@@ -1,89 +1,73 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, drivers } from '../helpers/database.ts';
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { describe, expect, it } from 'vitest';
+import { drivers } from '../helpers/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/errors.ts';
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
-import { ledgerMatches, makeServices, makeShop, paymentForm, quantity, saleForm, type Harness, type Shop } from './support.ts';
+import { ledgerMatches, makeShop, paymentForm, quantity, saleForm, setUpShopWithServices } from './support.ts';
 
 describe.each(drivers)('sales › cancelSale on %s', (driver) => {
-  let prisma: PrismaClient;
-  let drop: () => Promise<void>;
-  let h: Harness;
-  let shop: Shop;
-
-  beforeAll(async () => {
-    const t = await createTestDatabase(driver);
-    prisma = t.db.prisma;
-    drop = t.drop;
-    h = makeServices(prisma);
-    shop = await makeShop(prisma, { timeZone: 'Europe/Madrid' });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const shop = setUpShopWithServices(driver, { timeZone: 'Europe/Madrid' });
 
   it('a manager cancels: stock back with movements, status cancelled, reversal in the balance', async () => {
     const p = await shop.product({ qty: '10', price: '12.50', taxRate: '0' });
     const q = await shop.product({ qty: '4', price: '1.00', taxRate: '0' });
     const customer = await shop.customer();
-    const { id } = await h.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '4' }, { productId: q, quantity: '1' }, { productId: p, quantity: '1' }], { customerId: customer }));
-    expect(await quantity(prisma, p)).toBe('5');
-    await h.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
+    const { id } = await shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '4' }, { productId: q, quantity: '1' }, { productId: p, quantity: '1' }], { customerId: customer }));
+    expect(await quantity(shop.prisma, p)).toBe('5');
+    await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
 
-    await expect(h.services.sales.cancel(shop.actor('staff'), id)).rejects.toBeInstanceOf(ForbiddenError);
-    const { number } = await h.services.sales.cancel(shop.actor('manager'), id);
+    await expect(shop.services.sales.cancel(shop.actor('staff'), id)).rejects.toBeInstanceOf(ForbiddenError);
+    const { number } = await shop.services.sales.cancel(shop.actor('manager'), id);
 
-    const sale = await prisma.sale.findUniqueOrThrow({ where: { id } });
+    const sale = await shop.prisma.sale.findUniqueOrThrow({ where: { id } });
     expect(sale.number).toBe(number);
     expect(sale.status).toBe('cancelled');
     expect(sale.cancelledById).toBe(shop.users.manager);
-    expect([await quantity(prisma, p), await quantity(prisma, q)]).toEqual(['10', '4']);
-    const back = await prisma.stockMovement.findMany({ where: { saleId: id, kind: 'cancellation' }, orderBy: { id: 'asc' } });
+    expect([await quantity(shop.prisma, p), await quantity(shop.prisma, q)]).toEqual(['10', '4']);
+    const back = await shop.prisma.stockMovement.findMany({ where: { saleId: id, kind: 'cancellation' }, orderBy: { id: 'asc' } });
     expect(back.map((m) => [m.productId, m.quantity.toFixed()])).toEqual([
       [p, '4'],
       [q, '1'],
       [p, '1'],
     ]);
-    expect(await ledgerMatches(prisma, shop.tenantId)).toBe(true);
+    expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('0.00');
-    expect((await h.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'after')).value).toBe('after');
   });
 
   it('cancelling twice is refused; an unknown or foreign sale is not found', async () => {
     const p = await shop.product({ qty: '3' });
-    const { id } = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }]));
-    await h.services.sales.cancel(shop.actor('owner'), id);
-    await expect(h.services.sales.cancel(shop.actor('owner'), id)).rejects.toBeInstanceOf(ConflictError);
-    expect(await quantity(prisma, p)).toBe('3');
-    await expect(h.services.sales.cancel(shop.actor('owner'), 99999999)).rejects.toBeInstanceOf(NotFoundError);
-    const other = await makeShop(prisma);
-    await expect(h.services.sales.cancel(other.actor('owner'), id)).rejects.toBeInstanceOf(NotFoundError);
+    const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }]));
+    await shop.services.sales.cancel(shop.actor('owner'), id);
+    await expect(shop.services.sales.cancel(shop.actor('owner'), id)).rejects.toBeInstanceOf(ConflictError);
+    expect(await quantity(shop.prisma, p)).toBe('3');
+    await expect(shop.services.sales.cancel(shop.actor('owner'), 99999999)).rejects.toBeInstanceOf(NotFoundError);
+    const other = await makeShop(shop.prisma);
+    await expect(shop.services.sales.cancel(other.actor('owner'), id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('a cancelled sale cannot be paid', async () => {
     const p = await shop.product({ qty: '3', price: '10.00' });
-    const { id } = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }]));
-    await h.services.sales.cancel(shop.actor('manager'), id);
-    const error = await h.services.payments.register(shop.actor(), paymentForm({ saleId: String(id), amount: '1.00' })).catch((e: unknown) => e);
+    const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }]));
+    await shop.services.sales.cancel(shop.actor('manager'), id);
+    const error = await shop.services.payments.register(shop.actor(), paymentForm({ saleId: String(id), amount: '1.00' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).fields.saleId).toMatch(/cancelled/);
-    expect(await prisma.payment.count({ where: { saleId: id } })).toBe(0);
+    expect(await shop.prisma.payment.count({ where: { saleId: id } })).toBe(0);
   });
 
   it('a paid sale that is cancelled leaves the customer in credit', async () => {
     const p = await shop.product({ qty: '3', price: '10.00', taxRate: '0' });
     const customer = await shop.customer({ name: 'Zoë Novak' });
-    const { id } = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { customerId: customer }));
-    await h.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '5.00' }));
-    await h.services.sales.cancel(shop.actor('manager'), id);
+    const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { customerId: customer }));
+    await shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '5.00' }));
+    await shop.services.sales.cancel(shop.actor('manager'), id);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('-5.00');
   });
 
   it('the balance summary equals its recomputation from raw rows', async () => {
-    const summary = await prisma.balanceDay.findMany({ where: { tenantId: shop.tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
-    const recomputed = await recomputeBalanceDays(prisma, shop.tenantId);
+    const summary = await shop.prisma.balanceDay.findMany({ where: { tenantId: shop.tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
+    const recomputed = await recomputeBalanceDays(shop.prisma, shop.tenantId);
     // A row of zeros (a day whose only sale was cancelled) is the same as no row.
     const nonZero = (rows: string[][]) => rows.filter((r) => r[2] !== '0.00' || r[3] !== '0.00');
     expect(nonZero(summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]))).toEqual(

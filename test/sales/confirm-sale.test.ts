@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, drivers } from '../helpers/database.ts';
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drivers } from '../helpers/database.ts';
 import { ConflictError, ValidationError } from '../../src/errors.ts';
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
-import { ledgerMatches, makeServices, makeShop, quantity, saleForm, snapshot, type Harness, type Shop } from './support.ts';
+import { ledgerMatches, makeShop, quantity, saleForm, setUpShopWithServices, snapshot } from './support.ts';
 
 async function refused(promise: Promise<unknown>): Promise<ValidationError | ConflictError> {
   const error = await promise.then(
@@ -16,33 +15,18 @@ async function refused(promise: Promise<unknown>): Promise<ValidationError | Con
 }
 
 describe.each(drivers)('sales › confirmSale on %s', (driver) => {
-  let prisma: PrismaClient;
-  let drop: () => Promise<void>;
-  let h: Harness;
-  let shop: Shop;
-
-  beforeAll(async () => {
-    const t = await createTestDatabase(driver);
-    prisma = t.db.prisma;
-    drop = t.drop;
-    h = makeServices(prisma);
-    shop = await makeShop(prisma);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const shop = setUpShopWithServices(driver);
 
   it('records a three-line sale: number, lines, totals to the cent, stock, movements, balance, outbox', async () => {
     const a = await shop.product({ sku: 'A-1', price: '19.99', qty: '10', taxRate: '21' });
     const b = await shop.product({ sku: 'B-1', price: '10.00', qty: '5' });
     const c = await shop.product({ sku: 'C-1', price: '3.33', qty: '4', taxRate: '5' });
     const customer = await shop.customer({ name: 'Luis Silva' });
-    const before = await prisma.tenant.findUniqueOrThrow({ where: { id: shop.tenantId } });
-    await h.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'before');
-    await h.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
+    const before = await shop.prisma.tenant.findUniqueOrThrow({ where: { id: shop.tenantId } });
+    await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'before');
+    await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
 
-    const created = await h.services.sales.confirm(
+    const created = await shop.services.sales.confirm(
       shop.actor('staff'),
       saleForm(
         [
@@ -55,7 +39,7 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     );
     expect(created.replayed).toBe(false);
     expect(created.url).toBe(`/sales/${created.id}`);
-    const sale = await prisma.sale.findUniqueOrThrow({ where: { id: created.id }, include: { lines: { orderBy: { lineNo: 'asc' } } } });
+    const sale = await shop.prisma.sale.findUniqueOrThrow({ where: { id: created.id }, include: { lines: { orderBy: { lineNo: 'asc' } } } });
     expect(sale.number).toBe(before.lastSaleNumber + 1);
     expect(sale.customerId).toBe(customer);
     // Line B takes the tenant's default tax (10%); A and C their own.
@@ -65,28 +49,28 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
       ['5.00', '0.25', '5.25', '5.00'],
     ]);
     expect([sale.subtotal, sale.discountTotal, sale.taxTotal, sale.total, sale.paidTotal].map((d) => d.toFixed(2))).toEqual(['81.97', '3.00', '14.54', '96.51', '0.00']);
-    expect([await quantity(prisma, a), await quantity(prisma, b), await quantity(prisma, c)]).toEqual(['7', '3', '2.5']);
-    const movements = await prisma.stockMovement.findMany({ where: { saleId: sale.id }, orderBy: { id: 'asc' } });
+    expect([await quantity(shop.prisma, a), await quantity(shop.prisma, b), await quantity(shop.prisma, c)]).toEqual(['7', '3', '2.5']);
+    const movements = await shop.prisma.stockMovement.findMany({ where: { saleId: sale.id }, orderBy: { id: 'asc' } });
     expect(movements.map((m) => [m.kind, m.productId, m.quantity.toFixed()])).toEqual([
       ['sale', a, '-3'],
       ['sale', b, '-2'],
       ['sale', c, '-1.5'],
     ]);
-    expect(await ledgerMatches(prisma, shop.tenantId)).toBe(true);
-    const days = await prisma.balanceDay.findMany({ where: { tenantId: shop.tenantId }, orderBy: { customerKey: 'asc' } });
+    expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
+    const days = await shop.prisma.balanceDay.findMany({ where: { tenantId: shop.tenantId }, orderBy: { customerKey: 'asc' } });
     expect(days.map((d) => [d.customerKey, d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)])).toEqual([
       [0, '96.51', '0.00'],
       [customer, '96.51', '0.00'],
     ]);
     // Invalidated after commit: both modules load afresh.
-    expect((await h.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'after')).value).toBe('after');
-    expect((await h.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'after')).value).toBe('after');
   });
 
   it('a sale paid now records the payment with it', async () => {
     const p = await shop.product({ price: '5.00', qty: '3', taxRate: '0' });
-    const created = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { payNow: 'card' }));
-    const sale = await prisma.sale.findUniqueOrThrow({ where: { id: created.id }, include: { payments: true } });
+    const created = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { payNow: 'card' }));
+    const sale = await shop.prisma.sale.findUniqueOrThrow({ where: { id: created.id }, include: { payments: true } });
     expect(sale.paidTotal.toFixed(2)).toBe('10.00');
     expect(sale.payments.map((x) => [x.method, x.amount.toFixed(2)])).toEqual([['card', '10.00']]);
   });
@@ -94,17 +78,17 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
   it('the same token twice records one sale and returns the first result', async () => {
     const p = await shop.product({ qty: '5' });
     const form = saleForm([{ productId: p, quantity: '1' }]);
-    const first = await h.services.sales.confirm(shop.actor(), form);
-    const second = await h.services.sales.confirm(shop.actor(), form);
+    const first = await shop.services.sales.confirm(shop.actor(), form);
+    const second = await shop.services.sales.confirm(shop.actor(), form);
     expect(second).toEqual({ id: first.id, url: first.url, replayed: true });
-    expect(await quantity(prisma, p)).toBe('4');
+    expect(await quantity(shop.prisma, p)).toBe('4');
   });
 
   it('a refused token can be used again once the problem is fixed', async () => {
     const p = await shop.product({ qty: '1' });
     const form = saleForm([{ productId: p, quantity: '2' }]);
-    await refused(h.services.sales.confirm(shop.actor(), form));
-    const ok = await h.services.sales.confirm(shop.actor(), { ...form, lines: [{ productId: p, quantity: '1' }] });
+    await refused(shop.services.sales.confirm(shop.actor(), form));
+    const ok = await shop.services.sales.confirm(shop.actor(), { ...form, lines: [{ productId: p, quantity: '1' }] });
     expect(ok.replayed).toBe(false);
   });
 
@@ -116,7 +100,7 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     beforeAll(async () => {
       p = await shop.product({ sku: 'BAD-1', qty: '5', price: '10.00' });
       inactive = await shop.product({ sku: 'OLD-1', qty: '5', active: false });
-      const other = await makeShop(prisma);
+      const other = await makeShop(shop.prisma);
       foreignProduct = await other.product({ qty: '100' });
       foreignCustomer = await other.customer();
     });
@@ -139,50 +123,50 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     ];
 
     it.each(cases)('%s', async (_name, form, field, message) => {
-      const before = await snapshot(prisma, shop.tenantId);
-      const error = await refused(h.services.sales.confirm(shop.actor(), form()));
+      const before = await snapshot(shop.prisma, shop.tenantId);
+      const error = await refused(shop.services.sales.confirm(shop.actor(), form()));
       expect(error.fields[field]).toMatch(message);
-      expect(await snapshot(prisma, shop.tenantId)).toBe(before);
+      expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
     });
 
     it('lines short of stock: names each line and what is available', async () => {
       const q = await shop.product({ sku: 'FEW-1', qty: '2' });
-      const before = await snapshot(prisma, shop.tenantId);
-      const error = await refused(h.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }, { productId: q, quantity: '3' }])));
+      const before = await snapshot(shop.prisma, shop.tenantId);
+      const error = await refused(shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }, { productId: q, quantity: '3' }])));
       expect(error).toBeInstanceOf(ConflictError);
       expect(error.fields['lines.1.quantity']).toMatch(/Only 2 unit of “Product FEW-1” in stock/);
       expect(error.fields['lines.0.quantity']).toBeUndefined();
       expect(error.message).toMatch(/line 2 .*3 wanted, 2 available/);
-      expect(await snapshot(prisma, shop.tenantId)).toBe(before);
+      expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
     });
 
     it('two lines of one product together over the stock', async () => {
       const q = await shop.product({ qty: '3' });
-      const error = await refused(h.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '2' }, { productId: q, quantity: '2' }])));
+      const error = await refused(shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '2' }, { productId: q, quantity: '2' }])));
       expect(error.fields['lines.1.quantity']).toMatch(/all its lines together/);
     });
 
     it('a sale over the customer credit limit is refused with the figures', async () => {
       const limited = await shop.customer({ name: 'Marta Rossi', creditLimit: '100.00' });
       const q = await shop.product({ price: '30.00', qty: '10', taxRate: '0' });
-      await h.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '3' }], { customerId: limited }));
-      const before = await snapshot(prisma, shop.tenantId);
-      const error = await refused(h.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '1' }], { customerId: limited })));
+      await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '3' }], { customerId: limited }));
+      const before = await snapshot(shop.prisma, shop.tenantId);
+      const error = await refused(shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '1' }], { customerId: limited })));
       expect(error.fields.customerId).toMatch(/owes \$90\.00.*\$30\.00.*\$120\.00.*limit of \$100\.00/);
-      expect(await snapshot(prisma, shop.tenantId)).toBe(before);
+      expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
       // Paid now, it is not on account: allowed.
-      await h.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '1' }], { customerId: limited, payNow: 'cash' }));
+      await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '1' }], { customerId: limited, payNow: 'cash' }));
     });
 
     it('a bad token format is refused', async () => {
-      const error = await refused(h.services.sales.confirm(shop.actor(), { ...saleForm([{ productId: p, quantity: '1' }]), token: 'x' }));
+      const error = await refused(shop.services.sales.confirm(shop.actor(), { ...saleForm([{ productId: p, quantity: '1' }]), token: 'x' }));
       expect(error.fields.token).toMatch(/expired/);
     });
   });
 
   it('the balance summary equals its recomputation from raw rows', async () => {
-    const summary = await prisma.balanceDay.findMany({ where: { tenantId: shop.tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
-    const recomputed = await recomputeBalanceDays(prisma, shop.tenantId);
+    const summary = await shop.prisma.balanceDay.findMany({ where: { tenantId: shop.tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
+    const recomputed = await recomputeBalanceDays(shop.prisma, shop.tenantId);
     // A row of zeros (a day whose only sale was cancelled) is the same as no row.
     const nonZero = (rows: string[][]) => rows.filter((r) => r[2] !== '0.00' || r[3] !== '0.00');
     expect(nonZero(summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]))).toEqual(

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
+import { afterAll, beforeAll } from 'vitest';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createCacheService, type CacheService } from '../../src/cache/index.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -9,6 +10,8 @@ import { newFormToken } from '../../src/db/form-submission.ts';
 import { buildSalesServices, type SalesServices } from '../../src/sales/build.ts';
 import type { Actor } from '../../src/sales/types.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
+import { createDatabase, type Driver } from '../../src/db/client.ts';
+import { createTestDatabase } from '../helpers/database.ts';
 
 // Fixtures of the sales, payments and customers tests: a tenant with an owner, a manager
 // and a staff user, a unit, products and customers, written through the bare client.
@@ -25,9 +28,15 @@ export interface Shop {
   customer(opts?: { name?: string; creditLimit?: string }): Promise<number>;
 }
 
+export interface ShopOptions {
+  timeZone?: string;
+  defaultTaxRate?: string;
+  currency?: string;
+}
+
 let shops = 0;
 
-export async function makeShop(prisma: PrismaClient, opts: { timeZone?: string; defaultTaxRate?: string; currency?: string } = {}): Promise<Shop> {
+export async function makeShop(prisma: PrismaClient, opts: ShopOptions = {}): Promise<Shop> {
   const n = ++shops;
   const stamp = `${process.pid}-${Date.now()}-${n}`;
   const tenant = await prisma.tenant.create({
@@ -76,6 +85,55 @@ export function makeServices(prisma: PrismaClient): Harness {
   const cache = createCacheService({ config: config.cache, redis: undefined, prisma, logger, metrics: new Registry() });
   const services = buildSalesServices({ cache, logger, metrics: new Registry() });
   return { services, cache, close: () => cache.close() };
+}
+
+/** A shop together with its own test database and the sales services over it. */
+export interface ShopWithServices extends Shop {
+  /** The bare client of the suite's database. */
+  prisma: PrismaClient;
+  services: SalesServices;
+  cache: CacheService;
+}
+
+export interface ShopWithServicesOptions extends ShopOptions {
+  /** A client with a pool this large instead of the default one ('postgresql' only). */
+  poolSize?: number;
+  /** Timeout of the beforeAll that builds it; the project's hookTimeout when not given. */
+  setupTimeoutMs?: number;
+}
+
+/**
+ * For the calling describe block: a fresh migrated database, the sales services over it
+ * (makeServices) and one shop (makeShop), built in beforeAll and thrown away in afterAll.
+ * The object returned is filled in by that beforeAll: read it in hooks and tests only.
+ */
+export function setUpShopWithServices(driver: Driver, options: ShopWithServicesOptions = {}): ShopWithServices {
+  const { poolSize, setupTimeoutMs, ...shopOptions } = options;
+  const fixture = {} as ShopWithServices;
+  let harness: Harness | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const t = await createTestDatabase(driver);
+    drop = t.drop;
+    let prisma = t.db.prisma;
+    if (poolSize !== undefined) {
+      if (t.databaseUrl === undefined) throw new Error(`poolSize needs the postgresql driver, not ${driver}`);
+      const wide = await createDatabase({ databaseUrl: t.databaseUrl, poolSize });
+      prisma = wide.prisma;
+      drop = async () => {
+        await wide.close();
+        await t.drop();
+      };
+    }
+    harness = makeServices(prisma);
+    const shop = await makeShop(prisma, shopOptions);
+    Object.assign(fixture, shop, { prisma, services: harness.services, cache: harness.cache });
+  }, setupTimeoutMs);
+  afterAll(async () => {
+    await harness?.close();
+    await drop?.();
+  });
+  return fixture;
 }
 
 /** A sale form as the router hands it to the service. */

@@ -9,7 +9,7 @@ import { globToRegExp } from './glob.ts';
 import type { GuardedStore } from './guarded-store.ts';
 import type { Invalidator } from './invalidator.ts';
 import { assertTenant, type CacheKeys } from './keys.ts';
-import type { LocalCache, LocalEntry } from './local-cache.ts';
+import type { LocalCache } from './local-cache.ts';
 import type { LoaderLock } from './loader-lock.ts';
 import type { CacheMetrics } from './metrics.ts';
 import { ALL_MODULES, type Outbox, type OutboxTransaction } from './outbox.ts';
@@ -79,9 +79,7 @@ export class TieredCacheService implements CacheService {
       return local.value as T;
     }
     const started = performance.now();
-    const epoch = this.parts.l1.epoch(tenantId, module);
-    // One await on the store read, not lookup()'s: this is the L2 hit path.
-    const found = this.interpret(tenantId, module, valueKey, epoch, local, await this.readStore(tenantId, module, valueKey, epoch));
+    const found = await this.lookup(tenantId, module, valueKey, this.parts.l1.epoch(tenantId, module), local);
     this.parts.metrics.count(module, found.fresh ? 'hits' : 'misses');
     this.parts.metrics.observe('get', found.fresh ? 'l2' : 'none', started);
     return found.fresh?.value as T | undefined;
@@ -181,12 +179,9 @@ export class TieredCacheService implements CacheService {
 
   /** Both tiers, without counting; a fresh L2 value is copied into L1 unless invalidated meanwhile. */
   async lookup(tenantId: number, module: string, valueKey: string, epoch = this.parts.l1.epoch(tenantId, module), local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined): Promise<Lookup> {
-    if (local !== undefined && local.freshUntil > Date.now()) return { fresh: local, generation: undefined };
-    return this.interpret(tenantId, module, valueKey, epoch, local, await this.readStore(tenantId, module, valueKey, epoch));
-  }
-
-  /** What a store read means for the caller: fresh, stale (within the grace) or nothing. */
-  private interpret(tenantId: number, module: string, valueKey: string, epoch: number, local: LocalEntry | undefined, read: StoreRead | undefined): Lookup {
+    const now = Date.now();
+    if (local !== undefined && local.freshUntil > now) return { fresh: local, generation: undefined };
+    const read = await this.readStore(tenantId, module, valueKey, epoch);
     const localStale = local ? { value: local.value } : undefined;
     if (!read) return { generation: undefined, stale: localStale };
     const { generation, body } = read;
@@ -197,7 +192,7 @@ export class TieredCacheService implements CacheService {
       entry = undefined; // unreadable: treat as absent, the next write replaces it
     }
     if (!entry) return { generation, stale: localStale };
-    if (entry.freshUntil > Date.now()) {
+    if (entry.freshUntil > now) {
       // Frozen when shared through L1; otherwise this caller's own copy.
       this.putLocal(tenantId, module, valueKey, epoch, entry);
       return { fresh: { value: entry.value, notFound: entry.notFound }, generation };
@@ -210,35 +205,25 @@ export class TieredCacheService implements CacheService {
    * bus up to tell us when it changes) that is one GET; otherwise one MGET of both keys.
    * undefined: the store could not be asked.
    */
-  private readStore(tenantId: number, module: string, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
+  private async readStore(tenantId: number, module: string, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
     const { guarded, l1 } = this.parts;
     const known = this.l1Usable ? l1.generation(tenantId, module) : undefined;
-    if (known === undefined || !guarded.store.readRaw) return this.readWithGeneration(tenantId, module, valueKey, epoch);
-    return guarded.run(module, (store) => store.readRaw!(valueKey), (stored) => this.underKnownGeneration(tenantId, module, valueKey, epoch, known, stored), undefined);
-  }
-
-  private underKnownGeneration(tenantId: number, module: string, valueKey: string, epoch: number, known: string, stored: string | null): StoreRead | Promise<StoreRead | undefined> {
-    if (stored === null) return { generation: known, body: undefined };
-    if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known)) return { generation: known, body: stored.slice(known.length + 1) };
-    const split = splitGeneration(stored);
-    if (split === undefined) return { generation: known, body: undefined };
-    // Written under a newer generation than we know of: ours is out of date, ask Redis.
-    if (!isNewer(split.generation, known)) return { generation: known, body: undefined };
-    this.parts.l1.forgetGeneration(tenantId, module);
-    return this.readWithGeneration(tenantId, module, valueKey, epoch);
-  }
-
-  private readWithGeneration(tenantId: number, module: string, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
-    const { guarded, l1 } = this.parts;
-    return guarded.run(
-      module,
-      (store) => store.read(tenantId, module, valueKey),
-      (read) => {
-        if (read.generation !== null && guarded.store.readRaw) l1.rememberGeneration(tenantId, module, epoch, read.generation);
-        return read;
-      },
-      undefined,
-    );
+    if (known !== undefined && guarded.store.readRaw) {
+      const raw = await guarded.attempt(module, (store) => store.readRaw!(valueKey));
+      if (!raw.ok) return undefined;
+      const stored = raw.value;
+      if (stored === null) return { generation: known, body: undefined };
+      if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known)) return { generation: known, body: stored.slice(known.length + 1) };
+      const split = splitGeneration(stored);
+      if (split === undefined) return { generation: known, body: undefined };
+      // Written under a newer generation than we know of: ours is out of date, ask Redis.
+      if (!isNewer(split.generation, known)) return { generation: known, body: undefined };
+      l1.forgetGeneration(tenantId, module);
+    }
+    const read = await guarded.attempt(module, (store) => store.read(tenantId, module, valueKey));
+    if (!read.ok) return undefined;
+    if (read.value.generation !== null && guarded.store.readRaw) l1.rememberGeneration(tenantId, module, epoch, read.value.generation);
+    return read.value;
   }
 
   private encode(module: string, value: unknown, opts: CacheOptions | undefined): EncodedEntry {

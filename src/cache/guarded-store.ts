@@ -10,7 +10,6 @@ import type { CacheStore } from './store.ts';
 
 export type Attempt<T> = { ok: true; value: T } | { ok: false };
 const SKIPPED: Attempt<never> = { ok: false };
-const succeeded = <T>(value: T): Attempt<T> => ({ ok: true, value });
 
 export interface ConnectionState {
   readonly status: string;
@@ -50,41 +49,30 @@ export class GuardedStore {
     return this.trusted;
   }
 
+  // Written with then() rather than async/await: this sits on every L2 read, and each async
+  // layer costs a promise and a microtask that show up at saturation.
   attempt<T>(module: string, operation: (store: CacheStore) => Promise<T>): Promise<Attempt<T>> {
-    return this.run(module, operation, succeeded, SKIPPED);
-  }
-
-  /**
-   * attempt() with the value mapped in the same step: `onValue(value)` on success, `skipped`
-   * otherwise. The L2 read path uses it directly because every promise layer there costs
-   * throughput at saturation (bench/parts/cache.ts); it is written with then() for the
-   * same reason.
-   */
-  run<T, R>(module: string, operation: (store: CacheStore) => Promise<T>, onValue: (value: T) => R | Promise<R>, skipped: R): Promise<R> {
-    if (!this.trusted || (this.connection !== undefined && this.connection.status !== 'ready') || !this.breaker.allow()) return Promise.resolve(skipped);
+    if (!this.trusted || (this.connection !== undefined && this.connection.status !== 'ready') || !this.breaker.allow()) return Promise.resolve(SKIPPED);
     let pending: Promise<T>;
     try {
       pending = operation(this.store);
     } catch (error) {
-      this.failed(module, error);
-      return Promise.resolve(skipped);
+      return Promise.resolve(this.failed(module, error));
     }
     return pending.then(
       (value) => {
         this.breaker.success();
-        return onValue(value);
+        return { ok: true as const, value };
       },
-      (error: unknown) => {
-        this.failed(module, error);
-        return skipped;
-      },
+      (error: unknown) => this.failed(module, error),
     );
   }
 
-  private failed(module: string, error: unknown): void {
+  private failed(module: string, error: unknown): Attempt<never> {
     this.breaker.failure();
     this.metrics.count(module, 'errors');
     this.logger.debug({ err: (error as Error)?.message, module }, 'cache: Redis operation failed');
+    return SKIPPED;
   }
 
   /** Redis came back and the outbox is applied: serve from it again. */

@@ -3,7 +3,7 @@ import type { Dependencies } from '../container.ts';
 import { newFormToken } from '../db/form-submission.ts';
 import { found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
-import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
+import { formFailure, formLocals, submittedFields, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
@@ -16,12 +16,6 @@ import { customerStatement } from './statement.ts';
 // /customers: list with search, create, edit, the customer's page and printable statement.
 
 const fields = ['token', 'name', 'email', 'phone', 'address', 'taxId', 'creditLimit', 'notes'] as const;
-
-/** The form's fields as sent: a field sent twice (or not as text) is refused by validation, not dropped. */
-function submitted(body: unknown): Record<string, unknown> {
-  const b = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(fields.map((f) => [f, b[f]]));
-}
 
 const customerId = (req: Request) => found(idParam(req.params.id), 'Customer');
 
@@ -45,7 +39,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
 
   router.post('/customers', async (req, res) => {
     try {
-      const created = await customers.create(scopeOf(req), submitted(req.body));
+      const created = await customers.create(scopeOf(req), submittedFields(req.body, fields));
       setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This customer had already been added; here they are.' : 'Customer added.');
       return res.redirect(303, created.url || '/customers');
     } catch (error) {
@@ -78,7 +72,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
   router.post('/customers/:id', async (req, res) => {
     const id = customerId(req);
     try {
-      await customers.update(scopeOf(req).db, id, submitted(req.body));
+      await customers.update(scopeOf(req).db, id, submittedFields(req.body, fields));
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;

@@ -48,3 +48,9 @@ export function typedValues(body: unknown, fields?: readonly string[]): Record<s
   }
   return out;
 }
+
+/** The form's fields as sent, for the service to validate: a field sent twice (or not as text) is refused there, not dropped here. */
+export function submittedFields(body: unknown, fields: readonly string[]): Record<string, unknown> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(fields.map((f) => [f, b[f]]));
+}

@@ -3,7 +3,7 @@ import type { Dependencies } from '../container.ts';
 import { newFormToken } from '../db/form-submission.ts';
 import { NotFoundError, found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
-import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
+import { formFailure, formLocals, submittedFields, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
@@ -53,8 +53,7 @@ export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | '
   router.post('/payments', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      // As sent: a field sent twice (or not as text) is refused by validation, not dropped.
-      const created = await payments.register(scopeOf(req), Object.fromEntries(fields.map((f) => [f, body[f]])));
+      const created = await payments.register(scopeOf(req), submittedFields(body, fields));
       setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This payment had already been recorded; here it is.' : 'Payment recorded.');
       return res.redirect(303, created.url || '/payments');
     } catch (error) {

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
+import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
 import { buildSalesServices, type SalesServices } from '../../src/sales/build.ts';
 import type { Actor } from '../../src/sales/types.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
@@ -161,6 +162,21 @@ export async function snapshot(prisma: PrismaClient, tenantId: number) {
 }
 
 /** Σ movements per product == quantity on hand, for every product of the tenant. */
+/**
+ * The stored balance summary and its recomputation from raw sales and payments, as comparable
+ * rows [customerKey, day, sales, payments]; a row of zeros (a day whose only sale was
+ * cancelled) is the same as no row, so both leave them out.
+ */
+export async function balanceSummaryAndRecomputation(prisma: PrismaClient, tenantId: number): Promise<{ summary: string[][]; recomputed: string[][] }> {
+  const stored = await prisma.balanceDay.findMany({ where: { tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
+  const recomputed = await recomputeBalanceDays(prisma, tenantId);
+  const nonZero = (rows: string[][]) => rows.filter((r) => r[2] !== '0.00' || r[3] !== '0.00');
+  return {
+    summary: nonZero(stored.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)])),
+    recomputed: nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])),
+  };
+}
+
 export async function ledgerMatches(prisma: PrismaClient, tenantId: number): Promise<boolean> {
   const products = await prisma.product.findMany({ where: { tenantId }, select: { id: true, quantityOnHand: true } });
   const sums = await prisma.stockMovement.groupBy({ by: ['productId'], where: { tenantId }, _sum: { quantity: true } });

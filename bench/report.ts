@@ -32,7 +32,7 @@ export function mergeResults(previous: BenchResults, fresh: Record<string, PartR
   return { parts: { ...previous.parts, ...fresh } };
 }
 
-export function allRows(results: BenchResults): BenchRow[] {
+function allRows(results: BenchResults): BenchRow[] {
   return Object.keys(results.parts)
     .sort()
     .flatMap((part) => results.parts[part]!.rows);

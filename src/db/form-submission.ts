@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from './tenant-scope.ts';
 
@@ -14,12 +13,6 @@ export const FormTokenSchema = z.string({ error: 'The form has expired; reload t
 
 export function newFormToken(): string {
   return randomUUID();
-}
-
-export function checkFormToken(token: unknown): string {
-  const parsed = FormTokenSchema.safeParse(token);
-  if (!parsed.success) throw new ValidationError(parsed.error.issues[0]!.message, { _form: parsed.error.issues[0]!.message });
-  return parsed.data;
 }
 
 interface Raw {

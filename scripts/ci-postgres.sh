@@ -14,7 +14,8 @@
 # `npm run bench` when it makes a cluster.
 
 ci_pg_trusts() { # port
-  PGCONNECT_TIMEOUT=3 psql -w -X -q -h 127.0.0.1 -p "$1" -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1
+  # No password from the environment or ~/.pgpass: the tests have none.
+  env -u PGPASSWORD PGPASSFILE=/dev/null PGCONNECT_TIMEOUT=3 psql -w -X -q -h 127.0.0.1 -p "$1" -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1
 }
 
 ci_pg_free_port() {

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { buildForProduction, productionEnv } from '../helpers/production.ts';
@@ -53,6 +55,28 @@ describe('production build', { timeout: 180_000 }, () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/PORT must be a port number/);
     expect(run.stdout).toMatch(/src\/config\.ts:\d+:\d+/);
+  });
+
+  it('npm start and npm run cli run dist/ when NODE_ENV=production, with their arguments and source maps, and say to build when it is missing', () => {
+    // scripts/launch.mjs in a directory of its own, with a stand-in dist/cli/main.js.
+    const dir = mkdtempSync(path.join(tmpdir(), 'stock-launch-'));
+    try {
+      mkdirSync(path.join(dir, 'scripts'));
+      copyFileSync('scripts/launch.mjs', path.join(dir, 'scripts', 'launch.mjs'));
+      const launch = (args: string[]) => spawnSync(process.execPath, [path.join(dir, 'scripts', 'launch.mjs'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
+
+      const missing = launch(['server']);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toMatch(/dist\/server\.js is missing: run `npm run build` first/);
+
+      mkdirSync(path.join(dir, 'dist', 'cli'), { recursive: true });
+      writeFileSync(path.join(dir, 'dist', 'cli', 'main.js'), 'console.log(JSON.stringify({ args: process.argv.slice(2), sourceMaps: process.sourceMapsEnabled }));\n');
+      const cli = launch(['cli/main', 'balance:verify', '--tenant', '7']);
+      expect(cli.status).toBe(0);
+      expect(JSON.parse(cli.stdout)).toEqual({ args: ['balance:verify', '--tenant', '7'], sourceMaps: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the production image builds in one stage and runs the build as a non-root user in a second, without tsx', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { productionEnv } from '../test/helpers/production.ts';
 import { BENCH_DATABASE_URL, BENCH_REDIS_URL } from './env.ts';
 
 // Setup shared by the bench parts: a fresh PostgreSQL database next to BENCH_DATABASE_URL,
@@ -56,8 +57,7 @@ export async function createBenchDatabase(label: string, options: { suffix?: str
  */
 export function productionServerEnv(options: { databaseUrl: string; cacheKeyPrefix: string; cacheEnabled?: boolean }): Record<string, string> {
   return {
-    NODE_ENV: 'production',
-    SESSION_SECRET: randomBytes(32).toString('hex'),
+    ...productionEnv({ SESSION_SECRET: randomBytes(32).toString('hex') }),
     TRUST_PROXY: 'true',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_POSTS_PER_MINUTE: '100000',

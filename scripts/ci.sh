@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: install what the tests need that npm does not bring, start
-# the services that are not running, then lint and run the whole suite.
+# the services that are not running, then lint, validate the compose files and run the
+# whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pg_ctlcluster >/dev/null || command -v postgres >/dev/null || missing+=(postgresql)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 # Fonts for readable screenshots; Chromium pulls a basic set itself.
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
@@ -18,11 +20,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  log "starting PostgreSQL"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-fi
+# Test database: the local server when it trusts `postgres`, else a throwaway cluster of our own.
+source scripts/ci-postgres.sh
+ci_test_database
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   log "starting Redis"
   mkdir -p /var/lib/redis /var/log/redis
@@ -35,6 +35,9 @@ npm ci --no-audit --no-fund
 
 log "lint: tsc --noEmit and eslint"
 npm run lint
+
+log "compose files: docker-compose config"
+bash scripts/check-compose.sh docker-compose*.yml
 
 log "tests: unit and integration (PGlite, PostgreSQL, Redis), then end-to-end (Chromium)"
 npm test

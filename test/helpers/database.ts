@@ -4,12 +4,13 @@ import { createDatabase, type Database, type Driver } from '../../src/db/client.
 import { applyMigrations } from '../../src/db/migrate.ts';
 
 // A fresh, migrated database per caller: PGlite in memory, or a new database on the
-// PostgreSQL server of TEST_DATABASE_ADMIN_URL (default: the local one, trust auth).
+// PostgreSQL server of TEST_DATABASE_ADMIN_URL (default: the local one, trust auth; the
+// second README command sets it when it had to start a cluster of its own).
 
 /** Run a suite against both drivers: `describe.each(drivers)('%s', (driver) => …)`. */
 export const drivers = ['pglite', 'postgresql'] as const satisfies readonly Driver[];
 
-export const TEST_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const TEST_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   db: Database;

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './redis-server.ts';
 
-// The real server (src/server.ts) as a child process on a free port: what the browser
-// journeys drive. Output is kept (last 200 lines) to explain a failed start.
+// The real server as a child process on a free port: what the browser journeys drive. By
+// default the TypeScript sources through tsx (src/server.ts); `built: true` runs what
+// `npm run build` wrote, exactly as the production image does (node dist/server.js).
+// Output is kept (last 200 lines) to explain a failed start.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -18,14 +20,17 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServer(env: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<ServerProcess> {
+/** How the production image starts the server (Dockerfile CMD). */
+export const BUILT_SERVER_ARGS = ['--enable-source-maps', 'dist/server.js'];
+
+export async function startServer(env: Record<string, string> = {}, options: { timeoutMs?: number; built?: boolean } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line) lines.push(line);
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, options.built ? BUILT_SERVER_ARGS : ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,7 +21,8 @@ import { customersRouter } from './customers/customers.router.ts';
 import { salesRouter } from './sales/sales.router.ts';
 import { paymentsRouter } from './payments/payments.router.ts';
 import { adminCacheRouter } from './admin/cache.router.ts';
-import { PRODUCT_IMPORT_PATH, productImportBodyParser } from './catalog/products.router.ts';
+import { productImportUpload } from './catalog/products.router.ts';
+import { markUploads, unlessUpload } from './http/upload-body.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -49,9 +50,10 @@ export function createApp(deps: Dependencies): Express {
   app.use('/vendor/chart.js', express.static(path.join(root, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
   app.use(healthRouter(deps));
 
-  app.use(PRODUCT_IMPORT_PATH, productImportBodyParser); // a pasted CSV may exceed the general limit
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
-  app.use(express.json({ limit: '100kb' }));
+  // Uploads (a pasted CSV) are read by their route after the sign-in and permission checks.
+  app.use(markUploads([productImportUpload]));
+  app.use(unlessUpload(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 })));
+  app.use(unlessUpload(express.json({ limit: '100kb' })));
   app.use(sessionMiddleware(config, deps.sessionStore));
   app.use(csrfProtection);
   app.use(postRateLimit(deps.postLimiter));

@@ -34,12 +34,23 @@ export function isSameOrigin(req: Request): boolean {
 export const csrfProtection: RequestHandler = (req, res, next) => {
   Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateToken(req) });
   if (!unsafe.has(req.method)) return next();
-  if (!req.session || !isSameOrigin(req) || !isRequestValid(req)) {
-    req.log?.warn({ reason: isSameOrigin(req) ? 'token' : 'origin' }, 'csrf check failed');
-    throw new ForbiddenError(message);
-  }
+  if (!req.session || !isSameOrigin(req)) refuse(req, 'origin');
+  // An upload's token is in its body, read only after the sign-in and permission checks
+  // (src/http/upload-body.ts), which then call checkCsrfToken.
+  if (!req.uploadPending && !isRequestValid(req)) refuse(req, 'token');
   next();
 };
+
+/** The token check alone, for an upload once its body has been read. */
+export const checkCsrfToken: RequestHandler = (req, _res, next) => {
+  if (!req.session || !isRequestValid(req)) refuse(req, 'token');
+  next();
+};
+
+function refuse(req: Request, reason: 'origin' | 'token'): never {
+  req.log?.warn({ reason }, 'csrf check failed');
+  throw new ForbiddenError(message);
+}
 
 /** A fresh token after sign-in (the session id changed, so the old token goes too). */
 export function rotateCsrfToken(req: Request): void {

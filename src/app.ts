@@ -7,6 +7,7 @@ import { requestLog } from './http/request-log.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { sessionCookieName, sessionMiddleware } from './http/session.ts';
 import { csrfProtection } from './http/csrf.ts';
+import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
 import { requireSignIn } from './http/require-sign-in.ts';
@@ -48,6 +49,7 @@ export function createApp(deps: Dependencies): Express {
   // Public, no session: static files, health and metrics.
   app.use(express.static(path.join(root, 'public'), { maxAge: config.isProduction ? '1h' : 0 }));
   app.use('/vendor/chart.js', express.static(path.join(root, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
+  app.use(cacheControl); // everything below is built per request: private, or no-store
   app.use(healthRouter(deps));
 
   // Uploads (a pasted CSV) are read by their route after the sign-in and permission checks.

@@ -42,7 +42,6 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
     const csv = await catalog.productExport.csv(scopeOf(req), ProductListQuerySchema.parse(req.query));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="products-${new Date().toISOString().slice(0, 10)}.csv"`);
-    res.setHeader('Cache-Control', 'no-store');
     res.send(csv);
   });
 

@@ -27,12 +27,14 @@ export function firstLineWiderThan(text: string, max: number): { line: number } 
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    // A line ends with \n, \r\n or a lone \r (as csv-parse reads them).
+    const lineEnd = c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10);
     if (c === 34 /* " */) quoted = !quoted;
     else if (quoted) {
-      if (c === 10) line++;
+      if (lineEnd) line++;
     } else if (c === 44 /* , */) {
       if (++cells > max) return { line };
-    } else if (c === 10 /* \n */) {
+    } else if (lineEnd) {
       line++;
       cells = 1;
     }

@@ -133,12 +133,11 @@ export class ProductImportService {
   private async analyse(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; valid: ValidRow[]; present: Set<CsvColumn> }> {
     const fail = (fileErrors: string[], echo = true) => ({ preview: { rows: [], fileErrors, creates: 0, updates: 0, rowsWithErrors: 0, ok: false, echo }, valid: [], present: new Set<CsvColumn>() });
     if (!text.trim()) return fail(['The file is empty: paste CSV text or choose a .csv file.']);
-    const options = { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true };
     const wide = firstLineWiderThan(text, MAX_IMPORT_COLUMNS);
     if (wide) return fail([`Line ${wide.line} has more than ${MAX_IMPORT_COLUMNS} columns; a product file has at most ${MAX_IMPORT_COLUMNS}: ${COLUMN_LIST}.`], false);
     let records: string[][];
     try {
-      records = parse(text, options) as string[][];
+      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
     } catch (error) {
       return fail([`The file is not valid CSV: ${shorten((error as Error).message, 200)}`]);
     }

@@ -7,8 +7,10 @@ import { ForbiddenError } from '../errors.ts';
 //     from browsers that do not send it, an Origin equal to ours; and
 //  2. carry the session's synchronizer token (csrf-sync) in the `_csrf` form field or the
 //     `X-CSRF-Token` header.
-// Otherwise 403 before any router runs, so nothing is written. Views get the token as
-// `csrfToken`; it is made (and the session saved) only when a page actually renders it.
+// Otherwise 403 before any router runs, so nothing is written. (An upload's token is checked
+// by its route once the body is read, after guards that write nothing: upload-body.ts.)
+// Views get the token as `csrfToken`; it is made (and the session saved) only when a page
+// actually renders it.
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const message = 'This form has expired or did not come from this site. Go back, reload the page and try again.';

@@ -105,4 +105,11 @@ describe('product CSV import limits', () => {
     const forged = await manager.post(IMPORT, { action: 'import', csv }, { csrf: 'not-the-token' });
     expect(forged.status).toBe(403);
   });
+
+  it('a file with lone-CR line ends and commas inside quotes is not taken for a wide one', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `LIM-CR-${i},"Mug${','.repeat(60)}",unit,1.00`);
+    const preview = await manager.post(IMPORT, { action: 'preview', csv: ['sku,name,unit,price', ...rows].join('\r') });
+    expect(preview.status).toBe(200);
+    expect(preview.html).toContain('Ready: 60 new products');
+  });
 });

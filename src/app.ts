@@ -7,6 +7,7 @@ import { requestLog } from './http/request-log.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { sessionCookieName, sessionMiddleware } from './http/session.ts';
 import { csrfProtection } from './http/csrf.ts';
+import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
 import { requireSignIn } from './http/require-sign-in.ts';
@@ -21,7 +22,8 @@ import { customersRouter } from './customers/customers.router.ts';
 import { salesRouter } from './sales/sales.router.ts';
 import { paymentsRouter } from './payments/payments.router.ts';
 import { adminCacheRouter } from './admin/cache.router.ts';
-import { PRODUCT_IMPORT_PATH, productImportBodyParser } from './catalog/products.router.ts';
+import { productImportUpload } from './catalog/products.router.ts';
+import { markUploads, unlessUpload } from './http/upload-body.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,11 +49,13 @@ export function createApp(deps: Dependencies): Express {
   // Public, no session: static files, health and metrics.
   app.use(express.static(path.join(root, 'public'), { maxAge: config.isProduction ? '1h' : 0 }));
   app.use('/vendor/chart.js', express.static(path.join(root, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
+  app.use(cacheControl); // everything below is built per request: private, or no-store
   app.use(healthRouter(deps));
 
-  app.use(PRODUCT_IMPORT_PATH, productImportBodyParser); // a pasted CSV may exceed the general limit
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
-  app.use(express.json({ limit: '100kb' }));
+  // Uploads (a pasted CSV) are read by their route after the sign-in and permission checks.
+  app.use(markUploads([productImportUpload]));
+  app.use(unlessUpload(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 })));
+  app.use(unlessUpload(express.json({ limit: '100kb' })));
   app.use(sessionMiddleware(config, deps.sessionStore));
   app.use(csrfProtection);
   app.use(postRateLimit(deps.postLimiter));

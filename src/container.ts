@@ -56,7 +56,7 @@ export interface BuildOptions {
 }
 
 export async function buildDependencies(config: Config, logger: Logger, options: BuildOptions = {}): Promise<Dependencies> {
-  const db = options.db ?? (await createDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir }));
+  const db = options.db ?? (await createDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, purpose: 'the Stock server' }));
   if (options.migrate ?? true) {
     const { applied } = await applyMigrations(db, logger);
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);

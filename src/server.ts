@@ -19,8 +19,20 @@ const { buildDependencies } = await import('./container.ts');
 const { createApp } = await import('./app.ts');
 const { seedDemoOnFirstStart } = await import('./admin/first-start.ts');
 
+const { DatabaseInUseError } = await import('./db/embedded-lock.ts');
+
 const logger = createLogger(config.logLevel);
-const deps = await buildDependencies(config, logger);
+let deps: Awaited<ReturnType<typeof buildDependencies>>;
+try {
+  deps = await buildDependencies(config, logger);
+} catch (error) {
+  if (error instanceof DatabaseInUseError) {
+    // Like a configuration error: one line saying what to do, no stack trace.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
 await seedDemoOnFirstStart(deps);
 const app = createApp(deps);
 

@@ -4,6 +4,7 @@ import { fieldErrors } from '../http/validation.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals } from '../http/form-errors.ts';
 import { scopeOf } from '../http/request-scope.ts';
+import { noStorePages } from '../http/cache-control.ts';
 import { ChangePasswordSchema, DisableTotpSchema, EnableTotpSchema } from './auth.schema.ts';
 import { newTotpSecret, totpQrDataUrl } from './totp.ts';
 
@@ -12,6 +13,8 @@ import { newTotpSecret, totpQrDataUrl } from './totp.ts';
 export function accountRouter(deps: Dependencies): Router {
   const { account } = deps;
   const router = Router();
+  // The two-factor secret and recovery codes, and the password forms.
+  router.use('/account', noStorePages);
 
   router.get('/account/password', async (req, res) => {
     res.render('auth/change-password', { values: {}, forced: await mustChange(req) });

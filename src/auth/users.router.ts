@@ -5,6 +5,7 @@ import { fieldErrors } from '../http/validation.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
 import { requireRole } from '../http/guards.ts';
+import { noStore } from '../http/cache-control.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { ChangeRoleSchema, InviteUserSchema, RequireTwoFactorSchema } from './user-admin.schema.ts';
@@ -23,8 +24,9 @@ export function usersRouter(deps: Dependencies): Router {
     res.status(status).render('settings/users', { title: 'Users', users, require2fa, meId: me.userId, values: {}, ...extra });
   }
 
-  router.use('/settings/users', (req, _res, next) => {
+  router.use('/settings/users', (req, res, next) => {
     requireRole(req, 'owner');
+    noStore(res); // shows a new user's temporary password once
     next();
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CacheKeyError } from './errors.ts';
 
 // Every Redis key the cache touches is built here, so the layout lives in one place:
@@ -7,10 +8,22 @@ import { CacheKeyError } from './errors.ts';
 //   locks        <prefix>:lock:<tenantId>:<module>:<key>
 // A key part may only hold [A-Za-z0-9:._-]; anything else is percent-encoded, so user text
 // can neither smuggle in glob characters for deletePattern nor leave its tenant's prefix.
+// Text is escaped once: a key already in escaped form (what keyOf returns) is stored as it
+// is, so escapeKey(escapeKey(k)) === escapeKey(k). User text belongs in keyOf.
 
 const MODULE = /^[a-z][a-z0-9_-]{0,31}$/;
 const UNSAFE = /[^A-Za-z0-9:._-]/;
-const UNSAFE_ALL = /[^A-Za-z0-9:._-]/g;
+const UNSAFE_ALL = /[^A-Za-z0-9:._-]/gu; // by code point: an emoji is one character, not two halves
+/** Safe characters and %XX escapes only: the form escapeKey and keyOf produce. */
+const ESCAPED = /^(?:[A-Za-z0-9:._-]|%[0-9A-F]{2})*$/;
+const PART_UNSAFE_ALL = /[^A-Za-z0-9._-]/gu;
+/**
+ * A part longer than this (escaped) becomes its first characters, '.', and the SHA-256 of
+ * the whole part: a kept part is at most 100 characters and a hashed one at least 102
+ * (a prefix of 37-48 escaped characters + 65), so the two forms can never be equal.
+ */
+const MAX_PART_LENGTH = 100;
+const HASHED_PREFIX_LENGTH = 48;
 const PATTERN_UNSAFE = /[^A-Za-z0-9:._*?[\]^-]/;
 const MAX_KEY_LENGTH = 1024;
 
@@ -32,20 +45,34 @@ function encodeChar(ch: string): string {
   return out;
 }
 
-/** The key as stored: unchanged when it holds only safe characters, else percent-encoded. */
+/** The key as stored: unchanged when it is already in escaped form, else percent-encoded. */
 export function escapeKey(key: string): string {
   if (typeof key !== 'string' || key.length === 0) throw new CacheKeyError('cache key must be a non-empty string');
-  const escaped = UNSAFE.test(key) ? key.replace(UNSAFE_ALL, encodeChar) : key;
+  const escaped = !UNSAFE.test(key) || ESCAPED.test(key) ? key : key.replace(UNSAFE_ALL, encodeChar);
   if (escaped.length > MAX_KEY_LENGTH) throw new CacheKeyError(`cache key is longer than ${MAX_KEY_LENGTH} characters`);
   return escaped;
 }
 
+function keyPart(text: string): string {
+  const escaped = text.replace(PART_UNSAFE_ALL, encodeChar);
+  if (escaped.length <= MAX_PART_LENGTH) return escaped;
+  // Readable start, cut between characters so no escape is split.
+  let prefix = '';
+  for (const ch of text) {
+    const next = ch.replace(PART_UNSAFE_ALL, encodeChar);
+    if (prefix.length + next.length > HASHED_PREFIX_LENGTH) break;
+    prefix += next;
+  }
+  return `${prefix}.${createHash('sha256').update(text).digest('hex')}`;
+}
+
 /**
- * Join parts into one key, escaping ':' inside each part too, so `keyOf('search', q)` keeps
- * a search text containing ':' from looking like two parts.
+ * Join parts into one key (already in escaped form, so the store does not escape it again),
+ * escaping ':' inside each part too, so `keyOf('search', q)` keeps a search text containing
+ * ':' from looking like two parts. Long parts are shortened to a prefix and a hash.
  */
 export function keyOf(...parts: Array<string | number | boolean | null | undefined>): string {
-  return parts.map((p) => (p === null || p === undefined ? '' : String(p)).replace(/[^A-Za-z0-9._-]/g, encodeChar)).join(':');
+  return parts.map((p) => keyPart(p === null || p === undefined ? '' : String(p))).join(':');
 }
 
 export class CacheKeys {

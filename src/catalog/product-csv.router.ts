@@ -1,4 +1,6 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { assertCan } from '../auth/permissions.ts';
+import { uploadBody, type UploadRoute } from '../http/upload-body.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
 import { requireRole } from '../http/guards.ts';
 import { setFlash } from '../http/flash.ts';
@@ -6,7 +8,7 @@ import { scopeOf } from '../http/request-scope.ts';
 import type { CatalogServices } from './index.ts';
 
 /** CSV import (preview, then import; managers) and export (everyone) of products. */
-export function productCsvRoutes(catalog: CatalogServices, base: string): Router {
+export function productCsvRoutes(catalog: CatalogServices, base: string, upload: UploadRoute): Router {
   const router = Router();
 
   router.get(`${base}/import`, (req, res) => {
@@ -14,8 +16,13 @@ export function productCsvRoutes(catalog: CatalogServices, base: string): Router
     res.render('catalog/products/import', { preview: null, csv: '' });
   });
 
-  router.post(`${base}/import`, async (req, res) => {
-    requireRole(req, 'manager');
+  // Who may import is checked before the file is read.
+  const mayImport: RequestHandler = (req, _res, next) => {
+    assertCan(scopeOf(req).role, 'catalog.import');
+    next();
+  };
+
+  router.post(upload.path, mayImport, ...uploadBody(upload), async (req, res) => {
     const ctx = scopeOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const csv = typeof body.csv === 'string' ? body.csv : '';
@@ -25,17 +32,16 @@ export function productCsvRoutes(catalog: CatalogServices, base: string): Router
         setFlash(req, 'success', `Imported ${preview.rows.length} product${preview.rows.length === 1 ? '' : 's'}: ${preview.creates} new, ${preview.updates} updated.`);
         return res.redirect(303, base);
       }
-      return res.status(422).render('catalog/products/import', { preview, csv });
+      return res.status(422).render('catalog/products/import', { preview, csv: preview.echo ? csv : '' });
     }
     const preview = await catalog.productImport.preview(ctx, csv);
-    res.status(preview.ok ? 200 : 422).render('catalog/products/import', { preview, csv });
+    res.status(preview.ok ? 200 : 422).render('catalog/products/import', { preview, csv: preview.echo ? csv : '' });
   });
 
   router.get(`${base}/export.csv`, async (req, res) => {
     const csv = await catalog.productExport.csv(scopeOf(req), ProductListQuerySchema.parse(req.query));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="products-${new Date().toISOString().slice(0, 10)}.csv"`);
-    res.setHeader('Cache-Control', 'no-store');
     res.send(csv);
   });
 

@@ -7,7 +7,7 @@ import { ConflictError } from '../errors.ts';
 import { quantityField } from '../http/form-fields.ts';
 import type { CategoriesService } from '../settings/categories.service.ts';
 import type { UomsService } from '../settings/uoms.service.ts';
-import { unprotectCell, type CsvColumn } from './csv-cells.ts';
+import { firstLineWiderThan, unprotectCell, type CsvColumn } from './csv-cells.ts';
 import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
@@ -17,6 +17,16 @@ import type { TenantContext } from './tenant-context.ts';
 // says what each would do; `import` checks again and writes only if no row has an error.
 
 export const MAX_IMPORT_ROWS = 10_000;
+/** The file has ten columns; anything far wider is not a product file, and is refused before its rows are read. */
+export const MAX_IMPORT_COLUMNS = 50;
+/** Text from the file is shown back (in the preview and its messages) at most this long. */
+const SHOWN_LENGTH = 80;
+const COLUMN_LIST = 'sku, name, barcode, category, unit, price, cost, tax_rate, reorder_level, quantity_on_hand';
+
+function shorten(text: string, max = SHOWN_LENGTH): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
 
 const ALIASES: Record<string, CsvColumn> = {
   sku: 'sku',
@@ -58,6 +68,8 @@ export interface ImportPreview {
   updates: number;
   rowsWithErrors: number;
   ok: boolean;
+  /** False when the file was refused for its shape (far too wide): the page does not echo it back. */
+  echo: boolean;
 }
 
 interface ValidRow {
@@ -119,13 +131,15 @@ export class ProductImportService {
   }
 
   private async analyse(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; valid: ValidRow[]; present: Set<CsvColumn> }> {
-    const fail = (fileErrors: string[]) => ({ preview: { rows: [], fileErrors, creates: 0, updates: 0, rowsWithErrors: 0, ok: false }, valid: [], present: new Set<CsvColumn>() });
+    const fail = (fileErrors: string[], echo = true) => ({ preview: { rows: [], fileErrors, creates: 0, updates: 0, rowsWithErrors: 0, ok: false, echo }, valid: [], present: new Set<CsvColumn>() });
     if (!text.trim()) return fail(['The file is empty: paste CSV text or choose a .csv file.']);
+    const wide = firstLineWiderThan(text, MAX_IMPORT_COLUMNS);
+    if (wide) return fail([`Line ${wide.line} has more than ${MAX_IMPORT_COLUMNS} columns; a product file has at most ${MAX_IMPORT_COLUMNS}: ${COLUMN_LIST}.`], false);
     let records: string[][];
     try {
       records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
     } catch (error) {
-      return fail([`The file is not valid CSV: ${(error as Error).message}`]);
+      return fail([`The file is not valid CSV: ${shorten((error as Error).message, 200)}`]);
     }
     const [header = [], ...body] = records;
     const index = new Map<CsvColumn, number>();
@@ -137,7 +151,10 @@ export class ProductImportService {
     });
     const missing = REQUIRED.filter((c) => !index.has(c));
     if (missing.length) return fail([`The first line must name the columns; missing: ${missing.join(', ')}.`]);
-    if (unknown.length) return fail([`Unknown column${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Columns: sku, name, barcode, category, unit, price, cost, tax_rate, reorder_level, quantity_on_hand.`]);
+    if (unknown.length) {
+      const named = unknown.slice(0, 5).map((h) => shorten(h, 40)).join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
+      return fail([`Unknown column${unknown.length === 1 ? '' : 's'}: ${named}. Columns: ${COLUMN_LIST}.`]);
+    }
     if (body.length === 0) return fail(['The file has a header line but no products.']);
     if (body.length > MAX_IMPORT_ROWS) return fail([`The file has ${body.length} products; import at most ${MAX_IMPORT_ROWS} at a time.`]);
 
@@ -163,9 +180,9 @@ export class ProductImportService {
       const unitText = cell(record, 'unit') ?? '';
       const categoryId = categoryText ? categoryByName.get(normalizeSearch(categoryText)) : undefined;
       const unitId = unitByCode.get(unitText) ?? unitByCode.get(unitText.toLowerCase());
-      if (categoryText && categoryId === undefined) errors.push(`Unknown category “${categoryText}”: create it first or leave the cell empty`);
+      if (categoryText && categoryId === undefined) errors.push(`Unknown category “${shorten(categoryText)}”: create it first or leave the cell empty`);
       if (!unitText) errors.push('Unit is required');
-      else if (unitId === undefined) errors.push(`Unknown unit “${unitText}”: create it first`);
+      else if (unitId === undefined) errors.push(`Unknown unit “${shorten(unitText)}”: create it first`);
       const parsed = ProductSchema.safeParse({
         sku,
         name: cell(record, 'name'),
@@ -186,7 +203,7 @@ export class ProductImportService {
         else errors.push(q.error.issues[0]!.message);
       }
       const previous = seen.get(sku);
-      if (sku && previous !== undefined) errors.push(`SKU “${sku}” is also on line ${previous}`);
+      if (sku && previous !== undefined) errors.push(`SKU “${shorten(sku)}” is also on line ${previous}`);
       else if (sku) seen.set(sku, line);
       rows.push({ line, sku, name: cell(record, 'name') ?? '', action: 'create', errors });
       if (!errors.length && parsed.success) valid.push({ data: parsed.data, quantity });
@@ -198,10 +215,12 @@ export class ProductImportService {
       for (const p of await ctx.db.product.findMany({ where: { sku: { in: skus.slice(i, i + 1000) } }, select: { sku: true } })) existing.add(p.sku);
     }
     for (const row of rows) if (existing.has(row.sku)) row.action = 'update';
+    // What the preview shows of each line (the SKU was needed whole until here).
+    for (const row of rows) Object.assign(row, { sku: shorten(row.sku), name: shorten(row.name) });
     const rowsWithErrors = rows.filter((r) => r.errors.length).length;
     const updates = rows.filter((r) => r.action === 'update').length;
     return {
-      preview: { rows, fileErrors: [], creates: rows.length - updates, updates, rowsWithErrors, ok: rowsWithErrors === 0 },
+      preview: { rows, fileErrors: [], creates: rows.length - updates, updates, rowsWithErrors, ok: rowsWithErrors === 0, echo: true },
       valid,
       present: new Set(index.keys()),
     };

@@ -1,4 +1,5 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { UploadRoute } from '../http/upload-body.ts';
 import { found } from '../errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
@@ -69,7 +70,7 @@ export function productsRouter(catalog: CatalogServices): Router {
     }
   });
 
-  router.use(productCsvRoutes(catalog, BASE));
+  router.use(productCsvRoutes(catalog, BASE, productImportUpload));
 
   router.get(`${BASE}/:id`, (req, res) => renderShow(req, res, id(req)));
 
@@ -115,9 +116,8 @@ export function productsRouter(catalog: CatalogServices): Router {
   return router;
 }
 
-/** A parser with room for a pasted CSV, mounted before the app's general 200 kB one. */
-export const productImportBodyParser = express.urlencoded({ extended: false, limit: '5mb', parameterLimit: 10 });
-export const PRODUCT_IMPORT_PATH = `${BASE}/import`;
+/** The CSV import takes a pasted file, beyond the app's general 200 kB (src/http/upload-body.ts). */
+export const productImportUpload: UploadRoute = { path: `${BASE}/import`, limit: '5mb' };
 
 function formValues(p: ProductDetail): Record<string, string> {
   return {

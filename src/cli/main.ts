@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     async database() {
       if (deps) return deps.db;
       if (!db) {
-        db = await createDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+        db = await createDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, purpose: `the command line (npm run cli -- ${command.name})` });
         if (migrateOnOpen) await applyMigrations(db, logger);
       }
       return db;

@@ -4,6 +4,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { lockEmbeddedDatabase } from './embedded-lock.ts';
 
 export { PrismaClient };
 export type Driver = 'postgresql' | 'pglite';
@@ -24,6 +25,8 @@ export interface DatabaseOptions {
   pgliteDir?: string;
   /** Maximum pool size on a PostgreSQL server. */
   poolSize?: number;
+  /** Who opens an embedded database directory, named to anyone refused meanwhile ("the server"). */
+  purpose?: string;
 }
 
 /** DATABASE_URL set → PostgreSQL server through @prisma/adapter-pg; unset → embedded PGlite. */
@@ -41,9 +44,19 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     };
   }
   const dir = options.pgliteDir ?? './data';
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir);
-  await pglite.waitReady;
+  let lock: { release(): void } | undefined;
+  if (!dir.startsWith('memory://')) {
+    mkdirSync(dir, { recursive: true });
+    lock = lockEmbeddedDatabase(dir, options.purpose ?? `process ${process.pid}`);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(dir);
+    await pglite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return {
@@ -54,6 +67,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
+      lock?.release();
     },
   };
 }

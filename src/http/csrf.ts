@@ -7,8 +7,10 @@ import { ForbiddenError } from '../errors.ts';
 //     from browsers that do not send it, an Origin equal to ours; and
 //  2. carry the session's synchronizer token (csrf-sync) in the `_csrf` form field or the
 //     `X-CSRF-Token` header.
-// Otherwise 403 before any router runs, so nothing is written. Views get the token as
-// `csrfToken`; it is made (and the session saved) only when a page actually renders it.
+// Otherwise 403 before any router runs, so nothing is written. (An upload's token is checked
+// by its route once the body is read, after guards that write nothing: upload-body.ts.)
+// Views get the token as `csrfToken`; it is made (and the session saved) only when a page
+// actually renders it.
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const message = 'This form has expired or did not come from this site. Go back, reload the page and try again.';
@@ -34,12 +36,23 @@ export function isSameOrigin(req: Request): boolean {
 export const csrfProtection: RequestHandler = (req, res, next) => {
   Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateToken(req) });
   if (!unsafe.has(req.method)) return next();
-  if (!req.session || !isSameOrigin(req) || !isRequestValid(req)) {
-    req.log?.warn({ reason: isSameOrigin(req) ? 'token' : 'origin' }, 'csrf check failed');
-    throw new ForbiddenError(message);
-  }
+  if (!req.session || !isSameOrigin(req)) refuse(req, 'origin');
+  // An upload's token is in its body, read only after the sign-in and permission checks
+  // (src/http/upload-body.ts), which then call checkCsrfToken.
+  if (!req.uploadPending && !isRequestValid(req)) refuse(req, 'token');
   next();
 };
+
+/** The token check alone, for an upload once its body has been read. */
+export const checkCsrfToken: RequestHandler = (req, _res, next) => {
+  if (!req.session || !isRequestValid(req)) refuse(req, 'token');
+  next();
+};
+
+function refuse(req: Request, reason: 'origin' | 'token'): never {
+  req.log?.warn({ reason }, 'csrf check failed');
+  throw new ForbiddenError(message);
+}
 
 /** A fresh token after sign-in (the session id changed, so the old token goes too). */
 export function rotateCsrfToken(req: Request): void {

@@ -4,7 +4,7 @@ import { dayField, hasControlCharacters, idField } from './form-fields.ts';
 // The query strings of the list pages (sales, customers, payments): filters and the page
 // (ids in a URL are src/http/params.ts). A bad value is dropped (and reported), never a 500.
 
-const page = z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1), z.number().int().min(1));
+const page = z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1), z.number().int().min(1)).catch(1);
 
 export const ListQuerySchema = z.object({
   from: dayField('From').optional().catch(undefined),

@@ -9,6 +9,7 @@ import { requireRole, roleAtLeast } from '../http/guards.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
+import { noStore } from '../http/cache-control.ts';
 import { linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
 
@@ -73,6 +74,7 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
 
   router.get('/sales/:id/receipt', async (req, res) => {
     const sale = await detail(req);
+    noStore(res); // printed and handed over: the customer's details stay off the disk cache
     res.render('sales/receipt', { title: `Receipt · sale #${sale.number}`, sale });
   });
 

@@ -25,9 +25,33 @@ describe('cache', () => {
     it('escapes user text so it cannot hold glob characters, spaces or another tenant', () => {
       expect(escapeKey('q:tea *?[x]\\ é%')).toBe('q:tea%20%2A%3F%5Bx%5D%5C%20%C3%A9%25');
       const forged = keys.value(1, 'products', keyOf('search', '2:products:secret'));
-      expect(forged).toBe('stock:tenant:1:products:search:2%253Aproducts%253Asecret'); // keyOf escapes ':', the key escapes '%': injective
+      expect(forged).toBe('stock:tenant:1:products:search:2%3Aproducts%3Asecret'); // keyOf escapes ':' once; the store keeps an escaped key as it is
       expect(forged.startsWith('stock:tenant:1:products:')).toBe(true);
       expect(keyOf('a', 1, true, null, 'b:c')).toBe('a:1:true::b%3Ac');
+    });
+
+    it('escapes user text once: an escaped key is stored as it is', () => {
+      for (const raw of ['q:tea *?[x]\\ é%', 'series:daily:2026-01-01:2026-01-31:all', '50%2', '中文 🧾']) expect(escapeKey(escapeKey(raw))).toBe(escapeKey(raw));
+      expect(keys.value(1, 'products', keyOf('list', 'tea cup', 'all'))).toBe('stock:tenant:1:products:list:tea%20cup:all');
+      expect(keyOf('q', '50%')).toBe('q:50%25');
+    });
+
+    it('keeps two emoji apart (escaped by code point, not by UTF-16 half)', () => {
+      expect(keyOf('q', '🍎')).toBe('q:%F0%9F%8D%8E');
+      expect(keyOf('q', '🍎')).not.toBe(keyOf('q', '🍌'));
+    });
+
+    it('replaces a long part by a readable start and a hash, so any search text makes a valid key', () => {
+      const searches = ['中'.repeat(100), '🧾'.repeat(50), `e${'\u0301'.repeat(100)}`, 'x'.repeat(100_000), `${'a'.repeat(60)}:${'b'.repeat(60)}`];
+      const made = searches.map((q) => keys.value(1, 'products', keyOf('list', q, 'all', 'all', 'name', 1)));
+      for (const key of made) {
+        expect(key.length).toBeLessThan(300);
+        expect(key).toMatch(/^stock:tenant:1:products:list:[A-Za-z0-9%._-]+\.[0-9a-f]{64}:all:all:name:1$/);
+      }
+      expect(made[0]).toContain(':list:%E4%B8%AD%E4%B8%AD'); // still readable at the start
+      expect(new Set(made).size).toBe(searches.length);
+      expect(keyOf('q', '中'.repeat(100))).not.toBe(keyOf('q', '中'.repeat(101)));
+      expect(keyOf('q', 'x'.repeat(100))).toBe(`q:${'x'.repeat(100)}`); // at the limit: kept as typed
     });
 
     it('allows only glob and safe characters in a pattern, inside the module', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { SNAPSHOT_TABLES, setUpFixtures, snapshot, type Fixtures, type Snapshot } from './hostile-input.fixtures.ts';
-import { forms, searches, type Body, type Field, type Form, type ValueClass } from './hostile-input.forms.ts';
+import { forms, queryBoxes, searches, type Body, type Field, type Form, type ValueClass } from './hostile-input.forms.ts';
 
 // Hostile values into every field of every form (the table is hostile-input.forms.ts), one
 // field at a time over a valid base body. A refused value gets a 4xx page with a message a
@@ -213,12 +213,12 @@ describe('hostile input into every form', () => {
     }
   }
 
-  async function runSearch(path: string, value: unknown): Promise<void> {
+  async function runSearch(path: string, value: unknown, param = 'q', statuses = [200]): Promise<void> {
     const query = new URLSearchParams();
-    for (const item of Array.isArray(value) ? value : [value]) query.append('q', String(item));
+    for (const item of Array.isArray(value) ? value : [value]) query.append(param, String(item));
     const before = await snapshot(fx.prisma);
     const res = await fx.a.owner.get(`${path}?${query}`);
-    expect(res.status, `${path}: ${text(res.html).slice(0, 300)}`).toBe(200);
+    expect(statuses, `${path}?${param}=…: ${res.status} ${text(res.html).slice(0, 300)}`).toContain(res.status);
     expect(res.html).not.toContain(SCRIPT);
     expect((await changedTables(before)).changed).toEqual([]);
   }
@@ -232,10 +232,25 @@ describe('hostile input into every form', () => {
 
   // A URL has room for about 16 kB (Node answers 431 beyond), so "huge" is 8 kB here; an
   // object cannot be written in a query string.
-  const searchValues = hostileValues.filter((v) => v.cls !== 'object').map((v) => (v.cls === 'huge' ? { ...v, label: '8 kB of digits', value: '9'.repeat(8_000) } : v));
+  // Long text a person can type or paste: each character escapes to 6-12 key characters.
+  const longText = [
+    { label: '100 × 中 (CJK at the length limit)', value: '中'.repeat(100) },
+    { label: '300 × 中 (CJK beyond the length limit)', value: '中'.repeat(300) },
+    { label: '50 emoji', value: '🧾'.repeat(50) },
+    { label: 'a letter with 200 combining marks', value: `e${'\u0301'.repeat(200)}` },
+    { label: 'mixed scripts with spaces, 90 characters', value: 'Zoë 中文 🧾 שלום مرحبا '.repeat(4) },
+  ];
+  const searchValues = [...hostileValues.filter((v) => v.cls !== 'object').map((v) => (v.cls === 'huge' ? { ...v, label: '8 kB of digits', value: '9'.repeat(8_000) } : v)), ...longText];
   for (const { name, path } of searches) {
     describe(`${name} (GET)`, () => {
       for (const { label, value } of searchValues) it(`q ← ${label}: a page of results, nothing written`, () => runSearch(path, value));
+    });
+  }
+  for (const box of queryBoxes) {
+    describe(`${box.name} (GET)`, () => {
+      for (const param of box.params) {
+        for (const { label, value } of searchValues) it(`${param} ← ${label}: the page or its form with a message, nothing written`, () => runSearch(box.path(fx), value, param, [200, 400, 422]));
+      }
     });
   }
 });

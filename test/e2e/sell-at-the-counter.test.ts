@@ -191,11 +191,11 @@ describe('selling at the counter', () => {
       expect(labels).toContain('Ana García · ana.garcia@example.com');
       expect(labels).toContain('Ana García · +34 600 000 001');
       expect(labels).toContain('Otto Owing · otto@example.com · ⚠ credit limit reached');
-      await page.getByLabel('Find a customer').fill('garcía');
+      await page.getByLabel('Find by name, email or phone').fill('garcía');
       await expect.poll(() => text(page, '#sale-customer-count')).toBe('2 customers match');
       const visible = await page.locator('#sale-customer option:not([hidden])').allTextContents();
       expect(visible).toEqual(['Walk-in (no customer)', 'Ana García · ana.garcia@example.com', 'Ana García · +34 600 000 001']);
-      await page.getByLabel('Find a customer').fill('otto@');
+      await page.getByLabel('Find by name, email or phone').fill('otto@');
       await expect.poll(async () => page.locator('#sale-customer').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent)).toContain('Otto Owing');
       await product(page, 1).fill('CT-TAP');
       await expect.poll(() => text(page, '[data-message="customerId"]')).toMatch(/^Over the credit limit: Otto Owing owes €150\.00/);

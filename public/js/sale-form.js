@@ -212,7 +212,8 @@
     if (t.tagName !== 'INPUT') return;
     e.preventDefault();
     const row = t.closest('[data-line]');
-    if (!row) return submit.focus();
+    // Outside the lines: from the customer search to its list, from the cash box to Confirm.
+    if (!row) return (t.id === 'sale-customer-search' ? document.getElementById('sale-customer') : submit).focus();
     if (t.dataset.field === 'product') enterProduct(row);
     else nextEmptyLine(row).querySelector('[data-field="product"]').focus();
   });

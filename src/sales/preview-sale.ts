@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { openBalance } from '../customers/open-balance.ts';
 import { fieldErrors } from '../http/validation.ts';
-import { formatMoney } from './money.ts';
+import { formatMoney, formatQuantity } from './money.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { SaleLineSchema, SaleSchema, indexedLines, type SaleInput } from './sales.schema.ts';
@@ -69,6 +69,18 @@ export async function previewSale(db: TenantDb, body: Record<string, unknown>): 
     tenant.defaultTaxRate,
   );
   const lines: PreviewLine[] = known.map((k, i) => ({ row: k.row, product: { id: k.product.id, sku: k.product.sku, name: k.product.name, unit: k.product.unit.code }, total: m(totals.lines[i]!.total) }));
+
+  // Short stock is refused at confirmation; the preview says it on the quantity first.
+  const wanted = new Map<number, Prisma.Decimal>();
+  for (const k of known) wanted.set(k.product.id, (wanted.get(k.product.id) ?? new Decimal(0)).plus(k.line.quantity));
+  const stock = known.length ? await db.product.findMany({ where: { id: { in: [...wanted.keys()] } }, select: { id: true, quantityOnHand: true } }) : [];
+  for (const k of known) {
+    const onHand = stock.find((p) => p.id === k.product.id)?.quantityOnHand ?? new Decimal(0);
+    if (wanted.get(k.product.id)!.greaterThan(onHand)) {
+      const several = known.filter((o) => o.product.id === k.product.id).length > 1;
+      errors[`lines.${k.row}.quantity`] ??= `Only ${formatQuantity(onHand)} ${k.product.unit.code} of “${k.product.name}” in stock${several ? ' for all its lines together' : ''}`;
+    }
+  }
 
   const input = header.success ? header.data : {};
   let change: string | undefined;

@@ -132,6 +132,15 @@ describe('the sale form preview', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('the preview says when a quantity is more than is in stock, adding up lines of the same product', async () => {
+    const shown = await preview(staff, { 'lines[0][product]': 'PV-SAW', 'lines[0][quantity]': '600', 'lines[1][product]': '8400000000106', 'lines[1][quantity]': '1', 'lines[2][product]': 'Hand saw', 'lines[2][quantity]': '500' });
+    expect(shown.status).toBe(422);
+    expect(shown.body.errors).toEqual({
+      'lines.0.quantity': expect.stringMatching(/^Only [\d,.]+ unit of “Hand saw” in stock for all its lines together$/),
+      'lines.2.quantity': expect.stringMatching(/^Only [\d,.]+ unit of “Hand saw” in stock for all its lines together$/),
+    });
+  });
+
   it('a cash sale shows the change due, records what was tendered, and refuses too little cash', async () => {
     const lines = { 'lines[0][product]': '8400000000106', 'lines[0][quantity]': '2' }; // 2 × 3.99 + 4 % = 8.30
     const shown = await preview(staff, { ...lines, payNow: 'cash', tendered: '20' });

@@ -182,6 +182,27 @@ describe('selling at the counter', () => {
     }
   });
 
+  it('without its script the form still confirms lines typed by name and barcode, quantity 1 when blank', async () => {
+    const context = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      await signInAs(page, STAFF, PASSWORD);
+      await page.goto('/sales/new');
+      expect(await page.locator('[data-customer-search]').isVisible()).toBe(false);
+      await product(page, 1).fill('Duct tape');
+      await product(page, 2).fill('8400000000113');
+      await page.getByLabel('Quantity of line 2', { exact: true }).fill('2');
+      await page.getByLabel('Payment').selectOption('cash');
+      await page.getByLabel(/Cash tendered/).fill('30');
+      await page.getByRole('button', { name: 'Confirm sale' }).click();
+      // 3.99 + 21 % = 4.83; 2 × 7.49 + 10 % = 16.48.
+      expect(await recordedTotal(page)).toBe('€21.31');
+      expect(await text(page, '[data-change]')).toBe('€8.69');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the customer picker finds by name or email, tells two Ana Garcías apart and flags a reached credit limit', async () => {
     const { context, page } = await newPage(browser, server.baseUrl);
     try {

@@ -284,6 +284,8 @@ const tokenField: Field = { name: 'token', accepts: ['hugeNumber'] };
 
 const line = (f: string) => `lines[0][${f}]`;
 
+// POST /sales/preview writes nothing and answers JSON, not a form page: its hostile values
+// are posted by test/sales/preview.test.ts.
 const sales: Form[] = [
   {
     name: 'new customer',

@@ -27,7 +27,8 @@ describe('product barcodes', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp({ driver: 'pglite', redis: false, env: { RATE_LIMIT_POSTS_PER_MINUTE: '100000' } });
+    // PostgreSQL: the parallel case needs real concurrent transactions.
+    app = await startTestApp({ driver: 'postgresql', redis: false, env: { RATE_LIMIT_POSTS_PER_MINUTE: '100000' } });
     tenant = await app.createTenantWithOwner();
     const user = await app.createUser(tenant.tenantId, 'manager');
     manager = await app.signIn(user.email, user.password);
@@ -79,6 +80,19 @@ describe('product barcodes', () => {
     expect(theirs.status).toBe(303);
     expect(await listed(owner, '7000000000017')).toEqual(['THEIR-ONE']);
     expect(await listed(manager, '7000000000017')).toEqual(['BC-ONE']);
+  });
+
+  it('ten products created at once with the same barcode: one gets it, the others are told who has it', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => manager.post('/catalog/products', form({ sku: `RACE-${i}`, name: `Racer ${i}`, barcodes: '6000000000012' }))));
+    const created = results.filter((r) => r.status === 303);
+    expect(created).toHaveLength(1);
+    const winner = await db().product.findFirstOrThrow({ where: { id: idFrom(created[0]!.location) } });
+    for (const r of results.filter((x) => x.status !== 303)) {
+      expect(r.status).toBe(409);
+      expect(r.html).toContain(`id="barcodes-error">Barcode 6000000000012 already belongs to “${winner.name}” (${winner.sku})`);
+    }
+    expect(await db().product.count({ where: { tenantId: tenant.tenantId, sku: { startsWith: 'RACE-' } } })).toBe(1);
+    expect(await db().productBarcode.count({ where: { tenantId: tenant.tenantId, code: '6000000000012' } })).toBe(1);
   });
 
   it('barcodes go out and come back through CSV in one cell separated by |', async () => {

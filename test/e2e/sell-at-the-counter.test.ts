@@ -119,6 +119,7 @@ describe('selling at the counter', () => {
       cashSaleUrl = new URL(page.url()).pathname;
       expect(await text(page, '[data-tendered]')).toBe('€50.00');
       expect(await text(page, '[data-change]')).toBe('€7.96');
+      expect(await seriousViolations(page)).toEqual([]);
       expect(await sales()).toBe(before + 1);
       const sale = await database.db.prisma.sale.findFirstOrThrow({ orderBy: { id: 'desc' }, include: { lines: { orderBy: { lineNo: 'asc' }, include: { product: true } } } });
       expect(sale.lines.map((l) => [l.product.sku, l.quantity.toFixed()])).toEqual([
@@ -224,6 +225,7 @@ describe('selling at the counter', () => {
       await page.goto('/customers');
       expect(await text(page, 'tr:has-text("Otto Owing") [data-limit-reached]')).toBe('limit reached');
       expect(await page.locator('[data-limit-reached]').count()).toBe(1);
+      expect(await seriousViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }

@@ -1,175 +1,286 @@
-// The sale form's small helper (no inline scripts: CSP). Without it the form still works:
-// blank lines are ignored, blank prices and taxes take the product's, totals come after
-// confirming. With it: add and remove lines, product suggestions as you type, live line,
-// tax and grand totals. Amounts are computed in integer cents with BigInt, never floats,
-// with the server's rule: net and tax of each line rounded half-up to cents.
+// The sale form's helper (no inline scripts: CSP). Without it the form still works: blank
+// lines are ignored, blank quantities are 1, totals come after confirming. With it:
+//  - every amount on the page comes from the server's preview (POST /sales/preview), which
+//    prices the lines with the code that confirms: what is shown is what will be recorded;
+//  - a barcode scanner (the code, then Enter) or the keyboard fills one line after another:
+//    Enter in a line goes to the next line instead of sending the form, the same product
+//    again adds to its line, an unknown code says so on its line; Ctrl+Enter confirms;
+//  - the customer list can be searched; the cash field shows the change due.
 (function () {
   'use strict';
   const form = document.getElementById('sale-form');
   if (!form) return;
   const body = document.getElementById('sale-lines');
   const list = document.getElementById('product-options');
-  const defaultTax = form.dataset.defaultTax || '0';
-  const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: form.dataset.currency || 'USD' });
-  const products = new Map(); // lower-case SKU → { sku, name, price, taxRate }
+  const announcer = document.getElementById('sale-announcer');
+  const submit = form.querySelector('[data-confirm]');
+  const payNow = document.getElementById('sale-paynow');
+  const rows = () => [...body.querySelectorAll('[data-line]')];
+  const field = (row, name) => row.querySelector(`[data-field="${name}"]`);
+  const say = (text) => {
+    // The same words twice are announced twice: clear first.
+    announcer.textContent = '';
+    setTimeout(() => (announcer.textContent = text), 30);
+  };
 
-  // "12.345" → [12345n, 3] ; null when not a plain non-negative decimal.
-  function parse(text) {
-    const m = /^\s*(\d*)(?:\.(\d*))?\s*$/.exec(text || '');
-    if (!m || (m[1] === '' && !m[2])) return null;
-    const frac = m[2] || '';
-    return [BigInt((m[1] || '0') + frac), frac.length];
-  }
-  const pow10 = (n) => 10n ** BigInt(n);
-  // Rounds numerator/denominator half-up to an integer (both non-negative).
-  const divRound = (num, den) => (num * 2n + den) / (den * 2n);
-  function cents(c) {
-    const neg = c < 0n;
-    const a = neg ? -c : c;
-    const s = `${neg ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
-    return money.format(s);
-  }
-
-  function field(row, name) {
-    return row.querySelector(`[data-field="${name}"]`);
-  }
-  function productOf(row) {
-    const text = (field(row, 'product').value || '').split(' — ')[0].trim().toLowerCase();
-    return products.get(text);
-  }
-
-  function lineCents(row) {
-    const p = productOf(row);
-    const q = parse(field(row, 'quantity').value);
-    const price = parse(field(row, 'unitPrice').value || (p ? p.price : ''));
-    const disc = parse(field(row, 'discountPct').value || '0');
-    const tax = parse(field(row, 'taxRate').value || (p && p.taxRate) || defaultTax);
-    if (!q || !price || !disc || !tax) return null;
-    // net = q × price × (100 − disc) / 100, in cents, half-up.
-    const discScaled = 100n * pow10(disc[1]) - disc[0]; // (100 − disc) × 10^d
-    if (discScaled < 0n) return null;
-    const num = q[0] * price[0] * discScaled * 100n;
-    const den = pow10(q[1] + price[1] + disc[1]) * 100n;
-    const net = divRound(num, den);
-    const taxCents = divRound(net * tax[0], pow10(tax[1]) * 100n);
-    return { net, tax: taxCents };
-  }
-
-  function recalc() {
-    let net = 0n;
-    let tax = 0n;
-    for (const row of body.querySelectorAll('[data-line]')) {
-      const cell = row.querySelector('[data-line-total]');
-      const t = lineCents(row);
-      if (t) {
-        net += t.net;
-        tax += t.tax;
-      }
-      cell.textContent = t ? cents(t.net + t.tax) : '';
-      const p = productOf(row);
-      field(row, 'unitPrice').placeholder = p ? p.price : 'product price';
-      field(row, 'taxRate').placeholder = p ? p.taxRate || defaultTax : 'default';
-    }
-    form.querySelector('[data-subtotal]').textContent = cents(net);
-    form.querySelector('[data-tax]').textContent = cents(tax);
-    form.querySelector('[data-total] strong').textContent = cents(net + tax);
-  }
-
-  function remember(items) {
-    for (const p of items) products.set(p.sku.toLowerCase(), p);
-  }
-  function fillList(items) {
-    list.replaceChildren(
-      ...items.map((p) => {
-        const o = document.createElement('option');
-        o.value = p.sku;
-        o.textContent = `${p.name} · ${money.format(p.price)} · ${p.available} ${p.unit} in stock`;
-        return o;
-      }),
-    );
-  }
-
+  // --- preview: the server prices the form as it stands ---------------------------------
+  let latest = null; // the last preview applied
+  let inFlight = null;
+  let again = false;
   let timer;
+
+  function apply(p) {
+    latest = p;
+    rows().forEach((row, i) => {
+      const line = p.lines.find((l) => l.row === i);
+      row.querySelector('[data-line-name]').textContent = line ? `${line.product.name} · ${line.product.sku}` : '';
+      row.querySelector('[data-line-total]').textContent = line ? line.total : '';
+      const messages = Object.entries(p.errors)
+        .filter(([k]) => k.startsWith(`lines.${i}.`))
+        .map(([, m]) => m);
+      row.querySelector('[data-line-message]').textContent = messages.join(' ');
+    });
+    form.querySelector('[data-subtotal]').textContent = p.subtotal;
+    form.querySelector('[data-tax]').textContent = p.tax;
+    form.querySelector('[data-total] strong').textContent = p.total;
+    form.querySelector('[data-change]').textContent = p.change || '';
+    form.querySelector('[data-confirm-total]').textContent = p.priced ? ` · ${p.total}` : '';
+    for (const el of form.querySelectorAll('[data-message]')) el.textContent = p.errors[el.dataset.message] || '';
+  }
+
+  async function fetchPreview() {
+    const res = await fetch(form.dataset.preview, {
+      method: 'POST',
+      body: new URLSearchParams(new FormData(form)),
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    if (res.status !== 200 && res.status !== 422) throw new Error(`preview ${res.status}`);
+    return res.json();
+  }
+
+  /** A preview of the form as it is now; a change made while one is on its way asks for another. */
+  function refreshNow() {
+    clearTimeout(timer);
+    if (inFlight) {
+      again = true;
+      return inFlight;
+    }
+    inFlight = (async () => {
+      try {
+        do {
+          again = false;
+          const p = await fetchPreview();
+          if (!again) apply(p);
+        } while (again);
+        return latest;
+      } catch {
+        return null; // offline or refused: the plain form still works
+      } finally {
+        inFlight = null;
+      }
+    })();
+    return inFlight;
+  }
+  const refreshSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(refreshNow, 250);
+  };
+
+  // --- product suggestions ------------------------------------------------------------
+  let searchTimer;
   let lastQuery = null;
   function search(q) {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(async () => {
       if (q === lastQuery) return;
       lastQuery = q;
       try {
         const res = await fetch(`/sales/product-search?q=${encodeURIComponent(q)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
         if (!res.ok) return;
         const data = await res.json();
-        remember(data.products);
-        fillList(data.products);
-        recalc();
+        list.replaceChildren(
+          ...data.products.map((p) => {
+            const o = document.createElement('option');
+            o.value = p.sku;
+            o.textContent = `${p.name} · ${p.price} · ${p.available} ${p.unit} in stock`;
+            return o;
+          }),
+        );
       } catch {
-        /* offline: the plain form still works */
+        /* the server-rendered suggestions stay */
       }
     }, 150);
   }
 
-  // Renumber names (lines[i][field]) and ids so the server sees lines in order.
+  // --- lines ----------------------------------------------------------------------------
+  // Renumber names (lines[i][field]), ids and labels so the server sees lines in order.
   function renumber() {
-    [...body.querySelectorAll('[data-line]')].forEach((row, i) => {
+    rows().forEach((row, i) => {
       for (const el of row.querySelectorAll('[name^="lines["]')) el.name = el.name.replace(/^lines\[\d+\]/, `lines[${i}]`);
       for (const el of row.querySelectorAll('[id^="line-"]')) {
         const label = row.querySelector(`label[for="${el.id}"]`);
         el.id = el.id.replace(/^line-\d+-/, `line-${i}-`);
-        if (label) label.htmlFor = el.id;
+        if (label) {
+          label.htmlFor = el.id;
+          label.textContent = label.textContent.replace(/line \d+$/, `line ${i + 1}`);
+        }
       }
+      const remove = row.querySelector('[data-remove-line] .visually-hidden');
+      if (remove) remove.textContent = ` line ${i + 1}`;
     });
   }
 
   function addLine() {
-    const rows = body.querySelectorAll('[data-line]');
-    const row = rows[rows.length - 1].cloneNode(true);
+    const all = rows();
+    const row = all[all.length - 1].cloneNode(true);
     for (const el of row.querySelectorAll('input')) {
       el.value = '';
       el.removeAttribute('aria-invalid');
-      el.removeAttribute('aria-describedby');
+      if (el.dataset.field === 'product') el.setAttribute('aria-describedby', 'lines-hint');
+      else el.removeAttribute('aria-describedby');
     }
     for (const el of row.querySelectorAll('.field-error')) el.remove();
+    for (const el of row.querySelectorAll('[data-line-name], [data-line-total], [data-line-message]')) el.textContent = '';
     body.appendChild(row);
     renumber();
-    recalc();
-    field(row, 'product').focus();
+    return row;
   }
+
+  const isEmpty = (row) => ['product', 'quantity', 'unitPrice', 'discountPct', 'taxRate'].every((f) => !field(row, f).value.trim());
+  /** The next empty line after `row` (a new one when there is none). */
+  function nextEmptyLine(row) {
+    const all = rows();
+    return all.slice(all.indexOf(row) + 1).find(isEmpty) || addLine();
+  }
+
+  // "12.5" + "1" without floats: both as integers scaled to the longer fraction.
+  function addQuantities(a, b) {
+    const parse = (t) => {
+      const m = /^\s*(\d*)(?:\.(\d*))?\s*$/.exec(t || '1');
+      return m ? { int: m[1] || '0', frac: m[2] || '' } : null;
+    };
+    const x = parse(a);
+    const y = parse(b);
+    if (!x || !y) return null;
+    const d = Math.max(x.frac.length, y.frac.length);
+    const sum = BigInt(x.int + x.frac.padEnd(d, '0')) + BigInt(y.int + y.frac.padEnd(d, '0'));
+    const s = sum.toString().padStart(d + 1, '0');
+    return d ? `${s.slice(0, -d)}.${s.slice(-d)}`.replace(/\.?0+$/, '') : s;
+  }
+
+  /** Enter in a product box: resolve it, add it to its product's line if there is one, go to the next line. */
+  async function enterProduct(row) {
+    const input = field(row, 'product');
+    if (!input.value.trim()) return;
+    const p = await refreshNow();
+    if (!p) return nextEmptyLine(row).querySelector('[data-field="product"]').focus();
+    const i = rows().indexOf(row);
+    const line = p.lines.find((l) => l.row === i);
+    if (!line) {
+      // The message is on the line (aria-live); the code stays selected for the next scan.
+      input.select();
+      return;
+    }
+    const plain = ['unitPrice', 'discountPct', 'taxRate'].every((f) => !field(row, f).value.trim());
+    const earlier = p.lines.find((l) => l.row !== i && l.product.id === line.product.id);
+    if (plain && earlier) {
+      const target = rows()[earlier.row];
+      const sum = addQuantities(field(target, 'quantity').value, field(row, 'quantity').value);
+      if (sum !== null) {
+        field(target, 'quantity').value = sum;
+        for (const f of ['product', 'productId', 'quantity']) field(row, f).value = '';
+        say(`${line.product.name}: quantity ${sum}`);
+        refreshNow();
+        input.focus();
+        return;
+      }
+    }
+    say(`${line.product.name} added, ${line.total}`);
+    nextEmptyLine(row).querySelector('[data-field="product"]').focus();
+  }
+
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing) return;
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey) {
+      e.preventDefault();
+      form.requestSubmit(submit);
+      return;
+    }
+    // Enter in a text box never sends the whole sale (a scanner ends every code with it).
+    if (t.tagName !== 'INPUT') return;
+    e.preventDefault();
+    const row = t.closest('[data-line]');
+    // Outside the lines: from the customer search to its list, from the cash box to Confirm.
+    if (!row) return (t.id === 'sale-customer-search' ? document.getElementById('sale-customer') : submit).focus();
+    if (t.dataset.field === 'product') enterProduct(row);
+    else nextEmptyLine(row).querySelector('[data-field="product"]').focus();
+  });
 
   body.addEventListener('input', (e) => {
     const t = e.target;
     if (t.dataset && t.dataset.field === 'product') {
-      const row = t.closest('[data-line]');
-      field(row, 'productId').value = '';
+      field(t.closest('[data-line]'), 'productId').value = '';
       search(t.value.split(' — ')[0].trim());
     }
-    recalc();
+    refreshSoon();
   });
+  form.addEventListener('change', refreshSoon);
   body.addEventListener('click', (e) => {
     const btn = e.target.closest('[data-remove-line]');
     if (!btn) return;
-    const rows = body.querySelectorAll('[data-line]');
-    if (rows.length <= 1) {
-      for (const el of rows[0].querySelectorAll('input')) el.value = '';
+    const all = rows();
+    if (all.length <= 1) {
+      for (const el of all[0].querySelectorAll('input')) el.value = '';
     } else btn.closest('[data-line]').remove();
     renumber();
-    recalc();
+    refreshNow();
   });
   const add = form.querySelector('[data-add-line]');
   add.hidden = false;
-  add.addEventListener('click', addLine);
+  add.addEventListener('click', () => field(addLine(), 'product').focus());
   for (const b of form.querySelectorAll('[data-remove-line]')) b.hidden = false;
 
-  // The server-rendered suggestions seed the product map, then one search fills in details.
-  remember([]);
-  search('');
+  // --- cash: the tendered amount only matters when paid now in cash ---------------------
+  const cashOnly = () => {
+    for (const el of form.querySelectorAll('[data-cash-only]')) el.hidden = payNow.value !== 'cash';
+  };
+  payNow.addEventListener('change', cashOnly);
+  cashOnly();
+
+  // --- customer search: narrows the list; same names are told apart by email or phone ----
+  const customerSearch = form.querySelector('[data-customer-search]');
+  const customer = document.getElementById('sale-customer');
+  const customerQuery = document.getElementById('sale-customer-search');
+  const customerCount = document.getElementById('sale-customer-count');
+  customerSearch.hidden = false;
+  customerQuery.addEventListener('input', () => {
+    const q = customerQuery.value.trim().toLowerCase();
+    let first = null;
+    let count = 0;
+    for (const o of customer.options) {
+      if (!o.value) continue;
+      const match = !q || o.dataset.search.includes(q);
+      o.hidden = !match;
+      if (match) {
+        count++;
+        first ??= o;
+      }
+    }
+    customerCount.textContent = q ? `${count} customer${count === 1 ? '' : 's'} match` : '';
+    if (q && first && (!customer.value || customer.selectedOptions[0].hidden)) {
+      customer.value = first.value;
+      refreshSoon();
+    }
+  });
+
   // A double click on "Confirm" sends one request (the server would record one sale anyway).
-  const submit = form.querySelector('button[type="submit"]');
   form.addEventListener('submit', () => {
     setTimeout(() => (submit.disabled = true), 0);
   });
   // Back to this page from the browser's cache: the button works again (a resubmission of
   // the same form leads to the sale it already recorded).
   window.addEventListener('pageshow', () => (submit.disabled = false));
-  recalc();
+  refreshNow();
 })();

@@ -101,12 +101,13 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     const sku = `DEMO-${String(n).padStart(5, '0')}`;
     const cost = new Decimal(rnd.int(50, 9000)).div(100);
     const price = cost.mul(1.3 + rnd.next() * 0.7).toDecimalPlaces(2);
+    const barcode = rnd.next() < 0.6 ? String(8_400_000_000_000 + n) : null;
     return {
+      barcode,
       tenantId,
       sku,
       name,
       searchText: `${sku} ${name}`.toLowerCase(),
-      barcode: rnd.next() < 0.6 ? String(8_400_000_000_000 + n) : null,
       categoryId: rnd.pick(leafCategoryIds),
       unitId: rnd.pick(unitIds),
       price,
@@ -116,7 +117,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       quantityOnHand: new Decimal(0),
     };
   });
-  const created = await prisma.product.createManyAndReturn({ data: productRows, select: { id: true, price: true, taxRate: true, reorderLevel: true } });
+  const created = await prisma.product.createManyAndReturn({ data: productRows.map(({ barcode: _, ...row }) => row), select: { id: true, sku: true, price: true, taxRate: true, reorderLevel: true } });
+  const idOfSku = new Map(created.map((p) => [p.sku, p.id]));
+  const barcodes = productRows.flatMap((r) => (r.barcode ? [{ tenantId, productId: idOfSku.get(r.sku)!, code: r.barcode }] : []));
+  if (barcodes.length) await prisma.productBarcode.createMany({ data: barcodes });
   const products: SeedProduct[] = created.map((p) => ({ id: p.id, price: p.price, taxRate: p.taxRate ?? tenant.defaultTaxRate, quantity: new Decimal(0), restockTo: p.reorderLevel.toNumber() * 4 + 20 }));
 
   const customers = await prisma.customer.createManyAndReturn({

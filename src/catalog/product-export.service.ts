@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import { CSV_COLUMNS, protectCell } from './csv-cells.ts';
+import { barcodeCodes } from './barcodes.ts';
+import { BARCODE_CSV_SEPARATOR, CSV_COLUMNS, protectCell } from './csv-cells.ts';
 import type { ProductListService } from './product-list.service.ts';
 import type { ProductListQuery } from './products.schema.ts';
 import type { TenantContext } from './tenant-context.ts';
@@ -14,12 +15,12 @@ export class ProductExportService {
     const products = await ctx.db.product.findMany({
       where,
       orderBy: [{ sku: 'asc' }, { id: 'asc' }],
-      select: { sku: true, name: true, barcode: true, price: true, cost: true, taxRate: true, reorderLevel: true, quantityOnHand: true, category: { select: { name: true } }, unit: { select: { code: true } } },
+      select: { sku: true, name: true, barcodes: barcodeCodes, price: true, cost: true, taxRate: true, reorderLevel: true, quantityOnHand: true, category: { select: { name: true } }, unit: { select: { code: true } } },
     });
     const rows = products.map((p) => [
       p.sku,
       protectCell(p.name),
-      protectCell(p.barcode ?? ''),
+      p.barcodes.map((b) => b.code).join(BARCODE_CSV_SEPARATOR),
       protectCell(p.category?.name ?? ''),
       p.unit.code,
       p.price.toFixed(2),

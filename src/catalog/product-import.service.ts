@@ -21,7 +21,7 @@ export const MAX_IMPORT_ROWS = 10_000;
 export const MAX_IMPORT_COLUMNS = 50;
 /** Text from the file is shown back (in the preview and its messages) at most this long. */
 const SHOWN_LENGTH = 80;
-const COLUMN_LIST = 'sku, name, barcode, category, unit, price, cost, tax_rate, reorder_level, quantity_on_hand';
+const COLUMN_LIST = 'sku, name, barcodes, category, unit, price, cost, tax_rate, reorder_level, quantity_on_hand';
 
 function shorten(text: string, max = SHOWN_LENGTH): string {
   const chars = [...text];
@@ -31,7 +31,8 @@ function shorten(text: string, max = SHOWN_LENGTH): string {
 const ALIASES: Record<string, CsvColumn> = {
   sku: 'sku',
   name: 'name',
-  barcode: 'barcode',
+  barcodes: 'barcodes',
+  barcode: 'barcodes',
   category: 'category',
   category_name: 'category',
   unit: 'unit',
@@ -48,7 +49,7 @@ const ALIASES: Record<string, CsvColumn> = {
 };
 const REQUIRED: CsvColumn[] = ['sku', 'name', 'unit', 'price'];
 /** Optional columns and the product fields they fill: an update leaves a field alone when the file has no such column. */
-const OPTIONAL_FIELDS = { barcode: 'barcode', category: 'categoryId', cost: 'cost', tax_rate: 'taxRate', reorder_level: 'reorderLevel' } as const;
+const OPTIONAL_FIELDS = { barcodes: 'barcodes', category: 'categoryId', cost: 'cost', tax_rate: 'taxRate', reorder_level: 'reorderLevel' } as const;
 const QuantityOnHand = quantityField('Quantity on hand');
 
 export interface ImportRow {
@@ -102,12 +103,20 @@ export class ProductImportService {
             movements.push({ tenantId: ctx.tenantId, productId, kind, quantity, reason, userId: ctx.userId ?? null });
 
           const fresh = valid.filter((r) => !bySku.has(r.data.sku));
+          const idOfSku = new Map(existing.map((p) => [p.sku, p.id]));
           if (fresh.length) {
             const created = await tx.product.createManyAndReturn({
               data: fresh.map((r) => ({ ...columns(r.data), tenantId: ctx.tenantId, quantityOnHand: r.quantity ?? '0' })),
               select: { id: true, sku: true, quantityOnHand: true },
             });
             for (const p of created) if (p.quantityOnHand.gt(0)) move(p.id, p.quantityOnHand, 'receipt', 'Opening stock (CSV import)');
+            for (const p of created) idOfSku.set(p.sku, p.id);
+          }
+          if (present.has('barcodes')) {
+            // The file's barcodes replace each imported product's, in two statements for the whole file.
+            await tx.productBarcode.deleteMany({ where: { productId: { in: [...idOfSku.values()] } } });
+            const codes = valid.flatMap((r) => r.data.barcodes.map((code) => ({ tenantId: ctx.tenantId, productId: idOfSku.get(r.data.sku)!, code })));
+            if (codes.length) await tx.productBarcode.createMany({ data: codes });
           }
           for (const row of valid) {
             const current = bySku.get(row.data.sku);
@@ -124,10 +133,28 @@ export class ProductImportService {
         { timeoutMs: 120_000 },
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('Another change added one of these SKUs while importing; nothing was written. Preview the file again.');
+      if (isUniqueViolation(error)) throw new ConflictError('Another change added one of these SKUs or barcodes while importing; nothing was written. Preview the file again.');
       throw error;
     }
     return { preview, written: true };
+  }
+
+  /** A row whose barcode belongs to a product with another SKU (one not being re-imported with it) gets an error. */
+  private async barcodeOwners(ctx: TenantContext, valid: ValidRow[], rows: ImportRow[]): Promise<void> {
+    const skuOfCode = new Map(valid.flatMap((r) => r.data.barcodes.map((code) => [code, r.data.sku] as const)));
+    const codes = [...skuOfCode.keys()];
+    const rowOfSku = new Map(rows.map((r) => [r.sku, r]));
+    const refused = new Set<string>();
+    for (let i = 0; i < codes.length; i += 1000) {
+      const owners = await ctx.db.productBarcode.findMany({ where: { code: { in: codes.slice(i, i + 1000) } }, select: { code: true, product: { select: { sku: true, name: true } } } });
+      for (const o of owners) {
+        const sku = skuOfCode.get(o.code)!;
+        if (o.product.sku === sku) continue;
+        rowOfSku.get(sku)?.errors.push(`Barcode ${o.code} already belongs to “${o.product.name}” (${o.product.sku})`);
+        refused.add(sku);
+      }
+    }
+    for (let i = valid.length - 1; i >= 0; i--) if (refused.has(valid[i]!.data.sku)) valid.splice(i, 1);
   }
 
   private async analyse(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; valid: ValidRow[]; present: Set<CsvColumn> }> {
@@ -170,6 +197,7 @@ export class ProductImportService {
       return i === undefined ? undefined : unprotectCell(record[i] ?? '');
     };
     const seen = new Map<string, number>();
+    const seenBarcode = new Map<string, number>();
     const rows: ImportRow[] = [];
     const valid: ValidRow[] = [];
     body.forEach((record, i) => {
@@ -186,7 +214,7 @@ export class ProductImportService {
       const parsed = ProductSchema.safeParse({
         sku,
         name: cell(record, 'name'),
-        barcode: cell(record, 'barcode'),
+        barcodes: cell(record, 'barcodes'),
         categoryId: categoryId === undefined ? '' : String(categoryId),
         unitId: String(unitId ?? 0),
         price: cell(record, 'price'),
@@ -202,6 +230,13 @@ export class ProductImportService {
         if (q.success) quantity = q.data;
         else errors.push(q.error.issues[0]!.message);
       }
+      if (parsed.success) {
+        for (const code of parsed.data.barcodes) {
+          const other = seenBarcode.get(code);
+          if (other !== undefined) errors.push(`Barcode ${code} is also on line ${other}`);
+          else seenBarcode.set(code, line);
+        }
+      }
       const previous = seen.get(sku);
       if (sku && previous !== undefined) errors.push(`SKU “${shorten(sku)}” is also on line ${previous}`);
       else if (sku) seen.set(sku, line);
@@ -215,6 +250,7 @@ export class ProductImportService {
       for (const p of await ctx.db.product.findMany({ where: { sku: { in: skus.slice(i, i + 1000) } }, select: { sku: true } })) existing.add(p.sku);
     }
     for (const row of rows) if (existing.has(row.sku)) row.action = 'update';
+    await this.barcodeOwners(ctx, valid, rows);
     // What the preview shows of each line (the SKU was needed whole until here).
     for (const row of rows) Object.assign(row, { sku: shorten(row.sku), name: shorten(row.name) });
     const rowsWithErrors = rows.filter((r) => r.errors.length).length;

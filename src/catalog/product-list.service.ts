@@ -3,6 +3,7 @@ import { keyOf, type CacheService, type MemoizeResult } from '../cache/index.ts'
 import type { CategoriesService } from '../settings/categories.service.ts';
 import { subtreeIds } from '../settings/category-tree.ts';
 import type { ProductListQuery, ProductSort, StockFilter } from './products.schema.ts';
+import { barcodeCodes, barcodeMatch } from './barcodes.ts';
 import { normalizeSearch } from './search-text.ts';
 import { stockState, type StockState } from './stock-state.ts';
 import type { TenantContext } from './tenant-context.ts';
@@ -13,7 +14,7 @@ export interface ProductListRow {
   id: number;
   sku: string;
   name: string;
-  barcode: string | null;
+  barcodes: Array<{ code: string }>;
   category: string | null;
   unit: string;
   price: Prisma.Decimal;
@@ -78,7 +79,8 @@ export class ProductListService {
   /** The same filters as the list, for the CSV export (no paging). */
   async where(ctx: TenantContext, n: Omit<NormalizedListQuery, 'page' | 'sort'>): Promise<Prisma.ProductWhereInput> {
     const where: Prisma.ProductWhereInput = { active: true };
-    if (n.q) where.searchText = { contains: likeEscape(n.q) };
+    // A scanned code finds its product too (barcodes match whole, as scanned).
+    if (n.q) where.OR = [{ searchText: { contains: likeEscape(n.q) } }, barcodeMatch(n.q)];
     if (n.category !== undefined) {
       const { value: tree } = await this.deps.categories.tree(ctx);
       where.categoryId = { in: [...subtreeIds(tree, n.category)] };
@@ -113,7 +115,7 @@ export class ProductListService {
             id: true,
             sku: true,
             name: true,
-            barcode: true,
+            barcodes: barcodeCodes,
             price: true,
             quantityOnHand: true,
             reorderLevel: true,

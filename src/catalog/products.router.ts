@@ -123,7 +123,7 @@ function formValues(p: ProductDetail): Record<string, string> {
   return {
     sku: p.sku,
     name: p.name,
-    barcode: p.barcode ?? '',
+    barcodes: p.barcodes.map((b) => b.code).join('\n'),
     categoryId: p.categoryId === null ? '' : String(p.categoryId),
     unitId: String(p.unitId),
     price: p.price.toFixed(2),

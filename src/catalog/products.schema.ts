@@ -12,17 +12,34 @@ export const SkuSchema = z
 
 const blankTo = (fallback: string) => (v: unknown) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? fallback : v);
 
+/** How barcodes are separated in the form's box (one per line) and in the CSV column (`|`). */
+export const BARCODE_SEPARATOR = /[\s|,]+/;
+export const MAX_BARCODES = 20;
+const BARCODE = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * The product's barcodes, upper-cased (a scan matches however the code was typed) and
+ * without duplicates. Messages land on the one `barcodes` field.
+ */
+export const BarcodesSchema = z.preprocess(
+  (v) => (v === undefined ? '' : v),
+  z
+    .string({ error: 'Barcodes are text: one per line' })
+    .max(2000, 'Barcodes must be at most 2000 characters in all')
+    .transform((text, ctx) => {
+      const codes = text.split(BARCODE_SEPARATOR).filter(Boolean);
+      if (codes.some((c) => c.length > 64)) ctx.addIssue({ code: 'custom', message: 'A barcode must be at most 64 characters' });
+      else if (!codes.every((c) => BARCODE.test(c))) ctx.addIssue({ code: 'custom', message: 'A barcode may hold letters, digits and - only; put one per line' });
+      else if (codes.length > MAX_BARCODES) ctx.addIssue({ code: 'custom', message: `A product can have at most ${MAX_BARCODES} barcodes` });
+      return [...new Set(codes.map((c) => c.toUpperCase()))];
+    }),
+);
+
 /** The fields a product form and a CSV row share (ids already resolved). */
 export const ProductSchema = z.object({
   sku: SkuSchema,
   name: requiredText('Name', 200),
-  barcode: optional(
-    z
-      .string({ error: 'Barcode may hold letters, digits and -' })
-      .trim()
-      .max(64, 'Barcode must be at most 64 characters')
-      .regex(/^[A-Za-z0-9-]+$/, 'Barcode may hold letters, digits and -'),
-  ),
+  barcodes: BarcodesSchema,
   categoryId: optional(idField('Choose a category from the list')),
   unitId: idField('Choose a unit from the list'),
   price: moneyField('Price'),

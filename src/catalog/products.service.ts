@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
+import { barcodeCodes, barcodeErrors, replaceBarcodes } from './barcodes.ts';
 import { isForeignKeyViolation } from './foreign-key.ts';
 import { referenceErrors } from './product-refs.ts';
 import { EditProductSchema, NewProductSchema, type ProductInput } from './products.schema.ts';
@@ -13,7 +14,7 @@ import type { TenantContext } from './tenant-context.ts';
 export interface ProductDetail {
   id: number;
   sku: string;
-  barcode: string | null;
+  barcodes: Array<{ code: string }>;
   name: string;
   categoryId: number | null;
   unitId: number;
@@ -31,7 +32,7 @@ export interface ProductDetail {
 const select = {
   id: true,
   sku: true,
-  barcode: true,
+  barcodes: barcodeCodes,
   name: true,
   categoryId: true,
   unitId: true,
@@ -59,12 +60,13 @@ export class ProductsService {
     if (!parsed.success) throw invalid(fieldErrors(parsed.error));
     const { openingStock, ...data } = parsed.data;
     await this.checkReferences(ctx, data);
-    return this.write(ctx, data, () =>
+    return this.write(ctx, data, undefined, () =>
       inTransaction(ctx.db, async (uow) => {
         const product = await uow.tx.product.create({
           data: { ...columns(data), tenantId: ctx.tenantId, quantityOnHand: openingStock },
           select: { id: true },
         });
+        await replaceBarcodes(uow.tx, ctx.tenantId, product.id, data.barcodes);
         if (new Prisma.Decimal(openingStock).gt(0)) {
           // The ledger holds every change of quantity, the first one included.
           await uow.tx.stockMovement.create({
@@ -81,11 +83,12 @@ export class ProductsService {
     const parsed = EditProductSchema.safeParse(input);
     if (!parsed.success) throw invalid(fieldErrors(parsed.error));
     const { active, ...data } = parsed.data;
-    await this.checkReferences(ctx, data);
-    return this.write(ctx, data, () =>
+    await this.checkReferences(ctx, data, id);
+    return this.write(ctx, data, id, () =>
       inTransaction(ctx.db, async (uow) => {
         const { count } = await uow.tx.product.updateMany({ where: { id }, data: { ...columns(data), active } });
         if (count === 0) throw new NotFoundError('Product');
+        await replaceBarcodes(uow.tx, ctx.tenantId, id, data.barcodes);
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.updated');
         return { id };
       }),
@@ -104,16 +107,21 @@ export class ProductsService {
     });
   }
 
-  private async checkReferences(ctx: TenantContext, data: ProductInput): Promise<void> {
+  private async checkReferences(ctx: TenantContext, data: ProductInput, productId?: number): Promise<void> {
     const errors = await referenceErrors(ctx.db, data);
     if (Object.keys(errors).length) throw invalid(errors);
+    const taken = await barcodeErrors(ctx.db, data.barcodes, productId);
+    if (taken.barcodes) throw new ConflictError(taken.barcodes, taken);
   }
 
-  private async write<T>(ctx: TenantContext, data: ProductInput, run: () => Promise<T>): Promise<T> {
+  private async write<T>(ctx: TenantContext, data: ProductInput, productId: number | undefined, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
       if (isUniqueViolation(error)) {
+        // A barcode another product took between the check and the write, else the SKU.
+        const taken = await barcodeErrors(ctx.db, data.barcodes, productId);
+        if (taken.barcodes) throw new ConflictError(taken.barcodes, taken);
         const message = `A product with SKU “${data.sku}” already exists`;
         throw new ConflictError(message, { sku: message });
       }
@@ -128,12 +136,11 @@ function invalid(fields: Record<string, string>): ValidationError {
   return new ValidationError('Check the product’s fields.', fields);
 }
 
-/** Form fields → columns, with the search text kept in step with SKU and name. */
+/** Form fields → product columns (barcodes are rows of their own), with the search text kept in step with SKU and name. */
 export function columns(data: ProductInput) {
   return {
     sku: data.sku,
     name: data.name,
-    barcode: data.barcode ?? null,
     categoryId: data.categoryId ?? null,
     unitId: data.unitId,
     price: data.price,

@@ -23,6 +23,11 @@ function toData(input: ReturnType<typeof CustomerSchema.parse>) {
   };
 }
 
+/** Owing at least the credit limit: a sale on account would be refused. */
+export function limitReached(open: Prisma.Decimal, creditLimit: Prisma.Decimal | null): boolean {
+  return creditLimit !== null && open.greaterThanOrEqualTo(creditLimit);
+}
+
 export class CustomersService {
   constructor(private readonly deps: TransactionDeps) {}
 
@@ -41,7 +46,29 @@ export class CustomersService {
       ? await db.balanceDay.groupBy({ by: ['customerKey'], where: { customerKey: { in: rows.map((r) => r.id) } }, _sum: { salesTotal: true, paymentsTotal: true } })
       : [];
     const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
-    return { total, page, pages: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)), customers: rows.map((c) => ({ ...c, openBalance: balance.get(c.id) ?? new Decimal(0) })) };
+    return {
+      total,
+      page,
+      pages: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)),
+      customers: rows.map((c) => {
+        const open = balance.get(c.id) ?? new Decimal(0);
+        return { ...c, openBalance: open, limitReached: limitReached(open, c.creditLimit) };
+      }),
+    };
+  }
+
+  /**
+   * For the sale form's picker: every customer (bounded) with what tells two of the same
+   * name apart (email, else phone) and whether their credit limit is reached already.
+   */
+  async pickerOptions(db: TenantDb) {
+    const rows = await db.customer.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true, email: true, phone: true, creditLimit: true }, take: 2000 });
+    const limited = rows.filter((r) => r.creditLimit !== null).map((r) => r.id);
+    const sums = limited.length
+      ? await db.balanceDay.groupBy({ by: ['customerKey'], where: { customerKey: { in: limited } }, _sum: { salesTotal: true, paymentsTotal: true } })
+      : [];
+    const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
+    return rows.map((c) => ({ id: c.id, name: c.name, contact: c.email ?? c.phone ?? '', limitReached: limitReached(balance.get(c.id) ?? new Decimal(0), c.creditLimit) }));
   }
 
   /** For pickers: every customer's id and name (bounded). */

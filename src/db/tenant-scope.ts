@@ -17,6 +17,7 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   Category: 'owned',
   Unit: 'owned',
   Product: 'owned',
+  ProductBarcode: 'owned',
   Customer: 'owned',
   Sale: 'owned',
   SaleLine: 'owned',

@@ -4,10 +4,10 @@ import { balanceRows } from '../balance/balance-days.ts';
 import { openBalance } from '../customers/open-balance.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
-import { formatMoney, formatQuantity } from './money.ts';
+import { formatQuantity } from './money.ts';
 import { parseForm } from './parse.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
-import { saleTotals } from './sale-totals.ts';
+import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { SaleSchema, type SaleInput } from './sales.schema.ts';
 import { takeOut } from './stock.ts';
 import { createOnce, type TransactionDeps } from './transactions.ts';
@@ -41,23 +41,19 @@ export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unkn
       const lineProducts = products as LineProduct[];
       const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, defaultTaxRate: true, currency: true } });
 
-      const lines = input.lines.map((l, i) => {
-        const p = lineProducts[i]!;
-        return { productId: p.id, quantity: new Decimal(l.quantity), unitPrice: new Decimal(l.unitPrice ?? p.price), discountPct: new Decimal(l.discountPct ?? 0), taxRate: new Decimal(l.taxRate ?? p.taxRate ?? tenant.defaultTaxRate) };
-      });
-      const totals = saleTotals(lines);
+      const { lines, totals } = priceLines(input.lines, lineProducts, tenant.defaultTaxRate);
+      const tendered = input.payNow === 'cash' && input.tendered !== undefined ? new Decimal(input.tendered) : null;
+      if (tendered) {
+        const cash = changeDue(tendered, totals.total, tenant.currency);
+        if ('error' in cash) throw new ValidationError(cash.error, { tendered: cash.error });
+      }
 
       // On account with a credit limit: sales of this customer wait for each other here, so
       // the balance read sees every committed sale; payments and cancellations only lower it.
       if (customer?.creditLimit && !input.payNow) {
         await tx.$queryRaw(Prisma.sql`SELECT id FROM customers WHERE tenant_id = ${tenantId} AND id = ${customer.id} FOR UPDATE`);
-        const open = await openBalance(tx, customer.id);
-        const after = open.plus(totals.total);
-        if (after.greaterThan(customer.creditLimit)) {
-          const m = (d: Decimal) => formatMoney(d, tenant.currency);
-          const message = `Over the credit limit: ${customer.name} owes ${m(open)}; with this sale of ${m(totals.total)} that would be ${m(after)}, over their limit of ${m(customer.creditLimit)}.`;
-          throw new ConflictError(message, { customerId: message });
-        }
+        const message = overCreditLimit(customer, await openBalance(tx, customer.id), totals.total, tenant.currency);
+        if (message) throw new ConflictError(message, { customerId: message });
       }
 
       await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.confirmed');
@@ -77,6 +73,7 @@ export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unkn
         taxTotal: totals.taxTotal,
         total: totals.total,
         payNow: input.payNow,
+        cashTendered: tendered,
         lines: lines.map((l, i) => ({ ...l, totals: totals.lines[i]! })),
         balance: balanceRows(customer?.id, localDay(soldAt, tenant.timeZone), totals.total, input.payNow ? totals.total : 0),
       });

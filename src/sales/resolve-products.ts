@@ -12,7 +12,7 @@ export interface LineProduct {
   unit: { code: string };
 }
 
-/** What the user typed in a product box: a SKU, a name, or a picked "SKU — name". */
+/** What the user typed in a product box: a SKU, a barcode, a name, or a picked "SKU — name". */
 function typed(text: string): string {
   return (text.split(' — ')[0] ?? text).trim();
 }
@@ -21,12 +21,13 @@ function typed(text: string): string {
  * Each line's product, through the tenant-scoped client (another tenant's product is simply
  * unknown), with a field message for every line whose product is unknown or inactive.
  */
-export async function resolveLineProducts(tx: TenantTransaction, lines: SaleInput['lines']): Promise<{ products: Array<LineProduct | undefined>; errors: Record<string, string> }> {
+export async function resolveLineProducts(tx: Pick<TenantTransaction, 'product'>, lines: ReadonlyArray<Pick<SaleInput['lines'][number], 'product' | 'productId'>>): Promise<{ products: Array<LineProduct | undefined>; errors: Record<string, string> }> {
   const ids = lines.flatMap((l) => (l.productId !== undefined ? [l.productId] : []));
   const texts = lines.flatMap((l) => (l.productId === undefined && l.product ? [typed(l.product)] : []));
+  const codes = texts.map((t) => t.toUpperCase());
   const rows = await tx.product.findMany({
-    where: { OR: [{ id: { in: ids } }, { sku: { in: texts, mode: 'insensitive' } }, { name: { in: texts, mode: 'insensitive' } }] },
-    select: { id: true, sku: true, name: true, price: true, taxRate: true, active: true, unit: { select: { code: true } } },
+    where: { OR: [{ id: { in: ids } }, { sku: { in: texts, mode: 'insensitive' } }, { name: { in: texts, mode: 'insensitive' } }, { barcodes: { some: { code: { in: codes } } } }] },
+    select: { id: true, sku: true, name: true, price: true, taxRate: true, active: true, unit: { select: { code: true } }, barcodes: { where: { code: { in: codes } }, select: { code: true } } },
   });
   const errors: Record<string, string> = {};
   const products = lines.map((line, i): LineProduct | undefined => {
@@ -36,10 +37,12 @@ export async function resolveLineProducts(tx: TenantTransaction, lines: SaleInpu
       if (!product) errors[`lines.${i}.product`] = 'Unknown product; choose one from the list';
     } else {
       const text = typed(line.product ?? '').toLowerCase();
+      // A SKU first, then a barcode (unique per business), then a name that only one product has.
       const bySku = rows.find((p) => p.sku.toLowerCase() === text);
+      const byBarcode = rows.find((p) => p.barcodes.some((b) => b.code === text.toUpperCase()));
       const byName = rows.filter((p) => p.name.toLowerCase() === text);
-      product = bySku ?? (byName.length === 1 ? byName[0] : undefined);
-      if (!product) errors[`lines.${i}.product`] = byName.length > 1 ? `Several products are called “${line.product}”; choose one by SKU` : `No product with SKU or name “${line.product}”`;
+      product = bySku ?? byBarcode ?? (byName.length === 1 ? byName[0] : undefined);
+      if (!product) errors[`lines.${i}.product`] = byName.length > 1 ? `Several products are called “${line.product}”; choose one by SKU` : `No product with SKU, barcode or name “${line.product}”`;
     }
     if (product && !product.active) {
       errors[`lines.${i}.product`] = `“${product.name}” is inactive and cannot be sold`;

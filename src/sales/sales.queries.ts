@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { found } from '../errors.ts';
+import { barcodeMatch } from '../catalog/barcodes.ts';
 import { addDays, zonedInstant } from '../time.ts';
 
 export const SALES_PAGE_SIZE = 25;
@@ -61,7 +62,7 @@ export async function saleDetail(db: TenantDb, id: number) {
 export async function searchProducts(db: TenantDb, q: string, limit = 20) {
   const text = q.trim();
   const rows = await db.product.findMany({
-    where: { active: true, ...(text ? { OR: [{ sku: { startsWith: text, mode: 'insensitive' } }, { searchText: { contains: text.toLowerCase() } }, { barcode: text }] } : {}) },
+    where: { active: true, ...(text ? { OR: [{ sku: { startsWith: text, mode: 'insensitive' } }, { searchText: { contains: text.toLowerCase() } }, barcodeMatch(text)] } : {}) },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
     take: limit,
     select: { id: true, sku: true, name: true, price: true, taxRate: true, quantityOnHand: true, unit: { select: { code: true } } },

@@ -10,7 +10,7 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { noStore } from '../http/cache-control.ts';
-import { linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
+import { lineFields, linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
 
 // /sales: list, the multi-line form, detail, receipt, cancel. Thin: the service decides.
@@ -29,13 +29,15 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
     res.render('sales/index', { title: 'Sales', q, ...result, customerOptions, pageLink: (n: number) => `/sales${withPage(q, n)}` });
   });
 
-  async function renderForm(req: Request, res: Response, values: { token: string; customerId?: string; note?: string; payNow?: string; lines: SaleLineForm[] }, failure?: FormFailure) {
+  async function renderForm(req: Request, res: Response, values: { token: string; customerId?: string; note?: string; payNow?: string; tendered?: string; lines: SaleLineForm[] }, failure?: FormFailure) {
     await loadTenantView(req, res);
-    const { db } = scopeOf(req);
-    const [customerOptions, productOptions] = await Promise.all([customers.options(db), sales.searchProducts(db, '', 300)]);
+    const scope = scopeOf(req);
+    // Lines sent back after a refusal show their products and amounts without the script too.
+    const typed = values.lines.length ? { customerId: values.customerId, payNow: values.payNow, tendered: values.tendered, ...lineFields(values.lines) } : undefined;
+    const [customerOptions, productOptions, preview] = await Promise.all([customers.pickerOptions(scope.db), sales.searchProducts(scope.db, '', 300), typed && sales.preview(scope, typed)]);
     const lines = [...values.lines];
     while (lines.length < BLANK_LINES) lines.push({});
-    res.status(failure?.status ?? 200).render('sales/new', { title: 'New sale', values: { ...values, lines }, customerOptions, productOptions, scripts: ['/js/sale-form.js'], ...formLocals(failure) });
+    res.status(failure?.status ?? 200).render('sales/new', { title: 'New sale', values: { ...values, lines }, customerOptions, productOptions, preview, scripts: ['/js/sale-form.js'], ...formLocals(failure) });
   }
 
   router.get('/sales/new', async (req, res) => {
@@ -46,6 +48,12 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   router.get('/sales/product-search', async (req, res) => {
     const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.slice(0, 100) : '';
     res.json({ products: await sales.searchProducts(scopeOf(req).db, q, q.trim() ? 30 : 300) });
+  });
+
+  // The form's script asks for this as the lines change (JSON; 422 when confirming would refuse).
+  router.post('/sales/preview', async (req, res) => {
+    const preview = await sales.preview(scopeOf(req), (req.body ?? {}) as Record<string, unknown>);
+    res.status(Object.keys(preview.errors).length ? 422 : 200).json(preview);
   });
 
   router.post('/sales', async (req, res) => {
@@ -59,8 +67,8 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
       const failure = formFailure(error);
       if (!failure) throw error;
       // The header fields as typed; the lines (lines[i][field] keys) rebuilt by the sale form's own reader.
-      const { token, customerId, note, payNow } = typedValues(body, ['token', 'customerId', 'note', 'payNow']);
-      await renderForm(req, res, { token: token || newFormToken(), customerId, note, payNow, lines: linesFromBody(body) }, failure);
+      const { token, customerId, note, payNow, tendered } = typedValues(body, ['token', 'customerId', 'note', 'payNow', 'tendered']);
+      await renderForm(req, res, { token: token || newFormToken(), customerId, note, payNow, tendered, lines: linesFromBody(body) }, failure);
     }
   });
 

@@ -9,7 +9,8 @@ export const SaleLineSchema = z.object({
   /** SKU or exact name, as typed or picked; ignored when productId is given. */
   product: optionalText('Product', 200),
   productId: optional(idField('Choose a product from the list')),
-  quantity: quantityField('Quantity', { positive: true }),
+  /** Blank: 1 (a scanned product is one unit). */
+  quantity: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '1' : v), quantityField('Quantity', { positive: true })),
   /** Blank: the product's price. */
   unitPrice: optional(moneyField('Unit price')),
   discountPct: optional(percentField('Discount')),
@@ -23,6 +24,8 @@ export const SaleSchema = z.object({
   note: optionalText('Note', 500),
   /** Paid in full now with this method (a walk-in sale); blank: on account. */
   payNow: optional(PaymentMethodSchema),
+  /** Cash handed over, for a sale paid now in cash: the change due is shown and kept. */
+  tendered: optional(moneyField('Cash tendered')),
   lines: z.array(SaleLineSchema, { error: 'Add at least one line' }).min(1, 'Add at least one line').max(100, 'A sale can have at most 100 lines'),
 });
 
@@ -35,10 +38,11 @@ type SubmittedLine = Partial<Record<keyof SaleLineForm, unknown>>;
 const isBlank = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /**
- * The lines of a urlencoded form (`lines[3][quantity]=2` …) with their values as sent, in
- * index order, without the blank ones (a line the user added and left empty is not an error).
+ * The lines of a urlencoded form (`lines[3][quantity]=2` …) with their values as sent and
+ * the form row each came from, in index order, without the blank ones (a line the user added
+ * and left empty is not an error).
  */
-function submittedLines(body: Record<string, unknown>): SubmittedLine[] {
+export function indexedLines(body: Record<string, unknown>): Array<{ row: number; line: SubmittedLine }> {
   const byIndex = new Map<number, SubmittedLine>();
   for (const [key, value] of Object.entries(body ?? {})) {
     const m = lineKey.exec(key);
@@ -49,8 +53,12 @@ function submittedLines(body: Record<string, unknown>): SubmittedLine[] {
   }
   return [...byIndex.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([, l]) => l)
-    .filter((l) => [l.product, l.productId, l.quantity, l.unitPrice].some((v) => !isBlank(v)));
+    .map(([row, line]) => ({ row, line }))
+    .filter(({ line: l }) => [l.product, l.productId, l.quantity, l.unitPrice].some((v) => !isBlank(v)));
+}
+
+function submittedLines(body: Record<string, unknown>): SubmittedLine[] {
+  return indexedLines(body).map((l) => l.line);
 }
 
 /** The lines as text, to put back into the form (a value that is not text shows as blank). */
@@ -58,7 +66,12 @@ export function linesFromBody(body: Record<string, unknown>): SaleLineForm[] {
   return submittedLines(body).map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => typeof v === 'string')) as SaleLineForm);
 }
 
+/** Lines back into form fields (`lines[i][field]`), e.g. to preview the lines of a refused form. */
+export function lineFields(lines: SaleLineForm[]): Record<string, string> {
+  return Object.fromEntries(lines.flatMap((l, i) => Object.entries(l).map(([field, value]) => [`lines[${i}][${field}]`, value ?? ''])));
+}
+
 /** The sale form's fields as the service takes them: as sent, so a field sent twice is refused, not dropped. */
 export function saleFormFromBody(body: Record<string, unknown>): Record<string, unknown> {
-  return { token: body.token, customerId: body.customerId, note: body.note, payNow: body.payNow, lines: submittedLines(body) };
+  return { token: body.token, customerId: body.customerId, note: body.note, payNow: body.payNow, tendered: body.tendered, lines: submittedLines(body) };
 }

@@ -1,6 +1,7 @@
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { cancelSale } from './cancel-sale.ts';
 import { confirmSale } from './confirm-sale.ts';
+import { previewSale, type SalePreview } from './preview-sale.ts';
 import { listSales, saleDetail, searchProducts, type SaleFilters } from './sales.queries.ts';
 import type { TransactionDeps } from './transactions.ts';
 import type { Actor, Created } from './types.ts';
@@ -11,6 +12,11 @@ export class SalesService {
 
   confirm(actor: Actor, input: unknown): Promise<Created> {
     return confirmSale(this.deps, actor, input);
+  }
+
+  /** The form's lines priced as confirming would price them; writes nothing. */
+  preview(actor: Actor, body: Record<string, unknown>): Promise<SalePreview> {
+    return previewSale(actor.db, body);
   }
 
   cancel(actor: Actor, saleId: number): Promise<{ number: number }> {

@@ -23,6 +23,8 @@ export interface SaleRow {
   taxTotal: Decimal;
   total: Decimal;
   payNow: 'cash' | 'card' | 'transfer' | 'other' | undefined;
+  /** Cash handed over (a cash sale), kept for the receipt's change due. */
+  cashTendered?: Decimal | null;
   lines: Array<{ productId: number; quantity: Decimal; unitPrice: Decimal; discountPct: Decimal; taxRate: Decimal; totals: LineTotals }>;
   balance: BalanceRow[];
 }
@@ -47,9 +49,9 @@ export async function writeSale(tx: TenantTransaction, s: SaleRow): Promise<{ nu
     WITH n AS (
       UPDATE tenants SET last_sale_number = last_sale_number + 1 WHERE id = ${s.tenantId} RETURNING last_sale_number AS number
     ), sale AS (
-      INSERT INTO sales (id, tenant_id, number, customer_id, status, sold_at, subtotal, discount_total, tax_total, total, paid_total, note, created_by_id, created_at)
+      INSERT INTO sales (id, tenant_id, number, customer_id, status, sold_at, subtotal, discount_total, tax_total, total, paid_total, cash_tendered, note, created_by_id, created_at)
       SELECT ${s.id}, ${s.tenantId}, n.number, ${s.customerId}::int, 'confirmed'::"SaleStatus", ${s.soldAt}::timestamptz, ${s.subtotal.toFixed(2)}::numeric, ${s.discountTotal.toFixed(2)}::numeric,
-             ${s.taxTotal.toFixed(2)}::numeric, ${s.total.toFixed(2)}::numeric, ${paid}::numeric, ${s.note}::text, ${s.userId}, ${s.soldAt}::timestamptz
+             ${s.taxTotal.toFixed(2)}::numeric, ${s.total.toFixed(2)}::numeric, ${paid}::numeric, ${s.cashTendered?.toFixed(2) ?? null}::numeric, ${s.note}::text, ${s.userId}, ${s.soldAt}::timestamptz
         FROM n
       RETURNING id, number
     ), x AS (

@@ -257,7 +257,7 @@ describe('catalog forms over HTTP', () => {
       const exported = await manager.request('GET', '/catalog/products/export.csv?q=csv-');
       expect(exported.headers.get('content-type')).toContain('text/csv');
       const text = await exported.text();
-      expect(text.split('\n')[0]).toBe('sku,name,barcode,category,unit,price,cost,tax_rate,reorder_level,quantity_on_hand');
+      expect(text.split('\n')[0]).toBe('sku,name,barcodes,category,unit,price,cost,tax_rate,reorder_level,quantity_on_hand');
       expect(text).toContain('CSV-1,Hammer,,Tools,unit,9.50,0.00,,0,3');
       const again = await manager.post('/catalog/products/import', { csv: text, action: 'preview' });
       expect(again.status).toBe(200);

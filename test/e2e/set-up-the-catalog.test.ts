@@ -137,7 +137,7 @@ describe('setting up the catalog', () => {
       // Export.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
       const csv = await readFile((await download.path())!, 'utf8');
-      expect(csv.split('\n')[0]).toBe('sku,name,barcode,category,unit,price,cost,tax_rate,reorder_level,quantity_on_hand');
+      expect(csv.split('\n')[0]).toBe('sku,name,barcodes,category,unit,price,cost,tax_rate,reorder_level,quantity_on_hand');
       expect(csv).toContain('BEAN-1,Beans 1kg,,Coffee,kg,18.00,0.00,,0,5');
       expect(csv).toContain('TEA-1,Green tea,,,kg,4.75,0.00,,10,13');
     } finally {

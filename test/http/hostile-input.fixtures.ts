@@ -3,6 +3,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { newTotpSecret } from '../../src/auth/totp.ts';
 import { TEST_PASSWORD, type TestApp, type TestUser } from '../helpers/app.ts';
 import { TestClient } from '../helpers/http-client.ts';
+import type { ValueClass } from './hostile-input.forms.ts';
 
 // The data the hostile-input table attacks: business A (the signed-in owner's) with one
 // target row of every kind, and business B, whose ids A's owner must never reach.
@@ -146,7 +147,7 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
 }
 
 /** Every table of business data, as one fingerprint per table (all tenants). */
-export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions'] as const;
+export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'product_barcodes', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions'] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;
 
@@ -156,3 +157,26 @@ export async function snapshot(prisma: PrismaClient): Promise<Snapshot> {
   const rows = await prisma.$queryRawUnsafe<Array<{ t: Table; h: string }>>(snapshotSql);
   return Object.fromEntries(rows.map((r) => [r.t, r.h])) as Snapshot;
 }
+
+export interface HostileValue {
+  cls: Exclude<ValueClass, 'otherTenant'>;
+  label: string;
+  value: unknown;
+}
+
+export const SCRIPT = '<script>alert(1)</script>';
+
+/** One value of each hostile class (the forms table says which a field accepts). */
+export const hostileValues: HostileValue[] = [
+  { cls: 'empty', label: 'empty', value: '' },
+  { cls: 'huge', label: '100 kB of digits', value: '9'.repeat(100_000) },
+  { cls: 'hugeNumber', label: '10^30', value: `1${'0'.repeat(30)}` },
+  { cls: 'negative', label: '-1', value: '-1' },
+  { cls: 'zero', label: '0', value: '0' },
+  { cls: 'unicode', label: 'emoji, RTL and combining marks', value: 'Zoë 🧾 שלום مرحبا e\u0301' },
+  { cls: 'nul', label: 'a NUL byte', value: 'a\u0000b' },
+  { cls: 'html', label: 'HTML and script', value: `">${SCRIPT}` },
+  { cls: 'sql', label: 'SQL-looking', value: "'; DROP TABLE products; --" },
+  { cls: 'array', label: 'an array (the field twice)', value: ['1', '2'] },
+  { cls: 'object', label: 'an object (JSON body)', value: { b: '1' } },
+];

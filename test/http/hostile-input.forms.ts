@@ -77,7 +77,8 @@ const tokenOf = async (fx: Fixtures, location: string) => (await fx.prisma.formS
 const productFields = (): Field[] => [
   { name: 'sku', accepts: ['hugeNumber', 'zero'] },
   { name: 'name', accepts: TEXT },
-  { name: 'barcode', accepts: ['empty', 'hugeNumber', 'negative', 'zero'] },
+  // One code per line; codes are kept upper-cased.
+  { name: 'barcodes', accepts: ['empty', 'hugeNumber', 'negative', 'zero'], stored: barcodesAsStored },
   { name: 'categoryId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId },
   { name: 'unitId', foreign: (fx) => fx.b.unitId },
   { name: 'price', accepts: ['zero'] },
@@ -88,7 +89,7 @@ const productFields = (): Field[] => [
 const productBody = (fx: Fixtures, sku: string, name: string, price: string) => ({
   sku,
   name,
-  barcode: '',
+  barcodes: '',
   categoryId: s(fx.a.categoryId),
   unitId: s(fx.a.unitId),
   price,
@@ -96,9 +97,13 @@ const productBody = (fx: Fixtures, sku: string, name: string, price: string) => 
   taxRate: '',
   reorderLevel: '',
 });
-const readProduct = (fx: Fixtures, id: number) => fx.prisma.product.findUniqueOrThrow({ where: { id } });
+const barcodesAsStored = (v: unknown) => String(v).trim().toUpperCase();
+const readProduct = async (fx: Fixtures, id: number) => {
+  const p = await fx.prisma.product.findUniqueOrThrow({ where: { id }, include: { barcodes: { orderBy: { id: 'asc' } } } });
+  return { ...p, barcodes: p.barcodes.map((b) => b.code).join('|') };
+};
 
-const CSV_CELLS = ['sku', 'name', 'unit', 'price', 'category', 'quantity_on_hand'] as const;
+const CSV_CELLS = ['sku', 'name', 'unit', 'price', 'category', 'quantity_on_hand', 'barcodes'] as const;
 const csvCell = (v: unknown) => `"${String(v).replace(/"/g, '""')}"`;
 
 const catalog: Form[] = [
@@ -107,7 +112,7 @@ const catalog: Form[] = [
     path: () => '/catalog/products',
     body: (fx, n) => ({ ...productBody(fx, `HX-${n}`, 'Hostile widget', '1.00'), openingStock: '' }),
     fields: [...productFields(), { name: 'openingStock', accepts: ['empty', 'zero'], stored: blankAs('0'), column: 'quantityOnHand' }],
-    writes: ['products', 'stock_movements'],
+    writes: ['products', 'product_barcodes', 'stock_movements'],
     read: (fx, { location }) => readProduct(fx, idIn(location)),
     shownAt: (_fx, { location }) => location,
     cleanup: (fx, { location }) => dropProduct(fx, idIn(location)),
@@ -118,7 +123,7 @@ const catalog: Form[] = [
     body: (fx) => ({ ...productBody(fx, 'EDIT-1', 'Edit target', '5.00'), active: 'on' }),
     // A checkbox: any value but "on" (or none) means unchecked, so every class is a valid "off".
     fields: [...productFields(), { name: 'active', accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'], stored: UNCHECKED }],
-    writes: ['products'],
+    writes: ['products', 'product_barcodes'],
     read: (fx) => readProduct(fx, fx.a.editProductId),
     shownAt: (fx) => `/catalog/products/${fx.a.editProductId}`,
     ids: { path: (id) => `/catalog/products/${id}`, valid: (fx) => fx.a.editProductId, foreign: (fx) => fx.b.productId },
@@ -154,7 +159,7 @@ const catalog: Form[] = [
   {
     name: 'CSV import',
     path: () => '/catalog/products/import',
-    body: (_fx, n) => ({ action: 'import', 'cell:sku': `IMP-${n}`, 'cell:name': 'Imported', 'cell:unit': 'unit', 'cell:price': '2.50', 'cell:category': 'Tools', 'cell:quantity_on_hand': '' }),
+    body: (_fx, n) => ({ action: 'import', 'cell:sku': `IMP-${n}`, 'cell:name': 'Imported', 'cell:unit': 'unit', 'cell:price': '2.50', 'cell:category': 'Tools', 'cell:quantity_on_hand': '', 'cell:barcodes': '' }),
     encode: (body) => {
       const { action, csv, ...cells } = body;
       const text = 'csv' in body ? csv : `${CSV_CELLS.join(',')}\n${CSV_CELLS.map((c) => csvCell(cells[`cell:${c}`])).join(',')}\n`;
@@ -173,13 +178,14 @@ const catalog: Form[] = [
           { name: 'cell:price', accepts: ['zero'] },
           { name: 'cell:category', accepts: ['empty'], foreign: (fx) => fx.b.categoryName },
           { name: 'cell:quantity_on_hand', accepts: ['empty', 'zero'], stored: blankAs('0') },
+          { name: 'cell:barcodes', accepts: ['empty', 'hugeNumber', 'negative', 'zero'], stored: barcodesAsStored },
         ] satisfies Field[]
       ).map((f): Field => ({ ...f, skip: ['array', 'object'] })),
     ],
-    writes: ['products', 'stock_movements'],
+    writes: ['products', 'product_barcodes', 'stock_movements'],
     read: async (fx, { body }) => {
-      const p = await fx.prisma.product.findFirstOrThrow({ where: { tenantId: fx.a.tenantId, sku: String(body['cell:sku']).trim() }, include: { unit: true, category: true } });
-      return { 'cell:sku': p.sku, 'cell:name': p.name, 'cell:unit': p.unit.code, 'cell:price': p.price, 'cell:category': p.category?.name, 'cell:quantity_on_hand': p.quantityOnHand };
+      const p = await fx.prisma.product.findFirstOrThrow({ where: { tenantId: fx.a.tenantId, sku: String(body['cell:sku']).trim() }, include: { unit: true, category: true, barcodes: { orderBy: { id: 'asc' } } } });
+      return { 'cell:sku': p.sku, 'cell:name': p.name, 'cell:unit': p.unit.code, 'cell:price': p.price, 'cell:category': p.category?.name, 'cell:quantity_on_hand': p.quantityOnHand, 'cell:barcodes': p.barcodes.map((b) => b.code).join('|') };
     },
     shownAt: () => '/catalog/products?sort=-updated',
     cleanup: async (fx, { body }) => {
@@ -280,6 +286,8 @@ const tokenField: Field = { name: 'token', accepts: ['hugeNumber'] };
 
 const line = (f: string) => `lines[0][${f}]`;
 
+// POST /sales/preview writes nothing and answers JSON, not a form page: its hostile values
+// are posted by test/sales/preview.test.ts.
 const sales: Form[] = [
   {
     name: 'new customer',
@@ -304,16 +312,18 @@ const sales: Form[] = [
   {
     name: 'new sale',
     path: () => '/sales',
-    body: () => ({ token: formToken(), customerId: '', note: '', payNow: '', [line('product')]: 'SALE-1', [line('productId')]: '', [line('quantity')]: '1', [line('unitPrice')]: '', [line('discountPct')]: '', [line('taxRate')]: '' }),
+    body: () => ({ token: formToken(), customerId: '', note: '', payNow: '', tendered: '', [line('product')]: 'SALE-1', [line('productId')]: '', [line('quantity')]: '1', [line('unitPrice')]: '', [line('discountPct')]: '', [line('taxRate')]: '' }),
     fields: [
       tokenField,
       { name: 'customerId', accepts: ['empty'], foreign: (fx) => fx.b.customerId },
       { name: 'note', accepts: OPTIONAL_TEXT },
       { name: 'payNow', accepts: ['empty'] },
+      // Kept only for a cash sale (this one is on account): a valid amount is accepted and not stored.
+      { name: 'tendered', accepts: ['empty', 'zero'], stored: () => '', column: 'cashTendered' },
       { name: line('product'), foreign: (fx) => fx.b.productSku },
       // Blank: the product typed in the text box (SALE-1).
       { name: line('productId'), accepts: ['empty'], foreign: (fx) => fx.b.productId, stored: () => 'SALE-1', errorIds: ['lines.0.productId', 'lines.0.product'] },
-      { name: line('quantity') },
+      { name: line('quantity'), accepts: ['empty'], stored: blankAs('1') },
       { name: line('unitPrice'), accepts: ['empty', 'zero'], stored: blankAs('10') },
       { name: line('discountPct'), accepts: ['empty', 'zero'], stored: blankAs('0') },
       { name: line('taxRate'), accepts: ['empty', 'zero'], stored: blankAs('0') },
@@ -328,6 +338,7 @@ const sales: Form[] = [
         customerId: sale.customerId,
         note: sale.note,
         payNow: sale.payments[0]?.method,
+        cashTendered: sale.cashTendered,
         [line('productId')]: l.product.sku,
         [line('quantity')]: l.quantity,
         [line('unitPrice')]: l.unitPrice,

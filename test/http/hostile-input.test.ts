@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
-import { SNAPSHOT_TABLES, setUpFixtures, snapshot, type Fixtures, type Snapshot } from './hostile-input.fixtures.ts';
+import { SCRIPT, SNAPSHOT_TABLES, hostileValues, setUpFixtures, snapshot, type Fixtures, type Snapshot } from './hostile-input.fixtures.ts';
 import { forms, queryBoxes, searches, type Body, type Field, type Form, type ValueClass } from './hostile-input.forms.ts';
 
 // Hostile values into every field of every form (the table is hostile-input.forms.ts), one
@@ -11,28 +11,6 @@ import { forms, queryBoxes, searches, type Body, type Field, type Form, type Val
 // One app, one PostgreSQL database (closest to production), the test Redis.
 
 const HOOK_TIMEOUT_MS = 180_000;
-
-interface HostileValue {
-  cls: Exclude<ValueClass, 'otherTenant'>;
-  label: string;
-  value: unknown;
-}
-
-const SCRIPT = '<script>alert(1)</script>';
-
-const hostileValues: HostileValue[] = [
-  { cls: 'empty', label: 'empty', value: '' },
-  { cls: 'huge', label: '100 kB of digits', value: '9'.repeat(100_000) },
-  { cls: 'hugeNumber', label: '10^30', value: `1${'0'.repeat(30)}` },
-  { cls: 'negative', label: '-1', value: '-1' },
-  { cls: 'zero', label: '0', value: '0' },
-  { cls: 'unicode', label: 'emoji, RTL and combining marks', value: 'Zoë 🧾 שלום مرحبا e\u0301' },
-  { cls: 'nul', label: 'a NUL byte', value: 'a\u0000b' },
-  { cls: 'html', label: 'HTML and script', value: `">${SCRIPT}` },
-  { cls: 'sql', label: 'SQL-looking', value: "'; DROP TABLE products; --" },
-  { cls: 'array', label: 'an array (the field twice)', value: ['1', '2'] },
-  { cls: 'object', label: 'an object (JSON body)', value: { b: '1' } },
-];
 
 /** Ids in a URL: none of them names a row of the signed-in business. */
 const hostileIds: Array<{ label: string; id: (valid: number, foreign: number) => string }> = [

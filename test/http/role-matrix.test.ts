@@ -36,6 +36,7 @@ export const roleMatrix: Row[] = [
   { action: 'clear a cache module', method: 'POST', minRole: 'owner', request: async () => ({ path: '/admin/cache/clear', form: { module: 'products' } }) },
   { action: 'warm the cache', method: 'POST', minRole: 'owner', request: async () => ({ path: '/admin/cache/warm' }) },
   { action: 'open business settings', method: 'GET', minRole: 'owner', request: async () => ({ path: '/settings/business' }) },
+  { action: 'preview a sale (the sale form\'s totals)', method: 'POST', minRole: 'staff', request: async () => ({ path: '/sales/preview', form: { 'lines[0][quantity]': '' } }) },
   { action: 'require two-factor sign-in', method: 'POST', minRole: 'owner', request: async () => ({ path: '/settings/users/two-factor', form: { require2fa: 'off' } }) },
 ];
 

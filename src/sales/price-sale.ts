@@ -1,0 +1,43 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { formatMoney } from './money.ts';
+import type { LineProduct } from './resolve-products.ts';
+import { saleTotals } from './sale-totals.ts';
+import type { SaleInput } from './sales.schema.ts';
+
+type Decimal = Prisma.Decimal;
+const Decimal = Prisma.Decimal;
+
+// The one place a sale's lines are priced: confirmation records what this computes and the
+// form's preview shows what this computes, so the total a customer is shown is the total kept.
+
+export interface PricedLine {
+  productId: number;
+  quantity: Decimal;
+  unitPrice: Decimal;
+  discountPct: Decimal;
+  taxRate: Decimal;
+}
+
+/** Each line's price, discount and tax as typed, else the product's, else the business's default tax. */
+export function priceLines(lines: ReadonlyArray<SaleInput['lines'][number]>, products: readonly LineProduct[], defaultTaxRate: Decimal) {
+  const priced: PricedLine[] = lines.map((l, i) => {
+    const p = products[i]!;
+    return { productId: p.id, quantity: new Decimal(l.quantity), unitPrice: new Decimal(l.unitPrice ?? p.price), discountPct: new Decimal(l.discountPct ?? 0), taxRate: new Decimal(l.taxRate ?? p.taxRate ?? defaultTaxRate) };
+  });
+  return { lines: priced, totals: saleTotals(priced) };
+}
+
+/** The refusal of a sale on account that would take the customer over their credit limit, or null. */
+export function overCreditLimit(customer: { name: string; creditLimit: Decimal | null }, open: Decimal, total: Decimal, currency: string): string | null {
+  if (!customer.creditLimit) return null;
+  const after = open.plus(total);
+  if (!after.greaterThan(customer.creditLimit)) return null;
+  const m = (d: Decimal) => formatMoney(d, currency);
+  return `Over the credit limit: ${customer.name} owes ${m(open)}; with this sale of ${m(total)} that would be ${m(after)}, over their limit of ${m(customer.creditLimit)}.`;
+}
+
+/** Cash handed over for a cash sale: the change due, or the message when it does not cover the total. */
+export function changeDue(tendered: Decimal, total: Decimal, currency: string): { change: Decimal } | { error: string } {
+  if (tendered.lessThan(total)) return { error: `Cash tendered (${formatMoney(tendered, currency)}) is less than the total (${formatMoney(total, currency)})` };
+  return { change: tendered.minus(total) };
+}

@@ -142,7 +142,8 @@ export class PrintingService {
     const parsed = LabelRequestSchema.safeParse(items);
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
-      throw new ValidationError(errors._form ?? 'Check the numbers of labels.', prefixed(errors));
+      const badProduct = Object.keys(errors).some((k) => k.endsWith('productId'));
+      throw new ValidationError(errors._form ?? (badProduct ? 'A product in the list was not found.' : 'Check the numbers of labels.'), prefixed(errors));
     }
     const ids = [...new Set(parsed.data.map((i) => i.productId))];
     const known = new Set((await db.product.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((p) => p.id));

@@ -10,7 +10,8 @@ const ADDRESS_LINES = 6;
 
 /**
  * What receipts and invoices print about the seller: its own block of the settings form.
- * Blank text is stored as null (`optionalText` → undefined → null in the service).
+ * Blank text is stored as null; a field not sent at all (a client that predates these
+ * fields) leaves the stored value as it is.
  */
 export const PrintDetailsFields = {
   legalName: optionalText('Legal name', 200),
@@ -18,7 +19,7 @@ export const PrintDetailsFields = {
   taxId: optionalText('Tax id', 40),
   phone: optionalText('Phone', 40),
   email: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v), z.email({ error: 'Enter a valid email address' }).max(254, 'Email is too long').optional()),
-  receiptFormat: ReceiptFormatSchema,
+  receiptFormat: ReceiptFormatSchema.optional(),
 };
 export const printDetailKeys = ['legalName', 'address', 'taxId', 'phone', 'email', 'receiptFormat'] as const;
 

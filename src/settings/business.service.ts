@@ -40,9 +40,11 @@ export class BusinessService {
     const parsed = BusinessSettingsSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError('Check the business settings.', fieldErrors(parsed.error));
     return inTransaction(ctx.db, async (uow) => {
-      const { legalName, address, taxId, phone, email, ...rest } = parsed.data;
-      // Blank optional text clears the column (undefined would leave it as it was).
-      const data = { ...rest, legalName: legalName ?? null, address: address ?? null, taxId: taxId ?? null, phone: phone ?? null, email: email ?? null };
+      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = parsed.data;
+      // A printing detail sent blank clears its column; one not sent at all is left as it is.
+      const sent = new Set(Object.keys(input as object));
+      const printing = Object.fromEntries(Object.entries({ legalName, address, taxId, phone, email }).filter(([k]) => sent.has(k)).map(([k, v]) => [k, v ?? null]));
+      const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}) };
       const row = await uow.tx.tenant.update({ where: { id: ctx.tenantId }, data, select });
       await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'settings.updated');
       return asSettings(row);

@@ -243,5 +243,10 @@ describe('printing receipts, invoices and labels', () => {
     expect(receipt).toContain('Ferretería Central Receipt');
     expect(receipt).not.toContain('Tax id');
     expect((await owner.post('/settings/business', settings)).status).toBe(303);
+    // A client that sends only the older fields changes none of the printing details.
+    const { name, currency, timeZone, defaultTaxRate } = settings;
+    expect((await owner.post('/settings/business', { name, currency, timeZone, defaultTaxRate })).status).toBe(303);
+    const kept = await app.deps.db.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } });
+    expect([kept.legalName, kept.address, kept.taxId, kept.receiptFormat]).toEqual([settings.legalName, settings.address, settings.taxId, '80mm']);
   });
 });

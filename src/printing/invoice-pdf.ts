@@ -28,7 +28,7 @@ const columns: Column[] = [
   { title: 'Unit price', width: 60, align: 'right' },
   { title: 'Disc.', width: 35, align: 'right' },
   { title: 'Net', width: 60, align: 'right' },
-  { title: 'Tax rate', width: 40, align: 'right' },
+  { title: 'Rate', width: 40, align: 'right' },
   { title: 'Tax', width: 55, align: 'right' },
   { title: 'Total', width: 65, align: 'right' },
 ];
@@ -118,7 +118,9 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     const height = doc.heightOfString(cells[0]!, { width: columns[0]!.width - 4 }) + 4;
     if (y + height > bottom - 20) {
       doc.addPage();
-      y = header(MARGIN);
+      doc.font('regular').fontSize(8).fillColor(GREY).text(`${seller.legalName} · Invoice no. ${invoice.number} (continued)`, MARGIN, MARGIN, { width: CONTENT_WIDTH });
+      doc.fillColor('black');
+      y = header(MARGIN + 16);
     }
     y = row(cells, 'regular', y);
   }

@@ -150,6 +150,16 @@ describe('printing receipts, invoices and labels', () => {
     expect(sale.total.toFixed(2)).toBe('29.67');
   });
 
+  it('a long invoice runs over pages, each naming its invoice, with every line and the totals at the end', async () => {
+    const id = await sell(staff, Array.from({ length: 60 }, (_, i) => [i % 2 ? 'NAIL-100' : 'BOOK-1', '1'] as [string, string]));
+    const pdf = await readPdf(new Uint8Array(await (await staff.request('GET', `/sales/${id}/invoice.pdf`)).arrayBuffer()));
+    const sale = await saleRow(id);
+    expect(pdf.pages).toBeGreaterThan(1);
+    for (const page of pdf.runs.slice(1)) expect(page.join(' ')).toContain(`Invoice no. ${sale.invoiceNumber} (continued)`);
+    expect(pdf.runs.flat().filter((r) => r === 'DIY handbook (BOOK-1)' || r === 'Nails, box of 100 (NAIL-100)')).toHaveLength(60);
+    expect(pdf.runs.at(-1)!.join(' ')).toContain(`Total €${sale.total.toFixed(2)}`);
+  });
+
   it('invoice numbers: one per sale, unique and in sequence per business under 10 concurrent first requests', async () => {
     const prisma = app.deps.db.prisma;
     const before = (await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).lastInvoiceNumber;

@@ -56,9 +56,11 @@ export function printingRouter(deps: { printing: PrintingService }): Router {
   }
 
   router.get('/catalog/labels', async (req, res) => {
-    const ids = ([] as unknown[]).concat(req.query.product ?? []).map(idParam).filter((id): id is number => id !== undefined).slice(0, 200);
+    const ids = [...new Set(([] as unknown[]).concat(req.query.product ?? []).map(idParam).filter((id): id is number => id !== undefined))].slice(0, 200);
     const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.slice(0, 100) : '';
-    await renderLabelForm(req, res, { productIds: [...new Set(ids)], q });
+    // ?count= with one product: the number just received (a link from its stock movements) instead of the quantity on hand.
+    const count = typeof req.query.count === 'string' && /^\d{1,4}$/.test(req.query.count) && ids.length === 1 ? new Map([[ids[0]!, String(Number(req.query.count))]]) : undefined;
+    await renderLabelForm(req, res, { productIds: ids, q, counts: count });
   });
 
   router.post('/catalog/labels', async (req, res) => {

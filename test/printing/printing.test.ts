@@ -203,6 +203,10 @@ describe('printing receipts, invoices and labels', () => {
     expect(form.status).toBe(200);
     expect(form.html).toMatch(/name="items\[0\]\[count\]"[^>]*value="3"/); // 3 on hand
     expect(form.html).toMatch(/name="items\[1\]\[count\]"[^>]*value="3"/); // 2.5 on hand → 3 labels
+    // From a stock receipt on the product's page: the number received.
+    const productPage = await staff.get(`/catalog/products/${products['TAPE-5']}`);
+    expect(productPage.html).toContain(`href="/catalog/labels?product=${products['TAPE-5']}&amp;count=3">labels for these</a>`);
+    expect((await staff.get(`/catalog/labels?product=${products['TAPE-5']}&count=12`)).html).toMatch(/name="items\[0\]\[count\]"[^>]*value="12"/);
     const posted = await staff.post('/catalog/labels', { 'items[0][productId]': String(products['TAPE-5']), 'items[0][count]': '3', 'items[1][productId]': String(products['ROPE-KG']), 'items[1][count]': '2' });
     expect(posted.status).toBe(303);
     expect(posted.location).toBe(`/catalog/labels/sheet?items=${products['TAPE-5']}:3,${products['ROPE-KG']}:2`);

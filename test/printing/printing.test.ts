@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { drivers } from '../helpers/database.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { readPdf } from '../helpers/pdf.ts';
 
-// Receipts, invoices and label sheets over HTTP on the PostgreSQL server: the seller's
-// details from business settings, the tax breakdown equal to the sale's totals, invoice
-// numbers per business under concurrent first requests, and another business's ids → 404.
+// Receipts, invoices and label sheets over HTTP, on PGlite and on the PostgreSQL server: the
+// seller's details from business settings, the tax breakdown equal to the sale's totals,
+// invoice numbers per business under concurrent first requests, another business's ids → 404.
 
 const HOOK_TIMEOUT_MS = 180_000;
 const tokenOf = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1] ?? '';
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ').trim();
 
-describe('printing receipts, invoices and labels', () => {
+describe.each(drivers)('printing receipts, invoices and labels on %s', (driver) => {
   let app: TestApp;
   let owner: TestClient;
   let staff: TestClient;
@@ -35,7 +36,7 @@ describe('printing receipts, invoices and labels', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp({ driver: 'postgresql', redis: false });
+    app = await startTestApp({ driver, redis: false });
     const tenant = await app.createTenantWithOwner('Ferretería Central');
     tenantId = tenant.tenantId;
     owner = await app.signIn(tenant.owner.email, tenant.owner.password);

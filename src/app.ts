@@ -74,7 +74,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(balanceRouter(deps));
   app.use(customersRouter(deps));
   app.use(salesRouter(deps));
-  app.use(printingRouter(deps));
+  app.use(printingRouter({ printing: deps.printing, secureCookies: deps.config.isProduction }));
   app.use(paymentsRouter(deps));
   app.use(adminCacheRouter(deps));
 

@@ -15,7 +15,19 @@ import type { PrintingService } from './printing.service.ts';
 
 export const receiptFormatLabels: Record<ReceiptFormat, string> = { '80mm': '80 mm', '58mm': '58 mm', a4: 'A4' };
 
-export function printingRouter(deps: { printing: PrintingService }): Router {
+const FORMAT_COOKIE = 'receipt_format';
+const FORMAT_COOKIE_MS = 365 * 24 * 3600 * 1000;
+
+/** One cookie's value from the request (no cookie parser: the session middleware reads its own). */
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+export function printingRouter(deps: { printing: PrintingService; secureCookies: boolean }): Router {
   const { printing } = deps;
   const router = Router();
   const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
@@ -25,9 +37,12 @@ export function printingRouter(deps: { printing: PrintingService }): Router {
     const id = saleId(req);
     await loadTenantView(req, res);
     const document = await printing.receipt(db, id);
-    // ?format= picks one for this print; anything else is the business's default.
+    // ?format= picks the paper and this browser remembers it (one till prints 58 mm, another
+    // A4); otherwise the browser's last choice, else the business's default.
     const chosen = ReceiptFormatSchema.safeParse(req.query.format);
-    const format = chosen.success ? chosen.data : document.seller.receiptFormat;
+    const remembered = ReceiptFormatSchema.safeParse(cookie(req, FORMAT_COOKIE));
+    const format = chosen.success ? chosen.data : remembered.success ? remembered.data : document.seller.receiptFormat;
+    if (chosen.success) res.cookie(FORMAT_COOKIE, chosen.data, { path: '/sales', maxAge: FORMAT_COOKIE_MS, httpOnly: true, sameSite: 'lax', secure: deps.secureCookies });
     res.setHeader('Cache-Control', 'no-store');
     res.render('sales/receipt', {
       title: `Receipt · sale #${document.sale.number}`,

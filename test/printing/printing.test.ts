@@ -103,17 +103,24 @@ describe.each(drivers)('printing receipts, invoices and labels on %s', (driver) 
     expect(res.html).toMatch(/data-total>€68\.25</);
   });
 
-  it('the receipt comes in 58 mm and A4 too, and the business default decides when none is asked', async () => {
+  it('the receipt comes in 58 mm and A4 too; a browser keeps the paper it chose, else the business default decides', async () => {
     const id = await sell(staff, [['BOOK-1', '1']]);
-    expect((await staff.get(`/sales/${id}/receipt?format=58mm`)).html).toContain('class="receipt receipt-58mm"');
-    const a4 = await staff.get(`/sales/${id}/receipt?format=a4`);
+    const user = await app.createUser(tenantId, 'staff');
+    const till = await app.signIn(user.email, user.password);
+    const a4 = await till.get(`/sales/${id}/receipt?format=a4`);
     expect(a4.html).toContain('class="receipt receipt-a4"');
     expect(a4.html).toContain('/css/receipt-a4.css');
     expect(a4.html).toContain('data-total');
-    // Not a format: the default.
-    expect((await staff.get(`/sales/${id}/receipt?format=%3Cscript%3E`)).html).toContain('class="receipt receipt-80mm"');
+    const narrow = await till.get(`/sales/${id}/receipt?format=58mm`);
+    expect(narrow.html).toContain('class="receipt receipt-58mm"');
+    expect(till.setCookies.findLast((c) => c.startsWith('receipt_format='))).toMatch(/^receipt_format=58mm; Max-Age=31536000; Path=\/sales; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    // The next receipt in this browser: 58 mm again, whatever the default.
+    expect((await till.get(`/sales/${id}/receipt`)).html).toContain('class="receipt receipt-58mm"');
+    // Not a format (asked, or remembered): the business's default, which the owner sets.
+    till.cookies.set('receipt_format', 'bogus');
+    expect((await till.get(`/sales/${id}/receipt?format=%3Cscript%3E`)).html).toContain('class="receipt receipt-80mm"');
     expect((await owner.post('/settings/business', { ...settings, receiptFormat: 'a4' })).status).toBe(303);
-    expect((await staff.get(`/sales/${id}/receipt`)).html).toContain('class="receipt receipt-a4"');
+    expect((await till.get(`/sales/${id}/receipt`)).html).toContain('class="receipt receipt-a4"');
     expect((await owner.post('/settings/business', settings)).status).toBe(303);
   });
 

@@ -20,6 +20,7 @@ import { catalogRouter } from './catalog/catalog.router.ts';
 import { balanceRouter } from './balance/balance.router.ts';
 import { customersRouter } from './customers/customers.router.ts';
 import { salesRouter } from './sales/sales.router.ts';
+import { printingRouter } from './printing/printing.router.ts';
 import { paymentsRouter } from './payments/payments.router.ts';
 import { adminCacheRouter } from './admin/cache.router.ts';
 import { productImportUpload } from './catalog/products.router.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(balanceRouter(deps));
   app.use(customersRouter(deps));
   app.use(salesRouter(deps));
+  app.use(printingRouter({ printing: deps.printing, secureCookies: deps.config.isProduction }));
   app.use(paymentsRouter(deps));
   app.use(adminCacheRouter(deps));
 

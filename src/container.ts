@@ -16,6 +16,7 @@ import { AccountService } from './auth/account.service.ts';
 import { UserAdminService } from './auth/user-admin.service.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { createCatalogServices, type CatalogServices } from './catalog/index.ts';
+import { PrintingService } from './printing/printing.service.ts';
 import { buildBalance, type BalanceService } from './balance/index.ts';
 
 const SESSION_COMMAND_TIMEOUT_MS = 250;
@@ -45,6 +46,8 @@ export interface Dependencies {
   catalog: CatalogServices;
   /** Balance series from the daily summary, cached; warms itself after invalidations (issue 7). */
   balance: BalanceService;
+  /** Receipts, invoices (and their numbers) and label sheets. */
+  printing: PrintingService;
   close(): Promise<void>;
 }
 
@@ -96,6 +99,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     catalog: createCatalogServices({ cache }),
     ...buildSalesServices({ cache, logger, metrics }),
     balance: balance.service,
+    printing: new PrintingService(),
     async close() {
       await sessions.close();
       await balance.close();

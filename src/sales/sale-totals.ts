@@ -38,3 +38,30 @@ export function saleTotals(lines: LineInput[]): { lines: LineTotals[]; subtotal:
   const taxTotal = sum((l) => l.tax);
   return { lines: each, subtotal, discountTotal: sum((l) => l.discount), taxTotal, total: subtotal.plus(taxTotal) };
 }
+
+export interface TaxRateTotals {
+  /** The rate in percent, as stored (e.g. "21.00"). */
+  rate: Decimal;
+  net: Decimal;
+  tax: Decimal;
+  total: Decimal;
+}
+
+/**
+ * Net, tax and total per tax rate, from lines already rounded by lineTotals (stored on
+ * sale lines): the sums of the same rounded amounts, so the rates add up to the sale's
+ * subtotal, tax and total to the cent. Highest rate first.
+ */
+export function taxBreakdown(lines: Array<{ taxRate: DecimalValue; subtotal: DecimalValue; tax: DecimalValue }>): TaxRateTotals[] {
+  const byRate = new Map<string, TaxRateTotals>();
+  for (const line of lines) {
+    const rate = new Decimal(line.taxRate).toDecimalPlaces(2);
+    const key = rate.toFixed(2);
+    const row = byRate.get(key) ?? { rate, net: new Decimal(0), tax: new Decimal(0), total: new Decimal(0) };
+    row.net = row.net.plus(line.subtotal);
+    row.tax = row.tax.plus(line.tax);
+    row.total = row.net.plus(row.tax);
+    byRate.set(key, row);
+  }
+  return [...byRate.values()].sort((a, b) => b.rate.comparedTo(a.rate));
+}

@@ -13,7 +13,7 @@ import { noStore } from '../http/cache-control.ts';
 import { lineFields, linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
 
-// /sales: list, the multi-line form, detail, receipt, cancel. Thin: the service decides.
+// /sales: list, the multi-line form, detail, cancel (receipts and invoices: src/printing). Thin: the service decides.
 
 const BLANK_LINES = 3;
 
@@ -78,12 +78,6 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
     res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: roleAtLeast(scopeOf(req).role, 'manager') && sale.status === 'confirmed' });
-  });
-
-  router.get('/sales/:id/receipt', async (req, res) => {
-    const sale = await detail(req);
-    noStore(res); // printed and handed over: the customer's details stay off the disk cache
-    res.render('sales/receipt', { title: `Receipt · sale #${sale.number}`, sale });
   });
 
   router.post('/sales/:id/cancel', async (req, res) => {

@@ -4,9 +4,16 @@ import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
 import { requireRole } from '../http/guards.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { CatalogServices } from '../catalog/index.ts';
+import { printDetailKeys } from './business.schema.ts';
 import { timeZones } from './tenants.schema.ts';
 
 const zoneList = [...timeZones].sort();
+const receiptFormatOptions = [
+  { value: '80mm', label: '80 mm thermal roll' },
+  { value: '58mm', label: '58 mm thermal roll' },
+  { value: 'a4', label: 'A4 page' },
+];
+const choices = { timeZones: zoneList, receiptFormats: receiptFormatOptions };
 
 /** /settings/business: owners only. */
 export function businessRouter(catalog: CatalogServices): Router {
@@ -15,7 +22,8 @@ export function businessRouter(catalog: CatalogServices): Router {
   router.get('/settings/business', async (req, res) => {
     requireRole(req, 'owner');
     const s = await catalog.business.get(scopeOf(req));
-    res.render('settings/business', { values: { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString() }, timeZones: zoneList, ...formLocals() });
+    const printDetails = Object.fromEntries(printDetailKeys.map((k) => [k, s[k] ?? '']));
+    res.render('settings/business', { values: { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString(), ...printDetails }, ...choices, ...formLocals() });
   });
 
   router.post('/settings/business', async (req, res) => {
@@ -27,7 +35,7 @@ export function businessRouter(catalog: CatalogServices): Router {
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
-      res.status(failure.status).render('settings/business', { values: typedValues(req.body), timeZones: zoneList, ...formLocals(failure) });
+      res.status(failure.status).render('settings/business', { values: typedValues(req.body), ...choices, ...formLocals(failure) });
     }
   });
 

@@ -4,16 +4,28 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import type { TenantContext } from '../catalog/tenant-context.ts';
-import { BusinessSettingsSchema } from './business.schema.ts';
+import { BusinessSettingsSchema, type ReceiptFormat } from './business.schema.ts';
 
-export interface BusinessSettings {
+/** What receipts and invoices print about the seller. */
+export interface PrintDetails {
+  legalName: string | null;
+  address: string | null;
+  taxId: string | null;
+  phone: string | null;
+  email: string | null;
+  receiptFormat: ReceiptFormat;
+}
+
+export interface BusinessSettings extends PrintDetails {
   name: string;
   currency: string;
   timeZone: string;
   defaultTaxRate: Prisma.Decimal;
 }
 
-const select = { name: true, currency: true, timeZone: true, defaultTaxRate: true } as const;
+const printSelect = { legalName: true, address: true, taxId: true, phone: true, email: true, receiptFormat: true } as const;
+const select = { name: true, currency: true, timeZone: true, defaultTaxRate: true, ...printSelect } as const;
+const asSettings = <T extends { receiptFormat: string }>(row: T) => ({ ...row, receiptFormat: row.receiptFormat as ReceiptFormat });
 
 /** The tenant's own row: name, currency, time zone, default tax rate (owners edit it). */
 export class BusinessService {
@@ -21,16 +33,21 @@ export class BusinessService {
 
   async get(ctx: TenantContext): Promise<BusinessSettings> {
     // Tenant is not tenant-owned, so the scoped client passes it through: name our own id.
-    return found(await ctx.db.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business');
+    return asSettings(found(await ctx.db.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business'));
   }
 
   async update(ctx: TenantContext, input: unknown): Promise<BusinessSettings> {
     const parsed = BusinessSettingsSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError('Check the business settings.', fieldErrors(parsed.error));
     return inTransaction(ctx.db, async (uow) => {
-      const row = await uow.tx.tenant.update({ where: { id: ctx.tenantId }, data: parsed.data, select });
+      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = parsed.data;
+      // A printing detail sent blank clears its column; one not sent at all is left as it is.
+      const sent = new Set(Object.keys(input as object));
+      const printing = Object.fromEntries(Object.entries({ legalName, address, taxId, phone, email }).filter(([k]) => sent.has(k)).map(([k, v]) => [k, v ?? null]));
+      const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}) };
+      const row = await uow.tx.tenant.update({ where: { id: ctx.tenantId }, data, select });
       await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'settings.updated');
-      return row;
+      return asSettings(row);
     });
   }
 }

@@ -71,6 +71,13 @@ describe('database', () => {
         expect(isUniqueViolation(await failure(sale(a.tenant, 7)))).toBe(true);
         await expect(sale(b.tenant, 7)).resolves.toMatchObject({ number: 7 });
       });
+
+      it('rejects a second sale with the same invoice number in one tenant and accepts it in another', async () => {
+        const invoiced = { invoiceNumber: 3, invoicedAt: new Date() };
+        await sale(a.tenant, 300, invoiced);
+        expect(isUniqueViolation(await failure(sale(a.tenant, 301, invoiced)))).toBe(true);
+        await expect(sale(b.tenant, 300, invoiced)).resolves.toMatchObject({ invoiceNumber: 3 });
+      });
     });
 
     describe('CHECK constraints', () => {
@@ -108,6 +115,12 @@ describe('database', () => {
         expect(mentions(await failure(line(2, '1', '100.01')), 'sale_lines_discount_pct_between_0_and_100')).toBe(true);
         expect(mentions(await failure(line(3, '1', '-1')), 'sale_lines_discount_pct_between_0_and_100')).toBe(true);
         await expect(line(4, '0.001', '100')).resolves.toBeTruthy();
+      });
+
+      it('rejects an unknown receipt format, an invoice number of 0 and an invoice number without its date', async () => {
+        expect(mentions(await failure(prisma.tenant.create({ data: { name: 'Wide', receiptFormat: '110mm' } })), 'tenants_receipt_format_known')).toBe(true);
+        expect(mentions(await failure(sale(a.tenant, 400, { invoiceNumber: 0, invoicedAt: new Date() })), 'sales_invoice_number_positive')).toBe(true);
+        expect(mentions(await failure(sale(a.tenant, 401, { invoiceNumber: 9 })), 'sales_invoiced_together')).toBe(true);
       });
 
       it('rejects a default tax rate outside 0-100', async () => {

@@ -157,6 +157,18 @@ const catalog: Form[] = [
     shownAt: (fx) => `/catalog/products/${fx.a.stockProductId}`,
   },
   {
+    name: 'label sheet',
+    path: () => '/catalog/labels',
+    body: (fx) => ({ 'items[0][productId]': s(fx.a.stockProductId), 'items[0][count]': '2' }),
+    // Writes nothing: a valid request is redirected to the sheet; every hostile value is refused.
+    fields: [
+      // An id that is not this business's product leaves no row to mark: the message is on top.
+      { name: 'items[0][productId]', foreign: (fx) => fx.b.productId, errorIds: ['items.0.productId', 'items.0.count'] },
+      { name: 'items[0][count]' },
+    ],
+    writes: [],
+  },
+  {
     name: 'CSV import',
     path: () => '/catalog/products/import',
     body: (_fx, n) => ({ action: 'import', 'cell:sku': `IMP-${n}`, 'cell:name': 'Imported', 'cell:unit': 'unit', 'cell:price': '2.50', 'cell:category': 'Tools', 'cell:quantity_on_hand': '', 'cell:barcodes': '' }),
@@ -263,8 +275,20 @@ const settings: Form[] = [
   {
     name: 'business settings',
     path: () => '/settings/business',
-    body: () => ({ name: 'Hostile Hardware', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0' }),
-    fields: [{ name: 'name', accepts: TEXT }, { name: 'currency' }, { name: 'timeZone' }, { name: 'defaultTaxRate', accepts: ['zero'] }],
+    body: () => ({ name: 'Hostile Hardware', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', legalName: '', address: '', taxId: '', phone: '', email: '', receiptFormat: '80mm' }),
+    fields: [
+      { name: 'name', accepts: TEXT },
+      { name: 'currency' },
+      { name: 'timeZone' },
+      { name: 'defaultTaxRate', accepts: ['zero'] },
+      // What receipts and invoices print about the seller.
+      { name: 'legalName', accepts: OPTIONAL_TEXT },
+      { name: 'address', accepts: OPTIONAL_TEXT },
+      { name: 'taxId', accepts: OPTIONAL_TEXT },
+      { name: 'phone', accepts: OPTIONAL_TEXT },
+      { name: 'email', accepts: ['empty'] },
+      { name: 'receiptFormat' },
+    ],
     writes: ['tenants'],
     read: (fx) => fx.prisma.tenant.findUniqueOrThrow({ where: { id: fx.a.tenantId } }),
     shownAt: () => '/settings/business',
@@ -499,6 +523,7 @@ export const searches: Array<{ name: string; path: string }> = [
   { name: "the sale form's product picker", path: '/sales/product-search' },
   { name: 'sales list', path: '/sales' },
   { name: 'payments list', path: '/payments' },
+  { name: "the label form's product search", path: '/catalog/labels' },
 ];
 
 /**

@@ -37,6 +37,8 @@ export const roleMatrix: Row[] = [
   { action: 'warm the cache', method: 'POST', minRole: 'owner', request: async () => ({ path: '/admin/cache/warm' }) },
   { action: 'open business settings', method: 'GET', minRole: 'owner', request: async () => ({ path: '/settings/business' }) },
   { action: 'preview a sale (the sale form\'s totals)', method: 'POST', minRole: 'staff', request: async () => ({ path: '/sales/preview', form: { 'lines[0][quantity]': '' } }) },
+  { action: 'save business settings', method: 'POST', minRole: 'owner', request: async ({ business }) => ({ path: '/settings/business', form: { name: business.name, currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', legalName: `${business.name} Ltd`, address: '1 Main Street', taxId: 'TAX-1', phone: '', email: '', receiptFormat: 'a4' } }) },
+  { action: 'open the label form', method: 'GET', minRole: 'staff', request: async () => ({ path: '/catalog/labels' }) },
   { action: 'require two-factor sign-in', method: 'POST', minRole: 'owner', request: async () => ({ path: '/settings/users/two-factor', form: { require2fa: 'off' } }) },
 ];
 

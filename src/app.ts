@@ -19,6 +19,8 @@ import { catalogRouter } from './catalog/catalog.router.ts';
 import { balanceRouter } from './balance/balance.router.ts';
 import { customersRouter } from './customers/customers.router.ts';
 import { salesRouter } from './sales/sales.router.ts';
+import { returnsRouter } from './sales/returns.router.ts';
+import { tillRouter } from './till/till.router.ts';
 import { paymentsRouter } from './payments/payments.router.ts';
 import { adminCacheRouter } from './admin/cache.router.ts';
 import { PRODUCT_IMPORT_PATH, productImportBodyParser } from './catalog/products.router.ts';
@@ -72,7 +74,9 @@ export function createApp(deps: Dependencies): Express {
   app.use(catalogRouter(deps));
   app.use(balanceRouter(deps));
   app.use(customersRouter(deps));
+  app.use(returnsRouter(deps));
   app.use(salesRouter(deps));
+  app.use(tillRouter(deps));
   app.use(paymentsRouter(deps));
   app.use(adminCacheRouter(deps));
 

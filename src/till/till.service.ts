@@ -44,7 +44,7 @@ export class TillService {
   }
 
   /** Records the count: expected (what the claimed rows add up to), counted, and the difference. */
-  close(actor: Actor, raw: unknown): Promise<Created> {
+  async close(actor: Actor, raw: unknown): Promise<Created> {
     assertCan(actor.role, 'till.close');
     const input = parseForm(TillCloseSchema, raw);
     return createOnce(this.deps, actor, input.token, async ({ tx }) => {

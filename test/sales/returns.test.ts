@@ -186,6 +186,27 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('-20.00');
   });
 
+  it("the till expects the cash a user took less the cash they refunded; card money is not in the drawer; history is per user", async () => {
+    const p = await shop.product({ qty: '20', price: '10.00', taxRate: '0' });
+    const cashier = shop.actor('owner');
+    await shop.services.till.close(cashier, { token: newFormToken(), counted: '0' });
+    const cash = await shop.services.sales.confirm(cashier, saleForm([{ productId: p, quantity: '3' }], { payNow: 'cash' }));
+    await shop.services.sales.confirm(cashier, saleForm([{ productId: p, quantity: '5' }], { payNow: 'card' }));
+    await shop.services.sales.return(cashier, cash.id, returnForm({ 1: '1' }, 'cash'));
+    const open = await shop.services.till.open(cashier);
+    expect([open.cashIn.toFixed(2), open.cashOut.toFixed(2), open.expected.toFixed(2), open.payments, open.refunds]).toEqual(['30.00', '10.00', '20.00', 1, 1]);
+    const closed = await shop.services.till.close(cashier, { token: newFormToken(), counted: '21.00', note: 'A coin too many' });
+    const row = await shop.services.till.detail(cashier, closed.id);
+    expect([row.expected.toFixed(2), row.counted.toFixed(2), row.difference.toFixed(2), row.note]).toEqual(['20.00', '21.00', '1.00', 'A coin too many']);
+    expect(await shop.prisma.refund.count({ where: { tillCloseId: closed.id } })).toBe(1);
+    // Staff see only their own closes and cannot open the owner's; the owner sees everyone's.
+    await expect(shop.services.till.detail(shop.actor('staff'), closed.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await shop.services.till.history(shop.actor('staff'))).closes.every((c) => c.user.id === shop.users.staff)).toBe(true);
+    expect((await shop.services.till.history(cashier)).closes.map((c) => c.id)).toContain(closed.id);
+    const bad = await shop.services.till.close(cashier, { token: newFormToken(), counted: '-5' }).catch((e: unknown) => e);
+    expect((bad as ValidationError).fields.counted).toBe('Counted cash cannot be negative');
+  });
+
   it('after all of the above the ledger equals quantity on hand and the balance summary its recomputation', async () => {
     expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
     const { summary, recomputed } = await balanceSummaryAndRecomputation(shop.prisma, shop.tenantId);

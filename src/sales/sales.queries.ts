@@ -34,10 +34,11 @@ export async function listSales(db: TenantDb, timeZone: string, f: SaleFilters) 
       orderBy: [{ soldAt: 'desc' }, { id: 'desc' }],
       skip: (page - 1) * SALES_PAGE_SIZE,
       take: SALES_PAGE_SIZE,
-      select: { id: true, number: true, soldAt: true, status: true, total: true, paidTotal: true, customer: { select: { id: true, name: true } } },
+      select: { id: true, number: true, soldAt: true, status: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true, customer: { select: { id: true, name: true } } },
     }),
   ]);
-  return { total, page, pages: Math.max(1, Math.ceil(total / SALES_PAGE_SIZE)), sales };
+  // open: what is still owed on each sale after returns and refunds (negative: a credit).
+  return { total, page, pages: Math.max(1, Math.ceil(total / SALES_PAGE_SIZE)), sales: sales.map((s) => ({ ...s, open: saleMoney(s).open })) };
 }
 
 export async function saleDetail(db: TenantDb, id: number) {

@@ -4,6 +4,9 @@ import { newFormToken } from '../../src/db/form-submission.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
 import { verifyBalanceSummary } from '../../src/balance/verify.ts';
 import { drivers } from '../helpers/database.ts';
+import { bucketDetail } from '../../src/balance/bucket-detail.ts';
+import { customerStatement } from '../../src/customers/statement.ts';
+import { localDay } from '../../src/time.ts';
 import { balanceSummaryAndRecomputation, ledgerMatches, makeShop, paymentForm, quantity, saleForm, setUpShopWithServices, snapshot, type ShopWithServices } from './support.ts';
 
 // Returns, refunds and cancellations that give money back: stock through the ledger, the
@@ -205,6 +208,30 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect((await shop.services.till.history(cashier)).closes.map((c) => c.id)).toContain(closed.id);
     const bad = await shop.services.till.close(cashier, { token: newFormToken(), counted: '-5' }).catch((e: unknown) => e);
     expect((bad as ValidationError).fields.counted).toBe('Counted cash cannot be negative');
+  });
+
+  it("the day's drill-down and the customer's statement add up to the summary with returns and refunds", async () => {
+    const p = await shop.product({ qty: '10', price: '8.00', taxRate: '0' });
+    const customer = await shop.customer({ name: 'Statement Customer' });
+    const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '4' }], { customerId: customer }));
+    await shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '32.00', method: 'card' }));
+    await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }, 'card'));
+    await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }, 'credit'));
+    const db = shop.actor().db;
+    const today = localDay(new Date(), 'Europe/Madrid');
+    const statement = await customerStatement(db, 'Europe/Madrid', customer, today, today);
+    expect(statement.entries.map((e) => [e.kind, e.debit.toFixed(2), e.credit.toFixed(2)])).toEqual([
+      ['sale', '16.00', '0.00'],
+      ['payment', '0.00', '32.00'],
+      ['refund', '8.00', '0.00'],
+    ]);
+    expect(statement.closing.toFixed(2)).toBe((await openBalance(db, customer)).toFixed(2));
+    expect(statement.closing.toFixed(2)).toBe('-8.00');
+    for (const who of [customer, 'all'] as const) {
+      const detail = await bucketDetail({ tenantId: shop.tenantId, db }, { from: today, to: today, customer: who }, 'Europe/Madrid');
+      const row = await shop.prisma.balanceDay.findUniqueOrThrow({ where: { tenantId_customerKey_day: { tenantId: shop.tenantId, customerKey: who === 'all' ? 0 : who, day: new Date(`${today}T00:00:00Z`) } } });
+      expect([detail.salesTotal.toFixed(2), detail.paymentsTotal.toFixed(2)]).toEqual([row.salesTotal.toFixed(2), row.paymentsTotal.toFixed(2)]);
+    }
   });
 
   it('after all of the above the ledger equals quantity on hand and the balance summary its recomputation', async () => {

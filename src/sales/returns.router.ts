@@ -39,6 +39,10 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
     assertCan(scopeOf(req).role, 'sale.return', 'Only managers and owners can take returns.');
     const id = saleId(req);
     const sale = await sales.detail(scopeOf(req).db, id);
+    if (!sale.returnable.length) {
+      setFlash(req, 'error', sale.status === 'confirmed' ? `Every unit of sale #${sale.number} has come back already.` : `Sale #${sale.number} is cancelled; nothing can be returned.`);
+      return res.redirect(303, `/sales/${id}`);
+    }
     await renderReturnForm(req, res, id, { token: newFormToken(), settlement: usualMethod(sale) });
   });
 

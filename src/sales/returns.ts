@@ -37,7 +37,7 @@ interface LockedSale {
 }
 
 /** The sale row, locked for the rest of the transaction: returns, payments and cancellation of one sale take turns. */
-export async function lockSale(tx: TenantTransaction, tenantId: number, saleId: number): Promise<LockedSale> {
+async function lockSale(tx: TenantTransaction, tenantId: number, saleId: number): Promise<LockedSale> {
   const [sale] = await tx.$queryRaw<LockedSale[]>(Prisma.sql`
     SELECT id, number, customer_id, status::text AS status, sold_at, total::text AS total, returned_total::text AS returned_total,
            paid_total::text AS paid_total, refunded_total::text AS refunded_total
@@ -46,7 +46,7 @@ export async function lockSale(tx: TenantTransaction, tenantId: number, saleId: 
   return sale;
 }
 
-export function moneyOf(sale: LockedSale, returnedTotal = new Decimal(sale.returned_total)) {
+function moneyOf(sale: LockedSale, returnedTotal = new Decimal(sale.returned_total)) {
   return saleMoney({ status: sale.status, total: new Decimal(sale.total), returnedTotal, paidTotal: new Decimal(sale.paid_total), refundedTotal: new Decimal(sale.refunded_total) });
 }
 
@@ -66,17 +66,19 @@ const minus = (a: ReturnType<typeof amounts>, b: ReturnType<typeof amounts>) => 
 export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: number, form: ReturnForm): Promise<Created> {
   assertCan(actor.role, 'sale.return', 'Only managers and owners can take returns.');
   const input = parseForm(ReturnSchema, { token: form.token, settlement: form.settlement, reason: form.reason });
-  const errors: Record<string, string> = {};
+  const badInput: Record<string, string> = {};
   const wanted: Array<{ lineNo: number; quantity: Decimal }> = [];
   for (const { lineNo, quantity } of [...form.lines].sort((a, b) => a.lineNo - b.lineNo)) {
     const parsed = ReturnQuantitySchema.safeParse(quantity);
-    if (!parsed.success) errors[`lines.${lineNo}.quantity`] = parsed.error.issues[0]?.message ?? 'Quantity to return must be a number';
+    if (!parsed.success) badInput[`lines.${lineNo}.quantity`] = parsed.error.issues[0]?.message ?? 'Quantity to return must be a number';
     else if (parsed.data !== undefined && !new Decimal(parsed.data).isZero()) wanted.push({ lineNo, quantity: new Decimal(parsed.data) });
   }
-  if (Object.keys(errors).length) throw new ValidationError('Please correct the marked fields.', errors);
+  if (Object.keys(badInput).length) throw new ValidationError('Please correct the marked fields.', badInput);
 
   return createOnce(deps, actor, input.token, async (uow) => {
     const { tx } = uow;
+    // Per attempt: a transaction retried after a deadlock starts with no refusals.
+    const errors: Record<string, string> = {};
     const { tenantId } = actor;
     const sale = await lockSale(tx, tenantId, saleId);
     if (sale.status !== 'confirmed') throw new ConflictError(`Sale #${sale.number} is cancelled; nothing can be returned.`);

@@ -96,6 +96,11 @@ describe('returns, cancelling and the till over HTTP', () => {
     const page = text((await manager.get(sale)).html);
     expect(page).toMatch(/Sale #\d+ cancelled; its stock is back\. \$40\.00 refunded\./);
     expect(page).toMatch(/cash · \$40\.00 \(cancellation\)/);
+    // A cancelled sale offers no return, and its confirmation page is not shown again.
+    expect(page).not.toContain('Return items');
+    const noReturn = await manager.get(`${sale}/returns/new`);
+    expect([noReturn.status, noReturn.location]).toEqual([303, sale]);
+    expect([(await manager.get(`${sale}/cancel`)).status]).toEqual([303]);
   });
 
   it("a customer's paid sale can be cancelled leaving the money as credit", async () => {

@@ -215,6 +215,17 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect((bad as ValidationError).fields.counted).toBe('Counted cash cannot be negative');
   });
 
+  it('the till history comes 25 closes to a page, newest first', async () => {
+    const staff = shop.actor('staff');
+    const already = (await shop.services.till.history(staff)).total;
+    for (let i = already; i < 26; i++) await shop.services.till.close(staff, { token: newFormToken(), counted: String(i) });
+    const first = await shop.services.till.history(staff, 1);
+    const second = await shop.services.till.history(staff, 2);
+    expect([first.total, first.pages, first.closes.length, second.closes.length]).toEqual([26, 2, 25, 1]);
+    expect(first.closes[0]!.closedAt.getTime()).toBeGreaterThanOrEqual(second.closes[0]!.closedAt.getTime());
+    expect(new Set([...first.closes, ...second.closes].map((c) => c.id)).size).toBe(26);
+  });
+
   it("the day's drill-down and the customer's statement add up to the summary with returns and refunds", async () => {
     const p = await shop.product({ qty: '10', price: '8.00', taxRate: '0' });
     const customer = await shop.customer({ name: 'Statement Customer' });

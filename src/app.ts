@@ -21,6 +21,8 @@ import { balanceRouter } from './balance/balance.router.ts';
 import { customersRouter } from './customers/customers.router.ts';
 import { salesRouter } from './sales/sales.router.ts';
 import { printingRouter } from './printing/printing.router.ts';
+import { returnsRouter } from './sales/returns.router.ts';
+import { tillRouter } from './till/till.router.ts';
 import { paymentsRouter } from './payments/payments.router.ts';
 import { adminCacheRouter } from './admin/cache.router.ts';
 import { productImportUpload } from './catalog/products.router.ts';
@@ -77,8 +79,10 @@ export function createApp(deps: Dependencies): Express {
   app.use(catalogRouter(deps));
   app.use(balanceRouter(deps));
   app.use(customersRouter(deps));
+  app.use(returnsRouter(deps));
   app.use(salesRouter(deps));
   app.use(printingRouter({ printing: deps.printing, secureCookies: deps.config.isProduction }));
+  app.use(tillRouter(deps));
   app.use(paymentsRouter(deps));
   app.use(adminCacheRouter(deps));
 

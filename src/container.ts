@@ -42,6 +42,8 @@ export interface Dependencies {
   sales: SalesServices['sales'];
   payments: SalesServices['payments'];
   customers: SalesServices['customers'];
+  /** Closing the till: each user's cash count (src/till/). */
+  till: SalesServices['till'];
   /** Products, stock, categories, units and business settings (issue 5). */
   catalog: CatalogServices;
   /** Balance series from the daily summary, cached; warms itself after invalidations (issue 7). */

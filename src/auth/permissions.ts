@@ -18,6 +18,8 @@ export const actions = [
   'sale.overridePrice',
   'sale.cancel',
   'sale.return',
+  'till.close',
+  'till.seeAll',
   'users.manage',
   'settings.manage',
   'cache.manage',
@@ -38,12 +40,14 @@ const managerActions: readonly Action[] = [
   'sale.overridePrice',
   'sale.cancel',
   'sale.return',
+  'till.close',
+  'till.seeAll',
 ];
 
 export const permissionTable: Record<RoleName, ReadonlySet<Action>> = {
   owner: new Set(actions),
   manager: new Set(managerActions),
-  staff: new Set<Action>(['stock.receive']),
+  staff: new Set<Action>(['stock.receive', 'till.close']),
 };
 
 export function can(role: RoleName, action: Action): boolean {

@@ -1,21 +1,24 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { expectedSummarySql } from './verify.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
 type Money = string | number | Decimal;
 
 // The one writer of balance_days, the daily receivables summary (customerKey 0 = the
-// whole tenant, otherwise one customer). Sales, cancellations and payments add to it in
-// their own transaction; the demo seed writes through it too.
+// whole tenant, otherwise one customer). Sales, returns, cancellations, payments and
+// refunds add to it in their own transaction; the demo seed writes through it too.
 //
 // The rule, recomputable from raw rows (src/balance/verify.ts checks summary == recomputation):
-//   sales_total(day, c)    = Σ total of sales now `confirmed` whose sold_at falls on `day`
+//   sales_total(day, c)    = Σ (total − returned_total) of sales now `confirmed` whose sold_at falls on `day`
 //   payments_total(day, c) = Σ amount of payments whose paid_at falls on `day`
-// (days in the tenant's time zone). A cancellation subtracts the sale's total on the day of
-// the sale, not the day it is cancelled: a cancelled sale is one that did not happen, so
-// the series never shows a receivable for it, and the summary is a pure function of the
-// current rows. Payments stay on their own day: a customer who had paid a sale that is
-// later cancelled shows the credit they are owed.
+//                            − Σ amount of refunds whose refunded_at falls on `day`
+// (days in the tenant's time zone). A cancellation subtracts what the sale was still worth,
+// and a return what it gives back, on the day of the sale, not the day it happens: what was
+// cancelled or brought back is a sale that did not happen, so the series never shows a
+// receivable for it, and the summary is a pure function of the current rows. Payments and
+// refunds stay on their own day: money moved when it moved. A customer who had paid a sale
+// that is later cancelled (or partly returned) and not refunded shows the credit they are owed.
 
 export interface BalanceRow {
   /** 0 for the tenant's row, otherwise the customer id. */
@@ -75,23 +78,10 @@ export interface RawQuerier {
   $queryRaw<T = unknown>(query: Prisma.Sql): PromiseLike<T>;
 }
 
-/** balance_days as the rule above recomputes it from sales and payments (for checks and repair). */
+/** balance_days as the rule above recomputes it from sales, payments and refunds (for checks and repair). */
 export async function recomputeBalanceDays(db: RawQuerier, tenantId: number): Promise<Array<{ customerKey: number; day: string; sales: Decimal; payments: Decimal }>> {
   const rows = await db.$queryRaw<Array<{ customer_key: number; day: string; sales: Decimal | string; payments: Decimal | string }>>(Prisma.sql`
-    WITH tz AS (SELECT time_zone FROM tenants WHERE id = ${tenantId}),
-    events AS (
-      SELECT customer_id, (sold_at AT TIME ZONE (SELECT time_zone FROM tz))::date AS day, total AS sales, 0::numeric AS payments
-        FROM sales WHERE tenant_id = ${tenantId} AND status = 'confirmed'
-      UNION ALL
-      SELECT customer_id, (paid_at AT TIME ZONE (SELECT time_zone FROM tz))::date, 0, amount
-        FROM payments WHERE tenant_id = ${tenantId}
-    ),
-    keyed AS (
-      SELECT 0 AS customer_key, day, sales, payments FROM events
-      UNION ALL
-      SELECT customer_id, day, sales, payments FROM events WHERE customer_id IS NOT NULL
-    )
-    SELECT customer_key::int AS customer_key, to_char(day, 'YYYY-MM-DD') AS day, SUM(sales)::text AS sales, SUM(payments)::text AS payments
-      FROM keyed GROUP BY customer_key, day ORDER BY customer_key, day`);
+    SELECT customer_key::int AS customer_key, to_char(day, 'YYYY-MM-DD') AS day, sales::text AS sales, payments::text AS payments
+      FROM (${expectedSummarySql(tenantId)}) e ORDER BY 1, 2`);
   return rows.map((r) => ({ customerKey: Number(r.customer_key), day: r.day, sales: new Decimal(r.sales), payments: new Decimal(r.payments) }));
 }

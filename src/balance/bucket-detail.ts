@@ -3,8 +3,10 @@ import { addDays, zonedInstant } from '../time.ts';
 import type { BalanceScope, CustomerFilter, Decimal } from './balance.types.ts';
 
 // The sales and payments that make up one bucket, read from the raw rows by the same rule
-// the summary keeps (confirmed sales by sold_at, payments by paid_at, local days), so the
-// sums here equal the bucket's totals. Lists are capped; the sums always cover everything.
+// the summary keeps (confirmed sales by sold_at at what they are worth after returns,
+// payments by paid_at less refunds by refunded_at, local days), so the sums here equal the
+// bucket's totals. Lists are capped; the sums always cover everything. A refund is listed
+// among the payments as a negative amount.
 
 export interface DetailRange {
   from: string;
@@ -28,18 +30,23 @@ export async function bucketDetail(scope: BalanceScope, range: DetailRange, time
   const who = range.customer === 'all' ? {} : { customerId: range.customer };
   const saleWhere = { ...who, status: 'confirmed' as const, soldAt: between };
   const paymentWhere = { ...who, paidAt: between };
-  const [sales, salesAgg, payments, paymentsAgg] = await Promise.all([
-    scope.db.sale.findMany({ where: saleWhere, orderBy: [{ soldAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, number: true, soldAt: true, total: true, customer: { select: { name: true } } } }),
-    scope.db.sale.aggregate({ where: saleWhere, _sum: { total: true }, _count: { _all: true } }),
+  const refundWhere = { ...who, refundedAt: between };
+  const [sales, salesAgg, payments, paymentsAgg, refunds, refundsAgg] = await Promise.all([
+    scope.db.sale.findMany({ where: saleWhere, orderBy: [{ soldAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, number: true, soldAt: true, total: true, returnedTotal: true, customer: { select: { name: true } } } }),
+    scope.db.sale.aggregate({ where: saleWhere, _sum: { total: true, returnedTotal: true }, _count: { _all: true } }),
     scope.db.payment.findMany({ where: paymentWhere, orderBy: [{ paidAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, paidAt: true, method: true, amount: true, customer: { select: { name: true } }, sale: { select: { number: true } } } }),
     scope.db.payment.aggregate({ where: paymentWhere, _sum: { amount: true }, _count: { _all: true } }),
+    scope.db.refund.findMany({ where: refundWhere, orderBy: [{ refundedAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, refundedAt: true, method: true, amount: true, customer: { select: { name: true } }, sale: { select: { number: true } } } }),
+    scope.db.refund.aggregate({ where: refundWhere, _sum: { amount: true }, _count: { _all: true } }),
   ]);
+  const moneyIn = payments.map((p) => ({ id: p.id, paidAt: p.paidAt, method: p.method, customer: p.customer?.name ?? null, saleNumber: p.sale?.number ?? null, amount: p.amount }));
+  const moneyOut = refunds.map((r) => ({ id: r.id, paidAt: r.refundedAt, method: `${r.method} refund`, customer: r.customer?.name ?? null, saleNumber: r.sale.number, amount: r.amount.neg() }));
   return {
-    sales: sales.map((s) => ({ id: s.id, number: s.number, soldAt: s.soldAt, customer: s.customer?.name ?? null, total: s.total })),
-    payments: payments.map((p) => ({ id: p.id, paidAt: p.paidAt, method: p.method, customer: p.customer?.name ?? null, saleNumber: p.sale?.number ?? null, amount: p.amount })),
+    sales: sales.map((s) => ({ id: s.id, number: s.number, soldAt: s.soldAt, customer: s.customer?.name ?? null, total: s.total.minus(s.returnedTotal) })),
+    payments: [...moneyIn, ...moneyOut].sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime()).slice(0, limit),
     salesCount: salesAgg._count._all,
-    paymentsCount: paymentsAgg._count._all,
-    salesTotal: new Prisma.Decimal(salesAgg._sum.total ?? 0),
-    paymentsTotal: new Prisma.Decimal(paymentsAgg._sum.amount ?? 0),
+    paymentsCount: paymentsAgg._count._all + refundsAgg._count._all,
+    salesTotal: new Prisma.Decimal(salesAgg._sum.total ?? 0).minus(salesAgg._sum.returnedTotal ?? 0),
+    paymentsTotal: new Prisma.Decimal(paymentsAgg._sum.amount ?? 0).minus(refundsAgg._sum.amount ?? 0),
   };
 }

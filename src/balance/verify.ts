@@ -1,9 +1,10 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 
 // The check behind `balance:verify`: balance_days against a recomputation from the raw
-// sales and payments, by the summary rule (docs/decisions/005-balance-summary.md):
-//   sales_total(c, d)    = Σ total of sales now `confirmed` whose sold_at falls on d
-//   payments_total(c, d) = Σ amount of payments whose paid_at falls on d
+// sales, payments and refunds, by the summary rule (docs/decisions/005-balance-summary.md,
+// 014-returns-refunds-till.md):
+//   sales_total(c, d)    = Σ (total − returned_total) of sales now `confirmed` whose sold_at falls on d
+//   payments_total(c, d) = Σ amount of payments whose paid_at falls on d − Σ amount of refunds whose refunded_at falls on d
 // d in the tenant's time zone; c = 0 for every sale/payment, c = customer id for theirs.
 // A missing row and a row of zeros are the same thing.
 
@@ -36,11 +37,14 @@ export function expectedSummarySql(tenantId: number): Prisma.Sql {
   return Prisma.sql`
     WITH tz AS (SELECT time_zone FROM tenants WHERE id = ${tenantId}::int),
     ev AS (
-      SELECT s.customer_id, (s.sold_at AT TIME ZONE tz.time_zone)::date AS day, s.total AS sales, 0::numeric AS payments
+      SELECT s.customer_id, (s.sold_at AT TIME ZONE tz.time_zone)::date AS day, s.total - s.returned_total AS sales, 0::numeric AS payments
         FROM sales s, tz WHERE s.tenant_id = ${tenantId}::int AND s.status = 'confirmed'
       UNION ALL
       SELECT p.customer_id, (p.paid_at AT TIME ZONE tz.time_zone)::date, 0::numeric, p.amount
         FROM payments p, tz WHERE p.tenant_id = ${tenantId}::int
+      UNION ALL
+      SELECT r.customer_id, (r.refunded_at AT TIME ZONE tz.time_zone)::date, 0::numeric, -r.amount
+        FROM refunds r, tz WHERE r.tenant_id = ${tenantId}::int
     )
     SELECT 0 AS customer_key, day, SUM(sales) AS sales, SUM(payments) AS payments FROM ev GROUP BY day
     UNION ALL

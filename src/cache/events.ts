@@ -6,6 +6,7 @@ import type { CacheModule } from '../config.ts';
 export const EVENT_MODULES = {
   'sale.confirmed': ['balance', 'products'],
   'sale.cancelled': ['balance', 'products'],
+  'sale.returned': ['balance', 'products'],
   'payment.registered': ['balance'],
   'product.created': ['products'],
   'product.updated': ['products'],

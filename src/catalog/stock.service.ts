@@ -8,7 +8,7 @@ import type { TenantContext } from './tenant-context.ts';
 
 export interface MovementRow {
   id: number;
-  kind: 'receipt' | 'adjustment' | 'sale' | 'cancellation';
+  kind: 'receipt' | 'adjustment' | 'sale' | 'cancellation' | 'return';
   quantity: Prisma.Decimal;
   reason: string | null;
   saleId: number | null;

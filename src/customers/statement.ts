@@ -8,7 +8,7 @@ const Decimal = Prisma.Decimal;
 
 export interface StatementEntry {
   at: Date;
-  kind: 'sale' | 'cancelled' | 'payment';
+  kind: 'sale' | 'cancelled' | 'payment' | 'refund';
   description: string;
   href: string;
   /** What the customer owes more (sale) or less (payment, cancellation). */
@@ -27,24 +27,30 @@ export interface Statement {
 
 /**
  * A customer's statement over local days [from, to]: the opening balance (from the daily
- * summary, days before `from`), every sale and payment in the range, and the closing
+ * summary, days before `from`), every sale, payment and refund in the range, and the closing
  * balance. The entries follow the summary's rule (a cancelled sale counts for nothing; it is
- * listed without an amount), so opening + entries equals the summary up to `to`.
+ * listed without an amount; a sale counts for what it is worth after returns; a refund adds
+ * to what is owed), so opening + entries equals the summary up to `to`.
  */
 export async function customerStatement(db: TenantDb, timeZone: string, customerId: number, from: string, to: string): Promise<Statement> {
   const range = { gte: zonedInstant(from, timeZone), lt: zonedInstant(addDays(to, 1), timeZone) };
-  const [opening, sales, payments] = await Promise.all([
+  const [opening, sales, payments, refunds] = await Promise.all([
     openBalance(db, customerId, from),
-    db.sale.findMany({ where: { customerId, soldAt: range }, select: { id: true, number: true, soldAt: true, total: true, status: true, cancelledAt: true } }),
+    db.sale.findMany({ where: { customerId, soldAt: range }, select: { id: true, number: true, soldAt: true, total: true, returnedTotal: true, status: true, cancelledAt: true } }),
     db.payment.findMany({ where: { customerId, paidAt: range }, select: { id: true, paidAt: true, amount: true, method: true, reference: true, sale: { select: { number: true } } } }),
+    db.refund.findMany({ where: { customerId, refundedAt: range }, select: { id: true, refundedAt: true, amount: true, method: true, saleId: true, sale: { select: { number: true } } } }),
   ]);
   const zero = new Decimal(0);
   const raw: Array<Omit<StatementEntry, 'balance'> & { order: number }> = [
     ...sales.map((s) =>
       s.status === 'cancelled'
         ? { at: s.soldAt, kind: 'cancelled' as const, description: `Sale #${s.number} (cancelled; counts for nothing)`, href: `/sales/${s.id}`, debit: zero, credit: zero, order: 0 }
-        : { at: s.soldAt, kind: 'sale' as const, description: `Sale #${s.number}`, href: `/sales/${s.id}`, debit: s.total, credit: zero, order: 0 },
+        : s.returnedTotal.isZero()
+          ? { at: s.soldAt, kind: 'sale' as const, description: `Sale #${s.number}`, href: `/sales/${s.id}`, debit: s.total, credit: zero, order: 0 }
+          : { at: s.soldAt, kind: 'sale' as const, description: `Sale #${s.number} (less returns of ${s.returnedTotal.toFixed(2)})`, href: `/sales/${s.id}`, debit: s.total.minus(s.returnedTotal), credit: zero, order: 0 },
     ),
+    // Money given back: the customer is owed that much less.
+    ...refunds.map((r) => ({ at: r.refundedAt, kind: 'refund' as const, description: `Refund, ${r.method}, for sale #${r.sale.number}`, href: `/sales/${r.saleId}`, debit: r.amount, credit: zero, order: 2 })),
     ...payments.map((p) => ({
       at: p.paidAt,
       kind: 'payment' as const,

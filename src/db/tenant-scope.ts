@@ -26,6 +26,10 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   BalanceDay: 'owned',
   FormSubmission: 'owned',
   CacheInvalidation: 'owned',
+  Return: 'owned',
+  ReturnLine: 'owned',
+  Refund: 'owned',
+  TillClose: 'owned',
   Session: 'infra',
 };
 

@@ -2,6 +2,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { found } from '../errors.ts';
 import { dayRange } from '../sales/sales.queries.ts';
+import { saleMoney } from '../sales/refunds.ts';
 
 export const PAYMENTS_PAGE_SIZE = 25;
 
@@ -36,11 +37,13 @@ export async function listPayments(db: TenantDb, timeZone: string, f: PaymentFil
 }
 
 export async function paymentDetail(db: TenantDb, id: number) {
-  return found(
+  const payment = found(
     await db.payment.findFirst({
       where: { id },
-      include: { customer: { select: { id: true, name: true } }, sale: { select: { id: true, number: true, total: true, paidTotal: true, status: true } }, createdBy: { select: { email: true } } },
+      include: { customer: { select: { id: true, name: true } }, sale: { select: { id: true, number: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true, status: true } }, createdBy: { select: { email: true } } },
     }),
     'Payment',
   );
+  // The sale's open amount after its returns and refunds.
+  return { ...payment, sale: payment.sale ? { ...payment.sale, open: saleMoney(payment.sale).open } : null };
 }

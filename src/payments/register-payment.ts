@@ -5,6 +5,7 @@ import { ValidationError } from '../errors.ts';
 import { localDay, zonedInstant } from '../time.ts';
 import { formatMoney } from '../sales/money.ts';
 import { parseForm } from '../sales/parse.ts';
+import { saleMoney } from '../sales/refunds.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
 import type { Actor, Created } from '../sales/types.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
@@ -13,8 +14,9 @@ const Decimal = Prisma.Decimal;
 
 /**
  * Registers a payment in one transaction. Tied to a sale, it can never exceed the sale's
- * open amount: one conditional update of sales.paid_total decides, so concurrent payments
- * cannot together pay more than is open. A cancelled sale cannot be paid.
+ * open amount (its worth after returns, less what was paid and not refunded): one
+ * conditional update of sales.paid_total decides, so concurrent payments cannot together
+ * pay more than is open. A cancelled sale cannot be paid.
  */
 export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
   const input = parseForm(PaymentSchema, raw);
@@ -69,13 +71,13 @@ async function paySale(tx: TenantTransaction, tenantId: number, input: PaymentIn
   const a = amount.toFixed(2);
   const updated = await tx.$queryRaw<unknown[]>(Prisma.sql`
     UPDATE sales SET paid_total = paid_total + ${a}::numeric
-     WHERE tenant_id = ${tenantId} AND id = ${sale.id} AND status = 'confirmed' AND paid_total + ${a}::numeric <= total
+     WHERE tenant_id = ${tenantId} AND id = ${sale.id} AND status = 'confirmed' AND paid_total - refunded_total + ${a}::numeric <= total - returned_total
      RETURNING id`);
   if (updated.length === 1) return { id: sale.id, customerId: sale.customerId };
   // Refused: read the sale as it is now (this statement sees what others committed).
-  const now = await tx.sale.findFirstOrThrow({ where: { id: sale.id }, select: { status: true, total: true, paidTotal: true } });
+  const now = await tx.sale.findFirstOrThrow({ where: { id: sale.id }, select: { status: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true } });
   if (now.status === 'cancelled') throw new ValidationError('Please correct the marked fields.', { [field]: `Sale #${sale.number} was cancelled; it cannot be paid` });
-  const open = now.total.minus(now.paidTotal);
+  const { open } = saleMoney(now);
   const message = open.lessThanOrEqualTo(0) ? `Sale #${sale.number} is already paid in full` : `The open amount of sale #${sale.number} is ${formatMoney(open, currency)}; a payment cannot be more than that`;
   throw new ValidationError('Please correct the marked fields.', { amount: message });
 }

@@ -1,46 +1,72 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { roleAtLeast } from '../http/guards.ts';
 import { localDay } from '../time.ts';
-import { putBack } from './stock.ts';
+import { formatMoney } from './money.ts';
+import { parseForm } from './parse.ts';
+import { refundSale } from './refunds.ts';
+import { CancelSchema } from './returns.schema.ts';
+import { restock } from './stock.ts';
 import { withRetry, type TransactionDeps } from './transactions.ts';
 import type { Actor } from './types.ts';
 
 const Decimal = Prisma.Decimal;
 
+export interface Cancelled {
+  number: number;
+  /** Money given back in this transaction (0 when none was left, or it was left as credit). */
+  refunded: Prisma.Decimal;
+  /** Money left on the cancelled sale as the customer's credit. */
+  credit: Prisma.Decimal;
+}
+
 /**
- * Cancels a confirmed sale (managers and owners): stock goes back with one movement per
- * line, the sale is marked cancelled, and its total comes off the balance summary on the
- * sale's own day (the rule in src/balance/balance-days.ts). Payments already taken stay:
- * the customer is then owed that amount.
+ * Cancels a confirmed sale (managers and owners): the units not already returned go back
+ * to stock with one movement per line, the sale is marked cancelled, and what it was still
+ * worth comes off the balance summary on the sale's own day (the rule in
+ * src/balance/balance-days.ts). Money paid and not yet refunded is refunded in the same
+ * transaction by the method chosen (a negative payment on today), or left as the
+ * customer's credit; a walk-in has no account, so their money must be given back.
  */
-export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: number): Promise<{ number: number }> {
+export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: number, raw: unknown = {}): Promise<Cancelled> {
   if (!roleAtLeast(actor.role, 'manager')) throw new ForbiddenError('Only managers and owners can cancel a sale.');
+  const input = parseForm(CancelSchema, raw);
   const { tenantId } = actor;
   return withRetry(deps, () =>
     inTransaction(actor.db, async (uow) => {
       const { tx } = uow;
       const cancelledAt = new Date();
-      const [sale] = await tx.$queryRaw<Array<{ id: number; number: number; customer_id: number | null; total: string; sold_at: Date }>>(Prisma.sql`
+      const [sale] = await tx.$queryRaw<Array<{ id: number; number: number; customer_id: number | null; total: string; returned_total: string; paid_total: string; refunded_total: string; sold_at: Date }>>(Prisma.sql`
         UPDATE sales SET status = 'cancelled', cancelled_at = ${cancelledAt}, cancelled_by_id = ${actor.userId}
          WHERE tenant_id = ${tenantId} AND id = ${saleId} AND status = 'confirmed'
-         RETURNING id, number, customer_id, total::text AS total, sold_at`);
+         RETURNING id, number, customer_id, total::text AS total, returned_total::text AS returned_total, paid_total::text AS paid_total, refunded_total::text AS refunded_total, sold_at`);
       if (!sale) {
         const existing = await tx.sale.findFirst({ where: { id: saleId }, select: { number: true } });
         if (!existing) throw new NotFoundError('Sale');
         throw new ConflictError(`Sale #${existing.number} is already cancelled.`);
       }
-      const lines = await tx.saleLine.findMany({ where: { saleId }, orderBy: { lineNo: 'asc' }, select: { productId: true, quantity: true } });
-      await putBack(tx, tenantId, lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
-      await tx.stockMovement.createMany({
-        data: lines.map((l) => ({ tenantId, productId: l.productId, kind: 'cancellation' as const, quantity: l.quantity, saleId, userId: actor.userId, reason: `Sale #${sale.number} cancelled`, createdAt: cancelledAt })),
-      });
-      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
-      await addToBalanceDays(tx, tenantId, balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), new Decimal(sale.total).neg(), 0));
+      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true } });
+      const left = new Decimal(sale.paid_total).minus(sale.refunded_total);
+      const settlement = left.greaterThan(0) ? (input.settlement ?? (sale.customer_id === null ? undefined : 'credit')) : undefined;
+      if (left.greaterThan(0) && (settlement === undefined || (settlement === 'credit' && sale.customer_id === null))) {
+        throw new ValidationError('Please correct the marked fields.', { settlement: `${formatMoney(left, tenant.currency)} was paid on this walk-in sale; give it back in cash, by card or by transfer` });
+      }
+
+      const lines = await tx.saleLine.findMany({ where: { saleId }, orderBy: { lineNo: 'asc' }, select: { productId: true, quantity: true, returnedQuantity: true } });
+      await restock(tx, tenantId, lines.map((l) => ({ productId: l.productId, quantity: l.quantity.minus(l.returnedQuantity) })), { kind: 'cancellation', saleId, userId: actor.userId, reason: `Sale #${sale.number} cancelled`, at: cancelledAt });
+      const worth = new Decimal(sale.total).minus(sale.returned_total);
+      const balance = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), worth.neg(), 0);
+      let refunded = new Decimal(0);
+      if (settlement && settlement !== 'credit') {
+        await refundSale(tx, tenantId, { saleId, saleNumber: sale.number, customerId: sale.customer_id, amount: left, method: settlement, returnId: null, userId: actor.userId, at: cancelledAt });
+        balance.push(...balanceRows(sale.customer_id, localDay(cancelledAt, tenant.timeZone), 0, left.neg()));
+        refunded = left;
+      }
+      await addToBalanceDays(tx, tenantId, balance);
       await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.cancelled');
-      return { number: sale.number };
+      return { number: sale.number, refunded, credit: settlement === 'credit' ? left : new Decimal(0) };
     }, {}, (error) => deps.logger.warn({ err: error }, 'after-commit hook failed')),
   );
 }

@@ -3,6 +3,7 @@ import type { TenantDb } from '../db/tenant-scope.ts';
 import { found } from '../errors.ts';
 import { barcodeMatch } from '../catalog/barcodes.ts';
 import { addDays, zonedInstant } from '../time.ts';
+import { saleMoney } from './refunds.ts';
 
 export const SALES_PAGE_SIZE = 25;
 
@@ -34,10 +35,11 @@ export async function listSales(db: TenantDb, timeZone: string, f: SaleFilters) 
       orderBy: [{ soldAt: 'desc' }, { id: 'desc' }],
       skip: (page - 1) * SALES_PAGE_SIZE,
       take: SALES_PAGE_SIZE,
-      select: { id: true, number: true, soldAt: true, status: true, total: true, paidTotal: true, customer: { select: { id: true, name: true } } },
+      select: { id: true, number: true, soldAt: true, status: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true, customer: { select: { id: true, name: true } } },
     }),
   ]);
-  return { total, page, pages: Math.max(1, Math.ceil(total / SALES_PAGE_SIZE)), sales };
+  // open: what is still owed on each sale after returns and refunds (negative: a credit).
+  return { total, page, pages: Math.max(1, Math.ceil(total / SALES_PAGE_SIZE)), sales: sales.map((s) => ({ ...s, open: saleMoney(s).open })) };
 }
 
 export async function saleDetail(db: TenantDb, id: number) {
@@ -50,12 +52,16 @@ export async function saleDetail(db: TenantDb, id: number) {
         cancelledBy: { select: { email: true, name: true } },
         lines: { orderBy: { lineNo: 'asc' }, include: { product: { select: { id: true, sku: true, name: true, unit: { select: { code: true } } } } } },
         payments: { orderBy: { paidAt: 'asc' }, select: { id: true, amount: true, method: true, paidAt: true, reference: true } },
+        returns: { orderBy: { returnedAt: 'asc' }, select: { id: true, returnedAt: true, total: true, settlement: true, createdBy: { select: { email: true, name: true } }, lines: { select: { saleLineId: true, quantity: true } } } },
+        refunds: { orderBy: { refundedAt: 'asc' }, select: { id: true, amount: true, method: true, refundedAt: true, returnId: true } },
       },
     }),
     'Sale',
   );
-  const open = sale.status === 'cancelled' ? new Prisma.Decimal(0) : sale.total.minus(sale.paidTotal);
-  return { ...sale, open };
+  // Open: what is still owed on the sale; negative when more was paid than it is now worth (a credit).
+  const { worth, open } = saleMoney(sale);
+  const returnable = sale.status === 'confirmed' ? sale.lines.filter((l) => l.quantity.greaterThan(l.returnedQuantity)) : [];
+  return { ...sale, worth, open, returnable };
 }
 
 /** The product picker: active products whose SKU, name or barcode matches (JSON for the form's script). */

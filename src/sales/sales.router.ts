@@ -1,19 +1,20 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
+import { can } from '../auth/permissions.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { ConflictError, found } from '../errors.ts';
+import { found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { hasControlCharacters } from '../http/form-fields.ts';
-import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { roleAtLeast } from '../http/guards.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { noStore } from '../http/cache-control.ts';
 import { lineFields, linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
 
-// /sales: list, the multi-line form, detail, cancel (receipts and invoices: src/printing). Thin: the service decides.
+// /sales: list, the multi-line form, detail (receipts and invoices: src/printing; returns and
+// cancelling: returns.router.ts). Thin: the service decides.
 
 const BLANK_LINES = 3;
 
@@ -77,20 +78,8 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
 
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
-    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: roleAtLeast(scopeOf(req).role, 'manager') && sale.status === 'confirmed' });
-  });
-
-  router.post('/sales/:id/cancel', async (req, res) => {
-    requireRole(req, 'manager');
-    const id = saleId(req);
-    try {
-      const { number } = await sales.cancel(scopeOf(req), id);
-      setFlash(req, 'success', `Sale #${number} cancelled; its stock is back.`);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      setFlash(req, 'error', error.message);
-    }
-    res.redirect(303, `/sales/${id}`);
+    const { role } = scopeOf(req);
+    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: roleAtLeast(role, 'manager') && sale.status === 'confirmed', canReturn: can(role, 'sale.return') && sale.returnable.length > 0 });
   });
 
   return router;

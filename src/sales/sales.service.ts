@@ -1,7 +1,9 @@
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { cancelSale } from './cancel-sale.ts';
+import { cancelSale, type Cancelled } from './cancel-sale.ts';
 import { confirmSale } from './confirm-sale.ts';
 import { previewSale, type SalePreview } from './preview-sale.ts';
+import { returnDetail } from './returns.queries.ts';
+import { createReturn, type ReturnForm } from './returns.ts';
 import { listSales, saleDetail, searchProducts, type SaleFilters } from './sales.queries.ts';
 import type { TransactionDeps } from './transactions.ts';
 import type { Actor, Created } from './types.ts';
@@ -19,8 +21,17 @@ export class SalesService {
     return previewSale(actor.db, body);
   }
 
-  cancel(actor: Actor, saleId: number): Promise<{ number: number }> {
-    return cancelSale(this.deps, actor, saleId);
+  /** `input.settlement`: how money left on the sale goes back (cash, card, transfer or credit). */
+  cancel(actor: Actor, saleId: number, input?: unknown): Promise<Cancelled> {
+    return cancelSale(this.deps, actor, saleId, input);
+  }
+
+  return(actor: Actor, saleId: number, form: ReturnForm): Promise<Created> {
+    return createReturn(this.deps, actor, saleId, form);
+  }
+
+  returnDetail(db: TenantDb, id: number) {
+    return returnDetail(db, id);
   }
 
   list(db: TenantDb, timeZone: string, filters: SaleFilters) {

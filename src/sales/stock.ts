@@ -37,11 +37,34 @@ export async function takeOut(tx: TenantTransaction, tenantId: number, changes: 
   return short;
 }
 
-/** Puts quantities back (a cancellation). */
-export async function putBack(tx: TenantTransaction, tenantId: number, changes: readonly StockChange[]): Promise<void> {
+/** Puts quantities back, without a ledger row (callers use restock, which writes one). */
+async function putBack(tx: TenantTransaction, tenantId: number, changes: readonly StockChange[]): Promise<void> {
   for (const { productId, quantity } of perProduct(changes)) {
     await tx.$executeRaw(Prisma.sql`
       UPDATE products SET quantity_on_hand = quantity_on_hand + ${quantity.toFixed()}::numeric, updated_at = now()
        WHERE tenant_id = ${tenantId} AND id = ${productId}`);
   }
+}
+
+/** What a restock records on each ledger row. */
+export interface RestockMovement {
+  kind: 'cancellation' | 'return';
+  saleId: number;
+  returnId?: number | null;
+  userId: number;
+  reason: string;
+  at: Date;
+}
+
+/**
+ * Puts quantities back (a cancelled sale, units returned) and writes one ledger movement per
+ * change, in the order given, so Σ movements stays equal to quantity on hand.
+ */
+export async function restock(tx: TenantTransaction, tenantId: number, changes: readonly StockChange[], movement: RestockMovement): Promise<void> {
+  const real = changes.filter((c) => c.quantity.greaterThan(0));
+  if (!real.length) return;
+  await putBack(tx, tenantId, real);
+  await tx.stockMovement.createMany({
+    data: real.map((c) => ({ tenantId, productId: c.productId, kind: movement.kind, quantity: c.quantity, saleId: movement.saleId, returnId: movement.returnId ?? null, userId: movement.userId, reason: movement.reason, createdAt: movement.at })),
+  });
 }

@@ -39,6 +39,7 @@ describe('cache', () => {
       const expected: Record<DomainEvent, string[]> = {
         'sale.confirmed': ['balance', 'products'],
         'sale.cancelled': ['balance', 'products'],
+        'sale.returned': ['balance', 'products'],
         'payment.registered': ['balance'],
         'product.created': ['products'],
         'product.updated': ['products'],

@@ -108,6 +108,10 @@ describe('accessibility of every page', () => {
     { name: 'new payment', path: '/payments/new', as: 'owner', shows: 'Register payment' },
     { name: 'new payment for a sale', path: '/payments/new?sale=:sale', as: 'owner', shows: 'Register payment' },
     { name: 'payment', path: '/payments/:payment', as: 'owner', shows: 'Payment' },
+    { name: 'return form', path: '/sales/:sale/returns/new', as: 'owner', shows: 'Record return' },
+    { name: 'close the till', path: '/till', as: 'owner', shows: 'Expected in the drawer' },
+    { name: 'till closes', path: '/till/closes', as: 'owner', shows: 'Till closes' },
+    { name: "staff's till", path: '/till', as: 'staff', shows: 'Expected in the drawer' },
     { name: 'balance', path: '/balance', as: 'owner', shows: 'Balance' },
     { name: 'balance of one customer', path: '/balance?preset=last-30-days&customer=:customer', as: 'owner', shows: 'Balance' },
     { name: 'balance with a wrong range', path: '/balance?from=2026-02-10&to=2026-01-01', as: 'owner', status: 422, shows: 'not be before' },
@@ -186,6 +190,7 @@ describe('accessibility of every page', () => {
     { name: 'new customer', path: '/customers/new', button: 'Add customer' },
     { name: 'new sale', path: '/sales/new', button: 'Confirm sale' },
     { name: 'new payment', path: '/payments/new', button: 'Register payment' },
+    { name: 'close the till', path: '/till', button: 'Close the till' },
     { name: 'user invitation', path: '/settings/users', button: 'Invite' },
     { name: 'change password', path: '/account/password', button: 'Change password' },
   ];

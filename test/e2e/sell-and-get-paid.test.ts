@@ -81,6 +81,7 @@ describe('selling and getting paid', () => {
       expect(await page.locator('[data-total]').textContent()).toContain('$40.34');
       expect(await page.locator('[data-open]').textContent()).toContain('$40.34');
       expect(await page.getByRole('button', { name: /Cancel sale/ }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: /Cancel sale/ }).count()).toBe(0);
       expect(await seriousViolations(page)).toEqual([]);
 
       expect([await onHand(page, ids.hammer!), await onHand(page, ids.screws!), await onHand(page, ids.tape!)]).toEqual(['8', '7', '9']);
@@ -179,6 +180,10 @@ describe('selling and getting paid', () => {
     try {
       await signIn(page, MANAGER);
       await page.goto(saleUrl);
+      // The sale page leads to a confirmation that says what will happen; the button there cancels.
+      await page.getByRole('link', { name: `Cancel sale #${number}…` }).click();
+      await page.waitForURL((url) => url.pathname === `${saleUrl}/cancel`);
+      expect(await page.locator('[data-stock-back]').textContent()).toContain('4 unit of Drill bit set');
       await page.getByRole('button', { name: `Cancel sale #${number}` }).click();
       await expect.poll(() => page.getByRole('status').textContent()).toContain(`Sale #${number} cancelled`);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('cancelled');

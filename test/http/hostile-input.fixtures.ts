@@ -24,6 +24,10 @@ export interface Fixtures {
     editCustomerId: number;
     payCustomerId: number;
     saleId: number;
+    /** A walk-in sale of 1000 units paid in cash: returns take 1 unit at a time from it. */
+    returnSaleId: number;
+    /** A walk-in sale paid in cash: cancelling it needs a refund method. */
+    cancelSaleId: number;
     staffUserId: number;
     /** Changes its own password (account form); `password` follows what was accepted. */
     passwordUser: TestUser;
@@ -91,6 +95,9 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
   await must(owner.post('/settings/uoms', { code: 'box', name: 'Box' }), 'unit box');
   await must(owner.post('/settings/categories', { name: 'Edit category', parentId: '' }), 'category to edit');
   const editCustomerId = idIn(await must(owner.post('/customers', { token: formToken(), name: 'Edit customer' }), 'customer to edit'));
+  const paidSale = (quantity: string, what: string) => must(owner.post('/sales', { token: formToken(), 'lines[0][product]': 'SALE-1', 'lines[0][quantity]': quantity, payNow: 'cash' }), what).then(idIn);
+  const returnSaleId = await paidSale('1000', 'sale to return from');
+  const cancelSaleId = await paidSale('1', 'paid sale to cancel');
 
   const b = await stock(prisma, tenantB.tenantId, ownerB, { unit: 'crate', category: 'Theirs', sku: 'THEIRS-1', customer: 'Their Customer' });
   const bUser = await t.createUser(tenantB.tenantId, 'staff');
@@ -119,6 +126,8 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
       editCustomerId,
       payCustomerId: a.customerId,
       saleId: a.saleId,
+      returnSaleId,
+      cancelSaleId,
       staffUserId: (await t.createUser(tenantA.tenantId, 'staff')).id,
       passwordUser,
       passwordClient: await t.signIn(passwordUser.email, TEST_PASSWORD),
@@ -147,7 +156,7 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
 }
 
 /** Every table of business data, as one fingerprint per table (all tenants). */
-export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'product_barcodes', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions'] as const;
+export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'product_barcodes', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions', 'returns', 'return_lines', 'refunds', 'till_closes'] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;
 

@@ -309,6 +309,8 @@ const customerBody = (name: string) => ({ name, email: '', phone: '', address: '
 const tokenField: Field = { name: 'token', accepts: ['hugeNumber'] };
 
 const line = (f: string) => `lines[0][${f}]`;
+/** The return form's quantity of sale line 1. */
+const line1 = 'lines[1][quantity]';
 
 // POST /sales/preview writes nothing and answers JSON, not a form page: its hostile values
 // are posted by test/sales/preview.test.ts.
@@ -374,12 +376,44 @@ const sales: Form[] = [
     cleanup: (fx, { location }) => dropFormToken(fx, location),
   },
   {
-    name: 'cancel sale',
-    path: (fx) => `/sales/${fx.a.saleId}/cancel`,
-    body: () => ({}),
-    fields: [],
-    writes: ['sales', 'products', 'stock_movements', 'balance_days'],
-    ids: { path: (id) => `/sales/${id}/cancel`, valid: (fx) => fx.a.saleId, foreign: (fx) => fx.b.saleId },
+    name: 'cancel sale (confirmation)',
+    path: (fx) => `/sales/${fx.a.cancelSaleId}/cancel`,
+    // A walk-in's cash is on this sale: it can only be cancelled with a refund method, so no hostile value cancels it.
+    body: () => ({ settlement: 'cash' }),
+    fields: [{ name: 'settlement' }],
+    writes: ['sales', 'products', 'stock_movements', 'balance_days', 'refunds'],
+    ids: { path: (id) => `/sales/${id}/cancel`, valid: (fx) => fx.a.cancelSaleId, foreign: (fx) => fx.b.saleId },
+  },
+  {
+    name: 'return and refund',
+    path: (fx) => `/sales/${fx.a.returnSaleId}/returns`,
+    body: () => ({ token: formToken(), [line1]: '1', settlement: 'cash', reason: '' }),
+    fields: [
+      tokenField,
+      { name: line1 },
+      // A walk-in sale: credit is refused like any other unknown method.
+      { name: 'settlement' },
+      { name: 'reason', accepts: OPTIONAL_TEXT },
+    ],
+    writes: ['returns', 'return_lines', 'sale_lines', 'sales', 'products', 'stock_movements', 'balance_days', 'refunds', 'form_submissions'],
+    read: async (fx, { location }) => {
+      const r = await fx.prisma.return.findUniqueOrThrow({ where: { id: idIn(location) }, include: { lines: true } });
+      return { token: await tokenOf(fx, location), reason: r.reason, [line1]: r.lines[0]?.quantity };
+    },
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+    ids: { path: (id) => `/sales/${id}/returns`, valid: (fx) => fx.a.returnSaleId, foreign: (fx) => fx.b.saleId },
+  },
+  {
+    name: 'close the till',
+    path: () => '/till/close',
+    body: () => ({ token: formToken(), counted: '12.50', note: '' }),
+    fields: [tokenField, { name: 'counted', accepts: ['zero'] }, { name: 'note', accepts: OPTIONAL_TEXT }],
+    // payments, refunds: the close claims the cash rows it counted.
+    writes: ['till_closes', 'payments', 'refunds', 'form_submissions'],
+    read: async (fx, { location }) => ({ ...(await fx.prisma.tillClose.findUniqueOrThrow({ where: { id: idIn(location) } })), token: await tokenOf(fx, location) }),
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
   },
   {
     name: 'register payment',

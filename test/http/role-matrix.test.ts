@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoleName } from '../../src/auth/users.schema.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
@@ -23,6 +24,16 @@ interface Row {
 
 const staffTarget = async ({ t, business }: Ctx) => (await t.createUser(business.tenantId, 'staff')).id;
 
+/** A fresh walk-in sale of 2 units paid in cash, through the sales service (its product made on the first call). */
+const paidSale = async ({ t, business }: Ctx) => {
+  const prisma = t.deps.db.prisma;
+  const { tenantId } = business;
+  const unit = (await prisma.unit.findFirst({ where: { tenantId, code: 'rm' } })) ?? (await prisma.unit.create({ data: { tenantId, code: 'rm', name: 'Role matrix unit' } }));
+  const product = (await prisma.product.findFirst({ where: { tenantId, sku: 'RM-1' } })) ?? (await prisma.product.create({ data: { tenantId, sku: 'RM-1', name: 'Role matrix thing', unitId: unit.id, price: 5, quantityOnHand: 1000 } }));
+  const actor = { tenantId, userId: business.owner.id, role: 'owner' as const, db: t.deps.tenantDb(tenantId) };
+  return (await t.deps.sales.confirm(actor, { token: randomUUID(), payNow: 'cash', lines: [{ productId: product.id, quantity: '2' }] })).id;
+};
+
 export const roleMatrix: Row[] = [
   { action: 'see the dashboard', method: 'GET', minRole: 'staff', request: async () => ({ path: '/' }) },
   { action: 'open own password page', method: 'GET', minRole: 'staff', request: async () => ({ path: '/account/password' }) },
@@ -40,6 +51,13 @@ export const roleMatrix: Row[] = [
   { action: 'save business settings', method: 'POST', minRole: 'owner', request: async ({ business }) => ({ path: '/settings/business', form: { name: business.name, currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', legalName: `${business.name} Ltd`, address: '1 Main Street', taxId: 'TAX-1', phone: '', email: '', receiptFormat: 'a4' } }) },
   { action: 'open the label form', method: 'GET', minRole: 'staff', request: async () => ({ path: '/catalog/labels' }) },
   { action: 'require two-factor sign-in', method: 'POST', minRole: 'owner', request: async () => ({ path: '/settings/users/two-factor', form: { require2fa: 'off' } }) },
+  { action: 'open the return form of a sale', method: 'GET', minRole: 'manager', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/returns/new` }) },
+  { action: 'take a return and refund it', method: 'POST', minRole: 'manager', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/returns`, form: { token: randomUUID(), 'lines[1][quantity]': '1', settlement: 'cash' } }) },
+  { action: 'open the cancel confirmation of a sale', method: 'GET', minRole: 'manager', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/cancel` }) },
+  { action: 'cancel a sale and refund its payment', method: 'POST', minRole: 'manager', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/cancel`, form: { settlement: 'cash' } }) },
+  { action: 'open own till', method: 'GET', minRole: 'staff', request: async () => ({ path: '/till' }) },
+  { action: 'close own till', method: 'POST', minRole: 'staff', request: async () => ({ path: '/till/close', form: { token: randomUUID(), counted: '0' } }) },
+  { action: 'see the till close history', method: 'GET', minRole: 'staff', request: async () => ({ path: '/till/closes' }) },
 ];
 
 const rank: Record<RoleName, number> = { staff: 1, manager: 2, owner: 3 };

@@ -3,14 +3,14 @@ import { requirePositiveInt } from '../command.ts';
 import { rebuildBalanceSummary, verifyBalanceSummary } from '../../balance/verify.ts';
 
 // balance:verify --tenant N [--repair]: the daily balance summary against a recomputation
-// from the raw sales and payments; exits 1 and lists the rows that differ.
+// from the raw sales (after returns), payments and refunds; exits 1 and lists the rows that differ.
 
 export const balanceVerify: Command = {
   name: 'balance:verify',
-  summary: "Check a tenant's balance summary against its sales and payments",
+  summary: "Check a tenant's balance summary against its sales, payments and refunds",
   options: {
     tenant: { type: 'string', required: true, description: 'tenant id' },
-    repair: { type: 'boolean', description: 'rewrite the summary from sales and payments when it differs' },
+    repair: { type: 'boolean', description: 'rewrite the summary from sales, payments and refunds when it differs' },
   },
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');

@@ -1,0 +1,107 @@
+import { Router, type Request, type Response } from 'express';
+import type { Dependencies } from '../container.ts';
+import { assertCan } from '../auth/permissions.ts';
+import { newFormToken } from '../db/form-submission.ts';
+import { ConflictError, ValidationError, found } from '../errors.ts';
+import { setFlash } from '../http/flash.ts';
+import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
+import { requireRole } from '../http/guards.ts';
+import { idParam } from '../http/params.ts';
+import { scopeOf } from '../http/request-scope.ts';
+import { formatMoney } from './money.ts';
+import { returnLinesFromBody, settlements } from './returns.schema.ts';
+import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
+
+// After a sale: returning some of its units (/sales/:id/returns), the return receipt
+// (/returns/:id) and cancelling the whole sale after a confirmation (/sales/:id/cancel).
+
+const methodLabels: Record<string, string> = { cash: 'Cash', card: 'Card', transfer: 'Bank transfer', credit: 'Credit on the customer’s account' };
+
+export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
+  const { sales } = deps;
+  const router = Router();
+  router.use(['/sales', '/returns'], tenantViewLocalsForPages);
+
+  const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
+
+  /** The settlement choices this sale offers: no credit for a walk-in, who has no account. */
+  const choicesFor = (sale: { customer: unknown }) => settlements.filter((s) => s !== 'credit' || sale.customer).map((s) => ({ value: s, label: methodLabels[s]! }));
+  /** The method the sale was paid with, when there was one, else cash. */
+  const usualMethod = (sale: { payments: Array<{ method: string }> }) => (sale.payments.find((p) => p.method !== 'other')?.method ?? 'cash');
+
+  async function renderReturnForm(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
+    await loadTenantView(req, res);
+    const sale = await sales.detail(scopeOf(req).db, id);
+    res.status(failure?.status ?? 200).render('sales/return-new', { title: `Return from sale #${sale.number}`, sale, values, choices: choicesFor(sale), ...formLocals(failure) });
+  }
+
+  router.get('/sales/:id/returns/new', async (req, res) => {
+    assertCan(scopeOf(req).role, 'sale.return', 'Only managers and owners can take returns.');
+    const id = saleId(req);
+    const sale = await sales.detail(scopeOf(req).db, id);
+    if (!sale.returnable.length) {
+      setFlash(req, 'error', sale.status === 'confirmed' ? `Every unit of sale #${sale.number} has come back already.` : `Sale #${sale.number} is cancelled; nothing can be returned.`);
+      return res.redirect(303, `/sales/${id}`);
+    }
+    await renderReturnForm(req, res, id, { token: newFormToken(), settlement: usualMethod(sale) });
+  });
+
+  router.post('/sales/:id/returns', async (req, res) => {
+    const id = saleId(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const lines = [...returnLinesFromBody(body)].map(([lineNo, quantity]) => ({ lineNo, quantity }));
+    try {
+      const created = await sales.return(scopeOf(req), id, { token: body.token, settlement: body.settlement, reason: body.reason, lines });
+      setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This return had already been recorded; here it is.' : 'Return recorded.');
+      return res.redirect(303, created.url);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      const values = typedValues(body);
+      await renderReturnForm(req, res, id, { ...values, token: values.token || newFormToken() }, failure);
+    }
+  });
+
+  router.get('/returns/:id', async (req, res) => {
+    const ret = await sales.returnDetail(scopeOf(req).db, found(idParam(req.params.id), 'Return'));
+    res.render('sales/return-receipt', { title: `Return ${ret.id} · sale #${ret.sale.number}`, ret, methodLabels });
+  });
+
+  async function renderCancel(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
+    await loadTenantView(req, res);
+    const sale = await sales.detail(scopeOf(req).db, id);
+    const left = sale.paidTotal.minus(sale.refundedTotal);
+    res.status(failure?.status ?? 200).render('sales/cancel', { title: `Cancel sale #${sale.number}`, sale, left, values, choices: choicesFor(sale), ...formLocals(failure) });
+  }
+
+  router.get('/sales/:id/cancel', async (req, res) => {
+    requireRole(req, 'manager');
+    const id = saleId(req);
+    const sale = await sales.detail(scopeOf(req).db, id);
+    if (sale.status !== 'confirmed') {
+      setFlash(req, 'error', `Sale #${sale.number} is already cancelled.`);
+      return res.redirect(303, `/sales/${id}`);
+    }
+    await renderCancel(req, res, id, { settlement: usualMethod(sale) });
+  });
+
+  router.post('/sales/:id/cancel', async (req, res) => {
+    requireRole(req, 'manager');
+    const id = saleId(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const done = await sales.cancel(scopeOf(req), id, { settlement: body.settlement });
+      await loadTenantView(req, res);
+      const m = (d: typeof done.refunded) => formatMoney(d, tenantOf(res).currency);
+      const money = done.refunded.greaterThan(0) ? ` ${m(done.refunded)} refunded.` : done.credit.greaterThan(0) ? ` ${m(done.credit)} left as the customer's credit.` : '';
+      setFlash(req, 'success', `Sale #${done.number} cancelled; its stock is back.${money}`);
+    } catch (error) {
+      if (error instanceof ValidationError) return renderCancel(req, res, id, typedValues(body, ['settlement']), formFailure(error));
+      if (!(error instanceof ConflictError)) throw error;
+      setFlash(req, 'error', error.message);
+    }
+    res.redirect(303, `/sales/${id}`);
+  });
+
+  return router;
+}

@@ -25,6 +25,7 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   BalanceDay: 'owned',
   FormSubmission: 'owned',
   CacheInvalidation: 'owned',
+  AuditEntry: 'owned',
   Session: 'infra',
 };
 

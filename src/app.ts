@@ -21,6 +21,7 @@ import { customersRouter } from './customers/customers.router.ts';
 import { salesRouter } from './sales/sales.router.ts';
 import { paymentsRouter } from './payments/payments.router.ts';
 import { adminCacheRouter } from './admin/cache.router.ts';
+import { auditRouter } from './audit/audit.router.ts';
 import { PRODUCT_IMPORT_PATH, productImportBodyParser } from './catalog/products.router.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +76,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(salesRouter(deps));
   app.use(paymentsRouter(deps));
   app.use(adminCacheRouter(deps));
+  app.use(auditRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(logger, { exposeDetails: !config.isProduction }));

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { ProductListQuerySchema } from './products.schema.ts';
-import { requireRole } from '../http/guards.ts';
+import { requireCan } from '../http/guards.ts';
 import { setFlash } from '../http/flash.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { CatalogServices } from './index.ts';
@@ -10,12 +10,12 @@ export function productCsvRoutes(catalog: CatalogServices, base: string): Router
   const router = Router();
 
   router.get(`${base}/import`, (req, res) => {
-    requireRole(req, 'manager');
+    // The page alone writes nothing; preview and import are refused by the service.
+    requireCan(req, 'catalog.import');
     res.render('catalog/products/import', { preview: null, csv: '' });
   });
 
   router.post(`${base}/import`, async (req, res) => {
-    requireRole(req, 'manager');
     const ctx = scopeOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const csv = typeof body.csv === 'string' ? body.csv : '';

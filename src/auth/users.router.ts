@@ -4,12 +4,11 @@ import { found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
-import { requireRole } from '../http/guards.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { ChangeRoleSchema, InviteUserSchema, RequireTwoFactorSchema } from './user-admin.schema.ts';
 
-// /settings/users: owners only.
+// /settings/users: owners only (the service refuses everyone else, before any validation here is shown).
 
 const userId = (req: Request) => found(idParam(req.params.id), 'User');
 
@@ -22,11 +21,6 @@ export function usersRouter(deps: Dependencies): Router {
     const { users, require2fa } = await userAdmin.list(me);
     res.status(status).render('settings/users', { title: 'Users', users, require2fa, meId: me.userId, values: {}, ...extra });
   }
-
-  router.use('/settings/users', (req, _res, next) => {
-    requireRole(req, 'owner');
-    next();
-  });
 
   router.get('/settings/users', (req, res) => renderList(req, res));
 

@@ -1,8 +1,9 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { roleAtLeast } from '../http/guards.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { assertCan } from '../auth/permissions.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { putBack } from './stock.ts';
 import { withRetry, type TransactionDeps } from './transactions.ts';
@@ -11,13 +12,13 @@ import type { Actor } from './types.ts';
 const Decimal = Prisma.Decimal;
 
 /**
- * Cancels a confirmed sale (managers and owners): stock goes back with one movement per
+ * Cancels a confirmed sale (the permission table's `sale.cancel`), written to the audit log: stock goes back with one movement per
  * line, the sale is marked cancelled, and its total comes off the balance summary on the
  * sale's own day (the rule in src/balance/balance-days.ts). Payments already taken stay:
  * the customer is then owed that amount.
  */
 export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: number): Promise<{ number: number }> {
-  if (!roleAtLeast(actor.role, 'manager')) throw new ForbiddenError('Only managers and owners can cancel a sale.');
+  assertCan(actor.role, 'sale.cancel', 'Only managers and owners can cancel a sale.');
   const { tenantId } = actor;
   return withRetry(deps, () =>
     inTransaction(actor.db, async (uow) => {
@@ -39,6 +40,7 @@ export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: nu
       });
       const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
       await addToBalanceDays(tx, tenantId, balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), new Decimal(sale.total).neg(), 0));
+      await recordAudit(tx, actor, { kind: 'sale_cancelled', subject: `Sale #${sale.number}`, before: { status: 'confirmed', total: new Decimal(sale.total).toFixed(2) }, after: { status: 'cancelled' } });
       await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.cancelled');
       return { number: sale.number };
     }, {}, (error) => deps.logger.warn({ err: error }, 'after-commit hook failed')),

@@ -5,7 +5,7 @@ import { ConflictError, found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { hasControlCharacters } from '../http/form-fields.ts';
-import { requireRole, roleAtLeast } from '../http/guards.ts';
+import { can } from '../auth/permissions.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
@@ -68,7 +68,7 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
 
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
-    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: roleAtLeast(scopeOf(req).role, 'manager') && sale.status === 'confirmed' });
+    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: can(scopeOf(req).role, 'sale.cancel') && sale.status === 'confirmed' });
   });
 
   router.get('/sales/:id/receipt', async (req, res) => {
@@ -77,7 +77,6 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   });
 
   router.post('/sales/:id/cancel', async (req, res) => {
-    requireRole(req, 'manager');
     const id = saleId(req);
     try {
       const { number } = await sales.cancel(scopeOf(req), id);

@@ -1,25 +1,23 @@
 import { Router } from 'express';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
-import { requireRole } from '../http/guards.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import { timeZones } from './tenants.schema.ts';
 
 const zoneList = [...timeZones].sort();
 
-/** /settings/business: owners only. */
+/** /settings/business: owners only (the service refuses the others). */
 export function businessRouter(catalog: CatalogServices): Router {
   const router = Router();
 
   router.get('/settings/business', async (req, res) => {
-    requireRole(req, 'owner');
-    const s = await catalog.business.get(scopeOf(req));
-    res.render('settings/business', { values: { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString() }, timeZones: zoneList, ...formLocals() });
+    const s = await catalog.business.forEditing(scopeOf(req));
+    const values = { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString(), staffMaxDiscountPct: s.staffMaxDiscountPct.toString(), staffMayOverridePrice: s.staffMayOverridePrice ? 'on' : '' };
+    res.render('settings/business', { values, timeZones: zoneList, ...formLocals() });
   });
 
   router.post('/settings/business', async (req, res) => {
-    requireRole(req, 'owner');
     try {
       await catalog.business.update(scopeOf(req), req.body);
       setFlash(req, 'success', 'Business settings saved.');

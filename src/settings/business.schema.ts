@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { percentField } from '../http/form-fields.ts';
 import { CurrencySchema, TaxRateSchema, TenantNameSchema, TimeZoneSchema } from './tenants.schema.ts';
 
 export const BusinessSettingsSchema = z.object({
@@ -6,6 +7,10 @@ export const BusinessSettingsSchema = z.object({
   currency: z.string({ error: 'Currency is required' }).pipe(CurrencySchema),
   timeZone: z.string({ error: 'Choose a time zone from the list' }).pipe(TimeZoneSchema),
   defaultTaxRate: TaxRateSchema,
+  /** Blank: no discount at all for staff. */
+  staffMaxDiscountPct: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '0' : v), percentField('Largest staff discount')),
+  /** A checkbox: sent as "on" when ticked, absent when not. */
+  staffMayOverridePrice: z.preprocess((v) => (v === undefined ? 'off' : v), z.enum(['on', 'off'], { error: 'Tick the box or leave it empty' }).transform((v) => v === 'on')),
 });
 
 export type BusinessSettingsInput = z.output<typeof BusinessSettingsSchema>;

@@ -21,6 +21,8 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     const b = await shop.product({ sku: 'B-1', price: '10.00', qty: '5' });
     const c = await shop.product({ sku: 'C-1', price: '3.33', qty: '4', taxRate: '5' });
     const customer = await shop.customer({ name: 'Luis Silva' });
+    // The owner lets staff give up to 15%: a discount at the limit is allowed.
+    await shop.prisma.tenant.update({ where: { id: shop.tenantId }, data: { staffMaxDiscountPct: '15' } });
     const before = await shop.prisma.tenant.findUniqueOrThrow({ where: { id: shop.tenantId } });
     await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'before');
     await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');

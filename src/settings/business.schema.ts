@@ -9,8 +9,8 @@ export const BusinessSettingsSchema = z.object({
   defaultTaxRate: TaxRateSchema,
   /** Blank: no discount at all for staff. */
   staffMaxDiscountPct: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '0' : v), percentField('Largest staff discount')),
-  /** A checkbox: sent as "on" when ticked, absent when not. */
-  staffMayOverridePrice: z.preprocess((v) => (v === undefined ? 'off' : v), z.enum(['on', 'off'], { error: 'Tick the box or leave it empty' }).transform((v) => v === 'on')),
+  /** A checkbox: "on" when ticked; anything else (usually nothing) is not ticked, as the product form's `active`. */
+  staffMayOverridePrice: z.preprocess((v) => v === 'on', z.boolean()),
 });
 
 export type BusinessSettingsInput = z.output<typeof BusinessSettingsSchema>;

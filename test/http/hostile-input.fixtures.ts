@@ -146,7 +146,7 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
 }
 
 /** Every table of business data, as one fingerprint per table (all tenants). */
-export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions'] as const;
+export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions', 'audit_entries'] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;
 

@@ -25,6 +25,7 @@ import { returnsRouter } from './sales/returns.router.ts';
 import { tillRouter } from './till/till.router.ts';
 import { paymentsRouter } from './payments/payments.router.ts';
 import { adminCacheRouter } from './admin/cache.router.ts';
+import { auditRouter } from './audit/audit.router.ts';
 import { productImportUpload } from './catalog/products.router.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
 
@@ -85,6 +86,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(tillRouter(deps));
   app.use(paymentsRouter(deps));
   app.use(adminCacheRouter(deps));
+  app.use(auditRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(logger, { exposeDetails: !config.isProduction }));

@@ -1,3 +1,4 @@
+import { AuditService } from './audit/audit.service.ts';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from './config.ts';
@@ -38,6 +39,8 @@ export interface Dependencies {
   auth: AuthService;
   account: AccountService;
   userAdmin: UserAdminService;
+  /** The owners' audit log page (entries are written by the changes themselves). */
+  audit: AuditService;
   /** Sales, payments and customers (src/sales/build.ts). */
   sales: SalesServices['sales'];
   payments: SalesServices['payments'];
@@ -98,6 +101,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     auth: new AuthService({ prisma: db.prisma, tenantDb }),
     account: new AccountService(sessions.store),
     userAdmin: new UserAdminService(sessions.store),
+    audit: new AuditService(),
     catalog: createCatalogServices({ cache }),
     ...buildSalesServices({ cache, logger, metrics }),
     balance: balance.service,

@@ -47,6 +47,15 @@ export class ConflictError extends FormError {
   override readonly status = 409;
 }
 
+/**
+ * A value the acting role may not set (a staff price change, a discount above the staff
+ * limit): the form comes back with the message on the field, status 403, nothing written.
+ */
+export class PermissionError extends FormError {
+  static override code = 'E_PERMISSION';
+  override readonly status = 403;
+}
+
 export class ServiceUnavailableError extends AppError {
   static override code = 'E_UNAVAILABLE';
   override readonly status = 503;

@@ -40,3 +40,9 @@ export function addDays(day: string, n: number): string {
 export function formatDateTime(instant: Date, timeZone: string, locale = 'en-GB'): string {
   return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(instant);
 }
+
+/** [from, to] local days → a UTC instant range (either end optional), for list filters. */
+export function dayRange(timeZone: string, from?: string, to?: string): { gte?: Date; lt?: Date } | undefined {
+  if (!from && !to) return undefined;
+  return { ...(from ? { gte: zonedInstant(from, timeZone) } : {}), ...(to ? { lt: zonedInstant(addDays(to, 1), timeZone) } : {}) };
+}

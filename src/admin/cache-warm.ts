@@ -12,7 +12,8 @@ export interface WarmDeps {
 
 /** The hot keys of a tenant: unit and category lookups, and the current month's balance. */
 export async function warmTenantCache(deps: WarmDeps, tenantId: number): Promise<string[]> {
-  const ctx = { tenantId, db: deps.tenantDb(tenantId) };
+  // Lookups read as the business itself: no user's limits apply to filling its cache.
+  const ctx = { tenantId, role: 'owner' as const, db: deps.tenantDb(tenantId) };
   await Promise.all([deps.catalog.uoms.list(ctx), deps.catalog.categories.tree(ctx), deps.balance.warmBalance(tenantId)]);
   return ['uom: all units', 'categories: tree', "balance: this month's series and facts"];
 }

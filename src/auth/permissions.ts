@@ -1,20 +1,30 @@
 import { ForbiddenError } from '../errors.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
 import type { RoleName } from './users.schema.ts';
 
 // What each role may do: the one table that services (not only routers) consult. A router may
-// use `can` to hide a button; the service calls `assertCan` so a hand-made request is refused too.
+// use `can` to hide a button or a field; the service calls `assertCan` so a hand-made request
+// is refused too (docs/decisions/010-permission-table.md).
 
 export const actions = [
+  /** Delete a category or a unit. */
   'catalog.delete',
+  /** Deactivate (soft-delete) a product or make it active again. */
   'catalog.deactivate',
   'catalog.import',
+  /** Change the price of an existing product (a new product's first price is part of creating it). */
   'catalog.editPrice',
   'catalog.editCost',
+  /** See cost prices (and anything computed from them): product detail, export. */
   'cost.see',
+  /** The whole business's figures: /balance, its CSV and detail, the dashboard's month summary. */
   'balance.see',
+  /** A stock correction (a signed change with a reason); receipts are `stock.receive`. */
   'stock.correct',
   'stock.receive',
+  /** A line discount above the business's staff limit. */
   'sale.discountAboveLimit',
+  /** A unit price other than the product's (the business may allow it for staff too). */
   'sale.overridePrice',
   'sale.cancel',
   'sale.return',
@@ -23,30 +33,15 @@ export const actions = [
   'users.manage',
   'settings.manage',
   'cache.manage',
+  'audit.see',
 ] as const;
 export type Action = (typeof actions)[number];
 
-const managerActions: readonly Action[] = [
-  'catalog.delete',
-  'catalog.deactivate',
-  'catalog.import',
-  'catalog.editPrice',
-  'catalog.editCost',
-  'cost.see',
-  'balance.see',
-  'stock.correct',
-  'stock.receive',
-  'sale.discountAboveLimit',
-  'sale.overridePrice',
-  'sale.cancel',
-  'sale.return',
-  'till.close',
-  'till.seeAll',
-];
+const ownerOnly: readonly Action[] = ['users.manage', 'settings.manage', 'cache.manage', 'audit.see'];
 
 export const permissionTable: Record<RoleName, ReadonlySet<Action>> = {
   owner: new Set(actions),
-  manager: new Set(managerActions),
+  manager: new Set(actions.filter((a) => !ownerOnly.includes(a))),
   staff: new Set<Action>(['stock.receive', 'till.close']),
 };
 
@@ -57,4 +52,12 @@ export function can(role: RoleName, action: Action): boolean {
 /** Throws the 403 refusal unless `role` may do `action`. */
 export function assertCan(role: RoleName, action: Action, message?: string): void {
   if (!can(role, action)) throw new ForbiddenError(message);
+}
+
+/** Who is acting, and the tenant-scoped client they act through (a request's scope has this shape). */
+export interface Actor {
+  tenantId: number;
+  userId: number;
+  role: RoleName;
+  db: TenantDb;
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { recordAudit } from '../audit/audit-log.ts';
+import { assertCan } from './permissions.ts';
 import { ConflictError, found } from '../errors.ts';
 import type { RequestScope } from '../http/request-scope.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
@@ -13,7 +15,10 @@ import type { InviteUser } from './user-admin.schema.ts';
 // transaction that first locks the tenant's row, so two owners demoting each other at the
 // same moment cannot both succeed.
 
-type Me = Pick<RequestScope, 'tenantId' | 'userId' | 'db'>;
+// Every change goes to the audit log in its own transaction; every method is the permission
+// table's `users.manage`.
+
+type Me = Pick<RequestScope, 'tenantId' | 'userId' | 'role' | 'db'>;
 
 const LAST_OWNER = 'A business needs at least one active owner. Make someone else an owner first.';
 
@@ -32,6 +37,7 @@ export class UserAdminService {
   constructor(private readonly sessions: SessionTerminator) {}
 
   async list(me: Me): Promise<{ users: UserRow[]; require2fa: boolean }> {
+    assertCan(me.role, 'users.manage');
     const [users, tenant] = await Promise.all([
       me.db.user.findMany({
         orderBy: [{ active: 'desc' }, { email: 'asc' }],
@@ -44,34 +50,48 @@ export class UserAdminService {
 
   /** Returns the temporary password, to be handed to the new user once. */
   async invite(me: Me, input: InviteUser): Promise<{ id: number; email: string; temporaryPassword: string }> {
+    assertCan(me.role, 'users.manage');
     const temporaryPassword = randomBytes(12).toString('base64url');
-    const user = await createUserWithScope(me.db, { ...input, password: temporaryPassword }, { mustChangePassword: true });
+    const user = await me.db.$transaction(async (tx) => {
+      const created = await createUserWithScope(tx, { ...input, password: temporaryPassword }, { mustChangePassword: true });
+      await recordAudit(tx, me, { kind: 'user_invited', subject: `User ${created.email}`, after: { email: created.email, role: created.role } });
+      return created;
+    });
     return { id: user.id, email: user.email, temporaryPassword };
   }
 
   async changeRole(me: Me, userId: number, role: RoleName): Promise<void> {
+    assertCan(me.role, 'users.manage');
     await me.db.$transaction(async (tx) => {
       await lockTenant(tx, me.tenantId);
-      const user = found(await tx.user.findUnique({ where: { id: userId }, select: { role: true, active: true } }), 'User');
+      const user = found(await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true, active: true } }), 'User');
       if (user.role === 'owner' && role !== 'owner' && user.active) await ensureAnotherOwner(tx, userId);
       await tx.user.update({ where: { id: userId }, data: { role } });
+      if (user.role !== role) await recordAudit(tx, me, { kind: 'user_role', subject: `User ${user.email}`, before: { role: user.role }, after: { role } });
     });
   }
 
   async setActive(me: Me, userId: number, active: boolean): Promise<void> {
+    assertCan(me.role, 'users.manage');
     if (!active && userId === me.userId) throw new ConflictError('You cannot deactivate your own account.');
     await me.db.$transaction(async (tx) => {
       await lockTenant(tx, me.tenantId);
-      const user = found(await tx.user.findUnique({ where: { id: userId }, select: { role: true, active: true } }), 'User');
+      const user = found(await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true, active: true } }), 'User');
       if (!active && user.active && user.role === 'owner') await ensureAnotherOwner(tx, userId);
       await tx.user.update({ where: { id: userId }, data: { active } });
+      if (user.active !== active) await recordAudit(tx, me, { kind: 'user_active', subject: `User ${user.email}`, before: { active: user.active }, after: { active } });
     });
     // After commit: the guard already refuses a deactivated user; this removes the sessions too.
     if (!active) await this.sessions.destroyUserSessions(userId);
   }
 
   async setRequire2fa(me: Me, require2fa: boolean): Promise<void> {
-    await me.db.tenant.update({ where: { id: me.tenantId }, data: { require2fa } });
+    assertCan(me.role, 'users.manage');
+    await me.db.$transaction(async (tx) => {
+      const before = await tx.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } });
+      await tx.tenant.update({ where: { id: me.tenantId }, data: { require2fa } });
+      if (before.require2fa !== require2fa) await recordAudit(tx, me, { kind: 'two_factor_policy', subject: 'Two-factor sign-in for every user', before, after: { require2fa } });
+    });
   }
 }
 

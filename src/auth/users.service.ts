@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
+import { forTenant } from '../db/tenant-scope.ts';
+import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { hashPassword } from './password.ts';
@@ -19,7 +20,7 @@ export async function createUser(prisma: PrismaClient, tenantId: number, input: 
 }
 
 /** The same, through a tenant-scoped client (the tenant comes from the scope). */
-export async function createUserWithScope(db: TenantDb, input: NewUser, options: { mustChangePassword?: boolean } = {}): Promise<CreatedUser> {
+export async function createUserWithScope(db: Pick<TenantTransaction, 'user'>, input: NewUser, options: { mustChangePassword?: boolean } = {}): Promise<CreatedUser> {
   const parsed = NewUserSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError('The user is not valid.', fieldErrors(parsed.error));
   const { email, password, role, name } = parsed.data;
@@ -27,7 +28,7 @@ export async function createUserWithScope(db: TenantDb, input: NewUser, options:
   try {
     return await db.user.create({
       // tenantId is filled in by the scope; the cast is for Prisma's input type only.
-      data: { email, name, role, passwordHash, mustChangePassword: options.mustChangePassword ?? false } as Parameters<TenantDb['user']['create']>[0]['data'],
+      data: { email, name, role, passwordHash, mustChangePassword: options.mustChangePassword ?? false } as Parameters<TenantTransaction['user']['create']>[0]['data'],
       select: { id: true, tenantId: true, email: true, role: true },
     });
   } catch (error) {

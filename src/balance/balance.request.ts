@@ -5,7 +5,7 @@ import { scopeOf } from '../http/request-scope.ts';
 import { rangeProblems } from './balance.rules.ts';
 import { BalanceQuerySchema, chosenPreset } from './balance.schema.ts';
 import type { BalanceService, CustomerOption, TenantFacts } from './balance.service.ts';
-import type { BalanceScope, CustomerFilter, Granularity } from './balance.types.ts';
+import type { BalanceReader, CustomerFilter, Granularity } from './balance.types.ts';
 import { presetOf, presetRange, type Preset } from './presets.ts';
 
 // A balance request's query string, checked and completed: the range (from a preset or the
@@ -13,7 +13,7 @@ import { presetOf, presetRange, type Preset } from './presets.ts';
 // with the HTTP status to answer with; what was typed is kept to show it again.
 
 export interface ResolvedRequest {
-  scope: BalanceScope;
+  scope: BalanceReader;
   facts: TenantFacts;
   today: string;
   customers: CustomerOption[];
@@ -32,7 +32,8 @@ const one = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? undefined 
 
 export async function resolveRequest(req: Request, balance: BalanceService): Promise<ResolvedRequest> {
   const scope = scopeOf(req);
-  const [facts, customers] = await Promise.all([balance.tenantFacts(scope), balance.customers(scope)]);
+  const facts = await balance.readerFacts(scope);
+  const customers = await balance.customers(scope);
   const today = balance.today(facts.value.timeZone);
   const raw = Object.fromEntries(['preset', 'from', 'to', 'granularity', 'customer', 'asOf'].map((k) => [k, one(req.query[k])]));
   const base = { scope, facts: facts.value, today, customers: customers.value, cacheStatuses: [facts.status, customers.status] };

@@ -1,3 +1,4 @@
+import { assertCan } from '../auth/permissions.ts';
 import type { CacheService, CacheStatus } from '../cache/index.ts';
 import { forTenant } from '../db/tenant-scope.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -5,7 +6,7 @@ import { ValidationError, found } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { readOpenBalanceAt, readSummary } from './balance.query.ts';
 import { assertSeriesQuery, rangeProblems } from './balance.rules.ts';
-import type { BalanceScope, BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
+import type { BalanceReader, BalanceScope, BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
 import { BALANCE_MODULE, CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey } from './cache-keys.ts';
 import { presetRange } from './presets.ts';
 import { buildSeries } from './series.ts';
@@ -13,6 +14,8 @@ import { RecentQueries } from './recent-queries.ts';
 
 // Balance series from the daily summary (balance_days) only, cached in the `balance`
 // module for CACHE_BALANCE_TTL; sales and payments invalidate it after commit.
+
+export const BALANCE_REFUSED = "Only managers and owners can see the business's balance.";
 
 export interface BalanceServiceDeps {
   cache: CacheService;
@@ -51,7 +54,8 @@ export class BalanceService {
   }
 
   /** Per bucket: sales, payments and the running open balance from the one before `from`. */
-  async getBalanceSeries(scope: BalanceScope, query: SeriesQuery): Promise<Cached<BalanceSeries>> {
+  async getBalanceSeries(scope: BalanceReader, query: SeriesQuery): Promise<Cached<BalanceSeries>> {
+    assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
     assertSeriesQuery(query);
     const q: SeriesQuery = { from: query.from, to: query.to, granularity: query.granularity, customer: query.customer };
     this.recent.record(scope.tenantId, q);
@@ -64,10 +68,17 @@ export class BalanceService {
   }
 
   /** Open balance at the end of `day` (any past day, or today). */
-  async openBalanceAt(scope: BalanceScope, day: string, customer: CustomerFilter): Promise<Cached<Decimal>> {
+  async openBalanceAt(scope: BalanceReader, day: string, customer: CustomerFilter): Promise<Cached<Decimal>> {
+    assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
     const problems = rangeProblems(day, day);
     if (problems.from) throw new ValidationError('Check the date.', { asOf: problems.from });
     return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, openBalanceKey(day, customer), () => readOpenBalanceAt(scope.db, scope.tenantId, day, customer), { ttl: this.deps.ttlSeconds });
+  }
+
+  /** The balance pages' first read: refuses a role without `balance.see` before anything is shown. */
+  async readerFacts(scope: BalanceReader): Promise<Cached<TenantFacts>> {
+    assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
+    return this.tenantFacts(scope);
   }
 
   /** Name, zone and currency of the tenant (the settings event invalidates the balance module). */

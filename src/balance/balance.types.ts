@@ -1,3 +1,4 @@
+import type { RoleName } from '../auth/users.schema.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 
@@ -42,6 +43,11 @@ export interface BalanceSeries extends SeriesQuery {
 export interface BalanceScope {
   tenantId: number;
   db: TenantDb;
+}
+
+/** A reader of the business's figures: the role decides (the permission table's `balance.see`). */
+export interface BalanceReader extends BalanceScope {
+  role: RoleName;
 }
 
 /** The one thing the series needs of a client: a raw query (the tenant id is always bound). */

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { assertCan } from '../auth/permissions.ts';
 import { uploadBody, type UploadRoute } from '../http/upload-body.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
-import { requireRole } from '../http/guards.ts';
+import { requireCan } from '../http/guards.ts';
 import { setFlash } from '../http/flash.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { CatalogServices } from './index.ts';
@@ -12,7 +12,8 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
   const router = Router();
 
   router.get(`${base}/import`, (req, res) => {
-    requireRole(req, 'manager');
+    // The page alone writes nothing; preview and import are refused by the service.
+    requireCan(req, 'catalog.import');
     res.render('catalog/products/import', { preview: null, csv: '' });
   });
 

@@ -1,3 +1,4 @@
+import { can } from '../auth/permissions.ts';
 import { stringify } from 'csv-stringify/sync';
 import { barcodeCodes } from './barcodes.ts';
 import { BARCODE_CSV_SEPARATOR, CSV_COLUMNS, protectCell } from './csv-cells.ts';
@@ -5,7 +6,11 @@ import type { ProductListService } from './product-list.service.ts';
 import type { ProductListQuery } from './products.schema.ts';
 import type { TenantContext } from './tenant-context.ts';
 
-/** Active products as CSV (the list's search and filters apply), in the import's format. */
+/**
+ * Active products as CSV (the list's search and filters apply), in the import's format. A role
+ * that may not see costs gets the file without the cost column (an import of it then keeps
+ * the stored costs).
+ */
 export class ProductExportService {
   constructor(private readonly deps: { list: ProductListService }) {}
 
@@ -17,6 +22,8 @@ export class ProductExportService {
       orderBy: [{ sku: 'asc' }, { id: 'asc' }],
       select: { sku: true, name: true, barcodes: barcodeCodes, price: true, cost: true, taxRate: true, reorderLevel: true, quantityOnHand: true, category: { select: { name: true } }, unit: { select: { code: true } } },
     });
+    const withCost = can(ctx.role, 'cost.see');
+    const header = CSV_COLUMNS.filter((c) => withCost || c !== 'cost');
     const rows = products.map((p) => [
       p.sku,
       protectCell(p.name),
@@ -24,11 +31,11 @@ export class ProductExportService {
       protectCell(p.category?.name ?? ''),
       p.unit.code,
       p.price.toFixed(2),
-      p.cost.toFixed(2),
+      ...(withCost ? [p.cost.toFixed(2)] : []),
       p.taxRate === null ? '' : p.taxRate.toString(),
       p.reorderLevel.toString(),
       p.quantityOnHand.toString(),
     ]);
-    return stringify([[...CSV_COLUMNS], ...rows]);
+    return stringify([header, ...rows]);
   }
 }

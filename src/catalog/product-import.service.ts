@@ -1,3 +1,5 @@
+import { recordAudit } from '../audit/audit-log.ts';
+import { assertCan } from '../auth/permissions.ts';
 import { parse } from 'csv-parse/sync';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { CacheService } from '../cache/index.ts';
@@ -78,15 +80,19 @@ interface ValidRow {
   quantity: string | undefined;
 }
 
+const IMPORT_REFUSED = 'Only managers and owners can import products.';
+
 export class ProductImportService {
   constructor(private readonly deps: { cache: CacheService; categories: CategoriesService; uoms: UomsService }) {}
 
   async preview(ctx: TenantContext, text: string): Promise<ImportPreview> {
+    assertCan(ctx.role, 'catalog.import', IMPORT_REFUSED);
     return (await this.analyse(ctx, text)).preview;
   }
 
   /** Writes every row in one transaction, or nothing when any row (or the file) has an error. */
   async import(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; written: boolean }> {
+    assertCan(ctx.role, 'catalog.import', IMPORT_REFUSED);
     const { preview, valid, present } = await this.analyse(ctx, text);
     const absent = Object.entries(OPTIONAL_FIELDS).filter(([column]) => !present.has(column as CsvColumn)).map(([, field]) => field as string);
     const updateColumns = (data: ProductInput) => Object.fromEntries(Object.entries(columns(data)).filter(([field]) => !absent.includes(field)));
@@ -96,9 +102,10 @@ export class ProductImportService {
         ctx.db,
         async (uow) => {
           const tx = uow.tx;
-          const existing = await tx.product.findMany({ where: { sku: { in: valid.map((r) => r.data.sku) } }, select: { id: true, sku: true, quantityOnHand: true } });
+          const existing = await tx.product.findMany({ where: { sku: { in: valid.map((r) => r.data.sku) } }, select: { id: true, sku: true, quantityOnHand: true, price: true, cost: true } });
           const bySku = new Map(existing.map((p) => [p.sku, p]));
           const movements: Prisma.StockMovementCreateManyInput[] = [];
+          const priced: Array<{ sku: string; field: 'price' | 'cost'; before: string; after: string }> = [];
           const move = (productId: number, quantity: Prisma.Decimal, kind: 'receipt' | 'adjustment', reason: string) =>
             movements.push({ tenantId: ctx.tenantId, productId, kind, quantity, reason, userId: ctx.userId ?? null });
 
@@ -126,7 +133,18 @@ export class ProductImportService {
             // Importing a deactivated product's SKU brings it back.
             await tx.product.updateMany({ where: { id: current.id }, data: { ...updateColumns(row.data), active: true, ...change } });
             if (diff && !diff.isZero()) move(current.id, diff, 'adjustment', 'CSV import');
+            for (const field of ['price', 'cost'] as const) {
+              const next = updateColumns(row.data)[field] as string | undefined;
+              if (next !== undefined && !current[field].equals(next)) priced.push({ sku: row.data.sku, field, before: current[field].toFixed(2), after: new Prisma.Decimal(next).toFixed(2) });
+            }
           }
+          // One entry per import: how many rows, and every price and cost it changed.
+          await recordAudit(tx, ctx, {
+            kind: 'product_import',
+            subject: `${valid.length} product${valid.length === 1 ? '' : 's'} from CSV`,
+            before: { prices: priced.map(({ sku, field, before }) => ({ sku, [field]: before })) },
+            after: { created: fresh.length, updated: valid.length - fresh.length, prices: priced.map(({ sku, field, after }) => ({ sku, [field]: after })) },
+          });
           if (movements.length) await tx.stockMovement.createMany({ data: movements });
           await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.imported');
         },

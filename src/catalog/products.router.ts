@@ -4,7 +4,6 @@ import { found } from '../errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
-import { requireRole, roleAtLeast } from '../http/guards.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { businessDisplay } from './display.ts';
@@ -37,7 +36,6 @@ export function productsRouter(catalog: CatalogServices): Router {
       product,
       movements,
       state: stockState(product.quantityOnHand, product.reorderLevel),
-      canDelete: roleAtLeast(ctx.role, 'manager'),
       values,
       ...formLocals(failure),
     });
@@ -52,7 +50,6 @@ export function productsRouter(catalog: CatalogServices): Router {
       list: list.value,
       categories: tree.value,
       filters: { ...query, q: query.q.trim(), page: list.value.page },
-      canImport: roleAtLeast(ctx.role, 'manager'),
     });
   });
 
@@ -94,7 +91,6 @@ export function productsRouter(catalog: CatalogServices): Router {
   });
 
   router.post(`${BASE}/:id/delete`, async (req, res) => {
-    requireRole(req, 'manager');
     const product = await catalog.products.deactivate(scopeOf(req), id(req));
     setFlash(req, 'success', `Product “${product.name}” deleted. It stays in past sales; edit it to make it active again.`);
     res.redirect(303, BASE);
@@ -127,7 +123,7 @@ function formValues(p: ProductDetail): Record<string, string> {
     categoryId: p.categoryId === null ? '' : String(p.categoryId),
     unitId: String(p.unitId),
     price: p.price.toFixed(2),
-    cost: p.cost.toFixed(2),
+    cost: p.cost?.toFixed(2) ?? '',
     taxRate: p.taxRate === null ? '' : p.taxRate.toString(),
     reorderLevel: formatQuantity(p.reorderLevel),
     active: p.active ? 'on' : '',

@@ -1,8 +1,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { assertCan, can } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
+import { ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { barcodeCodes, barcodeErrors, replaceBarcodes } from './barcodes.ts';
 import { isForeignKeyViolation } from './foreign-key.ts';
@@ -19,7 +21,8 @@ export interface ProductDetail {
   categoryId: number | null;
   unitId: number;
   price: Prisma.Decimal;
-  cost: Prisma.Decimal;
+  /** Null for a role that may not see cost prices. */
+  cost: Prisma.Decimal | null;
   taxRate: Prisma.Decimal | null;
   quantityOnHand: Prisma.Decimal;
   reorderLevel: Prisma.Decimal;
@@ -47,15 +50,32 @@ const select = {
   unit: { select: { id: true, code: true, name: true } },
 } as const;
 
-/** Products: read one, create (with opening stock), edit, soft delete. Writes invalidate `product.*`. */
+const PRICE_REFUSED = 'Only managers and owners can change the price.';
+const COST_REFUSED = 'Only managers and owners can change the cost.';
+const ACTIVE_REFUSED = 'Only managers and owners can delete a product or make it active again.';
+
+const isBlank = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * Products: read one, create (with opening stock), edit, soft delete. Writes invalidate
+ * `product.*`. The permission table decides who may change a price, a cost or whether the
+ * product is active, and who sees the cost: a role without the right keeps what is stored
+ * (a field it does not send stays as it was; a different value is refused on the field).
+ */
 export class ProductsService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
   async get(ctx: TenantContext, id: number): Promise<ProductDetail> {
-    return found(await ctx.db.product.findFirst({ where: { id }, select }), 'Product');
+    const product = found(await ctx.db.product.findFirst({ where: { id }, select }), 'Product');
+    return can(ctx.role, 'cost.see') ? product : { ...product, cost: null };
   }
 
   async create(ctx: TenantContext, input: unknown): Promise<{ id: number }> {
+    const body = { ...((input ?? {}) as Record<string, unknown>) };
+    // A new product's first price is part of creating it; its cost is for those who see costs.
+    if (!can(ctx.role, 'catalog.editCost') && !isBlank(body.cost) && !new Prisma.Decimal(0).equals(decimalOr(body.cost))) {
+      throw new PermissionError(COST_REFUSED, { cost: COST_REFUSED });
+    }
     const parsed = NewProductSchema.safeParse(input);
     if (!parsed.success) throw invalid(fieldErrors(parsed.error));
     const { openingStock, ...data } = parsed.data;
@@ -80,15 +100,59 @@ export class ProductsService {
   }
 
   async update(ctx: TenantContext, id: number, input: unknown): Promise<{ id: number }> {
-    const parsed = EditProductSchema.safeParse(input);
+    const mayPrice = can(ctx.role, 'catalog.editPrice');
+    const mayCost = can(ctx.role, 'catalog.editCost');
+    const mayActive = can(ctx.role, 'catalog.deactivate');
+    const body = { ...((input ?? {}) as Record<string, unknown>) };
+    // What a role may not change and did not send stays as stored: filled in so the form
+    // parses, and left out of the write below.
+    const sent = { price: !isBlank(body.price), cost: !isBlank(body.cost), active: body.active !== undefined };
+    if ((!mayPrice && !sent.price) || (!mayCost && !sent.cost) || (!mayActive && !sent.active)) {
+      const stored = found(await ctx.db.product.findFirst({ where: { id }, select: { price: true, cost: true, active: true } }), 'Product');
+      if (!mayPrice && !sent.price) body.price = stored.price.toFixed(2);
+      if (!mayCost && !sent.cost) body.cost = stored.cost.toFixed(2);
+      if (!mayActive && !sent.active) body.active = stored.active ? 'on' : '';
+    }
+    const parsed = EditProductSchema.safeParse(body);
     if (!parsed.success) throw invalid(fieldErrors(parsed.error));
     const { active, ...data } = parsed.data;
     await this.checkReferences(ctx, data, id);
     return this.write(ctx, data, id, () =>
       inTransaction(ctx.db, async (uow) => {
-        const { count } = await uow.tx.product.updateMany({ where: { id }, data: { ...columns(data), active } });
-        if (count === 0) throw new NotFoundError('Product');
-        await replaceBarcodes(uow.tx, ctx.tenantId, id, data.barcodes);
+        const { tx } = uow;
+        // The row as it is now, locked until commit: the refusals compare with it and the
+        // audit entry's "before" is exactly what this change replaced.
+        const [current] = await tx.$queryRaw<Array<{ sku: string; price: Prisma.Decimal; cost: Prisma.Decimal; active: boolean }>>(
+          Prisma.sql`SELECT sku, price, cost, active FROM products WHERE tenant_id = ${ctx.tenantId} AND id = ${id} FOR UPDATE`,
+        );
+        if (!current) throw new NotFoundError('Product');
+        const price = new Prisma.Decimal(data.price);
+        const cost = new Prisma.Decimal(data.cost);
+        const refused: Record<string, string> = {};
+        if (!mayPrice && sent.price && !price.equals(current.price)) refused.price = PRICE_REFUSED;
+        if (!mayCost && sent.cost && !cost.equals(current.cost)) refused.cost = COST_REFUSED;
+        if (!mayActive && active !== current.active) refused.active = ACTIVE_REFUSED;
+        if (Object.keys(refused).length) throw new PermissionError(Object.values(refused)[0]!, refused);
+
+        const { price: _p, cost: _c, ...rest } = columns(data);
+        const write = { ...rest, ...(mayPrice ? { price: data.price } : {}), ...(mayCost ? { cost: data.cost } : {}), ...(mayActive ? { active } : {}) };
+        await tx.product.updateMany({ where: { id }, data: write });
+        await replaceBarcodes(tx, ctx.tenantId, id, data.barcodes);
+        const who = { tenantId: ctx.tenantId, userId: ctx.userId };
+        const pricing: Array<[string, Prisma.Decimal, Prisma.Decimal]> = [];
+        if (mayPrice && !price.equals(current.price)) pricing.push(['price', current.price, price]);
+        if (mayCost && !cost.equals(current.cost)) pricing.push(['cost', current.cost, cost]);
+        if (pricing.length) {
+          await recordAudit(tx, who, {
+            kind: 'product_pricing',
+            subject: `Product ${data.sku}`,
+            before: Object.fromEntries(pricing.map(([k, b]) => [k, b.toFixed(2)])),
+            after: Object.fromEntries(pricing.map(([k, , a]) => [k, a.toFixed(2)])),
+          });
+        }
+        if (mayActive && active !== current.active) {
+          await recordAudit(tx, who, { kind: 'product_active', subject: `Product ${data.sku}`, before: { active: current.active }, after: { active } });
+        }
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.updated');
         return { id };
       }),
@@ -97,10 +161,12 @@ export class ProductsService {
 
   /** Soft delete: the product becomes inactive, so sales and movements keep pointing at it. */
   async deactivate(ctx: TenantContext, id: number): Promise<ProductDetail> {
+    assertCan(ctx.role, 'catalog.deactivate', 'Only managers and owners can delete a product.');
     return inTransaction(ctx.db, async (uow) => {
       const product = found(await uow.tx.product.findFirst({ where: { id }, select }), 'Product');
       if (product.active) {
         await uow.tx.product.updateMany({ where: { id }, data: { active: false } });
+        await recordAudit(uow.tx, ctx, { kind: 'product_active', subject: `Product ${product.sku}`, before: { active: true }, after: { active: false } });
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.deleted');
       }
       return { ...product, active: false };
@@ -129,6 +195,14 @@ export class ProductsService {
       if (isForeignKeyViolation(error)) throw invalid(await referenceErrors(ctx.db, data));
       throw error;
     }
+  }
+}
+
+function decimalOr(v: unknown): Prisma.Decimal {
+  try {
+    return new Prisma.Decimal(String(v).trim());
+  } catch {
+    return new Prisma.Decimal(-1);
   }
 }
 

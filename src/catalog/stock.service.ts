@@ -1,7 +1,9 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { can } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, ValidationError, found } from '../errors.ts';
+import { ConflictError, PermissionError, ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { AdjustmentSchema } from './products.schema.ts';
 import type { TenantContext } from './tenant-context.ts';
@@ -18,7 +20,12 @@ export interface MovementRow {
 
 export const MOVEMENTS_SHOWN = 50;
 
-/** Stock receipts and corrections: the quantity change and its ledger row, in one transaction. */
+const CORRECTION_REFUSED = 'Only managers and owners can correct stock; record goods received as a receipt.';
+
+/**
+ * Stock receipts and corrections: the quantity change and its ledger row, in one transaction.
+ * Receipts are `stock.receive`, corrections `stock.correct` (and go to the audit log).
+ */
 export class StockService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
@@ -26,20 +33,30 @@ export class StockService {
     const parsed = AdjustmentSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError('Check the stock change.', fieldErrors(parsed.error));
     const { kind, quantity, reason } = parsed.data;
+    if (!can(ctx.role, kind === 'receipt' ? 'stock.receive' : 'stock.correct')) throw new PermissionError(CORRECTION_REFUSED, { kind: CORRECTION_REFUSED });
     const delta = new Prisma.Decimal(quantity);
     return inTransaction(ctx.db, async (uow) => {
       // Conditional update: a decrease applies only if it leaves the quantity at zero or more,
       // so two concurrent corrections can never take stock below zero between them.
       const where = delta.isNeg() ? { id: productId, quantityOnHand: { gte: delta.neg() } } : { id: productId };
-      const rows = await uow.tx.product.updateManyAndReturn({ where, data: { quantityOnHand: { increment: delta } }, select: { quantityOnHand: true } });
+      const rows = await uow.tx.product.updateManyAndReturn({ where, data: { quantityOnHand: { increment: delta } }, select: { quantityOnHand: true, sku: true } });
       if (rows.length === 0) {
         const product = found(await uow.tx.product.findFirst({ where: { id: productId }, select: { quantityOnHand: true, unit: { select: { code: true } } } }), 'Product');
         const message = `Only ${product.quantityOnHand.toString()} ${product.unit.code} in stock: a change of ${delta.toString()} would take it below zero.`;
         throw new ConflictError(message, { quantity: message });
       }
       await uow.tx.stockMovement.create({ data: { tenantId: ctx.tenantId, productId, kind, quantity: delta, reason: reason ?? null, userId: ctx.userId ?? null } });
+      const after = rows[0]!;
+      if (kind === 'adjustment') {
+        await recordAudit(uow.tx, ctx, {
+          kind: 'stock_correction',
+          subject: `Product ${after.sku}`,
+          before: { quantityOnHand: after.quantityOnHand.minus(delta).toString() },
+          after: { quantityOnHand: after.quantityOnHand.toString(), change: delta.toString(), reason },
+        });
+      }
       await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.adjusted');
-      return rows[0]!;
+      return { quantityOnHand: after.quantityOnHand };
     });
   }
 

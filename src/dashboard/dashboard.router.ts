@@ -1,26 +1,31 @@
 import { Router } from 'express';
+import { can } from '../auth/permissions.ts';
 import type { Dependencies } from '../container.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { tenantOf, tenantViewLocals } from '../sales/view-locals.ts';
 import { localDay } from '../time.ts';
-import { lowStockProducts, recentSales } from './dashboard.service.ts';
+import { lowStockProducts, ownSalesOfDay, recentSales } from './dashboard.service.ts';
 
-// GET /: this month's sales, payments and open balance (the balance service, cached and
-// invalidated after each sale, cancellation and payment commits), low-stock products and
-// the last 10 sales.
+// GET /: for roles that may see the business's balance, this month's sales, payments and
+// open balance (the balance service, cached and invalidated after each sale, cancellation and
+// payment commits) and the last 10 sales; for the others, their own sales today and their
+// last 10 sales. Everyone sees the low-stock products.
 export function dashboardRouter(deps: Pick<Dependencies, 'balance'>): Router {
   const router = Router();
   router.get('/', tenantViewLocals, async (req, res) => {
     const scope = scopeOf(req);
-    const today = localDay(new Date(), tenantOf(res).timeZone);
-    const [month, lowStock, sales] = await Promise.all([
-      deps.balance.getBalanceSeries(scope, { from: `${today.slice(0, 8)}01`, to: today, granularity: 'month', customer: 'all' }),
+    const { timeZone } = tenantOf(res);
+    const today = localDay(new Date(), timeZone);
+    const seesBalance = can(scope.role, 'balance.see');
+    const [month, mine, lowStock, sales] = await Promise.all([
+      seesBalance ? deps.balance.getBalanceSeries(scope, { from: `${today.slice(0, 8)}01`, to: today, granularity: 'month', customer: 'all' }) : undefined,
+      seesBalance ? undefined : ownSalesOfDay(scope.db, scope.userId, today, timeZone),
       lowStockProducts(scope.db),
-      recentSales(scope.db),
+      recentSales(scope.db, 10, seesBalance ? undefined : scope.userId),
     ]);
-    setCacheStatus(res, month.status);
-    res.render('dashboard/index', { title: 'Dashboard', month: month.value, monthLabel: today.slice(0, 7), lowStock, sales });
+    if (month) setCacheStatus(res, month.status);
+    res.render('dashboard/index', { title: 'Dashboard', month: month?.value, mine, monthLabel: today.slice(0, 7), today, lowStock, sales });
   });
   return router;
 }

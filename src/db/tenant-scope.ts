@@ -30,6 +30,7 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   ReturnLine: 'owned',
   Refund: 'owned',
   TillClose: 'owned',
+  AuditEntry: 'owned',
   Session: 'infra',
 };
 

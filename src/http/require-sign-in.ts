@@ -1,3 +1,4 @@
+import { can, type Action } from '../auth/permissions.ts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
@@ -42,6 +43,8 @@ export function requireSignIn(deps: SignInGuardDeps): RequestHandler {
     }
     req.scope = { tenantId: session.tenantId, userId: user.id, role: user.role, db: deps.tenantDb(session.tenantId) };
     res.locals.currentUser = { email: user.email, role: user.role, name: user.name };
+    // Views hide what the role may not do; the services refuse it either way.
+    res.locals.can = (action: Action) => can(user.role, action);
     res.locals.tenantName = user.tenant.name;
     if (user.mustChangePassword && !allowed(req.path, passwordPaths)) return res.redirect(303, '/account/password');
     if (user.tenant.require2fa && !user.totpEnabled && !allowed(req.path, twoFactorPaths)) return res.redirect(303, '/account/2fa');

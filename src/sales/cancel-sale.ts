@@ -1,8 +1,9 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import { roleAtLeast } from '../http/guards.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { assertCan } from '../auth/permissions.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { formatMoney } from './money.ts';
 import { parseForm } from './parse.ts';
@@ -23,7 +24,7 @@ export interface Cancelled {
 }
 
 /**
- * Cancels a confirmed sale (managers and owners): the units not already returned go back
+ * Cancels a confirmed sale (the permission table's `sale.cancel`; written to the audit log): the units not already returned go back
  * to stock with one movement per line, the sale is marked cancelled, and what it was still
  * worth comes off the balance summary on the sale's own day (the rule in
  * src/balance/balance-days.ts). Money paid and not yet refunded is refunded in the same
@@ -31,7 +32,7 @@ export interface Cancelled {
  * customer's credit; a walk-in has no account, so their money must be given back.
  */
 export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: number, raw: unknown = {}): Promise<Cancelled> {
-  if (!roleAtLeast(actor.role, 'manager')) throw new ForbiddenError('Only managers and owners can cancel a sale.');
+  assertCan(actor.role, 'sale.cancel', 'Only managers and owners can cancel a sale.');
   const input = parseForm(CancelSchema, raw);
   const { tenantId } = actor;
   return withRetry(deps, () =>
@@ -65,6 +66,7 @@ export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: nu
         refunded = left;
       }
       await addToBalanceDays(tx, tenantId, balance);
+      await recordAudit(tx, actor, { kind: 'sale_cancelled', subject: `Sale #${sale.number}`, before: { status: 'confirmed', total: new Decimal(sale.total).toFixed(2) }, after: { status: 'cancelled' } });
       await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.cancelled');
       return { number: sale.number, refunded, credit: settlement === 'credit' ? left : new Decimal(0) };
     }, {}, (error) => deps.logger.warn({ err: error }, 'after-commit hook failed')),

@@ -8,6 +8,7 @@ import { formatQuantity } from './money.ts';
 import { parseForm } from './parse.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
+import { staffLimitRefusal } from './staff-limits.ts';
 import { SaleSchema, type SaleInput } from './sales.schema.ts';
 import { takeOut } from './stock.ts';
 import { createOnce, type TransactionDeps } from './transactions.ts';
@@ -19,9 +20,9 @@ const Decimal = Prisma.Decimal;
 
 /**
  * Confirms a sale in one transaction: the form token (which reserves the sale's id), the
- * checks, stock out (conditional updates, product by product), then one statement writing
+ * checks (lines, customer, the staff limits), stock out (conditional updates, product by product), then one statement writing
  * number, sale, lines, movements, payment and balance summary (write-sale.ts); the cache is
- * invalidated after commit. Any refusal (bad line, short stock, over the credit limit)
+ * invalidated after commit. Any refusal (bad line, beyond the staff limits, short stock, over the credit limit)
  * rolls everything back.
  */
 export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
@@ -39,7 +40,9 @@ export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unkn
       if (input.customerId !== undefined && !customer) errors.customerId = 'Unknown customer; choose one from the list';
       if (Object.keys(errors).length) throw new ValidationError('Please correct the marked fields.', errors);
       const lineProducts = products as LineProduct[];
-      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, defaultTaxRate: true, currency: true } });
+      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, defaultTaxRate: true, currency: true, staffMaxDiscountPct: true, staffMayOverridePrice: true } });
+      const beyondLimits = staffLimitRefusal(actor.role, tenant, input.lines, lineProducts, tenant.currency);
+      if (beyondLimits) throw beyondLimits;
 
       const { lines, totals } = priceLines(input.lines, lineProducts, tenant.defaultTaxRate);
       const tendered = input.payNow === 'cash' && input.tendered !== undefined ? new Decimal(input.tendered) : null;

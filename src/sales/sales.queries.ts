@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { found } from '../errors.ts';
 import { barcodeMatch } from '../catalog/barcodes.ts';
-import { addDays, zonedInstant } from '../time.ts';
+import { dayRange } from '../time.ts';
 import { saleMoney } from './refunds.ts';
 
 export const SALES_PAGE_SIZE = 25;
@@ -15,11 +15,6 @@ export interface SaleFilters {
   page?: number;
 }
 
-/** [from, to] local days → a UTC instant range (either end optional). */
-export function dayRange(timeZone: string, from?: string, to?: string): { gte?: Date; lt?: Date } | undefined {
-  if (!from && !to) return undefined;
-  return { ...(from ? { gte: zonedInstant(from, timeZone) } : {}), ...(to ? { lt: zonedInstant(addDays(to, 1), timeZone) } : {}) };
-}
 
 export async function listSales(db: TenantDb, timeZone: string, f: SaleFilters) {
   const where: Prisma.SaleWhereInput = {

@@ -6,7 +6,6 @@ import { found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { hasControlCharacters } from '../http/form-fields.ts';
-import { roleAtLeast } from '../http/guards.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
@@ -79,7 +78,7 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
     const { role } = scopeOf(req);
-    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: roleAtLeast(role, 'manager') && sale.status === 'confirmed', canReturn: can(role, 'sale.return') && sale.returnable.length > 0 });
+    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: can(role, 'sale.cancel') && sale.status === 'confirmed', canReturn: can(role, 'sale.return') && sale.returnable.length > 0 });
   });
 
   return router;

@@ -1,13 +1,4 @@
-import type { RoleName } from '../auth/users.schema.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
-
-/** Who is acting, and the tenant-scoped client they act through (req.scope has this shape). */
-export interface Actor {
-  tenantId: number;
-  userId: number;
-  role: RoleName;
-  db: TenantDb;
-}
+export type { Actor } from '../auth/permissions.ts';
 
 /** The outcome of an idempotent create: where its result lives, and whether this was a repeat. */
 export interface Created {

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
-import { requireRole } from '../http/guards.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import { printDetailKeys } from './business.schema.ts';
@@ -15,19 +14,18 @@ const receiptFormatOptions = [
 ];
 const choices = { timeZones: zoneList, receiptFormats: receiptFormatOptions };
 
-/** /settings/business: owners only. */
+/** /settings/business: owners only (the service refuses the others). */
 export function businessRouter(catalog: CatalogServices): Router {
   const router = Router();
 
   router.get('/settings/business', async (req, res) => {
-    requireRole(req, 'owner');
-    const s = await catalog.business.get(scopeOf(req));
+    const s = await catalog.business.forEditing(scopeOf(req));
     const printDetails = Object.fromEntries(printDetailKeys.map((k) => [k, s[k] ?? '']));
-    res.render('settings/business', { values: { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString(), ...printDetails }, ...choices, ...formLocals() });
+    const values = { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString(), staffMaxDiscountPct: s.staffMaxDiscountPct.toString(), staffMayOverridePrice: s.staffMayOverridePrice ? 'on' : '', ...printDetails };
+    res.render('settings/business', { values, ...choices, ...formLocals() });
   });
 
   router.post('/settings/business', async (req, res) => {
-    requireRole(req, 'owner');
     try {
       await catalog.business.update(scopeOf(req), req.body);
       setFlash(req, 'success', 'Business settings saved.');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText } from '../http/form-fields.ts';
+import { optionalText, percentField } from '../http/form-fields.ts';
 import { CurrencySchema, TaxRateSchema, TenantNameSchema, TimeZoneSchema } from './tenants.schema.ts';
 
 export const receiptFormats = ['80mm', '58mm', 'a4'] as const;
@@ -29,6 +29,10 @@ export const BusinessSettingsSchema = z.object({
   timeZone: z.string({ error: 'Choose a time zone from the list' }).pipe(TimeZoneSchema),
   defaultTaxRate: TaxRateSchema,
   ...PrintDetailsFields,
+  /** Blank: no discount at all for staff. */
+  staffMaxDiscountPct: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '0' : v), percentField('Largest staff discount')),
+  /** A checkbox: "on" when ticked; anything else (usually nothing) is not ticked, as the product form's `active`. */
+  staffMayOverridePrice: z.preprocess((v) => v === 'on', z.boolean()),
 });
 
 export type BusinessSettingsInput = z.output<typeof BusinessSettingsSchema>;

@@ -1,4 +1,6 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { changedFields, recordAudit } from '../audit/audit-log.ts';
+import { assertCan } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ValidationError, found } from '../errors.ts';
@@ -21,13 +23,22 @@ export interface BusinessSettings extends PrintDetails {
   currency: string;
   timeZone: string;
   defaultTaxRate: Prisma.Decimal;
+  staffMaxDiscountPct: Prisma.Decimal;
+  staffMayOverridePrice: boolean;
 }
 
 const printSelect = { legalName: true, address: true, taxId: true, phone: true, email: true, receiptFormat: true } as const;
-const select = { name: true, currency: true, timeZone: true, defaultTaxRate: true, ...printSelect } as const;
+const select = { name: true, currency: true, timeZone: true, defaultTaxRate: true, staffMaxDiscountPct: true, staffMayOverridePrice: true, ...printSelect } as const;
 const asSettings = <T extends { receiptFormat: string }>(row: T) => ({ ...row, receiptFormat: row.receiptFormat as ReceiptFormat });
 
-/** The tenant's own row: name, currency, time zone, default tax rate (owners edit it). */
+/** Settings as the audit log keeps them: decimals as their text, so "5" and "5.00" are one value. */
+const auditable = (s: BusinessSettings) => ({ ...s, defaultTaxRate: s.defaultTaxRate.toFixed(2), staffMaxDiscountPct: s.staffMaxDiscountPct.toFixed(2) });
+
+/**
+ * The tenant's own row: name, currency, time zone, default tax rate and the staff limits.
+ * Everyone reads it (for display); owners (`settings.manage`) change it, and each change goes
+ * to the audit log with the values before and after.
+ */
 export class BusinessService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
@@ -36,7 +47,14 @@ export class BusinessService {
     return asSettings(found(await ctx.db.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business'));
   }
 
+  /** For the settings page: the same row, for those who may change it. */
+  async forEditing(ctx: TenantContext): Promise<BusinessSettings> {
+    assertCan(ctx.role, 'settings.manage');
+    return this.get(ctx);
+  }
+
   async update(ctx: TenantContext, input: unknown): Promise<BusinessSettings> {
+    assertCan(ctx.role, 'settings.manage');
     const parsed = BusinessSettingsSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError('Check the business settings.', fieldErrors(parsed.error));
     return inTransaction(ctx.db, async (uow) => {
@@ -45,7 +63,10 @@ export class BusinessService {
       const sent = new Set(Object.keys(input as object));
       const printing = Object.fromEntries(Object.entries({ legalName, address, taxId, phone, email }).filter(([k]) => sent.has(k)).map(([k, v]) => [k, v ?? null]));
       const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}) };
+      const before = found(await uow.tx.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business');
       const row = await uow.tx.tenant.update({ where: { id: ctx.tenantId }, data, select });
+      const change = changedFields(auditable(asSettings(before)), auditable(asSettings(row)));
+      if (change) await recordAudit(uow.tx, ctx, { kind: 'business_settings', subject: 'Business settings', ...change });
       await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'settings.updated');
       return asSettings(row);
     });

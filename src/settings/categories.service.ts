@@ -1,3 +1,4 @@
+import { assertCan } from '../auth/permissions.ts';
 import type { CacheService, MemoizeResult } from '../cache/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
@@ -57,6 +58,7 @@ export class CategoriesService {
 
   /** Refused while products or subcategories use it. */
   async delete(ctx: TenantContext, id: number): Promise<CategoryRow> {
+    assertCan(ctx.role, 'catalog.delete', 'Only managers and owners can delete a category.');
     try {
       return await inTransaction(ctx.db, async (uow) => {
         const category = found(await uow.tx.category.findFirst({ where: { id }, select }), 'Category');

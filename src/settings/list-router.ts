@@ -3,7 +3,6 @@ import { found } from '../errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
-import { requireRole, roleAtLeast } from '../http/guards.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { MemoizeResult } from '../cache/index.ts';
@@ -41,7 +40,7 @@ export interface SettingsList<Row> {
   editValues: (row: Row) => Record<string, string>;
 }
 
-/** List (cached), new, edit, delete (managers; refused while in use). */
+/** List (cached), new, edit, delete (the service refuses roles without `catalog.delete`, and rows in use). */
 export function settingsListRouter<Row>(page: SettingsList<Row>): Router {
   const { base, noun, label, service, list, renderForm } = page;
   const router = Router();
@@ -51,7 +50,7 @@ export function settingsListRouter<Row>(page: SettingsList<Row>): Router {
     const ctx = scopeOf(req);
     const rows = await list.load(ctx);
     setCacheStatus(res, rows.status);
-    res.status(failure?.status ?? 200).render(list.view, { [list.local]: rows.value, canDelete: roleAtLeast(ctx.role, 'manager'), ...formLocals(failure) });
+    res.status(failure?.status ?? 200).render(list.view, { [list.local]: rows.value, ...formLocals(failure) });
   }
 
   /** Runs a write; a success flashes and goes back to the list, a refusal is shown by `refused`. */
@@ -86,7 +85,6 @@ export function settingsListRouter<Row>(page: SettingsList<Row>): Router {
   });
 
   router.post(`${base}/:id/delete`, async (req, res) => {
-    requireRole(req, 'manager');
     await write(req, res, 'deleted', () => service.delete(scopeOf(req), id(req)), (failure) => renderList(req, res, failure));
   });
 

@@ -1,3 +1,4 @@
+import { assertCan } from '../auth/permissions.ts';
 import type { CacheService, MemoizeResult } from '../cache/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
@@ -54,6 +55,7 @@ export class UomsService {
 
   /** Refused while any product (active or not) uses the unit. */
   async delete(ctx: TenantContext, id: number): Promise<UnitRow> {
+    assertCan(ctx.role, 'catalog.delete', 'Only managers and owners can delete a unit.');
     try {
       return await inTransaction(ctx.db, async (uow) => {
         const unit = found(await uow.tx.unit.findFirst({ where: { id }, select }), 'Unit');

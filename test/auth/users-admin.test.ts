@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ForbiddenError } from '../../src/errors.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 
 // Building a migrated database and the app can be slow on a loaded machine.
@@ -101,5 +102,27 @@ describe('owners manage users at /settings/users', () => {
     expect(res.status).toBe(303);
     expect((await laptop.get('/')).status).toBe(200);
     expect((await phone.get('/')).location).toBe('/login');
+  });
+
+  it('the service refuses managers and staff every user change, called directly; nothing is written', async () => {
+    const target = await t.createUser(business.tenantId, 'staff');
+    const users = () => t.deps.db.prisma.user.findMany({ where: { tenantId: business.tenantId }, orderBy: { id: 'asc' } });
+    const before = await users();
+    for (const role of ['manager', 'staff'] as const) {
+      const user = await t.createUser(business.tenantId, role);
+      const me = { tenantId: business.tenantId, userId: user.id, role, db: t.deps.tenantDb(business.tenantId) };
+      const attempts: Array<() => Promise<unknown>> = [
+        () => t.deps.userAdmin.list(me),
+        () => t.deps.userAdmin.invite(me, { email: `by-${role}-${Date.now()}@test.stock`, name: '', role: 'owner' }),
+        () => t.deps.userAdmin.changeRole(me, user.id, 'owner'),
+        () => t.deps.userAdmin.setActive(me, target.id, false),
+        () => t.deps.userAdmin.setRequire2fa(me, true),
+      ];
+      for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    const after = await users();
+    expect(after.filter((u) => before.some((b) => b.id === u.id))).toEqual(before);
+    // Only the two users this test made for itself are new: no invitation went through.
+    expect(after).toHaveLength(before.length + 2);
   });
 });

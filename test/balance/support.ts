@@ -39,10 +39,10 @@ export function testBalance(prisma: PrismaClient, cache = testCache(prisma), opt
 
 let tenants = 0;
 
-export async function demoTenant(prisma: PrismaClient, opts: { timeZone: string; days: number; until: string; salesPerDay?: number; products?: number }): Promise<{ tenantId: number; scope: { tenantId: number; db: ReturnType<typeof forTenant> } }> {
+export async function demoTenant(prisma: PrismaClient, opts: { timeZone: string; days: number; until: string; salesPerDay?: number; products?: number }): Promise<{ tenantId: number; scope: { tenantId: number; role: 'owner'; db: ReturnType<typeof forTenant> } }> {
   const tenant = await prisma.tenant.create({ data: { name: `Balance ${++tenants}-${process.pid}-${Date.now()}`, timeZone: opts.timeZone, currency: 'EUR', defaultTaxRate: new Decimal(21) } });
   await seedDemoData(prisma, { tenantId: tenant.id, days: opts.days, products: opts.products ?? 30, salesPerDay: opts.salesPerDay ?? 6, until: opts.until, seed: 4242 + tenants });
-  return { tenantId: tenant.id, scope: { tenantId: tenant.id, db: forTenant(prisma, tenant.id) } };
+  return { tenantId: tenant.id, scope: { tenantId: tenant.id, role: 'owner', db: forTenant(prisma, tenant.id) } };
 }
 
 export interface ExpectedBucket {

@@ -17,7 +17,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
     it('keeps the typed values, the search text and an opening-stock movement', async () => {
       const { id } = await create({ sku: 'CAF-1', name: '  Café Ñandú  ', price: '12.5', cost: '7', openingStock: '10.250', categoryId: String(h.lookups.coffee.id) });
       const p = await h.services.products.get(h.ctx, id);
-      expect([p.name, p.price.toFixed(2), p.cost.toFixed(2), p.quantityOnHand.toString(), p.category?.name]).toEqual(['Café Ñandú', '12.50', '7.00', '10.25', 'Coffee']);
+      expect([p.name, p.price.toFixed(2), p.cost?.toFixed(2), p.quantityOnHand.toString(), p.category?.name]).toEqual(['Café Ñandú', '12.50', '7.00', '10.25', 'Coffee']);
       const row = await h.ctx.db.product.findFirstOrThrow({ where: { id } });
       expect(row.searchText).toBe('caf-1 cafe nandu');
       const movements = await h.services.stock.movements(h.ctx, id);

@@ -12,6 +12,8 @@ import type { Driver } from '../../src/db/client.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
+import { createUser } from '../../src/auth/users.service.ts';
+import type { RoleName } from '../../src/auth/users.schema.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
 
@@ -25,6 +27,8 @@ export interface CatalogHarness {
   services: CatalogServices;
   /** A new business and its owner, as a service context. */
   tenant(): Promise<TenantContext>;
+  /** A new user of `role` in the context's business, as a service context. */
+  userIn(ctx: TenantContext, role: RoleName): Promise<TenantContext>;
   close(): Promise<void>;
 }
 
@@ -51,7 +55,11 @@ export async function catalogHarness(driver: Driver): Promise<CatalogHarness> {
     async tenant() {
       const email = `owner-${randomBytes(5).toString('hex')}@test.stock`;
       const t = await createTenant(prisma, { name: 'Shop', ownerEmail: email, ownerPassword: 'correct-horse-battery' });
-      return { tenantId: t.tenantId, userId: t.ownerId, db: forTenant(prisma, t.tenantId) };
+      return { tenantId: t.tenantId, userId: t.ownerId, role: 'owner', db: forTenant(prisma, t.tenantId) };
+    },
+    async userIn(ctx, role) {
+      const user = await createUser(prisma, ctx.tenantId, { email: `${role}-${randomBytes(5).toString('hex')}@test.stock`, password: 'correct-horse-battery', role, name: '' });
+      return { tenantId: ctx.tenantId, userId: user.id, role, db: ctx.db };
     },
     async close() {
       await cache.close();

@@ -54,6 +54,15 @@ describe('accessibility of every page', () => {
     params.payment = payment.id;
     params.sale = payment.saleId!;
     params.customer = payment.customerId!;
+    // Audit entries with long values: the audit page must wrap them on a phone.
+    const owner = await prisma.user.findFirstOrThrow({ where: { tenantId, role: 'owner' } });
+    await prisma.auditEntry.createMany({
+      data: [
+        { tenantId, userId: owner.id, kind: 'product_pricing', subject: 'Product A-VERY-LONG-SKU-WITHOUT-ANY-SPACES-0001', before: { price: '94.50', cost: '40.00' }, after: { price: '9.99', cost: '5.00' } },
+        { tenantId, userId: owner.id, kind: 'stock_correction', subject: 'Product MUG-1', before: { quantityOnHand: '12' }, after: { quantityOnHand: '9', change: '-3', reason: 'Broken in transit between the warehouse and the shop, reported by the driver' } },
+        { tenantId, userId: owner.id, kind: 'business_settings', subject: 'Business settings', before: { staffMaxDiscountPct: '0.00' }, after: { staffMaxDiscountPct: '7.50' } },
+      ],
+    });
   }
 
   beforeAll(async () => {
@@ -119,6 +128,11 @@ describe('accessibility of every page', () => {
     { name: 'change password', path: '/account/password', as: 'owner', shows: 'Change' },
     { name: 'two-factor set-up', path: '/account/2fa', as: 'owner', shows: 'Two-factor sign-in' },
     { name: 'cache admin', path: '/admin/cache', as: 'owner', shows: 'Modules' },
+    { name: 'audit log', path: '/settings/audit', as: 'owner', shows: 'Broken in transit' },
+    { name: 'audit log with a wrong filter', path: '/settings/audit?from=2026-02-30&kind=stock_correction', as: 'owner', status: 400, shows: 'From must be a real date' },
+    { name: "staff's dashboard", path: '/', as: 'staff', shows: 'Your sales today' },
+    { name: 'product as staff (no cost)', path: '/catalog/products/:product', as: 'staff', shows: 'Stock movements' },
+    { name: 'edit product as staff (price fixed)', path: '/catalog/products/:product/edit', as: 'staff', shows: 'only managers and owners change prices' },
     { name: 'not found (404)', path: '/no-such-page', as: 'owner', status: 404, shows: 'Page not found' },
     { name: 'not found, another id (404)', path: '/sales/999999', as: 'owner', status: 404, shows: 'not found' },
     { name: 'forbidden (403)', path: '/admin/cache', as: 'staff', status: 403, shows: 'Forbidden' },

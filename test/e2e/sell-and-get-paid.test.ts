@@ -25,6 +25,8 @@ describe('selling and getting paid', () => {
   async function prepare(prisma: JourneyPrisma) {
     const { tenantId } = await createTenant(prisma, { name: 'Journey Hardware', ownerEmail: 'owner@sell.e2e.test', ownerPassword: PASSWORD, defaultTaxRate: '10' });
     await createUser(prisma, tenantId, { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' }, { mustChangePassword: false });
+    // The owner lets staff give up to 10% (the journey's second line has 10% off).
+    await prisma.tenant.update({ where: { id: tenantId }, data: { staffMaxDiscountPct: new Prisma.Decimal(10) } });
     await createUser(prisma, tenantId, { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' }, { mustChangePassword: false });
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
     const product = async (sku: string, name: string, price: string, taxRate: string | null) => {
@@ -107,9 +109,10 @@ describe('selling and getting paid', () => {
       await page.goto(`/customers/${ids.customer}`);
       expect(await page.locator('[data-open-balance]').textContent()).toContain('$0.00');
       expect(await seriousViolations(page)).toEqual([]);
+      // Staff see their own sales of the day, not the business's month.
       await page.goto('/');
-      expect(await page.locator('[data-month-sales]').textContent()).toContain('$40.34');
-      expect(await page.locator('[data-month-payments]').textContent()).toContain('$40.34');
+      expect(await page.locator('[data-own-sales-total]').textContent()).toContain('$40.34');
+      expect(await page.locator('[data-month-sales]').count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -156,7 +156,7 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
 }
 
 /** Every table of business data, as one fingerprint per table (all tenants). */
-export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'product_barcodes', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions', 'returns', 'return_lines', 'refunds', 'till_closes'] as const;
+export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'product_barcodes', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions', 'returns', 'return_lines', 'refunds', 'till_closes', 'audit_entries'] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;
 

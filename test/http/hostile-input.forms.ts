@@ -123,7 +123,7 @@ const catalog: Form[] = [
     body: (fx) => ({ ...productBody(fx, 'EDIT-1', 'Edit target', '5.00'), active: 'on' }),
     // A checkbox: any value but "on" (or none) means unchecked, so every class is a valid "off".
     fields: [...productFields(), { name: 'active', accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'], stored: UNCHECKED }],
-    writes: ['products', 'product_barcodes'],
+    writes: ['products', 'product_barcodes', 'audit_entries'],
     read: (fx) => readProduct(fx, fx.a.editProductId),
     shownAt: (fx) => `/catalog/products/${fx.a.editProductId}`,
     ids: { path: (id) => `/catalog/products/${id}`, valid: (fx) => fx.a.editProductId, foreign: (fx) => fx.b.productId },
@@ -133,7 +133,7 @@ const catalog: Form[] = [
     path: (fx) => `/catalog/products/${fx.a.editProductId}/delete`,
     body: () => ({}),
     fields: [],
-    writes: ['products'],
+    writes: ['products', 'audit_entries'],
     ids: { path: (id) => `/catalog/products/${id}/delete`, valid: (fx) => fx.a.editProductId, foreign: (fx) => fx.b.productId },
   },
   {
@@ -152,7 +152,7 @@ const catalog: Form[] = [
     body: () => ({ kind: 'adjustment', quantity: '1', reason: 'Recount' }),
     // A correction may take stock down (there are 100 on hand), never by zero.
     fields: [{ name: 'quantity', accepts: ['negative'] }, { name: 'reason', accepts: TEXT }],
-    writes: ['products', 'stock_movements'],
+    writes: ['products', 'stock_movements', 'audit_entries'],
     read: (fx) => fx.prisma.stockMovement.findFirstOrThrow({ where: { productId: fx.a.stockProductId }, orderBy: { id: 'desc' } }),
     shownAt: (fx) => `/catalog/products/${fx.a.stockProductId}`,
   },
@@ -194,7 +194,7 @@ const catalog: Form[] = [
         ] satisfies Field[]
       ).map((f): Field => ({ ...f, skip: ['array', 'object'] })),
     ],
-    writes: ['products', 'product_barcodes', 'stock_movements'],
+    writes: ['products', 'product_barcodes', 'stock_movements', 'audit_entries'],
     read: async (fx, { body }) => {
       const p = await fx.prisma.product.findFirstOrThrow({ where: { tenantId: fx.a.tenantId, sku: String(body['cell:sku']).trim() }, include: { unit: true, category: true, barcodes: { orderBy: { id: 'asc' } } } });
       return { 'cell:sku': p.sku, 'cell:name': p.name, 'cell:unit': p.unit.code, 'cell:price': p.price, 'cell:category': p.category?.name, 'cell:quantity_on_hand': p.quantityOnHand, 'cell:barcodes': p.barcodes.map((b) => b.code).join('|') };
@@ -275,12 +275,14 @@ const settings: Form[] = [
   {
     name: 'business settings',
     path: () => '/settings/business',
-    body: () => ({ name: 'Hostile Hardware', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', legalName: '', address: '', taxId: '', phone: '', email: '', receiptFormat: '80mm' }),
+    body: () => ({ name: 'Hostile Hardware', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', staffMaxDiscountPct: '5', staffMayOverridePrice: 'on', legalName: '', address: '', taxId: '', phone: '', email: '', receiptFormat: '80mm' }),
     fields: [
       { name: 'name', accepts: TEXT },
       { name: 'currency' },
       { name: 'timeZone' },
       { name: 'defaultTaxRate', accepts: ['zero'] },
+      { name: 'staffMaxDiscountPct', accepts: ['empty', 'zero'], stored: (v) => (String(v).trim() === '' ? '0' : String(v).trim()) },
+      { name: 'staffMayOverridePrice', accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'], stored: UNCHECKED },
       // What receipts and invoices print about the seller.
       { name: 'legalName', accepts: OPTIONAL_TEXT },
       { name: 'address', accepts: OPTIONAL_TEXT },
@@ -289,7 +291,7 @@ const settings: Form[] = [
       { name: 'email', accepts: ['empty'] },
       { name: 'receiptFormat' },
     ],
-    writes: ['tenants'],
+    writes: ['tenants', 'audit_entries'],
     read: (fx) => fx.prisma.tenant.findUniqueOrThrow({ where: { id: fx.a.tenantId } }),
     shownAt: () => '/settings/business',
   },
@@ -381,7 +383,7 @@ const sales: Form[] = [
     // A walk-in's cash is on this sale: it can only be cancelled with a refund method, so no hostile value cancels it.
     body: () => ({ settlement: 'cash' }),
     fields: [{ name: 'settlement' }],
-    writes: ['sales', 'products', 'stock_movements', 'balance_days', 'refunds'],
+    writes: ['sales', 'products', 'stock_movements', 'balance_days', 'refunds', 'audit_entries'],
     ids: { path: (id) => `/sales/${id}/cancel`, valid: (fx) => fx.a.cancelSaleId, foreign: (fx) => fx.b.saleId },
   },
   {
@@ -514,7 +516,7 @@ const admin: Form[] = [
     path: () => '/settings/users',
     body: (_fx, n) => ({ email: `invitee-${n}@test.stock`, name: 'Invitee', role: 'staff' }),
     fields: [{ name: 'email' }, { name: 'name', accepts: OPTIONAL_TEXT }, { name: 'role' }],
-    writes: ['users'],
+    writes: ['users', 'audit_entries'],
     read: (fx, { body }) => fx.prisma.user.findUniqueOrThrow({ where: { email: String(body.email) } }),
     shownAt: () => '/settings/users',
   },
@@ -523,14 +525,14 @@ const admin: Form[] = [
     path: () => '/settings/users/two-factor',
     body: () => ({ require2fa: 'off' }),
     fields: [{ name: 'require2fa' }],
-    writes: ['tenants'],
+    writes: ['tenants', 'audit_entries'],
   },
   {
     name: "change a user's role",
     path: (fx) => `/settings/users/${fx.a.staffUserId}/role`,
     body: () => ({ role: 'manager' }),
     fields: [{ name: 'role' }],
-    writes: ['users'],
+    writes: ['users', 'audit_entries'],
     ids: { path: (id) => `/settings/users/${id}/role`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
   },
   ...(['deactivate', 'activate'] as const).map(
@@ -539,7 +541,7 @@ const admin: Form[] = [
       path: (fx) => `/settings/users/${fx.a.staffUserId}/${action}`,
       body: () => ({}),
       fields: [],
-      writes: ['users'],
+      writes: ['users', 'audit_entries'],
       ids: { path: (id) => `/settings/users/${id}/${action}`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
     }),
   ),
@@ -576,3 +578,6 @@ export const queryBoxes: Array<{ name: string; path(fx: Fixtures): string; param
   { name: 'new payment for a sale', path: () => '/payments/new', params: ['sale', 'customer'] },
   { name: 'new sale for a customer', path: () => '/sales/new', params: ['customer'] },
 ];
+
+/** Filter forms (GET) whose values are choices, not free text: a bad one is dropped with a message (400), never a 500. */
+export const filters: Array<{ name: string; path: string; params: string[] }> = [{ name: 'audit log filters', path: '/settings/audit', params: ['user', 'kind', 'from', 'to', 'page'] }];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { SCRIPT, SNAPSHOT_TABLES, hostileValues, setUpFixtures, snapshot, type Fixtures, type Snapshot } from './hostile-input.fixtures.ts';
-import { forms, queryBoxes, searches, type Body, type Field, type Form, type ValueClass } from './hostile-input.forms.ts';
+import { filters, forms, queryBoxes, searches, type Body, type Field, type Form, type ValueClass } from './hostile-input.forms.ts';
 
 // Hostile values into every field of every form (the table is hostile-input.forms.ts), one
 // field at a time over a valid base body. A refused value gets a 4xx page with a message a
@@ -229,6 +229,24 @@ describe('hostile input into every form', () => {
       for (const param of box.params) {
         for (const { label, value } of searchValues) it(`${param} ← ${label}: the page or its form with a message, nothing written`, () => runSearch(box.path(fx), value, param, [200, 400, 422]));
       }
+    });
+  }
+
+  async function runFilter(path: string, param: string, value: unknown): Promise<void> {
+    const query = new URLSearchParams();
+    for (const item of Array.isArray(value) ? value : [value]) query.append(param, String(item));
+    const before = await snapshot(fx.prisma);
+    const res = await fx.a.owner.get(`${path}?${query}`);
+    const where = `${path}?${param}=…: ${text(res.html).slice(0, 300)}`;
+    expect([200, 400], where).toContain(res.status);
+    if (res.status === 400) expect(messagesIn(res.html).byField.size, `${where}\nno message on the filter`).toBeGreaterThan(0);
+    expect(res.html).not.toContain(SCRIPT);
+    expect((await changedTables(before)).changed).toEqual([]);
+  }
+
+  for (const { name, path, params } of filters) {
+    describe(`${name} (GET)`, () => {
+      for (const param of params) for (const { label, value } of searchValues) it(`${param} ← ${label}: the page, or the filter refused with a message; nothing written`, () => runFilter(path, param, value));
     });
   }
 });

@@ -51,6 +51,19 @@ describe.each(drivers)('tenant isolation on %s', (driver) => {
     expect(after).toEqual(before);
   });
 
+  it("never shows the other tenant's audit entries, even filtered by one of its users", async () => {
+    const ownerB = { tenantId: b.tenantId, userId: b.owner.id, role: 'owner' as const, db: t.deps.tenantDb(b.tenantId) };
+    await t.deps.userAdmin.changeRole(ownerB, bStaff.id, 'manager');
+    await t.deps.userAdmin.changeRole(ownerB, bStaff.id, 'staff');
+    for (const url of ['/settings/audit', `/settings/audit?user=${bStaff.id}`, `/settings/audit?user=${b.owner.id}&kind=user_role`]) {
+      const page = await ownerA.get(url);
+      expect(page.status, url).toBe(200);
+      expect(page.html).not.toContain(bStaff.email);
+      expect(page.html).not.toContain(b.owner.email);
+      expect(page.html).toContain('No entries match.');
+    }
+  });
+
   it("never lists the other tenant's users", async () => {
     const page = await ownerA.get('/settings/users');
     expect(page.status).toBe(200);

@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { ConflictError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, PermissionError, ValidationError } from '../../src/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { balanceSummaryAndRecomputation, ledgerMatches, makeShop, quantity, saleForm, setUpShopWithServices, snapshot } from './support.ts';
 
-async function refused(promise: Promise<unknown>): Promise<ValidationError | ConflictError> {
+async function refused(promise: Promise<unknown>): Promise<ValidationError | ConflictError | PermissionError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof ValidationError || error instanceof ConflictError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  if (!(error instanceof ValidationError || error instanceof ConflictError || error instanceof PermissionError)) throw new Error(`expected a refusal, got ${String(error)}`);
   return error;
 }
 
@@ -21,6 +21,8 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     const b = await shop.product({ sku: 'B-1', price: '10.00', qty: '5' });
     const c = await shop.product({ sku: 'C-1', price: '3.33', qty: '4', taxRate: '5' });
     const customer = await shop.customer({ name: 'Luis Silva' });
+    // The owner lets staff give up to 15%: a discount at the limit is allowed.
+    await shop.prisma.tenant.update({ where: { id: shop.tenantId }, data: { staffMaxDiscountPct: '15' } });
     const before = await shop.prisma.tenant.findUniqueOrThrow({ where: { id: shop.tenantId } });
     await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'before');
     await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
@@ -160,6 +162,49 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     it('a bad token format is refused', async () => {
       const error = await refused(shop.services.sales.confirm(shop.actor(), { ...saleForm([{ productId: p, quantity: '1' }]), token: 'x' }));
       expect(error.fields.token).toMatch(/expired/);
+    });
+  });
+
+  describe("the owner's staff limits (business settings)", () => {
+    let p: number;
+    const limits = (staffMaxDiscountPct: string, staffMayOverridePrice: boolean) => shop.prisma.tenant.update({ where: { id: shop.tenantId }, data: { staffMaxDiscountPct, staffMayOverridePrice } });
+    beforeAll(async () => {
+      p = await shop.product({ sku: 'LIM-1', qty: '100', price: '94.50' });
+    });
+
+    it('staff: a discount above the limit is refused on its line and nothing is written; at the limit it is recorded', async () => {
+      await limits('10', false);
+      const before = await snapshot(shop.prisma, shop.tenantId);
+      const error = await refused(shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1' }, { productId: p, quantity: '1', discountPct: '10.01' }])));
+      expect(error).toBeInstanceOf(PermissionError);
+      expect(error.fields).toEqual({ 'lines.1.discountPct': 'At most 10% discount without a manager' });
+      expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
+      await shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1', discountPct: '10' }]));
+    });
+
+    it('staff: no discount at all when the limit is 0', async () => {
+      await limits('0', false);
+      const error = await refused(shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1', discountPct: '0.01' }])));
+      expect(error.fields['lines.0.discountPct']).toBe('Only a manager or owner can give a discount here');
+    });
+
+    it("staff: selling at 0.01 a unit is refused unless the owner lets staff change prices; the product's own price is fine", async () => {
+      await limits('0', false);
+      const before = await snapshot(shop.prisma, shop.tenantId);
+      const error = await refused(shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '5', unitPrice: '0.01' }])));
+      expect(error).toBeInstanceOf(PermissionError);
+      expect(error.fields['lines.0.unitPrice']).toBe('Only a manager or owner can change the price ($94.50 for “Product LIM-1”)');
+      expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
+      await shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1', unitPrice: '94.50' }]));
+      await limits('0', true);
+      const sold = await shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1', unitPrice: '0.01' }]));
+      expect((await shop.prisma.sale.findUniqueOrThrow({ where: { id: sold.id } })).total.toFixed(2)).toBe('0.01');
+    });
+
+    it.each(['manager', 'owner'] as const)('%s: not limited (any discount, any price)', async (role) => {
+      await limits('0', false);
+      const sold = await shop.services.sales.confirm(shop.actor(role), saleForm([{ productId: p, quantity: '2', unitPrice: '0.01', discountPct: '50', taxRate: '0' }]));
+      expect((await shop.prisma.sale.findUniqueOrThrow({ where: { id: sold.id } })).total.toFixed(2)).toBe('0.01');
     });
   });
 

@@ -138,16 +138,22 @@ describe('sales pages', () => {
     expect(((await search.json()) as { products: Array<{ sku: string }> }).products.map((p) => p.sku)).toEqual(['RT-1']);
   });
 
-  it('the dashboard shows a new sale on the very next load', async () => {
+  it('the dashboard shows a new sale on the very next load: the month to a manager, their own day to staff', async () => {
     const monthSales = (html: string) => /data-month-sales>([^<]+)</.exec(html)?.[1];
-    const before = await staff.get('/');
-    expect(before.status).toBe(200);
+    const ownCount = (html: string) => /data-own-sales-count>([^<]+)</.exec(html)?.[1];
+    const before = await manager.get('/');
+    const staffBefore = await staff.get('/');
+    expect([before.status, staffBefore.status]).toEqual([200, 200]);
     const created = await staff.post('/sales', await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '1' }));
     const number = (await app.deps.db.prisma.sale.findFirstOrThrow({ where: { tenantId }, orderBy: { id: 'desc' } })).number;
-    const after = await staff.get('/');
+    const after = await manager.get('/');
     // MISS, or HIT when the balance warm-up already recomputed it after the commit: fresh either way.
     expect(['MISS', 'HIT']).toContain(after.headers.get('x-cache'));
     expect(monthSales(after.html)).not.toBe(monthSales(before.html));
     expect(after.html).toContain(`href="${created.location}">#${number}</a>`);
+    const staffAfter = await staff.get('/');
+    expect(monthSales(staffAfter.html)).toBeUndefined();
+    expect(Number(ownCount(staffAfter.html))).toBe(Number(ownCount(staffBefore.html)) + 1);
+    expect(staffAfter.html).toContain(`href="${created.location}">#${number}</a>`);
   });
 });

@@ -1,0 +1,36 @@
+import { assertCan, type Actor } from '../auth/permissions.ts';
+import type { Dependencies } from '../container.ts';
+import { cacheModules, warmTenantCache, type KnownModule } from './cache-warm.ts';
+
+// What the cache page does, for owners (the permission table's `cache.manage`): read the
+// counters and this business's key counts, clear one module, warm the hot keys.
+
+type CacheAdminDeps = Pick<Dependencies, 'cache' | 'catalog' | 'balance' | 'tenantDb'>;
+
+export async function cacheOverview(deps: CacheAdminDeps, actor: Actor) {
+  assertCan(actor.role, 'cache.manage');
+  const [health, keyCounts, redis] = await Promise.all([deps.cache.health(), deps.cache.keyCounts(actor.tenantId), deps.cache.redisInfo()]);
+  const stats = deps.cache.stats();
+  const rows = cacheModules.map((module) => {
+    const m = stats.modules[module];
+    const lookups = (m?.hits ?? 0) + (m?.misses ?? 0);
+    return { module, hits: m?.hits ?? 0, misses: m?.misses ?? 0, stale: m?.stale ?? 0, errors: m?.errors ?? 0, invalidations: m?.invalidations ?? 0, hitRatio: lookups ? (m!.hits / lookups) * 100 : null, keys: keyCounts[module] ?? 0 };
+  });
+  return { health, stats, redis, rows };
+}
+
+/** Removes the module's keys of this business and invalidates it; returns how many keys went. */
+export async function clearCacheModule(deps: CacheAdminDeps, actor: Actor, module: KnownModule): Promise<number> {
+  assertCan(actor.role, 'cache.manage');
+  // The invalidation alone leaves the old values in Redis, unreadable, until their TTL runs
+  // out (and in the key count). An owner's clear removes them first (a SCAN, as the key
+  // count is), then invalidates, which also covers a value written in between.
+  const removed = await deps.cache.deletePattern(actor.tenantId, module, '*');
+  await deps.cache.invalidateModule(actor.tenantId, module);
+  return removed;
+}
+
+export async function warmCache(deps: CacheAdminDeps, actor: Actor): Promise<string[]> {
+  assertCan(actor.role, 'cache.manage');
+  return warmTenantCache(deps, actor.tenantId);
+}

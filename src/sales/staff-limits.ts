@@ -1,0 +1,40 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { can } from '../auth/permissions.ts';
+import type { RoleName } from '../auth/users.schema.ts';
+import { PermissionError } from '../errors.ts';
+import { formatMoney, formatPercent } from './money.ts';
+import type { LineProduct } from './resolve-products.ts';
+import type { SaleInput } from './sales.schema.ts';
+
+const Decimal = Prisma.Decimal;
+
+/** What the owner allows staff at the counter (business settings). */
+export interface StaffLimits {
+  staffMaxDiscountPct: Prisma.Decimal;
+  staffMayOverridePrice: boolean;
+}
+
+/**
+ * The lines that go beyond what `role` may give: a discount above the staff limit (unless the
+ * table grants `sale.discountAboveLimit`), a unit price other than the product's (unless the
+ * table grants `sale.overridePrice` or the business lets staff). Nothing when all is allowed;
+ * otherwise the refusal, with a message on each line's field.
+ */
+export function staffLimitRefusal(role: RoleName, limits: StaffLimits, lines: SaleInput['lines'], products: LineProduct[], currency: string): PermissionError | undefined {
+  const anyDiscount = can(role, 'sale.discountAboveLimit');
+  const anyPrice = can(role, 'sale.overridePrice') || limits.staffMayOverridePrice;
+  const fields: Record<string, string> = {};
+  lines.forEach((line, i) => {
+    const product = products[i]!;
+    if (!anyDiscount && line.discountPct !== undefined && new Decimal(line.discountPct).greaterThan(limits.staffMaxDiscountPct)) {
+      fields[`lines.${i}.discountPct`] = limits.staffMaxDiscountPct.isZero()
+        ? 'Only a manager or owner can give a discount here'
+        : `At most ${formatPercent(limits.staffMaxDiscountPct)} discount without a manager`;
+    }
+    if (!anyPrice && line.unitPrice !== undefined && !new Decimal(line.unitPrice).equals(product.price)) {
+      fields[`lines.${i}.unitPrice`] = `Only a manager or owner can change the price (${formatMoney(product.price, currency)} for “${product.name}”)`;
+    }
+  });
+  if (!Object.keys(fields).length) return undefined;
+  return new PermissionError('Some lines go beyond what your role may give: see the marked fields. Nothing was recorded.', fields);
+}

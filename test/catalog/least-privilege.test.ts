@@ -111,7 +111,7 @@ describe.each(drivers)('catalog › least privilege on %s', (driver) => {
       const query = { q: p.form.sku!, category: undefined, stock: 'all' as const, sort: 'name' as const, page: 1 };
       const [staffHeader, staffRow] = (await h.services.productExport.csv(staff, query)).trim().split('\n');
       const [ownerHeader, ownerRow] = (await h.services.productExport.csv(h.ctx, query)).trim().split('\n');
-      expect(staffHeader).toBe('sku,name,barcode,category,unit,price,tax_rate,reorder_level,quantity_on_hand');
+      expect(staffHeader).toBe('sku,name,barcodes,category,unit,price,tax_rate,reorder_level,quantity_on_hand');
       expect(staffRow).not.toContain('40.00');
       expect(ownerHeader!.split(',')).toContain('cost');
       expect(ownerRow).toContain('40.00');

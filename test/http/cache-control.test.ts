@@ -61,6 +61,9 @@ describe('Cache-Control', () => {
     ids.set('/customers', customerId);
     ids.set('/sales', await created('sale', '/sales', { token: token(), customerId: String(customerId), 'lines[0][product]': 'CC-1', 'lines[0][quantity]': '1' }));
     ids.set('/payments', await created('payment', '/payments', { token: token(), amount: '1.00', method: 'cash', day: '', customerId: String(customerId), saleId: '', saleNumber: '', reference: '', note: '' }));
+    // A return of the sale (left as the customer's credit) and a till close, for their pages.
+    ids.set('/returns', await created('return', `/sales/${ids.get('/sales')}/returns`, { token: token(), 'lines[1][quantity]': '1', settlement: 'credit', reason: '' }));
+    ids.set('/till/closes', await created('till close', '/till/close', { token: token(), counted: '1.00', note: '' }));
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();

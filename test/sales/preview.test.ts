@@ -32,7 +32,8 @@ describe('the sale form preview', () => {
     const tenant = await app.createTenantWithOwner('Preview Hardware');
     tenantId = tenant.tenantId;
     const prisma = app.deps.db.prisma;
-    await prisma.tenant.update({ where: { id: tenantId }, data: { defaultTaxRate: new Decimal('21') } });
+    await prisma.tenant.update({ where: { id: tenantId }, data: { defaultTaxRate: new Decimal('21'), // The cashier here may change prices and give discounts (the owner's staff limits).
+      staffMayOverridePrice: true, staffMaxDiscountPct: new Decimal('100') } });
     const s = await app.createUser(tenantId, 'staff');
     staff = await app.signIn(s.email, s.password);
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });

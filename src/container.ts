@@ -15,6 +15,8 @@ import { AuthService } from './auth/auth.service.ts';
 import { AccountService } from './auth/account.service.ts';
 import { UserAdminService } from './auth/user-admin.service.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
+import { TotpSecrets } from './auth/totp-secrets.ts';
+import { configurePasswordWork } from './auth/password.ts';
 import { createCatalogServices, type CatalogServices } from './catalog/index.ts';
 import { buildBalance, type BalanceService } from './balance/index.ts';
 
@@ -33,6 +35,8 @@ export interface Dependencies {
   /** express-session store: Redis (or in-process) in front of the PostgreSQL sessions table. */
   sessionStore: TieredSessionStore;
   loginThrottle: LoginThrottle;
+  /** Seals and opens TOTP secrets at rest (TOTP_ENCRYPTION_KEY). */
+  totpSecrets: TotpSecrets;
   postLimiter: RateLimiterAbstract;
   auth: AuthService;
   account: AccountService;
@@ -79,6 +83,10 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const tenantDb = tenantDbFactory(db.prisma);
   const sessions = createSessionStore({ prisma: db.prisma, redis: sessionRedis, keyPrefix: config.cache.keyPrefix, idleTimeoutSeconds: config.session.idleTimeoutSeconds, logger });
   const limiterOptions = { redis: sessionRedis, keyPrefix: config.cache.keyPrefix };
+  const loginThrottle = new LoginThrottle(limiterOptions);
+  configurePasswordWork(config.passwordWork);
+  if (config.totp.derived) logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
+  const totpSecrets = new TotpSecrets(config.totp.key, config.totp.oldKeys);
   return {
     config,
     logger,
@@ -88,10 +96,11 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     metrics,
     tenantDb,
     sessionStore: sessions.store,
-    loginThrottle: new LoginThrottle(limiterOptions),
+    loginThrottle,
+    totpSecrets,
     postLimiter: createLimiter(limiterOptions, { name: 'posts', points: config.rateLimit.postsPerMinute, durationSeconds: 60 }),
-    auth: new AuthService({ prisma: db.prisma, tenantDb }),
-    account: new AccountService(sessions.store),
+    auth: new AuthService({ prisma: db.prisma, tenantDb, throttle: loginThrottle, totpSecrets }),
+    account: new AccountService(sessions.store, loginThrottle, totpSecrets),
     userAdmin: new UserAdminService(sessions.store),
     catalog: createCatalogServices({ cache }),
     ...buildSalesServices({ cache, logger, metrics }),

@@ -18,7 +18,7 @@ describe('Redis outage', () => {
 
   beforeAll(async () => {
     server = await RedisServer.start();
-    t = await startTestApp({ driver: 'pglite', redis: true, env: { REDIS_URL: server.url, TRUST_PROXY: 'true' } });
+    t = await startTestApp({ driver: 'pglite', redis: true, env: { REDIS_URL: server.url, TRUST_PROXY: 'loopback' } });
     business = await t.createTenantWithOwner();
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {

@@ -31,7 +31,8 @@ export class PasswordWorkBusyError extends ServiceUnavailableError {
 class PasswordWork {
   private running = 0;
   private readonly waiting: Array<{ start: () => void; timer: NodeJS.Timeout }> = [];
-  /** Most hashes seen running at once (for tests and metrics). */
+  /** Hashes started, the most seen running at once, and requests refused (for tests and metrics). */
+  started = 0;
   peak = 0;
   refused = 0;
 
@@ -41,6 +42,7 @@ class PasswordWork {
     if (this.running >= this.limits.concurrency) await this.slot();
     else this.running++;
     this.peak = Math.max(this.peak, this.running);
+    this.started++;
     try {
       return await work();
     } finally {
@@ -75,12 +77,14 @@ class PasswordWork {
 // One per process: the CPU it protects is the process's.
 const work = new PasswordWork({ concurrency: 4, queue: 32, maxWaitMs: 2000 });
 
+/** Set the limits (at start-up); the peak counts from here. */
 export function configurePasswordWork(limits: PasswordWorkLimits): void {
   work.limits = limits;
+  work.peak = 0;
 }
 
-export function passwordWorkStats(): { peak: number; refused: number; limits: PasswordWorkLimits } {
-  return { peak: work.peak, refused: work.refused, limits: work.limits };
+export function passwordWorkStats(): { started: number; peak: number; refused: number; limits: PasswordWorkLimits } {
+  return { started: work.started, peak: work.peak, refused: work.refused, limits: work.limits };
 }
 
 export function hashPassword(password: string): Promise<string> {

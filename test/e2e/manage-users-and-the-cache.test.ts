@@ -154,6 +154,7 @@ describe('an owner manages users and the cache page', () => {
       await page.goto('/catalog/products');
       expect(new URL(page.url()).pathname).toBe('/account/2fa');
       const secret = (await page.locator('code.secret').textContent())!.trim();
+      await page.getByLabel('Your password').fill(PASSWORD);
       await page.getByLabel('Code from the app').fill(await generate({ secret }));
       await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
       await expect.poll(() => status(page)).toContain('Two-factor sign-in is on.');

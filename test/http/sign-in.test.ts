@@ -61,6 +61,11 @@ describe.each(drivers)('sign-in on %s with Redis', (driver) => {
     for (const path of publicPages) expect((await client.get(path)).status, path).toBe(200);
   });
 
+  it('does not serve /metrics at all when no METRICS_TOKEN is configured', async () => {
+    expect((await t.client().get('/metrics')).status).toBe(404);
+    expect((await t.client({ authorization: 'Bearer anything-at-all-here-123456' }).get('/metrics')).status).toBe(404);
+  });
+
   it('answers a wrong password and an unknown email with the same generic message, and no session', async () => {
     const client = t.client();
     await client.get('/login');

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import type { TenantDb } from '../db/tenant-scope.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
 
 // TOTP secrets at rest (docs/decisions/009): AES-256-GCM with a key from the environment
 // (TOTP_ENCRYPTION_KEY; earlier keys in TOTP_ENCRYPTION_OLD_KEYS), the user's id as
@@ -77,4 +78,25 @@ function isSealed(stored: string): boolean {
 
 function aad(userId: number): Buffer {
   return Buffer.from(`stock-totp-user:${userId}`);
+}
+
+/**
+ * Seal every stored secret that is in clear or under an old key with the current key.
+ * Secrets under a key that is not configured are left as they are and listed (by user id).
+ */
+export async function resealAllTotpSecrets(prisma: PrismaClient, secrets: TotpSecrets): Promise<{ checked: number; resealed: number; unreadable: number[] }> {
+  // Across every business: a maintenance task of the operator's, one user at a time through its tenant's scope.
+  const users = await prisma.user.findMany({ where: { totpSecret: { not: null } }, select: { id: true, tenantId: true, totpSecret: true }, orderBy: { id: 'asc' } });
+  let resealed = 0;
+  const unreadable: number[] = [];
+  for (const user of users) {
+    if (!secrets.needsReseal(user.totpSecret!)) continue;
+    try {
+      await secrets.reveal(forTenant(prisma, user.tenantId), user.id, user.totpSecret!);
+      resealed++;
+    } catch {
+      unreadable.push(user.id);
+    }
+  }
+  return { checked: users.length, resealed, unreadable };
 }

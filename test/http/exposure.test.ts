@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TotpSecrets, parseTotpKey } from '../../src/auth/totp-secrets.ts';
+import { TotpSecrets, parseTotpKey, resealAllTotpSecrets } from '../../src/auth/totp-secrets.ts';
 import { newTotpSecret } from '../../src/auth/totp.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
@@ -150,5 +150,23 @@ describe('what the app exposes', () => {
     expect(rotated.open(row.totpSecret!, user.id)).toBe(secret);
     // Sealed for one user, it does not open as another's.
     expect(() => rotated.open(row.totpSecret!, user.id + 1)).toThrow();
+  });
+
+  it('reseals every secret at once after a rotation (npm run cli -- totp:reseal)', async () => {
+    const users = await Promise.all([1, 2].map(() => t.createUser(other.tenantId, 'staff')));
+    const secrets = users.map(() => newTotpSecret());
+    await t.deps.db.prisma.user.update({ where: { id: users[0]!.id }, data: { totpSecret: secrets[0], totpEnabled: true } });
+    await t.deps.db.prisma.user.update({ where: { id: users[1]!.id }, data: { totpSecret: t.deps.totpSecrets.seal(secrets[1]!, users[1]!.id), totpEnabled: true } });
+    const next = new TotpSecrets(parseTotpKey(randomBytes(32).toString('hex'))!, [parseTotpKey(TOTP_KEY)!]);
+    const result = await resealAllTotpSecrets(t.deps.db.prisma, next);
+    // The earlier rotation test left one secret under a key nobody has any more: listed, not touched.
+    expect(result.unreadable).toHaveLength(1);
+    expect(result.resealed + result.unreadable.length).toBe(result.checked);
+    for (const [i, user] of users.entries()) {
+      const row = await t.deps.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+      expect(next.needsReseal(row.totpSecret!)).toBe(false);
+      expect(next.open(row.totpSecret!, user.id)).toBe(secrets[i]);
+    }
+    expect((await resealAllTotpSecrets(t.deps.db.prisma, next)).resealed).toBe(0);
   });
 });

@@ -30,9 +30,10 @@ export class LoginFormToken {
     return token;
   }
 
-  /** The form's `_csrf` equals the cookie, and the cookie is signed by us. */
+  /** The form's `_csrf` (or the X-CSRF-Token header) equals the cookie, and the cookie is signed by us. */
   isValid(req: Request): boolean {
-    const sent = (req.body as Record<string, unknown> | undefined)?._csrf;
+    const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
+    const sent = typeof fromBody === 'string' ? fromBody : req.headers['x-csrf-token'];
     const held = this.fromCookie(req);
     if (typeof sent !== 'string' || !held || sent.length !== held.length) return false;
     return timingSafeEqual(Buffer.from(sent), Buffer.from(held)) && this.signedByUs(held);

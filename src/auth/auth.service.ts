@@ -59,7 +59,11 @@ export class AuthService {
       select: { id: true, tenantId: true, email: true, passwordHash: true, active: true, passwordChangedAt: true, totpEnabled: true },
     });
     if (!user) {
-      this.dummyHash ??= hashPassword('not-a-real-password-just-for-timing');
+      // Made once; made again if the first try was refused (too busy), not cached as a failure.
+      this.dummyHash ??= hashPassword('not-a-real-password-just-for-timing').catch((error: unknown) => {
+        this.dummyHash = undefined;
+        throw error;
+      });
       await verifyPassword(await this.dummyHash, password);
       return null;
     }

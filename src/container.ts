@@ -1,5 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createDatabase, type Database } from './db/client.ts';
@@ -21,6 +22,10 @@ import { createCatalogServices, type CatalogServices } from './catalog/index.ts'
 import { buildBalance, type BalanceService } from './balance/index.ts';
 
 const SESSION_COMMAND_TIMEOUT_MS = 250;
+// Rate limits wait longer for a slow (not a dead) Redis: a count that times out would go to
+// the in-memory insurance limiter instead, and a count split between two stores lets more
+// guesses through than the limit. A dead Redis still fails at once (no offline queue).
+const LIMITS_COMMAND_TIMEOUT_MS = 2000;
 
 /** Everything built once at start-up and passed down; tests build their own. */
 export interface Dependencies {
@@ -72,7 +77,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   if (!redis) logger.info('REDIS_URL is not set: cache, sessions and rate limits are in-process (one instance only)');
   // Sessions and rate limits may have their own (noeviction) Redis: REDIS_SESSIONS_URL.
   const ownSessionRedis = config.redisSessionsUrl && config.redisSessionsUrl !== config.redisUrl ? createRedisConnections(redisOptions(config.redisSessionsUrl)) : undefined;
-  // Sessions and rate limits get their own connection with a less hair-trigger command
+  // Sessions get their own connection with a less hair-trigger command
   // timeout than the cache's: a dead Redis still fails at once (no offline queue), but a
   // busy one does not flip every session read to the database.
   const sessionRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), connectionName: 'stock-sessions' });
@@ -82,7 +87,12 @@ export async function buildDependencies(config: Config, logger: Logger, options:
 
   const tenantDb = tenantDbFactory(db.prisma);
   const sessions = createSessionStore({ prisma: db.prisma, redis: sessionRedis, keyPrefix: config.cache.keyPrefix, idleTimeoutSeconds: config.session.idleTimeoutSeconds, logger });
-  const limiterOptions = { redis: sessionRedis, keyPrefix: config.cache.keyPrefix };
+  const limitsRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: LIMITS_COMMAND_TIMEOUT_MS, connectionName: 'stock-limits' });
+  limitsRedis?.on('error', (error: Error) => logger.debug({ connection: 'limits', err: error.message }, 'redis connection error'));
+  // Counted in memory until the connection is ready, then in Redis: wait for it (briefly),
+  // or the first requests' counts would be split between the two.
+  if (limitsRedis) await whenReady(limitsRedis, config.cache.connectTimeoutMs);
+  const limiterOptions = { redis: limitsRedis, keyPrefix: config.cache.keyPrefix };
   const loginThrottle = new LoginThrottle(limiterOptions);
   configurePasswordWork(config.passwordWork);
   if (config.totp.derived) logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
@@ -110,9 +120,24 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       await balance.close();
       await cache.close();
       sessionRedis?.disconnect();
+      limitsRedis?.disconnect();
       await ownSessionRedis?.close();
       await redis?.close();
       await db.close();
     },
   };
+}
+
+/** Resolves once the connection is ready, or after `timeoutMs` (a Redis that is down is the insurance limiter's case). */
+function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
 }

@@ -78,7 +78,8 @@ const EnvSchema = z
       .refine((v) => v === undefined || /^[\x21-\x7e]{24,200}$/.test(v), 'must be 24-200 printable characters without spaces'),
     TOTP_ENCRYPTION_KEY: z.string().optional(),
     TOTP_ENCRYPTION_OLD_KEYS: z.string().optional(),
-    PASSWORD_HASH_CONCURRENCY: int(4, 1, 256),
+    // Below libuv's 4 threads, which argon2 shares with file reads (static files) and DNS.
+    PASSWORD_HASH_CONCURRENCY: int(2, 1, 256),
     PASSWORD_HASH_QUEUE: int(32, 0, 10000),
     RATE_LIMIT_POSTS_PER_MINUTE: int(120, 1, 100000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),

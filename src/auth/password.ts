@@ -75,7 +75,7 @@ class PasswordWork {
 }
 
 // One per process: the CPU it protects is the process's.
-const work = new PasswordWork({ concurrency: 4, queue: 32, maxWaitMs: 2000 });
+const work = new PasswordWork({ concurrency: 2, queue: 32, maxWaitMs: 2000 });
 
 /** Set the limits (at start-up); the peak counts from here. */
 export function configurePasswordWork(limits: PasswordWorkLimits): void {

@@ -12,6 +12,7 @@ import { flashLocals } from './http/flash.ts';
 import { requireSignIn, signedInUser } from './http/require-sign-in.ts';
 import { cacheHealthRoute, healthRouter } from './health/health.router.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
+import { can } from './auth/permissions.ts';
 import { authRouter } from './auth/auth.router.ts';
 import { accountRouter } from './auth/account.router.ts';
 import { usersRouter } from './auth/users.router.ts';
@@ -56,7 +57,12 @@ export function createApp(deps: Dependencies): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(sessionMiddleware(config, deps.sessionStore));
   const guard = { auth: deps.auth, tenantDb: deps.tenantDb, absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds, cookieName: sessionCookieName(config) };
-  app.use(cacheHealthRoute(health, async (req) => (await signedInUser(req, guard))?.role === 'owner'));
+  app.use(
+    cacheHealthRoute(health, async (req) => {
+      const user = await signedInUser(req, guard);
+      return user !== null && can(user.role, 'cache.manage');
+    }),
+  );
   // Strangers get no session: the sign-in form's CSRF token is a signed cookie instead.
   const loginForm = new LoginFormToken(config);
   app.use(csrfProtection(loginForm));

@@ -9,7 +9,7 @@ import { checkHealth } from './health.service.ts';
 // /health: public, no session. /metrics: only with `Authorization: Bearer <METRICS_TOKEN>`
 // (off when no token is configured) — it tells the Node version, memory and every
 // business's cache counters. /health/cache: its status for anyone, its internals only
-// with the token or for a signed-in owner (docs/decisions/009).
+// with the token or for a signed-in user who may manage the cache (owners; docs/decisions/009).
 
 export interface HealthDeps {
   db: Database;
@@ -44,13 +44,13 @@ export function healthRouter(deps: HealthDeps): Router {
 
 /**
  * /health/cache, mounted after the session middleware (it reads a session when there is
- * one, and never makes one). `isOwner` tells whether the request is a signed-in owner's.
+ * one, and never makes one). `mayManageCache` tells whether the request's signed-in user may.
  */
-export function cacheHealthRoute(deps: HealthDeps, isOwner: (req: Request) => Promise<boolean>): RequestHandler {
+export function cacheHealthRoute(deps: HealthDeps, mayManageCache: (req: Request) => Promise<boolean>): RequestHandler {
   return async (req, res, next) => {
     if (req.method !== 'GET' || req.path !== '/health/cache') return next();
     const health = await deps.cache.health();
-    const details = hasMetricsToken(req, deps.metricsToken) || (await isOwner(req));
+    const details = hasMetricsToken(req, deps.metricsToken) || (await mayManageCache(req));
     res.status(200).json(details ? health : { status: health.status });
   };
 }

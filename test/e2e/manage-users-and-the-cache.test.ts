@@ -16,7 +16,7 @@ const PASSWORD = 'journey-password-123';
 const OWNER = 'owner@admin.e2e.test';
 const MANAGER = 'manager@admin.e2e.test';
 const CASHIER = 'cashier@admin.e2e.test';
-const CASHIER_PASSWORD = 'tulip-harbor-lantern-1'; // not built on the email: that is refused
+const CASHIER_PASSWORD = 'cashier-own-password-1';
 const ZONE = 'America/Chicago';
 
 describe('an owner manages users and the cache page', () => {

@@ -49,6 +49,9 @@ export async function createBenchDatabase(label: string, options: { suffix?: str
   };
 }
 
+/** The bearer token /metrics asks the bench's servers for. */
+export const BENCH_METRICS_TOKEN = `bench-metrics-${randomBytes(12).toString('hex')}`;
+
 /**
  * The environment for test/helpers/server.ts's startServer that makes the app run as in
  * production (view cache on, Secure cookies, quiet logs) on the bench's services, with the
@@ -58,7 +61,8 @@ export async function createBenchDatabase(label: string, options: { suffix?: str
 export function productionServerEnv(options: { databaseUrl: string; cacheKeyPrefix: string; cacheEnabled?: boolean }): Record<string, string> {
   return {
     ...productionEnv({ SESSION_SECRET: randomBytes(32).toString('hex') }),
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: 'loopback',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_POSTS_PER_MINUTE: '100000',
     DATABASE_URL: options.databaseUrl,

@@ -10,8 +10,10 @@ import { csrfProtection } from './http/csrf.ts';
 import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
-import { requireSignIn } from './http/require-sign-in.ts';
-import { healthRouter } from './health/health.router.ts';
+import { requireSignIn, signedInUser } from './http/require-sign-in.ts';
+import { cacheHealthRoute, healthRouter } from './health/health.router.ts';
+import { LoginFormToken } from './http/login-csrf.ts';
+import { can } from './auth/permissions.ts';
 import { authRouter } from './auth/auth.router.ts';
 import { accountRouter } from './auth/account.router.ts';
 import { usersRouter } from './auth/users.router.ts';
@@ -50,18 +52,28 @@ export function createApp(deps: Dependencies): Express {
       strictTransportSecurity: config.isProduction,
     }),
   );
-  // Public, no session: static files, health and metrics.
+  // Public, no session: static files, health and metrics (the last with its token).
+  const health = { ...deps, metricsToken: config.metricsToken };
   app.use(express.static(path.join(root, 'public'), { maxAge: config.isProduction ? '1h' : 0 }));
   app.use('/vendor/chart.js', express.static(path.join(root, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
   app.use(cacheControl); // everything below is built per request: private, or no-store
-  app.use(healthRouter(deps));
+  app.use(healthRouter(health));
 
   // Uploads (a pasted CSV) are read by their route after the sign-in and permission checks.
   app.use(markUploads([productImportUpload]));
   app.use(unlessUpload(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 })));
   app.use(unlessUpload(express.json({ limit: '100kb' })));
   app.use(sessionMiddleware(config, deps.sessionStore));
-  app.use(csrfProtection);
+  const guard = { auth: deps.auth, tenantDb: deps.tenantDb, absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds, cookieName: sessionCookieName(config) };
+  app.use(
+    cacheHealthRoute(health, async (req) => {
+      const user = await signedInUser(req, guard);
+      return user !== null && can(user.role, 'cache.manage');
+    }),
+  );
+  // Strangers get no session: the sign-in form's CSRF token is a signed cookie instead.
+  const loginForm = new LoginFormToken(config);
+  app.use(csrfProtection(loginForm));
   app.use(postRateLimit(deps.postLimiter));
   app.use(flashLocals);
   app.use((req, res, next) => {
@@ -70,10 +82,10 @@ export function createApp(deps: Dependencies): Express {
   });
 
   // Public sign-in routes: /login, /login/2fa, /logout.
-  app.use(authRouter(deps));
+  app.use(authRouter(deps, loginForm));
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
-  app.use(requireSignIn({ auth: deps.auth, tenantDb: deps.tenantDb, absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds, cookieName: sessionCookieName(config) }));
+  app.use(requireSignIn(guard));
   app.use(dashboardRouter(deps));
   app.use(accountRouter(deps));
   app.use(usersRouter(deps));

@@ -1,4 +1,7 @@
+import { isIP } from 'node:net';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { parseTotpKey, type TotpKey } from './auth/totp-secrets.ts';
 
 // Environment → validated configuration. Every variable of SPEC §2 (and the few later
 // issues add) is parsed here and nowhere else; a bad value stops start-up with one line.
@@ -56,7 +59,28 @@ const EnvSchema = z
     SESSION_SECRET: z.string().optional(),
     SESSION_IDLE_TIMEOUT: seconds(8 * 3600),
     SESSION_ABSOLUTE_TIMEOUT: seconds(7 * 24 * 3600),
-    TRUST_PROXY: z.string().default('false'),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((v, ctx) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed === undefined) {
+          ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HELP });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+    // Bearer token that /metrics and the details of /health/cache ask for; unset: /metrics is off.
+    METRICS_TOKEN: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || /^[\x21-\x7e]{24,200}$/.test(v), 'must be 24-200 printable characters without spaces'),
+    TOTP_ENCRYPTION_KEY: z.string().optional(),
+    TOTP_ENCRYPTION_OLD_KEYS: z.string().optional(),
+    // Below libuv's 4 threads, which argon2 shares with file reads (static files) and DNS.
+    PASSWORD_HASH_CONCURRENCY: int(2, 1, 256),
+    PASSWORD_HASH_QUEUE: int(32, 0, 10000),
     RATE_LIMIT_POSTS_PER_MINUTE: int(120, 1, 100000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
     SEED_DEMO: bool(true),
@@ -87,6 +111,14 @@ const EnvSchema = z
     if (env.NODE_ENV === 'production' && (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production and must be at least 32 characters' });
     }
+    if (env.TOTP_ENCRYPTION_KEY !== undefined && !parseTotpKey(env.TOTP_ENCRYPTION_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_KEY'], message: 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)' });
+    } else if (env.NODE_ENV === 'production' && !env.TOTP_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_KEY'], message: 'is required in production: 32 random bytes as 64 hex digits (openssl rand -hex 32)' });
+    }
+    if (env.TOTP_ENCRYPTION_OLD_KEYS && !env.TOTP_ENCRYPTION_OLD_KEYS.split(',').every((k) => parseTotpKey(k))) {
+      ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_OLD_KEYS'], message: 'must be keys like TOTP_ENCRYPTION_KEY, separated by commas' });
+    }
     if (env.SESSION_ABSOLUTE_TIMEOUT < env.SESSION_IDLE_TIMEOUT) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_ABSOLUTE_TIMEOUT'], message: 'must not be shorter than SESSION_IDLE_TIMEOUT' });
     }
@@ -107,7 +139,13 @@ export interface Config {
   redisPassword: string | undefined;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
-  trustProxy: boolean | number | string;
+  /** Express "trust proxy": false, a hop count, or the proxy's addresses (never `true`). */
+  trustProxy: false | number | string[];
+  metricsToken: string | undefined;
+  /** Keys that seal TOTP secrets; `derived` when none was configured (development and test only). */
+  totp: { key: TotpKey; oldKeys: TotpKey[]; derived: boolean };
+  /** Password hashes at once per process, and how many may wait for one. */
+  passwordWork: { concurrency: number; queue: number; maxWaitMs: number };
   session: { secret: string; idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
   rateLimit: { postsPerMinute: number };
   cache: CacheConfig;
@@ -137,12 +175,29 @@ export class ConfigError extends Error {
   static code = 'E_CONFIG';
 }
 
-function parseTrustProxy(v: string): boolean | number | string {
-  if (v === 'true') return true;
-  if (v === 'false' || v === '') return false;
-  if (/^\d+$/.test(v)) return Number(v);
-  return v;
+const TRUST_PROXY_HELP =
+  'must name the proxy in front of the app: false, a hop count (1 when exactly one proxy is in front and the app is reachable only through it), or its addresses (loopback, 10.0.0.5, 172.18.0.0/16, comma-separated). "true" would believe any client\'s X-Forwarded-For';
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** false, a hop count, or a list of addresses/subnets/names as Express's proxy-addr reads them; undefined when invalid. */
+function parseTrustProxy(raw: string): false | number | string[] | undefined {
+  const v = raw.trim();
+  if (v === 'false' || v === '' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v) <= 10 ? Number(v) : undefined;
+  const items = v.split(',').map((s) => s.trim());
+  const valid = items.every((item) => {
+    if (proxyNames.has(item)) return true;
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address ?? '');
+    if (!family || rest.length) return false;
+    if (bits === undefined) return true;
+    return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  });
+  return valid ? items : undefined;
 }
+
+// Outside production, a fixed key so that a development database keeps working across restarts.
+const DEVELOPMENT_TOTP_KEY = createHash('sha256').update('stock-development-totp-key-not-for-production').digest('hex');
 
 /** Parse the environment; throws ConfigError whose message is one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -165,7 +220,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisPassword: e.REDIS_PASSWORD || undefined,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    totp: {
+      key: parseTotpKey(e.TOTP_ENCRYPTION_KEY ?? DEVELOPMENT_TOTP_KEY)!,
+      oldKeys: (e.TOTP_ENCRYPTION_OLD_KEYS ?? '')
+        .split(',')
+        .filter((k) => k.trim())
+        .map((k) => parseTotpKey(k)!),
+      derived: e.TOTP_ENCRYPTION_KEY === undefined,
+    },
+    passwordWork: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, maxWaitMs: 2000 },
     // Outside production a fixed secret keeps sessions across restarts of a dev server.
     session: { secret: e.SESSION_SECRET ?? 'stock-development-secret-not-for-production', idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT },
     rateLimit: { postsPerMinute: e.RATE_LIMIT_POSTS_PER_MINUTE },

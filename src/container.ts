@@ -1,6 +1,7 @@
 import { AuditService } from './audit/audit.service.ts';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createDatabase, type Database } from './db/client.ts';
@@ -16,11 +17,17 @@ import { AuthService } from './auth/auth.service.ts';
 import { AccountService } from './auth/account.service.ts';
 import { UserAdminService } from './auth/user-admin.service.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
+import { TotpSecrets } from './auth/totp-secrets.ts';
+import { configurePasswordWork } from './auth/password.ts';
 import { createCatalogServices, type CatalogServices } from './catalog/index.ts';
 import { PrintingService } from './printing/printing.service.ts';
 import { buildBalance, type BalanceService } from './balance/index.ts';
 
 const SESSION_COMMAND_TIMEOUT_MS = 250;
+// Rate limits wait longer for a slow (not a dead) Redis: a count that times out would go to
+// the in-memory insurance limiter instead, and a count split between two stores lets more
+// guesses through than the limit. A dead Redis still fails at once (no offline queue).
+const LIMITS_COMMAND_TIMEOUT_MS = 2000;
 
 /** Everything built once at start-up and passed down; tests build their own. */
 export interface Dependencies {
@@ -35,6 +42,8 @@ export interface Dependencies {
   /** express-session store: Redis (or in-process) in front of the PostgreSQL sessions table. */
   sessionStore: TieredSessionStore;
   loginThrottle: LoginThrottle;
+  /** Seals and opens TOTP secrets at rest (TOTP_ENCRYPTION_KEY). */
+  totpSecrets: TotpSecrets;
   postLimiter: RateLimiterAbstract;
   auth: AuthService;
   account: AccountService;
@@ -76,7 +85,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   if (!redis) logger.info('REDIS_URL is not set: cache, sessions and rate limits are in-process (one instance only)');
   // Sessions and rate limits may have their own (noeviction) Redis: REDIS_SESSIONS_URL.
   const ownSessionRedis = config.redisSessionsUrl && config.redisSessionsUrl !== config.redisUrl ? createRedisConnections(redisOptions(config.redisSessionsUrl)) : undefined;
-  // Sessions and rate limits get their own connection with a less hair-trigger command
+  // Sessions get their own connection with a less hair-trigger command
   // timeout than the cache's: a dead Redis still fails at once (no offline queue), but a
   // busy one does not flip every session read to the database.
   const sessionRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), connectionName: 'stock-sessions' });
@@ -86,7 +95,16 @@ export async function buildDependencies(config: Config, logger: Logger, options:
 
   const tenantDb = tenantDbFactory(db.prisma);
   const sessions = createSessionStore({ prisma: db.prisma, redis: sessionRedis, keyPrefix: config.cache.keyPrefix, idleTimeoutSeconds: config.session.idleTimeoutSeconds, logger });
-  const limiterOptions = { redis: sessionRedis, keyPrefix: config.cache.keyPrefix };
+  const limitsRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: LIMITS_COMMAND_TIMEOUT_MS, connectionName: 'stock-limits' });
+  limitsRedis?.on('error', (error: Error) => logger.debug({ connection: 'limits', err: error.message }, 'redis connection error'));
+  // Counted in memory until the connection is ready, then in Redis: wait for it (briefly),
+  // or the first requests' counts would be split between the two.
+  if (limitsRedis) await whenReady(limitsRedis, config.cache.connectTimeoutMs);
+  const limiterOptions = { redis: limitsRedis, keyPrefix: config.cache.keyPrefix };
+  const loginThrottle = new LoginThrottle(limiterOptions);
+  configurePasswordWork(config.passwordWork);
+  if (config.totp.derived) logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
+  const totpSecrets = new TotpSecrets(config.totp.key, config.totp.oldKeys);
   return {
     config,
     logger,
@@ -96,10 +114,11 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     metrics,
     tenantDb,
     sessionStore: sessions.store,
-    loginThrottle: new LoginThrottle(limiterOptions),
+    loginThrottle,
+    totpSecrets,
     postLimiter: createLimiter(limiterOptions, { name: 'posts', points: config.rateLimit.postsPerMinute, durationSeconds: 60 }),
-    auth: new AuthService({ prisma: db.prisma, tenantDb }),
-    account: new AccountService(sessions.store),
+    auth: new AuthService({ prisma: db.prisma, tenantDb, throttle: loginThrottle, totpSecrets }),
+    account: new AccountService(sessions.store, loginThrottle, totpSecrets),
     userAdmin: new UserAdminService(sessions.store),
     audit: new AuditService(),
     catalog: createCatalogServices({ cache }),
@@ -111,9 +130,24 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       await balance.close();
       await cache.close();
       sessionRedis?.disconnect();
+      limitsRedis?.disconnect();
       await ownSessionRedis?.close();
       await redis?.close();
       await db.close();
     },
   };
+}
+
+/** Resolves once the connection is ready, or after `timeoutMs` (a Redis that is down is the insurance limiter's case). */
+function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
 }

@@ -21,13 +21,14 @@ export function accountRouter(deps: Dependencies): Router {
   });
 
   const mustChange = (req: Request) => account.mustChangePassword(scopeOf(req));
+  const caller = (req: Request) => ({ sid: req.sessionID, ip: req.ip ?? '' });
 
   router.post('/account/password', async (req, res) => {
     const parsed = ChangePasswordSchema.safeParse(req.body);
     const forced = await mustChange(req);
     if (!parsed.success) return res.status(422).render('auth/change-password', { values: {}, forced, errors: fieldErrors(parsed.error) });
     try {
-      const changedAt = await account.changePassword(scopeOf(req), req.sessionID, parsed.data.currentPassword, parsed.data.newPassword);
+      const changedAt = await account.changePassword(scopeOf(req), caller(req), parsed.data.currentPassword, parsed.data.newPassword);
       req.session.pwdAt = changedAt.getTime();
     } catch (error) {
       const failure = formFailure(error);
@@ -61,7 +62,7 @@ export function accountRouter(deps: Dependencies): Router {
     const parsed = EnableTotpSchema.safeParse(req.body);
     if (!parsed.success) return renderTwoFactor(req, res, 422, { errors: fieldErrors(parsed.error) });
     try {
-      req.session.freshRecoveryCodes = await account.enableTotp(scopeOf(req), secret, parsed.data.code);
+      req.session.freshRecoveryCodes = await account.enableTotp(scopeOf(req), caller(req), parsed.data.password, secret, parsed.data.code);
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
@@ -76,7 +77,7 @@ export function accountRouter(deps: Dependencies): Router {
     const parsed = DisableTotpSchema.safeParse(req.body);
     if (!parsed.success) return renderTwoFactor(req, res, 422, { errors: fieldErrors(parsed.error) });
     try {
-      await account.disableTotp(scopeOf(req), parsed.data.password);
+      await account.disableTotp(scopeOf(req), caller(req), parsed.data.password);
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;

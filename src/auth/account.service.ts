@@ -1,9 +1,14 @@
 import { ConflictError, ValidationError, found } from '../errors.ts';
 import type { RequestScope } from '../http/request-scope.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { assertUsablePassword } from './password-policy.ts';
 import { hashRecoveryCode, newRecoveryCodes, verifyTotp } from './totp.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import type { TotpSecrets } from './totp-secrets.ts';
 
-// The signed-in user's own account: password and two-factor sign-in.
+// The signed-in user's own account: password and two-factor sign-in. Each change asks for
+// the current password first, within the account's sign-in limits: a stolen session
+// cannot guess it faster than a sign-in could, nor turn two-factor sign-in on or off.
 
 /** Ends a user's sessions (all of them, or all but the one making the change). */
 export interface SessionTerminator {
@@ -11,9 +16,18 @@ export interface SessionTerminator {
 }
 
 type Me = Pick<RequestScope, 'tenantId' | 'userId' | 'db'>;
+/** Where the request comes from: its session and address. */
+export interface Caller {
+  sid: string;
+  ip: string;
+}
 
 export class AccountService {
-  constructor(private readonly sessions: SessionTerminator) {}
+  constructor(
+    private readonly sessions: SessionTerminator,
+    private readonly throttle: LoginThrottle,
+    private readonly totpSecrets: TotpSecrets,
+  ) {}
 
   async mustChangePassword(me: Me): Promise<boolean> {
     const user = await me.db.user.findUnique({ where: { id: me.userId }, select: { mustChangePassword: true } });
@@ -32,31 +46,41 @@ export class AccountService {
    * Change the password after checking the current one. Every other session of the user
    * ends; returns the new passwordChangedAt for the current session to keep.
    */
-  async changePassword(me: Me, currentSid: string, currentPassword: string, newPassword: string): Promise<Date> {
-    const user = found(await me.db.user.findUnique({ where: { id: me.userId }, select: { passwordHash: true } }), 'User');
-    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new ValidationError('Check the form.', { currentPassword: 'That is not your current password' });
-    }
+  async changePassword(me: Me, caller: Caller, currentPassword: string, newPassword: string): Promise<Date> {
+    const user = await this.reauthenticate(me, caller, currentPassword, 'currentPassword', 'That is not your current password');
+    assertUsablePassword(newPassword, { email: user.email, businessName: user.tenant.name });
     const passwordChangedAt = new Date();
     await me.db.user.update({ where: { id: me.userId }, data: { passwordHash: await hashPassword(newPassword), passwordChangedAt, mustChangePassword: false } });
-    await this.sessions.destroyUserSessions(me.userId, currentSid);
+    await this.sessions.destroyUserSessions(me.userId, caller.sid);
     return passwordChangedAt;
   }
 
   /** Turn TOTP on with a secret the user proved they hold; returns the recovery codes (shown once). */
-  async enableTotp(me: Me, secret: string, code: string): Promise<string[]> {
+  async enableTotp(me: Me, caller: Caller, password: string, secret: string, code: string): Promise<string[]> {
+    await this.reauthenticate(me, caller, password, 'password', 'That is not your password');
     const step = await verifyTotp(secret, code);
     if (step === undefined) throw new ValidationError('Check the form.', { code: 'That code is not right. Check the time on your phone and try the current code.' });
     const codes = newRecoveryCodes();
     // The code just used cannot also sign in.
-    await me.db.user.update({ where: { id: me.userId }, data: { totpSecret: secret, totpEnabled: true, totpLastStep: step, recoveryCodeHashes: codes.map(hashRecoveryCode) } });
+    await me.db.user.update({
+      where: { id: me.userId },
+      data: { totpSecret: this.totpSecrets.seal(secret, me.userId), totpEnabled: true, totpLastStep: step, recoveryCodeHashes: codes.map(hashRecoveryCode) },
+    });
     return codes;
   }
 
-  async disableTotp(me: Me, password: string): Promise<void> {
-    const user = found(await me.db.user.findUnique({ where: { id: me.userId }, select: { passwordHash: true, tenant: { select: { require2fa: true } } } }), 'User');
-    if (user.tenant.require2fa) throw new ConflictError('Your business requires two-factor sign-in, so it cannot be turned off.');
-    if (!(await verifyPassword(user.passwordHash, password))) throw new ValidationError('Check the form.', { password: 'That is not your password' });
+  async disableTotp(me: Me, caller: Caller, password: string): Promise<void> {
+    const { require2fa } = found(await me.db.tenant.findUnique({ where: { id: me.tenantId }, select: { require2fa: true } }), 'Business');
+    if (require2fa) throw new ConflictError('Your business requires two-factor sign-in, so it cannot be turned off.');
+    await this.reauthenticate(me, caller, password, 'password', 'That is not your password');
     await me.db.user.update({ where: { id: me.userId }, data: { totpSecret: null, totpEnabled: false, totpLastStep: null, recoveryCodeHashes: [] } });
+  }
+
+  /** The user's password checked within their account's sign-in limits; a wrong one is a message on `field`. */
+  private async reauthenticate(me: Me, caller: Caller, password: string, field: string, wrong: string) {
+    const user = found(await me.db.user.findUnique({ where: { id: me.userId }, select: { email: true, passwordHash: true, tenant: { select: { name: true } } } }), 'User');
+    const ok = await this.throttle.attempt('password', { account: user.email, ip: caller.ip }, () => verifyPassword(user.passwordHash, password));
+    if (!ok) throw new ValidationError('Check the form.', { [field]: wrong });
+    return user;
   }
 }

@@ -5,16 +5,19 @@ import { rotateCsrfToken } from '../http/csrf.ts';
 import { destroySession, regenerateSession, saveSession, sessionCookieName } from '../http/session.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { setFlash } from '../http/flash.ts';
+import type { LoginFormToken } from '../http/login-csrf.ts';
 import type { SignInAccount } from './auth.service.ts';
 import { LoginSchema, SecondFactorSchema } from './auth.schema.ts';
 
-// Public sign-in routes: GET/POST /login, GET/POST /login/2fa, POST /logout.
+// Public sign-in routes: GET/POST /login, GET/POST /login/2fa, POST /logout. A visitor
+// gets no session until the password is right (the form's CSRF token is a signed cookie);
+// the sign-in limits are applied by AuthService around each check.
 
 const GENERIC_FAILURE = 'Email or password is incorrect.';
 const PENDING_2FA_MS = 5 * 60 * 1000;
 
-export function authRouter(deps: Dependencies): Router {
-  const { auth, loginThrottle } = deps;
+export function authRouter(deps: Dependencies, loginForm: LoginFormToken): Router {
+  const { auth } = deps;
   const router = Router();
   const cookieName = sessionCookieName(deps.config);
 
@@ -23,7 +26,7 @@ export function authRouter(deps: Dependencies): Router {
     Object.assign(req.session, { userId: account.id, tenantId: account.tenantId, authAt: Date.now(), pwdAt: account.passwordChangedAt.getTime() });
     rotateCsrfToken(req);
     await saveSession(req);
-    await loginThrottle.succeeded(req.ip ?? '', account.email);
+    loginForm.clear(res);
     await auth.recordSignIn(account.tenantId, account.id);
     req.log?.info({ userId: account.id, tenantId: account.tenantId }, 'signed in');
     res.redirect(303, returnTo);
@@ -31,28 +34,26 @@ export function authRouter(deps: Dependencies): Router {
 
   router.get('/login', (req, res) => {
     if (req.session?.userId) return res.redirect(303, '/');
-    res.render('auth/login', { returnTo: safeReturnTo(req.query.returnTo), values: {}, signedOut: req.query.signedOut === '1' });
+    res.render('auth/login', { csrfToken: loginForm.issue(req, res), returnTo: safeReturnTo(req.query.returnTo), values: {}, signedOut: req.query.signedOut === '1' });
   });
 
   router.post('/login', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo);
     const parsed = LoginSchema.safeParse(req.body);
     const values = { email: typeof req.body?.email === 'string' ? req.body.email : '' };
-    if (!parsed.success) return res.status(422).render('auth/login', { returnTo, values, errors: fieldErrors(parsed.error) });
+    const csrfToken = loginForm.issue(req, res);
+    if (!parsed.success) return res.status(422).render('auth/login', { csrfToken, returnTo, values, errors: fieldErrors(parsed.error) });
     const { email, password } = parsed.data;
-    const ip = req.ip ?? '';
-    await loginThrottle.check(ip, email);
-    const account = await auth.checkPassword(email, password);
+    const account = await auth.checkPassword(email, password, req.ip ?? '');
     if (!account) {
-      await loginThrottle.failed(ip, email);
       req.log?.info('sign-in refused');
-      return res.status(401).render('auth/login', { returnTo, values, error: GENERIC_FAILURE });
+      return res.status(401).render('auth/login', { csrfToken, returnTo, values, error: GENERIC_FAILURE });
     }
     if (!account.totpEnabled) return completeSignIn(req, res, account, returnTo);
     // Password right; the second factor decides. A fresh session id already, so the
     // half-signed-in state cannot be planted from outside.
     await regenerateSession(req);
-    req.session.pending2fa = { userId: account.id, at: Date.now(), returnTo, email: account.email };
+    req.session.pending2fa = { userId: account.id, at: Date.now(), returnTo };
     req.session.tenantId = account.tenantId;
     res.redirect(303, '/login/2fa');
   });
@@ -75,10 +76,7 @@ export function authRouter(deps: Dependencies): Router {
     }
     const parsed = SecondFactorSchema.safeParse(req.body);
     if (!parsed.success) return res.status(422).render('auth/login-2fa', { values: {}, errors: fieldErrors(parsed.error) });
-    const ip = req.ip ?? '';
-    await loginThrottle.check(ip, p.email);
-    if (!(await auth.checkSecondFactor(p.tenantId, p.userId, parsed.data.code))) {
-      await loginThrottle.failed(ip, p.email);
+    if (!(await auth.checkSecondFactor(p.tenantId, p.userId, parsed.data.code, req.ip ?? ''))) {
       return res.status(401).render('auth/login-2fa', { values: {}, error: 'That code is not right. Try the current code from your app, or a recovery code.' });
     }
     const user = await auth.sessionUser(p.tenantId, p.userId);

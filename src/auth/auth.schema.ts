@@ -29,6 +29,7 @@ export const ChangePasswordSchema = z
   .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'Choose a password different from the current one' });
 
 export const EnableTotpSchema = z.object({
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Password is too long'),
   code: z
     .string({ error: 'Enter the 6-digit code from your app' })
     .trim()

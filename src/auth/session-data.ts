@@ -14,10 +14,10 @@ declare module 'express-session' {
     pwdAt: number;
     flash: FlashMessage;
     /** Password accepted, second factor still to come (ms timestamps). */
-    pending2fa: { userId: number; at: number; returnTo: string; email: string };
+    pending2fa: { userId: number; at: number; returnTo: string };
     /** A TOTP secret being enrolled, not yet confirmed with a code. */
     pendingTotpSecret: string;
-    /** Recovery codes to show once, right after enrolment. */
+    /** Recovery codes to show once, right after enrolment; removed by the page that shows them. */
     freshRecoveryCodes: string[];
   }
 }

@@ -21,6 +21,10 @@ import type { InviteUser } from './user-admin.schema.ts';
 type Me = Pick<RequestScope, 'tenantId' | 'userId' | 'role' | 'db'>;
 
 const LAST_OWNER = 'A business needs at least one active owner. Make someone else an owner first.';
+// Sign-in is by email, so an address belongs to one business. That it is taken by another
+// business is not this owner's to learn: the message does not say why (decision 009).
+const ALREADY_HERE = 'That person is already a user here.';
+const CANNOT_INVITE = 'We could not invite that address. Check it, or ask the person for another address.';
 
 export interface UserRow {
   id: number;
@@ -51,9 +55,10 @@ export class UserAdminService {
   /** Returns the temporary password, to be handed to the new user once. */
   async invite(me: Me, input: InviteUser): Promise<{ id: number; email: string; temporaryPassword: string }> {
     assertCan(me.role, 'users.manage');
+    if (await me.db.user.findFirst({ where: { email: input.email }, select: { id: true } })) throw new ConflictError(ALREADY_HERE, { email: ALREADY_HERE });
     const temporaryPassword = randomBytes(12).toString('base64url');
     const user = await me.db.$transaction(async (tx) => {
-      const created = await createUserWithScope(tx, { ...input, password: temporaryPassword }, { mustChangePassword: true });
+      const created = await createUserWithScope(tx, { ...input, password: temporaryPassword }, { mustChangePassword: true, takenMessage: CANNOT_INVITE });
       await recordAudit(tx, me, { kind: 'user_invited', subject: `User ${created.email}`, after: { email: created.email, role: created.role } });
       return created;
     });

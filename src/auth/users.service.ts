@@ -4,6 +4,7 @@ import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { hashPassword } from './password.ts';
+import { assertUsablePassword } from './password-policy.ts';
 import { NewUserSchema, type NewUser } from './users.schema.ts';
 import { fieldErrors } from '../http/validation.ts';
 
@@ -14,13 +15,23 @@ export interface CreatedUser {
   role: string;
 }
 
+export interface NewUserOptions {
+  mustChangePassword?: boolean;
+  /** Told when the email is taken (by anyone, in any business). */
+  takenMessage?: string;
+}
+
 /** Create a user of a tenant; the email must be new to the whole app (sign-in is by email). */
-export async function createUser(prisma: PrismaClient, tenantId: number, input: NewUser, options: { mustChangePassword?: boolean } = {}): Promise<CreatedUser> {
+export async function createUser(prisma: PrismaClient, tenantId: number, input: NewUser, options: NewUserOptions = {}): Promise<CreatedUser> {
+  const tenant = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { name: true } });
+  const parsed = NewUserSchema.safeParse(input);
+  // A password the person chose: not guessable, not their email or the business's name.
+  if (parsed.success) assertUsablePassword(parsed.data.password, { email: parsed.data.email, businessName: tenant?.name }, 'password');
   return createUserWithScope(forTenant(prisma, tenantId), input, options);
 }
 
 /** The same, through a tenant-scoped client (the tenant comes from the scope). */
-export async function createUserWithScope(db: Pick<TenantTransaction, 'user'>, input: NewUser, options: { mustChangePassword?: boolean } = {}): Promise<CreatedUser> {
+export async function createUserWithScope(db: Pick<TenantTransaction, 'user'>, input: NewUser, options: NewUserOptions = {}): Promise<CreatedUser> {
   const parsed = NewUserSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError('The user is not valid.', fieldErrors(parsed.error));
   const { email, password, role, name } = parsed.data;
@@ -32,7 +43,10 @@ export async function createUserWithScope(db: Pick<TenantTransaction, 'user'>, i
       select: { id: true, tenantId: true, email: true, role: true },
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('That email address already has an account.', { email: 'That email address already has an account.' });
+    if (isUniqueViolation(error)) {
+      const message = options.takenMessage ?? 'That email address already has an account.';
+      throw new ConflictError(message, { email: message });
+    }
     throw error;
   }
 }

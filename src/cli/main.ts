@@ -11,8 +11,9 @@ import { demoSeed } from './commands/demo.ts';
 import { dbMigrate, dbMigrationCreate } from './commands/db.ts';
 import { cacheCommands } from './commands/cache.ts';
 import { balanceVerify } from './commands/balance.ts';
+import { totpReseal } from './commands/totp.ts';
 
-const commands: Command[] = [tenantCreate, userCreate, demoSeed, dbMigrate, dbMigrationCreate, ...cacheCommands, balanceVerify];
+const commands: Command[] = [tenantCreate, userCreate, demoSeed, dbMigrate, dbMigrationCreate, ...cacheCommands, balanceVerify, totpReseal];
 
 function usage(command?: Command): string {
   if (command) {

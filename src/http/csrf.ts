@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { ForbiddenError } from '../errors.ts';
+import type { LoginFormToken } from './login-csrf.ts';
 
 // Every state-changing request (POST, PUT, PATCH, DELETE) must
 //  1. come from this site: Sec-Fetch-Site `same-origin` (or `none`: typed by the user), or,
@@ -9,8 +10,10 @@ import { ForbiddenError } from '../errors.ts';
 //     `X-CSRF-Token` header.
 // Otherwise 403 before any router runs, so nothing is written. (An upload's token is checked
 // by its route once the body is read, after guards that write nothing: upload-body.ts.)
-// Views get the token as `csrfToken`; it is made (and the session saved) only when a page
-// actually renders it.
+// Views get the token as `csrfToken`; it is made (and the session saved) only when a page is
+// rendered for a signed-in (or half signed-in) session.
+// The sign-in form is the exception: its visitors have no session, so its token is a
+// signed cookie (src/http/login-csrf.ts) and POST /login is checked against that instead.
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const message = 'This form has expired or did not come from this site. Go back, reload the page and try again.';
@@ -33,15 +36,25 @@ export function isSameOrigin(req: Request): boolean {
   return origin === `${req.protocol}://${req.get('host')}`;
 }
 
-export const csrfProtection: RequestHandler = (req, res, next) => {
-  Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateToken(req) });
-  if (!unsafe.has(req.method)) return next();
-  if (!req.session || !isSameOrigin(req)) refuse(req, 'origin');
-  // An upload's token is in its body, read only after the sign-in and permission checks
-  // (src/http/upload-body.ts), which then call checkCsrfToken.
-  if (!req.uploadPending && !isRequestValid(req)) refuse(req, 'token');
-  next();
-};
+export function csrfProtection(loginForm: LoginFormToken): RequestHandler {
+  return (req, res, next) => {
+    // Read by every render (Express copies the locals), so a stranger's page must not make
+    // one: that would store a session for every anonymous visit.
+    const hasSession = () => Boolean(req.session?.userId || req.session?.pending2fa);
+    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => (hasSession() ? generateToken(req) : undefined) });
+    if (!unsafe.has(req.method)) return next();
+    if (!isSameOrigin(req)) refuse(req, 'origin');
+    if (req.path === '/login') {
+      if (!loginForm.isValid(req)) refuse(req, 'token');
+      return next();
+    }
+    if (!req.session) refuse(req, 'token');
+    // An upload's token is in its body, read only after the sign-in and permission checks
+    // (src/http/upload-body.ts), which then call checkCsrfToken.
+    if (!req.uploadPending && !isRequestValid(req)) refuse(req, 'token');
+    next();
+  };
+}
 
 /** The token check alone, for an upload once its body has been read. */
 export const checkCsrfToken: RequestHandler = (req, _res, next) => {

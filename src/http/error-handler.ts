@@ -40,7 +40,7 @@ export function errorHandler(logger: Logger, options: { exposeDetails: boolean }
     }
     const title = titles[status] ?? (status >= 500 ? 'Something went wrong' : 'Error');
     res.status(status);
-    if (status === 503) res.setHeader('Retry-After', '5');
+    if (status === 503) res.setHeader('Retry-After', typeof err?.retryAfterSeconds === 'number' ? String(err.retryAfterSeconds) : '5');
     if (status === 429 && typeof err?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(err.retryAfterSeconds));
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: { status, message } });

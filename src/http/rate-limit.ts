@@ -64,7 +64,8 @@ export function retryAfterSeconds(res: RateLimiterRes): number {
 /**
  * A generous limit on POSTs per session: one point per POST, 429 with Retry-After when the
  * minute's budget is spent. Mounted after the CSRF check, so every POST that gets here has
- * a session (the token lives in it); sign-in attempts have their own, stricter limits.
+ * a session — except the sign-in form's, whose visitors have none yet (each gets a fresh
+ * id here): sign-in attempts have their own, stricter limits (src/auth/login-throttle.ts).
  */
 export function postRateLimit(limiter: RateLimiterAbstract): RequestHandler {
   return async (req, _res, next) => {

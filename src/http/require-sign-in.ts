@@ -1,6 +1,6 @@
 import { can, type Action } from '../auth/permissions.ts';
 import type { Request, RequestHandler, Response } from 'express';
-import type { AuthService } from '../auth/auth.service.ts';
+import type { AuthService, SessionUser } from '../auth/auth.service.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { destroySession } from './session.ts';
 import { loginUrl, safeReturnTo } from './return-to.ts';
@@ -30,18 +30,36 @@ function toLogin(req: Request, res: Response): void {
   res.redirect(303, target);
 }
 
+type Validity = { user: SessionUser } | { user: null; ended: boolean };
+
+/** The session's user while the session is still good; `ended` when it had one and no longer holds. */
+async function sessionState(req: Request, deps: Pick<SignInGuardDeps, 'auth' | 'absoluteTimeoutSeconds'>): Promise<Validity> {
+  const session = req.session;
+  if (!session?.userId || !session.tenantId) return { user: null, ended: false };
+  const user = await deps.auth.sessionUser(session.tenantId, session.userId);
+  const expired = Date.now() - (session.authAt ?? 0) > deps.absoluteTimeoutSeconds * 1000;
+  if (!user || !user.active || user.passwordChangedAt.getTime() > (session.pwdAt ?? 0) || expired) return { user: null, ended: true };
+  return { user };
+}
+
+/** The signed-in user of a request outside the guard (public routes that show more to some), or null. */
+export async function signedInUser(req: Request, deps: Pick<SignInGuardDeps, 'auth' | 'absoluteTimeoutSeconds'>): Promise<SessionUser | null> {
+  return (await sessionState(req, deps)).user;
+}
+
 export function requireSignIn(deps: SignInGuardDeps): RequestHandler {
   return async (req, res, next) => {
-    const session = req.session;
-    if (!session?.userId || !session.tenantId) return toLogin(req, res);
-    const user = await deps.auth.sessionUser(session.tenantId, session.userId);
-    const expired = Date.now() - (session.authAt ?? 0) > deps.absoluteTimeoutSeconds * 1000;
-    if (!user || !user.active || user.passwordChangedAt.getTime() > (session.pwdAt ?? 0) || expired) {
-      await destroySession(req);
-      res.clearCookie(deps.cookieName, { path: '/' });
+    const state = await sessionState(req, deps);
+    if (state.user === null) {
+      if (state.ended) {
+        await destroySession(req);
+        res.clearCookie(deps.cookieName, { path: '/' });
+      }
       return toLogin(req, res);
     }
-    req.scope = { tenantId: session.tenantId, userId: user.id, role: user.role, db: deps.tenantDb(session.tenantId) };
+    const { user } = state;
+    const tenantId = req.session.tenantId!;
+    req.scope = { tenantId, userId: user.id, role: user.role, db: deps.tenantDb(tenantId) };
     res.locals.currentUser = { email: user.email, role: user.role, name: user.name };
     // Views hide what the role may not do; the services refuse it either way.
     res.locals.can = (action: Action) => can(user.role, action);

@@ -4,6 +4,7 @@ import { fieldErrors } from '../http/validation.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { hashPassword } from '../auth/password.ts';
 import { NewUserSchema } from '../auth/users.schema.ts';
+import { weakPasswordReason } from '../auth/password-policy.ts';
 import { NewTenantSchema } from './tenants.schema.ts';
 import type { z } from 'zod';
 
@@ -16,8 +17,9 @@ export interface NewTenantInput extends z.input<typeof NewTenantSchema> {
 export async function createTenant(prisma: PrismaClient, input: NewTenantInput): Promise<{ tenantId: number; ownerId: number; ownerEmail: string }> {
   const tenant = NewTenantSchema.safeParse(input);
   const owner = NewUserSchema.safeParse({ email: input.ownerEmail, password: input.ownerPassword, role: 'owner', name: 'Owner' });
-  if (!tenant.success || !owner.success) {
-    const errors = { ...(tenant.success ? {} : fieldErrors(tenant.error)), ...(owner.success ? {} : prefixed(fieldErrors(owner.error))) };
+  const weak = owner.success ? weakPasswordReason(owner.data.password, { email: owner.data.email, businessName: input.name }) : undefined;
+  if (!tenant.success || !owner.success || weak) {
+    const errors = { ...(tenant.success ? {} : fieldErrors(tenant.error)), ...(owner.success ? {} : prefixed(fieldErrors(owner.error))), ...(weak ? { ownerPassword: weak } : {}) };
     throw new ValidationError('The business is not valid.', errors);
   }
   const passwordHash = await hashPassword(owner.data.password);

@@ -12,14 +12,14 @@ async function nextPeriodCode(secret: string): Promise<{ code: string; step: num
   return { code: await generate({ secret, epoch }), step: Math.floor(epoch / 30) };
 }
 
-async function enrol(client: TestClient): Promise<{ secret: string; codes: string[]; enrolCode: string }> {
+async function enrol(client: TestClient, password: string): Promise<{ secret: string; codes: string[]; enrolCode: string }> {
   const page = await client.get('/account/2fa');
   expect(page.html).toMatch(/<img class="qr" src="data:image\/png;base64,/);
   const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(page.html)![1]!;
-  const wrong = await client.post('/account/2fa/enable', { code: '000000' === (await generate({ secret })) ? '111111' : '000000' });
+  const wrong = await client.post('/account/2fa/enable', { password, code: '000000' === (await generate({ secret })) ? '111111' : '000000' });
   expect(wrong.status).toBe(422);
   const enrolCode = await generate({ secret });
-  const ok = await client.post('/account/2fa/enable', { code: enrolCode });
+  const ok = await client.post('/account/2fa/enable', { password, code: enrolCode });
   expect(ok.status).toBe(303);
   const shown = await client.get('/account/2fa');
   const codes = [...shown.html.matchAll(/<li><code>([a-z0-9]{5}-[a-z0-9]{5})<\/code><\/li>/g)].map((m) => m[1]!);
@@ -52,7 +52,7 @@ describe('two-factor sign-in', () => {
 
   it('enrols with a QR code, then asks for a code at sign-in; recovery codes work once', async () => {
     const user = await t.createUser(business.tenantId, 'manager');
-    const { secret, codes, enrolCode } = await enrol(await t.signIn(user.email, user.password));
+    const { secret, codes, enrolCode } = await enrol(await t.signIn(user.email, user.password), user.password);
     const stored = await t.deps.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(stored.totpEnabled).toBe(true);
     expect(stored.recoveryCodeHashes).toHaveLength(10);
@@ -90,7 +90,7 @@ describe('two-factor sign-in', () => {
     const home = await client.get('/');
     expect(home.status).toBe(303);
     expect(home.location).toBe('/account/2fa');
-    await enrol(client);
+    await enrol(client, staff.password);
     expect((await client.get('/')).status).toBe(200);
     // Cannot be turned off while required.
     const off = await client.post('/account/2fa/disable', { password: staff.password });

@@ -53,7 +53,7 @@ describe('owners manage users at /settings/users', () => {
     expect(res.html).toContain('value="Typed Name"');
     const duplicate = await owner.post('/settings/users', { email: business.owner.email, role: 'staff' });
     expect(duplicate.status).toBe(422);
-    expect(duplicate.html).toContain('already has an account');
+    expect(duplicate.html).toContain('That person is already a user here.');
   });
 
   it('changes a role', async () => {

@@ -87,6 +87,26 @@ describe('cli', { timeout: 120_000 }, () => {
       expect(noTenant.code).toBe(1);
       expect(noTenant.stderr).toContain('There is no tenant 999999');
     });
+
+    it('refuses a guessable password, or one containing the email, and writes nothing', async () => {
+      const tenant = await database.db.prisma.tenant.findFirstOrThrow({ where: { name: 'Corner Shop' } });
+      const common = await cli(['user:create', '--tenant', String(tenant.id), '--email', 'till@corner.test', '--password', 'password123', '--role', 'staff'], env);
+      expect(common.code).toBe(1);
+      expect(common.stderr).toContain('password: That password is too easy to guess');
+      const own = await cli(['tenant:create', '--name', 'Shop Two', '--owner-email', 'two@shop.test', '--owner-password', 'two@shop.test'], env);
+      expect(own.code).toBe(1);
+      expect(own.stderr).toContain('ownerPassword: Do not use your email address or the business name in your password');
+      expect(await database.db.prisma.user.count({ where: { email: { in: ['till@corner.test', 'two@shop.test'] } } })).toBe(0);
+    });
+
+    it('seals every two-factor secret with the current key (totp:reseal)', async () => {
+      const user = await database.db.prisma.user.findFirstOrThrow({ where: { email: 'clerk@corner.test' } });
+      await database.db.prisma.user.update({ where: { id: user.id }, data: { totpSecret: 'JBSWY3DPEHPK3PXP', totpEnabled: true } });
+      const run = await cli(['totp:reseal'], env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/Resealed 1 of 1 two-factor secret\(s\) with key /);
+      expect((await database.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).totpSecret).toMatch(/^totp1:/);
+    });
   });
 
   describe('demo:seed', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig } from '../../src/config.ts';
 
 // There is no Docker engine on these machines: this test keeps the settings SPEC §2 names
 // from being dropped unseen.
@@ -12,11 +13,14 @@ interface Service {
   volumes?: string[];
   healthcheck?: { test: string[] | string };
   environment?: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string }> | string[];
+  expose?: string[];
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
 }
 interface Compose {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
+  networks?: Record<string, { ipam?: { config?: Array<{ subnet?: string }> }; internal?: boolean } | null>;
 }
 
 const load = (file: string) => parse(readFileSync(file, 'utf8')) as Compose;
@@ -54,10 +58,29 @@ describe('compose files', () => {
     const compose = load('docker-compose.prod.yml');
     const redisServices = Object.entries(compose.services).filter(([, s]) => s.image?.startsWith('redis:'));
 
-    it('publishes no port but the app', () => {
+    it('publishes no port but the reverse proxy, which forwards to the app', () => {
       for (const [name, service] of Object.entries(compose.services)) {
-        if (name !== 'app') expect(service.ports, name).toBeUndefined();
+        if (name !== 'proxy') expect(service.ports, name).toBeUndefined();
       }
+      const proxy = compose.services.proxy!;
+      expect(proxy.image).toMatch(/^caddy:2/);
+      expect(proxy.ports).toEqual(expect.arrayContaining(['80:80', '443:443']));
+      expect(commandOf(proxy)).toMatch(/reverse-proxy --from \$\{SITE_ADDRESS:\?[^}]*\} --to app:3000/);
+    });
+
+    it('trusts X-Forwarded-For from the proxy\'s fixed address only, a value the app accepts', () => {
+      const proxy = compose.services.proxy!;
+      const address = (proxy.networks as Record<string, { ipv4_address?: string }>).edge!.ipv4_address!;
+      expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const subnet = compose.networks!.edge!.ipam!.config![0]!.subnet!;
+      expect(address.split('.').slice(0, 3).join('.')).toBe(subnet.split('/')[0]!.split('.').slice(0, 3).join('.'));
+      const env = compose.services.app!.environment!;
+      expect(env.TRUST_PROXY).toBe(address);
+      expect(loadConfig({ TRUST_PROXY: env.TRUST_PROXY }).trustProxy).toEqual([address]);
+      // The app is on the proxy's network and the databases' one; the databases are not on the proxy's.
+      expect(compose.services.app!.networks).toEqual(expect.arrayContaining(['edge', 'backend']));
+      for (const name of ['postgres', 'redis', 'redis-sessions']) expect(compose.services[name]!.networks, name).toEqual(['backend']);
+      expect(compose.networks!.backend!.internal).toBe(true);
     });
 
     it('protects every Redis with requirepass from REDIS_PASSWORD, AOF everysec plus RDB, and a healthcheck', () => {
@@ -87,6 +110,7 @@ describe('compose files', () => {
       expect(env.NODE_ENV).toBe('production');
       expect(env.SESSION_SECRET).toMatch(/:\?/);
       expect(env.REDIS_PASSWORD).toMatch(/:\?/);
+      expect(env.TOTP_ENCRYPTION_KEY).toMatch(/:\?/);
     });
   });
 });

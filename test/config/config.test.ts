@@ -55,8 +55,28 @@ describe('config', () => {
       [{ CACHE_KEY_PREFIX: 'has:colon' }, 'Invalid configuration: CACHE_KEY_PREFIX must be 1-32 letters, digits, _ or -'],
       [{ NODE_ENV: 'production' }, 'Invalid configuration: SESSION_SECRET is required in production and must be at least 32 characters'],
       [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+      [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }, 'Invalid configuration: TOTP_ENCRYPTION_KEY is required in production: 32 random bytes as 64 hex digits (openssl rand -hex 32)'],
+      [{ TOTP_ENCRYPTION_KEY: 'short' }, 'Invalid configuration: TOTP_ENCRYPTION_KEY must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)'],
+      [{ TOTP_ENCRYPTION_OLD_KEYS: `${'a'.repeat(64)},nope` }, 'Invalid configuration: TOTP_ENCRYPTION_OLD_KEYS must be keys like TOTP_ENCRYPTION_KEY, separated by commas'],
+      [{ METRICS_TOKEN: 'too-short' }, 'Invalid configuration: METRICS_TOKEN must be 24-200 printable characters without spaces'],
     ])('rejects %o with one clear line', (env, message) => {
       expect(messageFor(env)).toBe(message);
+    });
+  });
+
+  describe('TRUST_PROXY names the proxy', () => {
+    it.each([
+      ['false', false],
+      ['', false],
+      ['1', 1],
+      ['loopback', ['loopback']],
+      ['10.0.0.5, 172.18.0.0/16,::1', ['10.0.0.5', '172.18.0.0/16', '::1']],
+    ])('reads %o', (value, expected) => {
+      expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+    });
+
+    it.each(['true', 'yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example', '99'])('refuses %o: it would believe any client or names no proxy', (value) => {
+      expect(messageFor({ TRUST_PROXY: value })).toMatch(/^Invalid configuration: TRUST_PROXY must name the proxy in front of the app: false, a hop count .* or its addresses/);
     });
   });
 

@@ -77,7 +77,7 @@ describe('an owner manages users and the cache page', () => {
       // The same address again: refused at the field, what was typed kept.
       await page.getByLabel('Email', { exact: true }).fill(CASHIER);
       await page.getByRole('button', { name: 'Invite', exact: true }).click();
-      await expect.poll(() => page.locator('#email-error').textContent()).toBe('That email address already has an account.');
+      await expect.poll(() => page.locator('#email-error').textContent()).toBe('That person is already a user here.');
       expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe(CASHIER);
       expect(await page.getByLabel('Email', { exact: true }).getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator('#users-table tbody tr').count()).toBe(3);
@@ -154,6 +154,7 @@ describe('an owner manages users and the cache page', () => {
       await page.goto('/catalog/products');
       expect(new URL(page.url()).pathname).toBe('/account/2fa');
       const secret = (await page.locator('code.secret').textContent())!.trim();
+      await page.getByLabel('Your password').fill(PASSWORD);
       await page.getByLabel('Code from the app').fill(await generate({ secret }));
       await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
       await expect.poll(() => status(page)).toContain('Two-factor sign-in is on.');

@@ -20,7 +20,7 @@ export interface TestAppOptions {
   driver: 'pglite' | 'postgresql';
   /** Use Redis (REDIS_TEST_URL, default redis://127.0.0.1:6379) for cache, sessions and limits. */
   redis: boolean;
-  /** Extra environment, e.g. { NODE_ENV: 'production', TRUST_PROXY: 'true' } or REDIS_URL of an own server. */
+  /** Extra environment, e.g. { NODE_ENV: 'production', TRUST_PROXY: 'loopback' } or REDIS_URL of an own server. */
   env?: Record<string, string>;
 }
 

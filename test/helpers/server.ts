@@ -22,6 +22,7 @@ export interface ServerProcess {
 
 /** How the production image starts the server (Dockerfile CMD). */
 export const BUILT_SERVER_ARGS = ['--enable-source-maps', 'dist/server.js'];
+const TEST_TOTP_KEY = 'a1'.repeat(32);
 
 export async function startServer(env: Record<string, string> = {}, options: { timeoutMs?: number; built?: boolean } = {}): Promise<ServerProcess> {
   const port = await freePort();
@@ -32,7 +33,8 @@ export async function startServer(env: Record<string, string> = {}, options: { t
   };
   const child: ChildProcess = spawn(process.execPath, options.built ? BUILT_SERVER_ARGS : ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // A configured TOTP key (one for every server, so instances share two-factor secrets), as in production.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', LOG_LEVEL: 'info', TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', keep);

@@ -14,6 +14,7 @@ export interface Fixtures {
   a: {
     tenantId: number;
     owner: TestClient;
+    ownerEmail: string;
     unitId: number;
     categoryId: number;
     editProductId: number;
@@ -37,8 +38,9 @@ export interface Fixtures {
     totpUser: TestUser;
     /** passwordUser's session. */
     passwordClient: TestClient;
-    /** A session of a user with two-factor sign-in on (the form to turn it off). */
+    /** A session of a user with two-factor sign-in on (the form to turn it off), and that user's email. */
     totpClient: TestClient;
+    totpClientEmail: string;
     /** A session for the logout form's CSRF cases. */
     other: TestClient;
   };
@@ -103,11 +105,11 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
   const bUser = await t.createUser(tenantB.tenantId, 'staff');
 
   const totpUser = await t.createUser(tenantA.tenantId, 'staff');
-  await prisma.user.update({ where: { id: totpUser.id }, data: { totpSecret: newTotpSecret(), totpEnabled: true } });
+  await prisma.user.update({ where: { id: totpUser.id }, data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpUser.id), totpEnabled: true } });
   const otherUser = await t.createUser(tenantA.tenantId, 'staff');
   const totpSignedIn = await t.createUser(tenantA.tenantId, 'staff');
   const totpClient = await t.signIn(totpSignedIn.email, TEST_PASSWORD);
-  await prisma.user.update({ where: { id: totpSignedIn.id }, data: { totpSecret: newTotpSecret(), totpEnabled: true } });
+  await prisma.user.update({ where: { id: totpSignedIn.id }, data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpSignedIn.id), totpEnabled: true } });
   const passwordUser = await t.createUser(tenantA.tenantId, 'staff');
 
   return {
@@ -116,6 +118,7 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
     a: {
       tenantId: tenantA.tenantId,
       owner,
+      ownerEmail: tenantA.owner.email,
       unitId: a.unitId,
       categoryId: a.categoryId,
       editProductId,
@@ -134,6 +137,7 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
       loginUser: await t.createUser(tenantA.tenantId, 'staff'),
       totpUser,
       totpClient,
+      totpClientEmail: totpSignedIn.email,
       other: await t.signIn(otherUser.email, TEST_PASSWORD),
     },
     b: {

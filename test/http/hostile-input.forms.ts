@@ -448,6 +448,9 @@ const loginPage = async (fx: Fixtures) => {
   await client.get('/login');
   return client;
 };
+// Each case may be a wrong password or code: the sweep tests what a form does with a value,
+// so the account's sign-in limit is reset before each (test/auth/guess-passwords.test.ts tests the limits).
+const forgetGuesses = (fx: Fixtures, email: string) => fx.t.deps.loginThrottle.forget('password', email);
 
 const account: Form[] = [
   {
@@ -456,7 +459,10 @@ const account: Form[] = [
     body: (fx) => ({ email: fx.a.loginUser.email, password: TEST_PASSWORD }),
     fields: [{ name: 'email' }, { name: 'password' }],
     writes: [],
-    client: loginPage,
+    client: async (fx) => {
+      await forgetGuesses(fx, fx.a.loginUser.email);
+      return loginPage(fx);
+    },
   },
   {
     name: 'second sign-in step',
@@ -465,6 +471,7 @@ const account: Form[] = [
     fields: [{ name: 'code' }],
     writes: [],
     client: async (fx) => {
+      await fx.t.deps.loginThrottle.forget('secondFactor', `${fx.a.tenantId}:${fx.a.totpUser.id}`);
       const client = await loginPage(fx);
       const res = await client.post('/login', { email: fx.a.totpUser.email, password: TEST_PASSWORD });
       if (res.location !== '/login/2fa') throw new Error(`two-factor user did not reach the code step: ${res.status}`);
@@ -477,10 +484,14 @@ const account: Form[] = [
     name: 'change own password',
     path: () => '/account/password',
     body: (fx, n) => ({ currentPassword: fx.a.passwordUser.password, newPassword: `new-password-${n}`, confirmPassword: `new-password-${n}` }),
-    // At least 10 characters of anything: long numbers, any script, HTML and quotes are good passwords.
-    fields: [{ name: 'currentPassword' }, { name: 'newPassword', accepts: ['hugeNumber', 'unicode', 'html', 'sql'], linked: ['confirmPassword'] }, { name: 'confirmPassword' }],
+    // 10+ characters that are not easy to guess: any script, HTML and quotes make good
+    // passwords; 10^30 (a one and thirty zeros) is a repeat and is refused.
+    fields: [{ name: 'currentPassword' }, { name: 'newPassword', accepts: ['unicode', 'html', 'sql'], linked: ['confirmPassword'] }, { name: 'confirmPassword' }],
     writes: ['users'],
-    client: async (fx) => fx.a.passwordClient,
+    client: async (fx) => {
+      await forgetGuesses(fx, fx.a.passwordUser.email);
+      return fx.a.passwordClient;
+    },
     read: async (fx, { body }) => {
       const user = await fx.prisma.user.findUniqueOrThrow({ where: { id: fx.a.passwordUser.id } });
       return { newPassword: (await verifyPassword(user.passwordHash, String(body.newPassword))) ? body.newPassword : '(another password)' };
@@ -492,10 +503,11 @@ const account: Form[] = [
   {
     name: 'turn on two-factor sign-in',
     path: () => '/account/2fa/enable',
-    body: () => ({ code: '123456' }),
-    fields: [{ name: 'code' }],
+    body: () => ({ password: TEST_PASSWORD, code: '123456' }),
+    fields: [{ name: 'password' }, { name: 'code' }],
     writes: ['users'],
     client: async (fx) => {
+      await forgetGuesses(fx, fx.a.ownerEmail);
       await fx.a.owner.get('/account/2fa'); // holds the new secret in the session
       return fx.a.owner;
     },
@@ -506,7 +518,10 @@ const account: Form[] = [
     body: () => ({ password: TEST_PASSWORD }),
     fields: [{ name: 'password' }],
     writes: ['users'],
-    client: async (fx) => fx.a.totpClient,
+    client: async (fx) => {
+      await forgetGuesses(fx, fx.a.totpClientEmail);
+      return fx.a.totpClient;
+    },
   },
 ];
 

@@ -132,7 +132,7 @@ describe('hostile input into every form', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ driver: 'postgresql', redis: true, env: { RATE_LIMIT_POSTS_PER_MINUTE: '100000', TRUST_PROXY: 'true' } });
+    t = await startTestApp({ driver: 'postgresql', redis: true, env: { RATE_LIMIT_POSTS_PER_MINUTE: '100000', TRUST_PROXY: 'loopback' } });
     fx = await setUpFixtures(t);
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {

@@ -1,17 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 
 // Building a migrated database and the app can be slow on a loaded machine.
 const HOOK_TIMEOUT_MS = 180_000;
 
-// NODE_ENV=production behind a TLS-terminating proxy (TRUST_PROXY=true, X-Forwarded-Proto).
+// NODE_ENV=production behind a TLS-terminating proxy (TRUST_PROXY=loopback: the test client is the proxy; X-Forwarded-Proto).
 describe('production mode', () => {
   let t: TestApp;
   let business: TestTenant;
   const https = { 'x-forwarded-proto': 'https' };
 
   beforeAll(async () => {
-    t = await startTestApp({ driver: 'pglite', redis: true, env: { NODE_ENV: 'production', TRUST_PROXY: 'true' } });
+    t = await startTestApp({ driver: 'pglite', redis: true, env: { NODE_ENV: 'production', TRUST_PROXY: 'loopback', TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex') } });
     business = await t.createTenantWithOwner();
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {

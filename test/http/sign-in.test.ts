@@ -6,7 +6,7 @@ import { rawRedis } from '../helpers/redis.ts';
 // Building a migrated database and the app can be slow on a loaded machine.
 const HOOK_TIMEOUT_MS = 180_000;
 
-// Every page that is not /login, /health*, /metrics or a static file needs a signed-in user.
+// Every page that is not /login, /health*, /metrics (with its token) or a static file needs a signed-in user.
 export const protectedPages = [
   '/',
   '/catalog/products',
@@ -27,7 +27,7 @@ export const protectedPages = [
   '/account/2fa',
   '/no-such-page',
 ];
-const publicPages = ['/login', '/health', '/health/cache', '/metrics', '/css/app.css', '/favicon.svg'];
+const publicPages = ['/login', '/health', '/health/cache', '/css/app.css', '/favicon.svg'];
 
 export function sessionId(cookieValue: string | undefined): string | undefined {
   if (!cookieValue) return undefined;
@@ -56,9 +56,14 @@ describe.each(drivers)('sign-in on %s with Redis', (driver) => {
     expect(client.cookie('stock.sid')).toBeUndefined();
   });
 
-  it('serves /login, /health*, /metrics and static files without a session', async () => {
+  it('serves /login, /health* and static files without a session', async () => {
     const client = t.client();
     for (const path of publicPages) expect((await client.get(path)).status, path).toBe(200);
+  });
+
+  it('does not serve /metrics at all when no METRICS_TOKEN is configured', async () => {
+    expect((await t.client().get('/metrics')).status).toBe(404);
+    expect((await t.client({ authorization: 'Bearer anything-at-all-here-123456' }).get('/metrics')).status).toBe(404);
   });
 
   it('answers a wrong password and an unknown email with the same generic message, and no session', async () => {
@@ -86,8 +91,10 @@ describe.each(drivers)('sign-in on %s with Redis', (driver) => {
   it('gives a new session id at sign-in and goes back to the page first asked for', async () => {
     const client = t.client();
     await client.get('/login?returnTo=%2Fsettings%2Fusers');
-    const before = sessionId(client.cookie('stock.sid'));
-    expect(before).toBeTruthy();
+    // A stranger has no session before signing in; one planted from outside is not kept.
+    expect(client.cookie('stock.sid')).toBeUndefined();
+    client.cookies.set('stock.sid', 's%3Aplanted-session-id.signature');
+    const before = 'planted-session-id';
     const res = await client.post('/login?returnTo=%2Fsettings%2Fusers', { email: business.owner.email, password: business.owner.password });
     expect(res.status).toBe(303);
     expect(res.location).toBe('/settings/users');

@@ -3,6 +3,7 @@ import { Prisma } from '../../src/generated/prisma/client.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { SCRIPT, hostileValues } from '../http/hostile-input.fixtures.ts';
+import type { SalePreview } from '../../src/sales/preview-sale.ts';
 
 // The sale form's preview (POST /sales/preview) against confirmation: the total the form
 // shows is computed by the code that records the sale, for every way a line can be typed.
@@ -10,16 +11,8 @@ import { SCRIPT, hostileValues } from '../http/hostile-input.fixtures.ts';
 const Decimal = Prisma.Decimal;
 const tokenOf = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
-interface Preview {
-  lines: Array<{ row: number; product?: { id: number; sku: string; name: string }; total?: string }>;
-  errors: Record<string, string>;
-  subtotal: string;
-  tax: string;
-  total: string;
-  amount: string;
-  priced: number;
-  change?: string;
-}
+// The endpoint answers the service's own shape, read back from JSON.
+type Preview = SalePreview;
 
 describe('the sale form preview', () => {
   let app: TestApp;

@@ -15,7 +15,9 @@ const NO_STORE = 'no-store';
 /** Pages that show a secret (temporary password, two-factor secret and recovery codes) or a receipt. */
 const SECRET_PAGES = ['/settings/users', '/account/password', '/account/2fa', '/sales/:id/receipt'];
 /** Routes that answer data, not a page: they must be among those the walk finds. */
-const DATA_ROUTES = ['/catalog/products/export.csv', '/balance.csv', '/sales/product-search', '/metrics', '/health', '/health/cache'];
+const DATA_ROUTES = ['/catalog/products/export.csv', '/balance.csv', '/sales/product-search', '/metrics', '/health'];
+// Answered by a middleware after the session (it reads one when there is one), so it is not in the router's route list.
+const DATA_MIDDLEWARE_PATHS = ['/health/cache'];
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -91,6 +93,12 @@ describe('Cache-Control', () => {
       if (DATA_ROUTES.includes(route)) expect(html, `${where} is data`).toBe(false);
       const expected = !html || SECRET_PAGES.includes(route) ? NO_STORE : PRIVATE;
       expect(res.headers.get('cache-control'), where).toBe(expected);
+    }
+    for (const path of DATA_MIDDLEWARE_PATHS) {
+      const res = await owner.get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type') ?? '', path).not.toMatch(/^text\/html/);
+      expect(res.headers.get('cache-control'), path).toBe(NO_STORE);
     }
   });
 

@@ -27,6 +27,8 @@ describe('selling at the counter', () => {
   async function prepare(prisma: JourneyPrisma) {
     const { tenantId } = await createTenant(prisma, { name: 'Counter Hardware', ownerEmail: 'owner@counter.e2e.test', ownerPassword: PASSWORD, defaultTaxRate: '21', currency: 'EUR', timeZone: 'Europe/Madrid' });
     await createUser(prisma, tenantId, { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' }, { mustChangePassword: false });
+    // The owner lets the cashier change a price and give up to 15 % (one line below overrides a price, one has 12.5 % off).
+    await prisma.tenant.update({ where: { id: tenantId }, data: { staffMayOverridePrice: true, staffMaxDiscountPct: new Decimal(15) } });
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
     const product = async (sku: string, name: string, price: string, taxRate: string | null, barcodes: string[]) => {
       const p = await prisma.product.create({ data: { tenantId, sku, name, searchText: `${sku} ${name}`.toLowerCase(), unitId: unit.id, price: new Decimal(price), taxRate: taxRate === null ? null : new Decimal(taxRate), quantityOnHand: new Decimal(500) } });

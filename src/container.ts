@@ -6,7 +6,7 @@ import type { Logger } from './logger.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
 import type { TenantDb } from './db/tenant-scope.ts';
-import { createRedisConnections, type RedisConnections } from './cache/redis-connection.ts';
+import { createRedisClient, createRedisConnections, type RedisConnections, type RedisTopology } from './cache/redis-connection.ts';
 import { createCacheService, type CacheService } from './cache/index.ts';
 import { buildSalesServices, type SalesServices } from './sales/build.ts';
 import { tenantDbFactory } from './http/request-scope.ts';
@@ -71,15 +71,16 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   }
   const metrics = new Registry();
   if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: metrics });
-  const redisOptions = (url: string) => ({ url, password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: config.cache.commandTimeoutMs, logger });
-  const redis = config.redisUrl ? createRedisConnections(redisOptions(config.redisUrl)) : undefined;
+  const redisOptions = (topology: RedisTopology) => ({ topology, password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: config.cache.commandTimeoutMs, logger });
+  const redis = config.redis ? createRedisConnections(redisOptions(config.redis)) : undefined;
   if (!redis) logger.info('REDIS_URL is not set: cache, sessions and rate limits are in-process (one instance only)');
-  // Sessions and rate limits may have their own (noeviction) Redis: REDIS_SESSIONS_URL.
-  const ownSessionRedis = config.redisSessionsUrl && config.redisSessionsUrl !== config.redisUrl ? createRedisConnections(redisOptions(config.redisSessionsUrl)) : undefined;
-  // Sessions and rate limits get their own connection with a less hair-trigger command
-  // timeout than the cache's: a dead Redis still fails at once (no offline queue), but a
-  // busy one does not flip every session read to the database.
-  const sessionRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), connectionName: 'stock-sessions' });
+  // Sessions and rate limits get their own connection, to their own (noeviction) Redis when
+  // REDIS_SESSIONS_* is set, with a less hair-trigger command timeout than the cache's: a
+  // dead Redis still fails at once (no offline queue), but a busy one does not flip every
+  // session read to the database.
+  const sessionRedis = config.redisSessions
+    ? createRedisClient(config.redisSessions, { password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), offlineQueue: false, connectionName: 'stock-sessions' })
+    : undefined;
   sessionRedis?.on('error', (error: Error) => logger.debug({ connection: 'sessions', err: error.message }, 'redis connection error'));
   const balance = buildBalance({ cache: createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics }), prisma: db.prisma, ttlSeconds: config.cache.ttl.balance, logger });
   const cache = balance.cache;
@@ -111,7 +112,6 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       await balance.close();
       await cache.close();
       sessionRedis?.disconnect();
-      await ownSessionRedis?.close();
       await redis?.close();
       await db.close();
     },

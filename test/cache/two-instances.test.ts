@@ -29,13 +29,13 @@ afterAll(async () => {
 });
 
 describe('cache › keys in Redis', () => {
-  it('stores values under <prefix>:tenant:<id>:<module>:<key>, user text escaped', async () => {
+  it('stores values under <prefix>:tenant:{<id>}:<module>:<key>, user text escaped', async () => {
     const t = nextTenant++;
     await a.cache.set(t, 'balance', 'series:daily:2026-01-01:2026-01-31:all', 1);
-    expect(await raw.exists(`${config.keyPrefix}:tenant:${t}:balance:series:daily:2026-01-01:2026-01-31:all`)).toBe(1);
+    expect(await raw.exists(`${config.keyPrefix}:tenant:{${t}}:balance:series:daily:2026-01-01:2026-01-31:all`)).toBe(1);
     await a.cache.set(t, 'products', 'q:tea *?[x] 2:tenant:9', 1);
-    const [, keys] = await raw.scan('0', 'MATCH', `${config.keyPrefix}:tenant:${t}:products:*`, 'COUNT', 1000);
-    expect(keys).toEqual([`${config.keyPrefix}:tenant:${t}:products:q:tea%20%2A%3F%5Bx%5D%202:tenant:9`]);
+    const [, keys] = await raw.scan('0', 'MATCH', `${config.keyPrefix}:tenant:{${t}}:products:*`, 'COUNT', 1000);
+    expect(keys).toEqual([`${config.keyPrefix}:tenant:{${t}}:products:q:tea%20%2A%3F%5Bx%5D%202:tenant:9`]);
   });
 
   it('applies module TTLs with ±10% jitter (plus the stale grace) in Redis', async () => {
@@ -43,7 +43,7 @@ describe('cache › keys in Redis', () => {
     const ttls: number[] = [];
     for (let i = 0; i < 100; i++) {
       await a.cache.set(t, 'uom', `k${i}`, i);
-      ttls.push(await raw.pttl(`${config.keyPrefix}:tenant:${t}:uom:k${i}`));
+      ttls.push(await raw.pttl(`${config.keyPrefix}:tenant:{${t}}:uom:k${i}`));
     }
     const grace = config.staleGrace * 1000;
     const lo = config.ttl.uom * 1000 * 0.9 + grace - 1000;
@@ -60,7 +60,7 @@ describe('cache › keys in Redis', () => {
   it('does not serve a value whose generation counter was lost (evicted)', async () => {
     const t = nextTenant++;
     await a.cache.set(t, 'products', 'k', 'v');
-    await raw.del(`${config.keyPrefix}:gen:${t}:products`);
+    await raw.del(`${config.keyPrefix}:gen:{${t}}:products`);
     const fresh = await makeCache(config, db, REDIS_TEST_URL);
     try {
       expect(await fresh.cache.get(t, 'products', 'k')).toBeUndefined();
@@ -72,9 +72,9 @@ describe('cache › keys in Redis', () => {
   it('invalidates by bumping one counter, leaving the other keys in place', async () => {
     const t = nextTenant++;
     await a.cache.set(t, 'products', 'k', 'v');
-    const before = await raw.get(`${config.keyPrefix}:gen:${t}:products`);
+    const before = await raw.get(`${config.keyPrefix}:gen:{${t}}:products`);
     await a.cache.invalidateModule(t, 'products');
-    expect(BigInt((await raw.get(`${config.keyPrefix}:gen:${t}:products`))!)).toBe(BigInt(before!) + 1n);
+    expect(BigInt((await raw.get(`${config.keyPrefix}:gen:{${t}}:products`))!)).toBe(BigInt(before!) + 1n);
     expect(await a.cache.get(t, 'products', 'k')).toBeUndefined();
   });
 });
@@ -89,7 +89,7 @@ describe('cache › reads in Redis', () => {
     const monitor = await raw.monitor();
     const commands: string[][] = [];
     monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.some((arg) => arg.startsWith(`${config.keyPrefix}:tenant:${t}:`))) commands.push(args);
+      if (args.some((arg) => arg.startsWith(`${config.keyPrefix}:tenant:{${t}}:`))) commands.push(args);
     });
     try {
       const values = await Promise.all(Array.from({ length: 50 }, (_, n) => b.cache.get(t, 'products', `batch:${n}`)));
@@ -156,7 +156,7 @@ describe('cache › two instances', () => {
 
   it('loads anyway when the lock holder died (its lock expires)', async () => {
     const t = nextTenant++;
-    const lockKey = `${config.keyPrefix}:lock:${t}:balance:dead`;
+    const lockKey = `${config.keyPrefix}:lock:{${t}}:balance:dead`;
     await raw.set(lockKey, 'a-dead-process', 'PX', config.lock.ttlMs);
     let calls = 0;
     const result = await b.cache.memoize(t, 'balance', 'dead', async () => {

@@ -51,6 +51,12 @@ describe('the app on a Redis Cluster', () => {
     expect(statuses[40]).toBe(429);
   });
 
+  it('reports Redis as ok on /health', async () => {
+    const res = await t.client().get('/health');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.html)).toMatchObject({ status: 'ok', redis: 'ok' });
+  });
+
   it('never sent a command spanning two slots', async () => {
     expect((await cluster.errorCounts()).CROSSSLOT ?? 0).toBe(0);
   });

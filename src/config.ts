@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseTotpKey, type TotpKey } from './auth/totp-secrets.ts';
+import { parseHostPorts, type HostPort, type RedisTopology } from './cache/redis-connection.ts';
 
 // Environment → validated configuration. Every variable of SPEC §2 (and the few later
 // issues add) is parsed here and nowhere else; a bad value stops start-up with one line.
@@ -45,6 +46,19 @@ const url = (protocols: string[]) =>
       }
     }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+const hostPorts = z
+  .string()
+  .optional()
+  .transform((v, ctx): HostPort[] | undefined => {
+    if (v === undefined || v.trim() === '') return undefined;
+    try {
+      return parseHostPorts(v);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
@@ -55,6 +69,13 @@ const EnvSchema = z
     REDIS_URL: url(['redis:', 'rediss:']),
     // Sessions and rate limits may live in their own noeviction instance (docker-compose.prod.yml).
     REDIS_SESSIONS_URL: url(['redis:', 'rediss:']),
+    // Instead of a URL: a Redis Cluster (any of its nodes) or a Sentinel-managed primary.
+    REDIS_CLUSTER_NODES: hostPorts,
+    REDIS_SENTINELS: hostPorts,
+    REDIS_SENTINEL_NAME: z.string().optional(),
+    REDIS_SESSIONS_CLUSTER_NODES: hostPorts,
+    REDIS_SESSIONS_SENTINELS: hostPorts,
+    REDIS_SESSIONS_SENTINEL_NAME: z.string().optional(),
     REDIS_PASSWORD: z.string().optional(),
     SESSION_SECRET: z.string().optional(),
     SESSION_IDLE_TIMEOUT: seconds(8 * 3600),
@@ -122,6 +143,16 @@ const EnvSchema = z
     if (env.SESSION_ABSOLUTE_TIMEOUT < env.SESSION_IDLE_TIMEOUT) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_ABSOLUTE_TIMEOUT'], message: 'must not be shorter than SESSION_IDLE_TIMEOUT' });
     }
+    for (const group of ['REDIS', 'REDIS_SESSIONS'] as const) {
+      const url = env[`${group}_URL`];
+      const nodes = env[`${group}_CLUSTER_NODES`];
+      const sentinels = env[`${group}_SENTINELS`];
+      const name = env[`${group}_SENTINEL_NAME`];
+      const set = [url && `${group}_URL`, nodes && `${group}_CLUSTER_NODES`, sentinels && `${group}_SENTINELS`].filter(Boolean);
+      if (set.length > 1) ctx.addIssue({ code: 'custom', path: [set[1]!], message: `cannot be combined with ${set[0]!}: set one way to reach that Redis` });
+      if (sentinels && !name?.trim()) ctx.addIssue({ code: 'custom', path: [`${group}_SENTINEL_NAME`], message: `is required with ${group}_SENTINELS (the name the sentinels monitor the primary under)` });
+      if (name?.trim() && !sentinels) ctx.addIssue({ code: 'custom', path: [`${group}_SENTINELS`], message: `is required with ${group}_SENTINEL_NAME` });
+    }
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -136,6 +167,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Redis for sessions and rate limits: REDIS_SESSIONS_URL, else REDIS_URL. */
   redisSessionsUrl: string | undefined;
+  /** Where the cache's Redis is (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS); undefined: none. */
+  redis: RedisTopology | undefined;
+  /** Sessions' and rate limits' Redis: its own REDIS_SESSIONS_* settings, else the cache's. */
+  redisSessions: RedisTopology | undefined;
   redisPassword: string | undefined;
   logLevel: Env['LOG_LEVEL'];
   seedDemo: boolean;
@@ -198,6 +233,12 @@ function parseTrustProxy(raw: string): false | number | string[] | undefined {
 
 // Outside production, a fixed key so that a development database keeps working across restarts.
 const DEVELOPMENT_TOTP_KEY = createHash('sha256').update('stock-development-totp-key-not-for-production').digest('hex');
+function topology(url: string | undefined, nodes: HostPort[] | undefined, sentinels: HostPort[] | undefined, name: string | undefined): RedisTopology | undefined {
+  if (nodes) return { kind: 'cluster', nodes };
+  if (sentinels) return { kind: 'sentinel', sentinels, name: name!.trim() };
+  if (url) return { kind: 'single', url };
+  return undefined;
+}
 
 /** Parse the environment; throws ConfigError whose message is one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -217,6 +258,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     pgliteDir: e.PGLITE_DIR,
     redisUrl: e.REDIS_URL,
     redisSessionsUrl: e.REDIS_SESSIONS_URL ?? e.REDIS_URL,
+    redis: topology(e.REDIS_URL, e.REDIS_CLUSTER_NODES, e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME),
+    redisSessions: topology(e.REDIS_SESSIONS_URL, e.REDIS_SESSIONS_CLUSTER_NODES, e.REDIS_SESSIONS_SENTINELS, e.REDIS_SESSIONS_SENTINEL_NAME) ?? topology(e.REDIS_URL, e.REDIS_CLUSTER_NODES, e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME),
     redisPassword: e.REDIS_PASSWORD || undefined,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,

@@ -1,13 +1,12 @@
 import { AuditService } from './audit/audit.service.ts';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
 import type { TenantDb } from './db/tenant-scope.ts';
-import { createRedisConnections, type RedisConnections } from './cache/redis-connection.ts';
+import { createRedisClient, createRedisConnections, type RedisClient, type RedisConnections, type RedisTopology } from './cache/redis-connection.ts';
 import { createCacheService, type CacheService } from './cache/index.ts';
 import { buildSalesServices, type SalesServices } from './sales/build.ts';
 import { tenantDbFactory } from './http/request-scope.ts';
@@ -80,22 +79,25 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   }
   const metrics = new Registry();
   if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: metrics });
-  const redisOptions = (url: string) => ({ url, password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: config.cache.commandTimeoutMs, logger });
-  const redis = config.redisUrl ? createRedisConnections(redisOptions(config.redisUrl)) : undefined;
+  const redisOptions = (topology: RedisTopology) => ({ topology, password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: config.cache.commandTimeoutMs, logger });
+  const redis = config.redis ? createRedisConnections(redisOptions(config.redis)) : undefined;
   if (!redis) logger.info('REDIS_URL is not set: cache, sessions and rate limits are in-process (one instance only)');
-  // Sessions and rate limits may have their own (noeviction) Redis: REDIS_SESSIONS_URL.
-  const ownSessionRedis = config.redisSessionsUrl && config.redisSessionsUrl !== config.redisUrl ? createRedisConnections(redisOptions(config.redisSessionsUrl)) : undefined;
-  // Sessions get their own connection with a less hair-trigger command
-  // timeout than the cache's: a dead Redis still fails at once (no offline queue), but a
-  // busy one does not flip every session read to the database.
-  const sessionRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), connectionName: 'stock-sessions' });
+  // Sessions and rate limits get their own connection, to their own (noeviction) Redis when
+  // REDIS_SESSIONS_* is set, with a less hair-trigger command timeout than the cache's: a
+  // dead Redis still fails at once (no offline queue), but a busy one does not flip every
+  // session read to the database.
+  const sessionRedis = config.redisSessions
+    ? createRedisClient(config.redisSessions, { password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), offlineQueue: false, connectionName: 'stock-sessions' })
+    : undefined;
   sessionRedis?.on('error', (error: Error) => logger.debug({ connection: 'sessions', err: error.message }, 'redis connection error'));
   const balance = buildBalance({ cache: createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics }), prisma: db.prisma, ttlSeconds: config.cache.ttl.balance, logger });
   const cache = balance.cache;
 
   const tenantDb = tenantDbFactory(db.prisma);
   const sessions = createSessionStore({ prisma: db.prisma, redis: sessionRedis, keyPrefix: config.cache.keyPrefix, idleTimeoutSeconds: config.session.idleTimeoutSeconds, logger });
-  const limitsRedis = (ownSessionRedis?.client ?? redis?.client)?.duplicate({ commandTimeout: LIMITS_COMMAND_TIMEOUT_MS, connectionName: 'stock-limits' });
+  const limitsRedis = config.redisSessions
+    ? createRedisClient(config.redisSessions, { password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: LIMITS_COMMAND_TIMEOUT_MS, offlineQueue: false, connectionName: 'stock-limits' })
+    : undefined;
   limitsRedis?.on('error', (error: Error) => logger.debug({ connection: 'limits', err: error.message }, 'redis connection error'));
   // Counted in memory until the connection is ready, then in Redis: wait for it (briefly),
   // or the first requests' counts would be split between the two.
@@ -131,7 +133,6 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       await cache.close();
       sessionRedis?.disconnect();
       limitsRedis?.disconnect();
-      await ownSessionRedis?.close();
       await redis?.close();
       await db.close();
     },
@@ -139,7 +140,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
 }
 
 /** Resolves once the connection is ready, or after `timeoutMs` (a Redis that is down is the insurance limiter's case). */
-function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -10,7 +10,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: undefined,
       // Credentials and session ids never reach the log, whatever an object carries.
       redact: {
-        paths: ['password', '*.password', 'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', 'sessionId', '*.sessionId', 'redisUrl', 'databaseUrl'],
+        paths: ['password', '*.password', 'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', 'sessionId', '*.sessionId', 'redisUrl', 'redis.url', 'redisSessions.url', 'databaseUrl'],
         censor: '[redacted]',
       },
     },

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.ts';
 import type { Logger } from '../logger.ts';
 
 // The invalidation bus: a Redis pub/sub channel carrying invalidations, never values. An

@@ -46,7 +46,7 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   const logger = deps.logger.child({ component: 'cache' });
   const keys = new CacheKeys(config.keyPrefix);
   const metrics = new CacheMetrics(deps.metrics);
-  const l1 = new LocalCache(config.keyPrefix, config.l1, config.l1.enabled);
+  const l1 = new LocalCache(keys, config.l1, config.l1.enabled);
   const store = redis ? new RedisStore(redis.client, keys) : new MemoryStore(keys, config.l1);
   const guarded = new GuardedStore(store, redis?.client, config.breaker, metrics, logger);
   const outbox = new Outbox(prisma);

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { CacheKeyError } from './errors.ts';
 
 // Every Redis key the cache touches is built here, so the layout lives in one place:
-//   values       <prefix>:tenant:<tenantId>:<module>:<key>
-//   generations  <prefix>:gen:<tenantId>:<module>      (see generations in redis-store.ts)
-//   module sets  <prefix>:mods:<tenantId>              (modules a tenant has cached)
-//   locks        <prefix>:lock:<tenantId>:<module>:<key>
+//   values       <prefix>:tenant:{<tenantId>}:<module>:<key>
+//   generations  <prefix>:gen:{<tenantId>}:<module>      (see generations in redis-store.ts)
+//   module sets  <prefix>:mods:{<tenantId>}              (modules a tenant has cached)
+//   locks        <prefix>:lock:{<tenantId>}:<module>:<key>
+// The braces are a Redis Cluster hash tag: every key of one business hashes to the same
+// slot, so the multi-key scripts and reads (generation + value) never span slots
+// (decision 018). The prefix and key parts can hold no brace, so the tag is always this one.
 // A key part may only hold [A-Za-z0-9:._-]; anything else is percent-encoded, so user text
 // can neither smuggle in glob characters for deletePattern nor leave its tenant's prefix.
 // Text is escaped once: a key already in escaped form (what keyOf returns) is stored as it
@@ -75,6 +78,17 @@ export function keyOf(...parts: Array<string | number | boolean | null | undefin
   return parts.map((p) => keyPart(p === null || p === undefined ? '' : String(p))).join(':');
 }
 
+/**
+ * The part of a key Redis Cluster hashes: the text inside its first {…} when non-empty,
+ * else the whole key. Keys with the same tag are in the same slot.
+ */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open < 0) return key;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
 export class CacheKeys {
   readonly channel: string;
   constructor(readonly prefix: string) {
@@ -84,12 +98,12 @@ export class CacheKeys {
   modulePrefix(tenantId: number, module: string): string {
     assertTenant(tenantId);
     assertModule(module);
-    return `${this.prefix}:tenant:${tenantId}:${module}:`;
+    return `${this.prefix}:tenant:{${tenantId}}:${module}:`;
   }
 
   tenantPrefix(tenantId: number): string {
     assertTenant(tenantId);
-    return `${this.prefix}:tenant:${tenantId}:`;
+    return `${this.prefix}:tenant:{${tenantId}}:`;
   }
 
   value(tenantId: number, module: string, key: string): string {
@@ -105,16 +119,19 @@ export class CacheKeys {
   }
 
   generation(tenantId: number, module: string): string {
-    return `${this.prefix}:gen:${tenantId}:${module}`;
+    assertTenant(tenantId);
+    return `${this.prefix}:gen:{${tenantId}}:${module}`;
   }
 
   modules(tenantId: number): string {
-    return `${this.prefix}:mods:${tenantId}`;
+    assertTenant(tenantId);
+    return `${this.prefix}:mods:{${tenantId}}`;
   }
 
   /** Prefix of generation keys for one tenant, completed with a module name inside Lua. */
   generationPrefix(tenantId: number): string {
-    return `${this.prefix}:gen:${tenantId}:`;
+    assertTenant(tenantId);
+    return `${this.prefix}:gen:{${tenantId}}:`;
   }
 
   lock(valueKey: string): string {
@@ -126,7 +143,8 @@ export class CacheKeys {
     const head = `${this.prefix}:tenant:`;
     if (!valueKey.startsWith(head)) return undefined;
     const [tenant, module] = valueKey.slice(head.length).split(':', 2);
-    if (!tenant || !module) return undefined;
-    return { tenantId: Number(tenant), module };
+    const id = /^\{(\d+)\}$/.exec(tenant ?? '')?.[1];
+    if (!id || !module) return undefined;
+    return { tenantId: Number(id), module };
   }
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { deepFreeze } from './freeze.ts';
+import type { CacheKeys } from './keys.ts';
 
 // The in-process tier (L1): bounded by entries and bytes, each entry living no longer than
 // its copy in the second tier, values deep-frozen because every caller shares them.
@@ -26,7 +27,7 @@ export class LocalCache {
   private globalEpoch = 0;
 
   constructor(
-    private readonly prefix: string,
+    private readonly keys: CacheKeys,
     limits: { maxEntries: number; maxBytes: number },
     /** False when CACHE_L1_ENABLED=false: only epochs and generations are kept. */
     readonly storesValues = true,
@@ -77,14 +78,14 @@ export class LocalCache {
     const id = `${tenantId}:${module}`;
     this.epochs.set(id, (this.epochs.get(id) ?? 0) + 1);
     this.generations.delete(id);
-    this.dropPrefix(`${this.prefix}:tenant:${tenantId}:${module}:`);
+    this.dropPrefix(this.keys.modulePrefix(tenantId, module));
   }
 
   invalidateTenant(tenantId: number): void {
     const id = `${tenantId}`;
     this.epochs.set(id, (this.epochs.get(id) ?? 0) + 1);
     for (const key of this.generations.keys()) if (key.startsWith(`${tenantId}:`)) this.generations.delete(key);
-    this.dropPrefix(`${this.prefix}:tenant:${tenantId}:`);
+    this.dropPrefix(this.keys.tenantPrefix(tenantId));
   }
 
   /** Drops keys matching a predicate (a deletePattern heard from another instance). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.ts';
 import { RELEASE_LOCK } from './lua.ts';
 
 // Cross-process loader lock: SET NX PX with a random token, released by a Lua script only

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.ts';
 
 // Lua scripts run through EVALSHA, falling back to EVAL once when Redis has not seen them
 // (first use, or after a restart emptied its script cache).

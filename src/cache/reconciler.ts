@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.ts';
 import type { Logger } from '../logger.ts';
 import type { GuardedStore } from './guarded-store.ts';
 import { bumpGenerations, type Invalidator } from './invalidator.ts';

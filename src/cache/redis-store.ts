@@ -1,19 +1,51 @@
 import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
-import type { CacheKeys } from './keys.ts';
+import { hashTag, type CacheKeys } from './keys.ts';
 import { BUMP_GENERATIONS, BUMP_TENANT, WRITE_IF_GENERATION } from './lua.ts';
+import { isCluster, type RedisClient } from './redis-connection.ts';
 import { freshGeneration, type CacheStore, type StoreInfo, type StoreRead, type StoreWrite } from './store.ts';
 
 // The Redis tier. A read is one MGET (generation + value), a write one Lua script that checks
 // the generation and writes in the same step (no stale write-back), an invalidation one Lua
 // script bumping counters: nothing here walks the keyspace except deleteMatching and
 // countKeys, which are SCANs by contract.
+//
+// On a Redis Cluster every multi-key command stays inside one slot: a business's keys share
+// its hash tag (keys.ts), batched reads and deletes are split by tag, and SCANs visit every
+// master (decision 018).
 
 const SCAN_COUNT = 1000;
 // Value reads issued in the same turn of the event loop leave as one MGET: at saturation a
 // command's own cost (a write syscall each) is most of a small read's cost, and one
 // command of 50 keys costs Redis and this process far less than 50 (decision 006).
 const MAX_READ_BATCH = 100;
+
+/** Keys grouped by hash tag, each group in one slot; order kept within a group. */
+function bySlot(keys: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const tag = hashTag(key);
+    const group = groups.get(tag);
+    if (group) group.push(key);
+    else groups.set(tag, [key]);
+  }
+  return [...groups.values()];
+}
+
+async function mgetBySlot(client: RedisClient, keys: readonly string[]): Promise<Array<string | null>> {
+  if (keys.length === 1) return [await client.get(keys[0]!)];
+  if (!isCluster(client)) return client.mget(...keys);
+  const groups = bySlot(keys);
+  if (groups.length === 1) return client.mget(...keys);
+  const values = new Map<string, string | null>();
+  await Promise.all(
+    groups.map(async (group) => {
+      const got = await client.mget(...group);
+      group.forEach((key, i) => values.set(key, got[i] ?? null));
+    }),
+  );
+  return keys.map((key) => values.get(key) ?? null);
+}
 
 function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -30,10 +62,15 @@ export class RedisStore implements CacheStore {
   private readonly rawReads: DataLoader<string, string | null>;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly keys: CacheKeys,
   ) {
-    this.rawReads = new DataLoader((valueKeys) => (valueKeys.length === 1 ? client.get(valueKeys[0]!).then((value) => [value]) : client.mget(...valueKeys)), { cache: false, maxBatchSize: MAX_READ_BATCH });
+    this.rawReads = new DataLoader((valueKeys) => mgetBySlot(client, valueKeys), { cache: false, maxBatchSize: MAX_READ_BATCH });
+  }
+
+  /** The servers a SCAN must visit: every master of a cluster, else the one server. */
+  private scanTargets(): Redis[] {
+    return isCluster(this.client) ? this.client.nodes('master') : [this.client];
   }
 
   async read(tenantId: number, module: string, valueKey: string): Promise<StoreRead> {
@@ -63,20 +100,26 @@ export class RedisStore implements CacheStore {
   }
 
   async deleteMatching(pattern: string): Promise<number> {
-    let cursor = '0';
     let deleted = 0;
-    do {
-      const [next, batch] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      if (batch.length) deleted += await this.client.unlink(...batch);
-    } while (cursor !== '0');
+    for (const node of this.scanTargets()) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        // Through the cluster client, one UNLINK per slot: a node may hand over a slot mid-scan.
+        for (const group of bySlot(batch)) deleted += await this.client.unlink(...group);
+      } while (cursor !== '0');
+    }
     return deleted;
   }
 
   async bumpModules(pairs: ReadonlyArray<{ tenantId: number; module: string }>): Promise<void> {
     if (!pairs.length) return;
     const keys = [...new Set(pairs.map((p) => this.keys.generation(p.tenantId, p.module)))];
-    await BUMP_GENERATIONS.run(this.client, keys, [freshGeneration()]);
+    const fresh = freshGeneration();
+    // One script per business: its generation keys share a slot, another business's may not.
+    const groups = isCluster(this.client) ? bySlot(keys) : [keys];
+    await Promise.all(groups.map((group) => BUMP_GENERATIONS.run(this.client, group, [fresh])));
   }
 
   async bumpTenant(tenantId: number): Promise<void> {
@@ -85,15 +128,17 @@ export class RedisStore implements CacheStore {
 
   async countKeys(tenantId: number): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.client.scan(cursor, 'MATCH', `${this.keys.tenantPrefix(tenantId)}*`, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      for (const key of batch) {
-        const parsed = this.keys.parse(key);
-        if (parsed) counts[parsed.module] = (counts[parsed.module] ?? 0) + 1;
-      }
-    } while (cursor !== '0');
+    for (const node of this.scanTargets()) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(cursor, 'MATCH', `${this.keys.tenantPrefix(tenantId)}*`, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        for (const key of batch) {
+          const parsed = this.keys.parse(key);
+          if (parsed) counts[parsed.module] = (counts[parsed.module] ?? 0) + 1;
+        }
+      } while (cursor !== '0');
+    }
     return counts;
   }
 
@@ -102,13 +147,26 @@ export class RedisStore implements CacheStore {
   }
 
   async info(): Promise<StoreInfo | null> {
-    const info = parseInfo(await this.client.info());
+    const all = await Promise.all(this.scanTargets().map(async (node) => parseInfo(await node.info())));
     const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+    if (!all.length) throw new Error('no Redis Cluster master is known yet');
+    if (all.length === 1) {
+      const info = all[0]!;
+      return {
+        ...(info.used_memory_human !== undefined && { usedMemory: info.used_memory_human }),
+        ...(num(info.evicted_keys) !== undefined && { evictedKeys: num(info.evicted_keys)! }),
+        ...(num(info.uptime_in_seconds) !== undefined && { uptimeSeconds: num(info.uptime_in_seconds)! }),
+        ...(info.run_id !== undefined && { runId: info.run_id }),
+      };
+    }
+    // A cluster: memory and evictions summed over the masters, the youngest uptime, and a
+    // run id that changes when any master is a new process (it may have lost writes).
+    const sum = (field: string) => all.reduce((total, info) => total + (num(info[field]) ?? 0), 0);
     return {
-      ...(info.used_memory_human !== undefined && { usedMemory: info.used_memory_human }),
-      ...(num(info.evicted_keys) !== undefined && { evictedKeys: num(info.evicted_keys)! }),
-      ...(num(info.uptime_in_seconds) !== undefined && { uptimeSeconds: num(info.uptime_in_seconds)! }),
-      ...(info.run_id !== undefined && { runId: info.run_id }),
+      usedMemory: `${(sum('used_memory') / (1024 * 1024)).toFixed(2)}M`,
+      evictedKeys: sum('evicted_keys'),
+      uptimeSeconds: Math.min(...all.map((info) => num(info.uptime_in_seconds) ?? 0)),
+      runId: all.map((info) => info.run_id ?? '').sort().join(','),
     };
   }
 

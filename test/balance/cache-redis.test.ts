@@ -37,14 +37,14 @@ describe('balance › cache in Redis', () => {
     await drop?.();
   });
 
-  it('stores a series under <prefix>:tenant:<id>:balance:series:<granularity>:<from>:<to>:<customer|all> for CACHE_BALANCE_TTL', async () => {
+  it('stores a series under <prefix>:tenant:{<id>}:balance:series:<granularity>:<from>:<to>:<customer|all> for CACHE_BALANCE_TTL', async () => {
     const tenant = await prisma.tenant.create({ data: { name: 'Keys', timeZone: 'America/New_York' } });
     const customer = await prisma.customer.create({ data: { tenantId: tenant.id, name: 'C' } });
     await addToBalanceDays(prisma, tenant.id, balanceRows(customer.id, '2026-01-15', '10.05', '3.00'));
     const scope = { tenantId: tenant.id, role: 'owner' as const, db: forTenant(prisma, tenant.id) };
     await balance.service.getBalanceSeries(scope, { from: '2026-01-01', to: '2026-01-31', granularity: 'day', customer: 'all' });
     await balance.service.getBalanceSeries(scope, { from: '2025-12-29', to: '2026-02-01', granularity: 'week', customer: customer.id });
-    const keys = [`${prefix}:tenant:${tenant.id}:balance:series:daily:2026-01-01:2026-01-31:all`, `${prefix}:tenant:${tenant.id}:balance:series:weekly:2025-12-29:2026-02-01:${customer.id}`];
+    const keys = [`${prefix}:tenant:{${tenant.id}}:balance:series:daily:2026-01-01:2026-01-31:all`, `${prefix}:tenant:{${tenant.id}}:balance:series:weekly:2025-12-29:2026-02-01:${customer.id}`];
     for (const key of keys) {
       const ttl = await raw.pttl(key);
       expect([key, ttl >= TTL * 900 - 1000 && ttl <= TTL * 1100]).toEqual([key, true]);

@@ -3,16 +3,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { CacheKeyError, CacheSerializationError, keyOf } from '../../src/cache/index.ts';
 import type { CacheConfig } from '../../src/config.ts';
+import type { RedisTopology } from '../../src/cache/redis-connection.ts';
 import type { Database } from '../../src/db/client.ts';
 import { testCacheConfig } from '../helpers/redis.ts';
-import { deferred, makeCache, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
+import { deferred, makeCache, waitFor, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
 
 // One behaviour suite, run against Redis (cache-redis.test.ts) and against the in-process
 // store (cache-memory.test.ts): the API must not tell them apart.
 
 export interface Backend {
   name: 'redis' | 'memory';
-  redisUrl: string | undefined;
+  /** Shown in the suite's name, e.g. 'a Redis Cluster'; defaults to `name`. */
+  label?: string;
+  /** Where Redis is (a URL, or a topology read when the suite starts); undefined: the in-process store. */
+  readonly redis: string | RedisTopology | undefined;
   /** Deletes whatever a config's prefix left behind. */
   cleanup(config: CacheConfig): Promise<void>;
 }
@@ -21,12 +25,12 @@ let nextTenant = 1;
 const tenant = () => nextTenant++;
 
 export function describeCacheBehaviour(backend: Backend): void {
-  describe(`cache on ${backend.name}`, () => {
+  describe(`cache on ${backend.label ?? backend.name}`, () => {
     let db: Database;
     const instances: Array<{ instance: CacheInstance; config: CacheConfig }> = [];
     const make = async (overrides: Partial<CacheConfig> = {}) => {
       const config = testCacheConfig(overrides);
-      const instance = await makeCache(config, db, backend.redisUrl);
+      const instance = await makeCache(config, db, backend.redis);
       instances.push({ instance, config });
       return instance.cache;
     };
@@ -89,19 +93,36 @@ export function describeCacheBehaviour(backend: Backend): void {
 
       it('round-trips Date, Decimal and bigint exactly, through both tiers', async () => {
         const config = testCacheConfig();
-        const first = await makeCache(config, db, backend.redisUrl);
+        const first = await makeCache(config, db, backend.redis);
         instances.push({ instance: first, config });
         const t = tenant();
         await first.cache.set(t, 'balance', 'sample', sample());
         const fromL1 = await first.cache.get<ReturnType<typeof sample>>(t, 'balance', 'sample');
         if (backend.name === 'redis') {
-          const second = await makeCache(config, db, backend.redisUrl);
+          const second = await makeCache(config, db, backend.redis);
           instances.push({ instance: second, config });
           const fromL2 = await second.cache.get<ReturnType<typeof sample>>(t, 'balance', 'sample');
           expect(second.cache.stats().modules.balance?.l1Hits ?? 0).toBe(0);
           checkSample(fromL2);
         }
         checkSample(fromL1);
+      });
+
+      it('reads many businesses\' values in the same moment (one batched read, split by slot on a cluster)', async () => {
+        const config = testCacheConfig();
+        const writer = await makeCache(config, db, backend.redis);
+        instances.push({ instance: writer, config });
+        const tenants = Array.from({ length: 20 }, () => tenant());
+        for (const t of tenants) await writer.cache.set(t, 'products', 'list', { tenant: t });
+        // A second instance has nothing in L1, so every read below goes to the store at once.
+        const reader = backend.name === 'redis' ? await makeCache(config, db, backend.redis) : writer;
+        if (reader !== writer) instances.push({ instance: reader, config });
+        const values = await Promise.all(tenants.map((t) => reader.cache.get<{ tenant: number }>(t, 'products', 'list')));
+        expect(values).toEqual(tenants.map((t) => ({ tenant: t })));
+        await reader.cache.invalidateModule(tenants[0]!, 'products');
+        // The other instance hears it over the invalidation channel.
+        await waitFor(async () => (await writer.cache.get(tenants[0]!, 'products', 'list')) === undefined, 5000, 'the invalidation to reach the other instance');
+        expect(await writer.cache.get(tenants[1]!, 'products', 'list')).toEqual({ tenant: tenants[1] });
       });
 
       function checkSample(value: ReturnType<typeof sample> | undefined) {
@@ -222,7 +243,7 @@ export function describeCacheBehaviour(backend: Backend): void {
 
       it('serves a stale value when the loader fails within the grace period, logging once', async () => {
         const config = testCacheConfig({ staleGrace: 60 });
-        const instance = await makeCache(config, db, backend.redisUrl);
+        const instance = await makeCache(config, db, backend.redis);
         instances.push({ instance, config });
         const { cache } = instance;
         const t = tenant();
@@ -301,7 +322,7 @@ export function describeCacheBehaviour(backend: Backend): void {
     describe('observability', () => {
       it('counts per module and reports health and key counts', async () => {
         const config = testCacheConfig();
-        const instance = await makeCache(config, db, backend.redisUrl);
+        const instance = await makeCache(config, db, backend.redis);
         instances.push({ instance, config });
         const { cache, registry } = instance;
         const t = tenant();

@@ -1,4 +1,4 @@
 import { describeCacheBehaviour } from './cache-behaviour.suite.ts';
 
 // REDIS_URL unset: the in-process store behind the same API.
-describeCacheBehaviour({ name: 'memory', redisUrl: undefined, cleanup: async () => {} });
+describeCacheBehaviour({ name: 'memory', redis: undefined, cleanup: async () => {} });

@@ -7,7 +7,7 @@ afterAll(() => raw.quit());
 
 describeCacheBehaviour({
   name: 'redis',
-  redisUrl: REDIS_TEST_URL,
+  redis: REDIS_TEST_URL,
   cleanup: async (config) => {
     await deleteKeysWithPrefix(raw, config.keyPrefix);
   },

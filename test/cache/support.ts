@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 import type { Database, Driver } from '../../src/db/client.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { createCacheService, type CacheService } from '../../src/cache/index.ts';
-import { createRedisConnections, type RedisConnections } from '../../src/cache/redis-connection.ts';
+import { createRedisConnections, type RedisConnections, type RedisTopology } from '../../src/cache/redis-connection.ts';
 import type { CacheConfig } from '../../src/config.ts';
 
 // Shared pieces of the cache tests: a logger whose lines the test can read, a migrated
@@ -47,21 +47,22 @@ export interface CacheInstance {
   close(): Promise<void>;
 }
 
-/** A cache service; with `redisUrl`, on its own connections (like another process). */
-export async function makeCache(config: CacheConfig, db: Database, redisUrl?: string, opts: { waitReady?: boolean } = {}): Promise<CacheInstance> {
+/** A cache service; with `redis` (a URL or a topology), on its own connections (like another process). */
+export async function makeCache(config: CacheConfig, db: Database, redis?: string | RedisTopology, opts: { waitReady?: boolean } = {}): Promise<CacheInstance> {
   const log = captureLogger();
   const registry = new Registry();
-  const redis = redisUrl ? createRedisConnections({ url: redisUrl, connectTimeoutMs: config.connectTimeoutMs, commandTimeoutMs: config.commandTimeoutMs, logger: log.logger }) : undefined;
-  const cache = createCacheService({ config, redis, prisma: db.prisma, logger: log.logger, metrics: registry });
+  const topology: RedisTopology | undefined = typeof redis === 'string' ? { kind: 'single', url: redis } : redis;
+  const connections = topology ? createRedisConnections({ topology, connectTimeoutMs: config.connectTimeoutMs, commandTimeoutMs: config.commandTimeoutMs, logger: log.logger }) : undefined;
+  const cache = createCacheService({ config, redis: connections, prisma: db.prisma, logger: log.logger, metrics: registry });
   if (opts.waitReady ?? true) await waitFor(async () => { const h = await cache.health(); return h.reconciled && h.l1 !== 'bypassed'; }, 30_000, 'the cache to reconcile with its store');
   return {
     cache,
-    redis,
+    redis: connections,
     registry,
     log,
     async close() {
       await cache.close();
-      await redis?.close();
+      await connections?.close();
     },
   };
 }

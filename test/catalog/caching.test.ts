@@ -41,7 +41,7 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
     return { products: r.products.status, categories: r.categories.status, uom: r.uom.status };
   };
 
-  it('stores list pages and lookups under <prefix>:tenant:<id>:<module>: with the configured TTLs', async () => {
+  it('stores list pages and lookups under <prefix>:tenant:{<id>}:<module>: with the configured TTLs', async () => {
     const ctx = await h.tenant();
     const l = await seedLookups(h.services, ctx);
     await h.services.products.create(ctx, productForm({ unitId: String(l.unit.id) }));
@@ -49,8 +49,8 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
     expect(await statuses(ctx)).toEqual({ products: 'HIT', categories: 'HIT', uom: 'HIT' });
     // The space is escaped once (%20): the store keeps what keyOf built.
     await h.services.productList.list(ctx, query({ q: 'Crème brûlée', stock: 'low', sort: '-price', page: 2, category: l.coffee.id }));
-    const keys = (await scanKeys(`${h.config.keyPrefix}:tenant:${ctx.tenantId}:*`)).sort();
-    const base = `${h.config.keyPrefix}:tenant:${ctx.tenantId}`;
+    const keys = (await scanKeys(`${h.config.keyPrefix}:tenant:{${ctx.tenantId}}:*`)).sort();
+    const base = `${h.config.keyPrefix}:tenant:{${ctx.tenantId}}`;
     expect(keys).toEqual(
       [`${base}:categories:tree`, `${base}:products:list::all:all:name:1`, `${base}:products:list:creme%20brulee:${l.coffee.id}:low:-price:2`, `${base}:uom:all`].sort(),
     );

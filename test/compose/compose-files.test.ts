@@ -27,6 +27,28 @@ const load = (file: string) => parse(readFileSync(file, 'utf8')) as Compose;
 const commandOf = (s: Service) => (Array.isArray(s.command) ? s.command.join(' ') : (s.command ?? ''));
 
 describe('compose files', () => {
+  describe('docker-compose.scale.yml (more than one machine)', () => {
+    const compose = load('docker-compose.scale.yml');
+    const app = compose.services.app!;
+    // Compose would substitute the secrets; any value does for the check.
+    const env = Object.fromEntries(Object.entries(app.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{[^}]+\}/g, 'secret-placeholder-of-at-least-32-characters')]));
+
+    it('publishes only the load balancer', () => {
+      for (const [name, service] of Object.entries(compose.services)) if (name !== 'balancer') expect(service.ports, name).toBeUndefined();
+    });
+
+    it('gives the app a configuration it accepts: the sentinels the file runs, PostgreSQL through PgBouncer', () => {
+      const config = loadConfig(env);
+      expect(config.redis).toMatchObject({ kind: 'sentinel', name: 'stock' });
+      const sentinels = config.redis?.kind === 'sentinel' ? config.redis.sentinels.map((s) => s.host) : [];
+      expect(sentinels.sort()).toEqual(Object.keys(compose.services).filter((n) => n.startsWith('sentinel-')).sort());
+      for (const name of sentinels) expect(commandOf(compose.services[name]!)).toContain('sentinel monitor stock redis-primary 6379 2');
+      expect(new URL(config.databaseUrl!).hostname).toBe('pgbouncer');
+      expect(compose.services.pgbouncer!.environment?.POOL_MODE).toBe('transaction');
+      expect(commandOf(compose.services['redis-replica']!)).toContain('--replicaof redis-primary 6379');
+    });
+  });
+
   describe('docker-compose.yml (development)', () => {
     const compose = load('docker-compose.yml');
     const redis = compose.services.redis!;

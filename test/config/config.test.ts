@@ -44,8 +44,22 @@ describe('config', () => {
       expect(config.cache).toMatchObject({ enabled: false, keyPrefix: 'shop', defaultTtl: 10, negativeTtl: 5, ttl: { products: 11, categories: 12, uom: 13, balance: 14 } });
     });
 
+    it('reaches Redis through a Cluster or Sentinels; sessions follow the cache unless told otherwise', () => {
+      const cluster = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001' });
+      expect(cluster.redis).toEqual({ kind: 'cluster', nodes: [{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }] });
+      expect(cluster.redisSessions).toEqual(cluster.redis);
+      const sentinel = loadConfig({ REDIS_CLUSTER_NODES: 'c:7000', REDIS_SESSIONS_SENTINELS: 's1:26379,s2:26379', REDIS_SESSIONS_SENTINEL_NAME: 'sessions' });
+      expect(sentinel.redisSessions).toEqual({ kind: 'sentinel', name: 'sessions', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }] });
+      expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).redis).toEqual({ kind: 'single', url: 'redis://cache:6379' });
+      expect(loadConfig({}).redis).toBeUndefined();
+    });
+
     it.each([
       [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a port number (got "abc")'],
+      [{ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2' }, 'Invalid configuration: REDIS_CLUSTER_NODES must be a comma-separated list of host:port (got "10.0.0.2")'],
+      [{ REDIS_SENTINELS: 's1:26379' }, 'Invalid configuration: REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the name the sentinels monitor the primary under)'],
+      [{ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'a:7000' }, 'Invalid configuration: REDIS_CLUSTER_NODES cannot be combined with REDIS_URL: set one way to reach that Redis'],
+      [{ REDIS_SESSIONS_SENTINEL_NAME: 'main' }, 'Invalid configuration: REDIS_SESSIONS_SENTINELS is required with REDIS_SESSIONS_SENTINEL_NAME'],
       [{ PORT: '70000' }, 'Invalid configuration: PORT must be between 0 and 65535 (got 70000)'],
       [{ CACHE_BALANCE_TTL: '-1' }, 'Invalid configuration: CACHE_BALANCE_TTL must be between 1 and 2678400 (got -1)'],
       [{ CACHE_PRODUCTS_TTL: '1.5' }, 'Invalid configuration: CACHE_PRODUCTS_TTL must be a whole number of seconds (got "1.5")'],

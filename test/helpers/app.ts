@@ -9,7 +9,7 @@ import { createApp } from '../../src/app.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
-import { createTestDatabase } from './database.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from './redis.ts';
 import { TestClient } from './http-client.ts';
 
@@ -22,6 +22,8 @@ export interface TestAppOptions {
   redis: boolean;
   /** Extra environment, e.g. { NODE_ENV: 'production', TRUST_PROXY: 'loopback' } or REDIS_URL of an own server. */
   env?: Record<string, string>;
+  /** A database the caller made (e.g. one reached through PgBouncer); close() drops it. */
+  database?: TestDatabase;
 }
 
 export interface TestUser {
@@ -57,7 +59,7 @@ export interface TestApp {
 export const TEST_PASSWORD = 'correct-horse-battery';
 
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
-  const database = await createTestDatabase(options.driver);
+  const database = options.database ?? (await createTestDatabase(options.driver));
   const prefix = uniquePrefix('app');
   const env: Record<string, string> = {
     NODE_ENV: 'test',

@@ -1,6 +1,6 @@
 import type { SessionData } from 'express-session';
 import { RedisStore } from 'connect-redis';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../cache/redis-connection.ts';
 import type { SessionTier } from './tier.ts';
 
 /**

@@ -85,6 +85,9 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       customerName: r.query.customer === 'all' ? undefined : r.customers.find((c) => c.id === r.query!.customer)?.name,
       detail,
       limit: DETAIL_LIST_LIMIT,
+      // Past the limit, the full lists are the sales and payments pages with the same filters.
+      salesLink: `/sales?${queryString({ from: r.query.from, to: r.query.to, customer: r.query.customer === 'all' ? undefined : r.query.customer, status: 'confirmed' })}`,
+      paymentsLink: `/payments?${queryString({ from: r.query.from, to: r.query.to, customer: r.query.customer === 'all' ? undefined : r.query.customer })}`,
       money,
       when,
     });

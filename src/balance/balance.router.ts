@@ -6,7 +6,7 @@ import { bucketDetail, DETAIL_LIST_LIMIT } from './bucket-detail.ts';
 import { resolveRequest } from './balance.request.ts';
 import type { BalanceService } from './balance.service.ts';
 import { csvFileName, seriesCsv } from './csv.ts';
-import { bucketLabel, formatInstant } from './labels.ts';
+import { bucketLabel, formatInstant, updatedAtText } from './labels.ts';
 import { bucketStart } from './buckets.ts';
 import { presetLinks, queryString, seriesView } from './balance.view.ts';
 import { PRESET_LABELS } from './presets.ts';
@@ -22,13 +22,12 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
     const r = await resolveRequest(req, balance);
     const statuses: CacheStatus[] = [...r.cacheStatuses];
     let view: ReturnType<typeof seriesView> | undefined;
-    let fromCache = false;
-    let computedAt: string | undefined;
+    let updatedAt: string | undefined;
     if (r.query) {
       const series = await balance.getBalanceSeries(r.scope, r.query);
       statuses.push(series.status);
-      fromCache = series.status !== 'MISS';
-      computedAt = formatInstant(series.value.computedAt, r.facts.timeZone);
+      // When the figures were computed (a cached series keeps its time); X-Cache says whether it was cached.
+      updatedAt = updatedAtText(series.value.computedAt, r.facts.timeZone);
       view = seriesView(series.value, r.facts.currency);
     }
     let asOf: { day: string; balance: string } | undefined;
@@ -44,8 +43,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       r,
       view,
       asOf,
-      fromCache,
-      computedAt,
+      updatedAt,
       customerName,
       presets: presetLinks(r),
       presetLabel: PRESET_LABELS[r.preset],

@@ -28,6 +28,7 @@ import { adminCacheRouter } from './admin/cache.router.ts';
 import { auditRouter } from './audit/audit.router.ts';
 import { productImportUpload } from './catalog/products.router.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
+import { methodLabel } from './payments/method-labels.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -64,6 +65,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(csrfProtection);
   app.use(postRateLimit(deps.postLimiter));
   app.use(flashLocals);
+  app.locals.methodLabel = methodLabel;
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;
     next();

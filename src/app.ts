@@ -30,6 +30,7 @@ import { adminCacheRouter } from './admin/cache.router.ts';
 import { auditRouter } from './audit/audit.router.ts';
 import { productImportUpload } from './catalog/products.router.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
+import { methodLabel } from './payments/method-labels.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -76,6 +77,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(csrfProtection(loginForm));
   app.use(postRateLimit(deps.postLimiter));
   app.use(flashLocals);
+  app.locals.methodLabel = methodLabel;
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;
     next();

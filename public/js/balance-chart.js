@@ -26,14 +26,18 @@
     return canvas.getContext('2d').createPattern(tile, 'repeat');
   }
 
-  var exact = { 'Sales (solid bars)': d.sales, 'Payments (hatched bars)': d.payments, 'Open balance (line)': d.balance };
+  // The amounts as the table writes them (the app's money format), by dataset.
+  var shown = { 'Sales (solid bars)': d.salesText, 'Payments (hatched bars)': d.paymentsText, 'Open balance (line)': d.balanceText };
+  var many = d.labels.length > 45;
   var chart = new window.Chart(canvas, {
     data: {
       labels: d.labels,
       datasets: [
-        { type: 'bar', label: 'Sales (solid bars)', data: toNumbers(d.sales), backgroundColor: '#1f5f8b', borderColor: '#1f5f8b', borderWidth: 1, order: 2 },
-        { type: 'bar', label: 'Payments (hatched bars)', data: toNumbers(d.payments), backgroundColor: hatch('#1e7a3c'), borderColor: '#1e7a3c', borderWidth: 1, order: 3 },
-        { type: 'line', label: 'Open balance (line)', data: toNumbers(d.balance), borderColor: '#8a5a00', backgroundColor: '#8a5a00', borderDash: [6, 3], pointStyle: 'rect', pointRadius: d.labels.length > 60 ? 0 : 3, tension: 0, order: 1 },
+        // Bars on their own scale (left), the open balance on the right: the balance is usually
+        // far larger than a day's sales and would flatten the bars to hairlines.
+        { type: 'bar', label: 'Sales (solid bars)', data: toNumbers(d.sales), backgroundColor: '#1f5f8b', borderColor: '#1f5f8b', borderWidth: 1, order: 2, yAxisID: 'y', categoryPercentage: many ? 0.95 : 0.8, barPercentage: many ? 1 : 0.9 },
+        { type: 'bar', label: 'Payments (hatched bars)', data: toNumbers(d.payments), backgroundColor: hatch('#1e7a3c'), borderColor: '#1e7a3c', borderWidth: 1, order: 3, yAxisID: 'y', categoryPercentage: many ? 0.95 : 0.8, barPercentage: many ? 1 : 0.9 },
+        { type: 'line', label: 'Open balance (line)', data: toNumbers(d.balance), borderColor: '#8a5a00', backgroundColor: '#8a5a00', borderDash: [6, 3], pointStyle: 'rect', pointRadius: d.labels.length > 60 ? 0 : 3, tension: 0, order: 1, yAxisID: 'y1' },
       ],
     },
     options: {
@@ -41,18 +45,29 @@
       maintainAspectRatio: false,
       animation: false,
       interaction: { mode: 'index', intersect: false },
+      // A click on a bucket opens its sales and payments (the table's links go to the same page).
+      onClick: function (_event, elements) {
+        if (elements.length && d.detail[elements[0].index]) window.location.assign(d.detail[elements[0].index]);
+      },
+      onHover: function (event, elements) {
+        if (event.native && event.native.target) event.native.target.style.cursor = elements.length ? 'pointer' : 'default';
+      },
       plugins: {
         legend: { labels: { usePointStyle: false } },
         tooltip: {
           callbacks: {
             label: function (item) {
-              var values = exact[item.dataset.label] || [];
-              return item.dataset.label.replace(/ \(.*\)$/, '') + ': ' + d.currency + ' ' + values[item.dataIndex];
+              var values = shown[item.dataset.label] || [];
+              return item.dataset.label.replace(/ \(.*\)$/, '') + ': ' + values[item.dataIndex];
             },
           },
         },
       },
-      scales: { x: { ticks: { autoSkip: true, maxRotation: 0 } }, y: { beginAtZero: true } },
+      scales: {
+        x: { ticks: { autoSkip: true, maxRotation: 0 } },
+        y: { beginAtZero: true, position: 'left', title: { display: true, text: 'Sales and payments' } },
+        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'Open balance' } },
+      },
     },
   });
   canvas.dataset.ready = 'true';

@@ -40,9 +40,11 @@
         .map(([, m]) => m);
       row.querySelector('[data-line-message]').textContent = messages.join(' ');
     });
-    form.querySelector('[data-subtotal]').textContent = p.subtotal;
-    form.querySelector('[data-tax]').textContent = p.tax;
-    form.querySelector('[data-total] strong').textContent = p.total;
+    // Nothing priced yet (an empty form, or a page sent back while its lines are re-read):
+    // blank, as the server renders it, never a passing "0.00" total.
+    form.querySelector('[data-subtotal]').textContent = p.priced ? p.subtotal : '';
+    form.querySelector('[data-tax]').textContent = p.priced ? p.tax : '';
+    form.querySelector('[data-total] strong').textContent = p.priced ? p.total : '';
     form.querySelector('[data-change]').textContent = p.change || '';
     form.querySelector('[data-confirm-total]').textContent = p.priced ? ` · ${p.total}` : '';
     for (const el of form.querySelectorAll('[data-message]')) el.textContent = p.errors[el.dataset.message] || '';

@@ -19,6 +19,12 @@ export async function cacheOverview(deps: CacheAdminDeps, actor: Actor) {
   return { health, stats, redis, rows };
 }
 
+/** How many saved copies of the module this business has: what a clear would remove. */
+export async function cacheModuleKeys(deps: CacheAdminDeps, actor: Actor, module: KnownModule): Promise<number> {
+  assertCan(actor.role, 'cache.manage');
+  return (await deps.cache.keyCounts(actor.tenantId))[module] ?? 0;
+}
+
 /** Removes the module's keys of this business and invalidates it; returns how many keys went. */
 export async function clearCacheModule(deps: CacheAdminDeps, actor: Actor, module: KnownModule): Promise<number> {
   assertCan(actor.role, 'cache.manage');

@@ -3,34 +3,60 @@ import { z } from 'zod';
 import type { Dependencies } from '../container.ts';
 import { setFlash } from '../http/flash.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { cacheOverview, clearCacheModule, warmCache } from './cache-admin.ts';
-import { cacheModules } from './cache-warm.ts';
+import { cacheModuleKeys, cacheOverview, clearCacheModule, warmCache } from './cache-admin.ts';
+import { cacheModules, isKnownModule, moduleLabels, type KnownModule } from './cache-warm.ts';
 
-const ClearSchema = z.object({ module: z.enum(cacheModules, { error: `Choose a module: ${cacheModules.join(', ')}` }) });
+const MODULE_MESSAGE = `Choose what to clear: ${cacheModules.map((m) => moduleLabels[m]).join(', ')}`;
+const ModuleSchema = z.object({ module: z.enum(cacheModules, { error: MODULE_MESSAGE }) });
+const ClearSchema = ModuleSchema.extend({ confirm: z.literal('yes', { error: 'Nothing was cleared: press “Yes, clear” to confirm.' }) });
 
-/** /admin/cache (owners; src/admin/cache-admin.ts refuses the others): counters since start, this tenant's keys, Redis facts, clear and warm. */
+const copies = (n: number) => `${n} saved ${n === 1 ? 'copy' : 'copies'}`;
+
+/**
+ * /admin/cache, the "speed-up store" page (owners; src/admin/cache-admin.ts refuses the
+ * others): how it is doing, counters since start, this business's saved copies; clearing a
+ * part asks first (a confirmation page, no script needed); preparing the most used pages.
+ */
 export function adminCacheRouter(deps: Dependencies): Router {
   const router = Router();
 
   async function render(req: Request, res: Response, status = 200, error?: string) {
     const overview = await cacheOverview(deps, scopeOf(req));
-    res.status(status).render('admin/cache', { title: 'Cache', ...overview, modules: cacheModules, error });
+    res.status(status).render('admin/cache', { title: 'Speed-up store', ...overview, labels: moduleLabels, error });
+  }
+
+  async function renderConfirm(req: Request, res: Response, module: KnownModule, status = 200, error?: string) {
+    const keys = await cacheModuleKeys(deps, scopeOf(req), module);
+    res.status(status).render('admin/cache-clear', { title: `Clear ${moduleLabels[module]}?`, module, label: moduleLabels[module], copies: copies(keys), error });
   }
 
   router.get('/admin/cache', (req, res) => render(req, res));
 
+  router.get('/admin/cache/clear', async (req, res) => {
+    const parsed = ModuleSchema.safeParse({ module: Array.isArray(req.query.module) ? req.query.module[0] : req.query.module });
+    if (!parsed.success) return render(req, res, 422, parsed.error.issues[0]!.message);
+    return renderConfirm(req, res, parsed.data.module);
+  });
+
   router.post('/admin/cache/clear', async (req, res) => {
     const parsed = ClearSchema.safeParse(req.body);
-    if (!parsed.success) return render(req, res, 422, parsed.error.issues[0]!.message);
+    if (!parsed.success) {
+      const module = (req.body as Record<string, unknown> | undefined)?.module;
+      const issue = parsed.error.issues[0]!;
+      // A known part without the confirmation: ask again; anything else: the page with the message.
+      if (isKnownModule(module)) return renderConfirm(req, res, module, 422, issue.message);
+      return render(req, res, 422, MODULE_MESSAGE);
+    }
     const { module } = parsed.data;
     const removed = await clearCacheModule(deps, scopeOf(req), module);
-    setFlash(req, 'success', `Cleared the ${module} cache of this business (${removed} ${removed === 1 ? 'key' : 'keys'} removed). The next page loads from the database.`);
+    setFlash(req, 'success', `Cleared ${moduleLabels[module]} (${copies(removed)} removed). The next visit loads them fresh from the database.`);
     res.redirect(303, '/admin/cache');
   });
 
   router.post('/admin/cache/warm', async (req, res) => {
     const warmed = await warmCache(deps, scopeOf(req));
-    setFlash(req, 'success', `Warmed ${warmed.join('; ')}.`);
+    const parts = warmed.map((w) => w.split(':')[0]).filter(isKnownModule).map((m) => moduleLabels[m]);
+    setFlash(req, 'success', `Prepared the most used pages: ${parts.join(', ')}.`);
     res.redirect(303, '/admin/cache');
   });
   return router;

@@ -19,6 +19,8 @@ export interface SeedOptions {
   /** Last day of the seeded period (defaults to today in the tenant's zone). */
   until?: string;
   seed?: number;
+  /** The clock: nothing is sold, paid or received after it (defaults to the current time). */
+  now?: Date;
   onProgress?: (done: number, total: number, sales: number) => void;
 }
 
@@ -51,17 +53,38 @@ const unitDefs = [
   ['l', 'Litre'],
   ['m', 'Metre'],
 ] as const;
-const categoryTree: Record<string, string[]> = {
-  Hardware: ['Fasteners', 'Hand tools'],
-  Garden: ['Seeds', 'Soil & fertiliser'],
-  Paint: ['Interior paint', 'Brushes'],
-  Electrical: ['Cables', 'Lighting'],
-  Plumbing: [],
-};
-const nouns = ['Hammer', 'Screwdriver', 'Wrench', 'Pliers', 'Drill bit', 'Wood screw', 'Anchor', 'Hinge', 'Tape', 'Glue', 'Seed mix', 'Compost', 'Rake', 'Hose', 'Brush', 'Roller', 'Primer', 'Varnish', 'Cable', 'Bulb', 'Socket', 'Switch', 'Pipe', 'Valve', 'Faucet', 'Sealant'];
-const adjectives = ['Pro', 'Compact', 'Heavy-duty', 'Classic', 'Eco', 'Mini', 'Premium', 'Basic', 'Garden', 'Industrial'];
+type UnitCode = (typeof unitDefs)[number][0];
+
+/**
+ * The demo shop's catalogue: what a hardware store sells, where it is filed and by what it
+ * is sold (a hammer by the unit under Hand tools, paint by the litre, cable by the metre).
+ * Each item: name, unit, cost range in cents.
+ */
+export const DEMO_CATALOGUE: ReadonlyArray<{ parent: string; category: string; items: ReadonlyArray<readonly [string, UnitCode, number, number]> }> = [
+  { parent: 'Tools', category: 'Hand tools', items: [['Claw hammer', 'unit', 900, 1800], ['Screwdriver set', 'unit', 1200, 2500], ['Adjustable wrench', 'unit', 800, 1600], ['Combination pliers', 'unit', 700, 1400], ['Tape measure 5 m', 'unit', 400, 900], ['Spirit level 60 cm', 'unit', 1000, 2200], ['Utility knife', 'unit', 300, 700]] },
+  { parent: 'Tools', category: 'Drill bits', items: [['Wood drill bit set', 'box', 900, 1900], ['Masonry drill bit 8 mm', 'unit', 250, 500], ['Metal drill bit set', 'box', 1400, 2800]] },
+  { parent: 'Fasteners', category: 'Screws & nails', items: [['Wood screws 4×40 mm', 'box', 400, 800], ['Drywall screws 3.5×35 mm', 'box', 500, 900], ['Wall plugs 6 mm', 'box', 200, 450], ['Round wire nails', 'kg', 300, 600], ['Roofing nails', 'kg', 400, 750]] },
+  { parent: 'Fasteners', category: 'Hinges & brackets', items: [['Butt hinge 75 mm', 'unit', 150, 350], ['Shelf bracket 200 mm', 'unit', 180, 400], ['Corner brace', 'unit', 80, 200]] },
+  { parent: 'Paint', category: 'Wall paint', items: [['Interior wall paint, white', 'l', 500, 900], ['Exterior masonry paint', 'l', 700, 1200], ['Ceiling paint, matt', 'l', 450, 800], ['Primer undercoat', 'l', 500, 850]] },
+  { parent: 'Paint', category: 'Wood finishes', items: [['Clear wood varnish', 'l', 900, 1500], ['Wood stain, oak', 'l', 800, 1400], ['White spirit', 'l', 250, 500]] },
+  { parent: 'Paint', category: 'Brushes & rollers', items: [['Paint brush 50 mm', 'unit', 200, 500], ['Paint roller 230 mm', 'unit', 400, 900], ['Paint tray', 'unit', 250, 500], ['Masking tape 25 mm', 'unit', 150, 350]] },
+  { parent: 'Electrical', category: 'Cables', items: [['Twin and earth cable 2.5 mm²', 'm', 80, 160], ['Flex cable 0.75 mm²', 'm', 40, 90], ['Speaker cable', 'm', 30, 70]] },
+  { parent: 'Electrical', category: 'Lighting', items: [['LED bulb E27 9 W', 'unit', 150, 400], ['LED bulb GU10 5 W', 'unit', 150, 350], ['LED work light', 'unit', 1500, 3000], ['Outdoor wall light', 'unit', 1800, 3500]] },
+  { parent: 'Electrical', category: 'Switches & sockets', items: [['Light switch, single', 'unit', 200, 500], ['Double socket', 'unit', 350, 800], ['Extension lead 4-way', 'unit', 700, 1500]] },
+  { parent: 'Plumbing', category: 'Pipes & fittings', items: [['Copper pipe 15 mm', 'm', 300, 600], ['PVC waste pipe 40 mm', 'm', 200, 450], ['Compression elbow 15 mm', 'unit', 150, 350], ['PTFE tape', 'unit', 50, 150]] },
+  { parent: 'Plumbing', category: 'Taps & valves', items: [['Basin mixer tap', 'unit', 2500, 5000], ['Ball valve 15 mm', 'unit', 400, 900], ['Silicone sealant, white', 'unit', 300, 650]] },
+  { parent: 'Garden', category: 'Seeds', items: [['Tomato seeds', 'unit', 100, 250], ['Lawn seed', 'kg', 500, 1000], ['Sunflower seeds', 'unit', 100, 250]] },
+  { parent: 'Garden', category: 'Soil & fertiliser', items: [['Multi-purpose compost', 'kg', 30, 70], ['Lawn fertiliser', 'kg', 200, 450], ['Potting soil', 'kg', 40, 90]] },
+  { parent: 'Garden', category: 'Garden tools', items: [['Garden rake', 'unit', 900, 1800], ['Garden hose', 'm', 60, 140], ['Pruning shears', 'unit', 700, 1600], ['Watering can 10 l', 'unit', 500, 1100]] },
+];
+/** Later rounds through the catalogue, when more products are asked for than it holds. */
+const ranges = ['Trade', 'Value', 'Premium', 'Compact', 'Heavy-duty'];
 const firstNames = ['Ana', 'Luis', 'Marta', 'João', 'Chloé', 'Pedro', 'Sofía', 'Jürgen', 'Aiko', 'Omar', 'Lucía', 'Noah', 'Emma', 'Ravi', 'Zoë'];
 const lastNames = ['García', 'Silva', 'Müller', 'Dubois', 'Rossi', 'Novak', 'Tanaka', 'Haddad', 'Martín', 'Smith', 'Okafor', 'Ivanova'];
+/** A shop's year: busy in spring and early summer (garden, outdoor work), quiet after the holidays. */
+const monthFactor = [0.7, 0.75, 0.95, 1.15, 1.25, 1.2, 1.05, 0.95, 1.0, 0.95, 0.9, 1.05];
+/** Sunday to Saturday: Saturday is the busy day, Sunday a short one. */
+const weekdayFactor = [0.3, 0.9, 0.95, 1.0, 1.0, 1.1, 1.35];
 const methods = ['cash', 'card', 'transfer', 'other'] as const;
 
 interface SeedProduct {
@@ -76,30 +99,43 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   const rnd = random(options.seed ?? options.tenantId * 7919);
   const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: options.tenantId } });
   const tenantId = tenant.id;
-  const until = options.until ?? localDay(new Date(), tenant.timeZone);
+  const now = options.now ?? new Date();
+  const today = localDay(now, tenant.timeZone);
+  const until = options.until ?? today;
   const salesPerDay = options.salesPerDay ?? 12;
 
   const units = await prisma.unit.createManyAndReturn({ data: unitDefs.map(([code, name]) => ({ tenantId, code, name })), skipDuplicates: true });
-  const unitIds = (await prisma.unit.findMany({ where: { tenantId }, select: { id: true } })).map((u) => u.id);
+  const unitIdOf = new Map((await prisma.unit.findMany({ where: { tenantId, code: { in: unitDefs.map(([code]) => code) } }, select: { id: true, code: true } })).map((u) => [u.code, u.id]));
   let categoryCount = 0;
-  const leafCategoryIds: number[] = [];
-  for (const [parentName, children] of Object.entries(categoryTree)) {
-    const parent = await prisma.category.upsert({ where: { tenantId_name: { tenantId, name: parentName } }, create: { tenantId, name: parentName }, update: {} });
-    categoryCount++;
-    if (!children.length) leafCategoryIds.push(parent.id);
-    for (const name of children) {
-      const child = await prisma.category.upsert({ where: { tenantId_name: { tenantId, name } }, create: { tenantId, name, parentId: parent.id }, update: {} });
+  const categoryIdOf = new Map<string, number>();
+  for (const { parent: parentName, category: name } of DEMO_CATALOGUE) {
+    let parentId = categoryIdOf.get(parentName);
+    if (parentId === undefined) {
+      parentId = (await prisma.category.upsert({ where: { tenantId_name: { tenantId, name: parentName } }, create: { tenantId, name: parentName }, update: {} })).id;
+      categoryIdOf.set(parentName, parentId);
       categoryCount++;
-      leafCategoryIds.push(child.id);
+    }
+    const child = await prisma.category.upsert({ where: { tenantId_name: { tenantId, name } }, create: { tenantId, name, parentId }, update: {} });
+    categoryIdOf.set(name, child.id);
+    categoryCount++;
+  }
+  // Round-robin over the categories, so even a small shop has a bit of everything.
+  const flat: Array<{ category: string; name: string; unit: UnitCode; minCost: number; maxCost: number }> = [];
+  for (let i = 0; flat.length < DEMO_CATALOGUE.reduce((n, c) => n + c.items.length, 0); i++) {
+    for (const c of DEMO_CATALOGUE) {
+      const item = c.items[i];
+      if (item) flat.push({ category: c.category, name: item[0], unit: item[1], minCost: item[2], maxCost: item[3] });
     }
   }
 
   const existingSkus = await prisma.product.count({ where: { tenantId } });
   const productRows = Array.from({ length: options.products }, (_, i) => {
     const n = existingSkus + i + 1;
-    const name = `${rnd.pick(adjectives)} ${rnd.pick(nouns)} ${n}`;
+    const item = flat[(n - 1) % flat.length]!;
+    const round = Math.floor((n - 1) / flat.length);
+    const name = round === 0 ? item.name : `${item.name} (${ranges[(round - 1) % ranges.length]}${round > ranges.length ? ` ${Math.ceil(round / ranges.length)}` : ''})`;
     const sku = `DEMO-${String(n).padStart(5, '0')}`;
-    const cost = new Decimal(rnd.int(50, 9000)).div(100);
+    const cost = new Decimal(rnd.int(item.minCost, item.maxCost)).div(100);
     const price = cost.mul(1.3 + rnd.next() * 0.7).toDecimalPlaces(2);
     const barcode = rnd.next() < 0.6 ? String(8_400_000_000_000 + n) : null;
     return {
@@ -108,8 +144,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       sku,
       name,
       searchText: `${sku} ${name}`.toLowerCase(),
-      categoryId: rnd.pick(leafCategoryIds),
-      unitId: rnd.pick(unitIds),
+      categoryId: categoryIdOf.get(item.category)!,
+      unitId: unitIdOf.get(item.unit)!,
       price,
       cost,
       taxRate: rnd.next() < 0.2 ? new Decimal(10) : null,
@@ -123,11 +159,27 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   if (barcodes.length) await prisma.productBarcode.createMany({ data: barcodes });
   const products: SeedProduct[] = created.map((p) => ({ id: p.id, price: p.price, taxRate: p.taxRate ?? tenant.defaultTaxRate, quantity: new Decimal(0), restockTo: p.reorderLevel.toNumber() * 4 + 20 }));
 
+  // Distinct people: each (first, last) pair once, then with a middle initial; none that the
+  // business already has (a second seed into the same business).
+  const taken = new Set((await prisma.customer.findMany({ where: { tenantId }, select: { name: true } })).map((c) => c.name));
+  const people: string[] = [];
+  const wanted = Math.max(5, Math.round(options.products / 5));
+  const pairs = firstNames.flatMap((f) => lastNames.map((l) => [f, l] as const));
+  for (let i = pairs.length - 1; i > 0; i--) {
+    const j = rnd.int(0, i);
+    [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];
+  }
+  for (let round = 0; people.length < wanted; round++) {
+    const middle = round === 0 ? '' : `${String.fromCharCode(64 + (((round - 1) % 26) + 1))}.${round > 26 ? Math.ceil(round / 26) : ''} `;
+    for (const [f, l] of pairs) {
+      const name = `${f} ${middle}${l}`;
+      if (!taken.has(name)) people.push(name);
+      if (people.length >= wanted) break;
+    }
+  }
+  const emailOf = (name: string) => `${name.toLowerCase().normalize('NFD').replace(/[^a-z0-9 ]/g, '').trim().replace(/ +/g, '.')}@example.com`;
   const customers = await prisma.customer.createManyAndReturn({
-    data: Array.from({ length: Math.max(5, Math.round(options.products / 5)) }, () => {
-      const name = `${rnd.pick(firstNames)} ${rnd.pick(lastNames)}`;
-      return { tenantId, name, email: `${name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').replace(' ', '.')}@example.com`, creditLimit: rnd.next() < 0.5 ? new Decimal(rnd.int(5, 50) * 100) : null };
-    }),
+    data: people.map((name) => ({ tenantId, name, email: emailOf(name), creditLimit: rnd.next() < 0.5 ? new Decimal(rnd.int(5, 50) * 100) : null })),
     select: { id: true },
   });
 
@@ -139,10 +191,18 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   // Sales on account waiting to be paid: paid in full or in part a few days later.
   let receivables: Array<{ saleId: number; customerId: number; open: Decimal; dueDay: string }> = [];
 
+  const notAfterNow = (instant: Date) => (instant > now ? now : instant);
+
   for (let dayIndex = 0; dayIndex < options.days; dayIndex++) {
     const day = addDays(firstDay, dayIndex);
+    if (day > today) break; // nothing happens in the future
     const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
-    const count = Math.max(0, Math.round(salesPerDay * (weekday === 0 ? 0.3 : weekday === 6 ? 0.7 : 1) * (0.6 + rnd.next() * 0.8)));
+    const month = Number(day.slice(5, 7)) - 1;
+    // The shop opens 9:00 to 19:00; today only up to now, with the sales of the hours gone by.
+    const opensAt = zonedInstant(day, tenant.timeZone, 9 * 60);
+    const closesAt = notAfterNow(zonedInstant(day, tenant.timeZone, 19 * 60));
+    const openMinutes = Math.max(0, (closesAt.getTime() - opensAt.getTime()) / 60_000);
+    const count = Math.max(0, Math.round(salesPerDay * weekdayFactor[weekday]! * monthFactor[month]! * (0.6 + rnd.next() * 0.8) * (openMinutes / 600)));
     const balance = new Map<number, { sales: Decimal; payments: Decimal }>();
     const addBalance = (customerKey: number, sales: Decimal, payments: Decimal) => {
       for (const key of customerKey === 0 ? [0] : [0, customerKey]) {
@@ -158,7 +218,7 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
         if (p.quantity.lessThan(10)) {
           const qty = new Decimal(p.restockTo).minus(p.quantity);
           p.quantity = p.quantity.plus(qty);
-          movements.push({ tenantId, productId: p.id, kind: 'receipt', quantity: qty, reason: 'Supplier delivery', userId: owner?.id ?? null, createdAt: zonedInstant(day, tenant.timeZone, 8 * 60) });
+          movements.push({ tenantId, productId: p.id, kind: 'receipt', quantity: qty, reason: 'Supplier delivery', userId: owner?.id ?? null, createdAt: notAfterNow(zonedInstant(day, tenant.timeZone, 8 * 60)) });
         }
       }
       const sales: Prisma.SaleCreateManyInput[] = [];
@@ -166,7 +226,7 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       const onAccount: Array<{ number: number; customerId: number; total: Decimal }> = [];
       const walkIn: Array<{ number: number; total: Decimal; soldAt: Date; customerId: number | null }> = [];
       for (let s = 0; s < count; s++) {
-        const soldAt = zonedInstant(day, tenant.timeZone, 9 * 60 + Math.floor(((s + rnd.next()) / Math.max(count, 1)) * 10 * 60));
+        const soldAt = new Date(opensAt.getTime() + Math.floor(((s + rnd.next()) / Math.max(count, 1)) * openMinutes) * 60_000);
         const picked = new Set<SeedProduct>();
         const lineCount = rnd.int(1, 4);
         while (picked.size < lineCount) picked.add(rnd.pick(products));
@@ -214,7 +274,7 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
         }
         const amount = rnd.next() < 0.3 ? r.open.div(2).toDecimalPlaces(2, Decimal.ROUND_DOWN) : r.open;
         if (amount.lessThanOrEqualTo(0)) continue;
-        payments.push({ tenantId, amount, method: rnd.pick(methods), paidAt: zonedInstant(day, tenant.timeZone, 11 * 60 + rnd.int(0, 300)), saleId: r.saleId, customerId: r.customerId, createdById: owner?.id ?? null });
+        payments.push({ tenantId, amount, method: rnd.pick(methods), paidAt: notAfterNow(zonedInstant(day, tenant.timeZone, 11 * 60 + rnd.int(0, 300))), saleId: r.saleId, customerId: r.customerId, createdById: owner?.id ?? null });
         paid.set(r.saleId, (paid.get(r.saleId) ?? new Decimal(0)).plus(amount));
         addBalance(r.customerId, new Decimal(0), amount);
         const open = r.open.minus(amount);

@@ -6,9 +6,11 @@ import { bucketDetail, DETAIL_LIST_LIMIT } from './bucket-detail.ts';
 import { resolveRequest } from './balance.request.ts';
 import type { BalanceService } from './balance.service.ts';
 import { csvFileName, seriesCsv } from './csv.ts';
-import { bucketLabel, formatInstant } from './labels.ts';
+import { bucketLabel, formatInstant, updatedAtText } from './labels.ts';
 import { bucketStart } from './buckets.ts';
-import { presetLinks, queryString, seriesView } from './balance.view.ts';
+import { presetLinks, queryString, seriesView, tablePage } from './balance.view.ts';
+import { readableGranularity } from './balance.rules.ts';
+import { listQuery } from '../http/list-query.ts';
 import { PRESET_LABELS } from './presets.ts';
 
 // /balance (chart + table + "as of"), /balance.csv (the same series) and /balance/detail
@@ -21,15 +23,28 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
   router.get('/balance', async (req, res) => {
     const r = await resolveRequest(req, balance);
     const statuses: CacheStatus[] = [...r.cacheStatuses];
+    const presets = presetLinks(r); // with the granularity asked for: "this month" stays by day
+    const keepDaily = req.query.daily === '1';
+    let switched: { dailyUrl: string } | undefined;
+    if (r.query) {
+      const readable = readableGranularity(r.query.from, r.query.to, r.query.granularity, keepDaily);
+      if (readable.switched) {
+        const customer = r.query.customer === 'all' ? undefined : r.query.customer;
+        switched = { dailyUrl: `/balance?${queryString({ from: r.query.from, to: r.query.to, granularity: 'day', customer, asOf: r.form.asOf, daily: 1 })}` };
+        r.query = { ...r.query, granularity: readable.granularity };
+        r.form.granularity = readable.granularity;
+      }
+    }
     let view: ReturnType<typeof seriesView> | undefined;
-    let fromCache = false;
-    let computedAt: string | undefined;
+    let table: ReturnType<typeof tablePage> | undefined;
+    let updatedAt: string | undefined;
     if (r.query) {
       const series = await balance.getBalanceSeries(r.scope, r.query);
       statuses.push(series.status);
-      fromCache = series.status !== 'MISS';
-      computedAt = formatInstant(series.value.computedAt, r.facts.timeZone);
+      // When the figures were computed (a cached series keeps its time); X-Cache says whether it was cached.
+      updatedAt = updatedAtText(series.value.computedAt, r.facts.timeZone);
       view = seriesView(series.value, r.facts.currency);
+      table = tablePage(view, listQuery(req.query).page);
     }
     let asOf: { day: string; balance: string } | undefined;
     if (r.asOf && r.query) {
@@ -44,10 +59,16 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       r,
       view,
       asOf,
-      fromCache,
-      computedAt,
+      updatedAt,
       customerName,
-      presets: presetLinks(r),
+      presets,
+      switched,
+      keepDaily,
+      table,
+      pageLink: (n: number) => {
+        const q = r.query!;
+        return `/balance?${queryString({ from: q.from, to: q.to, granularity: q.granularity, customer: q.customer === 'all' ? undefined : q.customer, asOf: r.form.asOf, daily: keepDaily ? 1 : undefined, page: n > 1 ? n : undefined })}#balance-table`;
+      },
       presetLabel: PRESET_LABELS[r.preset],
       scripts: view ? ['/vendor/chart.js/chart.umd.js', '/js/balance-chart.js'] : [],
     });
@@ -85,6 +106,9 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       customerName: r.query.customer === 'all' ? undefined : r.customers.find((c) => c.id === r.query!.customer)?.name,
       detail,
       limit: DETAIL_LIST_LIMIT,
+      // Past the limit, the full lists are the sales and payments pages with the same filters.
+      salesLink: `/sales?${queryString({ from: r.query.from, to: r.query.to, customer: r.query.customer === 'all' ? undefined : r.query.customer, status: 'confirmed' })}`,
+      paymentsLink: `/payments?${queryString({ from: r.query.from, to: r.query.to, customer: r.query.customer === 'all' ? undefined : r.query.customer })}`,
       money,
       when,
     });

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { addDays } from '../time.ts';
-import { GRANULARITIES, type SeriesQuery } from './balance.types.ts';
-import { isDay } from './buckets.ts';
+import { GRANULARITIES, type Granularity, type SeriesQuery } from './balance.types.ts';
+import { daysBetween, isDay } from './buckets.ts';
 
 // The limits every series request keeps, wherever it comes from (page, dashboard, CLI).
 
@@ -31,4 +31,16 @@ export function assertSeriesQuery(q: SeriesQuery): void {
   if (!GRANULARITIES.includes(q.granularity)) errors.granularity = 'Choose day, week or month.';
   if (q.customer !== 'all' && !(Number.isSafeInteger(q.customer) && q.customer > 0)) errors.customer = 'Choose a customer or all customers.';
   if (Object.keys(errors).length) throw new ValidationError('Check the date range.', errors);
+}
+
+/** Past this many days a chart by day is a row of hairlines: the page shows weeks instead. */
+export const MAX_DAY_BUCKETS = 92;
+
+/**
+ * The granularity the balance page draws: a range of more than `MAX_DAY_BUCKETS` days asked
+ * by day is shown by week (and the page says so), unless the daily view was asked for again.
+ */
+export function readableGranularity(from: string, to: string, granularity: Granularity, keepDaily: boolean): { granularity: Granularity; switched: boolean } {
+  if (granularity !== 'day' || keepDaily || daysBetween(from, to) + 1 <= MAX_DAY_BUCKETS) return { granularity, switched: false };
+  return { granularity: 'week', switched: true };
 }

@@ -25,7 +25,8 @@ export function seriesView(series: BalanceSeries, currency: string) {
   const customer = series.customer === 'all' ? '' : `&customer=${series.customer}`;
   const granularity = `&granularity=${series.granularity}`;
   // One pass: exact text of each amount, reused by the table (formatted) and the chart.
-  const chart = { currency, labels: [] as string[], sales: [] as string[], payments: [] as string[], balance: [] as string[] };
+  // `*Text` are the amounts as the rest of the app writes them (tooltips); `detail` the bucket's page (a click on a bar).
+  const chart = { currency, labels: [] as string[], sales: [] as string[], payments: [] as string[], balance: [] as string[], salesText: [] as string[], paymentsText: [] as string[], balanceText: [] as string[], detail: [] as string[] };
   const rows = series.buckets.map((b) => {
     const label = bucketLabel(b, series.granularity);
     const sales = b.sales.toFixed(2);
@@ -35,17 +36,14 @@ export function seriesView(series: BalanceSeries, currency: string) {
     chart.sales.push(sales);
     chart.payments.push(payments);
     chart.balance.push(balance);
-    return {
-      label,
-      note: partialNote(b, series.granularity),
-      from: b.from,
-      to: b.to,
-      sales: text(sales),
-      payments: text(payments),
-      balance: text(balance),
-      // Days and ids only: nothing to encode.
-      detailUrl: `/balance/detail?from=${b.from}&to=${b.to}${customer}${granularity}`,
-    };
+    // Days and ids only: nothing to encode.
+    const detailUrl = `/balance/detail?from=${b.from}&to=${b.to}${customer}${granularity}`;
+    const row = { label, note: partialNote(b, series.granularity), from: b.from, to: b.to, sales: text(sales), payments: text(payments), balance: text(balance), detailUrl };
+    chart.salesText.push(row.sales);
+    chart.paymentsText.push(row.payments);
+    chart.balanceText.push(row.balance);
+    chart.detail.push(detailUrl);
+    return row;
   });
   return {
     rows,
@@ -56,6 +54,29 @@ export function seriesView(series: BalanceSeries, currency: string) {
     // The browser turns the exact decimal text into numbers only to draw.
     chartJson: jsonForScript(chart),
     csvUrl: `/balance.csv?from=${series.from}&to=${series.to}${granularity}${customer}`,
+  };
+}
+
+/** Rows of the balance table per page: a year by week fits on one. */
+export const TABLE_PAGE_SIZE = 60;
+
+type SeriesView = ReturnType<typeof seriesView>;
+
+/**
+ * One page of the table: its rows, and the balance brought forward from the page before
+ * (the opening balance on the first page). The totals stay those of the whole range.
+ */
+export function tablePage(view: SeriesView, page: number) {
+  const pages = Math.max(1, Math.ceil(view.rows.length / TABLE_PAGE_SIZE));
+  const p = Math.min(Math.max(1, page), pages);
+  const start = (p - 1) * TABLE_PAGE_SIZE;
+  const before = view.rows[start - 1];
+  return {
+    rows: view.rows.slice(start, start + TABLE_PAGE_SIZE),
+    page: p,
+    pages,
+    total: view.rows.length,
+    broughtForward: before ? { label: `Brought forward (to ${before.to})`, balance: before.balance } : { label: `Opening (${view.openingDay})`, balance: view.opening },
   };
 }
 

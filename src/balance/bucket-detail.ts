@@ -17,7 +17,7 @@ export interface DetailRange {
 
 export interface BucketDetail {
   sales: Array<{ id: number; number: number; soldAt: Date; customer: string | null; total: Decimal }>;
-  payments: Array<{ id: number; paidAt: Date; method: string; customer: string | null; saleNumber: number | null; amount: Decimal }>;
+  payments: Array<{ id: number; paidAt: Date; method: string; refund: boolean; customer: string | null; saleNumber: number | null; amount: Decimal }>;
   salesCount: number;
   paymentsCount: number;
   salesTotal: Decimal;
@@ -41,8 +41,8 @@ export async function bucketDetail(scope: BalanceReader, range: DetailRange, tim
     scope.db.refund.findMany({ where: refundWhere, orderBy: [{ refundedAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, refundedAt: true, method: true, amount: true, customer: { select: { name: true } }, sale: { select: { number: true } } } }),
     scope.db.refund.aggregate({ where: refundWhere, _sum: { amount: true }, _count: { _all: true } }),
   ]);
-  const moneyIn = payments.map((p) => ({ id: p.id, paidAt: p.paidAt, method: p.method, customer: p.customer?.name ?? null, saleNumber: p.sale?.number ?? null, amount: p.amount }));
-  const moneyOut = refunds.map((r) => ({ id: r.id, paidAt: r.refundedAt, method: `${r.method} refund`, customer: r.customer?.name ?? null, saleNumber: r.sale.number, amount: r.amount.neg() }));
+  const moneyIn = payments.map((p) => ({ id: p.id, paidAt: p.paidAt, method: p.method, refund: false, customer: p.customer?.name ?? null, saleNumber: p.sale?.number ?? null, amount: p.amount }));
+  const moneyOut = refunds.map((r) => ({ id: r.id, paidAt: r.refundedAt, method: r.method, refund: true, customer: r.customer?.name ?? null, saleNumber: r.sale.number, amount: r.amount.neg() }));
   return {
     sales: sales.map((s) => ({ id: s.id, number: s.number, soldAt: s.soldAt, customer: s.customer?.name ?? null, total: s.total.minus(s.returnedTotal) })),
     payments: [...moneyIn, ...moneyOut].sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime()).slice(0, limit),

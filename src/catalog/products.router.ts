@@ -4,6 +4,7 @@ import { found } from '../errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
+import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { businessDisplay } from './display.ts';
@@ -31,10 +32,12 @@ export function productsRouter(catalog: CatalogServices): Router {
 
   async function renderShow(req: Request, res: Response, productId: number, values: Record<string, unknown> = {}, failure?: FormFailure) {
     const ctx = scopeOf(req);
-    const [product, movements] = await Promise.all([catalog.products.get(ctx, productId), catalog.stock.movements(ctx, productId), businessDisplay(catalog.business, ctx, res)]);
+    const page = listQuery(req.method === 'GET' ? req.query : {}).page;
+    const [product, history] = await Promise.all([catalog.products.get(ctx, productId), catalog.stock.movements(ctx, productId, page), businessDisplay(catalog.business, ctx, res)]);
     res.status(failure?.status ?? 200).render('catalog/products/show', {
       product,
-      movements,
+      ...history,
+      pageLink: (n: number) => `${BASE}/${productId}${n > 1 ? `?page=${n}` : ''}#movements-heading`,
       state: stockState(product.quantityOnHand, product.reorderLevel),
       values,
       ...formLocals(failure),

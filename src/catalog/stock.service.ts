@@ -18,7 +18,14 @@ export interface MovementRow {
   user: { email: string; name: string } | null;
 }
 
-export const MOVEMENTS_SHOWN = 50;
+export const MOVEMENTS_PAGE_SIZE = 50;
+
+export interface MovementPage {
+  movements: MovementRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
 
 const CORRECTION_REFUSED = 'Only managers and owners can correct stock; record goods received as a receipt.';
 
@@ -60,13 +67,18 @@ export class StockService {
     });
   }
 
-  /** The product's latest movements, newest first. */
-  async movements(ctx: TenantContext, productId: number, take = MOVEMENTS_SHOWN): Promise<MovementRow[]> {
-    return ctx.db.stockMovement.findMany({
+  /** One page of the product's movements, newest first; a page past the end shows the last one. */
+  async movements(ctx: TenantContext, productId: number, page = 1): Promise<MovementPage> {
+    const total = await ctx.db.stockMovement.count({ where: { productId } });
+    const pages = Math.max(1, Math.ceil(total / MOVEMENTS_PAGE_SIZE));
+    const p = Math.min(Math.max(1, page), pages);
+    const movements = await ctx.db.stockMovement.findMany({
       where: { productId },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take,
+      skip: (p - 1) * MOVEMENTS_PAGE_SIZE,
+      take: MOVEMENTS_PAGE_SIZE,
       select: { id: true, kind: true, quantity: true, reason: true, saleId: true, createdAt: true, user: { select: { email: true, name: true } } },
     });
+    return { movements, total, page: p, pages };
   }
 }

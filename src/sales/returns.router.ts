@@ -11,11 +11,11 @@ import { scopeOf } from '../http/request-scope.ts';
 import { formatMoney } from './money.ts';
 import { returnLinesFromBody, settlements } from './returns.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
+import { methodLabel } from '../payments/method-labels.ts';
 
 // After a sale: returning some of its units (/sales/:id/returns), the return receipt
 // (/returns/:id) and cancelling the whole sale after a confirmation (/sales/:id/cancel).
 
-const methodLabels: Record<string, string> = { cash: 'Cash', card: 'Card', transfer: 'Bank transfer', credit: 'Credit on the customer’s account' };
 
 export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
   const { sales } = deps;
@@ -25,7 +25,7 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
   const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
 
   /** The settlement choices this sale offers: no credit for a walk-in, who has no account. */
-  const choicesFor = (sale: { customer: unknown }) => settlements.filter((s) => s !== 'credit' || sale.customer).map((s) => ({ value: s, label: methodLabels[s]! }));
+  const choicesFor = (sale: { customer: unknown }) => settlements.filter((s) => s !== 'credit' || sale.customer).map((s) => ({ value: s, label: methodLabel(s) }));
   /** The method the sale was paid with, when there was one, else cash. */
   const usualMethod = (sale: { payments: Array<{ method: string }> }) => (sale.payments.find((p) => p.method !== 'other')?.method ?? 'cash');
 
@@ -64,7 +64,7 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
 
   router.get('/returns/:id', async (req, res) => {
     const ret = await sales.returnDetail(scopeOf(req).db, found(idParam(req.params.id), 'Return'));
-    res.render('sales/return-receipt', { title: `Return ${ret.id} · sale #${ret.sale.number}`, ret, methodLabels });
+    res.render('sales/return-receipt', { title: `Return ${ret.id} · sale #${ret.sale.number}`, ret });
   });
 
   async function renderCancel(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {

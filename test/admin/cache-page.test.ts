@@ -19,39 +19,62 @@ describe('admin', () => {
       await t?.close();
     });
 
-    it('shows per-module counters, this tenant key counts and the breaker state', async () => {
+    // The words changed (no "breaker", "tier" or "warm"); what the page does did not.
+    it('shows per-part counters and saved copies in plain words, reached from the business settings, not the main menu', async () => {
       await owner.get('/catalog/products');
       await owner.get('/catalog/products');
       const page = await owner.get('/admin/cache');
       expect(page.status).toBe(200);
-      for (const module of ['balance', 'products', 'categories', 'uom']) expect(page.html).toContain(`Clear ${module}`);
-      expect(page.html).toMatch(/breaker closed/);
+      for (const part of ['Balance figures', 'Product list', 'Categories', 'Units']) expect(page.html).toContain(`Clear ${part}`);
+      expect(page.html).toContain('data-testid="store-status">Working normally<');
       expect(page.html).toMatch(/Memory used/);
+      const main = page.html.slice(page.html.indexOf('<main'), page.html.indexOf('</main>')).replace(/<[^>]*>/g, ' ');
+      expect(main).not.toMatch(/\b(breaker|in-process|tier|warm|hit ratio|module)\b/i);
+      const settings = await owner.get('/settings/business');
+      expect(settings.html).toContain('href="/admin/cache">Speed-up store</a>');
+      expect(settings.html).not.toMatch(/<nav[^]*href="\/admin\/cache"[^]*<\/nav>/);
     });
 
-    it('clearing a module makes the next read of it a MISS and says so', async () => {
+    it('clearing asks first; confirmed, the next read of that part is a MISS and the page says so', async () => {
       await owner.get('/catalog/products');
       expect((await owner.get('/catalog/products')).headers.get('x-cache')).toBe('HIT');
-      const cleared = await owner.post('/admin/cache/clear', { module: 'products' });
+      const ask = await owner.get('/admin/cache/clear?module=products');
+      expect(ask.status).toBe(200);
+      expect(ask.html).toContain('Clear Product list?');
+      expect(ask.html).toMatch(/Yes, clear/);
+      // Still kept: asking clears nothing.
+      expect((await owner.get('/catalog/products')).headers.get('x-cache')).toBe('HIT');
+      const cleared = await owner.post('/admin/cache/clear', { module: 'products', confirm: 'yes' });
       expect(cleared.status).toBe(303);
       const after = await owner.get('/admin/cache');
-      expect(after.html).toContain('Cleared the products cache');
+      expect(after.html).toMatch(/Cleared Product list \(\d+ saved cop(y|ies) removed\)/);
       expect((await owner.get('/catalog/products')).headers.get('x-cache')).toBe('MISS');
     });
 
-    it('refuses an unknown module with a message and changes nothing', async () => {
+    it('a clear without the confirmation asks again and clears nothing', async () => {
       await owner.get('/catalog/products');
-      const res = await owner.post('/admin/cache/clear', { module: 'sessions' });
+      expect((await owner.get('/catalog/products')).headers.get('x-cache')).toBe('HIT');
+      const res = await owner.post('/admin/cache/clear', { module: 'products' });
       expect(res.status).toBe(422);
-      expect(res.html).toContain('Choose a module');
+      expect(res.html).toContain('Nothing was cleared');
+      expect(res.html).toContain('Yes, clear');
       expect((await owner.get('/catalog/products')).headers.get('x-cache')).toBe('HIT');
     });
 
-    it('warming fills the hot keys so the next balance page is a HIT', async () => {
+    it('refuses an unknown part with a message and changes nothing', async () => {
+      await owner.get('/catalog/products');
+      const res = await owner.post('/admin/cache/clear', { module: 'sessions', confirm: 'yes' });
+      expect(res.status).toBe(422);
+      expect(res.html).toContain('Choose what to clear');
+      expect((await owner.get('/admin/cache/clear?module=sessions')).status).toBe(422);
+      expect((await owner.get('/catalog/products')).headers.get('x-cache')).toBe('HIT');
+    });
+
+    it('preparing the most used pages fills them so the next balance page is a HIT', async () => {
       await t.deps.cache.invalidateModule(business.tenantId, 'balance');
       const res = await owner.post('/admin/cache/warm');
       expect(res.status).toBe(303);
-      expect((await owner.get('/admin/cache')).html).toContain('Warmed');
+      expect((await owner.get('/admin/cache')).html).toContain('Prepared the most used pages: Units, Categories, Balance figures.');
       expect((await owner.get('/balance')).headers.get('x-cache')).toBe('HIT');
     });
   });

@@ -34,15 +34,17 @@ describe('balance pages', () => {
     await app?.close();
   });
 
-  it('shows this month by day with totals, says MISS then HIT, and notes the cache discreetly', async () => {
+  it('shows this month by day with totals, says MISS then HIT, and says when the figures were updated', async () => {
     const first = await client.get('/balance');
     expect(first.status).toBe(200);
     expect(first.headers.get('x-cache')).toBe('MISS');
     expect(first.html).toContain('Download CSV');
-    expect(first.html).not.toContain('data-testid="cache-note"');
+    expect(first.html).toMatch(/data-testid="updated-at">Updated at \d\d:\d\d</);
     const second = await client.get('/balance');
     expect(second.headers.get('x-cache')).toBe('HIT');
-    expect(second.html).toContain('data-testid="cache-note"');
+    // Served from the cache: the same time as the first answer, no cache internals.
+    expect(/data-testid="updated-at">([^<]+)</.exec(second.html)?.[1]).toBe(/data-testid="updated-at">([^<]+)</.exec(first.html)?.[1]);
+    expect(second.html).not.toMatch(/from cache|computed/);
     expect(second.html).toMatch(/data-testid="sales-total">\$1\d\d\.\d\d</);
     expect(second.html).toContain('id="balance-data"');
     expect(second.html).toContain('/vendor/chart.js/chart.umd.js');

@@ -20,7 +20,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       expect([p.name, p.price.toFixed(2), p.cost?.toFixed(2), p.quantityOnHand.toString(), p.category?.name]).toEqual(['Café Ñandú', '12.50', '7.00', '10.25', 'Coffee']);
       const row = await h.ctx.db.product.findFirstOrThrow({ where: { id } });
       expect(row.searchText).toBe('caf-1 cafe nandu');
-      const movements = await h.services.stock.movements(h.ctx, id);
+      const { movements } = await h.services.stock.movements(h.ctx, id);
       expect(movements.map((m) => [m.kind, m.quantity.toString(), m.reason])).toEqual([['receipt', '10.25', 'Opening stock']]);
     });
 
@@ -82,7 +82,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       await h.services.products.deactivate(h.ctx, id);
       expect((await h.services.products.get(h.ctx, id)).active).toBe(false);
       expect((await h.services.productList.list(h.ctx, query({ q: 'del-1' }))).value.total).toBe(0);
-      expect(await h.services.stock.movements(h.ctx, id)).toHaveLength(1);
+      expect((await h.services.stock.movements(h.ctx, id)).movements).toHaveLength(1);
     });
 
     it("answers not found for another tenant's product", async () => {
@@ -103,7 +103,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       await h.services.stock.adjust(h.ctx, id, { kind: 'adjustment', quantity: '-1.125', reason: 'Broken' });
       const p = await h.services.products.get(h.ctx, id);
       expect(p.quantityOnHand.toString()).toBe('6.375');
-      const movements = await h.services.stock.movements(h.ctx, id);
+      const { movements } = await h.services.stock.movements(h.ctx, id);
       expect(movements.map((m) => [m.kind, m.quantity.toString(), m.reason, m.user?.email !== undefined])).toEqual([
         ['adjustment', '-1.125', 'Broken', true],
         ['receipt', '2.5', null, true],
@@ -128,7 +128,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       const results = await Promise.allSettled([1, 2, 3].map(() => h.services.stock.adjust(h.ctx, id, { kind: 'adjustment', quantity: '-4', reason: 'Race' })));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
       expect((await h.services.products.get(h.ctx, id)).quantityOnHand.toString()).toBe('2');
-      expect(await h.services.stock.movements(h.ctx, id)).toHaveLength(3);
+      expect((await h.services.stock.movements(h.ctx, id)).movements).toHaveLength(3);
     });
 
     it.each([

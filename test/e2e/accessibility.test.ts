@@ -4,7 +4,7 @@ import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { seedDemoData } from '../../src/admin/demo-seed.service.ts';
 import { hashRecoveryCode, newTotpSecret } from '../../src/auth/totp.ts';
-import { localDay } from '../../src/time.ts';
+import { addDays, localDay } from '../../src/time.ts';
 import { newPage, screenshotOnFailure } from '../helpers/browser.ts';
 import { seriousViolations, signInAs, startJourney, type Journey, type JourneyPrisma } from '../helpers/journey.ts';
 import type { ServerProcess } from '../helpers/server.ts';
@@ -45,6 +45,7 @@ describe('accessibility of every page', () => {
     await prisma.user.update({ where: { id: twoFactor.id }, data: { totpEnabled: true, totpSecret: newTotpSecret(), recoveryCodeHashes: [hashRecoveryCode(RECOVERY_CODE)] } });
     const today = localDay(new Date(), ZONE);
     params.day = today;
+    params.yearAgo = addDays(today, -364);
     await seedDemoData(prisma, { tenantId, days: 14, products: 12, salesPerDay: 4, until: today });
     params.product = (await prisma.product.findFirstOrThrow({ where: { tenantId }, orderBy: { id: 'asc' } })).id;
     params.category = (await prisma.category.findFirstOrThrow({ where: { tenantId, parentId: { not: null } }, orderBy: { id: 'asc' } })).id;
@@ -127,7 +128,9 @@ describe('accessibility of every page', () => {
     { name: 'balance detail', path: '/balance/detail?from=:day&to=:day&granularity=day', as: 'owner', shows: /\d{4}-\d{2}-\d{2}/ },
     { name: 'change password', path: '/account/password', as: 'owner', shows: 'Change' },
     { name: 'two-factor set-up', path: '/account/2fa', as: 'owner', shows: 'Two-factor sign-in' },
-    { name: 'cache admin', path: '/admin/cache', as: 'owner', shows: 'Modules' },
+    { name: 'speed-up store (cache)', path: '/admin/cache', as: 'owner', shows: 'What is kept' },
+    { name: 'clear a part of the speed-up store?', path: '/admin/cache/clear?module=uom', as: 'owner', shows: 'Yes, clear' },
+    { name: 'balance of a year (shown by week)', path: '/balance?from=:yearAgo&to=:day&granularity=day', as: 'owner', shows: 'Shown by week' },
     { name: 'audit log', path: '/settings/audit', as: 'owner', shows: 'Broken in transit' },
     { name: 'audit log with a wrong filter', path: '/settings/audit?from=2026-02-30&kind=stock_correction', as: 'owner', status: 400, shows: 'From must be a real date' },
     { name: "staff's dashboard", path: '/', as: 'staff', shows: 'Your sales today' },
@@ -219,6 +222,8 @@ describe('accessibility of every page', () => {
       expect(response.status()).toBeGreaterThanOrEqual(400);
       await page.waitForLoadState();
       expect(await page.locator('[aria-invalid="true"], [role="alert"]').count(), `${f.path} shows no error`).toBeGreaterThan(0);
+      // The focus is on the summary at the top of the form, not where the page left it.
+      expect(await focused(page), `${f.path}: focus after the refusal`).toBe('error-summary');
       if (size === 'desktop') expect(await seriousViolations(page)).toEqual([]);
       else expect(await overflow(page), `${f.path} with errors scrolls sideways on a phone`).toBeLessThanOrEqual(1);
     }
@@ -235,9 +240,22 @@ describe('accessibility of every page', () => {
     expect(await page.evaluate("getComputedStyle(document.querySelector('.nav-toggle-label')).outlineStyle")).not.toBe('none');
     await page.keyboard.press('Space');
     expect(await nav.isVisible()).toBe(true);
-    expect(await nav.getByRole('link', { name: 'Cache' }).isVisible()).toBe(true);
+    expect(await nav.getByRole('link', { name: 'Audit log' }).isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     expect(await overflow(page)).toBeLessThanOrEqual(1);
+  });
+
+  it('on desktop, the keyboard goes from the skip link and the name straight into the menu (no invisible stop)', async () => {
+    const { page } = contexts['owner-desktop']!;
+    screenshotOnFailure(page);
+    await page.goto('/');
+    const stops: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await page.evaluate("document.activeElement ? (document.activeElement.textContent || '').trim() + '|' + document.activeElement.getBoundingClientRect().width : ''"));
+    }
+    expect(stops.map((s) => s.split('|')[0])).toEqual(['Skip to content', 'Stock', 'Dashboard']);
+    for (const s of stops.slice(1)) expect(Number(s.split('|')[1])).toBeGreaterThan(1);
   });
 
   it('signed out, a page asks for sign-in and a wrong password says so', async () => {

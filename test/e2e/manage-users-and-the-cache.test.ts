@@ -39,6 +39,13 @@ describe('an owner manages users and the cache page', () => {
   });
 
   const status = (page: Page) => page.getByRole('status').textContent().then((t) => t?.trim() ?? '');
+  /** No sideways scroll at 390 px (a phone), then back to the desktop width. */
+  async function phoneFits(page: Page, what: string) {
+    const before = page.viewportSize() ?? { width: 1280, height: 800 };
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'), `${what} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
+    await page.setViewportSize(before);
+  }
   const userRow = (page: Page, email: string) => page.locator('#users-table tbody tr', { hasText: email });
 
   async function signInFirstTime(page: Page, email: string, password: string) {
@@ -178,27 +185,36 @@ describe('an owner manages users and the cache page', () => {
     }
   });
 
-  it('an owner reads the cache page, warms it and clears a module; a manager is refused', async () => {
+  // The page's words changed (plain words, a confirmation before Clear, reached from the
+  // business settings); what it does and counts did not.
+  it('an owner reads the speed-up store page, prepares the most used pages and clears a part after confirming; a manager is refused', async () => {
     const { context, page } = await newPage(browser, server.baseUrl);
     const manager = await newPage(browser, server.baseUrl);
     // The numbers of one module's row, by column.
     const stats = async (module: string) => {
       const row = page.locator(`#cache-modules tr[data-module="${module}"]`);
       const cell = async (label: string) => Number((await row.locator(`td[data-label="${label}"]`).innerText()).trim());
-      return { hits: await cell('Hits'), misses: await cell('Misses'), invalidations: await cell('Invalidations'), keys: await cell('Keys') };
+      return { hits: await cell('Opened quickly'), misses: await cell('Loaded from the database'), invalidations: await cell('Refreshed after a change'), keys: await cell('Saved copies') };
     };
     try {
       await signInAs(page, OWNER, PASSWORD);
-      await page.getByRole('link', { name: 'Cache' }).click();
+      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cache|Speed-up/ }).count()).toBe(0);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Business' }).click();
+      await page.waitForURL((url) => url.pathname === '/settings/business');
+      expect(await seriousViolations(page)).toEqual([]);
+      await phoneFits(page, 'the business settings');
+      await page.getByRole('link', { name: 'Speed-up store' }).click();
       await page.waitForURL((url) => url.pathname === '/admin/cache');
-      expect(await page.textContent('main')).toMatch(/Store: redis · breaker closed/);
+      expect(await page.getByTestId('store-status').textContent()).toBe('Working normally');
+      expect(await page.textContent('main')).toContain('Shared by every copy of the app');
       expect(await page.locator('#cache-modules tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-module')))).toEqual(['balance', 'products', 'categories', 'uom']);
       expect(await seriousViolations(page)).toEqual([]);
+      await phoneFits(page, 'the speed-up store page');
       const start = await stats('uom');
 
       // Warm: the lookups and this month's balance are loaded (misses) and kept (keys).
-      await page.getByRole('button', { name: 'Warm the hot keys' }).click();
-      await expect.poll(() => status(page)).toBe("Warmed uom: all units; categories: tree; balance: this month's series and facts.");
+      await page.getByRole('button', { name: 'Prepare the most used pages' }).click();
+      await expect.poll(() => status(page)).toBe('Prepared the most used pages: Units, Categories, Balance figures.');
       const warm = await stats('uom');
       expect(warm.keys).toBeGreaterThan(0);
       expect(warm.hits + warm.misses).toBe(start.hits + start.misses + 1); // one lookup of the unit list
@@ -215,8 +231,19 @@ describe('an owner manages users and the cache page', () => {
 
       // Clear the units: their keys are gone, the invalidation is counted, other modules keep theirs.
       const categoriesBefore = await stats('categories');
-      await page.getByRole('button', { name: 'Clear uom' }).click();
-      await expect.poll(() => status(page)).toBe(`Cleared the uom cache of this business (${read.keys} ${read.keys === 1 ? 'key' : 'keys'} removed). The next page loads from the database.`);
+      await page.getByRole('link', { name: 'Clear Units' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/cache/clear');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Clear Units?');
+      expect(await seriousViolations(page)).toEqual([]);
+      await phoneFits(page, 'the clear confirmation');
+      // Cancel keeps everything.
+      await page.getByRole('link', { name: 'Cancel' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/cache');
+      expect((await stats('uom')).keys).toBe(read.keys);
+      await page.getByRole('link', { name: 'Clear Units' }).click();
+      await page.getByRole('button', { name: 'Yes, clear' }).click();
+      await page.waitForURL((url) => url.pathname === '/admin/cache');
+      await expect.poll(() => status(page)).toBe(`Cleared Units (${read.keys} saved ${read.keys === 1 ? 'copy' : 'copies'} removed). The next visit loads them fresh from the database.`);
       const cleared = await stats('uom');
       expect(cleared.keys).toBe(0);
       expect(cleared.invalidations).toBe(read.invalidations + 1);
@@ -231,19 +258,21 @@ describe('an owner manages users and the cache page', () => {
 
       // Clearing the balance is counted too (its warm-up may refill it straight away).
       const balanceBefore = await stats('balance');
-      await page.getByRole('button', { name: 'Clear balance' }).click();
-      await expect.poll(() => status(page)).toMatch(/^Cleared the balance cache of this business \(\d+ keys? removed\)/);
+      await page.getByRole('link', { name: 'Clear Balance figures' }).click();
+      await page.getByRole('button', { name: 'Yes, clear' }).click();
+      await expect.poll(() => status(page)).toMatch(/^Cleared Balance figures \(\d+ saved cop(y|ies) removed\)/);
       expect((await stats('balance')).invalidations).toBe(balanceBefore.invalidations + 1);
 
       // A manager: no link, a 403 page, and a forged clear is refused as well.
       await signInAs(manager.page, MANAGER, PASSWORD);
-      expect(await manager.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cache' }).count()).toBe(0);
+      expect(await manager.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cache|Speed-up/ }).count()).toBe(0);
       const refused = await manager.page.goto('/admin/cache');
       expect(refused!.status()).toBe(403);
       expect(await manager.page.getByRole('heading', { level: 1 }).textContent()).toBe('Forbidden');
-      expect(await manager.page.textContent('main')).not.toContain('Warm the hot keys');
+      expect(await manager.page.textContent('main')).not.toContain('Prepare the most used pages');
+      expect((await manager.page.goto('/admin/cache/clear?module=uom'))!.status()).toBe(403);
       const csrf = await manager.page.locator('input[name="_csrf"]').first().inputValue();
-      const post = await manager.page.request.post('/admin/cache/clear', { form: { _csrf: csrf, module: 'uom' }, maxRedirects: 0 });
+      const post = await manager.page.request.post('/admin/cache/clear', { form: { _csrf: csrf, module: 'uom', confirm: 'yes' }, maxRedirects: 0 });
       expect(post.status()).toBe(403);
       expect(await post.text()).toContain('You do not have permission to do that.'); // the role guard, not the CSRF check
       await page.goto('/admin/cache');

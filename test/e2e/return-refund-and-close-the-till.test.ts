@@ -106,7 +106,7 @@ describe('returning, refunding and closing the till', () => {
       expect(await page.locator('[data-returned]').textContent()).toContain('€24.20');
       expect(await page.locator('[data-worth]').textContent()).toContain('€24.20');
       expect(await page.locator('[data-returnable]').textContent()).toContain('1 pcs of Hand saw');
-      expect(await page.locator('[data-refunds]').textContent()).toContain('cash · €24.20');
+      expect(await page.locator('[data-refunds]').textContent()).toContain('Cash refund · €24.20'); // methods written through the one label map
       expect(await page.locator('[data-open]').textContent()).toContain('€0.00');
       await checkPage(page, 'sale with a return');
       expect(await onHand(page, ids.saw!)).toBe('9');

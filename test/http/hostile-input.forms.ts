@@ -560,7 +560,7 @@ const admin: Form[] = [
       ids: { path: (id) => `/settings/users/${id}/${action}`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
     }),
   ),
-  { name: 'clear a cache module', path: () => '/admin/cache/clear', body: () => ({ module: 'products' }), fields: [{ name: 'module' }], writes: [] },
+  { name: 'clear a cache module', path: () => '/admin/cache/clear', body: () => ({ module: 'products', confirm: 'yes' }), fields: [{ name: 'module' }, { name: 'confirm' }], writes: [] },
   { name: 'warm the cache', path: () => '/admin/cache/warm', body: () => ({}), fields: [], writes: [] },
 ];
 

@@ -73,7 +73,8 @@ export const roleMatrix: Row[] = [
   { what: 'require two-factor sign-in', permission: 'users.manage', method: 'POST', request: async () => ({ path: '/settings/users/two-factor', form: { require2fa: 'off' } }) },
 
   { what: 'open the cache page', permission: 'cache.manage', method: 'GET', request: async () => ({ path: '/admin/cache' }) },
-  { what: 'clear a cache module', permission: 'cache.manage', method: 'POST', request: async () => ({ path: '/admin/cache/clear', form: { module: 'products' } }) },
+  { what: 'clear a cache module', permission: 'cache.manage', method: 'POST', request: async () => ({ path: '/admin/cache/clear', form: { module: 'products', confirm: 'yes' } }) },
+  { what: 'ask before clearing a cache module', permission: 'cache.manage', method: 'GET', request: async () => ({ path: '/admin/cache/clear?module=products' }) },
   { what: 'warm the cache', permission: 'cache.manage', method: 'POST', request: async () => ({ path: '/admin/cache/warm' }) },
 
   { what: 'open business settings', permission: 'settings.manage', method: 'GET', request: async () => ({ path: '/settings/business' }) },

@@ -95,7 +95,7 @@ describe('returns, cancelling and the till over HTTP', () => {
     expect(done.status).toBe(303);
     const page = text((await manager.get(sale)).html);
     expect(page).toMatch(/Sale #\d+ cancelled; its stock is back\. \$40\.00 refunded\./);
-    expect(page).toMatch(/cash · \$40\.00 \(cancellation\)/);
+    expect(page).toMatch(/Cash refund · \$40\.00 \(cancellation\)/); // methods written through the one label map
     // A cancelled sale offers no return, and its confirmation page is not shown again.
     expect(page).not.toContain('Return items');
     const noReturn = await manager.get(`${sale}/returns/new`);

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CATALOGUE, seedDemoData } from '../../src/admin/demo-seed.service.ts';
+import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { createTenant } from '../../src/settings/tenants.service.ts';
+import { localDay, zonedInstant } from '../../src/time.ts';
+import { createTestDatabase } from '../helpers/database.ts';
+
+// The demo data a new owner sees first: nothing after "now", a catalogue that makes sense,
+// no customer twice, a year with busy and quiet times; and the balance summary still agrees.
+
+const ZONE = 'Europe/Madrid';
+
+describe('demo data', () => {
+  let prisma: PrismaClient;
+  let drop: () => Promise<void>;
+  let shops = 0;
+  const shop = async () => (await createTenant(prisma, { name: `Demo ${++shops}`, ownerEmail: `owner-${shops}-${process.pid}@demo.test`, ownerPassword: 'correct-horse-battery', timeZone: ZONE })).tenantId;
+
+  beforeAll(async () => {
+    const t = await createTestDatabase('pglite');
+    prisma = t.db.prisma;
+    drop = t.drop;
+  }, 180_000);
+  afterAll(() => drop?.());
+
+  it('seeded at 12:40 on a Saturday, nothing is sold, paid or received later that day, and the morning has its sales', async () => {
+    const tenantId = await shop();
+    const now = zonedInstant('2026-06-06', ZONE, 12 * 60 + 40);
+    await seedDemoData(prisma, { tenantId, days: 20, products: 15, salesPerDay: 12, seed: 7, now });
+    const latest = async (model: 'sale' | 'payment' | 'stockMovement') => {
+      const field = model === 'sale' ? 'soldAt' : model === 'payment' ? 'paidAt' : 'createdAt';
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const agg = await (prisma[model] as any).aggregate({ where: { tenantId }, _max: { [field]: true } });
+      return agg._max[field] as Date;
+    };
+    expect((await latest('sale')).getTime()).toBeLessThanOrEqual(now.getTime());
+    expect((await latest('payment')).getTime()).toBeLessThanOrEqual(now.getTime());
+    expect((await latest('stockMovement')).getTime()).toBeLessThanOrEqual(now.getTime());
+    const todays = await prisma.sale.findMany({ where: { tenantId, soldAt: { gte: zonedInstant('2026-06-06', ZONE) } }, select: { soldAt: true } });
+    expect(todays.length).toBeGreaterThan(0);
+    for (const s of todays) expect(localDay(s.soldAt, ZONE)).toBe('2026-06-06');
+  });
+
+  it('seeded before the shop opens, today has no sales yet', async () => {
+    const tenantId = await shop();
+    const now = zonedInstant('2026-06-08', ZONE, 7 * 60);
+    await seedDemoData(prisma, { tenantId, days: 3, products: 5, salesPerDay: 10, seed: 3, now });
+    expect(await prisma.sale.count({ where: { tenantId, soldAt: { gte: zonedInstant('2026-06-08', ZONE) } } })).toBe(0);
+    expect(await prisma.sale.count({ where: { tenantId } })).toBeGreaterThan(0);
+  });
+
+  it('every product is filed and sold as the catalogue says, and no customer appears twice even after a second seed', async () => {
+    const tenantId = await shop();
+    const now = zonedInstant('2026-03-10', ZONE, 18 * 60);
+    const itemCount = DEMO_CATALOGUE.reduce((n, c) => n + c.items.length, 0);
+    await seedDemoData(prisma, { tenantId, days: 2, products: itemCount + 20, salesPerDay: 2, seed: 11, now });
+    await seedDemoData(prisma, { tenantId, days: 2, products: 60, salesPerDay: 2, seed: 12, now });
+
+    const allowed = new Map<string, string>(); // "category|name" → unit
+    const parentOf = new Map<string, string>();
+    for (const c of DEMO_CATALOGUE) {
+      parentOf.set(c.category, c.parent);
+      for (const [name, unit] of c.items) allowed.set(`${c.category}|${name}`, unit);
+    }
+    const products = await prisma.product.findMany({ where: { tenantId }, select: { name: true, unit: { select: { code: true } }, category: { select: { name: true, parent: { select: { name: true } } } } } });
+    expect(products).toHaveLength(itemCount + 80);
+    for (const p of products) {
+      const base = p.name.replace(/ \([^)]*\)$/, '');
+      expect(allowed.get(`${p.category!.name}|${base}`), `${p.name} under ${p.category!.name} by the ${p.unit.code}`).toBe(p.unit.code);
+      expect(p.category!.parent?.name).toBe(parentOf.get(p.category!.name));
+    }
+    expect(new Set(products.map((p) => p.category!.name)).size).toBe(DEMO_CATALOGUE.length);
+
+    const twice = await prisma.customer.groupBy({ by: ['name', 'email'], where: { tenantId }, _count: { _all: true }, having: { id: { _count: { gt: 1 } } } });
+    expect(twice).toEqual([]);
+    const names = await prisma.customer.groupBy({ by: ['name'], where: { tenantId }, _count: { _all: true }, having: { id: { _count: { gt: 1 } } } });
+    expect(names).toEqual([]);
+  });
+
+  it('a year of trade has busy Saturdays, short Sundays, a busier spring than winter, and the balance summary agrees', async () => {
+    const tenantId = await shop();
+    const now = zonedInstant('2026-11-30', ZONE, 20 * 60);
+    await seedDemoData(prisma, { tenantId, days: 364, products: 12, salesPerDay: 6, seed: 5, now });
+    const sales = await prisma.sale.findMany({ where: { tenantId }, select: { soldAt: true } });
+    const byWeekday = Array.from({ length: 7 }, () => 0);
+    const byMonth = Array.from({ length: 12 }, () => 0);
+    for (const s of sales) {
+      const day = localDay(s.soldAt, ZONE);
+      byWeekday[new Date(`${day}T12:00:00Z`).getUTCDay()]!++;
+      byMonth[Number(day.slice(5, 7)) - 1]!++;
+    }
+    expect(byWeekday[6]).toBeGreaterThan(byWeekday[3]!);
+    expect(byWeekday[0]! * 2).toBeLessThan(byWeekday[3]!);
+    expect(byMonth[4]).toBeGreaterThan(byMonth[0]! * 1.3); // May against January
+    // Every sale inside opening hours.
+    for (const s of sales) {
+      const minutes = (s.soldAt.getTime() - zonedInstant(localDay(s.soldAt, ZONE), ZONE).getTime()) / 60_000;
+      expect(minutes).toBeGreaterThanOrEqual(9 * 60);
+      expect(minutes).toBeLessThan(19 * 60);
+    }
+
+    const summary = await prisma.balanceDay.findMany({ where: { tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
+    const recomputed = await recomputeBalanceDays(prisma, tenantId);
+    const nonZero = (rows: string[][]) => rows.filter((r) => r[2] !== '0.00' || r[3] !== '0.00');
+    expect(nonZero(summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]))).toEqual(
+      nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])),
+    );
+  }, 300_000);
+});

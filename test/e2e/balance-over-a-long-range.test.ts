@@ -71,9 +71,13 @@ describe('the balance over a long range', () => {
       }, i);
       expect(tooltip).toBe(`Sales: ${rowSales}`);
 
-      // Click in the middle of that week's sales bar.
+      // Click in the middle of that week's sales bar, where it stands now: the phone check above
+      // resized the page, and the chart follows its container only on its next resize
+      // observation, so make it fit (and draw) before reading positions.
       const point = await page.evaluate((index) => {
-        const chart = (globalThis as unknown as { balanceChart: { getDatasetMeta(n: number): { data: Array<{ x: number; y: number; base: number }> } } }).balanceChart;
+        const chart = (globalThis as unknown as { balanceChart: { resize(): void; update(mode: string): void; getDatasetMeta(n: number): { data: Array<{ x: number; y: number; base: number }> } } }).balanceChart;
+        chart.resize();
+        chart.update('none');
         const bar = chart.getDatasetMeta(0).data[index]!;
         return { x: bar.x, y: (bar.y + bar.base) / 2 };
       }, i);

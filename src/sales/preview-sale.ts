@@ -1,11 +1,12 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
 import { openBalance } from '../customers/open-balance.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { formatMoney, formatQuantity } from './money.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { SaleLineSchema, SaleSchema, indexedLines, type SaleInput } from './sales.schema.ts';
+import { staffLimitRefusal } from './staff-limits.ts';
+import type { Actor } from './types.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -38,7 +39,8 @@ export interface SalePreview {
 
 const HeaderSchema = SaleSchema.pick({ customerId: true, payNow: true, tendered: true });
 
-export async function previewSale(db: TenantDb, body: Record<string, unknown>): Promise<SalePreview> {
+export async function previewSale(actor: Pick<Actor, 'role' | 'db'>, body: Record<string, unknown>): Promise<SalePreview> {
+  const { db } = actor;
   const errors: Record<string, string> = {};
   const header = HeaderSchema.safeParse({ customerId: body.customerId, payNow: body.payNow, tendered: body.tendered });
   if (!header.success) Object.assign(errors, fieldErrors(header.error));
@@ -52,7 +54,7 @@ export async function previewSale(db: TenantDb, body: Record<string, unknown>): 
     else for (const [field, message] of Object.entries(fieldErrors(result.error))) errors[`lines.${row}.${field}`] ??= message;
   }
 
-  const tenant = await db.tenant.findFirstOrThrow({ select: { currency: true, defaultTaxRate: true } });
+  const tenant = await db.tenant.findFirstOrThrow({ select: { currency: true, defaultTaxRate: true, staffMaxDiscountPct: true, staffMayOverridePrice: true } });
   const m = (d: Prisma.Decimal) => formatMoney(d, tenant.currency);
   const resolved = await resolveLineProducts(db, parsed.map((p) => p.line));
   const known: Array<{ row: number; line: SaleInput['lines'][number]; product: LineProduct }> = [];
@@ -69,6 +71,13 @@ export async function previewSale(db: TenantDb, body: Record<string, unknown>): 
     tenant.defaultTaxRate,
   );
   const lines: PreviewLine[] = known.map((k, i) => ({ row: k.row, product: { id: k.product.id, sku: k.product.sku, name: k.product.name, unit: k.product.unit.code }, total: m(totals.lines[i]!.total) }));
+
+  // Beyond the owner's staff limits: confirming refuses it, so the preview says it on the field first.
+  const beyond = staffLimitRefusal(actor.role, tenant, known.map((k) => k.line), known.map((k) => k.product), tenant.currency);
+  for (const [field, message] of Object.entries(beyond?.fields ?? {})) {
+    const [, index, name] = field.split('.');
+    errors[`lines.${known[Number(index)]!.row}.${name}`] ??= message;
+  }
 
   // Short stock is refused at confirmation; the preview says it on the quantity first.
   const wanted = new Map<number, Prisma.Decimal>();

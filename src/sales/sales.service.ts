@@ -18,7 +18,7 @@ export class SalesService {
 
   /** The form's lines priced as confirming would price them; writes nothing. */
   preview(actor: Actor, body: Record<string, unknown>): Promise<SalePreview> {
-    return previewSale(actor.db, body);
+    return previewSale(actor, body);
   }
 
   /** `input.settlement`: how money left on the sale goes back (cash, card, transfer or credit). */

@@ -160,6 +160,27 @@ describe('the sale form preview', () => {
     expect(page.html).toMatch(/data-change data-money>\$11\.70</);
   });
 
+  it("a cashier beyond the owner's staff limits is told on the line before confirming, as confirming refuses", async () => {
+    const prisma = app.deps.db.prisma;
+    await prisma.tenant.update({ where: { id: tenantId }, data: { staffMayOverridePrice: false, staffMaxDiscountPct: new Decimal('5') } });
+    try {
+      // Row 1 is left empty, so the messages must land on the rows the form used.
+      const lines = { 'lines[0][product]': 'PV-GLU', 'lines[0][discountPct]': '10', 'lines[2][product]': 'PV-SAW', 'lines[2][unitPrice]': '9.99', 'lines[3][product]': 'PV-TAP', 'lines[3][discountPct]': '5' };
+      const shown = await preview(staff, lines);
+      expect(shown.status).toBe(422);
+      expect(shown.body.errors['lines.0.discountPct']).toMatch(/At most 5% discount without a manager/);
+      expect(shown.body.errors['lines.2.unitPrice']).toMatch(/Only a manager or owner can change the price/);
+      expect(shown.body.errors['lines.3.discountPct']).toBeUndefined();
+      const before = await counts();
+      const refused = await staff.post('/sales', { token: await newForm(staff), payNow: 'card', ...lines });
+      expect(refused.status).toBe(403);
+      expect(refused.html).toContain('At most 5% discount without a manager');
+      expect(await counts()).toEqual({ ...before, tokens: before.tokens });
+    } finally {
+      await prisma.tenant.update({ where: { id: tenantId }, data: { staffMayOverridePrice: true, staffMaxDiscountPct: new Decimal('100') } });
+    }
+  });
+
   it('a customer whose credit limit would be passed is flagged before confirming', async () => {
     const shown = await preview(staff, { customerId: String(ids.limited), 'lines[0][product]': 'PV-SAW' });
     expect(shown.status).toBe(422);

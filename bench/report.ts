@@ -60,7 +60,9 @@ export function markdownTable(results: BenchResults): string {
   for (const part of Object.keys(results.parts).sort()) {
     for (const r of results.parts[part]!.rows) {
       const baseline = r.baseline === undefined ? '' : `${format(r.baseline)} ${r.unit}`;
-      lines.push(`| ${r.part} | ${escape(r.name)} | ${format(r.value)} ${r.unit} | ${baseline} | ${r.ratio === undefined ? '' : `${format(r.ratio)}×`} | ${escape(r.target ?? '')} | ${r.pass === undefined ? '' : r.pass ? '✅' : '❌'} |`);
+      lines.push(
+        `| ${r.part} | ${escape(r.name)} | ${format(r.value)} ${r.unit} | ${baseline} | ${r.ratio === undefined ? '' : `${format(r.ratio)}×`} | ${escape(r.target ?? '')} | ${r.pass === undefined ? '' : r.pass ? '✅' : '❌'} |`,
+      );
     }
   }
   const runs = Object.keys(results.parts)
@@ -108,7 +110,10 @@ export async function chartSvg(results: BenchResults): Promise<string> {
   const y = { field: 'label', type: 'nominal' as const, sort: null, axis: { title: null, labelLimit: 460 } };
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Stock benchmarks: each measurement as a ratio to its baseline', subtitle: 'bars start at 1× (as fast or as large as the baseline); black ticks mark the targets' },
+    title: {
+      text: 'Stock benchmarks: each measurement as a ratio to its baseline',
+      subtitle: 'bars start at 1× (as fast or as large as the baseline); black ticks mark the targets',
+    },
     width: 420,
     height: { step: 20 },
     background: 'white',
@@ -120,11 +125,24 @@ export async function chartSvg(results: BenchResults): Promise<string> {
           y,
           x: { field: 'ratio', type: 'quantitative', scale: { type: 'log', domain }, title: 'ratio (value / baseline), log scale' },
           x2: { datum: 1 },
-          color: { field: 'status', type: 'nominal', title: null, scale: { domain: ['target met', 'target missed', 'for information'], range: ['#2e7d32', '#c62828', '#9e9e9e'] }, legend: { orient: 'bottom' } },
+          color: {
+            field: 'status',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['target met', 'target missed', 'for information'], range: ['#2e7d32', '#c62828', '#9e9e9e'] },
+            legend: { orient: 'bottom' },
+          },
         },
       },
-      { transform: [{ filter: 'datum.limit != null' }], mark: { type: 'tick', color: 'black', thickness: 3, size: 18 }, encoding: { y, x: { field: 'limit', type: 'quantitative' } } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y, x: { field: 'textAt', type: 'quantitative' }, text: { field: 'text' } } },
+      {
+        transform: [{ filter: 'datum.limit != null' }],
+        mark: { type: 'tick', color: 'black', thickness: 3, size: 18 },
+        encoding: { y, x: { field: 'limit', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+        encoding: { y, x: { field: 'textAt', type: 'quantitative' }, text: { field: 'text' } },
+      },
     ],
   };
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });

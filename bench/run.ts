@@ -17,7 +17,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 async function reachable(service: 'redis' | 'postgresql'): Promise<string | undefined> {
   try {
     if (service === 'redis') {
-      const redis = new Redis(BENCH_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const redis = new Redis(BENCH_REDIS_URL, {
+        lazyConnect: true,
+        connectTimeout: 2000,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       redis.on('error', () => {});
       await redis.connect();
       await redis.ping();
@@ -70,7 +75,9 @@ async function main(): Promise<void> {
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(resultsDir, 'latest.svg'), await chartSvg(results));
   const readme = updateReadme(join(here, '..', 'README.md'), results);
-  console.error(`bench: wrote bench/results/latest.json and latest.svg${readme ? ' and the README table' : ' (README markers not found: table not updated)'}`);
+  console.error(
+    `bench: wrote bench/results/latest.json and latest.svg${readme ? ' and the README table' : ' (README markers not found: table not updated)'}`,
+  );
   const missed = Object.values(fresh)
     .flatMap((r) => r.rows)
     .filter((r) => r.pass === false);

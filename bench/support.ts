@@ -33,7 +33,10 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
  * unless given). `replaceExisting` drops a database of that name first, for a fixed suffix
  * that a crashed run may have left behind.
  */
-export async function createBenchDatabase(label: string, options: { suffix?: string; replaceExisting?: boolean } = {}): Promise<BenchDatabase> {
+export async function createBenchDatabase(
+  label: string,
+  options: { suffix?: string; replaceExisting?: boolean } = {},
+): Promise<BenchDatabase> {
   const name = `stock_bench_${label}_${options.suffix ?? randomBytes(4).toString('hex')}`;
   await admin(async (client) => {
     if (options.replaceExisting) await client.query(`DROP DATABASE IF EXISTS ${name}`);
@@ -58,7 +61,11 @@ export const BENCH_METRICS_TOKEN = `bench-metrics-${randomBytes(12).toString('he
  * POST rate limit out of the way. Each call makes a new SESSION_SECRET: processes meant to
  * share sessions should share one environment.
  */
-export function productionServerEnv(options: { databaseUrl: string; cacheKeyPrefix: string; cacheEnabled?: boolean }): Record<string, string> {
+export function productionServerEnv(options: {
+  databaseUrl: string;
+  cacheKeyPrefix: string;
+  cacheEnabled?: boolean;
+}): Record<string, string> {
   return {
     ...productionEnv({ SESSION_SECRET: randomBytes(32).toString('hex') }),
     TRUST_PROXY: 'loopback',
@@ -73,7 +80,12 @@ export function productionServerEnv(options: { databaseUrl: string; cacheKeyPref
 }
 
 /** Signs in through the login form (page, CSRF token, POST); returns the Cookie header of the signed-in session. `extraHeaders` go with both requests (e.g. TLS_PROXY_HEADERS). */
-export async function signInCookie(baseUrl: string, email: string, password: string, extraHeaders: Record<string, string> = {}): Promise<string> {
+export async function signInCookie(
+  baseUrl: string,
+  email: string,
+  password: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (res: Response): number => {
     const set = res.headers.getSetCookie();

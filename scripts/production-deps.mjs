@@ -16,8 +16,18 @@ if (!dir) {
 }
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const devNames = new Set(Object.keys(pkg.devDependencies ?? {}));
-const overrides = Object.fromEntries(Object.entries(pkg.overrides ?? {}).filter(([name, spec]) => !devNames.has(name) && !(typeof spec === 'string' && spec.startsWith('$'))));
-const production = { name: pkg.name, version: pkg.version, private: true, type: pkg.type, engines: pkg.engines, dependencies: pkg.dependencies, overrides };
+const overrides = Object.fromEntries(
+  Object.entries(pkg.overrides ?? {}).filter(([name, spec]) => !devNames.has(name) && !(typeof spec === 'string' && spec.startsWith('$'))),
+);
+const production = {
+  name: pkg.name,
+  version: pkg.version,
+  private: true,
+  type: pkg.type,
+  engines: pkg.engines,
+  dependencies: pkg.dependencies,
+  overrides,
+};
 mkdirSync(dir, { recursive: true });
 writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(production, null, 2)}\n`);
 copyFileSync('package-lock.json', path.join(dir, 'package-lock.json'));

@@ -65,7 +65,12 @@ export function createApp(deps: Dependencies): Express {
   app.use(unlessUpload(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 })));
   app.use(unlessUpload(express.json({ limit: '100kb' })));
   app.use(sessionMiddleware(config, deps.sessionStore));
-  const guard = { auth: deps.auth, tenantDb: deps.tenantDb, absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds, cookieName: sessionCookieName(config) };
+  const guard = {
+    auth: deps.auth,
+    tenantDb: deps.tenantDb,
+    absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds,
+    cookieName: sessionCookieName(config),
+  };
   app.use(
     cacheHealthRoute(health, async (req) => {
       const user = await signedInUser(req, guard);

@@ -37,14 +37,17 @@ const url = (protocols: string[]) =>
     .string()
     .optional()
     .transform((v) => (v === '' ? undefined : v))
-    .refine((v) => {
-      if (v === undefined) return true;
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (v) => {
+        if (v === undefined) return true;
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 const hostPorts = z
   .string()
@@ -103,7 +106,11 @@ const EnvSchema = z
     PASSWORD_HASH_CONCURRENCY: int(2, 1, 256),
     PASSWORD_HASH_QUEUE: int(32, 0, 10000),
     RATE_LIMIT_POSTS_PER_MINUTE: int(120, 1, 100000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
     SEED_DEMO: bool(true),
     CACHE_ENABLED: bool(true),
     CACHE_KEY_PREFIX: z
@@ -133,12 +140,24 @@ const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production and must be at least 32 characters' });
     }
     if (env.TOTP_ENCRYPTION_KEY !== undefined && !parseTotpKey(env.TOTP_ENCRYPTION_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_KEY'], message: 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TOTP_ENCRYPTION_KEY'],
+        message: 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)',
+      });
     } else if (env.NODE_ENV === 'production' && !env.TOTP_ENCRYPTION_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_KEY'], message: 'is required in production: 32 random bytes as 64 hex digits (openssl rand -hex 32)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TOTP_ENCRYPTION_KEY'],
+        message: 'is required in production: 32 random bytes as 64 hex digits (openssl rand -hex 32)',
+      });
     }
     if (env.TOTP_ENCRYPTION_OLD_KEYS && !env.TOTP_ENCRYPTION_OLD_KEYS.split(',').every((k) => parseTotpKey(k))) {
-      ctx.addIssue({ code: 'custom', path: ['TOTP_ENCRYPTION_OLD_KEYS'], message: 'must be keys like TOTP_ENCRYPTION_KEY, separated by commas' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TOTP_ENCRYPTION_OLD_KEYS'],
+        message: 'must be keys like TOTP_ENCRYPTION_KEY, separated by commas',
+      });
     }
     if (env.SESSION_ABSOLUTE_TIMEOUT < env.SESSION_IDLE_TIMEOUT) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_ABSOLUTE_TIMEOUT'], message: 'must not be shorter than SESSION_IDLE_TIMEOUT' });
@@ -149,9 +168,16 @@ const EnvSchema = z
       const sentinels = env[`${group}_SENTINELS`];
       const name = env[`${group}_SENTINEL_NAME`];
       const set = [url && `${group}_URL`, nodes && `${group}_CLUSTER_NODES`, sentinels && `${group}_SENTINELS`].filter(Boolean);
-      if (set.length > 1) ctx.addIssue({ code: 'custom', path: [set[1]!], message: `cannot be combined with ${set[0]!}: set one way to reach that Redis` });
-      if (sentinels && !name?.trim()) ctx.addIssue({ code: 'custom', path: [`${group}_SENTINEL_NAME`], message: `is required with ${group}_SENTINELS (the name the sentinels monitor the primary under)` });
-      if (name?.trim() && !sentinels) ctx.addIssue({ code: 'custom', path: [`${group}_SENTINELS`], message: `is required with ${group}_SENTINEL_NAME` });
+      if (set.length > 1)
+        ctx.addIssue({ code: 'custom', path: [set[1]!], message: `cannot be combined with ${set[0]!}: set one way to reach that Redis` });
+      if (sentinels && !name?.trim())
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${group}_SENTINEL_NAME`],
+          message: `is required with ${group}_SENTINELS (the name the sentinels monitor the primary under)`,
+        });
+      if (name?.trim() && !sentinels)
+        ctx.addIssue({ code: 'custom', path: [`${group}_SENTINELS`], message: `is required with ${group}_SENTINEL_NAME` });
     }
   });
 
@@ -233,7 +259,12 @@ function parseTrustProxy(raw: string): false | number | string[] | undefined {
 
 // Outside production, a fixed key so that a development database keeps working across restarts.
 const DEVELOPMENT_TOTP_KEY = createHash('sha256').update('stock-development-totp-key-not-for-production').digest('hex');
-function topology(url: string | undefined, nodes: HostPort[] | undefined, sentinels: HostPort[] | undefined, name: string | undefined): RedisTopology | undefined {
+function topology(
+  url: string | undefined,
+  nodes: HostPort[] | undefined,
+  sentinels: HostPort[] | undefined,
+  name: string | undefined,
+): RedisTopology | undefined {
   if (nodes) return { kind: 'cluster', nodes };
   if (sentinels) return { kind: 'sentinel', sentinels, name: name!.trim() };
   if (url) return { kind: 'single', url };
@@ -259,7 +290,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisSessionsUrl: e.REDIS_SESSIONS_URL ?? e.REDIS_URL,
     redis: topology(e.REDIS_URL, e.REDIS_CLUSTER_NODES, e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME),
-    redisSessions: topology(e.REDIS_SESSIONS_URL, e.REDIS_SESSIONS_CLUSTER_NODES, e.REDIS_SESSIONS_SENTINELS, e.REDIS_SESSIONS_SENTINEL_NAME) ?? topology(e.REDIS_URL, e.REDIS_CLUSTER_NODES, e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME),
+    redisSessions:
+      topology(e.REDIS_SESSIONS_URL, e.REDIS_SESSIONS_CLUSTER_NODES, e.REDIS_SESSIONS_SENTINELS, e.REDIS_SESSIONS_SENTINEL_NAME) ??
+      topology(e.REDIS_URL, e.REDIS_CLUSTER_NODES, e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME),
     redisPassword: e.REDIS_PASSWORD || undefined,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
@@ -275,7 +308,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     passwordWork: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE, maxWaitMs: 2000 },
     // Outside production a fixed secret keeps sessions across restarts of a dev server.
-    session: { secret: e.SESSION_SECRET ?? 'stock-development-secret-not-for-production', idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT },
+    session: {
+      secret: e.SESSION_SECRET ?? 'stock-development-secret-not-for-production',
+      idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
+      absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
+    },
     rateLimit: { postsPerMinute: e.RATE_LIMIT_POSTS_PER_MINUTE },
     cache: {
       enabled: e.CACHE_ENABLED,

@@ -6,7 +6,13 @@ import type { Logger } from './logger.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
 import type { TenantDb } from './db/tenant-scope.ts';
-import { createRedisClient, createRedisConnections, type RedisClient, type RedisConnections, type RedisTopology } from './cache/redis-connection.ts';
+import {
+  createRedisClient,
+  createRedisConnections,
+  type RedisClient,
+  type RedisConnections,
+  type RedisTopology,
+} from './cache/redis-connection.ts';
 import { createCacheService, type CacheService } from './cache/index.ts';
 import { buildSalesServices, type SalesServices } from './sales/build.ts';
 import { tenantDbFactory } from './http/request-scope.ts';
@@ -72,14 +78,21 @@ export interface BuildOptions {
 }
 
 export async function buildDependencies(config: Config, logger: Logger, options: BuildOptions = {}): Promise<Dependencies> {
-  const db = options.db ?? (await createDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, purpose: 'the Stock server' }));
+  const db =
+    options.db ?? (await createDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, purpose: 'the Stock server' }));
   if (options.migrate ?? true) {
     const { applied } = await applyMigrations(db, logger);
     if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s)`);
   }
   const metrics = new Registry();
   if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: metrics });
-  const redisOptions = (topology: RedisTopology) => ({ topology, password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: config.cache.commandTimeoutMs, logger });
+  const redisOptions = (topology: RedisTopology) => ({
+    topology,
+    password: config.redisPassword,
+    connectTimeoutMs: config.cache.connectTimeoutMs,
+    commandTimeoutMs: config.cache.commandTimeoutMs,
+    logger,
+  });
   const redis = config.redis ? createRedisConnections(redisOptions(config.redis)) : undefined;
   if (!redis) logger.info('REDIS_URL is not set: cache, sessions and rate limits are in-process (one instance only)');
   // Sessions and rate limits get their own connection, to their own (noeviction) Redis when
@@ -87,16 +100,39 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   // dead Redis still fails at once (no offline queue), but a busy one does not flip every
   // session read to the database.
   const sessionRedis = config.redisSessions
-    ? createRedisClient(config.redisSessions, { password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS), offlineQueue: false, connectionName: 'stock-sessions' })
+    ? createRedisClient(config.redisSessions, {
+        password: config.redisPassword,
+        connectTimeoutMs: config.cache.connectTimeoutMs,
+        commandTimeoutMs: Math.max(config.cache.commandTimeoutMs, SESSION_COMMAND_TIMEOUT_MS),
+        offlineQueue: false,
+        connectionName: 'stock-sessions',
+      })
     : undefined;
   sessionRedis?.on('error', (error: Error) => logger.debug({ connection: 'sessions', err: error.message }, 'redis connection error'));
-  const balance = buildBalance({ cache: createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics }), prisma: db.prisma, ttlSeconds: config.cache.ttl.balance, logger });
+  const balance = buildBalance({
+    cache: createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics }),
+    prisma: db.prisma,
+    ttlSeconds: config.cache.ttl.balance,
+    logger,
+  });
   const cache = balance.cache;
 
   const tenantDb = tenantDbFactory(db.prisma);
-  const sessions = createSessionStore({ prisma: db.prisma, redis: sessionRedis, keyPrefix: config.cache.keyPrefix, idleTimeoutSeconds: config.session.idleTimeoutSeconds, logger });
+  const sessions = createSessionStore({
+    prisma: db.prisma,
+    redis: sessionRedis,
+    keyPrefix: config.cache.keyPrefix,
+    idleTimeoutSeconds: config.session.idleTimeoutSeconds,
+    logger,
+  });
   const limitsRedis = config.redisSessions
-    ? createRedisClient(config.redisSessions, { password: config.redisPassword, connectTimeoutMs: config.cache.connectTimeoutMs, commandTimeoutMs: LIMITS_COMMAND_TIMEOUT_MS, offlineQueue: false, connectionName: 'stock-limits' })
+    ? createRedisClient(config.redisSessions, {
+        password: config.redisPassword,
+        connectTimeoutMs: config.cache.connectTimeoutMs,
+        commandTimeoutMs: LIMITS_COMMAND_TIMEOUT_MS,
+        offlineQueue: false,
+        connectionName: 'stock-limits',
+      })
     : undefined;
   limitsRedis?.on('error', (error: Error) => logger.debug({ connection: 'limits', err: error.message }, 'redis connection error'));
   // Counted in memory until the connection is ready, then in Redis: wait for it (briefly),
@@ -105,7 +141,8 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const limiterOptions = { redis: limitsRedis, keyPrefix: config.cache.keyPrefix };
   const loginThrottle = new LoginThrottle(limiterOptions);
   configurePasswordWork(config.passwordWork);
-  if (config.totp.derived) logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
+  if (config.totp.derived)
+    logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
   const totpSecrets = new TotpSecrets(config.totp.key, config.totp.oldKeys);
   return {
     config,

@@ -16,10 +16,24 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: undefined,
       // Credentials and session ids never reach the log, whatever an object carries.
       redact: {
-        paths: ['password', '*.password', 'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', 'sessionId', '*.sessionId', 'redisUrl', 'redis.url', 'redisSessions.url', 'databaseUrl'],
+        paths: [
+          'password',
+          '*.password',
+          'req.headers.cookie',
+          'req.headers.authorization',
+          'res.headers["set-cookie"]',
+          'sessionId',
+          '*.sessionId',
+          'redisUrl',
+          'redis.url',
+          'redisSessions.url',
+          'databaseUrl',
+        ],
         censor: '[redacted]',
       },
-      ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+      ...(pretty
+        ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+        : {}),
     },
     pretty ? undefined : destination,
   );

@@ -39,7 +39,10 @@ const app = createApp(deps);
 const server: Server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, database: deps.db.describe, redis: deps.redis ? 'configured' : 'in-process' }, `Stock listening on http://localhost:${port}`);
+  logger.info(
+    { port, database: deps.db.describe, redis: deps.redis ? 'configured' : 'in-process' },
+    `Stock listening on http://localhost:${port}`,
+  );
 });
 server.keepAliveTimeout = 5_000;
 

@@ -94,7 +94,9 @@ export async function seedTenant(prisma: PrismaClient, name: string, days: numbe
   await prisma.$executeRaw(Prisma.sql`INSERT INTO balance_days (tenant_id, customer_key, day, sales_total, payments_total)
     SELECT ${t}::int, customer_key, day, sales, payments FROM (${expectedSummarySql(t)}) e`);
   await prisma.$executeRawUnsafe('ANALYZE');
-  const [counts] = await prisma.$queryRaw<Array<{ sales: number; lines: number }>>`SELECT (SELECT count(*) FROM sales WHERE tenant_id = ${t}::int)::int AS sales, (SELECT count(*) FROM sale_lines WHERE tenant_id = ${t}::int)::int AS lines`;
+  const [counts] = await prisma.$queryRaw<
+    Array<{ sales: number; lines: number }>
+  >`SELECT (SELECT count(*) FROM sales WHERE tenant_id = ${t}::int)::int AS sales, (SELECT count(*) FROM sale_lines WHERE tenant_id = ${t}::int)::int AS lines`;
   return { tenantId: t, email, sales: counts!.sales, lines: counts!.lines, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -120,8 +122,23 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function startApp(databaseUrl: string, env: Record<string, string>, prefix: string, replaceBalance?: (deps: Dependencies) => BalanceService): Promise<Running> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false', DATABASE_URL: databaseUrl, REDIS_URL: BENCH_REDIS_URL, CACHE_KEY_PREFIX: prefix, SESSION_SECRET: 'b'.repeat(40), CACHE_BALANCE_TTL: '600', ...env });
+async function startApp(
+  databaseUrl: string,
+  env: Record<string, string>,
+  prefix: string,
+  replaceBalance?: (deps: Dependencies) => BalanceService,
+): Promise<Running> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: BENCH_REDIS_URL,
+    CACHE_KEY_PREFIX: prefix,
+    SESSION_SECRET: 'b'.repeat(40),
+    CACHE_BALANCE_TTL: '600',
+    ...env,
+  });
   const db = await createDatabase({ databaseUrl, poolSize: 20 });
   const deps = await buildDependencies(config, logger, { db, migrate: false, collectProcessMetrics: false });
   if (replaceBalance) deps.balance = replaceBalance(deps);
@@ -154,7 +171,9 @@ interface Load {
 function autocannon(url: string, cookie: string, seconds = SECONDS): Promise<Load> {
   const bin = require.resolve('autocannon/autocannon.js');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', '-H', `cookie=${cookie}`, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', '-H', `cookie=${cookie}`, url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -190,9 +209,16 @@ const started = Date.now();
 Promise.all(cookies.map(user)).then(() => { console.log(JSON.stringify({ ...counts, ms: Date.now() - started })); });
 `;
 
-function browse(baseUrl: string, cookies: string[], perUser: number, urls: string[]): Promise<{ HIT: number; MISS: number; STALE: number; none: number; errors: number; ms: number }> {
+function browse(
+  baseUrl: string,
+  cookies: string[],
+  perUser: number,
+  urls: string[],
+): Promise<{ HIT: number; MISS: number; STALE: number; none: number; errors: number; ms: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', browseScript, baseUrl, String(perUser), JSON.stringify(cookies), JSON.stringify(urls)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', browseScript, baseUrl, String(perUser), JSON.stringify(cookies), JSON.stringify(urls)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
@@ -200,7 +226,16 @@ function browse(baseUrl: string, cookies: string[], perUser: number, urls: strin
   });
 }
 
-const ratioRow = (name: string, value: number, baseline: number, min: number): BenchRow => ({ part: PART, name, value, unit: 'req/s', baseline, ratio: value / baseline, target: `≥ ${min}× (d)`, pass: value / baseline >= min });
+const ratioRow = (name: string, value: number, baseline: number, min: number): BenchRow => ({
+  part: PART,
+  name,
+  value,
+  unit: 'req/s',
+  baseline,
+  ratio: value / baseline,
+  target: `≥ ${min}× (d)`,
+  pass: value / baseline >= min,
+});
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -216,11 +251,19 @@ export async function run(): Promise<BenchRow[]> {
     const big = await seedTenant(db.prisma, 'Busy shop', DAYS, PER_DAY, until);
     const small = await seedTenant(db.prisma, 'Quiet shop', DAYS, SMALL_PER_DAY, until);
     const check = await verifyBalanceSummary(db.prisma, big.tenantId);
-    rows.push({ part: PART, name: `seed ${big.sales} sales, ${big.lines} lines (summary exact: ${check.ok ? 'yes' : 'NO'})`, value: big.seconds, unit: 's' });
+    rows.push({
+      part: PART,
+      name: `seed ${big.sales} sales, ${big.lines} lines (summary exact: ${check.ok ? 'yes' : 'NO'})`,
+      value: big.seconds,
+      unit: 's',
+    });
     rows.push({ part: PART, name: `seed ${small.sales} sales (quiet shop)`, value: small.seconds, unit: 's' });
     const from = addDays(until, -364);
     const path = `/balance?from=${from}&to=${until}&granularity=day`;
-    const constant = await new BalanceService({ cache: undefined as never, prisma: db.prisma, ttlSeconds: 1 }).computeSeries({ tenantId: big.tenantId, db: forTenant(db.prisma, big.tenantId) }, { from, to: until, granularity: 'day', customer: 'all' });
+    const constant = await new BalanceService({ cache: undefined as never, prisma: db.prisma, ttlSeconds: 1 }).computeSeries(
+      { tenantId: big.tenantId, db: forTenant(db.prisma, big.tenantId) },
+      { from, to: until, granularity: 'day', customer: 'all' },
+    );
     await db.close();
 
     // All four apps run side by side; the modes are measured in interleaved rounds and the
@@ -233,25 +276,47 @@ export async function run(): Promise<BenchRow[]> {
     };
     running.push(...Object.values(apps));
     const modes = [
-      { id: 'd', name: '(d) constant series, no cache, no database', app: apps.d, cookie: await signInCookie(apps.d.baseUrl, big.email, PASSWORD) },
+      {
+        id: 'd',
+        name: '(d) constant series, no cache, no database',
+        app: apps.d,
+        cookie: await signInCookie(apps.d.baseUrl, big.email, PASSWORD),
+      },
       { id: 'a', name: '(a) cache disabled', app: apps.a, cookie: await signInCookie(apps.a.baseUrl, big.email, PASSWORD) },
-      { id: 'a30', name: `(a) cache disabled, ${SMALL_PER_DAY} sales/day`, app: apps.a, cookie: await signInCookie(apps.a.baseUrl, small.email, PASSWORD) },
+      {
+        id: 'a30',
+        name: `(a) cache disabled, ${SMALL_PER_DAY} sales/day`,
+        app: apps.a,
+        cookie: await signInCookie(apps.a.baseUrl, small.email, PASSWORD),
+      },
       { id: 'b', name: '(b) L2 hit (Redis, L1 off)', app: apps.b, cookie: await signInCookie(apps.b.baseUrl, big.email, PASSWORD) },
       { id: 'c', name: '(c) L1 hit', app: apps.c, cookie: await signInCookie(apps.c.baseUrl, big.email, PASSWORD) },
     ];
     const loads = new Map<string, Load[]>(modes.map((m) => [m.id, []]));
-    for (const m of modes) for (let i = 0; i < 3; i++) await (await fetch(m.app.baseUrl + path, { headers: { cookie: m.cookie } })).arrayBuffer();
+    for (const m of modes)
+      for (let i = 0; i < 3; i++) await (await fetch(m.app.baseUrl + path, { headers: { cookie: m.cookie } })).arrayBuffer();
     for (let round = 0; round < ROUNDS; round++) {
       for (const m of modes) loads.get(m.id)!.push(await autocannon(m.app.baseUrl + path, m.cookie));
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const result = (id: string): Load => {
       const ls = loads.get(id)!;
-      return { rps: median(ls.map((l) => l.rps)), p50: median(ls.map((l) => l.p50)), p99: median(ls.map((l) => l.p99)), errors: ls.reduce((n, l) => n + l.errors, 0), non2xx: ls.reduce((n, l) => n + l.non2xx, 0) };
+      return {
+        rps: median(ls.map((l) => l.rps)),
+        p50: median(ls.map((l) => l.p50)),
+        p99: median(ls.map((l) => l.p99)),
+        errors: ls.reduce((n, l) => n + l.errors, 0),
+        non2xx: ls.reduce((n, l) => n + l.non2xx, 0),
+      };
     };
     for (const m of modes) {
       const load = result(m.id);
-      rows.push({ part: PART, name: `${m.name}: p50 / p99 ${load.p50} / ${load.p99} ms${load.errors + load.non2xx ? `, ${load.errors + load.non2xx} errors` : ''}`, value: load.rps, unit: 'req/s' });
+      rows.push({
+        part: PART,
+        name: `${m.name}: p50 / p99 ${load.p50} / ${load.p99} ms${load.errors + load.non2xx ? `, ${load.errors + load.non2xx} errors` : ''}`,
+        value: load.rps,
+        unit: 'req/s',
+      });
     }
     const d = result('d').rps;
     rows.push(ratioRow('(c) L1 hit vs (d)', result('c').rps, d, 0.9));
@@ -259,19 +324,37 @@ export async function run(): Promise<BenchRow[]> {
     rows.push(ratioRow('(a) cache disabled vs (d)', result('a').rps, d, 0.2));
     const busy = result('a').p50;
     const quiet = result('a30').p50;
-    rows.push({ part: PART, name: `uncached p50 at ${PER_DAY}/day vs ${SMALL_PER_DAY}/day (${busy} vs ${quiet} ms)`, value: busy, unit: 'ms', baseline: quiet, ratio: busy / quiet, target: '≤ 1.5×', pass: busy / quiet <= 1.5 });
+    rows.push({
+      part: PART,
+      name: `uncached p50 at ${PER_DAY}/day vs ${SMALL_PER_DAY}/day (${busy} vs ${quiet} ms)`,
+      value: busy,
+      unit: 'ms',
+      baseline: quiet,
+      ratio: busy / quiet,
+      target: '≤ 1.5×',
+      pass: busy / quiet <= 1.5,
+    });
     for (const id of ['d', 'a', 'b'] as const) await apps[id].close();
     running.splice(0, running.length, apps.c);
 
     // Mixed browse: 20 users × 50 pages on the L1+L2 app while a sale arrives every second.
     const app = running[0]!;
-    const users = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-      const u = await createUser(app.deps.db.prisma, big.tenantId, { email: `browser-${i}-${randomBytes(3).toString('hex')}@bench.stock`, password: PASSWORD, role: 'staff', name: `Browser ${i}` });
-      return u.email;
-    }));
+    const users = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const u = await createUser(app.deps.db.prisma, big.tenantId, {
+          email: `browser-${i}-${randomBytes(3).toString('hex')}@bench.stock`,
+          password: PASSWORD,
+          role: 'staff',
+          name: `Browser ${i}`,
+        });
+        return u.email;
+      }),
+    );
     const cookies: string[] = [];
     for (const email of users) cookies.push(await signInCookie(app.baseUrl, email, PASSWORD));
-    const urls = ['this-month', 'last-30-days', 'this-quarter', 'this-year'].flatMap((preset) => ['day', 'week', 'month'].map((g) => `/balance?preset=${preset}&granularity=${g}`));
+    const urls = ['this-month', 'last-30-days', 'this-quarter', 'this-year'].flatMap((preset) =>
+      ['day', 'week', 'month'].map((g) => `/balance?preset=${preset}&granularity=${g}`),
+    );
     const owner = await app.deps.db.prisma.user.findFirstOrThrow({ where: { email: big.email } });
     const actor = { tenantId: big.tenantId, userId: owner.id, role: 'owner' as const, db: app.deps.tenantDb(big.tenantId) };
     const product = await app.deps.db.prisma.product.findFirstOrThrow({ where: { tenantId: big.tenantId }, select: { id: true } });
@@ -292,7 +375,10 @@ export async function run(): Promise<BenchRow[]> {
     let sales = 0;
     const inFlight = new Set<Promise<unknown>>();
     const ticker = setInterval(() => {
-      const sale = app.deps.sales.confirm(actor, { token: newFormToken(), lines: [{ productId: product.id, quantity: '1' }] }).then(() => sales++, (e: unknown) => console.error('bench sale failed', (e as Error).message));
+      const sale = app.deps.sales.confirm(actor, { token: newFormToken(), lines: [{ productId: product.id, quantity: '1' }] }).then(
+        () => sales++,
+        (e: unknown) => console.error('bench sale failed', (e as Error).message),
+      );
       inFlight.add(sale.finally(() => inFlight.delete(sale)));
     }, 1000);
     const counts = await browse(app.baseUrl, cookies, 50, urls).finally(() => clearInterval(ticker));
@@ -300,7 +386,14 @@ export async function run(): Promise<BenchRow[]> {
     const served = counts.HIT + counts.MISS + counts.STALE;
     const hitRatio = (counts.HIT + counts.STALE) / Math.max(served, 1);
     const warmMedian = warmups.length ? [...warmups].sort((x, y) => x - y)[Math.floor(warmups.length / 2)]! : 0;
-    rows.push({ part: PART, name: `mixed browse: ${served} pages in ${(counts.ms / 1000).toFixed(1)} s, ${sales} sales, ${warmups.length} warm-ups (median ${Math.round(warmMedian)} ms), ${counts.errors} errors`, value: hitRatio * 100, unit: '% hits', target: '≥ 90%', pass: hitRatio >= 0.9 && counts.errors === 0 });
+    rows.push({
+      part: PART,
+      name: `mixed browse: ${served} pages in ${(counts.ms / 1000).toFixed(1)} s, ${sales} sales, ${warmups.length} warm-ups (median ${Math.round(warmMedian)} ms), ${counts.errors} errors`,
+      value: hitRatio * 100,
+      unit: '% hits',
+      target: '≥ 90%',
+      pass: hitRatio >= 0.9 && counts.errors === 0,
+    });
     return rows;
   } finally {
     for (const r of running) await r.close().catch(() => {});

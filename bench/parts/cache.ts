@@ -19,7 +19,15 @@ export const needs = ['redis'] as const;
 
 const PART = 'cache';
 const logger = pino({ level: 'silent' });
-const VALUE = { items: Array.from({ length: 8 }, (_, i) => ({ id: i + 1, sku: `SKU-${1000 + i}`, name: `Product ${i + 1}`, price: `${(i + 1) * 3}.50`, active: true })) };
+const VALUE = {
+  items: Array.from({ length: 8 }, (_, i) => ({
+    id: i + 1,
+    sku: `SKU-${1000 + i}`,
+    name: `Product ${i + 1}`,
+    price: `${(i + 1) * 3}.50`,
+    active: true,
+  })),
+};
 
 function config(prefix: string, overrides: Partial<CacheConfig> = {}): CacheConfig {
   return {
@@ -41,7 +49,9 @@ function config(prefix: string, overrides: Partial<CacheConfig> = {}): CacheConf
 
 async function outboxDb(): Promise<Database> {
   const db = await createDatabase({ pgliteDir: 'memory://' });
-  await db.prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS cache_invalidations (id BIGSERIAL PRIMARY KEY, tenant_id INTEGER NOT NULL, modules TEXT[] NOT NULL, created_at TIMESTAMPTZ(3) NOT NULL DEFAULT now())`);
+  await db.prisma.$executeRawUnsafe(
+    `CREATE TABLE IF NOT EXISTS cache_invalidations (id BIGSERIAL PRIMARY KEY, tenant_id INTEGER NOT NULL, modules TEXT[] NOT NULL, created_at TIMESTAMPTZ(3) NOT NULL DEFAULT now())`,
+  );
   return db;
 }
 
@@ -112,7 +122,15 @@ async function l1Hit(db: Database, prefix: string): Promise<BenchRow[]> {
     if (i.cache.stats().modules.products!.l1Hits < N) throw new Error('the L1 bench did not hit L1');
     return [
       row('L1 hit: await get() vs await of an async Map.get (both build the key)', median(api), 'ns/op', median(baseAsync), '≤ 5×', 5),
-      { part: PART, name: 'L1 hit: await get() vs a plain synchronous Map.get', value: median(api), unit: 'ns/op', baseline: median(baseSync), ratio: median(api) / median(baseSync), target: 'info (async call vs sync)' },
+      {
+        part: PART,
+        name: 'L1 hit: await get() vs a plain synchronous Map.get',
+        value: median(api),
+        unit: 'ns/op',
+        baseline: median(baseSync),
+        ratio: median(api) / median(baseSync),
+        target: 'info (async call vs sync)',
+      },
     ];
   } finally {
     await close(i);
@@ -142,7 +160,9 @@ async function l2Hit(db: Database, prefix: string): Promise<BenchRow[]> {
       }
     }
     await raw.del(rawKey);
-    return [row('L2 hit: get() (L1 off) vs raw ioredis GET + JSON.parse', median(cached) / 1000, 'µs/op', median(plain) / 1000, '≤ 1.25×', 1.25)];
+    return [
+      row('L2 hit: get() (L1 off) vs raw ioredis GET + JSON.parse', median(cached) / 1000, 'µs/op', median(plain) / 1000, '≤ 1.25×', 1.25),
+    ];
   } finally {
     raw.disconnect();
     await close(i);
@@ -198,8 +218,25 @@ async function saturation(db: Database, prefix: string): Promise<BenchRow[]> {
     await raw.del(rawKey);
     const ratio = median(ratios);
     return [
-      { part: PART, name: 'saturation, 50 callers: get() (L1 off) vs raw GET + JSON.parse (median of 9 rounds)', value: median(ops.cache), unit: 'ops/s', baseline: median(ops.raw), ratio, target: '≥ 0.9×', pass: ratio >= 0.9 },
-      { part: PART, name: 'for contrast: the same get() vs raw GET with ioredis auto-pipelining (batched like ours)', value: median(ops.cache), unit: 'ops/s', baseline: median(ops.batched), ratio: median(batchedRatios), target: 'info' },
+      {
+        part: PART,
+        name: 'saturation, 50 callers: get() (L1 off) vs raw GET + JSON.parse (median of 9 rounds)',
+        value: median(ops.cache),
+        unit: 'ops/s',
+        baseline: median(ops.raw),
+        ratio,
+        target: '≥ 0.9×',
+        pass: ratio >= 0.9,
+      },
+      {
+        part: PART,
+        name: 'for contrast: the same get() vs raw GET with ioredis auto-pipelining (batched like ours)',
+        value: median(ops.cache),
+        unit: 'ops/s',
+        baseline: median(ops.batched),
+        ratio: median(batchedRatios),
+        target: 'info',
+      },
     ];
   } finally {
     raw.disconnect();
@@ -276,8 +313,25 @@ async function invalidation(db: Database, prefix: string): Promise<BenchRow[]> {
     const scanWith = await patternDelete(crowded);
     const ratio = median(ratios);
     return [
-      { part: PART, name: 'invalidateModule, 10 keys in module: 1M unrelated keys vs none (median of 8 paired rounds)', value: median(withKeys), unit: 'µs/op', baseline: median(without), ratio, target: '≤ 2×', pass: ratio <= 2 },
-      { part: PART, name: `for contrast: deletePattern (SCAN) with 1M unrelated keys vs none (fill took ${fillSeconds.toFixed(1)} s)`, value: scanWith, unit: 'ms/op', baseline: scanWithout, ratio: scanWith / scanWithout, target: 'info' },
+      {
+        part: PART,
+        name: 'invalidateModule, 10 keys in module: 1M unrelated keys vs none (median of 8 paired rounds)',
+        value: median(withKeys),
+        unit: 'µs/op',
+        baseline: median(without),
+        ratio,
+        target: '≤ 2×',
+        pass: ratio <= 2,
+      },
+      {
+        part: PART,
+        name: `for contrast: deletePattern (SCAN) with 1M unrelated keys vs none (fill took ${fillSeconds.toFixed(1)} s)`,
+        value: scanWith,
+        unit: 'ms/op',
+        baseline: scanWithout,
+        ratio: scanWith / scanWithout,
+        target: 'info',
+      },
     ];
   } finally {
     await close(empty);
@@ -313,8 +367,22 @@ async function singleFlight(db: Database, prefix: string): Promise<BenchRow[]> {
     }
     const max = (xs: number[]) => Math.max(...xs);
     return [
-      { part: PART, name: `single-flight: loader calls per burst of 50 concurrent misses, one process (max of ${BURSTS})`, value: max(perProcess), unit: 'calls', target: '1', pass: max(perProcess) === 1 },
-      { part: PART, name: `single-flight: loader calls per burst of 50 misses over two instances (max of ${BURSTS})`, value: max(acrossProcesses), unit: 'calls', target: '1', pass: max(acrossProcesses) === 1 },
+      {
+        part: PART,
+        name: `single-flight: loader calls per burst of 50 concurrent misses, one process (max of ${BURSTS})`,
+        value: max(perProcess),
+        unit: 'calls',
+        target: '1',
+        pass: max(perProcess) === 1,
+      },
+      {
+        part: PART,
+        name: `single-flight: loader calls per burst of 50 misses over two instances (max of ${BURSTS})`,
+        value: max(acrossProcesses),
+        unit: 'calls',
+        target: '1',
+        pass: max(acrossProcesses) === 1,
+      },
     ];
   } finally {
     await close(a);

@@ -27,7 +27,12 @@ interface AutocannonResult {
   non2xx: number;
   errors: number;
 }
-type Autocannon = (opts: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<AutocannonResult>;
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** A tenant with 10,000 products in 12 categories, written in bulk. */
@@ -37,14 +42,28 @@ async function seed(url: string, email: string): Promise<void> {
     const { tenantId } = await createTenant(db.prisma, { name: 'Bench Wholesale', ownerEmail: `owner-${email}`, ownerPassword: PASSWORD });
     await createUser(db.prisma, tenantId, { email, password: PASSWORD, role: 'manager', name: 'Bench' });
     const unit = await db.prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
-    const categories = await db.prisma.category.createManyAndReturn({ data: Array.from({ length: 12 }, (_, i) => ({ tenantId, name: `Category ${i + 1}` })), select: { id: true } });
+    const categories = await db.prisma.category.createManyAndReturn({
+      data: Array.from({ length: 12 }, (_, i) => ({ tenantId, name: `Category ${i + 1}` })),
+      select: { id: true },
+    });
     for (let start = 0; start < PRODUCTS; start += 2000) {
       await db.prisma.product.createMany({
         data: Array.from({ length: Math.min(2000, PRODUCTS - start) }, (_, j) => {
           const i = start + j;
           const sku = `SKU-${String(i).padStart(5, '0')}`;
           const name = `Product ${i} ${['Café', 'Tea', 'Mug', 'Beans', 'Filter'][i % 5]}`;
-          return { tenantId, sku, name, searchText: productSearchText(sku, name), unitId: unit.id, categoryId: categories[i % categories.length]!.id, price: `${(i % 997) + 0.99}`, cost: '0.50', quantityOnHand: String(i % 40), reorderLevel: '5' };
+          return {
+            tenantId,
+            sku,
+            name,
+            searchText: productSearchText(sku, name),
+            unitId: unit.id,
+            categoryId: categories[i % categories.length]!.id,
+            price: `${(i % 997) + 0.99}`,
+            cost: '0.50',
+            quantityOnHand: String(i % 40),
+            reorderLevel: '5',
+          };
         }),
       });
     }
@@ -59,7 +78,8 @@ async function measure(server: ServerProcess, email: string, expectCache: string
     const res = await fetch(`${server.baseUrl}${PAGE}`, { headers, redirect: 'manual' });
     const html = await res.text();
     if (res.status !== 200 || (html.match(/<tr>/g)?.length ?? 0) < 26) throw new Error(`bench page is not a 25-row list: ${res.status}`);
-    if (i === 2 && res.headers.get('x-cache') !== expectCache) throw new Error(`expected X-Cache ${expectCache}, got ${res.headers.get('x-cache')}`);
+    if (i === 2 && res.headers.get('x-cache') !== expectCache)
+      throw new Error(`expected X-Cache ${expectCache}, got ${res.headers.get('x-cache')}`);
   }
   const result = await autocannon({ url: `${server.baseUrl}${PAGE}`, connections: CONNECTIONS, duration: SECONDS, headers });
   if (result.non2xx || result.errors) throw new Error(`bench run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
@@ -84,10 +104,24 @@ export async function run(): Promise<BenchRow[]> {
     const hit = await measure(cached, email, 'HIT');
     const ratio = hit.requests.average / off.requests.average;
     return [
-      { part: PART, name: `product list (25 of ${PRODUCTS.toLocaleString('en-US')}), cache disabled`, value: off.requests.average, unit: 'req/s' },
+      {
+        part: PART,
+        name: `product list (25 of ${PRODUCTS.toLocaleString('en-US')}), cache disabled`,
+        value: off.requests.average,
+        unit: 'req/s',
+      },
       { part: PART, name: 'product list, cache disabled, p99 latency', value: off.latency.p99, unit: 'ms' },
       { part: PART, name: 'product list, cache hit, p99 latency', value: hit.latency.p99, unit: 'ms' },
-      { part: PART, name: `product list (25 of ${PRODUCTS.toLocaleString('en-US')}), cache hit`, value: hit.requests.average, unit: 'req/s', baseline: off.requests.average, ratio, target: '≥ 3×', pass: ratio >= 3 },
+      {
+        part: PART,
+        name: `product list (25 of ${PRODUCTS.toLocaleString('en-US')}), cache hit`,
+        value: hit.requests.average,
+        unit: 'req/s',
+        baseline: off.requests.average,
+        ratio,
+        target: '≥ 3×',
+        pass: ratio >= 3,
+      },
     ];
   } finally {
     for (const s of servers) await s.stop();

@@ -45,13 +45,37 @@ export async function run(): Promise<BenchRow[]> {
     const db = await createDatabase({ databaseUrl: database.url, poolSize: 4 });
     await applyMigrations(db, pino({ level: 'silent' }));
     const prisma = db.prisma;
-    const { tenantId } = await createTenant(prisma, { name: 'Bench Hardware', ownerEmail: `owner-${randomUUID()}@bench.test`, ownerPassword: PASSWORD, defaultTaxRate: '10' });
-    const users = await Promise.all([1, 2].map((n) => createUser(prisma, tenantId, { email: `staff${n}-${randomUUID()}@bench.test`, password: PASSWORD, role: 'staff', name: `Staff ${n}` }, { mustChangePassword: false })));
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Bench Hardware',
+      ownerEmail: `owner-${randomUUID()}@bench.test`,
+      ownerPassword: PASSWORD,
+      defaultTaxRate: '10',
+    });
+    const users = await Promise.all(
+      [1, 2].map((n) =>
+        createUser(
+          prisma,
+          tenantId,
+          { email: `staff${n}-${randomUUID()}@bench.test`, password: PASSWORD, role: 'staff', name: `Staff ${n}` },
+          { mustChangePassword: false },
+        ),
+      ),
+    );
     const emails = users.map((u) => u.email);
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
     const productIds: number[] = [];
     for (let i = 1; i <= PRODUCTS; i++) {
-      const p = await prisma.product.create({ data: { tenantId, sku: `BENCH-${i}`, name: `Bench product ${i}`, searchText: `bench-${i} bench product ${i}`, unitId: unit.id, price: new Prisma.Decimal(`${i * 3}.25`), quantityOnHand: new Prisma.Decimal(STOCK) } });
+      const p = await prisma.product.create({
+        data: {
+          tenantId,
+          sku: `BENCH-${i}`,
+          name: `Bench product ${i}`,
+          searchText: `bench-${i} bench product ${i}`,
+          unitId: unit.id,
+          price: new Prisma.Decimal(`${i * 3}.25`),
+          quantityOnHand: new Prisma.Decimal(STOCK),
+        },
+      });
       await prisma.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Prisma.Decimal(STOCK) } });
       productIds.push(p.id);
     }
@@ -135,18 +159,33 @@ export async function run(): Promise<BenchRow[]> {
       for (const p of await tx.product.findMany({ where: { id: { in: productIds } }, select: { id: true, quantityOnHand: true } })) {
         const delta = new Prisma.Decimal(SELL_OUT_STOCK).minus(p.quantityOnHand);
         await tx.product.update({ where: { id: p.id }, data: { quantityOnHand: new Prisma.Decimal(SELL_OUT_STOCK) } });
-        if (!delta.isZero()) await tx.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'adjustment', quantity: delta, reason: 'bench sell-out phase' } });
+        if (!delta.isZero())
+          await tx.stockMovement.create({
+            data: { tenantId, productId: p.id, kind: 'adjustment', quantity: delta, reason: 'bench sell-out phase' },
+          });
       }
     });
     const run2 = await drive(60);
 
-    const conflictRetries = (await Promise.all(servers.map((s) => metric(s, 'stock_transaction_conflict_retries_total')))).reduce((a, b) => a + b, 0);
+    const conflictRetries = (await Promise.all(servers.map((s) => metric(s, 'stock_transaction_conflict_retries_total')))).reduce(
+      (a, b) => a + b,
+      0,
+    );
 
     const products = await prisma.product.findMany({ where: { id: { in: productIds } }, select: { id: true, quantityOnHand: true } });
-    const sold = await prisma.saleLine.groupBy({ by: ['productId'], where: { tenantId, sale: { status: 'confirmed' } }, _sum: { quantity: true } });
-    const received = await prisma.stockMovement.groupBy({ by: ['productId'], where: { tenantId, kind: { in: ['receipt', 'adjustment'] } }, _sum: { quantity: true } });
+    const sold = await prisma.saleLine.groupBy({
+      by: ['productId'],
+      where: { tenantId, sale: { status: 'confirmed' } },
+      _sum: { quantity: true },
+    });
+    const received = await prisma.stockMovement.groupBy({
+      by: ['productId'],
+      where: { tenantId, kind: { in: ['receipt', 'adjustment'] } },
+      _sum: { quantity: true },
+    });
     const ledger = await prisma.stockMovement.groupBy({ by: ['productId'], where: { tenantId }, _sum: { quantity: true } });
-    const sum = (rows: Array<{ productId: number; _sum: { quantity: Prisma.Decimal | null } }>, id: number) => new Prisma.Decimal(rows.find((x) => x.productId === id)?._sum.quantity ?? 0);
+    const sum = (rows: Array<{ productId: number; _sum: { quantity: Prisma.Decimal | null } }>, id: number) =>
+      new Prisma.Decimal(rows.find((x) => x.productId === id)?._sum.quantity ?? 0);
     let oversold = 0;
     let ledgerMismatches = 0;
     let left = new Prisma.Decimal(0);
@@ -154,7 +193,8 @@ export async function run(): Promise<BenchRow[]> {
       const over = sum(sold, p.id).minus(sum(received, p.id));
       if (over.greaterThan(0)) oversold += over.toNumber();
       if (p.quantityOnHand.isNegative()) oversold += p.quantityOnHand.neg().toNumber();
-      if (!sum(ledger, p.id).equals(p.quantityOnHand) || !sum(received, p.id).minus(sum(sold, p.id)).equals(p.quantityOnHand)) ledgerMismatches++;
+      if (!sum(ledger, p.id).equals(p.quantityOnHand) || !sum(received, p.id).minus(sum(sold, p.id)).equals(p.quantityOnHand))
+        ledgerMismatches++;
       left = left.plus(p.quantityOnHand);
     }
     const salesInDb = await prisma.sale.count({ where: { tenantId } });
@@ -165,15 +205,41 @@ export async function run(): Promise<BenchRow[]> {
       { part: PART, name: `confirmed sales/s (${label}, ${SECONDS} s)`, value: run1.confirmed / run1.elapsed, unit: 'sales/s' },
       { part: PART, name: 'POST /sales latency p50', value: percentile(run1.latencies, 50), unit: 'ms' },
       { part: PART, name: 'POST /sales latency p95', value: percentile(run1.latencies, 95), unit: 'ms' },
-      { part: PART, name: `sell-out phase: sales until ${PRODUCTS}×${SELL_OUT_STOCK} units are gone`, value: run2.confirmed, unit: 'sales' },
+      {
+        part: PART,
+        name: `sell-out phase: sales until ${PRODUCTS}×${SELL_OUT_STOCK} units are gone`,
+        value: run2.confirmed,
+        unit: 'sales',
+      },
       { part: PART, name: 'sell-out phase: units left unsold', value: left.toNumber(), unit: 'units' },
       { part: PART, name: 'stock refusals (409: not enough stock)', value: run1.stockRefusals + run2.stockRefusals, unit: 'refusals' },
       { part: PART, name: 'sales retried by clients after a refusal', value: run1.retried + run2.retried, unit: 'retries' },
       { part: PART, name: 'transaction conflicts retried (deadlock/serialization)', value: conflictRetries, unit: 'retries' },
-      { part: PART, name: 'confirmed sales = sales in the database', value: confirmed, unit: 'sales', target: `= ${salesInDb}`, pass: confirmed === salesInDb },
-      { part: PART, name: 'failed requests (not 303/409)', value: run1.failures + run2.failures, unit: 'requests', target: '= 0', pass: run1.failures + run2.failures === 0 },
+      {
+        part: PART,
+        name: 'confirmed sales = sales in the database',
+        value: confirmed,
+        unit: 'sales',
+        target: `= ${salesInDb}`,
+        pass: confirmed === salesInDb,
+      },
+      {
+        part: PART,
+        name: 'failed requests (not 303/409)',
+        value: run1.failures + run2.failures,
+        unit: 'requests',
+        target: '= 0',
+        pass: run1.failures + run2.failures === 0,
+      },
       { part: PART, name: 'oversold units', value: oversold, unit: 'units', target: '= 0', pass: oversold === 0 },
-      { part: PART, name: 'products whose ledger ≠ quantity on hand', value: ledgerMismatches, unit: 'products', target: '= 0', pass: ledgerMismatches === 0 },
+      {
+        part: PART,
+        name: 'products whose ledger ≠ quantity on hand',
+        value: ledgerMismatches,
+        unit: 'products',
+        target: '= 0',
+        pass: ledgerMismatches === 0,
+      },
     ];
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

@@ -30,7 +30,11 @@ interface Way {
   env?: Record<string, string>;
 }
 const built: Way = { label: 'node dist/server.js (built)', args: BUILT_SERVER_ARGS };
-const tsxCold: Way = { label: 'tsx src/server.ts, compile cache cold', args: ['--import', 'tsx', 'src/server.ts'], env: { TSX_DISABLE_CACHE: '1' } };
+const tsxCold: Way = {
+  label: 'tsx src/server.ts, compile cache cold',
+  args: ['--import', 'tsx', 'src/server.ts'],
+  env: { TSX_DISABLE_CACHE: '1' },
+};
 const tsxWarm: Way = { label: 'tsx src/server.ts, compile cache warm', args: ['--import', 'tsx', 'src/server.ts'] };
 
 interface Start {
@@ -51,7 +55,16 @@ async function startOnce(way: Way, env: Record<string, string>): Promise<Start> 
   const started = performance.now();
   const child = spawn(process.execPath, way.args, {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...way.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_DEMO: 'false' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...env,
+      ...way.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SEED_DEMO: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -94,17 +107,41 @@ export async function run(): Promise<BenchRow[]> {
       for (const [way, list] of starts) list.push(await startOnce(way, env));
     }
     const of = (way: Way, measure: keyof Start) => starts.get(way)!.map((s) => s[measure]);
-    const runs = (way: Way, measure: keyof Start) => `${ROUNDS} runs: ${of(way, measure).map((t) => t.toFixed(0)).join(', ')} ms`;
+    const runs = (way: Way, measure: keyof Start) =>
+      `${ROUNDS} runs: ${of(way, measure)
+        .map((t) => t.toFixed(0))
+        .join(', ')} ms`;
     const builtWall = median(of(built, 'wallMs'));
     const builtCpu = median(of(built, 'cpuMs'));
     const rows: BenchRow[] = [
-      { part: PART, name: `start to listening, ${built.label}: wall time (median of ${runs(built, 'wallMs')})`, value: Math.round(builtWall), unit: 'ms' },
-      { part: PART, name: `start to listening, ${built.label}: CPU time (median of ${runs(built, 'cpuMs')})`, value: Math.round(builtCpu), unit: 'ms' },
+      {
+        part: PART,
+        name: `start to listening, ${built.label}: wall time (median of ${runs(built, 'wallMs')})`,
+        value: Math.round(builtWall),
+        unit: 'ms',
+      },
+      {
+        part: PART,
+        name: `start to listening, ${built.label}: CPU time (median of ${runs(built, 'cpuMs')})`,
+        value: Math.round(builtCpu),
+        unit: 'ms',
+      },
     ];
     for (const way of [tsxCold, tsxWarm]) {
-      for (const [measure, builtValue, what] of [['wallMs', builtWall, 'wall'], ['cpuMs', builtCpu, 'CPU']] as const) {
+      for (const [measure, builtValue, what] of [
+        ['wallMs', builtWall, 'wall'],
+        ['cpuMs', builtCpu, 'CPU'],
+      ] as const) {
         const m = median(of(way, measure));
-        rows.push({ part: PART, name: `${what} time to listening, built vs ${way.label} (median of ${runs(way, measure)})`, value: Math.round(builtValue), unit: 'ms', baseline: Math.round(m), ratio: builtValue / m, target: 'info (built vs tsx)' });
+        rows.push({
+          part: PART,
+          name: `${what} time to listening, built vs ${way.label} (median of ${runs(way, measure)})`,
+          value: Math.round(builtValue),
+          unit: 'ms',
+          baseline: Math.round(m),
+          ratio: builtValue / m,
+          target: 'info (built vs tsx)',
+        });
       }
     }
     return rows;

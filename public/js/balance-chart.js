@@ -7,7 +7,11 @@
   var canvas = document.getElementById('balance-chart');
   if (!dataEl || !canvas || typeof window.Chart !== 'function') return;
   var d = JSON.parse(dataEl.textContent || '{}');
-  var toNumbers = function (xs) { return xs.map(function (s) { return Number(s); }); };
+  var toNumbers = function (xs) {
+    return xs.map(function (s) {
+      return Number(s);
+    });
+  };
 
   function hatch(colour) {
     var tile = document.createElement('canvas');
@@ -19,9 +23,12 @@
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
     ctx.beginPath();
-    ctx.moveTo(0, 8); ctx.lineTo(8, 0);
-    ctx.moveTo(-2, 2); ctx.lineTo(2, -2);
-    ctx.moveTo(6, 10); ctx.lineTo(10, 6);
+    ctx.moveTo(0, 8);
+    ctx.lineTo(8, 0);
+    ctx.moveTo(-2, 2);
+    ctx.lineTo(2, -2);
+    ctx.moveTo(6, 10);
+    ctx.lineTo(10, 6);
     ctx.stroke();
     return canvas.getContext('2d').createPattern(tile, 'repeat');
   }
@@ -35,9 +42,43 @@
       datasets: [
         // Bars on their own scale (left), the open balance on the right: the balance is usually
         // far larger than a day's sales and would flatten the bars to hairlines.
-        { type: 'bar', label: 'Sales (solid bars)', data: toNumbers(d.sales), backgroundColor: '#1f5f8b', borderColor: '#1f5f8b', borderWidth: 1, order: 2, yAxisID: 'y', categoryPercentage: many ? 0.95 : 0.8, barPercentage: many ? 1 : 0.9 },
-        { type: 'bar', label: 'Payments (hatched bars)', data: toNumbers(d.payments), backgroundColor: hatch('#1e7a3c'), borderColor: '#1e7a3c', borderWidth: 1, order: 3, yAxisID: 'y', categoryPercentage: many ? 0.95 : 0.8, barPercentage: many ? 1 : 0.9 },
-        { type: 'line', label: 'Open balance (line)', data: toNumbers(d.balance), borderColor: '#8a5a00', backgroundColor: '#8a5a00', borderDash: [6, 3], pointStyle: 'rect', pointRadius: d.labels.length > 60 ? 0 : 3, tension: 0, order: 1, yAxisID: 'y1' },
+        {
+          type: 'bar',
+          label: 'Sales (solid bars)',
+          data: toNumbers(d.sales),
+          backgroundColor: '#1f5f8b',
+          borderColor: '#1f5f8b',
+          borderWidth: 1,
+          order: 2,
+          yAxisID: 'y',
+          categoryPercentage: many ? 0.95 : 0.8,
+          barPercentage: many ? 1 : 0.9,
+        },
+        {
+          type: 'bar',
+          label: 'Payments (hatched bars)',
+          data: toNumbers(d.payments),
+          backgroundColor: hatch('#1e7a3c'),
+          borderColor: '#1e7a3c',
+          borderWidth: 1,
+          order: 3,
+          yAxisID: 'y',
+          categoryPercentage: many ? 0.95 : 0.8,
+          barPercentage: many ? 1 : 0.9,
+        },
+        {
+          type: 'line',
+          label: 'Open balance (line)',
+          data: toNumbers(d.balance),
+          borderColor: '#8a5a00',
+          backgroundColor: '#8a5a00',
+          borderDash: [6, 3],
+          pointStyle: 'rect',
+          pointRadius: d.labels.length > 60 ? 0 : 3,
+          tension: 0,
+          order: 1,
+          yAxisID: 'y1',
+        },
       ],
     },
     options: {

@@ -98,7 +98,10 @@
       if (q === lastQuery) return;
       lastQuery = q;
       try {
-        const res = await fetch(`/sales/product-search?q=${encodeURIComponent(q)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+        const res = await fetch(`/sales/product-search?q=${encodeURIComponent(q)}`, {
+          headers: { Accept: 'application/json' },
+          credentials: 'same-origin',
+        });
         if (!res.ok) return;
         const data = await res.json();
         list.replaceChildren(

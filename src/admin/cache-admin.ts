@@ -14,7 +14,16 @@ export async function cacheOverview(deps: CacheAdminDeps, actor: Actor) {
   const rows = cacheModules.map((module) => {
     const m = stats.modules[module];
     const lookups = (m?.hits ?? 0) + (m?.misses ?? 0);
-    return { module, hits: m?.hits ?? 0, misses: m?.misses ?? 0, stale: m?.stale ?? 0, errors: m?.errors ?? 0, invalidations: m?.invalidations ?? 0, hitRatio: lookups ? (m!.hits / lookups) * 100 : null, keys: keyCounts[module] ?? 0 };
+    return {
+      module,
+      hits: m?.hits ?? 0,
+      misses: m?.misses ?? 0,
+      stale: m?.stale ?? 0,
+      errors: m?.errors ?? 0,
+      invalidations: m?.invalidations ?? 0,
+      hitRatio: lookups ? (m!.hits / lookups) * 100 : null,
+      keys: keyCounts[module] ?? 0,
+    };
   });
   return { health, stats, redis, rows };
 }

@@ -21,5 +21,10 @@ export async function warmTenantCache(deps: WarmDeps, tenantId: number): Promise
 export const cacheModules = ['balance', 'products', 'categories', 'uom'] as const;
 export type KnownModule = (typeof cacheModules)[number];
 /** What an owner calls each part on the speed-up store page. */
-export const moduleLabels: Record<KnownModule, string> = { balance: 'Balance figures', products: 'Product list', categories: 'Categories', uom: 'Units' };
+export const moduleLabels: Record<KnownModule, string> = {
+  balance: 'Balance figures',
+  products: 'Product list',
+  categories: 'Categories',
+  uom: 'Units',
+};
 export const isKnownModule = (m: unknown): m is KnownModule => typeof m === 'string' && (cacheModules as readonly string[]).includes(m);

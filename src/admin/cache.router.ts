@@ -27,7 +27,13 @@ export function adminCacheRouter(deps: Dependencies): Router {
 
   async function renderConfirm(req: Request, res: Response, module: KnownModule, status = 200, error?: string) {
     const keys = await cacheModuleKeys(deps, scopeOf(req), module);
-    res.status(status).render('admin/cache-clear', { title: `Clear ${moduleLabels[module]}?`, module, label: moduleLabels[module], copies: copies(keys), error });
+    res.status(status).render('admin/cache-clear', {
+      title: `Clear ${moduleLabels[module]}?`,
+      module,
+      label: moduleLabels[module],
+      copies: copies(keys),
+      error,
+    });
   }
 
   router.get('/admin/cache', (req, res) => render(req, res));
@@ -49,13 +55,20 @@ export function adminCacheRouter(deps: Dependencies): Router {
     }
     const { module } = parsed.data;
     const removed = await clearCacheModule(deps, scopeOf(req), module);
-    setFlash(req, 'success', `Cleared ${moduleLabels[module]} (${copies(removed)} removed). The next visit loads them fresh from the database.`);
+    setFlash(
+      req,
+      'success',
+      `Cleared ${moduleLabels[module]} (${copies(removed)} removed). The next visit loads them fresh from the database.`,
+    );
     res.redirect(303, '/admin/cache');
   });
 
   router.post('/admin/cache/warm', async (req, res) => {
     const warmed = await warmCache(deps, scopeOf(req));
-    const parts = warmed.map((w) => w.split(':')[0]).filter(isKnownModule).map((m) => moduleLabels[m]);
+    const parts = warmed
+      .map((w) => w.split(':')[0])
+      .filter(isKnownModule)
+      .map((m) => moduleLabels[m]);
     setFlash(req, 'success', `Prepared the most used pages: ${parts.join(', ')}.`);
     res.redirect(303, '/admin/cache');
   });

@@ -43,7 +43,11 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
 const unitDefs = [
@@ -60,26 +64,177 @@ type UnitCode = (typeof unitDefs)[number][0];
  * is sold (a hammer by the unit under Hand tools, paint by the litre, cable by the metre).
  * Each item: name, unit, cost range in cents.
  */
-export const DEMO_CATALOGUE: ReadonlyArray<{ parent: string; category: string; items: ReadonlyArray<readonly [string, UnitCode, number, number]> }> = [
-  { parent: 'Tools', category: 'Hand tools', items: [['Claw hammer', 'unit', 900, 1800], ['Screwdriver set', 'unit', 1200, 2500], ['Adjustable wrench', 'unit', 800, 1600], ['Combination pliers', 'unit', 700, 1400], ['Tape measure 5 m', 'unit', 400, 900], ['Spirit level 60 cm', 'unit', 1000, 2200], ['Utility knife', 'unit', 300, 700]] },
-  { parent: 'Tools', category: 'Drill bits', items: [['Wood drill bit set', 'box', 900, 1900], ['Masonry drill bit 8 mm', 'unit', 250, 500], ['Metal drill bit set', 'box', 1400, 2800]] },
-  { parent: 'Fasteners', category: 'Screws & nails', items: [['Wood screws 4×40 mm', 'box', 400, 800], ['Drywall screws 3.5×35 mm', 'box', 500, 900], ['Wall plugs 6 mm', 'box', 200, 450], ['Round wire nails', 'kg', 300, 600], ['Roofing nails', 'kg', 400, 750]] },
-  { parent: 'Fasteners', category: 'Hinges & brackets', items: [['Butt hinge 75 mm', 'unit', 150, 350], ['Shelf bracket 200 mm', 'unit', 180, 400], ['Corner brace', 'unit', 80, 200]] },
-  { parent: 'Paint', category: 'Wall paint', items: [['Interior wall paint, white', 'l', 500, 900], ['Exterior masonry paint', 'l', 700, 1200], ['Ceiling paint, matt', 'l', 450, 800], ['Primer undercoat', 'l', 500, 850]] },
-  { parent: 'Paint', category: 'Wood finishes', items: [['Clear wood varnish', 'l', 900, 1500], ['Wood stain, oak', 'l', 800, 1400], ['White spirit', 'l', 250, 500]] },
-  { parent: 'Paint', category: 'Brushes & rollers', items: [['Paint brush 50 mm', 'unit', 200, 500], ['Paint roller 230 mm', 'unit', 400, 900], ['Paint tray', 'unit', 250, 500], ['Masking tape 25 mm', 'unit', 150, 350]] },
-  { parent: 'Electrical', category: 'Cables', items: [['Twin and earth cable 2.5 mm²', 'm', 80, 160], ['Flex cable 0.75 mm²', 'm', 40, 90], ['Speaker cable', 'm', 30, 70]] },
-  { parent: 'Electrical', category: 'Lighting', items: [['LED bulb E27 9 W', 'unit', 150, 400], ['LED bulb GU10 5 W', 'unit', 150, 350], ['LED work light', 'unit', 1500, 3000], ['Outdoor wall light', 'unit', 1800, 3500]] },
-  { parent: 'Electrical', category: 'Switches & sockets', items: [['Light switch, single', 'unit', 200, 500], ['Double socket', 'unit', 350, 800], ['Extension lead 4-way', 'unit', 700, 1500]] },
-  { parent: 'Plumbing', category: 'Pipes & fittings', items: [['Copper pipe 15 mm', 'm', 300, 600], ['PVC waste pipe 40 mm', 'm', 200, 450], ['Compression elbow 15 mm', 'unit', 150, 350], ['PTFE tape', 'unit', 50, 150]] },
-  { parent: 'Plumbing', category: 'Taps & valves', items: [['Basin mixer tap', 'unit', 2500, 5000], ['Ball valve 15 mm', 'unit', 400, 900], ['Silicone sealant, white', 'unit', 300, 650]] },
-  { parent: 'Garden', category: 'Seeds', items: [['Tomato seeds', 'unit', 100, 250], ['Lawn seed', 'kg', 500, 1000], ['Sunflower seeds', 'unit', 100, 250]] },
-  { parent: 'Garden', category: 'Soil & fertiliser', items: [['Multi-purpose compost', 'kg', 30, 70], ['Lawn fertiliser', 'kg', 200, 450], ['Potting soil', 'kg', 40, 90]] },
-  { parent: 'Garden', category: 'Garden tools', items: [['Garden rake', 'unit', 900, 1800], ['Garden hose', 'm', 60, 140], ['Pruning shears', 'unit', 700, 1600], ['Watering can 10 l', 'unit', 500, 1100]] },
+export const DEMO_CATALOGUE: ReadonlyArray<{
+  parent: string;
+  category: string;
+  items: ReadonlyArray<readonly [string, UnitCode, number, number]>;
+}> = [
+  {
+    parent: 'Tools',
+    category: 'Hand tools',
+    items: [
+      ['Claw hammer', 'unit', 900, 1800],
+      ['Screwdriver set', 'unit', 1200, 2500],
+      ['Adjustable wrench', 'unit', 800, 1600],
+      ['Combination pliers', 'unit', 700, 1400],
+      ['Tape measure 5 m', 'unit', 400, 900],
+      ['Spirit level 60 cm', 'unit', 1000, 2200],
+      ['Utility knife', 'unit', 300, 700],
+    ],
+  },
+  {
+    parent: 'Tools',
+    category: 'Drill bits',
+    items: [
+      ['Wood drill bit set', 'box', 900, 1900],
+      ['Masonry drill bit 8 mm', 'unit', 250, 500],
+      ['Metal drill bit set', 'box', 1400, 2800],
+    ],
+  },
+  {
+    parent: 'Fasteners',
+    category: 'Screws & nails',
+    items: [
+      ['Wood screws 4×40 mm', 'box', 400, 800],
+      ['Drywall screws 3.5×35 mm', 'box', 500, 900],
+      ['Wall plugs 6 mm', 'box', 200, 450],
+      ['Round wire nails', 'kg', 300, 600],
+      ['Roofing nails', 'kg', 400, 750],
+    ],
+  },
+  {
+    parent: 'Fasteners',
+    category: 'Hinges & brackets',
+    items: [
+      ['Butt hinge 75 mm', 'unit', 150, 350],
+      ['Shelf bracket 200 mm', 'unit', 180, 400],
+      ['Corner brace', 'unit', 80, 200],
+    ],
+  },
+  {
+    parent: 'Paint',
+    category: 'Wall paint',
+    items: [
+      ['Interior wall paint, white', 'l', 500, 900],
+      ['Exterior masonry paint', 'l', 700, 1200],
+      ['Ceiling paint, matt', 'l', 450, 800],
+      ['Primer undercoat', 'l', 500, 850],
+    ],
+  },
+  {
+    parent: 'Paint',
+    category: 'Wood finishes',
+    items: [
+      ['Clear wood varnish', 'l', 900, 1500],
+      ['Wood stain, oak', 'l', 800, 1400],
+      ['White spirit', 'l', 250, 500],
+    ],
+  },
+  {
+    parent: 'Paint',
+    category: 'Brushes & rollers',
+    items: [
+      ['Paint brush 50 mm', 'unit', 200, 500],
+      ['Paint roller 230 mm', 'unit', 400, 900],
+      ['Paint tray', 'unit', 250, 500],
+      ['Masking tape 25 mm', 'unit', 150, 350],
+    ],
+  },
+  {
+    parent: 'Electrical',
+    category: 'Cables',
+    items: [
+      ['Twin and earth cable 2.5 mm²', 'm', 80, 160],
+      ['Flex cable 0.75 mm²', 'm', 40, 90],
+      ['Speaker cable', 'm', 30, 70],
+    ],
+  },
+  {
+    parent: 'Electrical',
+    category: 'Lighting',
+    items: [
+      ['LED bulb E27 9 W', 'unit', 150, 400],
+      ['LED bulb GU10 5 W', 'unit', 150, 350],
+      ['LED work light', 'unit', 1500, 3000],
+      ['Outdoor wall light', 'unit', 1800, 3500],
+    ],
+  },
+  {
+    parent: 'Electrical',
+    category: 'Switches & sockets',
+    items: [
+      ['Light switch, single', 'unit', 200, 500],
+      ['Double socket', 'unit', 350, 800],
+      ['Extension lead 4-way', 'unit', 700, 1500],
+    ],
+  },
+  {
+    parent: 'Plumbing',
+    category: 'Pipes & fittings',
+    items: [
+      ['Copper pipe 15 mm', 'm', 300, 600],
+      ['PVC waste pipe 40 mm', 'm', 200, 450],
+      ['Compression elbow 15 mm', 'unit', 150, 350],
+      ['PTFE tape', 'unit', 50, 150],
+    ],
+  },
+  {
+    parent: 'Plumbing',
+    category: 'Taps & valves',
+    items: [
+      ['Basin mixer tap', 'unit', 2500, 5000],
+      ['Ball valve 15 mm', 'unit', 400, 900],
+      ['Silicone sealant, white', 'unit', 300, 650],
+    ],
+  },
+  {
+    parent: 'Garden',
+    category: 'Seeds',
+    items: [
+      ['Tomato seeds', 'unit', 100, 250],
+      ['Lawn seed', 'kg', 500, 1000],
+      ['Sunflower seeds', 'unit', 100, 250],
+    ],
+  },
+  {
+    parent: 'Garden',
+    category: 'Soil & fertiliser',
+    items: [
+      ['Multi-purpose compost', 'kg', 30, 70],
+      ['Lawn fertiliser', 'kg', 200, 450],
+      ['Potting soil', 'kg', 40, 90],
+    ],
+  },
+  {
+    parent: 'Garden',
+    category: 'Garden tools',
+    items: [
+      ['Garden rake', 'unit', 900, 1800],
+      ['Garden hose', 'm', 60, 140],
+      ['Pruning shears', 'unit', 700, 1600],
+      ['Watering can 10 l', 'unit', 500, 1100],
+    ],
+  },
 ];
 /** Later rounds through the catalogue, when more products are asked for than it holds. */
 const ranges = ['Trade', 'Value', 'Premium', 'Compact', 'Heavy-duty'];
-const firstNames = ['Ana', 'Luis', 'Marta', 'João', 'Chloé', 'Pedro', 'Sofía', 'Jürgen', 'Aiko', 'Omar', 'Lucía', 'Noah', 'Emma', 'Ravi', 'Zoë'];
+const firstNames = [
+  'Ana',
+  'Luis',
+  'Marta',
+  'João',
+  'Chloé',
+  'Pedro',
+  'Sofía',
+  'Jürgen',
+  'Aiko',
+  'Omar',
+  'Lucía',
+  'Noah',
+  'Emma',
+  'Ravi',
+  'Zoë',
+];
 const lastNames = ['García', 'Silva', 'Müller', 'Dubois', 'Rossi', 'Novak', 'Tanaka', 'Haddad', 'Martín', 'Smith', 'Okafor', 'Ivanova'];
 /** A shop's year: busy in spring and early summer (garden, outdoor work), quiet after the holidays. */
 const monthFactor = [0.7, 0.75, 0.95, 1.15, 1.25, 1.2, 1.05, 0.95, 1.0, 0.95, 0.9, 1.05];
@@ -104,18 +259,35 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   const until = options.until ?? today;
   const salesPerDay = options.salesPerDay ?? 12;
 
-  const units = await prisma.unit.createManyAndReturn({ data: unitDefs.map(([code, name]) => ({ tenantId, code, name })), skipDuplicates: true });
-  const unitIdOf = new Map((await prisma.unit.findMany({ where: { tenantId, code: { in: unitDefs.map(([code]) => code) } }, select: { id: true, code: true } })).map((u) => [u.code, u.id]));
+  const units = await prisma.unit.createManyAndReturn({
+    data: unitDefs.map(([code, name]) => ({ tenantId, code, name })),
+    skipDuplicates: true,
+  });
+  const unitIdOf = new Map(
+    (
+      await prisma.unit.findMany({ where: { tenantId, code: { in: unitDefs.map(([code]) => code) } }, select: { id: true, code: true } })
+    ).map((u) => [u.code, u.id]),
+  );
   let categoryCount = 0;
   const categoryIdOf = new Map<string, number>();
   for (const { parent: parentName, category: name } of DEMO_CATALOGUE) {
     let parentId = categoryIdOf.get(parentName);
     if (parentId === undefined) {
-      parentId = (await prisma.category.upsert({ where: { tenantId_name: { tenantId, name: parentName } }, create: { tenantId, name: parentName }, update: {} })).id;
+      parentId = (
+        await prisma.category.upsert({
+          where: { tenantId_name: { tenantId, name: parentName } },
+          create: { tenantId, name: parentName },
+          update: {},
+        })
+      ).id;
       categoryIdOf.set(parentName, parentId);
       categoryCount++;
     }
-    const child = await prisma.category.upsert({ where: { tenantId_name: { tenantId, name } }, create: { tenantId, name, parentId }, update: {} });
+    const child = await prisma.category.upsert({
+      where: { tenantId_name: { tenantId, name } },
+      create: { tenantId, name, parentId },
+      update: {},
+    });
     categoryIdOf.set(name, child.id);
     categoryCount++;
   }
@@ -133,7 +305,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     const n = existingSkus + i + 1;
     const item = flat[(n - 1) % flat.length]!;
     const round = Math.floor((n - 1) / flat.length);
-    const name = round === 0 ? item.name : `${item.name} (${ranges[(round - 1) % ranges.length]}${round > ranges.length ? ` ${Math.ceil(round / ranges.length)}` : ''})`;
+    const name =
+      round === 0
+        ? item.name
+        : `${item.name} (${ranges[(round - 1) % ranges.length]}${round > ranges.length ? ` ${Math.ceil(round / ranges.length)}` : ''})`;
     const sku = `DEMO-${String(n).padStart(5, '0')}`;
     const cost = new Decimal(rnd.int(item.minCost, item.maxCost)).div(100);
     const price = cost.mul(1.3 + rnd.next() * 0.7).toDecimalPlaces(2);
@@ -153,11 +328,20 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       quantityOnHand: new Decimal(0),
     };
   });
-  const created = await prisma.product.createManyAndReturn({ data: productRows.map(({ barcode: _, ...row }) => row), select: { id: true, sku: true, price: true, taxRate: true, reorderLevel: true } });
+  const created = await prisma.product.createManyAndReturn({
+    data: productRows.map(({ barcode: _, ...row }) => row),
+    select: { id: true, sku: true, price: true, taxRate: true, reorderLevel: true },
+  });
   const idOfSku = new Map(created.map((p) => [p.sku, p.id]));
   const barcodes = productRows.flatMap((r) => (r.barcode ? [{ tenantId, productId: idOfSku.get(r.sku)!, code: r.barcode }] : []));
   if (barcodes.length) await prisma.productBarcode.createMany({ data: barcodes });
-  const products: SeedProduct[] = created.map((p) => ({ id: p.id, price: p.price, taxRate: p.taxRate ?? tenant.defaultTaxRate, quantity: new Decimal(0), restockTo: p.reorderLevel.toNumber() * 4 + 20 }));
+  const products: SeedProduct[] = created.map((p) => ({
+    id: p.id,
+    price: p.price,
+    taxRate: p.taxRate ?? tenant.defaultTaxRate,
+    quantity: new Decimal(0),
+    restockTo: p.reorderLevel.toNumber() * 4 + 20,
+  }));
 
   // Distinct people: each (first, last) pair once, then with a middle initial; none that the
   // business already has (a second seed into the same business).
@@ -177,9 +361,20 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       if (people.length >= wanted) break;
     }
   }
-  const emailOf = (name: string) => `${name.toLowerCase().normalize('NFD').replace(/[^a-z0-9 ]/g, '').trim().replace(/ +/g, '.')}@example.com`;
+  const emailOf = (name: string) =>
+    `${name
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z0-9 ]/g, '')
+      .trim()
+      .replace(/ +/g, '.')}@example.com`;
   const customers = await prisma.customer.createManyAndReturn({
-    data: people.map((name) => ({ tenantId, name, email: emailOf(name), creditLimit: rnd.next() < 0.5 ? new Decimal(rnd.int(5, 50) * 100) : null })),
+    data: people.map((name) => ({
+      tenantId,
+      name,
+      email: emailOf(name),
+      creditLimit: rnd.next() < 0.5 ? new Decimal(rnd.int(5, 50) * 100) : null,
+    })),
     select: { id: true },
   });
 
@@ -202,7 +397,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     const opensAt = zonedInstant(day, tenant.timeZone, 9 * 60);
     const closesAt = notAfterNow(zonedInstant(day, tenant.timeZone, 19 * 60));
     const openMinutes = Math.max(0, (closesAt.getTime() - opensAt.getTime()) / 60_000);
-    const count = Math.max(0, Math.round(salesPerDay * weekdayFactor[weekday]! * monthFactor[month]! * (0.6 + rnd.next() * 0.8) * (openMinutes / 600)));
+    const count = Math.max(
+      0,
+      Math.round(salesPerDay * weekdayFactor[weekday]! * monthFactor[month]! * (0.6 + rnd.next() * 0.8) * (openMinutes / 600)),
+    );
     const balance = new Map<number, { sales: Decimal; payments: Decimal }>();
     const addBalance = (customerKey: number, sales: Decimal, payments: Decimal) => {
       for (const key of customerKey === 0 ? [0] : [0, customerKey]) {
@@ -211,87 +409,175 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       }
     };
 
-    await prisma.$transaction(async (tx) => {
-      const movements: Prisma.StockMovementCreateManyInput[] = [];
-      // Morning receipts for whatever ran low.
-      for (const p of products) {
-        if (p.quantity.lessThan(10)) {
-          const qty = new Decimal(p.restockTo).minus(p.quantity);
-          p.quantity = p.quantity.plus(qty);
-          movements.push({ tenantId, productId: p.id, kind: 'receipt', quantity: qty, reason: 'Supplier delivery', userId: owner?.id ?? null, createdAt: notAfterNow(zonedInstant(day, tenant.timeZone, 8 * 60)) });
+    await prisma.$transaction(
+      async (tx) => {
+        const movements: Prisma.StockMovementCreateManyInput[] = [];
+        // Morning receipts for whatever ran low.
+        for (const p of products) {
+          if (p.quantity.lessThan(10)) {
+            const qty = new Decimal(p.restockTo).minus(p.quantity);
+            p.quantity = p.quantity.plus(qty);
+            movements.push({
+              tenantId,
+              productId: p.id,
+              kind: 'receipt',
+              quantity: qty,
+              reason: 'Supplier delivery',
+              userId: owner?.id ?? null,
+              createdAt: notAfterNow(zonedInstant(day, tenant.timeZone, 8 * 60)),
+            });
+          }
         }
-      }
-      const sales: Prisma.SaleCreateManyInput[] = [];
-      const lines: Array<{ number: number; rows: Omit<Prisma.SaleLineCreateManyInput, 'saleId' | 'tenantId'>[] }> = [];
-      const onAccount: Array<{ number: number; customerId: number; total: Decimal }> = [];
-      const walkIn: Array<{ number: number; total: Decimal; soldAt: Date; customerId: number | null }> = [];
-      for (let s = 0; s < count; s++) {
-        const soldAt = new Date(opensAt.getTime() + Math.floor(((s + rnd.next()) / Math.max(count, 1)) * openMinutes) * 60_000);
-        const picked = new Set<SeedProduct>();
-        const lineCount = rnd.int(1, 4);
-        while (picked.size < lineCount) picked.add(rnd.pick(products));
-        const lineInputs = [...picked].map((p) => {
-          const quantity = Decimal.min(new Decimal(rnd.int(1, 5)), p.quantity);
-          return { product: p, quantity, unitPrice: p.price, discountPct: rnd.next() < 0.15 ? new Decimal(rnd.pick([5, 10, 15])) : new Decimal(0), taxRate: p.taxRate };
-        }).filter((l) => l.quantity.greaterThan(0));
-        if (!lineInputs.length) continue;
-        const totals = saleTotals(lineInputs);
-        const number = ++saleNumber;
-        const customerId = rnd.next() < 0.45 ? rnd.pick(customers).id : null;
-        sales.push({ tenantId, number, customerId, status: 'confirmed', soldAt, subtotal: totals.subtotal, discountTotal: totals.discountTotal, taxTotal: totals.taxTotal, total: totals.total, createdById: owner?.id ?? null, createdAt: soldAt });
-        lines.push({
-          number,
-          rows: lineInputs.map((l, i) => ({ lineNo: i + 1, productId: l.product.id, quantity: l.quantity, unitPrice: l.unitPrice, discountPct: l.discountPct, taxRate: l.taxRate, lineSubtotal: totals.lines[i]!.subtotal, lineTax: totals.lines[i]!.tax, lineTotal: totals.lines[i]!.total })),
+        const sales: Prisma.SaleCreateManyInput[] = [];
+        const lines: Array<{ number: number; rows: Omit<Prisma.SaleLineCreateManyInput, 'saleId' | 'tenantId'>[] }> = [];
+        const onAccount: Array<{ number: number; customerId: number; total: Decimal }> = [];
+        const walkIn: Array<{ number: number; total: Decimal; soldAt: Date; customerId: number | null }> = [];
+        for (let s = 0; s < count; s++) {
+          const soldAt = new Date(opensAt.getTime() + Math.floor(((s + rnd.next()) / Math.max(count, 1)) * openMinutes) * 60_000);
+          const picked = new Set<SeedProduct>();
+          const lineCount = rnd.int(1, 4);
+          while (picked.size < lineCount) picked.add(rnd.pick(products));
+          const lineInputs = [...picked]
+            .map((p) => {
+              const quantity = Decimal.min(new Decimal(rnd.int(1, 5)), p.quantity);
+              return {
+                product: p,
+                quantity,
+                unitPrice: p.price,
+                discountPct: rnd.next() < 0.15 ? new Decimal(rnd.pick([5, 10, 15])) : new Decimal(0),
+                taxRate: p.taxRate,
+              };
+            })
+            .filter((l) => l.quantity.greaterThan(0));
+          if (!lineInputs.length) continue;
+          const totals = saleTotals(lineInputs);
+          const number = ++saleNumber;
+          const customerId = rnd.next() < 0.45 ? rnd.pick(customers).id : null;
+          sales.push({
+            tenantId,
+            number,
+            customerId,
+            status: 'confirmed',
+            soldAt,
+            subtotal: totals.subtotal,
+            discountTotal: totals.discountTotal,
+            taxTotal: totals.taxTotal,
+            total: totals.total,
+            createdById: owner?.id ?? null,
+            createdAt: soldAt,
+          });
+          lines.push({
+            number,
+            rows: lineInputs.map((l, i) => ({
+              lineNo: i + 1,
+              productId: l.product.id,
+              quantity: l.quantity,
+              unitPrice: l.unitPrice,
+              discountPct: l.discountPct,
+              taxRate: l.taxRate,
+              lineSubtotal: totals.lines[i]!.subtotal,
+              lineTax: totals.lines[i]!.tax,
+              lineTotal: totals.lines[i]!.total,
+            })),
+          });
+          for (const l of lineInputs) l.product.quantity = l.product.quantity.minus(l.quantity);
+          addBalance(customerId ?? 0, totals.total, new Decimal(0));
+          if (customerId && rnd.next() < 0.6) onAccount.push({ number, customerId, total: totals.total });
+          else walkIn.push({ number, total: totals.total, soldAt, customerId });
+        }
+        const createdSales = sales.length
+          ? await tx.sale.createManyAndReturn({ data: sales, select: { id: true, number: true, soldAt: true } })
+          : [];
+        const idByNumber = new Map(createdSales.map((s) => [s.number, s]));
+        await tx.saleLine.createMany({
+          data: lines.flatMap((l) => l.rows.map((r) => ({ ...r, tenantId, saleId: idByNumber.get(l.number)!.id }))),
         });
-        for (const l of lineInputs) l.product.quantity = l.product.quantity.minus(l.quantity);
-        addBalance(customerId ?? 0, totals.total, new Decimal(0));
-        if (customerId && rnd.next() < 0.6) onAccount.push({ number, customerId, total: totals.total });
-        else walkIn.push({ number, total: totals.total, soldAt, customerId });
-      }
-      const createdSales = sales.length ? await tx.sale.createManyAndReturn({ data: sales, select: { id: true, number: true, soldAt: true } }) : [];
-      const idByNumber = new Map(createdSales.map((s) => [s.number, s]));
-      await tx.saleLine.createMany({ data: lines.flatMap((l) => l.rows.map((r) => ({ ...r, tenantId, saleId: idByNumber.get(l.number)!.id }))) });
-      for (const l of lines) {
-        const sale = idByNumber.get(l.number)!;
-        for (const r of l.rows) movements.push({ tenantId, productId: r.productId, kind: 'sale', quantity: new Decimal(r.quantity as Decimal).neg(), saleId: sale.id, userId: owner?.id ?? null, createdAt: sale.soldAt });
-      }
-      await tx.stockMovement.createMany({ data: movements });
-
-      const payments: Prisma.PaymentCreateManyInput[] = [];
-      const paid = new Map<number, Decimal>();
-      for (const w of walkIn) {
-        const sale = idByNumber.get(w.number)!;
-        payments.push({ tenantId, amount: w.total, method: rnd.pick(['cash', 'card'] as const), paidAt: w.soldAt, saleId: sale.id, customerId: w.customerId, createdById: owner?.id ?? null });
-        paid.set(sale.id, w.total);
-        addBalance(w.customerId ?? 0, new Decimal(0), w.total);
-      }
-      for (const a of onAccount) receivables.push({ saleId: idByNumber.get(a.number)!.id, customerId: a.customerId, open: a.total, dueDay: addDays(day, rnd.int(3, 30)) });
-      const stillOpen: typeof receivables = [];
-      for (const r of receivables) {
-        if (r.dueDay > day || r.dueDay > until) {
-          stillOpen.push(r);
-          continue;
+        for (const l of lines) {
+          const sale = idByNumber.get(l.number)!;
+          for (const r of l.rows)
+            movements.push({
+              tenantId,
+              productId: r.productId,
+              kind: 'sale',
+              quantity: new Decimal(r.quantity as Decimal).neg(),
+              saleId: sale.id,
+              userId: owner?.id ?? null,
+              createdAt: sale.soldAt,
+            });
         }
-        const amount = rnd.next() < 0.3 ? r.open.div(2).toDecimalPlaces(2, Decimal.ROUND_DOWN) : r.open;
-        if (amount.lessThanOrEqualTo(0)) continue;
-        payments.push({ tenantId, amount, method: rnd.pick(methods), paidAt: notAfterNow(zonedInstant(day, tenant.timeZone, 11 * 60 + rnd.int(0, 300))), saleId: r.saleId, customerId: r.customerId, createdById: owner?.id ?? null });
-        paid.set(r.saleId, (paid.get(r.saleId) ?? new Decimal(0)).plus(amount));
-        addBalance(r.customerId, new Decimal(0), amount);
-        const open = r.open.minus(amount);
-        if (open.greaterThan(0)) stillOpen.push({ ...r, open, dueDay: addDays(day, rnd.int(5, 20)) });
-      }
-      receivables = stillOpen;
-      if (payments.length) await tx.payment.createMany({ data: payments });
-      for (const [saleId, amount] of paid) await tx.sale.update({ where: { id: saleId }, data: { paidTotal: { increment: amount } } });
-      const touched = new Set([...movements.map((m) => m.productId)]);
-      for (const p of products) if (touched.has(p.id)) await tx.product.update({ where: { id: p.id }, data: { quantityOnHand: p.quantity } });
-      await tx.tenant.update({ where: { id: tenantId }, data: { lastSaleNumber: saleNumber } });
-      await addToBalanceDays(tx, tenantId, [...balance].map(([customerKey, b]) => ({ customerKey, day, sales: b.sales, payments: b.payments })));
-      salesCount += createdSales.length;
-      paymentsCount += payments.length;
-    }, { timeout: 60_000 });
+        await tx.stockMovement.createMany({ data: movements });
+
+        const payments: Prisma.PaymentCreateManyInput[] = [];
+        const paid = new Map<number, Decimal>();
+        for (const w of walkIn) {
+          const sale = idByNumber.get(w.number)!;
+          payments.push({
+            tenantId,
+            amount: w.total,
+            method: rnd.pick(['cash', 'card'] as const),
+            paidAt: w.soldAt,
+            saleId: sale.id,
+            customerId: w.customerId,
+            createdById: owner?.id ?? null,
+          });
+          paid.set(sale.id, w.total);
+          addBalance(w.customerId ?? 0, new Decimal(0), w.total);
+        }
+        for (const a of onAccount)
+          receivables.push({
+            saleId: idByNumber.get(a.number)!.id,
+            customerId: a.customerId,
+            open: a.total,
+            dueDay: addDays(day, rnd.int(3, 30)),
+          });
+        const stillOpen: typeof receivables = [];
+        for (const r of receivables) {
+          if (r.dueDay > day || r.dueDay > until) {
+            stillOpen.push(r);
+            continue;
+          }
+          const amount = rnd.next() < 0.3 ? r.open.div(2).toDecimalPlaces(2, Decimal.ROUND_DOWN) : r.open;
+          if (amount.lessThanOrEqualTo(0)) continue;
+          payments.push({
+            tenantId,
+            amount,
+            method: rnd.pick(methods),
+            paidAt: notAfterNow(zonedInstant(day, tenant.timeZone, 11 * 60 + rnd.int(0, 300))),
+            saleId: r.saleId,
+            customerId: r.customerId,
+            createdById: owner?.id ?? null,
+          });
+          paid.set(r.saleId, (paid.get(r.saleId) ?? new Decimal(0)).plus(amount));
+          addBalance(r.customerId, new Decimal(0), amount);
+          const open = r.open.minus(amount);
+          if (open.greaterThan(0)) stillOpen.push({ ...r, open, dueDay: addDays(day, rnd.int(5, 20)) });
+        }
+        receivables = stillOpen;
+        if (payments.length) await tx.payment.createMany({ data: payments });
+        for (const [saleId, amount] of paid) await tx.sale.update({ where: { id: saleId }, data: { paidTotal: { increment: amount } } });
+        const touched = new Set([...movements.map((m) => m.productId)]);
+        for (const p of products)
+          if (touched.has(p.id)) await tx.product.update({ where: { id: p.id }, data: { quantityOnHand: p.quantity } });
+        await tx.tenant.update({ where: { id: tenantId }, data: { lastSaleNumber: saleNumber } });
+        await addToBalanceDays(
+          tx,
+          tenantId,
+          [...balance].map(([customerKey, b]) => ({ customerKey, day, sales: b.sales, payments: b.payments })),
+        );
+        salesCount += createdSales.length;
+        paymentsCount += payments.length;
+      },
+      { timeout: 60_000 },
+    );
     options.onProgress?.(dayIndex + 1, options.days, salesCount);
   }
 
-  return { categories: categoryCount, units: units.length, products: products.length, customers: customers.length, sales: salesCount, payments: paymentsCount };
+  return {
+    categories: categoryCount,
+    units: units.length,
+    products: products.length,
+    customers: customers.length,
+    sales: salesCount,
+    payments: paymentsCount,
+  };
 }

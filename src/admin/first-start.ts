@@ -15,7 +15,14 @@ export async function seedDemoOnFirstStart(deps: Dependencies): Promise<{ seedin
   if (!config.seedDemo) return null;
   if ((await db.prisma.tenant.count()) > 0) return null;
   const password = `demo-${randomBytes(9).toString('base64url')}`;
-  const { tenantId } = await createTenant(db.prisma, { name: 'Demo Hardware', currency: 'EUR', timeZone: 'Europe/Madrid', defaultTaxRate: '21', ownerEmail: demoOwnerEmail, ownerPassword: password });
+  const { tenantId } = await createTenant(db.prisma, {
+    name: 'Demo Hardware',
+    currency: 'EUR',
+    timeZone: 'Europe/Madrid',
+    defaultTaxRate: '21',
+    ownerEmail: demoOwnerEmail,
+    ownerPassword: password,
+  });
   logger.info(`First start: created the demo business. Sign in as ${demoOwnerEmail} with password ${password} (shown only this once)`);
   let lastLogged = 0;
   const seeding = seedDemoData(db.prisma, {

@@ -35,9 +35,20 @@ function plain(value: Record<string, unknown> | undefined): Prisma.InputJsonValu
 }
 
 /** Appends one entry in `tx`: call it inside the transaction that makes the change. */
-export async function recordAudit(tx: Pick<TenantTransaction, 'auditEntry'>, who: { tenantId: number; userId?: number | null }, change: AuditChange): Promise<void> {
+export async function recordAudit(
+  tx: Pick<TenantTransaction, 'auditEntry'>,
+  who: { tenantId: number; userId?: number | null },
+  change: AuditChange,
+): Promise<void> {
   await tx.auditEntry.create({
-    data: { tenantId: who.tenantId, userId: who.userId ?? null, kind: change.kind, subject: change.subject, before: plain(change.before), after: plain(change.after) },
+    data: {
+      tenantId: who.tenantId,
+      userId: who.userId ?? null,
+      kind: change.kind,
+      subject: change.subject,
+      before: plain(change.before),
+      after: plain(change.after),
+    },
     select: { id: true },
   });
 }

@@ -55,7 +55,15 @@ export class AuditService {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       skip: (page - 1) * AUDIT_PAGE_SIZE,
       take: AUDIT_PAGE_SIZE,
-      select: { id: true, kind: true, subject: true, before: true, after: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+      select: {
+        id: true,
+        kind: true,
+        subject: true,
+        before: true,
+        after: true,
+        createdAt: true,
+        user: { select: { id: true, email: true, name: true } },
+      },
     });
     return { query: { ...query, page }, errors, rows, total, page, pages, users };
   }

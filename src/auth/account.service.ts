@@ -36,10 +36,18 @@ export class AccountService {
 
   async twoFactorStatus(me: Me) {
     const user = found(
-      await me.db.user.findUnique({ where: { id: me.userId }, select: { email: true, totpEnabled: true, recoveryCodeHashes: true, tenant: { select: { require2fa: true } } } }),
+      await me.db.user.findUnique({
+        where: { id: me.userId },
+        select: { email: true, totpEnabled: true, recoveryCodeHashes: true, tenant: { select: { require2fa: true } } },
+      }),
       'User',
     );
-    return { email: user.email, enabled: user.totpEnabled, recoveryCodesLeft: user.recoveryCodeHashes.length, required: user.tenant.require2fa };
+    return {
+      email: user.email,
+      enabled: user.totpEnabled,
+      recoveryCodesLeft: user.recoveryCodeHashes.length,
+      required: user.tenant.require2fa,
+    };
   }
 
   /**
@@ -50,7 +58,10 @@ export class AccountService {
     const user = await this.reauthenticate(me, caller, currentPassword, 'currentPassword', 'That is not your current password');
     assertUsablePassword(newPassword, { email: user.email, businessName: user.tenant.name });
     const passwordChangedAt = new Date();
-    await me.db.user.update({ where: { id: me.userId }, data: { passwordHash: await hashPassword(newPassword), passwordChangedAt, mustChangePassword: false } });
+    await me.db.user.update({
+      where: { id: me.userId },
+      data: { passwordHash: await hashPassword(newPassword), passwordChangedAt, mustChangePassword: false },
+    });
     await this.sessions.destroyUserSessions(me.userId, caller.sid);
     return passwordChangedAt;
   }
@@ -59,12 +70,20 @@ export class AccountService {
   async enableTotp(me: Me, caller: Caller, password: string, secret: string, code: string): Promise<string[]> {
     await this.reauthenticate(me, caller, password, 'password', 'That is not your password');
     const step = await verifyTotp(secret, code);
-    if (step === undefined) throw new ValidationError('Check the form.', { code: 'That code is not right. Check the time on your phone and try the current code.' });
+    if (step === undefined)
+      throw new ValidationError('Check the form.', {
+        code: 'That code is not right. Check the time on your phone and try the current code.',
+      });
     const codes = newRecoveryCodes();
     // The code just used cannot also sign in.
     await me.db.user.update({
       where: { id: me.userId },
-      data: { totpSecret: this.totpSecrets.seal(secret, me.userId), totpEnabled: true, totpLastStep: step, recoveryCodeHashes: codes.map(hashRecoveryCode) },
+      data: {
+        totpSecret: this.totpSecrets.seal(secret, me.userId),
+        totpEnabled: true,
+        totpLastStep: step,
+        recoveryCodeHashes: codes.map(hashRecoveryCode),
+      },
     });
     return codes;
   }
@@ -73,13 +92,24 @@ export class AccountService {
     const { require2fa } = found(await me.db.tenant.findUnique({ where: { id: me.tenantId }, select: { require2fa: true } }), 'Business');
     if (require2fa) throw new ConflictError('Your business requires two-factor sign-in, so it cannot be turned off.');
     await this.reauthenticate(me, caller, password, 'password', 'That is not your password');
-    await me.db.user.update({ where: { id: me.userId }, data: { totpSecret: null, totpEnabled: false, totpLastStep: null, recoveryCodeHashes: [] } });
+    await me.db.user.update({
+      where: { id: me.userId },
+      data: { totpSecret: null, totpEnabled: false, totpLastStep: null, recoveryCodeHashes: [] },
+    });
   }
 
   /** The user's password checked within their account's sign-in limits; a wrong one is a message on `field`. */
   private async reauthenticate(me: Me, caller: Caller, password: string, field: string, wrong: string) {
-    const user = found(await me.db.user.findUnique({ where: { id: me.userId }, select: { email: true, passwordHash: true, tenant: { select: { name: true } } } }), 'User');
-    const ok = await this.throttle.attempt('password', { account: user.email, ip: caller.ip }, () => verifyPassword(user.passwordHash, password));
+    const user = found(
+      await me.db.user.findUnique({
+        where: { id: me.userId },
+        select: { email: true, passwordHash: true, tenant: { select: { name: true } } },
+      }),
+      'User',
+    );
+    const ok = await this.throttle.attempt('password', { account: user.email, ip: caller.ip }, () =>
+      verifyPassword(user.passwordHash, password),
+    );
     if (!ok) throw new ValidationError('Check the form.', { [field]: wrong });
     return user;
   }

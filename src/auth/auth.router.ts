@@ -23,7 +23,12 @@ export function authRouter(deps: Dependencies, loginForm: LoginFormToken): Route
 
   async function completeSignIn(req: Request, res: Response, account: SignInAccount, returnTo: string): Promise<void> {
     await regenerateSession(req);
-    Object.assign(req.session, { userId: account.id, tenantId: account.tenantId, authAt: Date.now(), pwdAt: account.passwordChangedAt.getTime() });
+    Object.assign(req.session, {
+      userId: account.id,
+      tenantId: account.tenantId,
+      authAt: Date.now(),
+      pwdAt: account.passwordChangedAt.getTime(),
+    });
     rotateCsrfToken(req);
     await saveSession(req);
     loginForm.clear(res);
@@ -34,7 +39,12 @@ export function authRouter(deps: Dependencies, loginForm: LoginFormToken): Route
 
   router.get('/login', (req, res) => {
     if (req.session?.userId) return res.redirect(303, '/');
-    res.render('auth/login', { csrfToken: loginForm.issue(req, res), returnTo: safeReturnTo(req.query.returnTo), values: {}, signedOut: req.query.signedOut === '1' });
+    res.render('auth/login', {
+      csrfToken: loginForm.issue(req, res),
+      returnTo: safeReturnTo(req.query.returnTo),
+      values: {},
+      signedOut: req.query.signedOut === '1',
+    });
   });
 
   router.post('/login', async (req, res) => {
@@ -77,11 +87,18 @@ export function authRouter(deps: Dependencies, loginForm: LoginFormToken): Route
     const parsed = SecondFactorSchema.safeParse(req.body);
     if (!parsed.success) return res.status(422).render('auth/login-2fa', { values: {}, errors: fieldErrors(parsed.error) });
     if (!(await auth.checkSecondFactor(p.tenantId, p.userId, parsed.data.code, req.ip ?? ''))) {
-      return res.status(401).render('auth/login-2fa', { values: {}, error: 'That code is not right. Try the current code from your app, or a recovery code.' });
+      return res
+        .status(401)
+        .render('auth/login-2fa', { values: {}, error: 'That code is not right. Try the current code from your app, or a recovery code.' });
     }
     const user = await auth.sessionUser(p.tenantId, p.userId);
     if (!user?.active) return res.redirect(303, '/login');
-    await completeSignIn(req, res, { id: user.id, tenantId: p.tenantId, email: user.email, passwordChangedAt: user.passwordChangedAt, totpEnabled: true }, p.returnTo);
+    await completeSignIn(
+      req,
+      res,
+      { id: user.id, tenantId: p.tenantId, email: user.email, passwordChangedAt: user.passwordChangedAt, totpEnabled: true },
+      p.returnTo,
+    );
   });
 
   router.post('/logout', async (req, res) => {

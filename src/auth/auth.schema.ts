@@ -21,12 +21,18 @@ export const SecondFactorSchema = z.object({
 
 export const ChangePasswordSchema = z
   .object({
-    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(200, 'Password is too long'),
+    currentPassword: z
+      .string({ error: 'Enter your current password' })
+      .min(1, 'Enter your current password')
+      .max(200, 'Password is too long'),
     newPassword: PasswordSchema,
     confirmPassword: z.string({ error: 'Repeat the new password' }),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords do not match' })
-  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], message: 'Choose a password different from the current one' });
+  .refine((v) => v.newPassword !== v.currentPassword, {
+    path: ['newPassword'],
+    message: 'Choose a password different from the current one',
+  });
 
 export const EnableTotpSchema = z.object({
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Password is too long'),

@@ -69,29 +69,46 @@ export class AuthService {
     }
     const ok = await verifyPassword(user.passwordHash, password);
     if (!ok || !user.active) return null;
-    return { id: user.id, tenantId: user.tenantId, email: user.email, passwordChangedAt: user.passwordChangedAt, totpEnabled: user.totpEnabled };
+    return {
+      id: user.id,
+      tenantId: user.tenantId,
+      email: user.email,
+      passwordChangedAt: user.passwordChangedAt,
+      totpEnabled: user.totpEnabled,
+    };
   }
 
   /** A TOTP code or an unused recovery code (which is then used up), within the second step's limits. */
   checkSecondFactor(tenantId: number, userId: number, code: string, ip: string): Promise<boolean> {
-    return this.deps.throttle.attempt('secondFactor', { account: `${tenantId}:${userId}`, ip }, () => this.secondFactorMatches(tenantId, userId, code));
+    return this.deps.throttle.attempt('secondFactor', { account: `${tenantId}:${userId}`, ip }, () =>
+      this.secondFactorMatches(tenantId, userId, code),
+    );
   }
 
   private async secondFactorMatches(tenantId: number, userId: number, code: string): Promise<boolean> {
     const db = this.deps.tenantDb(tenantId);
-    const user = await db.user.findUnique({ where: { id: userId }, select: { active: true, totpEnabled: true, totpSecret: true, totpLastStep: true, recoveryCodeHashes: true } });
+    const user = await db.user.findUnique({
+      where: { id: userId },
+      select: { active: true, totpEnabled: true, totpSecret: true, totpLastStep: true, recoveryCodeHashes: true },
+    });
     if (!user?.active || !user.totpEnabled || !user.totpSecret) return false;
     const step = await verifyTotp(await this.deps.totpSecrets.reveal(db, userId, user.totpSecret), code, user.totpLastStep);
     if (step !== undefined) {
       // Conditional on no later use, so the same code cannot sign in twice, even at once.
-      const { count } = await db.user.updateMany({ where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } });
+      const { count } = await db.user.updateMany({
+        where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
+        data: { totpLastStep: step },
+      });
       return count === 1;
     }
     const index = findRecoveryCode(user.recoveryCodeHashes, code);
     if (index < 0) return false;
     const remaining = user.recoveryCodeHashes.filter((_, i) => i !== index);
     // Conditional on the list being unchanged, so one code cannot be used twice at once.
-    const { count } = await db.user.updateMany({ where: { id: userId, recoveryCodeHashes: { equals: user.recoveryCodeHashes } }, data: { recoveryCodeHashes: remaining } });
+    const { count } = await db.user.updateMany({
+      where: { id: userId, recoveryCodeHashes: { equals: user.recoveryCodeHashes } },
+      data: { recoveryCodeHashes: remaining },
+    });
     return count === 1;
   }
 
@@ -102,7 +119,17 @@ export class AuthService {
   async sessionUser(tenantId: number, userId: number): Promise<SessionUser | null> {
     const user = await this.deps.tenantDb(tenantId).user.findUnique({
       where: { id: userId },
-      select: { id: true, email: true, name: true, role: true, active: true, passwordChangedAt: true, mustChangePassword: true, totpEnabled: true, tenant: { select: { name: true, require2fa: true } } },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        role: true,
+        active: true,
+        passwordChangedAt: true,
+        mustChangePassword: true,
+        totpEnabled: true,
+        tenant: { select: { name: true, require2fa: true } },
+      },
     });
     return user;
   }

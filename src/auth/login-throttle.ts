@@ -55,9 +55,11 @@ export class LoginThrottle {
       if (account.status === 'fulfilled') await accountLimiter.reward(accountKey).catch(() => undefined);
       if (ip.status === 'fulfilled') await this.ip.reward(ipKey).catch(() => undefined);
       const refusals = [account, ip].filter((r) => r.status === 'rejected').map((r) => r.reason as unknown);
-      if (!refusals.every((r) => r instanceof RateLimiterRes)) throw new ServiceUnavailableError('Sign-in is unavailable for a moment. Please try again.');
-      let wait = Math.max(...(refusals as RateLimiterRes[]).map(retryAfterSeconds));
-      const tripped = account.status === 'rejected' && (account.reason as RateLimiterRes).consumedPoints === LOGIN_LIMITS.account.points + 1;
+      if (!refusals.every((r) => r instanceof RateLimiterRes))
+        throw new ServiceUnavailableError('Sign-in is unavailable for a moment. Please try again.');
+      let wait = Math.max(...refusals.map(retryAfterSeconds));
+      const tripped =
+        account.status === 'rejected' && (account.reason as RateLimiterRes).consumedPoints === LOGIN_LIMITS.account.points + 1;
       if (kind === 'password' && tripped) wait = Math.max(wait, await this.lockOut(accountKey));
       throw new TooManyRequestsError(wait);
     }

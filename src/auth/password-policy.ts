@@ -22,7 +22,11 @@ export interface PasswordContext {
   businessName?: string | undefined;
 }
 
-const fold = (v: string) => v.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+const fold = (v: string) =>
+  v
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 
 /** The message for a password that may not be used, or undefined when it may. */
 export function weakPasswordReason(password: string, context: PasswordContext): string | undefined {
@@ -31,7 +35,8 @@ export function weakPasswordReason(password: string, context: PasswordContext): 
   // The whole email or business name anywhere in it, or just the email's name part; a word
   // of the email among others is left to zxcvbn, which is told both.
   const contained = [email, context.businessName ?? ''].map(fold).filter((v) => v.length >= 4);
-  if (contained.some((p) => folded.includes(p)) || folded === fold(email.split('@')[0] ?? '')) return 'Do not use your email address or the business name in your password';
+  if (contained.some((p) => folded.includes(p)) || folded === fold(email.split('@')[0] ?? ''))
+    return 'Do not use your email address or the business name in your password';
   const result = zxcvbn.check(password, [email, ...(context.businessName ? [context.businessName] : [])]);
   if (result.score < MIN_SCORE) {
     const why = result.feedback.warning ? ` (${result.feedback.warning.replace(/\.$/, '')})` : '';

@@ -21,7 +21,11 @@ export interface TotpKey {
 /** A key from its text: 64 hex digits or base64 of 32 bytes. Undefined when it is neither. */
 export function parseTotpKey(text: string): TotpKey | undefined {
   const v = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(v) ? Buffer.from(v, 'base64') : undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(v)
+    ? Buffer.from(v, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(v)
+      ? Buffer.from(v, 'base64')
+      : undefined;
   if (!key || key.length !== 32) return undefined;
   return { id: createHash('sha256').update(key).digest('base64url').slice(0, 8), key };
 }
@@ -41,7 +45,9 @@ export class TotpSecrets {
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(aad(userId));
     const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return [PREFIX, this.current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+    return [PREFIX, this.current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
+      ':',
+    );
   }
 
   /** The secret in clear. Throws when it was sealed with a key that is not configured, or tampered with. */
@@ -49,7 +55,10 @@ export class TotpSecrets {
     if (!isSealed(stored)) return stored;
     const [, id, iv, tag, body] = stored.split(':') as [string, string, string, string, string];
     const key = this.byId.get(id);
-    if (!key) throw new Error(`TOTP secret of user ${userId} was sealed with key ${id}, which is not in TOTP_ENCRYPTION_KEY or TOTP_ENCRYPTION_OLD_KEYS`);
+    if (!key)
+      throw new Error(
+        `TOTP secret of user ${userId} was sealed with key ${id}, which is not in TOTP_ENCRYPTION_KEY or TOTP_ENCRYPTION_OLD_KEYS`,
+      );
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(aad(userId));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -84,9 +93,16 @@ function aad(userId: number): Buffer {
  * Seal every stored secret that is in clear or under an old key with the current key.
  * Secrets under a key that is not configured are left as they are and listed (by user id).
  */
-export async function resealAllTotpSecrets(prisma: PrismaClient, secrets: TotpSecrets): Promise<{ checked: number; resealed: number; unreadable: number[] }> {
+export async function resealAllTotpSecrets(
+  prisma: PrismaClient,
+  secrets: TotpSecrets,
+): Promise<{ checked: number; resealed: number; unreadable: number[] }> {
   // Across every business: a maintenance task of the operator's, one user at a time through its tenant's scope.
-  const users = await prisma.user.findMany({ where: { totpSecret: { not: null } }, select: { id: true, tenantId: true, totpSecret: true }, orderBy: { id: 'asc' } });
+  const users = await prisma.user.findMany({
+    where: { totpSecret: { not: null } },
+    select: { id: true, tenantId: true, totpSecret: true },
+    orderBy: { id: 'asc' },
+  });
   let resealed = 0;
   const unreadable: number[] = [];
   for (const user of users) {

@@ -45,7 +45,16 @@ export class UserAdminService {
     const [users, tenant] = await Promise.all([
       me.db.user.findMany({
         orderBy: [{ active: 'desc' }, { email: 'asc' }],
-        select: { id: true, email: true, name: true, role: true, active: true, totpEnabled: true, mustChangePassword: true, lastLoginAt: true },
+        select: {
+          id: true,
+          email: true,
+          name: true,
+          role: true,
+          active: true,
+          totpEnabled: true,
+          mustChangePassword: true,
+          lastLoginAt: true,
+        },
       }),
       me.db.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } }),
     ]);
@@ -55,11 +64,20 @@ export class UserAdminService {
   /** Returns the temporary password, to be handed to the new user once. */
   async invite(me: Me, input: InviteUser): Promise<{ id: number; email: string; temporaryPassword: string }> {
     assertCan(me.role, 'users.manage');
-    if (await me.db.user.findFirst({ where: { email: input.email }, select: { id: true } })) throw new ConflictError(ALREADY_HERE, { email: ALREADY_HERE });
+    if (await me.db.user.findFirst({ where: { email: input.email }, select: { id: true } }))
+      throw new ConflictError(ALREADY_HERE, { email: ALREADY_HERE });
     const temporaryPassword = randomBytes(12).toString('base64url');
     const user = await me.db.$transaction(async (tx) => {
-      const created = await createUserWithScope(tx, { ...input, password: temporaryPassword }, { mustChangePassword: true, takenMessage: CANNOT_INVITE });
-      await recordAudit(tx, me, { kind: 'user_invited', subject: `User ${created.email}`, after: { email: created.email, role: created.role } });
+      const created = await createUserWithScope(
+        tx,
+        { ...input, password: temporaryPassword },
+        { mustChangePassword: true, takenMessage: CANNOT_INVITE },
+      );
+      await recordAudit(tx, me, {
+        kind: 'user_invited',
+        subject: `User ${created.email}`,
+        after: { email: created.email, role: created.role },
+      });
       return created;
     });
     return { id: user.id, email: user.email, temporaryPassword };
@@ -72,7 +90,8 @@ export class UserAdminService {
       const user = found(await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true, active: true } }), 'User');
       if (user.role === 'owner' && role !== 'owner' && user.active) await ensureAnotherOwner(tx, userId);
       await tx.user.update({ where: { id: userId }, data: { role } });
-      if (user.role !== role) await recordAudit(tx, me, { kind: 'user_role', subject: `User ${user.email}`, before: { role: user.role }, after: { role } });
+      if (user.role !== role)
+        await recordAudit(tx, me, { kind: 'user_role', subject: `User ${user.email}`, before: { role: user.role }, after: { role } });
     });
   }
 
@@ -84,7 +103,13 @@ export class UserAdminService {
       const user = found(await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true, active: true } }), 'User');
       if (!active && user.active && user.role === 'owner') await ensureAnotherOwner(tx, userId);
       await tx.user.update({ where: { id: userId }, data: { active } });
-      if (user.active !== active) await recordAudit(tx, me, { kind: 'user_active', subject: `User ${user.email}`, before: { active: user.active }, after: { active } });
+      if (user.active !== active)
+        await recordAudit(tx, me, {
+          kind: 'user_active',
+          subject: `User ${user.email}`,
+          before: { active: user.active },
+          after: { active },
+        });
     });
     // After commit: the guard already refuses a deactivated user; this removes the sessions too.
     if (!active) await this.sessions.destroyUserSessions(userId);
@@ -95,7 +120,13 @@ export class UserAdminService {
     await me.db.$transaction(async (tx) => {
       const before = await tx.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } });
       await tx.tenant.update({ where: { id: me.tenantId }, data: { require2fa } });
-      if (before.require2fa !== require2fa) await recordAudit(tx, me, { kind: 'two_factor_policy', subject: 'Two-factor sign-in for every user', before, after: { require2fa } });
+      if (before.require2fa !== require2fa)
+        await recordAudit(tx, me, {
+          kind: 'two_factor_policy',
+          subject: 'Two-factor sign-in for every user',
+          before,
+          after: { require2fa },
+        });
     });
   }
 }

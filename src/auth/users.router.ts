@@ -36,7 +36,11 @@ export function usersRouter(deps: Dependencies): Router {
     if (!parsed.success) return renderList(req, res, 422, { values, errors: fieldErrors(parsed.error) });
     try {
       const invited = await userAdmin.invite(scopeOf(req), parsed.data);
-      setFlash(req, 'success', `${invited.email} can now sign in with the temporary password ${invited.temporaryPassword} — it is shown only this once, and must be changed at first sign-in.`);
+      setFlash(
+        req,
+        'success',
+        `${invited.email} can now sign in with the temporary password ${invited.temporaryPassword} — it is shown only this once, and must be changed at first sign-in.`,
+      );
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
@@ -50,7 +54,11 @@ export function usersRouter(deps: Dependencies): Router {
     const parsed = RequireTwoFactorSchema.safeParse(req.body);
     if (!parsed.success) return renderList(req, res, 422, { error: 'Choose whether two-factor sign-in is required.' });
     await userAdmin.setRequire2fa(scopeOf(req), parsed.data.require2fa === 'on');
-    setFlash(req, 'success', parsed.data.require2fa === 'on' ? 'Two-factor sign-in is now required for every user.' : 'Two-factor sign-in is now optional.');
+    setFlash(
+      req,
+      'success',
+      parsed.data.require2fa === 'on' ? 'Two-factor sign-in is now required for every user.' : 'Two-factor sign-in is now optional.',
+    );
     res.redirect(303, '/settings/users');
   });
 
@@ -69,7 +77,10 @@ export function usersRouter(deps: Dependencies): Router {
     res.redirect(303, '/settings/users');
   });
 
-  for (const [action, active] of [['deactivate', false], ['activate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['activate', true],
+  ] as const) {
     router.post(`/settings/users/:id/${action}`, async (req, res) => {
       const id = userId(req);
       try {

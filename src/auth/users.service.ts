@@ -22,7 +22,12 @@ export interface NewUserOptions {
 }
 
 /** Create a user of a tenant; the email must be new to the whole app (sign-in is by email). */
-export async function createUser(prisma: PrismaClient, tenantId: number, input: NewUser, options: NewUserOptions = {}): Promise<CreatedUser> {
+export async function createUser(
+  prisma: PrismaClient,
+  tenantId: number,
+  input: NewUser,
+  options: NewUserOptions = {},
+): Promise<CreatedUser> {
   const tenant = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { name: true } });
   const parsed = NewUserSchema.safeParse(input);
   // A password the person chose: not guessable, not their email or the business's name.
@@ -31,7 +36,11 @@ export async function createUser(prisma: PrismaClient, tenantId: number, input: 
 }
 
 /** The same, through a tenant-scoped client (the tenant comes from the scope). */
-export async function createUserWithScope(db: Pick<TenantTransaction, 'user'>, input: NewUser, options: NewUserOptions = {}): Promise<CreatedUser> {
+export async function createUserWithScope(
+  db: Pick<TenantTransaction, 'user'>,
+  input: NewUser,
+  options: NewUserOptions = {},
+): Promise<CreatedUser> {
   const parsed = NewUserSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError('The user is not valid.', fieldErrors(parsed.error));
   const { email, password, role, name } = parsed.data;
@@ -39,7 +48,9 @@ export async function createUserWithScope(db: Pick<TenantTransaction, 'user'>, i
   try {
     return await db.user.create({
       // tenantId is filled in by the scope; the cast is for Prisma's input type only.
-      data: { email, name, role, passwordHash, mustChangePassword: options.mustChangePassword ?? false } as Parameters<TenantTransaction['user']['create']>[0]['data'],
+      data: { email, name, role, passwordHash, mustChangePassword: options.mustChangePassword ?? false } as Parameters<
+        TenantTransaction['user']['create']
+      >[0]['data'],
       select: { id: true, tenantId: true, email: true, role: true },
     });
   } catch (error) {

@@ -79,9 +79,19 @@ export interface RawQuerier {
 }
 
 /** balance_days as the rule above recomputes it from sales, payments and refunds (for checks and repair). */
-export async function recomputeBalanceDays(db: RawQuerier, tenantId: number): Promise<Array<{ customerKey: number; day: string; sales: Decimal; payments: Decimal }>> {
-  const rows = await db.$queryRaw<Array<{ customer_key: number; day: string; sales: Decimal | string; payments: Decimal | string }>>(Prisma.sql`
+export async function recomputeBalanceDays(
+  db: RawQuerier,
+  tenantId: number,
+): Promise<Array<{ customerKey: number; day: string; sales: Decimal; payments: Decimal }>> {
+  const rows = await db.$queryRaw<
+    Array<{ customer_key: number; day: string; sales: Decimal | string; payments: Decimal | string }>
+  >(Prisma.sql`
     SELECT customer_key::int AS customer_key, to_char(day, 'YYYY-MM-DD') AS day, sales::text AS sales, payments::text AS payments
       FROM (${expectedSummarySql(tenantId)}) e ORDER BY 1, 2`);
-  return rows.map((r) => ({ customerKey: Number(r.customer_key), day: r.day, sales: new Decimal(r.sales), payments: new Decimal(r.payments) }));
+  return rows.map((r) => ({
+    customerKey: Number(r.customer_key),
+    day: r.day,
+    sales: new Decimal(r.sales),
+    payments: new Decimal(r.payments),
+  }));
 }

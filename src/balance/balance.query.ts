@@ -27,7 +27,11 @@ export interface SummaryRead {
  * One round trip: the days before `from` fold into one row (bucket NULL), the days of the
  * range group by calendar bucket. Reads the primary key range (tenant, customer, ≤ to).
  */
-export async function readSummary(db: RawQueryClient, tenantId: number, q: { from: string; to: string; granularity: Granularity; customer: CustomerFilter }): Promise<SummaryRead> {
+export async function readSummary(
+  db: RawQueryClient,
+  tenantId: number,
+  q: { from: string; to: string; granularity: Granularity; customer: CustomerFilter },
+): Promise<SummaryRead> {
   const rows = await db.$queryRaw<Array<{ bucket: string | null; sales: string | null; payments: string | null }>>(Prisma.sql`
     SELECT CASE WHEN day < ${q.from}::date THEN NULL
                 ELSE to_char(date_trunc(${q.granularity}, day::timestamp), 'YYYY-MM-DD') END AS bucket,

@@ -37,7 +37,13 @@ export async function resolveRequest(req: Request, balance: BalanceService): Pro
   const today = balance.today(facts.value.timeZone);
   const raw = Object.fromEntries(['preset', 'from', 'to', 'granularity', 'customer', 'asOf'].map((k) => [k, one(req.query[k])]));
   const base = { scope, facts: facts.value, today, customers: customers.value, cacheStatuses: [facts.status, customers.status] };
-  const typed = { from: String(raw.from ?? ''), to: String(raw.to ?? ''), granularity: 'day' as Granularity, customer: String(raw.customer ?? 'all'), asOf: String(raw.asOf ?? '') };
+  const typed = {
+    from: String(raw.from ?? ''),
+    to: String(raw.to ?? ''),
+    granularity: 'day' as Granularity,
+    customer: String(raw.customer ?? 'all'),
+    asOf: String(raw.asOf ?? ''),
+  };
 
   const parsed = BalanceQuerySchema.safeParse(raw);
   if (!parsed.success) return { ...base, form: typed, preset: 'custom', errors: fieldErrors(parsed.error), status: 400 };
@@ -47,7 +53,8 @@ export async function resolveRequest(req: Request, balance: BalanceService): Pro
   const form = { ...range, granularity: input.granularity, customer: String(input.customer), asOf: input.asOf ?? '' };
 
   const errors = rangeProblems(range.from, range.to);
-  if (input.customer !== 'all' && !(await balance.customerExists(scope, input.customer, customers.value))) errors.customer = 'There is no such customer.';
+  if (input.customer !== 'all' && !(await balance.customerExists(scope, input.customer, customers.value)))
+    errors.customer = 'There is no such customer.';
   if (input.asOf !== undefined) {
     const asOfProblem = rangeProblems(input.asOf, input.asOf).from;
     if (asOfProblem) errors.asOf = 'Enter a day as YYYY-MM-DD.';

@@ -30,7 +30,9 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       const readable = readableGranularity(r.query.from, r.query.to, r.query.granularity, keepDaily);
       if (readable.switched) {
         const customer = r.query.customer === 'all' ? undefined : r.query.customer;
-        switched = { dailyUrl: `/balance?${queryString({ from: r.query.from, to: r.query.to, granularity: 'day', customer, asOf: r.form.asOf, daily: 1 })}` };
+        switched = {
+          dailyUrl: `/balance?${queryString({ from: r.query.from, to: r.query.to, granularity: 'day', customer, asOf: r.form.asOf, daily: 1 })}`,
+        };
         r.query = { ...r.query, granularity: readable.granularity };
         r.form.granularity = readable.granularity;
       }
@@ -53,7 +55,10 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       asOf = { day: r.asOf, balance: formatMoney(open.value, r.facts.currency) };
     }
     setCacheStatus(res, ...statuses);
-    const customerName = r.query && r.query.customer !== 'all' ? r.customers.find((c) => c.id === r.query!.customer)?.name ?? `Customer ${r.query.customer}` : undefined;
+    const customerName =
+      r.query && r.query.customer !== 'all'
+        ? (r.customers.find((c) => c.id === r.query!.customer)?.name ?? `Customer ${r.query.customer}`)
+        : undefined;
     res.status(r.status).render('balance/index', {
       title: 'Balance',
       r,
@@ -77,7 +82,10 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
   router.get('/balance.csv', async (req, res) => {
     const r = await resolveRequest(req, balance);
     if (!r.query) {
-      res.status(r.status).type('text/plain').send(`${Object.values(r.errors).join('\n')}\n`);
+      res
+        .status(r.status)
+        .type('text/plain')
+        .send(`${Object.values(r.errors).join('\n')}\n`);
       return;
     }
     const series = await balance.getBalanceSeries(r.scope, r.query);
@@ -102,7 +110,10 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       r,
       back,
       label,
-      bucketName: bucketLabel({ start: bucketStart(r.query.from, r.query.granularity), from: r.query.from, to: r.query.to }, r.query.granularity),
+      bucketName: bucketLabel(
+        { start: bucketStart(r.query.from, r.query.granularity), from: r.query.from, to: r.query.to },
+        r.query.granularity,
+      ),
       customerName: r.query.customer === 'all' ? undefined : r.customers.find((c) => c.id === r.query!.customer)?.name,
       detail,
       limit: DETAIL_LIST_LIMIT,

@@ -29,7 +29,8 @@ export function rangeProblems(from: unknown, to: unknown): Record<string, string
 export function assertSeriesQuery(q: SeriesQuery): void {
   const errors = rangeProblems(q.from, q.to);
   if (!GRANULARITIES.includes(q.granularity)) errors.granularity = 'Choose day, week or month.';
-  if (q.customer !== 'all' && !(Number.isSafeInteger(q.customer) && q.customer > 0)) errors.customer = 'Choose a customer or all customers.';
+  if (q.customer !== 'all' && !(Number.isSafeInteger(q.customer) && q.customer > 0))
+    errors.customer = 'Choose a customer or all customers.';
   if (Object.keys(errors).length) throw new ValidationError('Check the date range.', errors);
 }
 
@@ -40,7 +41,12 @@ export const MAX_DAY_BUCKETS = 92;
  * The granularity the balance page draws: a range of more than `MAX_DAY_BUCKETS` days asked
  * by day is shown by week (and the page says so), unless the daily view was asked for again.
  */
-export function readableGranularity(from: string, to: string, granularity: Granularity, keepDaily: boolean): { granularity: Granularity; switched: boolean } {
+export function readableGranularity(
+  from: string,
+  to: string,
+  granularity: Granularity,
+  keepDaily: boolean,
+): { granularity: Granularity; switched: boolean } {
   if (granularity !== 'day' || keepDaily || daysBetween(from, to) + 1 <= MAX_DAY_BUCKETS) return { granularity, switched: false };
   return { granularity: 'week', switched: true };
 }

@@ -59,7 +59,9 @@ export class BalanceService {
     assertSeriesQuery(query);
     const q: SeriesQuery = { from: query.from, to: query.to, granularity: query.granularity, customer: query.customer };
     this.recent.record(scope.tenantId, q);
-    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, seriesKey(q), () => this.computeSeries(scope, q), { ttl: this.deps.ttlSeconds });
+    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, seriesKey(q), () => this.computeSeries(scope, q), {
+      ttl: this.deps.ttlSeconds,
+    });
   }
 
   /** The series straight from the database, no cache (the warm-up and checks compare with it). */
@@ -72,7 +74,13 @@ export class BalanceService {
     assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
     const problems = rangeProblems(day, day);
     if (problems.from) throw new ValidationError('Check the date.', { asOf: problems.from });
-    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, openBalanceKey(day, customer), () => readOpenBalanceAt(scope.db, scope.tenantId, day, customer), { ttl: this.deps.ttlSeconds });
+    return this.deps.cache.memoize(
+      scope.tenantId,
+      BALANCE_MODULE,
+      openBalanceKey(day, customer),
+      () => readOpenBalanceAt(scope.db, scope.tenantId, day, customer),
+      { ttl: this.deps.ttlSeconds },
+    );
   }
 
   /** The balance pages' first read: refuses a role without `balance.see` before anything is shown. */
@@ -87,14 +95,24 @@ export class BalanceService {
       scope.tenantId,
       BALANCE_MODULE,
       TENANT_KEY,
-      async () => found(await scope.db.tenant.findUnique({ where: { id: scope.tenantId }, select: { name: true, timeZone: true, currency: true } }), 'Business'),
+      async () =>
+        found(
+          await scope.db.tenant.findUnique({ where: { id: scope.tenantId }, select: { name: true, timeZone: true, currency: true } }),
+          'Business',
+        ),
       { ttl: this.deps.ttlSeconds },
     );
   }
 
   /** Customers for the filter, by name (a sale of a new customer invalidates the module). */
   async customers(scope: BalanceScope): Promise<Cached<CustomerOption[]>> {
-    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, CUSTOMERS_KEY, () => scope.db.customer.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }), { ttl: this.deps.ttlSeconds });
+    return this.deps.cache.memoize(
+      scope.tenantId,
+      BALANCE_MODULE,
+      CUSTOMERS_KEY,
+      () => scope.db.customer.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      { ttl: this.deps.ttlSeconds },
+    );
   }
 
   /** Whether `id` is one of the tenant's customers (also those newer than the cached list). */
@@ -127,7 +145,12 @@ export class BalanceService {
     const statuses: CacheStatus[] = [];
     let next = 0;
     const worker = async () => {
-      for (let i = next++; i < list.length; i = next++) statuses[i] = (await this.deps.cache.memoize(tenantId, BALANCE_MODULE, seriesKey(list[i]!), () => this.computeSeries(scope, list[i]!), { ttl: this.deps.ttlSeconds })).status;
+      for (let i = next++; i < list.length; i = next++)
+        statuses[i] = (
+          await this.deps.cache.memoize(tenantId, BALANCE_MODULE, seriesKey(list[i]!), () => this.computeSeries(scope, list[i]!), {
+            ttl: this.deps.ttlSeconds,
+          })
+        ).status;
     };
     await Promise.all(Array.from({ length: WARM_CONCURRENCY }, worker));
     return statuses[0]!;

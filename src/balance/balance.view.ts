@@ -26,7 +26,17 @@ export function seriesView(series: BalanceSeries, currency: string) {
   const granularity = `&granularity=${series.granularity}`;
   // One pass: exact text of each amount, reused by the table (formatted) and the chart.
   // `*Text` are the amounts as the rest of the app writes them (tooltips); `detail` the bucket's page (a click on a bar).
-  const chart = { currency, labels: [] as string[], sales: [] as string[], payments: [] as string[], balance: [] as string[], salesText: [] as string[], paymentsText: [] as string[], balanceText: [] as string[], detail: [] as string[] };
+  const chart = {
+    currency,
+    labels: [] as string[],
+    sales: [] as string[],
+    payments: [] as string[],
+    balance: [] as string[],
+    salesText: [] as string[],
+    paymentsText: [] as string[],
+    balanceText: [] as string[],
+    detail: [] as string[],
+  };
   const rows = series.buckets.map((b) => {
     const label = bucketLabel(b, series.granularity);
     const sales = b.sales.toFixed(2);
@@ -38,7 +48,16 @@ export function seriesView(series: BalanceSeries, currency: string) {
     chart.balance.push(balance);
     // Days and ids only: nothing to encode.
     const detailUrl = `/balance/detail?from=${b.from}&to=${b.to}${customer}${granularity}`;
-    const row = { label, note: partialNote(b, series.granularity), from: b.from, to: b.to, sales: text(sales), payments: text(payments), balance: text(balance), detailUrl };
+    const row = {
+      label,
+      note: partialNote(b, series.granularity),
+      from: b.from,
+      to: b.to,
+      sales: text(sales),
+      payments: text(payments),
+      balance: text(balance),
+      detailUrl,
+    };
     chart.salesText.push(row.sales);
     chart.paymentsText.push(row.payments);
     chart.balanceText.push(row.balance);
@@ -76,7 +95,9 @@ export function tablePage(view: SeriesView, page: number) {
     page: p,
     pages,
     total: view.rows.length,
-    broughtForward: before ? { label: `Brought forward (to ${before.to})`, balance: before.balance } : { label: `Opening (${view.openingDay})`, balance: view.opening },
+    broughtForward: before
+      ? { label: `Brought forward (to ${before.to})`, balance: before.balance }
+      : { label: `Opening (${view.openingDay})`, balance: view.opening },
   };
 }
 

@@ -17,7 +17,15 @@ export interface DetailRange {
 
 export interface BucketDetail {
   sales: Array<{ id: number; number: number; soldAt: Date; customer: string | null; total: Decimal }>;
-  payments: Array<{ id: number; paidAt: Date; method: string; refund: boolean; customer: string | null; saleNumber: number | null; amount: Decimal }>;
+  payments: Array<{
+    id: number;
+    paidAt: Date;
+    method: string;
+    refund: boolean;
+    customer: string | null;
+    saleNumber: number | null;
+    amount: Decimal;
+  }>;
   salesCount: number;
   paymentsCount: number;
   salesTotal: Decimal;
@@ -26,7 +34,12 @@ export interface BucketDetail {
 
 export const DETAIL_LIST_LIMIT = 500;
 
-export async function bucketDetail(scope: BalanceReader, range: DetailRange, timeZone: string, limit = DETAIL_LIST_LIMIT): Promise<BucketDetail> {
+export async function bucketDetail(
+  scope: BalanceReader,
+  range: DetailRange,
+  timeZone: string,
+  limit = DETAIL_LIST_LIMIT,
+): Promise<BucketDetail> {
   assertCan(scope.role, 'balance.see', "Only managers and owners can see the business's balance.");
   const between = { gte: zonedInstant(range.from, timeZone), lt: zonedInstant(addDays(range.to, 1), timeZone) };
   const who = range.customer === 'all' ? {} : { customerId: range.customer };
@@ -34,17 +47,68 @@ export async function bucketDetail(scope: BalanceReader, range: DetailRange, tim
   const paymentWhere = { ...who, paidAt: between };
   const refundWhere = { ...who, refundedAt: between };
   const [sales, salesAgg, payments, paymentsAgg, refunds, refundsAgg] = await Promise.all([
-    scope.db.sale.findMany({ where: saleWhere, orderBy: [{ soldAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, number: true, soldAt: true, total: true, returnedTotal: true, customer: { select: { name: true } } } }),
+    scope.db.sale.findMany({
+      where: saleWhere,
+      orderBy: [{ soldAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: { id: true, number: true, soldAt: true, total: true, returnedTotal: true, customer: { select: { name: true } } },
+    }),
     scope.db.sale.aggregate({ where: saleWhere, _sum: { total: true, returnedTotal: true }, _count: { _all: true } }),
-    scope.db.payment.findMany({ where: paymentWhere, orderBy: [{ paidAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, paidAt: true, method: true, amount: true, customer: { select: { name: true } }, sale: { select: { number: true } } } }),
+    scope.db.payment.findMany({
+      where: paymentWhere,
+      orderBy: [{ paidAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: {
+        id: true,
+        paidAt: true,
+        method: true,
+        amount: true,
+        customer: { select: { name: true } },
+        sale: { select: { number: true } },
+      },
+    }),
     scope.db.payment.aggregate({ where: paymentWhere, _sum: { amount: true }, _count: { _all: true } }),
-    scope.db.refund.findMany({ where: refundWhere, orderBy: [{ refundedAt: 'asc' }, { id: 'asc' }], take: limit, select: { id: true, refundedAt: true, method: true, amount: true, customer: { select: { name: true } }, sale: { select: { number: true } } } }),
+    scope.db.refund.findMany({
+      where: refundWhere,
+      orderBy: [{ refundedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: {
+        id: true,
+        refundedAt: true,
+        method: true,
+        amount: true,
+        customer: { select: { name: true } },
+        sale: { select: { number: true } },
+      },
+    }),
     scope.db.refund.aggregate({ where: refundWhere, _sum: { amount: true }, _count: { _all: true } }),
   ]);
-  const moneyIn = payments.map((p) => ({ id: p.id, paidAt: p.paidAt, method: p.method, refund: false, customer: p.customer?.name ?? null, saleNumber: p.sale?.number ?? null, amount: p.amount }));
-  const moneyOut = refunds.map((r) => ({ id: r.id, paidAt: r.refundedAt, method: r.method, refund: true, customer: r.customer?.name ?? null, saleNumber: r.sale.number, amount: r.amount.neg() }));
+  const moneyIn = payments.map((p) => ({
+    id: p.id,
+    paidAt: p.paidAt,
+    method: p.method,
+    refund: false,
+    customer: p.customer?.name ?? null,
+    saleNumber: p.sale?.number ?? null,
+    amount: p.amount,
+  }));
+  const moneyOut = refunds.map((r) => ({
+    id: r.id,
+    paidAt: r.refundedAt,
+    method: r.method,
+    refund: true,
+    customer: r.customer?.name ?? null,
+    saleNumber: r.sale.number,
+    amount: r.amount.neg(),
+  }));
   return {
-    sales: sales.map((s) => ({ id: s.id, number: s.number, soldAt: s.soldAt, customer: s.customer?.name ?? null, total: s.total.minus(s.returnedTotal) })),
+    sales: sales.map((s) => ({
+      id: s.id,
+      number: s.number,
+      soldAt: s.soldAt,
+      customer: s.customer?.name ?? null,
+      total: s.total.minus(s.returnedTotal),
+    })),
     payments: [...moneyIn, ...moneyOut].sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime()).slice(0, limit),
     salesCount: salesAgg._count._all,
     paymentsCount: paymentsAgg._count._all + refundsAgg._count._all,

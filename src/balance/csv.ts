@@ -8,8 +8,16 @@ import { bucketLabel } from './labels.ts';
 export function seriesCsv(series: BalanceSeries): string {
   const rows: string[][] = [['period', 'from', 'to', 'sales', 'payments', 'open_balance']];
   rows.push(['opening balance', '', addDays(series.from, -1), '', '', series.opening.toFixed(2)]);
-  for (const b of series.buckets) rows.push([bucketLabel(b, series.granularity), b.from, b.to, b.sales.toFixed(2), b.payments.toFixed(2), b.balance.toFixed(2)]);
-  rows.push(['total', series.from, series.to, series.totals.sales.toFixed(2), series.totals.payments.toFixed(2), series.closing.toFixed(2)]);
+  for (const b of series.buckets)
+    rows.push([bucketLabel(b, series.granularity), b.from, b.to, b.sales.toFixed(2), b.payments.toFixed(2), b.balance.toFixed(2)]);
+  rows.push([
+    'total',
+    series.from,
+    series.to,
+    series.totals.sales.toFixed(2),
+    series.totals.payments.toFixed(2),
+    series.closing.toFixed(2),
+  ]);
   return stringify(rows);
 }
 

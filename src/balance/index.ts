@@ -18,7 +18,13 @@ export interface BalanceParts {
 }
 
 /** The balance service, its warm-up, and the cache wired to trigger it (container.ts). */
-export function buildBalance(deps: { cache: CacheService; prisma: PrismaClient; ttlSeconds: number; logger: Logger; warmDelayMs?: number }): BalanceParts {
+export function buildBalance(deps: {
+  cache: CacheService;
+  prisma: PrismaClient;
+  ttlSeconds: number;
+  logger: Logger;
+  warmDelayMs?: number;
+}): BalanceParts {
   const service = new BalanceService({ cache: deps.cache, prisma: deps.prisma, ttlSeconds: deps.ttlSeconds });
   const warmer = new BalanceWarmer({ warm: (tenantId) => service.warmBalance(tenantId), logger: deps.logger, delayMs: deps.warmDelayMs });
   const cache = notifyBalanceInvalidations(deps.cache, (tenantId) => warmer.schedule(tenantId));

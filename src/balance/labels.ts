@@ -34,6 +34,9 @@ const clockFormats = new Map<string, Intl.DateTimeFormat>();
 /** "updated at 12:03" for figures computed today in the business's zone, else with the day. */
 export function updatedAtText(instant: Date, timeZone: string, now = new Date()): string {
   let f = clockFormats.get(timeZone);
-  if (!f) clockFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  return localDay(instant, timeZone) === localDay(now, timeZone) ? `Updated at ${f.format(instant)}` : `Updated ${formatInstant(instant, timeZone)}`;
+  if (!f)
+    clockFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return localDay(instant, timeZone) === localDay(now, timeZone)
+    ? `Updated at ${f.format(instant)}`
+    : `Updated ${formatInstant(instant, timeZone)}`;
 }

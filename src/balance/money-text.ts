@@ -22,7 +22,16 @@ function layoutOf(currency: string, locale: string): Layout {
     const parts = f.formatToParts(n);
     const first = parts.findIndex((p) => p.type === 'integer');
     const last = parts.length - 1 - [...parts].reverse().findIndex((p) => p.type === 'integer' || p.type === 'fraction');
-    return [parts.slice(0, first).map((p) => p.value).join(''), parts.slice(last + 1).map((p) => p.value).join('')];
+    return [
+      parts
+        .slice(0, first)
+        .map((p) => p.value)
+        .join(''),
+      parts
+        .slice(last + 1)
+        .map((p) => p.value)
+        .join(''),
+    ];
   };
   const sample = f.formatToParts(1234567.5);
   layout = {
@@ -46,7 +55,8 @@ export function moneyText(currency: string, locale = 'en-US'): (text: string) =>
     const int = dot < 0 ? digits : digits.slice(0, dot);
     const frac = dot < 0 ? '' : digits.slice(dot + 1);
     let grouped = '';
-    for (let i = int.length; i > 0; i -= 3) grouped = i - 3 > 0 ? `${l.group}${int.slice(i - 3, i)}${grouped}` : `${int.slice(0, i)}${grouped}`;
+    for (let i = int.length; i > 0; i -= 3)
+      grouped = i - 3 > 0 ? `${l.group}${int.slice(i - 3, i)}${grouped}` : `${int.slice(0, i)}${grouped}`;
     const body = l.fraction > 0 ? `${grouped}${l.decimal}${frac.padEnd(l.fraction, '0').slice(0, l.fraction)}` : grouped;
     const isZero = !/[1-9]/.test(digits);
     const [before, after] = negative && !isZero ? l.negative : l.positive;

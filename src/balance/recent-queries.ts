@@ -27,6 +27,9 @@ export class RecentQueries {
   list(tenantId: number, maxAgeMs: number, now = Date.now()): SeriesQuery[] {
     const recent = this.byTenant.get(tenantId);
     if (!recent) return [];
-    return [...recent.values()].filter((r) => now - r.at <= maxAgeMs).reverse().map((r) => r.query);
+    return [...recent.values()]
+      .filter((r) => now - r.at <= maxAgeMs)
+      .reverse()
+      .map((r) => r.query);
   }
 }

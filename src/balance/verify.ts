@@ -74,7 +74,14 @@ export async function verifyBalanceSummary(prisma: PrismaClient | Raw, tenantId:
     expected: { sales: new Decimal(r.es), payments: new Decimal(r.ep) },
     actual: { sales: new Decimal(r.as), payments: new Decimal(r.ap) },
   }));
-  return { tenantId, rows: counts?.rows ?? 0, sales: counts?.sales ?? 0, payments: counts?.payments ?? 0, differences, ok: differences.length === 0 };
+  return {
+    tenantId,
+    rows: counts?.rows ?? 0,
+    sales: counts?.sales ?? 0,
+    payments: counts?.payments ?? 0,
+    differences,
+    ok: differences.length === 0,
+  };
 }
 
 /**

@@ -80,7 +80,10 @@ export class RedisBus implements InvalidationBus {
       this.handlers.onReset();
       this.subscribed = true;
     } catch (error) {
-      this.logger.debug({ err: (error as Error).message }, 'cache: subscribing to the invalidation channel failed; will retry on reconnect');
+      this.logger.debug(
+        { err: (error as Error).message },
+        'cache: subscribing to the invalidation channel failed; will retry on reconnect',
+      );
     }
   }
 

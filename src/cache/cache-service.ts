@@ -111,7 +111,13 @@ export class TieredCacheService implements CacheService {
     return done.value;
   }
 
-  async memoize<T>(tenantId: number, module: string, key: string, loader: () => Promise<T>, opts?: CacheOptions): Promise<MemoizeResult<T>> {
+  async memoize<T>(
+    tenantId: number,
+    module: string,
+    key: string,
+    loader: () => Promise<T>,
+    opts?: CacheOptions,
+  ): Promise<MemoizeResult<T>> {
     const valueKey = this.parts.keys.value(tenantId, module, key);
     if (!this.parts.config.enabled) return { value: await loader(), status: 'MISS' };
     const local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined;
@@ -122,7 +128,13 @@ export class TieredCacheService implements CacheService {
     return this.flights.run(valueKey, () => this.load(tenantId, module, valueKey, loader, opts)) as Promise<MemoizeResult<T>>;
   }
 
-  private async load(tenantId: number, module: string, valueKey: string, loader: () => Promise<unknown>, opts: CacheOptions | undefined): Promise<MemoizeResult<unknown>> {
+  private async load(
+    tenantId: number,
+    module: string,
+    valueKey: string,
+    loader: () => Promise<unknown>,
+    opts: CacheOptions | undefined,
+  ): Promise<MemoizeResult<unknown>> {
     const { metrics, loaderLock } = this.parts;
     const started = performance.now();
     // Read before anything else: a result stored under this epoch/generation after an
@@ -159,7 +171,10 @@ export class TieredCacheService implements CacheService {
       }
       this.staleLogged.delete(valueKey);
       const encoded = this.encode(module, value, opts);
-      const stored = found.generation === undefined ? this.decoded(encoded) : await this.write(tenantId, module, valueKey, encoded, found.generation, epoch);
+      const stored =
+        found.generation === undefined
+          ? this.decoded(encoded)
+          : await this.write(tenantId, module, valueKey, encoded, found.generation, epoch);
       metrics.observe('memoize', 'loader', started);
       return { value: stored, status: 'MISS' };
     } finally {
@@ -178,7 +193,13 @@ export class TieredCacheService implements CacheService {
   }
 
   /** Both tiers, without counting; a fresh L2 value is copied into L1 unless invalidated meanwhile. */
-  async lookup(tenantId: number, module: string, valueKey: string, epoch = this.parts.l1.epoch(tenantId, module), local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined): Promise<Lookup> {
+  async lookup(
+    tenantId: number,
+    module: string,
+    valueKey: string,
+    epoch = this.parts.l1.epoch(tenantId, module),
+    local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined,
+  ): Promise<Lookup> {
     const now = Date.now();
     if (local !== undefined && local.freshUntil > now) return { fresh: local, generation: undefined };
     const read = await this.readStore(tenantId, module, valueKey, epoch);
@@ -213,7 +234,8 @@ export class TieredCacheService implements CacheService {
       if (!raw.ok) return undefined;
       const stored = raw.value;
       if (stored === null) return { generation: known, body: undefined };
-      if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known)) return { generation: known, body: stored.slice(known.length + 1) };
+      if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known))
+        return { generation: known, body: stored.slice(known.length + 1) };
       const split = splitGeneration(stored);
       if (split === undefined) return { generation: known, body: undefined };
       // Written under a newer generation than we know of: ours is out of date, ask Redis.
@@ -236,10 +258,19 @@ export class TieredCacheService implements CacheService {
   }
 
   /** Writes to the store if the generation is still `expected`, and to L1 if the epoch is; returns the frozen copy. */
-  private async write(tenantId: number, module: string, valueKey: string, encoded: EncodedEntry, expected: ExpectedGeneration, epoch: number): Promise<unknown> {
+  private async write(
+    tenantId: number,
+    module: string,
+    valueKey: string,
+    encoded: EncodedEntry,
+    expected: ExpectedGeneration,
+    epoch: number,
+  ): Promise<unknown> {
     const entry = decodeBody(encoded.body)!;
     const ttlMs = entry.freshUntil - Date.now() + this.graceMs;
-    const result = await this.parts.guarded.attempt(module, (store) => store.write({ tenantId, module, valueKey, body: encoded.body, ttlMs, expected }));
+    const result = await this.parts.guarded.attempt(module, (store) =>
+      store.write({ tenantId, module, valueKey, body: encoded.body, ttlMs, expected }),
+    );
     if (result.ok && result.value) this.parts.metrics.count(module, 'sets');
     // Generation moved on (invalidated while loading): the result goes to its caller only.
     if (!result.ok || result.value) this.putLocal(tenantId, module, valueKey, epoch, entry);
@@ -248,7 +279,15 @@ export class TieredCacheService implements CacheService {
 
   private putLocal(tenantId: number, module: string, valueKey: string, epoch: number, entry: DecodedEntry): void {
     if (!this.parts.l1.storesValues || !this.l1Usable) return;
-    this.parts.l1.put(valueKey, tenantId, module, epoch, { value: entry.value, freshUntil: entry.freshUntil, notFound: entry.notFound }, entry.freshUntil + this.graceMs - Date.now(), entry.size);
+    this.parts.l1.put(
+      valueKey,
+      tenantId,
+      module,
+      epoch,
+      { value: entry.value, freshUntil: entry.freshUntil, notFound: entry.notFound },
+      entry.freshUntil + this.graceMs - Date.now(),
+      entry.size,
+    );
   }
 
   async invalidateModule(tenantId: number, module: string): Promise<void> {

@@ -52,7 +52,8 @@ export class GuardedStore {
   // Written with then() rather than async/await: this sits on every L2 read, and each async
   // layer costs a promise and a microtask that show up at saturation.
   attempt<T>(module: string, operation: (store: CacheStore) => Promise<T>): Promise<Attempt<T>> {
-    if (!this.trusted || (this.connection !== undefined && this.connection.status !== 'ready') || !this.breaker.allow()) return Promise.resolve(SKIPPED);
+    if (!this.trusted || (this.connection !== undefined && this.connection.status !== 'ready') || !this.breaker.allow())
+      return Promise.resolve(SKIPPED);
     let pending: Promise<T>;
     try {
       pending = operation(this.store);

@@ -52,17 +52,24 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   const outbox = new Outbox(prisma);
   const journal = new InvalidationJournal();
   const bus: InvalidationBus = redis
-    ? new RedisBus(redis.subscriber, redis.client, keys.channel, deps.instanceId ?? randomUUID(), {
-        onMessage(message) {
-          if (message.key !== undefined) l1.delete(message.key);
-          else if (message.pattern !== undefined) {
-            const re = globToRegExp(message.pattern);
-            if (message.pattern.startsWith(keys.tenantPrefix(message.tenantId))) l1.dropWhere((key) => re.test(key));
-          } else if (message.module !== undefined) l1.invalidateModule(message.tenantId, message.module);
-          else l1.invalidateTenant(message.tenantId);
+    ? new RedisBus(
+        redis.subscriber,
+        redis.client,
+        keys.channel,
+        deps.instanceId ?? randomUUID(),
+        {
+          onMessage(message) {
+            if (message.key !== undefined) l1.delete(message.key);
+            else if (message.pattern !== undefined) {
+              const re = globToRegExp(message.pattern);
+              if (message.pattern.startsWith(keys.tenantPrefix(message.tenantId))) l1.dropWhere((key) => re.test(key));
+            } else if (message.module !== undefined) l1.invalidateModule(message.tenantId, message.module);
+            else l1.invalidateTenant(message.tenantId);
+          },
+          onReset: () => l1.clear(),
         },
-        onReset: () => l1.clear(),
-      }, logger)
+        logger,
+      )
     : new LocalBus();
   // The invalidator asks the reconciler for a drain, which applies rows through the invalidator.
   const requestReconcile = () => reconciler.request();

@@ -62,7 +62,10 @@ export class Invalidator {
     try {
       await this.deps.outbox.park(tenantId, modules);
     } catch (error) {
-      this.deps.logger.error({ err: (error as Error).message, tenantId, modules }, 'cache: could not keep an invalidation for later; cached values of these modules may be stale until they expire');
+      this.deps.logger.error(
+        { err: (error as Error).message, tenantId, modules },
+        'cache: could not keep an invalidation for later; cached values of these modules may be stale until they expire',
+      );
     }
     this.deps.requestReconcile();
   }

@@ -33,12 +33,14 @@ const MAX_KEY_LENGTH = 1024;
 const knownModules = new Set<string>();
 
 export function assertTenant(tenantId: number): void {
-  if (!Number.isSafeInteger(tenantId) || tenantId <= 0) throw new CacheKeyError(`cache tenant id must be a positive integer (got ${String(tenantId)})`);
+  if (!Number.isSafeInteger(tenantId) || tenantId <= 0)
+    throw new CacheKeyError(`cache tenant id must be a positive integer (got ${String(tenantId)})`);
 }
 
 export function assertModule(module: string): void {
   if (knownModules.has(module)) return;
-  if (typeof module !== 'string' || !MODULE.test(module)) throw new CacheKeyError(`cache module must match ${MODULE} (got ${JSON.stringify(module)})`);
+  if (typeof module !== 'string' || !MODULE.test(module))
+    throw new CacheKeyError(`cache module must match ${MODULE} (got ${JSON.stringify(module)})`);
   knownModules.add(module);
 }
 

@@ -63,7 +63,8 @@ export class LocalCache {
   }
 
   rememberGeneration(tenantId: number, module: string, epoch: number, generation: string): void {
-    if (this.epoch(tenantId, module) === epoch) this.generations.set(`${tenantId}:${module}`, { generation, until: Date.now() + GENERATION_TTL_MS });
+    if (this.epoch(tenantId, module) === epoch)
+      this.generations.set(`${tenantId}:${module}`, { generation, until: Date.now() + GENERATION_TTL_MS });
   }
 
   forgetGeneration(tenantId: number, module: string): void {

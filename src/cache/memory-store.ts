@@ -17,7 +17,11 @@ export class MemoryStore implements CacheStore {
     private readonly keys: CacheKeys,
     limits: { maxEntries: number; maxBytes: number },
   ) {
-    this.values = new LRUCache<string, string>({ max: limits.maxEntries, maxSize: limits.maxBytes, sizeCalculation: (v, k) => (v.length + k.length) * 2 });
+    this.values = new LRUCache<string, string>({
+      max: limits.maxEntries,
+      maxSize: limits.maxBytes,
+      sizeCalculation: (v, k) => (v.length + k.length) * 2,
+    });
   }
 
   async read(tenantId: number, module: string, valueKey: string): Promise<StoreRead> {

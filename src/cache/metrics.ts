@@ -56,8 +56,18 @@ export class CacheMetrics {
         },
       });
     }
-    this.latency = new FastHistogram('stock_cache_operation_duration_seconds', 'Time of cache operations that reached Redis or a loader, by operation and tier that answered', LATENCY_BUCKETS, registry);
-    this.loaderLatency = new FastHistogram('stock_cache_loader_duration_seconds', 'Time of loaders run on a miss', LATENCY_BUCKETS, registry);
+    this.latency = new FastHistogram(
+      'stock_cache_operation_duration_seconds',
+      'Time of cache operations that reached Redis or a loader, by operation and tier that answered',
+      LATENCY_BUCKETS,
+      registry,
+    );
+    this.loaderLatency = new FastHistogram(
+      'stock_cache_loader_duration_seconds',
+      'Time of loaders run on a miss',
+      LATENCY_BUCKETS,
+      registry,
+    );
   }
 
   private counts(module: string): Counts {

@@ -61,7 +61,8 @@ export class Reconciler {
       if (runId && this.lastRunId && runId !== this.lastRunId) {
         const recent = this.journal.recent();
         for (const { tenantId, module } of recent) await bumpGenerations(store, tenantId, [module]);
-        if (recent.length) this.logger.info({ replayed: recent.length }, 'cache: Redis restarted; re-applied recent invalidations it may have lost');
+        if (recent.length)
+          this.logger.info({ replayed: recent.length }, 'cache: Redis restarted; re-applied recent invalidations it may have lost');
       }
       const applied = await this.invalidator.drain(store);
       if (applied) this.logger.info({ applied }, 'cache: applied pending invalidations from the outbox');

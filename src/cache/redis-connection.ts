@@ -17,9 +17,7 @@ export interface HostPort {
 }
 
 export type RedisTopology =
-  | { kind: 'single'; url: string }
-  | { kind: 'sentinel'; sentinels: HostPort[]; name: string }
-  | { kind: 'cluster'; nodes: HostPort[] };
+  { kind: 'single'; url: string } | { kind: 'sentinel'; sentinels: HostPort[]; name: string } | { kind: 'cluster'; nodes: HostPort[] };
 
 /** A client of either shape; both speak the same commands and emit the same events. */
 export type RedisClient = Redis | Cluster;
@@ -60,7 +58,10 @@ export function isCluster(client: RedisClient): client is Cluster {
 
 /** "host:port,host:port" → list; throws a message naming what is wrong. */
 export function parseHostPorts(text: string): HostPort[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!items.length) throw new Error('must list at least one host:port');
   return items.map((item) => {
     const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item);
@@ -114,12 +115,25 @@ export function createRedisConnections(options: RedisConnectionOptions): RedisCo
   const topology: RedisTopology | undefined = options.topology ?? (options.url ? { kind: 'single', url: options.url } : undefined);
   if (!topology) throw new Error('createRedisConnections needs a topology or a url');
   const base = { password: options.password, connectTimeoutMs: options.connectTimeoutMs };
-  const client = createRedisClient(topology, { ...base, offlineQueue: false, commandTimeoutMs: options.commandTimeoutMs, connectionName: 'stock' });
+  const client = createRedisClient(topology, {
+    ...base,
+    offlineQueue: false,
+    commandTimeoutMs: options.commandTimeoutMs,
+    connectionName: 'stock',
+  });
   // The subscriber is (re)subscribed by the cache's bus on every 'ready', see bus.ts.
-  const subscriber = createRedisClient(topology, { ...base, offlineQueue: true, autoResubscribe: false, connectionName: 'stock-subscriber' });
+  const subscriber = createRedisClient(topology, {
+    ...base,
+    offlineQueue: true,
+    autoResubscribe: false,
+    connectionName: 'stock-subscriber',
+  });
   // Errors surface through the cache's single outage warning; here they are only debug noise
   // (an 'error' event without a listener would crash the process).
-  for (const [name, redis] of [['client', client], ['subscriber', subscriber]] as const) {
+  for (const [name, redis] of [
+    ['client', client],
+    ['subscriber', subscriber],
+  ] as const) {
     redis.on('error', (error: Error) => options.logger.debug({ connection: name, err: error.message }, 'redis connection error'));
   }
   return {

@@ -77,7 +77,10 @@ export class RedisStore implements CacheStore {
     const [generation, raw] = await this.client.mget(this.keys.generation(tenantId, module), valueKey);
     if (generation == null) return { generation: null, body: undefined };
     // A value from an older generation (or with none) is dead: invalidated, never served.
-    const body = raw != null && raw.length > generation.length && raw.charCodeAt(generation.length) === 59 /* ; */ && raw.startsWith(generation) ? raw.slice(generation.length + 1) : undefined;
+    const body =
+      raw != null && raw.length > generation.length && raw.charCodeAt(generation.length) === 59 /* ; */ && raw.startsWith(generation)
+        ? raw.slice(generation.length + 1)
+        : undefined;
     return { generation, body };
   }
 
@@ -166,7 +169,10 @@ export class RedisStore implements CacheStore {
       usedMemory: `${(sum('used_memory') / (1024 * 1024)).toFixed(2)}M`,
       evictedKeys: sum('evicted_keys'),
       uptimeSeconds: Math.min(...all.map((info) => num(info.uptime_in_seconds) ?? 0)),
-      runId: all.map((info) => info.run_id ?? '').sort().join(','),
+      runId: all
+        .map((info) => info.run_id ?? '')
+        .sort()
+        .join(','),
     };
   }
 

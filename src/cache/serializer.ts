@@ -39,9 +39,11 @@ function encode(value: unknown, path: string, seen: Set<object>, state: { tagged
       return fail(path, 'a function');
     case 'symbol':
       return fail(path, 'a symbol');
+    case 'object':
+      break;
   }
   if (value === null) return null;
-  const obj = value as object;
+  const obj = value;
   if (obj instanceof Date) {
     state.tagged = true;
     const time = obj.getTime();
@@ -49,7 +51,7 @@ function encode(value: unknown, path: string, seen: Set<object>, state: { tagged
   }
   if (Decimal.isDecimal(obj)) {
     state.tagged = true;
-    const d = obj as Prisma.Decimal;
+    const d = obj;
     return { $t: 'N', v: d.isZero() && d.isNeg() ? '-0' : d.toString() };
   }
   if (seen.has(obj)) return fail(path, 'a cyclic reference');

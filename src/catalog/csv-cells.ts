@@ -16,7 +16,18 @@ export function unprotectCell(text: string): string {
 /** A product's barcodes share one cell: `8400000000106|8400000000113`. */
 export const BARCODE_CSV_SEPARATOR = '|';
 
-export const CSV_COLUMNS = ['sku', 'name', 'barcodes', 'category', 'unit', 'price', 'cost', 'tax_rate', 'reorder_level', 'quantity_on_hand'] as const;
+export const CSV_COLUMNS = [
+  'sku',
+  'name',
+  'barcodes',
+  'category',
+  'unit',
+  'price',
+  'cost',
+  'tax_rate',
+  'reorder_level',
+  'quantity_on_hand',
+] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /**

@@ -40,7 +40,10 @@ export function formatters(settings: { currency: string; timeZone: string }): Fo
   return {
     currency: settings.currency,
     // Intl formats a decimal string exactly (no float in between).
-    money: (value) => (value === null || value === undefined ? '' : money.format((typeof value === 'string' ? value : value.toFixed(2)) as unknown as number)),
+    money: (value) =>
+      value === null || value === undefined
+        ? ''
+        : money.format((typeof value === 'string' ? value : value.toFixed(2)) as unknown as number),
     quantity: formatQuantity,
     signedQuantity: (value) => {
       const text = formatQuantity(value);

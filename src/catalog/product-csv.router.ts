@@ -30,7 +30,11 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
     if (body.action === 'import') {
       const { preview, written } = await catalog.productImport.import(ctx, csv);
       if (written) {
-        setFlash(req, 'success', `Imported ${preview.rows.length} product${preview.rows.length === 1 ? '' : 's'}: ${preview.creates} new, ${preview.updates} updated.`);
+        setFlash(
+          req,
+          'success',
+          `Imported ${preview.rows.length} product${preview.rows.length === 1 ? '' : 's'}: ${preview.creates} new, ${preview.updates} updated.`,
+        );
         return res.redirect(303, base);
       }
       return res.status(422).render('catalog/products/import', { preview, csv: preview.echo ? csv : '' });

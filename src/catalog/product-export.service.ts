@@ -20,7 +20,18 @@ export class ProductExportService {
     const products = await ctx.db.product.findMany({
       where,
       orderBy: [{ sku: 'asc' }, { id: 'asc' }],
-      select: { sku: true, name: true, barcodes: barcodeCodes, price: true, cost: true, taxRate: true, reorderLevel: true, quantityOnHand: true, category: { select: { name: true } }, unit: { select: { code: true } } },
+      select: {
+        sku: true,
+        name: true,
+        barcodes: barcodeCodes,
+        price: true,
+        cost: true,
+        taxRate: true,
+        reorderLevel: true,
+        quantityOnHand: true,
+        category: { select: { name: true } },
+        unit: { select: { code: true } },
+      },
     });
     const withCost = can(ctx.role, 'cost.see');
     const header = CSV_COLUMNS.filter((c) => withCost || c !== 'cost');

@@ -51,7 +51,13 @@ const ALIASES: Record<string, CsvColumn> = {
 };
 const REQUIRED: CsvColumn[] = ['sku', 'name', 'unit', 'price'];
 /** Optional columns and the product fields they fill: an update leaves a field alone when the file has no such column. */
-const OPTIONAL_FIELDS = { barcodes: 'barcodes', category: 'categoryId', cost: 'cost', tax_rate: 'taxRate', reorder_level: 'reorderLevel' } as const;
+const OPTIONAL_FIELDS = {
+  barcodes: 'barcodes',
+  category: 'categoryId',
+  cost: 'cost',
+  tax_rate: 'taxRate',
+  reorder_level: 'reorderLevel',
+} as const;
 const QuantityOnHand = quantityField('Quantity on hand');
 
 export interface ImportRow {
@@ -94,15 +100,21 @@ export class ProductImportService {
   async import(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; written: boolean }> {
     assertCan(ctx.role, 'catalog.import', IMPORT_REFUSED);
     const { preview, valid, present } = await this.analyse(ctx, text);
-    const absent = Object.entries(OPTIONAL_FIELDS).filter(([column]) => !present.has(column as CsvColumn)).map(([, field]) => field as string);
-    const updateColumns = (data: ProductInput) => Object.fromEntries(Object.entries(columns(data)).filter(([field]) => !absent.includes(field)));
+    const absent = Object.entries(OPTIONAL_FIELDS)
+      .filter(([column]) => !present.has(column as CsvColumn))
+      .map(([, field]) => field as string);
+    const updateColumns = (data: ProductInput) =>
+      Object.fromEntries(Object.entries(columns(data)).filter(([field]) => !absent.includes(field)));
     if (!preview.ok) return { preview, written: false };
     try {
       await inTransaction(
         ctx.db,
         async (uow) => {
           const tx = uow.tx;
-          const existing = await tx.product.findMany({ where: { sku: { in: valid.map((r) => r.data.sku) } }, select: { id: true, sku: true, quantityOnHand: true, price: true, cost: true } });
+          const existing = await tx.product.findMany({
+            where: { sku: { in: valid.map((r) => r.data.sku) } },
+            select: { id: true, sku: true, quantityOnHand: true, price: true, cost: true },
+          });
           const bySku = new Map(existing.map((p) => [p.sku, p]));
           const movements: Prisma.StockMovementCreateManyInput[] = [];
           const priced: Array<{ sku: string; field: 'price' | 'cost'; before: string; after: string }> = [];
@@ -122,7 +134,9 @@ export class ProductImportService {
           if (present.has('barcodes')) {
             // The file's barcodes replace each imported product's, in two statements for the whole file.
             await tx.productBarcode.deleteMany({ where: { productId: { in: [...idOfSku.values()] } } });
-            const codes = valid.flatMap((r) => r.data.barcodes.map((code) => ({ tenantId: ctx.tenantId, productId: idOfSku.get(r.data.sku)!, code })));
+            const codes = valid.flatMap((r) =>
+              r.data.barcodes.map((code) => ({ tenantId: ctx.tenantId, productId: idOfSku.get(r.data.sku)!, code })),
+            );
             if (codes.length) await tx.productBarcode.createMany({ data: codes });
           }
           for (const row of valid) {
@@ -135,7 +149,8 @@ export class ProductImportService {
             if (diff && !diff.isZero()) move(current.id, diff, 'adjustment', 'CSV import');
             for (const field of ['price', 'cost'] as const) {
               const next = updateColumns(row.data)[field] as string | undefined;
-              if (next !== undefined && !current[field].equals(next)) priced.push({ sku: row.data.sku, field, before: current[field].toFixed(2), after: new Prisma.Decimal(next).toFixed(2) });
+              if (next !== undefined && !current[field].equals(next))
+                priced.push({ sku: row.data.sku, field, before: current[field].toFixed(2), after: new Prisma.Decimal(next).toFixed(2) });
             }
           }
           // One entry per import: how many rows, and every price and cost it changed.
@@ -143,7 +158,11 @@ export class ProductImportService {
             kind: 'product_import',
             subject: `${valid.length} product${valid.length === 1 ? '' : 's'} from CSV`,
             before: { prices: priced.map(({ sku, field, before }) => ({ sku, [field]: before })) },
-            after: { created: fresh.length, updated: valid.length - fresh.length, prices: priced.map(({ sku, field, after }) => ({ sku, [field]: after })) },
+            after: {
+              created: fresh.length,
+              updated: valid.length - fresh.length,
+              prices: priced.map(({ sku, field, after }) => ({ sku, [field]: after })),
+            },
           });
           if (movements.length) await tx.stockMovement.createMany({ data: movements });
           await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.imported');
@@ -151,7 +170,10 @@ export class ProductImportService {
         { timeoutMs: 120_000 },
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('Another change added one of these SKUs or barcodes while importing; nothing was written. Preview the file again.');
+      if (isUniqueViolation(error))
+        throw new ConflictError(
+          'Another change added one of these SKUs or barcodes while importing; nothing was written. Preview the file again.',
+        );
       throw error;
     }
     return { preview, written: true };
@@ -164,7 +186,10 @@ export class ProductImportService {
     const rowOfSku = new Map(rows.map((r) => [r.sku, r]));
     const refused = new Set<string>();
     for (let i = 0; i < codes.length; i += 1000) {
-      const owners = await ctx.db.productBarcode.findMany({ where: { code: { in: codes.slice(i, i + 1000) } }, select: { code: true, product: { select: { sku: true, name: true } } } });
+      const owners = await ctx.db.productBarcode.findMany({
+        where: { code: { in: codes.slice(i, i + 1000) } },
+        select: { code: true, product: { select: { sku: true, name: true } } },
+      });
       for (const o of owners) {
         const sku = skuOfCode.get(o.code)!;
         if (o.product.sku === sku) continue;
@@ -176,13 +201,23 @@ export class ProductImportService {
   }
 
   private async analyse(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; valid: ValidRow[]; present: Set<CsvColumn> }> {
-    const fail = (fileErrors: string[], echo = true) => ({ preview: { rows: [], fileErrors, creates: 0, updates: 0, rowsWithErrors: 0, ok: false, echo }, valid: [], present: new Set<CsvColumn>() });
+    const fail = (fileErrors: string[], echo = true) => ({
+      preview: { rows: [], fileErrors, creates: 0, updates: 0, rowsWithErrors: 0, ok: false, echo },
+      valid: [],
+      present: new Set<CsvColumn>(),
+    });
     if (!text.trim()) return fail(['The file is empty: paste CSV text or choose a .csv file.']);
     const wide = firstLineWiderThan(text, MAX_IMPORT_COLUMNS);
-    if (wide) return fail([`Line ${wide.line} has more than ${MAX_IMPORT_COLUMNS} columns; a product file has at most ${MAX_IMPORT_COLUMNS}: ${COLUMN_LIST}.`], false);
+    if (wide)
+      return fail(
+        [
+          `Line ${wide.line} has more than ${MAX_IMPORT_COLUMNS} columns; a product file has at most ${MAX_IMPORT_COLUMNS}: ${COLUMN_LIST}.`,
+        ],
+        false,
+      );
     let records: string[][];
     try {
-      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) satisfies string[][];
     } catch (error) {
       return fail([`The file is not valid CSV: ${shorten((error as Error).message, 200)}`]);
     }
@@ -190,14 +225,24 @@ export class ProductImportService {
     const index = new Map<CsvColumn, number>();
     const unknown: string[] = [];
     header.forEach((h, i) => {
-      const column = ALIASES[h.toLowerCase().trim().replace(/[\s-]+/g, '_')];
+      const column =
+        ALIASES[
+          h
+            .toLowerCase()
+            .trim()
+            .replace(/[\s-]+/g, '_')
+        ];
       if (column && !index.has(column)) index.set(column, i);
       else if (!column && h.trim()) unknown.push(h);
     });
     const missing = REQUIRED.filter((c) => !index.has(c));
     if (missing.length) return fail([`The first line must name the columns; missing: ${missing.join(', ')}.`]);
     if (unknown.length) {
-      const named = unknown.slice(0, 5).map((h) => shorten(h, 40)).join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
+      const named =
+        unknown
+          .slice(0, 5)
+          .map((h) => shorten(h, 40))
+          .join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
       return fail([`Unknown column${unknown.length === 1 ? '' : 's'}: ${named}. Columns: ${COLUMN_LIST}.`]);
     }
     if (body.length === 0) return fail(['The file has a header line but no products.']);
@@ -226,7 +271,8 @@ export class ProductImportService {
       const unitText = cell(record, 'unit') ?? '';
       const categoryId = categoryText ? categoryByName.get(normalizeSearch(categoryText)) : undefined;
       const unitId = unitByCode.get(unitText) ?? unitByCode.get(unitText.toLowerCase());
-      if (categoryText && categoryId === undefined) errors.push(`Unknown category “${shorten(categoryText)}”: create it first or leave the cell empty`);
+      if (categoryText && categoryId === undefined)
+        errors.push(`Unknown category “${shorten(categoryText)}”: create it first or leave the cell empty`);
       if (!unitText) errors.push('Unit is required');
       else if (unitId === undefined) errors.push(`Unknown unit “${shorten(unitText)}”: create it first`);
       const parsed = ProductSchema.safeParse({
@@ -240,7 +286,8 @@ export class ProductImportService {
         taxRate: cell(record, 'tax_rate'),
         reorderLevel: cell(record, 'reorder_level'),
       });
-      if (!parsed.success) for (const issue of parsed.error.issues) if (!['unitId', 'categoryId'].includes(String(issue.path[0]))) errors.push(issue.message);
+      if (!parsed.success)
+        for (const issue of parsed.error.issues) if (!['unitId', 'categoryId'].includes(String(issue.path[0]))) errors.push(issue.message);
       const quantityCell = cell(record, 'quantity_on_hand');
       let quantity: string | undefined;
       if (quantityCell) {
@@ -265,7 +312,8 @@ export class ProductImportService {
     const skus = [...new Set(valid.map((r) => r.data.sku))];
     const existing = new Set<string>();
     for (let i = 0; i < skus.length; i += 1000) {
-      for (const p of await ctx.db.product.findMany({ where: { sku: { in: skus.slice(i, i + 1000) } }, select: { sku: true } })) existing.add(p.sku);
+      for (const p of await ctx.db.product.findMany({ where: { sku: { in: skus.slice(i, i + 1000) } }, select: { sku: true } }))
+        existing.add(p.sku);
     }
     for (const row of rows) if (existing.has(row.sku)) row.action = 'update';
     await this.barcodeOwners(ctx, valid, rows);

@@ -124,7 +124,12 @@ export class ProductListService {
           },
         })
       : [];
-    const rows = products.map(({ category, unit, ...p }) => ({ ...p, category: category?.name ?? null, unit: unit.code, state: stockState(p.quantityOnHand, p.reorderLevel) }));
+    const rows = products.map(({ category, unit, ...p }) => ({
+      ...p,
+      category: category?.name ?? null,
+      unit: unit.code,
+      state: stockState(p.quantityOnHand, p.reorderLevel),
+    }));
     return { rows, page, pageCount, pageSize: PAGE_SIZE, counts, total };
   }
 }

@@ -23,17 +23,33 @@ export function productsRouter(catalog: CatalogServices): Router {
 
   const id = (req: Request) => found(idParam(req.params.id), 'Product');
 
-  async function renderForm(req: Request, res: Response, product: ProductDetail | null, values: Record<string, unknown>, failure?: FormFailure) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    product: ProductDetail | null,
+    values: Record<string, unknown>,
+    failure?: FormFailure,
+  ) {
     const ctx = scopeOf(req);
-    const [units, tree] = await Promise.all([catalog.uoms.list(ctx), catalog.categories.tree(ctx), businessDisplay(catalog.business, ctx, res)]);
+    const [units, tree] = await Promise.all([
+      catalog.uoms.list(ctx),
+      catalog.categories.tree(ctx),
+      businessDisplay(catalog.business, ctx, res),
+    ]);
     setCacheStatus(res, units.status, tree.status);
-    res.status(failure?.status ?? 200).render('catalog/products/form', { product, values, units: units.value, categories: tree.value, ...formLocals(failure) });
+    res
+      .status(failure?.status ?? 200)
+      .render('catalog/products/form', { product, values, units: units.value, categories: tree.value, ...formLocals(failure) });
   }
 
   async function renderShow(req: Request, res: Response, productId: number, values: Record<string, unknown> = {}, failure?: FormFailure) {
     const ctx = scopeOf(req);
     const page = listQuery(req.method === 'GET' ? req.query : {}).page;
-    const [product, history] = await Promise.all([catalog.products.get(ctx, productId), catalog.stock.movements(ctx, productId, page), businessDisplay(catalog.business, ctx, res)]);
+    const [product, history] = await Promise.all([
+      catalog.products.get(ctx, productId),
+      catalog.stock.movements(ctx, productId, page),
+      businessDisplay(catalog.business, ctx, res),
+    ]);
     res.status(failure?.status ?? 200).render('catalog/products/show', {
       product,
       ...history,
@@ -47,7 +63,11 @@ export function productsRouter(catalog: CatalogServices): Router {
   router.get(BASE, async (req, res) => {
     const ctx = scopeOf(req);
     const query = ProductListQuerySchema.parse(req.query);
-    const [list, tree] = await Promise.all([catalog.productList.list(ctx, query), catalog.categories.tree(ctx), businessDisplay(catalog.business, ctx, res)]);
+    const [list, tree] = await Promise.all([
+      catalog.productList.list(ctx, query),
+      catalog.categories.tree(ctx),
+      businessDisplay(catalog.business, ctx, res),
+    ]);
     setCacheStatus(res, list.status, tree.status);
     res.render('catalog/products/index', {
       list: list.value,

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { hasControlCharacters, idField, moneyField, optional, percentField, quantityChangeField, quantityField, requiredText } from '../http/form-fields.ts';
+import {
+  hasControlCharacters,
+  idField,
+  moneyField,
+  optional,
+  percentField,
+  quantityChangeField,
+  quantityField,
+  requiredText,
+} from '../http/form-fields.ts';
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
@@ -29,8 +38,10 @@ export const BarcodesSchema = z.preprocess(
     .transform((text, ctx) => {
       const codes = text.split(BARCODE_SEPARATOR).filter(Boolean);
       if (codes.some((c) => c.length > 64)) ctx.addIssue({ code: 'custom', message: 'A barcode must be at most 64 characters' });
-      else if (!codes.every((c) => BARCODE.test(c))) ctx.addIssue({ code: 'custom', message: 'A barcode may hold letters, digits and - only; put one per line' });
-      else if (codes.length > MAX_BARCODES) ctx.addIssue({ code: 'custom', message: `A product can have at most ${MAX_BARCODES} barcodes` });
+      else if (!codes.every((c) => BARCODE.test(c)))
+        ctx.addIssue({ code: 'custom', message: 'A barcode may hold letters, digits and - only; put one per line' });
+      else if (codes.length > MAX_BARCODES)
+        ctx.addIssue({ code: 'custom', message: `A product can have at most ${MAX_BARCODES} barcodes` });
       return [...new Set(codes.map((c) => c.toUpperCase()))];
     }),
 );
@@ -91,11 +102,40 @@ export type StockFilter = (typeof STOCK_FILTERS)[number];
 const firstString = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
 export const ProductListQuerySchema = z.object({
-  q: z.preprocess(firstString, z.string().max(100).refine((v) => !hasControlCharacters(v)).catch('').default('')).catch(''),
-  category: z.preprocess(firstString, z.string().regex(/^\d{1,9}$/).transform(Number).optional()).catch(undefined),
+  q: z
+    .preprocess(
+      firstString,
+      z
+        .string()
+        .max(100)
+        .refine((v) => !hasControlCharacters(v))
+        .catch('')
+        .default(''),
+    )
+    .catch(''),
+  category: z
+    .preprocess(
+      firstString,
+      z
+        .string()
+        .regex(/^\d{1,9}$/)
+        .transform(Number)
+        .optional(),
+    )
+    .catch(undefined),
   stock: z.preprocess(firstString, z.enum(STOCK_FILTERS).default('all')).catch('all'),
   sort: z.preprocess(firstString, z.enum(SORTS).default('name')).catch('name'),
-  page: z.preprocess(firstString, z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1)).default(1)).catch(1),
+  page: z
+    .preprocess(
+      firstString,
+      z
+        .string()
+        .regex(/^\d{1,6}$/)
+        .transform(Number)
+        .pipe(z.number().int().min(1))
+        .default(1),
+    )
+    .catch(1),
 });
 
 export type ProductListQuery = z.output<typeof ProductListQuerySchema>;

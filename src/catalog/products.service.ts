@@ -90,7 +90,14 @@ export class ProductsService {
         if (new Prisma.Decimal(openingStock).gt(0)) {
           // The ledger holds every change of quantity, the first one included.
           await uow.tx.stockMovement.create({
-            data: { tenantId: ctx.tenantId, productId: product.id, kind: 'receipt', quantity: openingStock, reason: 'Opening stock', userId: ctx.userId ?? null },
+            data: {
+              tenantId: ctx.tenantId,
+              productId: product.id,
+              kind: 'receipt',
+              quantity: openingStock,
+              reason: 'Opening stock',
+              userId: ctx.userId ?? null,
+            },
           });
         }
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.created');
@@ -135,7 +142,12 @@ export class ProductsService {
         if (Object.keys(refused).length) throw new PermissionError(Object.values(refused)[0]!, refused);
 
         const { price: _p, cost: _c, ...rest } = columns(data);
-        const write = { ...rest, ...(mayPrice ? { price: data.price } : {}), ...(mayCost ? { cost: data.cost } : {}), ...(mayActive ? { active } : {}) };
+        const write = {
+          ...rest,
+          ...(mayPrice ? { price: data.price } : {}),
+          ...(mayCost ? { cost: data.cost } : {}),
+          ...(mayActive ? { active } : {}),
+        };
         await tx.product.updateMany({ where: { id }, data: write });
         await replaceBarcodes(tx, ctx.tenantId, id, data.barcodes);
         const who = { tenantId: ctx.tenantId, userId: ctx.userId };
@@ -151,7 +163,12 @@ export class ProductsService {
           });
         }
         if (mayActive && active !== current.active) {
-          await recordAudit(tx, who, { kind: 'product_active', subject: `Product ${data.sku}`, before: { active: current.active }, after: { active } });
+          await recordAudit(tx, who, {
+            kind: 'product_active',
+            subject: `Product ${data.sku}`,
+            before: { active: current.active },
+            after: { active },
+          });
         }
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.updated');
         return { id };
@@ -166,7 +183,12 @@ export class ProductsService {
       const product = found(await uow.tx.product.findFirst({ where: { id }, select }), 'Product');
       if (product.active) {
         await uow.tx.product.updateMany({ where: { id }, data: { active: false } });
-        await recordAudit(uow.tx, ctx, { kind: 'product_active', subject: `Product ${product.sku}`, before: { active: true }, after: { active: false } });
+        await recordAudit(uow.tx, ctx, {
+          kind: 'product_active',
+          subject: `Product ${product.sku}`,
+          before: { active: true },
+          after: { active: false },
+        });
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.deleted');
       }
       return { ...product, active: false };

@@ -3,7 +3,12 @@
 
 /** Lower-cased, accent-stripped, single-spaced text. */
 export function normalizeSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function productSearchText(sku: string, name: string): string {

@@ -40,19 +40,29 @@ export class StockService {
     const parsed = AdjustmentSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError('Check the stock change.', fieldErrors(parsed.error));
     const { kind, quantity, reason } = parsed.data;
-    if (!can(ctx.role, kind === 'receipt' ? 'stock.receive' : 'stock.correct')) throw new PermissionError(CORRECTION_REFUSED, { kind: CORRECTION_REFUSED });
+    if (!can(ctx.role, kind === 'receipt' ? 'stock.receive' : 'stock.correct'))
+      throw new PermissionError(CORRECTION_REFUSED, { kind: CORRECTION_REFUSED });
     const delta = new Prisma.Decimal(quantity);
     return inTransaction(ctx.db, async (uow) => {
       // Conditional update: a decrease applies only if it leaves the quantity at zero or more,
       // so two concurrent corrections can never take stock below zero between them.
       const where = delta.isNeg() ? { id: productId, quantityOnHand: { gte: delta.neg() } } : { id: productId };
-      const rows = await uow.tx.product.updateManyAndReturn({ where, data: { quantityOnHand: { increment: delta } }, select: { quantityOnHand: true, sku: true } });
+      const rows = await uow.tx.product.updateManyAndReturn({
+        where,
+        data: { quantityOnHand: { increment: delta } },
+        select: { quantityOnHand: true, sku: true },
+      });
       if (rows.length === 0) {
-        const product = found(await uow.tx.product.findFirst({ where: { id: productId }, select: { quantityOnHand: true, unit: { select: { code: true } } } }), 'Product');
+        const product = found(
+          await uow.tx.product.findFirst({ where: { id: productId }, select: { quantityOnHand: true, unit: { select: { code: true } } } }),
+          'Product',
+        );
         const message = `Only ${product.quantityOnHand.toString()} ${product.unit.code} in stock: a change of ${delta.toString()} would take it below zero.`;
         throw new ConflictError(message, { quantity: message });
       }
-      await uow.tx.stockMovement.create({ data: { tenantId: ctx.tenantId, productId, kind, quantity: delta, reason: reason ?? null, userId: ctx.userId ?? null } });
+      await uow.tx.stockMovement.create({
+        data: { tenantId: ctx.tenantId, productId, kind, quantity: delta, reason: reason ?? null, userId: ctx.userId ?? null },
+      });
       const after = rows[0]!;
       if (kind === 'adjustment') {
         await recordAudit(uow.tx, ctx, {
@@ -77,7 +87,15 @@ export class StockService {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       skip: (p - 1) * MOVEMENTS_PAGE_SIZE,
       take: MOVEMENTS_PAGE_SIZE,
-      select: { id: true, kind: true, quantity: true, reason: true, saleId: true, createdAt: true, user: { select: { email: true, name: true } } },
+      select: {
+        id: true,
+        kind: true,
+        quantity: true,
+        reason: true,
+        saleId: true,
+        createdAt: true,
+        user: { select: { email: true, name: true } },
+      },
     });
     return { movements, total, page: p, pages };
   }

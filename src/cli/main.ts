@@ -17,10 +17,26 @@ const commands: Command[] = [tenantCreate, userCreate, demoSeed, dbMigrate, dbMi
 
 function usage(command?: Command): string {
   if (command) {
-    const opts = Object.entries(command.options).map(([name, o]) => `  --${name}${o.type === 'string' ? ' <value>' : ''}${o.required ? '' : ' (optional)'}  ${o.description}`);
-    return [`usage: npm run cli -- ${command.name}${command.name === 'db:migration:create' ? ' <name>' : ''} ${Object.entries(command.options).filter(([, o]) => o.required).map(([n]) => `--${n} <${n}>`).join(' ')}`.trimEnd(), command.summary, ...opts].join('\n');
+    const opts = Object.entries(command.options).map(
+      ([name, o]) => `  --${name}${o.type === 'string' ? ' <value>' : ''}${o.required ? '' : ' (optional)'}  ${o.description}`,
+    );
+    return [
+      `usage: npm run cli -- ${command.name}${command.name === 'db:migration:create' ? ' <name>' : ''} ${Object.entries(command.options)
+        .filter(([, o]) => o.required)
+        .map(([n]) => `--${n} <${n}>`)
+        .join(' ')}`.trimEnd(),
+      command.summary,
+      ...opts,
+    ].join('\n');
   }
-  return ['usage: npm run cli -- <command> [options]', '', 'commands:', ...commands.map((c) => `  ${c.name.padEnd(22)}${c.summary}`), '', "run 'npm run cli -- <command> --help' for a command's options"].join('\n');
+  return [
+    'usage: npm run cli -- <command> [options]',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(22)}${c.summary}`),
+    '',
+    "run 'npm run cli -- <command> --help' for a command's options",
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -42,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: command.name === 'db:migration:create',
       strict: true,
     });
-    values = { ...parsed.values, _name: parsed.positionals[0] } as Record<string, string | boolean | undefined>;
+    values = { ...parsed.values, _name: parsed.positionals[0] };
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${usage(command)}\n`);
     return 2;
@@ -74,7 +90,11 @@ async function main(argv: string[]): Promise<number> {
     async database() {
       if (deps) return deps.db;
       if (!db) {
-        db = await createDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, purpose: `the command line (npm run cli -- ${command.name})` });
+        db = await createDatabase({
+          databaseUrl: config.databaseUrl,
+          pgliteDir: config.pgliteDir,
+          purpose: `the command line (npm run cli -- ${command.name})`,
+        });
         if (migrateOnOpen) await applyMigrations(db, logger);
       }
       return db;
@@ -94,7 +114,10 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof AppError) {
-      const fields = 'fields' in error && error.fields && typeof error.fields === 'object' ? Object.entries(error.fields as Record<string, string>).map(([f, m]) => `  ${f}: ${m}`) : [];
+      const fields =
+        'fields' in error && error.fields && typeof error.fields === 'object'
+          ? Object.entries(error.fields as Record<string, string>).map(([f, m]) => `  ${f}: ${m}`)
+          : [];
       process.stderr.write([`Error: ${error.message}`, ...fields].join('\n') + '\n');
       return 1;
     }

@@ -32,7 +32,9 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
-    res.status(failure?.status ?? 200).render('customers/form', { title: values.id ? 'Edit customer' : 'New customer', values, ...formLocals(failure) });
+    res
+      .status(failure?.status ?? 200)
+      .render('customers/form', { title: values.id ? 'Edit customer' : 'New customer', values, ...formLocals(failure) });
   }
 
   router.get('/customers/new', (req, res) => renderForm(req, res, { token: newFormToken() }));
@@ -40,7 +42,11 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
   router.post('/customers', async (req, res) => {
     try {
       const created = await customers.create(scopeOf(req), submittedFields(req.body, fields));
-      setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This customer had already been added; here they are.' : 'Customer added.');
+      setFlash(
+        req,
+        created.replayed ? 'info' : 'success',
+        created.replayed ? 'This customer had already been added; here they are.' : 'Customer added.',
+      );
       return res.redirect(303, created.url || '/customers');
     } catch (error) {
       const failure = formFailure(error);
@@ -61,12 +67,29 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
       payments.list(db, tz, { customerId: id }),
     ]);
     const today = localDay(new Date(), tz);
-    res.render('customers/show', { title: customer.name, customer, open, recentSales, recentPayments, statementFrom: `${today.slice(0, 8)}01`, statementTo: today });
+    res.render('customers/show', {
+      title: customer.name,
+      customer,
+      open,
+      recentSales,
+      recentPayments,
+      statementFrom: `${today.slice(0, 8)}01`,
+      statementTo: today,
+    });
   });
 
   router.get('/customers/:id/edit', async (req, res) => {
     const c = await customers.get(scopeOf(req).db, customerId(req));
-    await renderForm(req, res, { id: String(c.id), name: c.name, email: c.email ?? '', phone: c.phone ?? '', address: c.address ?? '', taxId: c.taxId ?? '', creditLimit: c.creditLimit?.toFixed(2) ?? '', notes: c.notes ?? '' });
+    await renderForm(req, res, {
+      id: String(c.id),
+      name: c.name,
+      email: c.email ?? '',
+      phone: c.phone ?? '',
+      address: c.address ?? '',
+      taxId: c.taxId ?? '',
+      creditLimit: c.creditLimit?.toFixed(2) ?? '',
+      notes: c.notes ?? '',
+    });
   });
 
   router.post('/customers/:id', async (req, res) => {
@@ -88,10 +111,19 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
     const customer = await customers.get(db, id);
     const tz = tenantOf(res).timeZone;
     const today = localDay(new Date(), tz);
-    const raw = { from: typeof req.query.from === 'string' && req.query.from ? req.query.from : addDays(today, -30), to: typeof req.query.to === 'string' && req.query.to ? req.query.to : today };
+    const raw = {
+      from: typeof req.query.from === 'string' && req.query.from ? req.query.from : addDays(today, -30),
+      to: typeof req.query.to === 'string' && req.query.to ? req.query.to : today,
+    };
     const parsed = StatementRangeSchema.safeParse(raw);
     if (!parsed.success) {
-      return res.status(422).render('customers/statement', { title: `Statement · ${customer.name}`, customer, range: raw, errors: fieldErrors(parsed.error), statement: undefined });
+      return res.status(422).render('customers/statement', {
+        title: `Statement · ${customer.name}`,
+        customer,
+        range: raw,
+        errors: fieldErrors(parsed.error),
+        statement: undefined,
+      });
     }
     const statement = await customerStatement(db, tz, id, parsed.data.from, parsed.data.to);
     res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range: parsed.data, statement });

@@ -4,7 +4,10 @@ import { dayField, moneyField, optional, optionalText, requiredText } from '../h
 
 export const CustomerSchema = z.object({
   name: requiredText('Name', 120),
-  email: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v), z.email({ error: 'Enter a valid email address' }).max(254, 'Email is too long').optional()),
+  email: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.email({ error: 'Enter a valid email address' }).max(254, 'Email is too long').optional(),
+  ),
   phone: optionalText('Phone', 40),
   address: optionalText('Address', 300),
   taxId: optionalText('Tax id', 40),

@@ -40,10 +40,19 @@ export class CustomersService {
     const page = Math.max(1, opts.page ?? 1);
     const [total, rows] = await Promise.all([
       db.customer.count({ where }),
-      db.customer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip: (page - 1) * CUSTOMERS_PAGE_SIZE, take: CUSTOMERS_PAGE_SIZE }),
+      db.customer.findMany({
+        where,
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        skip: (page - 1) * CUSTOMERS_PAGE_SIZE,
+        take: CUSTOMERS_PAGE_SIZE,
+      }),
     ]);
     const sums = rows.length
-      ? await db.balanceDay.groupBy({ by: ['customerKey'], where: { customerKey: { in: rows.map((r) => r.id) } }, _sum: { salesTotal: true, paymentsTotal: true } })
+      ? await db.balanceDay.groupBy({
+          by: ['customerKey'],
+          where: { customerKey: { in: rows.map((r) => r.id) } },
+          _sum: { salesTotal: true, paymentsTotal: true },
+        })
       : [];
     const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
     return {
@@ -62,13 +71,26 @@ export class CustomersService {
    * name apart (email, else phone) and whether their credit limit is reached already.
    */
   async pickerOptions(db: TenantDb) {
-    const rows = await db.customer.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true, email: true, phone: true, creditLimit: true }, take: 2000 });
+    const rows = await db.customer.findMany({
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      select: { id: true, name: true, email: true, phone: true, creditLimit: true },
+      take: 2000,
+    });
     const limited = rows.filter((r) => r.creditLimit !== null).map((r) => r.id);
     const sums = limited.length
-      ? await db.balanceDay.groupBy({ by: ['customerKey'], where: { customerKey: { in: limited } }, _sum: { salesTotal: true, paymentsTotal: true } })
+      ? await db.balanceDay.groupBy({
+          by: ['customerKey'],
+          where: { customerKey: { in: limited } },
+          _sum: { salesTotal: true, paymentsTotal: true },
+        })
       : [];
     const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
-    return rows.map((c) => ({ id: c.id, name: c.name, contact: c.email ?? c.phone ?? '', limitReached: limitReached(balance.get(c.id) ?? new Decimal(0), c.creditLimit) }));
+    return rows.map((c) => ({
+      id: c.id,
+      name: c.name,
+      contact: c.email ?? c.phone ?? '',
+      limitReached: limitReached(balance.get(c.id) ?? new Decimal(0), c.creditLimit),
+    }));
   }
 
   /** For pickers: every customer's id and name (bounded). */

@@ -5,7 +5,10 @@ const Decimal = Prisma.Decimal;
 
 interface BalanceDayReader {
   balanceDay: {
-    aggregate(args: { where: { customerKey: number; day?: { lt?: Date; lte?: Date } }; _sum: { salesTotal: true; paymentsTotal: true } }): PromiseLike<{ _sum: { salesTotal: Decimal | null; paymentsTotal: Decimal | null } }>;
+    aggregate(args: {
+      where: { customerKey: number; day?: { lt?: Date; lte?: Date } };
+      _sum: { salesTotal: true; paymentsTotal: true };
+    }): PromiseLike<{ _sum: { salesTotal: Decimal | null; paymentsTotal: Decimal | null } }>;
   };
 }
 

@@ -36,21 +36,62 @@ export async function customerStatement(db: TenantDb, timeZone: string, customer
   const range = { gte: zonedInstant(from, timeZone), lt: zonedInstant(addDays(to, 1), timeZone) };
   const [opening, sales, payments, refunds] = await Promise.all([
     openBalance(db, customerId, from),
-    db.sale.findMany({ where: { customerId, soldAt: range }, select: { id: true, number: true, soldAt: true, total: true, returnedTotal: true, status: true, cancelledAt: true } }),
-    db.payment.findMany({ where: { customerId, paidAt: range }, select: { id: true, paidAt: true, amount: true, method: true, reference: true, sale: { select: { number: true } } } }),
-    db.refund.findMany({ where: { customerId, refundedAt: range }, select: { id: true, refundedAt: true, amount: true, method: true, saleId: true, sale: { select: { number: true } } } }),
+    db.sale.findMany({
+      where: { customerId, soldAt: range },
+      select: { id: true, number: true, soldAt: true, total: true, returnedTotal: true, status: true, cancelledAt: true },
+    }),
+    db.payment.findMany({
+      where: { customerId, paidAt: range },
+      select: { id: true, paidAt: true, amount: true, method: true, reference: true, sale: { select: { number: true } } },
+    }),
+    db.refund.findMany({
+      where: { customerId, refundedAt: range },
+      select: { id: true, refundedAt: true, amount: true, method: true, saleId: true, sale: { select: { number: true } } },
+    }),
   ]);
   const zero = new Decimal(0);
   const raw: Array<Omit<StatementEntry, 'balance'> & { order: number }> = [
     ...sales.map((s) =>
       s.status === 'cancelled'
-        ? { at: s.soldAt, kind: 'cancelled' as const, description: `Sale #${s.number} (cancelled; counts for nothing)`, href: `/sales/${s.id}`, debit: zero, credit: zero, order: 0 }
+        ? {
+            at: s.soldAt,
+            kind: 'cancelled' as const,
+            description: `Sale #${s.number} (cancelled; counts for nothing)`,
+            href: `/sales/${s.id}`,
+            debit: zero,
+            credit: zero,
+            order: 0,
+          }
         : s.returnedTotal.isZero()
-          ? { at: s.soldAt, kind: 'sale' as const, description: `Sale #${s.number}`, href: `/sales/${s.id}`, debit: s.total, credit: zero, order: 0 }
-          : { at: s.soldAt, kind: 'sale' as const, description: `Sale #${s.number} (less returns of ${s.returnedTotal.toFixed(2)})`, href: `/sales/${s.id}`, debit: s.total.minus(s.returnedTotal), credit: zero, order: 0 },
+          ? {
+              at: s.soldAt,
+              kind: 'sale' as const,
+              description: `Sale #${s.number}`,
+              href: `/sales/${s.id}`,
+              debit: s.total,
+              credit: zero,
+              order: 0,
+            }
+          : {
+              at: s.soldAt,
+              kind: 'sale' as const,
+              description: `Sale #${s.number} (less returns of ${s.returnedTotal.toFixed(2)})`,
+              href: `/sales/${s.id}`,
+              debit: s.total.minus(s.returnedTotal),
+              credit: zero,
+              order: 0,
+            },
     ),
     // Money given back: the customer is owed that much less.
-    ...refunds.map((r) => ({ at: r.refundedAt, kind: 'refund' as const, description: `Refund, ${r.method}, for sale #${r.sale.number}`, href: `/sales/${r.saleId}`, debit: r.amount, credit: zero, order: 2 })),
+    ...refunds.map((r) => ({
+      at: r.refundedAt,
+      kind: 'refund' as const,
+      description: `Refund, ${r.method}, for sale #${r.sale.number}`,
+      href: `/sales/${r.saleId}`,
+      debit: r.amount,
+      credit: zero,
+      order: 2,
+    })),
     ...payments.map((p) => ({
       at: p.paidAt,
       kind: 'payment' as const,

@@ -19,7 +19,9 @@ export function dashboardRouter(deps: Pick<Dependencies, 'balance'>): Router {
     const today = localDay(new Date(), timeZone);
     const seesBalance = can(scope.role, 'balance.see');
     const [month, mine, lowStock, sales] = await Promise.all([
-      seesBalance ? deps.balance.getBalanceSeries(scope, { from: `${today.slice(0, 8)}01`, to: today, granularity: 'month', customer: 'all' }) : undefined,
+      seesBalance
+        ? deps.balance.getBalanceSeries(scope, { from: `${today.slice(0, 8)}01`, to: today, granularity: 'month', customer: 'all' })
+        : undefined,
       seesBalance ? undefined : ownSalesOfDay(scope.db, scope.userId, today, timeZone),
       lowStockProducts(scope.db),
       recentSales(scope.db, 10, seesBalance ? undefined : scope.userId),

@@ -25,12 +25,29 @@ export function recentSales(db: TenantDb, limit = 10, byUserId?: number) {
     where: byUserId === undefined ? {} : { createdById: byUserId },
     orderBy: [{ soldAt: 'desc' }, { id: 'desc' }],
     take: limit,
-    select: { id: true, number: true, soldAt: true, status: true, total: true, paidTotal: true, customer: { select: { id: true, name: true } } },
+    select: {
+      id: true,
+      number: true,
+      soldAt: true,
+      status: true,
+      total: true,
+      paidTotal: true,
+      customer: { select: { id: true, name: true } },
+    },
   });
 }
 
 /** What a seller sees instead of the business's figures: their own confirmed sales of `today`. */
-export async function ownSalesOfDay(db: TenantDb, userId: number, today: string, timeZone: string): Promise<{ count: number; total: Prisma.Decimal }> {
-  const agg = await db.sale.aggregate({ where: { createdById: userId, status: 'confirmed', soldAt: dayRange(timeZone, today, today) }, _count: { _all: true }, _sum: { total: true } });
+export async function ownSalesOfDay(
+  db: TenantDb,
+  userId: number,
+  today: string,
+  timeZone: string,
+): Promise<{ count: number; total: Prisma.Decimal }> {
+  const agg = await db.sale.aggregate({
+    where: { createdById: userId, status: 'confirmed', soldAt: dayRange(timeZone, today, today) },
+    _count: { _all: true },
+    _sum: { total: true },
+  });
   return { count: agg._count._all, total: agg._sum.total ?? new Prisma.Decimal(0) };
 }

@@ -80,7 +80,14 @@ export interface EmbeddedLock {
 /** Takes the directory's lock or throws DatabaseInUseError naming the process that has it. */
 export function lockEmbeddedDatabase(dir: string, purpose: string): EmbeddedLock {
   const file = path.join(dir, LOCK_FILE);
-  const me: Holder = { pid: process.pid, started: startTime(process.pid), host: hostname(), purpose, since: new Date().toISOString(), token: randomBytes(12).toString('hex') };
+  const me: Holder = {
+    pid: process.pid,
+    started: startTime(process.pid),
+    host: hostname(),
+    purpose,
+    since: new Date().toISOString(),
+    token: randomBytes(12).toString('hex'),
+  };
   const draft = `${file}.${me.token}`;
   writeFileSync(draft, JSON.stringify(me));
   try {

@@ -9,7 +9,9 @@ import type { TenantDb } from './tenant-scope.ts';
 // INSERT until the first transaction ends); if the first committed, the second writes
 // nothing and is sent to the first's result page; if it rolled back, the second proceeds.
 
-export const FormTokenSchema = z.string({ error: 'The form has expired; reload the page and try again.' }).regex(/^[A-Za-z0-9_-]{16,64}$/, 'The form has expired; reload the page and try again.');
+export const FormTokenSchema = z
+  .string({ error: 'The form has expired; reload the page and try again.' })
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'The form has expired; reload the page and try again.');
 
 export function newFormToken(): string {
   return randomUUID();
@@ -41,7 +43,9 @@ export async function claimFormTokenFor(tx: Raw, tenantId: number, token: string
 }
 
 export async function recordFormResult(tx: Raw, tenantId: number, token: string, resultUrl: string): Promise<void> {
-  await tx.$executeRaw(Prisma.sql`UPDATE form_submissions SET result_url = ${resultUrl} WHERE tenant_id = ${tenantId} AND token = ${token}`);
+  await tx.$executeRaw(
+    Prisma.sql`UPDATE form_submissions SET result_url = ${resultUrl} WHERE tenant_id = ${tenantId} AND token = ${token}`,
+  );
 }
 
 export async function formResult(db: TenantDb, token: string): Promise<string | null> {

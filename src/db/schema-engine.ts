@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
@@ -51,7 +55,8 @@ function isMigrationAware(factory: SqlDriverAdapterFactory): factory is SqlMigra
  */
 export async function openSchemaEngine(adapterFactory: SqlDriverAdapterFactory, options: EngineOptions = {}): Promise<SchemaEngine> {
   await initialise();
-  if (!isMigrationAware(adapterFactory)) throw new Error('The driver adapter cannot open a shadow database (connectToShadowDb), which the schema engine needs');
+  if (!isMigrationAware(adapterFactory))
+    throw new Error('The driver adapter cannot open a shadow database (connectToShadowDb), which the schema engine needs');
   const adapter = bindMigrationAwareSqlAdapterFactory(adapterFactory);
   const log = options.onLog ?? (() => {});
   return bindings.SchemaEngine.new({ datamodels: options.datamodels }, log, adapter);

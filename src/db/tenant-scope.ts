@@ -50,7 +50,9 @@ function scopeWhere(where: Record<string, unknown> | undefined, tenantId: number
   for (const [key, value] of Object.entries(where ?? {})) {
     // Compound unique keys such as tenantId_name: { tenantId, name }.
     if (key.includes('_') && isObject(value) && 'tenantId' in value && value.tenantId !== tenantId) {
-      throw new TenantScopeError(`${model} query names tenant ${JSON.stringify(value.tenantId)} in ${key} inside tenant ${tenantId}'s scope`);
+      throw new TenantScopeError(
+        `${model} query names tenant ${JSON.stringify(value.tenantId)} in ${key} inside tenant ${tenantId}'s scope`,
+      );
     }
   }
   return { ...where, tenantId };
@@ -81,8 +83,10 @@ function scopeRoot(operation: string, args: Args, tenantId: number): Args {
       throw new TenantScopeError(`Tenant.${operation} is not allowed on a tenant-scoped client`);
     default: {
       const where = args.where;
-      if (where && 'id' in where && where.id !== tenantId) throw new TenantScopeError(`Tenant query names tenant ${JSON.stringify(where.id)} inside tenant ${tenantId}'s scope`);
-      if (operation.startsWith('update') && isObject(args.data) && 'id' in args.data) throw new TenantScopeError('Tenant update must not change its id');
+      if (where && 'id' in where && where.id !== tenantId)
+        throw new TenantScopeError(`Tenant query names tenant ${JSON.stringify(where.id)} inside tenant ${tenantId}'s scope`);
+      if (operation.startsWith('update') && isObject(args.data) && 'id' in args.data)
+        throw new TenantScopeError('Tenant update must not change its id');
       return { ...args, where: { ...where, id: tenantId } };
     }
   }
@@ -123,7 +127,7 @@ export function forTenant(prisma: PrismaClient, tenantId: number) {
       query: {
         $allModels: {
           async $allOperations({ model, operation, args, query }) {
-            return query(scopeArgs(model, operation, (args ?? {}) as Args, tenantId) as typeof args);
+            return query(scopeArgs(model, operation, args ?? {}, tenantId));
           },
         },
       },

@@ -36,7 +36,8 @@ export function healthRouter(deps: HealthDeps): Router {
   });
   router.get('/metrics', async (req, res) => {
     if (!deps.metricsToken) return res.status(404).type('text/plain').send('Not found\n');
-    if (!hasMetricsToken(req, deps.metricsToken)) return res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized\n');
+    if (!hasMetricsToken(req, deps.metricsToken))
+      return res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized\n');
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
   return router;

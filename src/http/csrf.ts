@@ -41,7 +41,11 @@ export function csrfProtection(loginForm: LoginFormToken): RequestHandler {
     // Read by every render (Express copies the locals), so a stranger's page must not make
     // one: that would store a session for every anonymous visit.
     const hasSession = () => Boolean(req.session?.userId || req.session?.pending2fa);
-    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => (hasSession() ? generateToken(req) : undefined) });
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      configurable: true,
+      get: () => (hasSession() ? generateToken(req) : undefined),
+    });
     if (!unsafe.has(req.method)) return next();
     if (!isSameOrigin(req)) refuse(req, 'origin');
     if (req.path === '/login') {

@@ -31,7 +31,10 @@ function decimalText(label: string, { decimals, integerDigits, signed = false }:
       if (!DECIMAL.test(v)) return fail(`${label} must be a number`);
       if (!signed && v.startsWith('-')) return fail(`${label} cannot be negative`);
       const [int = '', frac = ''] = v.replace(/^[+-]/, '').split('.');
-      if (frac.length > decimals) return fail(decimals === 0 ? `${label} must be a whole number` : `${label} can have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`);
+      if (frac.length > decimals)
+        return fail(
+          decimals === 0 ? `${label} must be a whole number` : `${label} can have at most ${decimals} decimal${decimals === 1 ? '' : 's'}`,
+        );
       if (int.replace(/^0+/, '').length > integerDigits) fail(`${label} is too large`);
     })
     .transform(canonicalDecimal);
@@ -60,11 +63,17 @@ export const quantityChangeField = (label: string) =>
 
 /** A percentage (discount, tax rate) between 0 and 100 with at most 2 decimals. */
 export const percentField = (label: string) =>
-  decimalText(label, { decimals: 2, integerDigits: 3 }).refine((v) => new Decimal(v).lessThanOrEqualTo(100), `${label} cannot be over 100%`);
+  decimalText(label, { decimals: 2, integerDigits: 3 }).refine(
+    (v) => new Decimal(v).lessThanOrEqualTo(100),
+    `${label} cannot be over 100%`,
+  );
 
 /** A positive integer id, from a form (text) or from code (a number); `message` for anything else. */
 export const idField = (message: string) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : v), z.number({ error: message }).int(message).positive(message).max(2_147_483_647, message));
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : v),
+    z.number({ error: message }).int(message).positive(message).max(2_147_483_647, message),
+  );
 
 /** YYYY-MM-DD that is a real calendar date. */
 export const dayField = (label: string) =>
@@ -72,7 +81,10 @@ export const dayField = (label: string) =>
     .string({ error: `${label} is required` })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date (YYYY-MM-DD)`)
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${label} must be a real date`);
+    .refine(
+      (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+      `${label} must be a real date`,
+    );
 
 /** Required text, trimmed, of at most `max` characters and without control characters. */
 export function requiredText(label: string, max: number) {
@@ -97,7 +109,10 @@ export const optionalText = (label: string, max: number) =>
 
 /** Makes a field optional: missing, null or blank text becomes undefined. */
 export function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), schema.optional());
+  return z.preprocess(
+    (v) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v),
+    schema.optional(),
+  );
 }
 
 /**

@@ -12,7 +12,13 @@ export const ListQuerySchema = z.object({
   customer: idField('Customer').optional().catch(undefined),
   status: z.enum(['confirmed', 'cancelled']).optional().catch(undefined),
   method: z.enum(['cash', 'card', 'transfer', 'other']).optional().catch(undefined),
-  q: z.string().trim().max(100).refine((v) => !hasControlCharacters(v)).optional().catch(undefined),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .refine((v) => !hasControlCharacters(v))
+    .optional()
+    .catch(undefined),
   page,
 });
 

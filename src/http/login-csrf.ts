@@ -14,9 +14,7 @@ const MAX_AGE_MS = 2 * 3600 * 1000;
 export class LoginFormToken {
   readonly cookieName: string;
 
-  constructor(
-    private readonly config: Pick<Config, 'isProduction' | 'session'>,
-  ) {
+  constructor(private readonly config: Pick<Config, 'isProduction' | 'session'>) {
     this.cookieName = config.isProduction ? '__Host-stock.login' : 'stock.login';
   }
 
@@ -26,7 +24,13 @@ export class LoginFormToken {
     if (held && this.signedByUs(held)) return held;
     const nonce = randomBytes(18).toString('base64url');
     const token = `${nonce}.${this.mac(nonce)}`;
-    res.cookie(this.cookieName, token, { httpOnly: true, sameSite: 'strict', secure: this.config.isProduction, path: '/', maxAge: MAX_AGE_MS });
+    res.cookie(this.cookieName, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.config.isProduction,
+      path: '/',
+      maxAge: MAX_AGE_MS,
+    });
     return token;
   }
 

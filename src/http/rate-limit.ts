@@ -74,7 +74,8 @@ export function postRateLimit(limiter: RateLimiterAbstract): RequestHandler {
     try {
       await limiter.consume(key);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw new TooManyRequestsError(retryAfterSeconds(rejection), 'Too many requests in a short time. Wait a moment and try again.');
+      if (rejection instanceof RateLimiterRes)
+        throw new TooManyRequestsError(retryAfterSeconds(rejection), 'Too many requests in a short time. Wait a moment and try again.');
       // Neither Redis nor the insurance limiter answered: do not block the user for it.
     }
     next();

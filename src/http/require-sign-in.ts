@@ -43,7 +43,10 @@ async function sessionState(req: Request, deps: Pick<SignInGuardDeps, 'auth' | '
 }
 
 /** The signed-in user of a request outside the guard (public routes that show more to some), or null. */
-export async function signedInUser(req: Request, deps: Pick<SignInGuardDeps, 'auth' | 'absoluteTimeoutSeconds'>): Promise<SessionUser | null> {
+export async function signedInUser(
+  req: Request,
+  deps: Pick<SignInGuardDeps, 'auth' | 'absoluteTimeoutSeconds'>,
+): Promise<SessionUser | null> {
   return (await sessionState(req, deps)).user;
 }
 

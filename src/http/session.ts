@@ -32,14 +32,14 @@ export function sessionMiddleware(config: Config, store: Store): RequestHandler 
 
 /** A new session id with an empty session (at sign-in: no fixation). */
 export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
 export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
 }
 
 /** Remove the session from every store; the cookie is cleared by the caller. */
 export function destroySession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
 }

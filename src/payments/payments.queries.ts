@@ -30,7 +30,15 @@ export async function listPayments(db: TenantDb, timeZone: string, f: PaymentFil
       orderBy: [{ paidAt: 'desc' }, { id: 'desc' }],
       skip: (page - 1) * PAYMENTS_PAGE_SIZE,
       take: PAYMENTS_PAGE_SIZE,
-      select: { id: true, amount: true, method: true, paidAt: true, reference: true, customer: { select: { id: true, name: true } }, sale: { select: { id: true, number: true } } },
+      select: {
+        id: true,
+        amount: true,
+        method: true,
+        paidAt: true,
+        reference: true,
+        customer: { select: { id: true, name: true } },
+        sale: { select: { id: true, number: true } },
+      },
     }),
   ]);
   return { total, page, pages: Math.max(1, Math.ceil(total / PAYMENTS_PAGE_SIZE)), sum: sum._sum.amount, payments };
@@ -40,7 +48,11 @@ export async function paymentDetail(db: TenantDb, id: number) {
   const payment = found(
     await db.payment.findFirst({
       where: { id },
-      include: { customer: { select: { id: true, name: true } }, sale: { select: { id: true, number: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true, status: true } }, createdBy: { select: { email: true } } },
+      include: {
+        customer: { select: { id: true, name: true } },
+        sale: { select: { id: true, number: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true, status: true } },
+        createdBy: { select: { email: true } },
+      },
     }),
     'Payment',
   );

@@ -23,17 +23,39 @@ export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | '
   router.get('/payments', async (req, res) => {
     const q = listQuery(req.query);
     const { db } = scopeOf(req);
-    const [result, customerOptions] = await Promise.all([payments.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, method: q.method, page: q.page }), customers.options(db)]);
-    res.render('payments/index', { title: 'Payments', q, ...result, customerOptions, methods: paymentMethods, pageLink: (n: number) => `/payments${withPage(q, n)}` });
+    const [result, customerOptions] = await Promise.all([
+      payments.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, method: q.method, page: q.page }),
+      customers.options(db),
+    ]);
+    res.render('payments/index', {
+      title: 'Payments',
+      q,
+      ...result,
+      customerOptions,
+      methods: paymentMethods,
+      pageLink: (n: number) => `/payments${withPage(q, n)}`,
+    });
   });
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
     const { db } = scopeOf(req);
     const saleId = idParam(values.saleId);
-    const sale = saleId ? await sales.detail(db, saleId).catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e))) : undefined;
+    const sale = saleId
+      ? await sales.detail(db, saleId).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return undefined;
+          throw e;
+        })
+      : undefined;
     const customerOptions = await customers.options(db);
-    res.status(failure?.status ?? 200).render('payments/new', { title: 'Register a payment', values, sale, customerOptions, methods: paymentMethods, ...formLocals(failure) });
+    res.status(failure?.status ?? 200).render('payments/new', {
+      title: 'Register a payment',
+      values,
+      sale,
+      customerOptions,
+      methods: paymentMethods,
+      ...formLocals(failure),
+    });
   }
 
   router.get('/payments/new', async (req, res) => {
@@ -54,7 +76,11 @@ export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | '
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const created = await payments.register(scopeOf(req), submittedFields(body, fields));
-      setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This payment had already been recorded; here it is.' : 'Payment recorded.');
+      setFlash(
+        req,
+        created.replayed ? 'info' : 'success',
+        created.replayed ? 'This payment had already been recorded; here it is.' : 'Payment recorded.',
+      );
       return res.redirect(303, created.url || '/payments');
     } catch (error) {
       const failure = formFailure(error);

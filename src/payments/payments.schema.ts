@@ -13,7 +13,9 @@ export const PaymentSchema = z.object({
   /** The sale by id (from a sale's page) … */
   saleId: optional(idField('Unknown sale')),
   /** … or by the number the user reads on it (#123). */
-  saleNumber: optional(z.preprocess((v) => (typeof v === 'string' ? v.trim().replace(/^#/, '') : v), idField('Enter a sale number such as 12'))),
+  saleNumber: optional(
+    z.preprocess((v) => (typeof v === 'string' ? v.trim().replace(/^#/, '') : v), idField('Enter a sale number such as 12')),
+  ),
   reference: optionalText('Reference', 120),
   note: optionalText('Note', 500),
 });

@@ -40,14 +40,26 @@ export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: 
       customerId = sale.customerId;
     } else if (input.customerId !== undefined) {
       const customer = await tx.customer.findFirst({ where: { id: input.customerId }, select: { id: true } });
-      if (!customer) throw new ValidationError('Please correct the marked fields.', { customerId: 'Unknown customer; choose one from the list' });
+      if (!customer)
+        throw new ValidationError('Please correct the marked fields.', { customerId: 'Unknown customer; choose one from the list' });
       customerId = customer.id;
     } else {
       throw new ValidationError('Please correct the marked fields.', { customerId: 'Choose the customer who paid, or the sale this pays' });
     }
 
     const payment = await tx.payment.create({
-      data: { tenantId, amount, method: input.method, paidAt, customerId, saleId, reference: input.reference ?? null, note: input.note ?? null, createdById: actor.userId, createdAt: now },
+      data: {
+        tenantId,
+        amount,
+        method: input.method,
+        paidAt,
+        customerId,
+        saleId,
+        reference: input.reference ?? null,
+        note: input.note ?? null,
+        createdById: actor.userId,
+        createdAt: now,
+      },
       select: { id: true },
     });
     await addToBalanceDays(tx, tenantId, balanceRows(customerId, localDay(paidAt, tenant.timeZone), 0, amount));
@@ -57,7 +69,13 @@ export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: 
 }
 
 /** Adds the amount to the sale's paid total if it fits in the open amount; else refuses with the figures. */
-async function paySale(tx: TenantTransaction, tenantId: number, input: PaymentInput, amount: Prisma.Decimal, currency: string): Promise<{ id: number; customerId: number | null }> {
+async function paySale(
+  tx: TenantTransaction,
+  tenantId: number,
+  input: PaymentInput,
+  amount: Prisma.Decimal,
+  currency: string,
+): Promise<{ id: number; customerId: number | null }> {
   const field = input.saleId !== undefined ? 'saleId' : 'saleNumber';
   const sale = await tx.sale.findFirst({
     where: input.saleId !== undefined ? { id: input.saleId } : { number: input.saleNumber! },
@@ -66,7 +84,9 @@ async function paySale(tx: TenantTransaction, tenantId: number, input: PaymentIn
   if (!sale) throw new ValidationError('Please correct the marked fields.', { [field]: 'No such sale' });
   if (input.customerId !== undefined && input.customerId !== sale.customerId) {
     const whose = sale.customer ? `belongs to ${sale.customer.name}` : 'has no customer';
-    throw new ValidationError('Please correct the marked fields.', { customerId: `Sale #${sale.number} ${whose}; leave the customer blank or choose theirs` });
+    throw new ValidationError('Please correct the marked fields.', {
+      customerId: `Sale #${sale.number} ${whose}; leave the customer blank or choose theirs`,
+    });
   }
   const a = amount.toFixed(2);
   const updated = await tx.$queryRaw<unknown[]>(Prisma.sql`
@@ -75,9 +95,15 @@ async function paySale(tx: TenantTransaction, tenantId: number, input: PaymentIn
      RETURNING id`);
   if (updated.length === 1) return { id: sale.id, customerId: sale.customerId };
   // Refused: read the sale as it is now (this statement sees what others committed).
-  const now = await tx.sale.findFirstOrThrow({ where: { id: sale.id }, select: { status: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true } });
-  if (now.status === 'cancelled') throw new ValidationError('Please correct the marked fields.', { [field]: `Sale #${sale.number} was cancelled; it cannot be paid` });
+  const now = await tx.sale.findFirstOrThrow({
+    where: { id: sale.id },
+    select: { status: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true },
+  });
+  if (now.status === 'cancelled')
+    throw new ValidationError('Please correct the marked fields.', { [field]: `Sale #${sale.number} was cancelled; it cannot be paid` });
   const { open } = saleMoney(now);
-  const message = open.lessThanOrEqualTo(0) ? `Sale #${sale.number} is already paid in full` : `The open amount of sale #${sale.number} is ${formatMoney(open, currency)}; a payment cannot be more than that`;
+  const message = open.lessThanOrEqualTo(0)
+    ? `Sale #${sale.number} is already paid in full`
+    : `The open amount of sale #${sale.number} is ${formatMoney(open, currency)}; a payment cannot be more than that`;
   throw new ValidationError('Please correct the marked fields.', { amount: message });
 }

@@ -40,7 +40,11 @@ export const invoiceFileName = (invoice: Pick<Invoice, 'number'>) => `invoice-${
 export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   const { sale, seller, taxes } = invoice;
   const money = (v: Parameters<typeof formatMoney>[0]) => formatMoney(v, seller.currency);
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Invoice ${invoice.number}`, Author: seller.legalName, Subject: `Sale #${sale.number}` } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    info: { Title: `Invoice ${invoice.number}`, Author: seller.legalName, Subject: `Sale #${sale.number}` },
+  });
   doc.registerFont('regular', FONT);
   doc.registerFont('bold', FONT_BOLD);
   const chunks: Buffer[] = [];
@@ -61,12 +65,28 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   if (contact) doc.text(contact, { width: 300 });
   const sellerBottom = doc.y;
 
-  doc.fillColor('black').font('bold').fontSize(18).text('INVOICE', MARGIN + 300, top, { width: CONTENT_WIDTH - 300, align: 'right' });
+  doc
+    .fillColor('black')
+    .font('bold')
+    .fontSize(18)
+    .text('INVOICE', MARGIN + 300, top, { width: CONTENT_WIDTH - 300, align: 'right' });
   doc.font('regular').fontSize(9);
-  const facts = [`Invoice no. ${invoice.number}`, `Issued ${localDay(invoice.issuedAt, seller.timeZone)}`, `Sale #${sale.number} · ${formatDateTime(sale.soldAt, seller.timeZone)}`];
+  const facts = [
+    `Invoice no. ${invoice.number}`,
+    `Issued ${localDay(invoice.issuedAt, seller.timeZone)}`,
+    `Sale #${sale.number} · ${formatDateTime(sale.soldAt, seller.timeZone)}`,
+  ];
   for (const f of facts) doc.text(f, MARGIN + 300, doc.y, { width: CONTENT_WIDTH - 300, align: 'right' });
   if (sale.status === 'cancelled') {
-    doc.moveDown(0.3).font('bold').fontSize(12).fillColor('#b00020').text(`CANCELLED${sale.cancelledAt ? ` ${formatDateTime(sale.cancelledAt, seller.timeZone)}` : ''}`, MARGIN + 300, doc.y, { width: CONTENT_WIDTH - 300, align: 'right' });
+    doc
+      .moveDown(0.3)
+      .font('bold')
+      .fontSize(12)
+      .fillColor('#b00020')
+      .text(`CANCELLED${sale.cancelledAt ? ` ${formatDateTime(sale.cancelledAt, seller.timeZone)}` : ''}`, MARGIN + 300, doc.y, {
+        width: CONTENT_WIDTH - 300,
+        align: 'right',
+      });
     doc.fillColor('black').font('regular').fontSize(9);
   }
 
@@ -96,9 +116,19 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     });
     return rowTop + height + 4;
   };
-  const rule = (at: number) => doc.moveTo(MARGIN, at).lineTo(MARGIN + CONTENT_WIDTH, at).lineWidth(0.5).strokeColor('#999999').stroke();
+  const rule = (at: number) =>
+    doc
+      .moveTo(MARGIN, at)
+      .lineTo(MARGIN + CONTENT_WIDTH, at)
+      .lineWidth(0.5)
+      .strokeColor('#999999')
+      .stroke();
   const header = (at: number) => {
-    const next = row(columns.map((c) => c.title), 'bold', at);
+    const next = row(
+      columns.map((c) => c.title),
+      'bold',
+      at,
+    );
     rule(next - 2);
     return next + 2;
   };
@@ -118,7 +148,11 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     const height = doc.heightOfString(cells[0]!, { width: columns[0]!.width - 4 }) + 4;
     if (y + height > bottom - 20) {
       doc.addPage();
-      doc.font('regular').fontSize(8).fillColor(GREY).text(`${seller.legalName} · Invoice no. ${invoice.number} (continued)`, MARGIN, MARGIN, { width: CONTENT_WIDTH });
+      doc
+        .font('regular')
+        .fontSize(8)
+        .fillColor(GREY)
+        .text(`${seller.legalName} · Invoice no. ${invoice.number} (continued)`, MARGIN, MARGIN, { width: CONTENT_WIDTH });
       doc.fillColor('black');
       y = header(MARGIN + 16);
     }
@@ -134,7 +168,12 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   }
   y += 12;
   const breakdownX = MARGIN + CONTENT_WIDTH - 300;
-  const taxColumns = [{ t: 'Tax rate', w: 60 }, { t: 'Net', w: 80 }, { t: 'Tax', w: 80 }, { t: 'Total', w: 80 }];
+  const taxColumns = [
+    { t: 'Tax rate', w: 60 },
+    { t: 'Net', w: 80 },
+    { t: 'Tax', w: 80 },
+    { t: 'Total', w: 80 },
+  ];
   const taxRow = (cells: string[], font: 'regular' | 'bold', at: number) => {
     doc.font(font).fontSize(8.5);
     let x = breakdownX;
@@ -145,7 +184,11 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     return at + 13;
   };
   doc.font('bold').fontSize(10).text('Tax by rate', breakdownX, y);
-  y = taxRow(taxColumns.map((c) => c.t), 'bold', y + 15);
+  y = taxRow(
+    taxColumns.map((c) => c.t),
+    'bold',
+    y + 15,
+  );
   for (const r of taxes) y = taxRow([formatPercent(r.rate), money(r.net), money(r.tax), money(r.total)], 'regular', y);
   y += 10;
   const totals: Array<[string, string, 'regular' | 'bold']> = [
@@ -162,7 +205,11 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     doc.text(value, breakdownX + 160, y, { width: 136, align: 'right' });
     y += 15;
   }
-  doc.font('regular').fontSize(8).fillColor(GREY).text(`Amounts in ${seller.currency}. Times in ${seller.timeZone}.`, MARGIN, y + 12, { width: CONTENT_WIDTH });
+  doc
+    .font('regular')
+    .fontSize(8)
+    .fillColor(GREY)
+    .text(`Amounts in ${seller.currency}. Times in ${seller.timeZone}.`, MARGIN, y + 12, { width: CONTENT_WIDTH });
   doc.end();
   return done;
 }

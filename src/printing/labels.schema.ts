@@ -14,7 +14,8 @@ const labelCount = z.preprocess(
       const fail = (message: string) => void ctx.addIssue({ code: 'custom', message });
       if (v.startsWith('-') && /^-\d+$/.test(v)) return fail('Number of labels cannot be negative');
       if (!/^\d+$/.test(v)) return fail('Number of labels must be a whole number');
-      if (v.replace(/^0+/, '').length > 4 || Number(v) > MAX_LABELS_PER_PRODUCT) fail(`Number of labels can be at most ${MAX_LABELS_PER_PRODUCT}`);
+      if (v.replace(/^0+/, '').length > 4 || Number(v) > MAX_LABELS_PER_PRODUCT)
+        fail(`Number of labels can be at most ${MAX_LABELS_PER_PRODUCT}`);
     })
     .transform(Number),
 );
@@ -30,7 +31,8 @@ export const LabelRequestSchema = z
   .superRefine((items, ctx) => {
     const total = items.reduce((acc, i) => acc + i.count, 0);
     if (total === 0) ctx.addIssue({ code: 'custom', path: items.length ? [0, 'count'] : [], message: 'Choose at least one label' });
-    else if (total > MAX_LABELS_PER_SHEET) ctx.addIssue({ code: 'custom', path: [], message: `At most ${MAX_LABELS_PER_SHEET} labels at once; lower some numbers` });
+    else if (total > MAX_LABELS_PER_SHEET)
+      ctx.addIssue({ code: 'custom', path: [], message: `At most ${MAX_LABELS_PER_SHEET} labels at once; lower some numbers` });
   });
 
 export type LabelItem = z.output<typeof LabelItemSchema>;
@@ -52,7 +54,11 @@ export function itemsFromBody(body: Record<string, unknown>): Array<Partial<Reco
 }
 
 /** The sheet's address: `12:5,13:2` (product id : number of labels), products with no label left out. */
-export const sheetQuery = (items: LabelItem[]) => items.filter((i) => i.count > 0).map((i) => `${i.productId}:${i.count}`).join(',');
+export const sheetQuery = (items: LabelItem[]) =>
+  items
+    .filter((i) => i.count > 0)
+    .map((i) => `${i.productId}:${i.count}`)
+    .join(',');
 
 /** The sheet address back into rows, for the same schema (anything malformed fails there). */
 export function itemsFromSheetQuery(value: unknown): Array<{ productId: unknown; count: unknown }> | undefined {

@@ -42,13 +42,24 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     const chosen = ReceiptFormatSchema.safeParse(req.query.format);
     const remembered = ReceiptFormatSchema.safeParse(cookie(req, FORMAT_COOKIE));
     const format = chosen.success ? chosen.data : remembered.success ? remembered.data : document.seller.receiptFormat;
-    if (chosen.success) res.cookie(FORMAT_COOKIE, chosen.data, { path: '/sales', maxAge: FORMAT_COOKIE_MS, httpOnly: true, sameSite: 'lax', secure: deps.secureCookies });
+    if (chosen.success)
+      res.cookie(FORMAT_COOKIE, chosen.data, {
+        path: '/sales',
+        maxAge: FORMAT_COOKIE_MS,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+      });
     res.setHeader('Cache-Control', 'no-store');
     res.render('sales/receipt', {
       title: `Receipt · sale #${document.sale.number}`,
       ...document,
       format,
-      formats: Object.entries(receiptFormatLabels).map(([value, label]) => ({ value, label, href: `/sales/${id}/receipt?format=${value}` })),
+      formats: Object.entries(receiptFormatLabels).map(([value, label]) => ({
+        value,
+        label,
+        href: `/sales/${id}/receipt?format=${value}`,
+      })),
       styles: [`/css/receipt-${format}.css`],
       scripts: ['/js/print.js'],
     });
@@ -63,18 +74,37 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     res.send(pdf);
   });
 
-  async function renderLabelForm(req: Request, res: Response, rows: { productIds: number[]; q: string; counts?: Map<number, string>; dropUnknown?: boolean }, failure?: FormFailure) {
+  async function renderLabelForm(
+    req: Request,
+    res: Response,
+    rows: { productIds: number[]; q: string; counts?: Map<number, string>; dropUnknown?: boolean },
+    failure?: FormFailure,
+  ) {
     await loadTenantView(req, res);
     const products = await printing.labelRows(scopeOf(req).db, { productIds: rows.productIds, q: rows.q, dropUnknown: rows.dropUnknown });
-    const values = Object.fromEntries(products.map((p, i) => [`items.${i}.count`, rows.counts?.get(p.productId) ?? String(p.defaultCount)]));
-    res.status(failure?.status ?? 200).render('catalog/labels/form', { title: 'Print labels', products, q: rows.q, values, ...formLocals(failure) });
+    const values = Object.fromEntries(
+      products.map((p, i) => [`items.${i}.count`, rows.counts?.get(p.productId) ?? String(p.defaultCount)]),
+    );
+    res
+      .status(failure?.status ?? 200)
+      .render('catalog/labels/form', { title: 'Print labels', products, q: rows.q, values, ...formLocals(failure) });
   }
 
   router.get('/catalog/labels', async (req, res) => {
-    const ids = [...new Set(([] as unknown[]).concat(req.query.product ?? []).map(idParam).filter((id): id is number => id !== undefined))].slice(0, 200);
+    const ids = [
+      ...new Set(
+        ([] as unknown[])
+          .concat(req.query.product ?? [])
+          .map(idParam)
+          .filter((id): id is number => id !== undefined),
+      ),
+    ].slice(0, 200);
     const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.slice(0, 100) : '';
     // ?count= with one product: the number just received (a link from its stock movements) instead of the quantity on hand.
-    const count = typeof req.query.count === 'string' && /^\d{1,4}$/.test(req.query.count) && ids.length === 1 ? new Map([[ids[0]!, String(Number(req.query.count))]]) : undefined;
+    const count =
+      typeof req.query.count === 'string' && /^\d{1,4}$/.test(req.query.count) && ids.length === 1
+        ? new Map([[ids[0]!, String(Number(req.query.count))]])
+        : undefined;
     await renderLabelForm(req, res, { productIds: ids, q, counts: count });
   });
 
@@ -89,7 +119,9 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
       if (!failure) throw error;
       // The rows as sent (an id that is not this business's is not shown again).
       const productIds = items.map((i) => idParam(i.productId)).filter((id): id is number => id !== undefined);
-      const counts = new Map(items.flatMap((i) => (idParam(i.productId) && typeof i.count === 'string' ? [[idParam(i.productId)!, i.count] as const] : [])));
+      const counts = new Map(
+        items.flatMap((i) => (idParam(i.productId) && typeof i.count === 'string' ? [[idParam(i.productId)!, i.count] as const] : [])),
+      );
       await renderLabelForm(req, res, { productIds, q: '', counts, dropUnknown: true }, failure);
     }
   });
@@ -100,7 +132,13 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     try {
       const labels = await printing.labels(db, items);
       await loadTenantView(req, res);
-      res.render('catalog/labels/sheet', { title: `Labels (${labels.length})`, labels, styles: ['/css/labels.css'], scripts: ['/js/print.js'], editHref: `/catalog/labels?${[...new Set(labels.map((l) => l.productId))].map((id) => `product=${id}`).join('&')}` });
+      res.render('catalog/labels/sheet', {
+        title: `Labels (${labels.length})`,
+        labels,
+        styles: ['/css/labels.css'],
+        scripts: ['/js/print.js'],
+        editHref: `/catalog/labels?${[...new Set(labels.map((l) => l.productId))].map((id) => `product=${id}`).join('&')}`,
+      });
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;

@@ -70,12 +70,27 @@ const labelSelect = { id: true, sku: true, name: true, price: true, barcodes: { 
  */
 export class PrintingService {
   async seller(db: TenantDb): Promise<Seller> {
-    const t = await db.tenant.findFirstOrThrow({ select: { name: true, legalName: true, address: true, taxId: true, phone: true, email: true, currency: true, timeZone: true, receiptFormat: true } });
+    const t = await db.tenant.findFirstOrThrow({
+      select: {
+        name: true,
+        legalName: true,
+        address: true,
+        taxId: true,
+        phone: true,
+        email: true,
+        currency: true,
+        timeZone: true,
+        receiptFormat: true,
+      },
+    });
     const legalName = t.legalName ?? t.name;
     return {
       legalName,
       tradingName: legalName === t.name ? null : t.name,
-      addressLines: (t.address ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
+      addressLines: (t.address ?? '')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
       taxId: t.taxId,
       phone: t.phone,
       email: t.email,
@@ -104,16 +119,21 @@ export class PrintingService {
   private async issueInvoiceNumber(ctx: TenantContext, saleId: number): Promise<{ number: number; issuedAt: Date }> {
     const { tenantId } = ctx;
     return inTransaction(ctx.db, async ({ tx }) => {
-      const [sale] = await tx.$queryRaw<Array<{ number: number; status: string; invoice_number: number | null; invoiced_at: Date | null }>>(Prisma.sql`
+      const [sale] = await tx.$queryRaw<
+        Array<{ number: number; status: string; invoice_number: number | null; invoiced_at: Date | null }>
+      >(Prisma.sql`
         SELECT number, status::text AS status, invoice_number, invoiced_at FROM sales WHERE tenant_id = ${tenantId} AND id = ${saleId} FOR UPDATE`);
       const row = found(sale, 'Sale');
       if (row.invoice_number !== null && row.invoiced_at !== null) return { number: row.invoice_number, issuedAt: row.invoiced_at };
-      if (row.status === 'cancelled') throw new ConflictError(`Sale #${row.number} was cancelled before it was invoiced; a cancelled sale gets no invoice.`);
+      if (row.status === 'cancelled')
+        throw new ConflictError(`Sale #${row.number} was cancelled before it was invoiced; a cancelled sale gets no invoice.`);
       const [next] = await tx.$queryRaw<Array<{ number: number }>>(Prisma.sql`
         UPDATE tenants SET last_invoice_number = last_invoice_number + 1 WHERE id = ${tenantId} RETURNING last_invoice_number AS number`);
       const number = found(next, 'Business').number;
       const issuedAt = new Date();
-      await tx.$executeRaw(Prisma.sql`UPDATE sales SET invoice_number = ${number}, invoiced_at = ${issuedAt} WHERE tenant_id = ${tenantId} AND id = ${saleId}`);
+      await tx.$executeRaw(
+        Prisma.sql`UPDATE sales SET invoice_number = ${number}, invoiced_at = ${issuedAt} WHERE tenant_id = ${tenantId} AND id = ${saleId}`,
+      );
       return { number, issuedAt };
     });
   }
@@ -128,12 +148,34 @@ export class PrintingService {
     const ids = [...new Set(options.productIds)];
     const [chosen, matching] = await Promise.all([
       ids.length ? db.product.findMany({ where: { id: { in: ids } }, select: labelSelect }) : [],
-      text ? db.product.findMany({ where: { active: true, OR: [{ sku: { startsWith: text, mode: 'insensitive' } }, { searchText: { contains: text.toLowerCase() } }, barcodeMatch(text)] }, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: 50, select: labelSelect }) : [],
+      text
+        ? db.product.findMany({
+            where: {
+              active: true,
+              OR: [
+                { sku: { startsWith: text, mode: 'insensitive' } },
+                { searchText: { contains: text.toLowerCase() } },
+                barcodeMatch(text),
+              ],
+            },
+            orderBy: [{ name: 'asc' }, { id: 'asc' }],
+            take: 50,
+            select: labelSelect,
+          })
+        : [],
     ]);
     if (chosen.length < ids.length && !options.dropUnknown) throw new NotFoundError('Product');
     const byId = new Map(chosen.map((p) => [p.id, p]));
     const rows = [...ids.map((id) => byId.get(id)).filter((p) => p !== undefined), ...matching.filter((p) => !byId.has(p.id))];
-    return rows.map((p) => ({ productId: p.id, sku: p.sku, name: p.name, price: p.price, barcode: p.barcodes[0]?.code ?? null, quantityOnHand: p.quantityOnHand, defaultCount: defaultLabelCount(p.quantityOnHand) }));
+    return rows.map((p) => ({
+      productId: p.id,
+      sku: p.sku,
+      name: p.name,
+      price: p.price,
+      barcode: p.barcodes[0]?.code ?? null,
+      quantityOnHand: p.quantityOnHand,
+      defaultCount: defaultLabelCount(p.quantityOnHand),
+    }));
   }
 
   /**
@@ -145,20 +187,28 @@ export class PrintingService {
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
       const badProduct = Object.keys(errors).some((k) => k.endsWith('productId'));
-      throw new ValidationError(errors._form ?? (badProduct ? 'A product in the list was not found.' : 'Check the numbers of labels.'), prefixed(errors));
+      throw new ValidationError(
+        errors._form ?? (badProduct ? 'A product in the list was not found.' : 'Check the numbers of labels.'),
+        prefixed(errors),
+      );
     }
     const ids = [...new Set(parsed.data.map((i) => i.productId))];
     const known = new Set((await db.product.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((p) => p.id));
     const unknown = parsed.data.findIndex((i) => !known.has(i.productId));
     if (unknown >= 0 && options.fromLink) throw new NotFoundError('Product');
-    if (unknown >= 0) throw new ValidationError('A product in the list was not found.', { [`items.${unknown}.productId`]: 'Choose a product from the list' });
+    if (unknown >= 0)
+      throw new ValidationError('A product in the list was not found.', {
+        [`items.${unknown}.productId`]: 'Choose a product from the list',
+      });
     return parsed.data;
   }
 
   /** The sheet: one label per unit asked for, in the order asked; each product's barcode is drawn once. */
   async labels(db: TenantDb, items: unknown): Promise<Label[]> {
     const request = await this.labelRequest(db, items, { fromLink: true });
-    const products = new Map((await db.product.findMany({ where: { id: { in: request.map((i) => i.productId) } }, select: labelSelect })).map((p) => [p.id, p]));
+    const products = new Map(
+      (await db.product.findMany({ where: { id: { in: request.map((i) => i.productId) } }, select: labelSelect })).map((p) => [p.id, p]),
+    );
     const out: Label[] = [];
     for (const item of request) {
       if (item.count === 0) continue;

@@ -16,7 +16,11 @@ export interface SalesServices {
 /** Builds the sales, payments, customers and till services (container.ts calls this once). */
 export function buildSalesServices(deps: { cache: CacheService; logger: Logger; metrics?: Registry }): SalesServices {
   const retries = deps.metrics
-    ? new Counter({ name: 'stock_transaction_conflict_retries_total', help: 'Sale, payment and customer transactions retried after a deadlock or serialization failure', registers: [deps.metrics] })
+    ? new Counter({
+        name: 'stock_transaction_conflict_retries_total',
+        help: 'Sale, payment and customer transactions retried after a deadlock or serialization failure',
+        registers: [deps.metrics],
+      })
     : undefined;
   const tx = { cache: deps.cache, logger: deps.logger, onConflictRetry: () => retries?.inc() };
   return { sales: new SalesService(tx), payments: new PaymentsService(tx), customers: new CustomersService(tx), till: new TillService(tx) };

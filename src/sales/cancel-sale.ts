@@ -36,39 +36,80 @@ export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: nu
   const input = parseForm(CancelSchema, raw);
   const { tenantId } = actor;
   return withRetry(deps, () =>
-    inTransaction(actor.db, async (uow) => {
-      const { tx } = uow;
-      const cancelledAt = new Date();
-      const [sale] = await tx.$queryRaw<Array<{ id: number; number: number; customer_id: number | null; total: string; returned_total: string; paid_total: string; refunded_total: string; sold_at: Date }>>(Prisma.sql`
+    inTransaction(
+      actor.db,
+      async (uow) => {
+        const { tx } = uow;
+        const cancelledAt = new Date();
+        const [sale] = await tx.$queryRaw<
+          Array<{
+            id: number;
+            number: number;
+            customer_id: number | null;
+            total: string;
+            returned_total: string;
+            paid_total: string;
+            refunded_total: string;
+            sold_at: Date;
+          }>
+        >(Prisma.sql`
         UPDATE sales SET status = 'cancelled', cancelled_at = ${cancelledAt}, cancelled_by_id = ${actor.userId}
          WHERE tenant_id = ${tenantId} AND id = ${saleId} AND status = 'confirmed'
          RETURNING id, number, customer_id, total::text AS total, returned_total::text AS returned_total, paid_total::text AS paid_total, refunded_total::text AS refunded_total, sold_at`);
-      if (!sale) {
-        const existing = await tx.sale.findFirst({ where: { id: saleId }, select: { number: true } });
-        if (!existing) throw new NotFoundError('Sale');
-        throw new ConflictError(`Sale #${existing.number} is already cancelled.`);
-      }
-      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true } });
-      const left = new Decimal(sale.paid_total).minus(sale.refunded_total);
-      const settlement = left.greaterThan(0) ? (input.settlement ?? (sale.customer_id === null ? undefined : 'credit')) : undefined;
-      if (left.greaterThan(0) && (settlement === undefined || (settlement === 'credit' && sale.customer_id === null))) {
-        throw new ValidationError('Please correct the marked fields.', { settlement: `${formatMoney(left, tenant.currency)} was paid on this walk-in sale; give it back in cash, by card or by transfer` });
-      }
+        if (!sale) {
+          const existing = await tx.sale.findFirst({ where: { id: saleId }, select: { number: true } });
+          if (!existing) throw new NotFoundError('Sale');
+          throw new ConflictError(`Sale #${existing.number} is already cancelled.`);
+        }
+        const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true } });
+        const left = new Decimal(sale.paid_total).minus(sale.refunded_total);
+        const settlement = left.greaterThan(0) ? (input.settlement ?? (sale.customer_id === null ? undefined : 'credit')) : undefined;
+        if (left.greaterThan(0) && (settlement === undefined || (settlement === 'credit' && sale.customer_id === null))) {
+          throw new ValidationError('Please correct the marked fields.', {
+            settlement: `${formatMoney(left, tenant.currency)} was paid on this walk-in sale; give it back in cash, by card or by transfer`,
+          });
+        }
 
-      const lines = await tx.saleLine.findMany({ where: { saleId }, orderBy: { lineNo: 'asc' }, select: { productId: true, quantity: true, returnedQuantity: true } });
-      await restock(tx, tenantId, lines.map((l) => ({ productId: l.productId, quantity: l.quantity.minus(l.returnedQuantity) })), { kind: 'cancellation', saleId, userId: actor.userId, reason: `Sale #${sale.number} cancelled`, at: cancelledAt });
-      const worth = new Decimal(sale.total).minus(sale.returned_total);
-      const balance = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), worth.neg(), 0);
-      let refunded = new Decimal(0);
-      if (settlement && settlement !== 'credit') {
-        await refundSale(tx, tenantId, { saleId, saleNumber: sale.number, customerId: sale.customer_id, amount: left, method: settlement, returnId: null, userId: actor.userId, at: cancelledAt });
-        balance.push(...balanceRows(sale.customer_id, localDay(cancelledAt, tenant.timeZone), 0, left.neg()));
-        refunded = left;
-      }
-      await addToBalanceDays(tx, tenantId, balance);
-      await recordAudit(tx, actor, { kind: 'sale_cancelled', subject: `Sale #${sale.number}`, before: { status: 'confirmed', total: new Decimal(sale.total).toFixed(2) }, after: { status: 'cancelled' } });
-      await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.cancelled');
-      return { number: sale.number, refunded, credit: settlement === 'credit' ? left : new Decimal(0) };
-    }, {}, (error) => deps.logger.warn({ err: error }, 'after-commit hook failed')),
+        const lines = await tx.saleLine.findMany({
+          where: { saleId },
+          orderBy: { lineNo: 'asc' },
+          select: { productId: true, quantity: true, returnedQuantity: true },
+        });
+        await restock(
+          tx,
+          tenantId,
+          lines.map((l) => ({ productId: l.productId, quantity: l.quantity.minus(l.returnedQuantity) })),
+          { kind: 'cancellation', saleId, userId: actor.userId, reason: `Sale #${sale.number} cancelled`, at: cancelledAt },
+        );
+        const worth = new Decimal(sale.total).minus(sale.returned_total);
+        const balance = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), worth.neg(), 0);
+        let refunded = new Decimal(0);
+        if (settlement && settlement !== 'credit') {
+          await refundSale(tx, tenantId, {
+            saleId,
+            saleNumber: sale.number,
+            customerId: sale.customer_id,
+            amount: left,
+            method: settlement,
+            returnId: null,
+            userId: actor.userId,
+            at: cancelledAt,
+          });
+          balance.push(...balanceRows(sale.customer_id, localDay(cancelledAt, tenant.timeZone), 0, left.neg()));
+          refunded = left;
+        }
+        await addToBalanceDays(tx, tenantId, balance);
+        await recordAudit(tx, actor, {
+          kind: 'sale_cancelled',
+          subject: `Sale #${sale.number}`,
+          before: { status: 'confirmed', total: new Decimal(sale.total).toFixed(2) },
+          after: { status: 'cancelled' },
+        });
+        await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.cancelled');
+        return { number: sale.number, refunded, credit: settlement === 'credit' ? left : new Decimal(0) };
+      },
+      {},
+      (error) => deps.logger.warn({ err: error }, 'after-commit hook failed'),
+    ),
   );
 }

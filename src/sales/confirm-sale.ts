@@ -36,11 +36,17 @@ export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unkn
       const { tx } = uow;
       const { tenantId } = actor;
       const { products, errors } = await resolveLineProducts(tx, input.lines);
-      const customer = input.customerId === undefined ? null : await tx.customer.findFirst({ where: { id: input.customerId }, select: { id: true, name: true, creditLimit: true } });
+      const customer =
+        input.customerId === undefined
+          ? null
+          : await tx.customer.findFirst({ where: { id: input.customerId }, select: { id: true, name: true, creditLimit: true } });
       if (input.customerId !== undefined && !customer) errors.customerId = 'Unknown customer; choose one from the list';
       if (Object.keys(errors).length) throw new ValidationError('Please correct the marked fields.', errors);
       const lineProducts = products as LineProduct[];
-      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, defaultTaxRate: true, currency: true, staffMaxDiscountPct: true, staffMayOverridePrice: true } });
+      const tenant = await tx.tenant.findUniqueOrThrow({
+        where: { id: tenantId },
+        select: { timeZone: true, defaultTaxRate: true, currency: true, staffMaxDiscountPct: true, staffMayOverridePrice: true },
+      });
       const beyondLimits = staffLimitRefusal(actor.role, tenant, input.lines, lineProducts, tenant.currency);
       if (beyondLimits) throw beyondLimits;
 
@@ -96,7 +102,8 @@ async function shortStock(tx: TenantTransaction, input: SaleInput, products: Lin
     if (!short.includes(p.id)) return;
     const onHand = available.find((a) => a.id === p.id)?.quantityOnHand ?? new Decimal(0);
     const sameProduct = input.lines.filter((_, j) => products[j]!.id === p.id).length;
-    fields[`lines.${i}.quantity`] = `Only ${formatQuantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
+    fields[`lines.${i}.quantity`] =
+      `Only ${formatQuantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
     names.push(`line ${i + 1} (${p.name}: ${formatQuantity(line.quantity)} wanted, ${formatQuantity(onHand)} available)`);
   });
   return new ConflictError(`Not enough stock for ${names.join(', ')}. Nothing was recorded.`, fields);

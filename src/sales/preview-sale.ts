@@ -54,9 +54,14 @@ export async function previewSale(actor: Pick<Actor, 'role' | 'db'>, body: Recor
     else for (const [field, message] of Object.entries(fieldErrors(result.error))) errors[`lines.${row}.${field}`] ??= message;
   }
 
-  const tenant = await db.tenant.findFirstOrThrow({ select: { currency: true, defaultTaxRate: true, staffMaxDiscountPct: true, staffMayOverridePrice: true } });
+  const tenant = await db.tenant.findFirstOrThrow({
+    select: { currency: true, defaultTaxRate: true, staffMaxDiscountPct: true, staffMayOverridePrice: true },
+  });
   const m = (d: Prisma.Decimal) => formatMoney(d, tenant.currency);
-  const resolved = await resolveLineProducts(db, parsed.map((p) => p.line));
+  const resolved = await resolveLineProducts(
+    db,
+    parsed.map((p) => p.line),
+  );
   const known: Array<{ row: number; line: SaleInput['lines'][number]; product: LineProduct }> = [];
   parsed.forEach((p, i) => {
     const message = resolved.errors[`lines.${i}.product`];
@@ -70,10 +75,20 @@ export async function previewSale(actor: Pick<Actor, 'role' | 'db'>, body: Recor
     known.map((k) => k.product),
     tenant.defaultTaxRate,
   );
-  const lines: PreviewLine[] = known.map((k, i) => ({ row: k.row, product: { id: k.product.id, sku: k.product.sku, name: k.product.name, unit: k.product.unit.code }, total: m(totals.lines[i]!.total) }));
+  const lines: PreviewLine[] = known.map((k, i) => ({
+    row: k.row,
+    product: { id: k.product.id, sku: k.product.sku, name: k.product.name, unit: k.product.unit.code },
+    total: m(totals.lines[i]!.total),
+  }));
 
   // Beyond the owner's staff limits: confirming refuses it, so the preview says it on the field first.
-  const beyond = staffLimitRefusal(actor.role, tenant, known.map((k) => k.line), known.map((k) => k.product), tenant.currency);
+  const beyond = staffLimitRefusal(
+    actor.role,
+    tenant,
+    known.map((k) => k.line),
+    known.map((k) => k.product),
+    tenant.currency,
+  );
   for (const [field, message] of Object.entries(beyond?.fields ?? {})) {
     const [, index, name] = field.split('.');
     errors[`lines.${known[Number(index)]!.row}.${name}`] ??= message;
@@ -82,12 +97,15 @@ export async function previewSale(actor: Pick<Actor, 'role' | 'db'>, body: Recor
   // Short stock is refused at confirmation; the preview says it on the quantity first.
   const wanted = new Map<number, Prisma.Decimal>();
   for (const k of known) wanted.set(k.product.id, (wanted.get(k.product.id) ?? new Decimal(0)).plus(k.line.quantity));
-  const stock = known.length ? await db.product.findMany({ where: { id: { in: [...wanted.keys()] } }, select: { id: true, quantityOnHand: true } }) : [];
+  const stock = known.length
+    ? await db.product.findMany({ where: { id: { in: [...wanted.keys()] } }, select: { id: true, quantityOnHand: true } })
+    : [];
   for (const k of known) {
     const onHand = stock.find((p) => p.id === k.product.id)?.quantityOnHand ?? new Decimal(0);
     if (wanted.get(k.product.id)!.greaterThan(onHand)) {
       const several = known.filter((o) => o.product.id === k.product.id).length > 1;
-      errors[`lines.${k.row}.quantity`] ??= `Only ${formatQuantity(onHand)} ${k.product.unit.code} of “${k.product.name}” in stock${several ? ' for all its lines together' : ''}`;
+      errors[`lines.${k.row}.quantity`] ??=
+        `Only ${formatQuantity(onHand)} ${k.product.unit.code} of “${k.product.name}” in stock${several ? ' for all its lines together' : ''}`;
     }
   }
 
@@ -106,5 +124,14 @@ export async function previewSale(actor: Pick<Actor, 'role' | 'db'>, body: Recor
       if (message) errors.customerId = message;
     }
   }
-  return { lines, errors, subtotal: m(totals.subtotal), tax: m(totals.taxTotal), total: m(totals.total), amount: totals.total.toFixed(2), priced: known.length, ...(change === undefined ? {} : { change }) };
+  return {
+    lines,
+    errors,
+    subtotal: m(totals.subtotal),
+    tax: m(totals.taxTotal),
+    total: m(totals.total),
+    amount: totals.total.toFixed(2),
+    priced: known.length,
+    ...(change === undefined ? {} : { change }),
+  };
 }

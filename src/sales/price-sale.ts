@@ -22,13 +22,24 @@ export interface PricedLine {
 export function priceLines(lines: ReadonlyArray<SaleInput['lines'][number]>, products: readonly LineProduct[], defaultTaxRate: Decimal) {
   const priced: PricedLine[] = lines.map((l, i) => {
     const p = products[i]!;
-    return { productId: p.id, quantity: new Decimal(l.quantity), unitPrice: new Decimal(l.unitPrice ?? p.price), discountPct: new Decimal(l.discountPct ?? 0), taxRate: new Decimal(l.taxRate ?? p.taxRate ?? defaultTaxRate) };
+    return {
+      productId: p.id,
+      quantity: new Decimal(l.quantity),
+      unitPrice: new Decimal(l.unitPrice ?? p.price),
+      discountPct: new Decimal(l.discountPct ?? 0),
+      taxRate: new Decimal(l.taxRate ?? p.taxRate ?? defaultTaxRate),
+    };
   });
   return { lines: priced, totals: saleTotals(priced) };
 }
 
 /** The refusal of a sale on account that would take the customer over their credit limit, or null. */
-export function overCreditLimit(customer: { name: string; creditLimit: Decimal | null }, open: Decimal, total: Decimal, currency: string): string | null {
+export function overCreditLimit(
+  customer: { name: string; creditLimit: Decimal | null },
+  open: Decimal,
+  total: Decimal,
+  currency: string,
+): string | null {
   if (!customer.creditLimit) return null;
   const after = open.plus(total);
   if (!after.greaterThan(customer.creditLimit)) return null;
@@ -38,6 +49,7 @@ export function overCreditLimit(customer: { name: string; creditLimit: Decimal |
 
 /** Cash handed over for a cash sale: the change due, or the message when it does not cover the total. */
 export function changeDue(tendered: Decimal, total: Decimal, currency: string): { change: Decimal } | { error: string } {
-  if (tendered.lessThan(total)) return { error: `Cash tendered (${formatMoney(tendered, currency)}) is less than the total (${formatMoney(total, currency)})` };
+  if (tendered.lessThan(total))
+    return { error: `Cash tendered (${formatMoney(tendered, currency)}) is less than the total (${formatMoney(total, currency)})` };
   return { change: tendered.minus(total) };
 }

@@ -41,7 +41,16 @@ export async function refundSale(tx: TenantTransaction, tenantId: number, r: Ref
      RETURNING id`);
   if (fits.length !== 1) throw new ConflictError(`Sale #${r.saleNumber} has less than that to give back; reload it and try again.`);
   const refund = await tx.refund.create({
-    data: { tenantId, amount: r.amount, method: r.method, refundedAt: r.at, customerId: r.customerId, saleId: r.saleId, returnId: r.returnId, createdById: r.userId },
+    data: {
+      tenantId,
+      amount: r.amount,
+      method: r.method,
+      refundedAt: r.at,
+      customerId: r.customerId,
+      saleId: r.saleId,
+      returnId: r.returnId,
+      createdById: r.userId,
+    },
     select: { id: true },
   });
   return refund;

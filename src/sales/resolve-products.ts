@@ -21,13 +21,32 @@ function typed(text: string): string {
  * Each line's product, through the tenant-scoped client (another tenant's product is simply
  * unknown), with a field message for every line whose product is unknown or inactive.
  */
-export async function resolveLineProducts(tx: Pick<TenantTransaction, 'product'>, lines: ReadonlyArray<Pick<SaleInput['lines'][number], 'product' | 'productId'>>): Promise<{ products: Array<LineProduct | undefined>; errors: Record<string, string> }> {
+export async function resolveLineProducts(
+  tx: Pick<TenantTransaction, 'product'>,
+  lines: ReadonlyArray<Pick<SaleInput['lines'][number], 'product' | 'productId'>>,
+): Promise<{ products: Array<LineProduct | undefined>; errors: Record<string, string> }> {
   const ids = lines.flatMap((l) => (l.productId !== undefined ? [l.productId] : []));
   const texts = lines.flatMap((l) => (l.productId === undefined && l.product ? [typed(l.product)] : []));
   const codes = texts.map((t) => t.toUpperCase());
   const rows = await tx.product.findMany({
-    where: { OR: [{ id: { in: ids } }, { sku: { in: texts, mode: 'insensitive' } }, { name: { in: texts, mode: 'insensitive' } }, { barcodes: { some: { code: { in: codes } } } }] },
-    select: { id: true, sku: true, name: true, price: true, taxRate: true, active: true, unit: { select: { code: true } }, barcodes: { where: { code: { in: codes } }, select: { code: true } } },
+    where: {
+      OR: [
+        { id: { in: ids } },
+        { sku: { in: texts, mode: 'insensitive' } },
+        { name: { in: texts, mode: 'insensitive' } },
+        { barcodes: { some: { code: { in: codes } } } },
+      ],
+    },
+    select: {
+      id: true,
+      sku: true,
+      name: true,
+      price: true,
+      taxRate: true,
+      active: true,
+      unit: { select: { code: true } },
+      barcodes: { where: { code: { in: codes } }, select: { code: true } },
+    },
   });
   const errors: Record<string, string> = {};
   const products = lines.map((line, i): LineProduct | undefined => {
@@ -42,7 +61,11 @@ export async function resolveLineProducts(tx: Pick<TenantTransaction, 'product'>
       const byBarcode = rows.find((p) => p.barcodes.some((b) => b.code === text.toUpperCase()));
       const byName = rows.filter((p) => p.name.toLowerCase() === text);
       product = bySku ?? byBarcode ?? (byName.length === 1 ? byName[0] : undefined);
-      if (!product) errors[`lines.${i}.product`] = byName.length > 1 ? `Several products are called “${line.product}”; choose one by SKU` : `No product with SKU, barcode or name “${line.product}”`;
+      if (!product)
+        errors[`lines.${i}.product`] =
+          byName.length > 1
+            ? `Several products are called “${line.product}”; choose one by SKU`
+            : `No product with SKU, barcode or name “${line.product}”`;
     }
     if (product && !product.active) {
       errors[`lines.${i}.product`] = `“${product.name}” is inactive and cannot be sold`;

@@ -16,7 +16,6 @@ import { methodLabel } from '../payments/method-labels.ts';
 // After a sale: returning some of its units (/sales/:id/returns), the return receipt
 // (/returns/:id) and cancelling the whole sale after a confirmation (/sales/:id/cancel).
 
-
 export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
   const { sales } = deps;
   const router = Router();
@@ -25,14 +24,21 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
   const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
 
   /** The settlement choices this sale offers: no credit for a walk-in, who has no account. */
-  const choicesFor = (sale: { customer: unknown }) => settlements.filter((s) => s !== 'credit' || sale.customer).map((s) => ({ value: s, label: methodLabel(s) }));
+  const choicesFor = (sale: { customer: unknown }) =>
+    settlements.filter((s) => s !== 'credit' || sale.customer).map((s) => ({ value: s, label: methodLabel(s) }));
   /** The method the sale was paid with, when there was one, else cash. */
-  const usualMethod = (sale: { payments: Array<{ method: string }> }) => (sale.payments.find((p) => p.method !== 'other')?.method ?? 'cash');
+  const usualMethod = (sale: { payments: Array<{ method: string }> }) => sale.payments.find((p) => p.method !== 'other')?.method ?? 'cash';
 
   async function renderReturnForm(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
     const sale = await sales.detail(scopeOf(req).db, id);
-    res.status(failure?.status ?? 200).render('sales/return-new', { title: `Return from sale #${sale.number}`, sale, values, choices: choicesFor(sale), ...formLocals(failure) });
+    res.status(failure?.status ?? 200).render('sales/return-new', {
+      title: `Return from sale #${sale.number}`,
+      sale,
+      values,
+      choices: choicesFor(sale),
+      ...formLocals(failure),
+    });
   }
 
   router.get('/sales/:id/returns/new', async (req, res) => {
@@ -40,7 +46,13 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
     const id = saleId(req);
     const sale = await sales.detail(scopeOf(req).db, id);
     if (!sale.returnable.length) {
-      setFlash(req, 'error', sale.status === 'confirmed' ? `Every unit of sale #${sale.number} has come back already.` : `Sale #${sale.number} is cancelled; nothing can be returned.`);
+      setFlash(
+        req,
+        'error',
+        sale.status === 'confirmed'
+          ? `Every unit of sale #${sale.number} has come back already.`
+          : `Sale #${sale.number} is cancelled; nothing can be returned.`,
+      );
       return res.redirect(303, `/sales/${id}`);
     }
     await renderReturnForm(req, res, id, { token: newFormToken(), settlement: usualMethod(sale) });
@@ -52,7 +64,11 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
     const lines = [...returnLinesFromBody(body)].map(([lineNo, quantity]) => ({ lineNo, quantity }));
     try {
       const created = await sales.return(scopeOf(req), id, { token: body.token, settlement: body.settlement, reason: body.reason, lines });
-      setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This return had already been recorded; here it is.' : 'Return recorded.');
+      setFlash(
+        req,
+        created.replayed ? 'info' : 'success',
+        created.replayed ? 'This return had already been recorded; here it is.' : 'Return recorded.',
+      );
       return res.redirect(303, created.url);
     } catch (error) {
       const failure = formFailure(error);
@@ -71,7 +87,14 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
     await loadTenantView(req, res);
     const sale = await sales.detail(scopeOf(req).db, id);
     const left = sale.paidTotal.minus(sale.refundedTotal);
-    res.status(failure?.status ?? 200).render('sales/cancel', { title: `Cancel sale #${sale.number}`, sale, left, values, choices: choicesFor(sale), ...formLocals(failure) });
+    res.status(failure?.status ?? 200).render('sales/cancel', {
+      title: `Cancel sale #${sale.number}`,
+      sale,
+      left,
+      values,
+      choices: choicesFor(sale),
+      ...formLocals(failure),
+    });
   }
 
   router.get('/sales/:id/cancel', async (req, res) => {
@@ -93,7 +116,11 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
       const done = await sales.cancel(scopeOf(req), id, { settlement: body.settlement });
       await loadTenantView(req, res);
       const m = (d: typeof done.refunded) => formatMoney(d, tenantOf(res).currency);
-      const money = done.refunded.greaterThan(0) ? ` ${m(done.refunded)} refunded.` : done.credit.greaterThan(0) ? ` ${m(done.credit)} left as the customer's credit.` : '';
+      const money = done.refunded.greaterThan(0)
+        ? ` ${m(done.refunded)} refunded.`
+        : done.credit.greaterThan(0)
+          ? ` ${m(done.credit)} left as the customer's credit.`
+          : '';
       setFlash(req, 'success', `Sale #${done.number} cancelled; its stock is back.${money}`);
     } catch (error) {
       if (error instanceof ValidationError) return renderCancel(req, res, id, typedValues(body, ['settlement']), formFailure(error));

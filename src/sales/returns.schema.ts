@@ -7,7 +7,9 @@ import { optional, optionalText, quantityField } from '../http/form-fields.ts';
 
 export const settlements = ['cash', 'card', 'transfer', 'credit'] as const;
 export type SettlementChoice = (typeof settlements)[number];
-export const SettlementSchema = z.enum(settlements, { error: 'Choose how the money goes back: cash, card, transfer or credit on the account' });
+export const SettlementSchema = z.enum(settlements, {
+  error: 'Choose how the money goes back: cash, card, transfer or credit on the account',
+});
 
 export const ReturnSchema = z.object({
   token: FormTokenSchema,

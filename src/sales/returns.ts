@@ -47,11 +47,21 @@ async function lockSale(tx: TenantTransaction, tenantId: number, saleId: number)
 }
 
 function moneyOf(sale: LockedSale, returnedTotal = new Decimal(sale.returned_total)) {
-  return saleMoney({ status: sale.status, total: new Decimal(sale.total), returnedTotal, paidTotal: new Decimal(sale.paid_total), refundedTotal: new Decimal(sale.refunded_total) });
+  return saleMoney({
+    status: sale.status,
+    total: new Decimal(sale.total),
+    returnedTotal,
+    paidTotal: new Decimal(sale.paid_total),
+    refundedTotal: new Decimal(sale.refunded_total),
+  });
 }
 
 const amounts = (t: LineTotals) => ({ subtotal: t.subtotal, tax: t.tax, total: t.total });
-const minus = (a: ReturnType<typeof amounts>, b: ReturnType<typeof amounts>) => ({ subtotal: a.subtotal.minus(b.subtotal), tax: a.tax.minus(b.tax), total: a.total.minus(b.total) });
+const minus = (a: ReturnType<typeof amounts>, b: ReturnType<typeof amounts>) => ({
+  subtotal: a.subtotal.minus(b.subtotal),
+  tax: a.tax.minus(b.tax),
+  total: a.total.minus(b.total),
+});
 
 /**
  * Returns some units of some lines of a confirmed sale, in one transaction: each line's
@@ -82,13 +92,36 @@ export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: 
     const { tenantId } = actor;
     const sale = await lockSale(tx, tenantId, saleId);
     if (sale.status !== 'confirmed') throw new ConflictError(`Sale #${sale.number} is cancelled; nothing can be returned.`);
-    if (input.settlement === 'credit' && sale.customer_id === null) throw new ValidationError('Please correct the marked fields.', { settlement: 'A walk-in sale has no account to keep a credit on; give the money back in cash, by card or by transfer' });
-    const lines = await tx.saleLine.findMany({ where: { saleId }, orderBy: { lineNo: 'asc' }, select: { id: true, lineNo: true, productId: true, quantity: true, returnedQuantity: true, unitPrice: true, discountPct: true, taxRate: true, lineSubtotal: true, lineTax: true, lineTotal: true, product: { select: { name: true, unit: { select: { code: true } } } } } });
-    for (const w of wanted) if (!lines.some((l) => l.lineNo === w.lineNo)) errors[`lines.${w.lineNo}.quantity`] = `Sale #${sale.number} has no line ${w.lineNo}`;
+    if (input.settlement === 'credit' && sale.customer_id === null)
+      throw new ValidationError('Please correct the marked fields.', {
+        settlement: 'A walk-in sale has no account to keep a credit on; give the money back in cash, by card or by transfer',
+      });
+    const lines = await tx.saleLine.findMany({
+      where: { saleId },
+      orderBy: { lineNo: 'asc' },
+      select: {
+        id: true,
+        lineNo: true,
+        productId: true,
+        quantity: true,
+        returnedQuantity: true,
+        unitPrice: true,
+        discountPct: true,
+        taxRate: true,
+        lineSubtotal: true,
+        lineTax: true,
+        lineTotal: true,
+        product: { select: { name: true, unit: { select: { code: true } } } },
+      },
+    });
+    for (const w of wanted)
+      if (!lines.some((l) => l.lineNo === w.lineNo)) errors[`lines.${w.lineNo}.quantity`] = `Sale #${sale.number} has no line ${w.lineNo}`;
     if (Object.keys(errors).length) throw new ValidationError('Please correct the marked fields.', errors);
     if (!wanted.length) {
       const first = lines[0]?.lineNo ?? 1;
-      throw new ValidationError('Enter how many units come back on at least one line.', { [`lines.${first}.quantity`]: 'Enter how many units come back' });
+      throw new ValidationError('Enter how many units come back on at least one line.', {
+        [`lines.${first}.quantity`]: 'Enter how many units come back',
+      });
     }
 
     const returnedAt = new Date();
@@ -110,7 +143,9 @@ export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: 
       }
       const after = new Decimal(row.returned_quantity);
       const valueAt = (quantity: Decimal) =>
-        quantity.equals(line.quantity) ? { subtotal: line.lineSubtotal, tax: line.lineTax, total: line.lineTotal } : amounts(lineTotals({ quantity, unitPrice: line.unitPrice, discountPct: line.discountPct, taxRate: line.taxRate }));
+        quantity.equals(line.quantity)
+          ? { subtotal: line.lineSubtotal, tax: line.lineTax, total: line.lineTotal }
+          : amounts(lineTotals({ quantity, unitPrice: line.unitPrice, discountPct: line.discountPct, taxRate: line.taxRate }));
       returned.push({ line, quantity: w.quantity, amount: minus(valueAt(after), valueAt(after.minus(w.quantity))) });
     }
     if (over.length) throw new ConflictError(`More than was sold for ${over.join(', ')}. Nothing was recorded.`, errors);
@@ -119,22 +154,66 @@ export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: 
     const subtotal = returned.reduce((s, r) => s.plus(r.amount.subtotal), new Decimal(0));
     const taxTotal = returned.reduce((s, r) => s.plus(r.amount.tax), new Decimal(0));
     const returnedTotal = new Decimal(sale.returned_total).plus(total);
-    await tx.$executeRaw(Prisma.sql`UPDATE sales SET returned_total = ${returnedTotal.toFixed(2)}::numeric WHERE tenant_id = ${tenantId} AND id = ${saleId}`);
+    await tx.$executeRaw(
+      Prisma.sql`UPDATE sales SET returned_total = ${returnedTotal.toFixed(2)}::numeric WHERE tenant_id = ${tenantId} AND id = ${saleId}`,
+    );
 
     // Paid beyond the new worth, up to this return's value (an earlier credit stays a credit).
     const beyond = Decimal.max(0, Decimal.min(total, moneyOf(sale, returnedTotal).open.neg()));
     const settlement = beyond.isZero() ? 'none' : input.settlement === 'credit' ? 'credit' : 'refund';
     const created = await tx.return.create({
-      data: { tenantId, saleId, returnedAt, subtotal, taxTotal, total, settlement, reason: input.reason ?? null, createdById: actor.userId },
+      data: {
+        tenantId,
+        saleId,
+        returnedAt,
+        subtotal,
+        taxTotal,
+        total,
+        settlement,
+        reason: input.reason ?? null,
+        createdById: actor.userId,
+      },
       select: { id: true },
     });
-    await tx.returnLine.createMany({ data: returned.map((r) => ({ tenantId, returnId: created.id, saleLineId: r.line.id, productId: r.line.productId, quantity: r.quantity, lineSubtotal: r.amount.subtotal, lineTax: r.amount.tax, lineTotal: r.amount.total })) });
-    await restock(tx, tenantId, returned.map((r) => ({ productId: r.line.productId, quantity: r.quantity })), { kind: 'return', saleId, returnId: created.id, userId: actor.userId, reason: `Return ${created.id} of sale #${sale.number}`, at: returnedAt });
+    await tx.returnLine.createMany({
+      data: returned.map((r) => ({
+        tenantId,
+        returnId: created.id,
+        saleLineId: r.line.id,
+        productId: r.line.productId,
+        quantity: r.quantity,
+        lineSubtotal: r.amount.subtotal,
+        lineTax: r.amount.tax,
+        lineTotal: r.amount.total,
+      })),
+    });
+    await restock(
+      tx,
+      tenantId,
+      returned.map((r) => ({ productId: r.line.productId, quantity: r.quantity })),
+      {
+        kind: 'return',
+        saleId,
+        returnId: created.id,
+        userId: actor.userId,
+        reason: `Return ${created.id} of sale #${sale.number}`,
+        at: returnedAt,
+      },
+    );
 
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
     const balance: BalanceRow[] = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), total.neg(), 0);
     if (settlement === 'refund') {
-      await refundSale(tx, tenantId, { saleId, saleNumber: sale.number, customerId: sale.customer_id, amount: beyond, method: input.settlement as Exclude<SettlementChoice, 'credit'>, returnId: created.id, userId: actor.userId, at: returnedAt });
+      await refundSale(tx, tenantId, {
+        saleId,
+        saleNumber: sale.number,
+        customerId: sale.customer_id,
+        amount: beyond,
+        method: input.settlement as Exclude<SettlementChoice, 'credit'>,
+        returnId: created.id,
+        userId: actor.userId,
+        at: returnedAt,
+      });
       balance.push(...balanceRows(sale.customer_id, localDay(returnedAt, tenant.timeZone), 0, beyond.neg()));
     }
     await addToBalanceDays(tx, tenantId, balance);
@@ -142,4 +221,3 @@ export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: 
     return { id: created.id, url: `/returns/${created.id}` };
   });
 }
-

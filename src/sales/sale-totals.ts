@@ -26,12 +26,23 @@ const cents = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 
 export function lineTotals(line: LineInput): LineTotals {
   const gross = cents(new Decimal(line.quantity).mul(line.unitPrice));
-  const subtotal = cents(new Decimal(line.quantity).mul(line.unitPrice).mul(new Decimal(100).minus(line.discountPct ?? 0)).div(100));
+  const subtotal = cents(
+    new Decimal(line.quantity)
+      .mul(line.unitPrice)
+      .mul(new Decimal(100).minus(line.discountPct ?? 0))
+      .div(100),
+  );
   const tax = cents(subtotal.mul(line.taxRate ?? 0).div(100));
   return { gross, discount: gross.minus(subtotal), subtotal, tax, total: subtotal.plus(tax) };
 }
 
-export function saleTotals(lines: LineInput[]): { lines: LineTotals[]; subtotal: Decimal; discountTotal: Decimal; taxTotal: Decimal; total: Decimal } {
+export function saleTotals(lines: LineInput[]): {
+  lines: LineTotals[];
+  subtotal: Decimal;
+  discountTotal: Decimal;
+  taxTotal: Decimal;
+  total: Decimal;
+} {
   const each = lines.map(lineTotals);
   const sum = (pick: (l: LineTotals) => Decimal) => each.reduce((acc, l) => acc.plus(pick(l)), new Decimal(0));
   const subtotal = sum((l) => l.subtotal);

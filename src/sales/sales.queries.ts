@@ -15,7 +15,6 @@ export interface SaleFilters {
   page?: number;
 }
 
-
 export async function listSales(db: TenantDb, timeZone: string, f: SaleFilters) {
   const where: Prisma.SaleWhereInput = {
     ...(f.customerId ? { customerId: f.customerId } : {}),
@@ -30,11 +29,26 @@ export async function listSales(db: TenantDb, timeZone: string, f: SaleFilters) 
       orderBy: [{ soldAt: 'desc' }, { id: 'desc' }],
       skip: (page - 1) * SALES_PAGE_SIZE,
       take: SALES_PAGE_SIZE,
-      select: { id: true, number: true, soldAt: true, status: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true, customer: { select: { id: true, name: true } } },
+      select: {
+        id: true,
+        number: true,
+        soldAt: true,
+        status: true,
+        total: true,
+        returnedTotal: true,
+        paidTotal: true,
+        refundedTotal: true,
+        customer: { select: { id: true, name: true } },
+      },
     }),
   ]);
   // open: what is still owed on each sale after returns and refunds (negative: a credit).
-  return { total, page, pages: Math.max(1, Math.ceil(total / SALES_PAGE_SIZE)), sales: sales.map((s) => ({ ...s, open: saleMoney(s).open })) };
+  return {
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / SALES_PAGE_SIZE)),
+    sales: sales.map((s) => ({ ...s, open: saleMoney(s).open })),
+  };
 }
 
 export async function saleDetail(db: TenantDb, id: number) {
@@ -45,9 +59,22 @@ export async function saleDetail(db: TenantDb, id: number) {
         customer: { select: { id: true, name: true, email: true, phone: true, address: true, taxId: true } },
         createdBy: { select: { email: true, name: true } },
         cancelledBy: { select: { email: true, name: true } },
-        lines: { orderBy: { lineNo: 'asc' }, include: { product: { select: { id: true, sku: true, name: true, unit: { select: { code: true } } } } } },
+        lines: {
+          orderBy: { lineNo: 'asc' },
+          include: { product: { select: { id: true, sku: true, name: true, unit: { select: { code: true } } } } },
+        },
         payments: { orderBy: { paidAt: 'asc' }, select: { id: true, amount: true, method: true, paidAt: true, reference: true } },
-        returns: { orderBy: { returnedAt: 'asc' }, select: { id: true, returnedAt: true, total: true, settlement: true, createdBy: { select: { email: true, name: true } }, lines: { select: { saleLineId: true, quantity: true } } } },
+        returns: {
+          orderBy: { returnedAt: 'asc' },
+          select: {
+            id: true,
+            returnedAt: true,
+            total: true,
+            settlement: true,
+            createdBy: { select: { email: true, name: true } },
+            lines: { select: { saleLineId: true, quantity: true } },
+          },
+        },
         refunds: { orderBy: { refundedAt: 'asc' }, select: { id: true, amount: true, method: true, refundedAt: true, returnId: true } },
       },
     }),
@@ -63,10 +90,23 @@ export async function saleDetail(db: TenantDb, id: number) {
 export async function searchProducts(db: TenantDb, q: string, limit = 20) {
   const text = q.trim();
   const rows = await db.product.findMany({
-    where: { active: true, ...(text ? { OR: [{ sku: { startsWith: text, mode: 'insensitive' } }, { searchText: { contains: text.toLowerCase() } }, barcodeMatch(text)] } : {}) },
+    where: {
+      active: true,
+      ...(text
+        ? { OR: [{ sku: { startsWith: text, mode: 'insensitive' } }, { searchText: { contains: text.toLowerCase() } }, barcodeMatch(text)] }
+        : {}),
+    },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
     take: limit,
     select: { id: true, sku: true, name: true, price: true, taxRate: true, quantityOnHand: true, unit: { select: { code: true } } },
   });
-  return rows.map((p) => ({ id: p.id, sku: p.sku, name: p.name, price: p.price.toFixed(2), taxRate: p.taxRate?.toFixed(2) ?? null, available: p.quantityOnHand.toFixed(), unit: p.unit.code }));
+  return rows.map((p) => ({
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    price: p.price.toFixed(2),
+    taxRate: p.taxRate?.toFixed(2) ?? null,
+    available: p.quantityOnHand.toFixed(),
+    unit: p.unit.code,
+  }));
 }

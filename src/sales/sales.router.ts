@@ -25,19 +25,41 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   router.get('/sales', async (req, res) => {
     const q = listQuery(req.query);
     const { db } = scopeOf(req);
-    const [result, customerOptions] = await Promise.all([sales.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }), customers.options(db)]);
+    const [result, customerOptions] = await Promise.all([
+      sales.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }),
+      customers.options(db),
+    ]);
     res.render('sales/index', { title: 'Sales', q, ...result, customerOptions, pageLink: (n: number) => `/sales${withPage(q, n)}` });
   });
 
-  async function renderForm(req: Request, res: Response, values: { token: string; customerId?: string; note?: string; payNow?: string; tendered?: string; lines: SaleLineForm[] }, failure?: FormFailure) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    values: { token: string; customerId?: string; note?: string; payNow?: string; tendered?: string; lines: SaleLineForm[] },
+    failure?: FormFailure,
+  ) {
     await loadTenantView(req, res);
     const scope = scopeOf(req);
     // Lines sent back after a refusal show their products and amounts without the script too.
-    const typed = values.lines.length ? { customerId: values.customerId, payNow: values.payNow, tendered: values.tendered, ...lineFields(values.lines) } : undefined;
-    const [customerOptions, productOptions, preview] = await Promise.all([customers.pickerOptions(scope.db), sales.searchProducts(scope.db, '', 300), typed && sales.preview(scope, typed)]);
+    const typed = values.lines.length
+      ? { customerId: values.customerId, payNow: values.payNow, tendered: values.tendered, ...lineFields(values.lines) }
+      : undefined;
+    const [customerOptions, productOptions, preview] = await Promise.all([
+      customers.pickerOptions(scope.db),
+      sales.searchProducts(scope.db, '', 300),
+      typed && sales.preview(scope, typed),
+    ]);
     const lines = [...values.lines];
     while (lines.length < BLANK_LINES) lines.push({});
-    res.status(failure?.status ?? 200).render('sales/new', { title: 'New sale', values: { ...values, lines }, customerOptions, productOptions, preview, scripts: ['/js/sale-form.js'], ...formLocals(failure) });
+    res.status(failure?.status ?? 200).render('sales/new', {
+      title: 'New sale',
+      values: { ...values, lines },
+      customerOptions,
+      productOptions,
+      preview,
+      scripts: ['/js/sale-form.js'],
+      ...formLocals(failure),
+    });
   }
 
   router.get('/sales/new', async (req, res) => {
@@ -68,7 +90,12 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
       if (!failure) throw error;
       // The header fields as typed; the lines (lines[i][field] keys) rebuilt by the sale form's own reader.
       const { token, customerId, note, payNow, tendered } = typedValues(body, ['token', 'customerId', 'note', 'payNow', 'tendered']);
-      await renderForm(req, res, { token: token || newFormToken(), customerId, note, payNow, tendered, lines: linesFromBody(body) }, failure);
+      await renderForm(
+        req,
+        res,
+        { token: token || newFormToken(), customerId, note, payNow, tendered, lines: linesFromBody(body) },
+        failure,
+      );
     }
   });
 
@@ -78,7 +105,12 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
     const { role } = scopeOf(req);
-    res.render('sales/show', { title: `Sale #${sale.number}`, sale, canCancel: can(role, 'sale.cancel') && sale.status === 'confirmed', canReturn: can(role, 'sale.return') && sale.returnable.length > 0 });
+    res.render('sales/show', {
+      title: `Sale #${sale.number}`,
+      sale,
+      canCancel: can(role, 'sale.cancel') && sale.status === 'confirmed',
+      canReturn: can(role, 'sale.return') && sale.returnable.length > 0,
+    });
   });
 
   return router;

@@ -5,18 +5,23 @@ import { idField, moneyField, optional, optionalText, percentField, quantityFiel
 export const paymentMethods = ['cash', 'card', 'transfer', 'other'] as const;
 export const PaymentMethodSchema = z.enum(paymentMethods, { error: 'Method must be cash, card, transfer or other' });
 
-export const SaleLineSchema = z.object({
-  /** SKU or exact name, as typed or picked; ignored when productId is given. */
-  product: optionalText('Product', 200),
-  productId: optional(idField('Choose a product from the list')),
-  /** Blank: 1 (a scanned product is one unit). */
-  quantity: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '1' : v), quantityField('Quantity', { positive: true })),
-  /** Blank: the product's price. */
-  unitPrice: optional(moneyField('Unit price')),
-  discountPct: optional(percentField('Discount')),
-  /** Blank: the product's tax rate, else the business's default. */
-  taxRate: optional(percentField('Tax rate')),
-}).refine((l) => l.product !== undefined || l.productId !== undefined, { path: ['product'], message: 'Choose a product' });
+export const SaleLineSchema = z
+  .object({
+    /** SKU or exact name, as typed or picked; ignored when productId is given. */
+    product: optionalText('Product', 200),
+    productId: optional(idField('Choose a product from the list')),
+    /** Blank: 1 (a scanned product is one unit). */
+    quantity: z.preprocess(
+      (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '1' : v),
+      quantityField('Quantity', { positive: true }),
+    ),
+    /** Blank: the product's price. */
+    unitPrice: optional(moneyField('Unit price')),
+    discountPct: optional(percentField('Discount')),
+    /** Blank: the product's tax rate, else the business's default. */
+    taxRate: optional(percentField('Tax rate')),
+  })
+  .refine((l) => l.product !== undefined || l.productId !== undefined, { path: ['product'], message: 'Choose a product' });
 
 export const SaleSchema = z.object({
   token: FormTokenSchema,
@@ -26,12 +31,22 @@ export const SaleSchema = z.object({
   payNow: optional(PaymentMethodSchema),
   /** Cash handed over, for a sale paid now in cash: the change due is shown and kept. */
   tendered: optional(moneyField('Cash tendered')),
-  lines: z.array(SaleLineSchema, { error: 'Add at least one line' }).min(1, 'Add at least one line').max(100, 'A sale can have at most 100 lines'),
+  lines: z
+    .array(SaleLineSchema, { error: 'Add at least one line' })
+    .min(1, 'Add at least one line')
+    .max(100, 'A sale can have at most 100 lines'),
 });
 
 export type SaleInput = z.output<typeof SaleSchema>;
 export type SaleFormInput = z.input<typeof SaleSchema>;
-export type SaleLineForm = { product?: string; productId?: string; quantity?: string; unitPrice?: string; discountPct?: string; taxRate?: string };
+export type SaleLineForm = {
+  product?: string;
+  productId?: string;
+  quantity?: string;
+  unitPrice?: string;
+  discountPct?: string;
+  taxRate?: string;
+};
 
 const lineKey = /^lines\[(\d{1,3})\]\[(product|productId|quantity|unitPrice|discountPct|taxRate)\]$/;
 type SubmittedLine = Partial<Record<keyof SaleLineForm, unknown>>;
@@ -73,5 +88,12 @@ export function lineFields(lines: SaleLineForm[]): Record<string, string> {
 
 /** The sale form's fields as the service takes them: as sent, so a field sent twice is refused, not dropped. */
 export function saleFormFromBody(body: Record<string, unknown>): Record<string, unknown> {
-  return { token: body.token, customerId: body.customerId, note: body.note, payNow: body.payNow, tendered: body.tendered, lines: submittedLines(body) };
+  return {
+    token: body.token,
+    customerId: body.customerId,
+    note: body.note,
+    payNow: body.payNow,
+    tendered: body.tendered,
+    lines: submittedLines(body),
+  };
 }

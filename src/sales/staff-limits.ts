@@ -20,7 +20,13 @@ export interface StaffLimits {
  * table grants `sale.overridePrice` or the business lets staff). Nothing when all is allowed;
  * otherwise the refusal, with a message on each line's field.
  */
-export function staffLimitRefusal(role: RoleName, limits: StaffLimits, lines: SaleInput['lines'], products: LineProduct[], currency: string): PermissionError | undefined {
+export function staffLimitRefusal(
+  role: RoleName,
+  limits: StaffLimits,
+  lines: SaleInput['lines'],
+  products: LineProduct[],
+  currency: string,
+): PermissionError | undefined {
   const anyDiscount = can(role, 'sale.discountAboveLimit');
   const anyPrice = can(role, 'sale.overridePrice') || limits.staffMayOverridePrice;
   const fields: Record<string, string> = {};
@@ -32,7 +38,8 @@ export function staffLimitRefusal(role: RoleName, limits: StaffLimits, lines: Sa
         : `At most ${formatPercent(limits.staffMaxDiscountPct)} discount without a manager`;
     }
     if (!anyPrice && line.unitPrice !== undefined && !new Decimal(line.unitPrice).equals(product.price)) {
-      fields[`lines.${i}.unitPrice`] = `Only a manager or owner can change the price (${formatMoney(product.price, currency)} for “${product.name}”)`;
+      fields[`lines.${i}.unitPrice`] =
+        `Only a manager or owner can change the price (${formatMoney(product.price, currency)} for “${product.name}”)`;
     }
   });
   if (!Object.keys(fields).length) return undefined;

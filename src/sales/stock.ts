@@ -60,11 +60,26 @@ export interface RestockMovement {
  * Puts quantities back (a cancelled sale, units returned) and writes one ledger movement per
  * change, in the order given, so Σ movements stays equal to quantity on hand.
  */
-export async function restock(tx: TenantTransaction, tenantId: number, changes: readonly StockChange[], movement: RestockMovement): Promise<void> {
+export async function restock(
+  tx: TenantTransaction,
+  tenantId: number,
+  changes: readonly StockChange[],
+  movement: RestockMovement,
+): Promise<void> {
   const real = changes.filter((c) => c.quantity.greaterThan(0));
   if (!real.length) return;
   await putBack(tx, tenantId, real);
   await tx.stockMovement.createMany({
-    data: real.map((c) => ({ tenantId, productId: c.productId, kind: movement.kind, quantity: c.quantity, saleId: movement.saleId, returnId: movement.returnId ?? null, userId: movement.userId, reason: movement.reason, createdAt: movement.at })),
+    data: real.map((c) => ({
+      tenantId,
+      productId: c.productId,
+      kind: movement.kind,
+      quantity: c.quantity,
+      saleId: movement.saleId,
+      returnId: movement.returnId ?? null,
+      userId: movement.userId,
+      reason: movement.reason,
+      createdAt: movement.at,
+    })),
   });
 }

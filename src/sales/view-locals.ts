@@ -24,7 +24,8 @@ export const tenantViewLocals: RequestHandler = async (req, res, next) => {
 };
 
 /** For pages only: a POST that redirects does not need it (its error page loads it then). */
-export const tenantViewLocalsForPages: RequestHandler = (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? tenantViewLocals(req, res, next) : next());
+export const tenantViewLocalsForPages: RequestHandler = (req, res, next) =>
+  req.method === 'GET' || req.method === 'HEAD' ? tenantViewLocals(req, res, next) : next();
 
 export async function loadTenantView(req: Request, res: Response): Promise<void> {
   if (res.locals.tenant) return;

@@ -21,7 +21,15 @@ export function businessRouter(catalog: CatalogServices): Router {
   router.get('/settings/business', async (req, res) => {
     const s = await catalog.business.forEditing(scopeOf(req));
     const printDetails = Object.fromEntries(printDetailKeys.map((k) => [k, s[k] ?? '']));
-    const values = { name: s.name, currency: s.currency, timeZone: s.timeZone, defaultTaxRate: s.defaultTaxRate.toString(), staffMaxDiscountPct: s.staffMaxDiscountPct.toString(), staffMayOverridePrice: s.staffMayOverridePrice ? 'on' : '', ...printDetails };
+    const values = {
+      name: s.name,
+      currency: s.currency,
+      timeZone: s.timeZone,
+      defaultTaxRate: s.defaultTaxRate.toString(),
+      staffMaxDiscountPct: s.staffMaxDiscountPct.toString(),
+      staffMayOverridePrice: s.staffMayOverridePrice ? 'on' : '',
+      ...printDetails,
+    };
     res.render('settings/business', { values, ...choices, ...formLocals() });
   });
 

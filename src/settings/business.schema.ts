@@ -15,10 +15,16 @@ const ADDRESS_LINES = 6;
  */
 export const PrintDetailsFields = {
   legalName: optionalText('Legal name', 200),
-  address: optionalText('Address', 400).refine((v) => v === undefined || v.split(/\r?\n/).length <= ADDRESS_LINES, `Address can have at most ${ADDRESS_LINES} lines`),
+  address: optionalText('Address', 400).refine(
+    (v) => v === undefined || v.split(/\r?\n/).length <= ADDRESS_LINES,
+    `Address can have at most ${ADDRESS_LINES} lines`,
+  ),
   taxId: optionalText('Tax id', 40),
   phone: optionalText('Phone', 40),
-  email: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v), z.email({ error: 'Enter a valid email address' }).max(254, 'Email is too long').optional()),
+  email: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.email({ error: 'Enter a valid email address' }).max(254, 'Email is too long').optional(),
+  ),
   receiptFormat: ReceiptFormatSchema.optional(),
 };
 export const printDetailKeys = ['legalName', 'address', 'taxId', 'phone', 'email', 'receiptFormat'] as const;
@@ -30,7 +36,10 @@ export const BusinessSettingsSchema = z.object({
   defaultTaxRate: TaxRateSchema,
   ...PrintDetailsFields,
   /** Blank: no discount at all for staff. */
-  staffMaxDiscountPct: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '0' : v), percentField('Largest staff discount')),
+  staffMaxDiscountPct: z.preprocess(
+    (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? '0' : v),
+    percentField('Largest staff discount'),
+  ),
   /** A checkbox: "on" when ticked; anything else (usually nothing) is not ticked, as the product form's `active`. */
   staffMayOverridePrice: z.preprocess((v) => v === 'on', z.boolean()),
 });

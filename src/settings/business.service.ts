@@ -28,11 +28,23 @@ export interface BusinessSettings extends PrintDetails {
 }
 
 const printSelect = { legalName: true, address: true, taxId: true, phone: true, email: true, receiptFormat: true } as const;
-const select = { name: true, currency: true, timeZone: true, defaultTaxRate: true, staffMaxDiscountPct: true, staffMayOverridePrice: true, ...printSelect } as const;
+const select = {
+  name: true,
+  currency: true,
+  timeZone: true,
+  defaultTaxRate: true,
+  staffMaxDiscountPct: true,
+  staffMayOverridePrice: true,
+  ...printSelect,
+} as const;
 const asSettings = <T extends { receiptFormat: string }>(row: T) => ({ ...row, receiptFormat: row.receiptFormat as ReceiptFormat });
 
 /** Settings as the audit log keeps them: decimals as their text, so "5" and "5.00" are one value. */
-const auditable = (s: BusinessSettings) => ({ ...s, defaultTaxRate: s.defaultTaxRate.toFixed(2), staffMaxDiscountPct: s.staffMaxDiscountPct.toFixed(2) });
+const auditable = (s: BusinessSettings) => ({
+  ...s,
+  defaultTaxRate: s.defaultTaxRate.toFixed(2),
+  staffMaxDiscountPct: s.staffMaxDiscountPct.toFixed(2),
+});
 
 /**
  * The tenant's own row: name, currency, time zone, default tax rate and the staff limits.
@@ -61,7 +73,11 @@ export class BusinessService {
       const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = parsed.data;
       // A printing detail sent blank clears its column; one not sent at all is left as it is.
       const sent = new Set(Object.keys(input as object));
-      const printing = Object.fromEntries(Object.entries({ legalName, address, taxId, phone, email }).filter(([k]) => sent.has(k)).map(([k, v]) => [k, v ?? null]));
+      const printing = Object.fromEntries(
+        Object.entries({ legalName, address, taxId, phone, email })
+          .filter(([k]) => sent.has(k))
+          .map(([k, v]) => [k, v ?? null]),
+      );
       const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}) };
       const before = found(await uow.tx.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business');
       const row = await uow.tx.tenant.update({ where: { id: ctx.tenantId }, data, select });

@@ -9,7 +9,13 @@ import { settingsListRouter } from './list-router.ts';
 
 /** Categories as a tree: list (cached), new, edit, delete (managers; refused while in use). */
 export function categoriesRouter(catalog: CatalogServices): Router {
-  async function renderForm(req: Request, res: Response, category: CategoryRow | null, values: Record<string, unknown>, failure?: FormFailure) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    category: CategoryRow | null,
+    values: Record<string, unknown>,
+    failure?: FormFailure,
+  ) {
     const tree = await catalog.categories.tree(scopeOf(req));
     setCacheStatus(res, tree.status);
     // A category cannot move under itself or its own subcategories.

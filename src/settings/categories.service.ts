@@ -36,7 +36,10 @@ export class CategoriesService {
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
         await checkParent(uow.tx, data.parentId, undefined);
-        const row = await uow.tx.category.create({ data: { tenantId: ctx.tenantId, name: data.name, parentId: data.parentId ?? null }, select });
+        const row = await uow.tx.category.create({
+          data: { tenantId: ctx.tenantId, name: data.name, parentId: data.parentId ?? null },
+          select,
+        });
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'category.created');
         return row;
       }),
@@ -62,7 +65,10 @@ export class CategoriesService {
     try {
       return await inTransaction(ctx.db, async (uow) => {
         const category = found(await uow.tx.category.findFirst({ where: { id }, select }), 'Category');
-        const [products, children] = await Promise.all([uow.tx.product.count({ where: { categoryId: id } }), uow.tx.category.count({ where: { parentId: id } })]);
+        const [products, children] = await Promise.all([
+          uow.tx.product.count({ where: { categoryId: id } }),
+          uow.tx.category.count({ where: { parentId: id } }),
+        ]);
         if (products > 0 || children > 0) throw inUse(category, products, children);
         await uow.tx.category.deleteMany({ where: { id } });
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'category.deleted');
@@ -71,7 +77,10 @@ export class CategoriesService {
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         const category = await this.get(ctx, id);
-        const [products, children] = await Promise.all([ctx.db.product.count({ where: { categoryId: id } }), ctx.db.category.count({ where: { parentId: id } })]);
+        const [products, children] = await Promise.all([
+          ctx.db.product.count({ where: { categoryId: id } }),
+          ctx.db.category.count({ where: { parentId: id } }),
+        ]);
         throw inUse(category, products, children);
       }
       throw error;
@@ -104,13 +113,21 @@ function parse(input: unknown): CategoryInput {
 async function checkParent(tx: TenantTransaction, parentId: number | undefined, selfId: number | undefined): Promise<void> {
   if (parentId === undefined) return;
   const rows = await tx.category.findMany({ select });
-  if (!rows.some((r) => r.id === parentId)) throw new ValidationError('Check the category’s fields.', { parentId: 'Choose a parent category from the list' });
+  if (!rows.some((r) => r.id === parentId))
+    throw new ValidationError('Check the category’s fields.', { parentId: 'Choose a parent category from the list' });
   if (selfId !== undefined && subtreeIds(flattenTree(rows), selfId).has(parentId)) {
-    throw new ValidationError('Check the category’s fields.', { parentId: 'A category cannot be placed under itself or one of its subcategories' });
+    throw new ValidationError('Check the category’s fields.', {
+      parentId: 'A category cannot be placed under itself or one of its subcategories',
+    });
   }
 }
 
 function inUse(category: CategoryRow, products: number, children: number): ConflictError {
-  const reasons = [products ? `${plural(products, 'product')} use${products === 1 ? 's' : ''} it` : '', children ? `it has ${plural(children, 'subcategory').replace('subcategorys', 'subcategories')}` : ''].filter(Boolean);
-  return new ConflictError(`Category “${category.name}” cannot be deleted: ${reasons.join(' and ')}. Move ${products + children === 1 ? 'it' : 'them'} to another category first.`);
+  const reasons = [
+    products ? `${plural(products, 'product')} use${products === 1 ? 's' : ''} it` : '',
+    children ? `it has ${plural(children, 'subcategory').replace('subcategorys', 'subcategories')}` : '',
+  ].filter(Boolean);
+  return new ConflictError(
+    `Category “${category.name}” cannot be deleted: ${reasons.join(' and ')}. Move ${products + children === 1 ? 'it' : 'them'} to another category first.`,
+  );
 }

@@ -22,7 +22,13 @@ export interface SettingsListService<Row> {
   delete(ctx: TenantContext, id: number): Promise<Row>;
 }
 
-export type RenderForm<Row> = (req: Request, res: Response, row: Row | null, values: Record<string, unknown>, failure?: FormFailure) => unknown;
+export type RenderForm<Row> = (
+  req: Request,
+  res: Response,
+  row: Row | null,
+  values: Record<string, unknown>,
+  failure?: FormFailure,
+) => unknown;
 
 export interface SettingsList<Row> {
   /** '/settings/uoms' */
@@ -70,7 +76,13 @@ export function settingsListRouter<Row>(page: SettingsList<Row>): Router {
   router.get(`${base}/new`, async (req, res) => renderForm(req, res, null, {}));
 
   router.post(base, async (req, res) => {
-    await write(req, res, 'created', () => service.create(scopeOf(req), req.body), (failure) => renderForm(req, res, null, typedValues(req.body), failure));
+    await write(
+      req,
+      res,
+      'created',
+      () => service.create(scopeOf(req), req.body),
+      (failure) => renderForm(req, res, null, typedValues(req.body), failure),
+    );
   });
 
   router.get(`${base}/:id/edit`, async (req, res) => {
@@ -81,11 +93,23 @@ export function settingsListRouter<Row>(page: SettingsList<Row>): Router {
   router.post(`${base}/:id`, async (req, res) => {
     const ctx = scopeOf(req);
     const rowId = id(req);
-    await write(req, res, 'saved', () => service.update(ctx, rowId, req.body), async (failure) => renderForm(req, res, await service.get(ctx, rowId), typedValues(req.body), failure));
+    await write(
+      req,
+      res,
+      'saved',
+      () => service.update(ctx, rowId, req.body),
+      async (failure) => renderForm(req, res, await service.get(ctx, rowId), typedValues(req.body), failure),
+    );
   });
 
   router.post(`${base}/:id/delete`, async (req, res) => {
-    await write(req, res, 'deleted', () => service.delete(scopeOf(req), id(req)), (failure) => renderList(req, res, failure));
+    await write(
+      req,
+      res,
+      'deleted',
+      () => service.delete(scopeOf(req), id(req)),
+      (failure) => renderList(req, res, failure),
+    );
   });
 
   return router;

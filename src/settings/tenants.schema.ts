@@ -9,7 +9,10 @@ export const CurrencySchema = z
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, 'Currency must be a three-letter ISO code such as USD');
-export const TimeZoneSchema = z.string().trim().refine((v) => timeZones.has(v), 'Choose a time zone from the list');
+export const TimeZoneSchema = z
+  .string()
+  .trim()
+  .refine((v) => timeZones.has(v), 'Choose a time zone from the list');
 export const TaxRateSchema = percentField('Tax rate');
 
 export const NewTenantSchema = z.object({

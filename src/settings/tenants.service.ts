@@ -14,12 +14,19 @@ export interface NewTenantInput extends z.input<typeof NewTenantSchema> {
 }
 
 /** A tenant and its first owner, in one statement (both or neither). */
-export async function createTenant(prisma: PrismaClient, input: NewTenantInput): Promise<{ tenantId: number; ownerId: number; ownerEmail: string }> {
+export async function createTenant(
+  prisma: PrismaClient,
+  input: NewTenantInput,
+): Promise<{ tenantId: number; ownerId: number; ownerEmail: string }> {
   const tenant = NewTenantSchema.safeParse(input);
   const owner = NewUserSchema.safeParse({ email: input.ownerEmail, password: input.ownerPassword, role: 'owner', name: 'Owner' });
   const weak = owner.success ? weakPasswordReason(owner.data.password, { email: owner.data.email, businessName: input.name }) : undefined;
   if (!tenant.success || !owner.success || weak) {
-    const errors = { ...(tenant.success ? {} : fieldErrors(tenant.error)), ...(owner.success ? {} : prefixed(fieldErrors(owner.error))), ...(weak ? { ownerPassword: weak } : {}) };
+    const errors = {
+      ...(tenant.success ? {} : fieldErrors(tenant.error)),
+      ...(owner.success ? {} : prefixed(fieldErrors(owner.error))),
+      ...(weak ? { ownerPassword: weak } : {}),
+    };
     throw new ValidationError('The business is not valid.', errors);
   }
   const passwordHash = await hashPassword(owner.data.password);
@@ -31,11 +38,14 @@ export async function createTenant(prisma: PrismaClient, input: NewTenantInput):
     const user = created.users[0]!;
     return { tenantId: created.id, ownerId: user.id, ownerEmail: user.email };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('That email address already has an account.', { ownerEmail: 'That email address already has an account.' });
+    if (isUniqueViolation(error))
+      throw new ConflictError('That email address already has an account.', { ownerEmail: 'That email address already has an account.' });
     throw error;
   }
 }
 
 function prefixed(errors: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k === 'email' ? 'ownerEmail' : k === 'password' ? 'ownerPassword' : k, v]));
+  return Object.fromEntries(
+    Object.entries(errors).map(([k, v]) => [k === 'email' ? 'ownerEmail' : k === 'password' ? 'ownerPassword' : k, v]),
+  );
 }

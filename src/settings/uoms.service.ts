@@ -23,7 +23,9 @@ export class UomsService {
 
   /** Every unit of the tenant, by code; cached. */
   list(ctx: TenantContext): Promise<MemoizeResult<UnitRow[]>> {
-    return this.deps.cache.memoize(ctx.tenantId, 'uom', 'all', () => ctx.db.unit.findMany({ select, orderBy: [{ code: 'asc' }, { id: 'asc' }] }));
+    return this.deps.cache.memoize(ctx.tenantId, 'uom', 'all', () =>
+      ctx.db.unit.findMany({ select, orderBy: [{ code: 'asc' }, { id: 'asc' }] }),
+    );
   }
 
   async get(ctx: TenantContext, id: number): Promise<UnitRow> {
@@ -94,5 +96,7 @@ function parse(input: unknown): UnitInput {
 }
 
 function inUse(unit: UnitRow, used: number): ConflictError {
-  return new ConflictError(`Unit “${unit.code}” cannot be deleted: ${plural(used, 'product')} use${used === 1 ? 's' : ''} it. Move ${used === 1 ? 'it' : 'them'} to another unit first.`);
+  return new ConflictError(
+    `Unit “${unit.code}” cannot be deleted: ${plural(used, 'product')} use${used === 1 ? 's' : ''} it. Move ${used === 1 ? 'it' : 'them'} to another unit first.`,
+  );
 }

@@ -30,7 +30,11 @@ export function tillRouter(deps: Pick<Dependencies, 'till'>): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const created = await till.close(scopeOf(req), submittedFields(body, fields));
-      setFlash(req, created.replayed ? 'info' : 'success', created.replayed ? 'This count had already been recorded; here it is.' : 'Till closed.');
+      setFlash(
+        req,
+        created.replayed ? 'info' : 'success',
+        created.replayed ? 'This count had already been recorded; here it is.' : 'Till closed.',
+      );
       return res.redirect(303, created.url);
     } catch (error) {
       const failure = formFailure(error);

@@ -34,13 +34,24 @@ export class TillService {
     assertCan(actor.role, 'till.close');
     const mine = { createdById: actor.userId, method: 'cash' as const, tillCloseId: null };
     const [last, paid, refunded] = await Promise.all([
-      actor.db.tillClose.findFirst({ where: { userId: actor.userId }, orderBy: [{ closedAt: 'desc' }, { id: 'desc' }], select: { closedAt: true } }),
+      actor.db.tillClose.findFirst({
+        where: { userId: actor.userId },
+        orderBy: [{ closedAt: 'desc' }, { id: 'desc' }],
+        select: { closedAt: true },
+      }),
       actor.db.payment.aggregate({ where: mine, _sum: { amount: true }, _count: { _all: true } }),
       actor.db.refund.aggregate({ where: mine, _sum: { amount: true }, _count: { _all: true } }),
     ]);
     const cashIn = new Decimal(paid._sum.amount ?? 0);
     const cashOut = new Decimal(refunded._sum.amount ?? 0);
-    return { since: last?.closedAt ?? null, cashIn, cashOut, expected: cashIn.minus(cashOut), payments: paid._count._all, refunds: refunded._count._all };
+    return {
+      since: last?.closedAt ?? null,
+      cashIn,
+      cashOut,
+      expected: cashIn.minus(cashOut),
+      payments: paid._count._all,
+      refunds: refunded._count._all,
+    };
   }
 
   /** Records the count: expected (what the claimed rows add up to), counted, and the difference. */
@@ -53,7 +64,17 @@ export class TillService {
       await tx.$queryRaw(Prisma.sql`SELECT id FROM users WHERE tenant_id = ${tenantId} AND id = ${userId} FOR UPDATE`);
       const counted = new Decimal(input.counted);
       const close = await tx.tillClose.create({
-        data: { tenantId, userId, closedAt: new Date(), cashIn: 0, cashOut: 0, expected: 0, counted, difference: 0, note: input.note ?? null },
+        data: {
+          tenantId,
+          userId,
+          closedAt: new Date(),
+          cashIn: 0,
+          cashOut: 0,
+          expected: 0,
+          counted,
+          difference: 0,
+          note: input.note ?? null,
+        },
         select: { id: true },
       });
       const claim = (table: 'payments' | 'refunds') =>
@@ -87,10 +108,23 @@ export class TillService {
         orderBy: [{ closedAt: 'desc' }, { id: 'desc' }],
         skip: (p - 1) * TILL_CLOSES_PAGE_SIZE,
         take: TILL_CLOSES_PAGE_SIZE,
-        select: { id: true, closedAt: true, expected: true, counted: true, difference: true, user: { select: { id: true, email: true, name: true } } },
+        select: {
+          id: true,
+          closedAt: true,
+          expected: true,
+          counted: true,
+          difference: true,
+          user: { select: { id: true, email: true, name: true } },
+        },
       }),
     ]);
-    return { total, page: p, pages: Math.max(1, Math.ceil(total / TILL_CLOSES_PAGE_SIZE)), closes, everyone: can(actor.role, 'till.seeAll') };
+    return {
+      total,
+      page: p,
+      pages: Math.max(1, Math.ceil(total / TILL_CLOSES_PAGE_SIZE)),
+      closes,
+      everyone: can(actor.role, 'till.seeAll'),
+    };
   }
 
   /** One close; another user's is not found unless the actor may see everyone's. */

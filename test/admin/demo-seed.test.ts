@@ -15,7 +15,15 @@ describe('demo data', () => {
   let prisma: PrismaClient;
   let drop: () => Promise<void>;
   let shops = 0;
-  const shop = async () => (await createTenant(prisma, { name: `Demo ${++shops}`, ownerEmail: `owner-${shops}-${process.pid}@demo.test`, ownerPassword: 'correct-horse-battery', timeZone: ZONE })).tenantId;
+  const shop = async () =>
+    (
+      await createTenant(prisma, {
+        name: `Demo ${++shops}`,
+        ownerEmail: `owner-${shops}-${process.pid}@demo.test`,
+        ownerPassword: 'correct-horse-battery',
+        timeZone: ZONE,
+      })
+    ).tenantId;
 
   beforeAll(async () => {
     const t = await createTestDatabase('pglite');
@@ -37,7 +45,10 @@ describe('demo data', () => {
     expect((await latest('sale')).getTime()).toBeLessThanOrEqual(now.getTime());
     expect((await latest('payment')).getTime()).toBeLessThanOrEqual(now.getTime());
     expect((await latest('stockMovement')).getTime()).toBeLessThanOrEqual(now.getTime());
-    const todays = await prisma.sale.findMany({ where: { tenantId, soldAt: { gte: zonedInstant('2026-06-06', ZONE) } }, select: { soldAt: true } });
+    const todays = await prisma.sale.findMany({
+      where: { tenantId, soldAt: { gte: zonedInstant('2026-06-06', ZONE) } },
+      select: { soldAt: true },
+    });
     expect(todays.length).toBeGreaterThan(0);
     for (const s of todays) expect(localDay(s.soldAt, ZONE)).toBe('2026-06-06');
   });
@@ -63,7 +74,10 @@ describe('demo data', () => {
       parentOf.set(c.category, c.parent);
       for (const [name, unit] of c.items) allowed.set(`${c.category}|${name}`, unit);
     }
-    const products = await prisma.product.findMany({ where: { tenantId }, select: { name: true, unit: { select: { code: true } }, category: { select: { name: true, parent: { select: { name: true } } } } } });
+    const products = await prisma.product.findMany({
+      where: { tenantId },
+      select: { name: true, unit: { select: { code: true } }, category: { select: { name: true, parent: { select: { name: true } } } } },
+    });
     expect(products).toHaveLength(itemCount + 80);
     for (const p of products) {
       const base = p.name.replace(/ \([^)]*\)$/, '');
@@ -72,9 +86,19 @@ describe('demo data', () => {
     }
     expect(new Set(products.map((p) => p.category!.name)).size).toBe(DEMO_CATALOGUE.length);
 
-    const twice = await prisma.customer.groupBy({ by: ['name', 'email'], where: { tenantId }, _count: { _all: true }, having: { id: { _count: { gt: 1 } } } });
+    const twice = await prisma.customer.groupBy({
+      by: ['name', 'email'],
+      where: { tenantId },
+      _count: { _all: true },
+      having: { id: { _count: { gt: 1 } } },
+    });
     expect(twice).toEqual([]);
-    const names = await prisma.customer.groupBy({ by: ['name'], where: { tenantId }, _count: { _all: true }, having: { id: { _count: { gt: 1 } } } });
+    const names = await prisma.customer.groupBy({
+      by: ['name'],
+      where: { tenantId },
+      _count: { _all: true },
+      having: { id: { _count: { gt: 1 } } },
+    });
     expect(names).toEqual([]);
   });
 
@@ -103,8 +127,10 @@ describe('demo data', () => {
     const summary = await prisma.balanceDay.findMany({ where: { tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
     const recomputed = await recomputeBalanceDays(prisma, tenantId);
     const nonZero = (rows: string[][]) => rows.filter((r) => r[2] !== '0.00' || r[3] !== '0.00');
-    expect(nonZero(summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]))).toEqual(
-      nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])),
-    );
+    expect(
+      nonZero(
+        summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]),
+      ),
+    ).toEqual(nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])));
   }, 300_000);
 });

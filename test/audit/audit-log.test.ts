@@ -9,7 +9,11 @@ import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 // Building a migrated database and the app can be slow on a loaded machine.
 const HOOK_TIMEOUT_MS = 180_000;
 
-const fail = (p: Promise<unknown>) => p.then(() => expect.unreachable('expected a failure'), (e: unknown) => e);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable('expected a failure'),
+    (e: unknown) => e,
+  );
 
 describe('audit log', () => {
   let t: TestApp;
@@ -20,8 +24,14 @@ describe('audit log', () => {
   let other: { business: TestTenant; owner: Actor };
   let unitId: number;
 
-  const actorOf = (b: TestTenant, userId: number, role: Actor['role']): Actor => ({ tenantId: b.tenantId, userId, role, db: t.deps.tenantDb(b.tenantId) });
-  const entries = (kind?: AuditKind) => t.deps.db.prisma.auditEntry.findMany({ where: { tenantId: business.tenantId, ...(kind ? { kind } : {}) }, orderBy: { id: 'asc' } });
+  const actorOf = (b: TestTenant, userId: number, role: Actor['role']): Actor => ({
+    tenantId: b.tenantId,
+    userId,
+    role,
+    db: t.deps.tenantDb(b.tenantId),
+  });
+  const entries = (kind?: AuditKind) =>
+    t.deps.db.prisma.auditEntry.findMany({ where: { tenantId: business.tenantId, ...(kind ? { kind } : {}) }, orderBy: { id: 'asc' } });
   const last = async (kind: AuditKind) => (await entries(kind)).at(-1)!;
   const product = async (price = '94.50', cost = '40.00') => {
     const sku = `A-${randomBytes(4).toString('hex')}`;
@@ -49,7 +59,12 @@ describe('audit log', () => {
       const p = await product();
       await t.deps.catalog.products.update(manager, p.id, { ...p.form, price: '9.99', cost: '5.00' });
       const e = await last('product_pricing');
-      expect([e.userId, e.subject, e.before, e.after]).toEqual([manager.userId, `Product ${p.sku}`, { price: '94.50', cost: '40.00' }, { price: '9.99', cost: '5.00' }]);
+      expect([e.userId, e.subject, e.before, e.after]).toEqual([
+        manager.userId,
+        `Product ${p.sku}`,
+        { price: '94.50', cost: '40.00' },
+        { price: '9.99', cost: '5.00' },
+      ]);
     });
 
     it('an edit that changes neither price nor cost writes no pricing entry', async () => {
@@ -75,7 +90,11 @@ describe('audit log', () => {
       expect((await entries('stock_correction')).length).toBe(before);
       await t.deps.catalog.stock.adjust(manager, p.id, { kind: 'adjustment', quantity: '-3', reason: 'Broken in transit' });
       const e = await last('stock_correction');
-      expect([e.userId, e.before, e.after]).toEqual([manager.userId, { quantityOnHand: '15' }, { quantityOnHand: '12', change: '-3', reason: 'Broken in transit' }]);
+      expect([e.userId, e.before, e.after]).toEqual([
+        manager.userId,
+        { quantityOnHand: '15' },
+        { quantityOnHand: '12', change: '-3', reason: 'Broken in transit' },
+      ]);
     });
 
     it('an import: how many rows, and every price it changed', async () => {
@@ -83,7 +102,12 @@ describe('audit log', () => {
       const csv = `sku,name,unit,price,cost\n${p.sku},Same,unit,12.00,4.00\nNEW-${randomBytes(3).toString('hex')},New,unit,1.00,0.50\n`;
       expect((await t.deps.catalog.productImport.import(manager, csv)).written).toBe(true);
       const e = await last('product_import');
-      expect([e.userId, e.subject, e.before, e.after]).toEqual([manager.userId, '2 products from CSV', { prices: [{ sku: p.sku, price: '10.00' }] }, { created: 1, updated: 1, prices: [{ sku: p.sku, price: '12.00' }] }]);
+      expect([e.userId, e.subject, e.before, e.after]).toEqual([
+        manager.userId,
+        '2 products from CSV',
+        { prices: [{ sku: p.sku, price: '10.00' }] },
+        { created: 1, updated: 1, prices: [{ sku: p.sku, price: '12.00' }] },
+      ]);
     });
 
     it('users: an invitation, a role change, a deactivation and reactivation, the two-factor requirement', async () => {
@@ -105,18 +129,44 @@ describe('audit log', () => {
 
     it('business settings: only the fields that changed, before and after', async () => {
       const current = await t.deps.catalog.business.get(owner);
-      await t.deps.catalog.business.update(owner, { name: current.name, currency: current.currency, timeZone: current.timeZone, defaultTaxRate: '0', staffMaxDiscountPct: '7.5', staffMayOverridePrice: 'on' });
+      await t.deps.catalog.business.update(owner, {
+        name: current.name,
+        currency: current.currency,
+        timeZone: current.timeZone,
+        defaultTaxRate: '0',
+        staffMaxDiscountPct: '7.5',
+        staffMayOverridePrice: 'on',
+      });
       const e = await last('business_settings');
-      expect([e.userId, e.before, e.after]).toEqual([owner.userId, { staffMaxDiscountPct: '0.00', staffMayOverridePrice: false }, { staffMaxDiscountPct: '7.50', staffMayOverridePrice: true }]);
-      await t.deps.catalog.business.update(owner, { name: current.name, currency: current.currency, timeZone: current.timeZone, defaultTaxRate: '0', staffMaxDiscountPct: '0', staffMayOverridePrice: '' });
+      expect([e.userId, e.before, e.after]).toEqual([
+        owner.userId,
+        { staffMaxDiscountPct: '0.00', staffMayOverridePrice: false },
+        { staffMaxDiscountPct: '7.50', staffMayOverridePrice: true },
+      ]);
+      await t.deps.catalog.business.update(owner, {
+        name: current.name,
+        currency: current.currency,
+        timeZone: current.timeZone,
+        defaultTaxRate: '0',
+        staffMaxDiscountPct: '0',
+        staffMayOverridePrice: '',
+      });
     });
 
     it('a cancelled sale: its number and total', async () => {
       const p = await product('20.00');
-      const sale = await t.deps.sales.confirm(staff, { token: `audit-${randomBytes(8).toString('hex')}`, lines: [{ productId: String(p.id), quantity: '2' }] });
+      const sale = await t.deps.sales.confirm(staff, {
+        token: `audit-${randomBytes(8).toString('hex')}`,
+        lines: [{ productId: String(p.id), quantity: '2' }],
+      });
       const { number } = await t.deps.sales.cancel(manager, sale.id);
       const e = await last('sale_cancelled');
-      expect([e.userId, e.subject, e.before, e.after]).toEqual([manager.userId, `Sale #${number}`, { status: 'confirmed', total: '40.00' }, { status: 'cancelled' }]);
+      expect([e.userId, e.subject, e.before, e.after]).toEqual([
+        manager.userId,
+        `Sale #${number}`,
+        { status: 'confirmed', total: '40.00' },
+        { status: 'cancelled' },
+      ]);
     });
   });
 
@@ -144,8 +194,12 @@ describe('audit log', () => {
   describe('append-only', () => {
     it('the database refuses UPDATE, DELETE and TRUNCATE of entries', async () => {
       const prisma = t.deps.db.prisma;
-      await expect(prisma.$executeRawUnsafe(`UPDATE audit_entries SET subject = 'rewritten' WHERE tenant_id = ${business.tenantId}`)).rejects.toThrow(/append-only/);
-      await expect(prisma.$executeRawUnsafe(`DELETE FROM audit_entries WHERE tenant_id = ${business.tenantId}`)).rejects.toThrow(/append-only/);
+      await expect(
+        prisma.$executeRawUnsafe(`UPDATE audit_entries SET subject = 'rewritten' WHERE tenant_id = ${business.tenantId}`),
+      ).rejects.toThrow(/append-only/);
+      await expect(prisma.$executeRawUnsafe(`DELETE FROM audit_entries WHERE tenant_id = ${business.tenantId}`)).rejects.toThrow(
+        /append-only/,
+      );
       await expect(prisma.$executeRawUnsafe('TRUNCATE audit_entries')).rejects.toThrow(/append-only/);
       await expect(owner.db.auditEntry.deleteMany({})).rejects.toThrow(/append-only/);
       expect((await entries()).some((e) => e.subject === 'rewritten')).toBe(false);
@@ -174,12 +228,29 @@ describe('audit log', () => {
     it('filters by who, by kind and by day range (in the business zone), newest first', async () => {
       const prisma = t.deps.db.prisma;
       // Entries from earlier days, written as the app would have then (an insert is allowed).
-      for (const [day, userId] of [['2026-01-10', staff.userId], ['2026-02-10', manager.userId], ['2026-02-11', manager.userId]] as const) {
-        await prisma.auditEntry.create({ data: { tenantId: business.tenantId, userId, kind: 'stock_correction', subject: `Old ${day}`, createdAt: new Date(`${day}T12:00:00Z`) } });
+      for (const [day, userId] of [
+        ['2026-01-10', staff.userId],
+        ['2026-02-10', manager.userId],
+        ['2026-02-11', manager.userId],
+      ] as const) {
+        await prisma.auditEntry.create({
+          data: {
+            tenantId: business.tenantId,
+            userId,
+            kind: 'stock_correction',
+            subject: `Old ${day}`,
+            createdAt: new Date(`${day}T12:00:00Z`),
+          },
+        });
       }
       const page = (q: Record<string, string>) => t.deps.audit.list(owner, q, timeZone);
-      expect((await page({ from: '2026-02-01', to: '2026-02-28' })).rows.map((r) => r.subject)).toEqual(['Old 2026-02-11', 'Old 2026-02-10']);
-      expect((await page({ user: String(staff.userId), kind: 'stock_correction', to: '2026-01-31' })).rows.map((r) => r.subject)).toEqual(['Old 2026-01-10']);
+      expect((await page({ from: '2026-02-01', to: '2026-02-28' })).rows.map((r) => r.subject)).toEqual([
+        'Old 2026-02-11',
+        'Old 2026-02-10',
+      ]);
+      expect((await page({ user: String(staff.userId), kind: 'stock_correction', to: '2026-01-31' })).rows.map((r) => r.subject)).toEqual([
+        'Old 2026-01-10',
+      ]);
       const pricing = await page({ kind: 'product_pricing' });
       expect(pricing.rows.length).toBeGreaterThan(0);
       expect(pricing.rows.every((r) => r.kind === 'product_pricing')).toBe(true);

@@ -14,7 +14,10 @@ describe.each(drivers)('audit › concurrent price changes on %s', (driver) => {
     const { openingStock: _o, ...edit } = form;
     const prices = Array.from({ length: 10 }, (_, i) => `${i + 1}.00`);
     await Promise.all(prices.map((price) => h.services.products.update(h.ctx, id, { ...edit, price, active: 'on' })));
-    const entries = await h.ctx.db.auditEntry.findMany({ where: { kind: 'product_pricing', subject: `Product ${form.sku}` }, orderBy: { id: 'asc' } });
+    const entries = await h.ctx.db.auditEntry.findMany({
+      where: { kind: 'product_pricing', subject: `Product ${form.sku}` },
+      orderBy: { id: 'asc' },
+    });
     expect(entries).toHaveLength(10);
     const steps = entries.map((e) => [(e.before as { price: string }).price, (e.after as { price: string }).price]);
     for (let i = 1; i < steps.length; i++) expect(steps[i]![0]).toBe(steps[i - 1]![1]);

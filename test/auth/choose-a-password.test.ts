@@ -41,13 +41,21 @@ describe('choosing a password', () => {
       ['cornerhardware!!', /email address or the business name/],
     ];
     for (const [password, message] of weak) {
-      const res = await client.post('/account/password', { currentPassword: user.password, newPassword: password, confirmPassword: password });
+      const res = await client.post('/account/password', {
+        currentPassword: user.password,
+        newPassword: password,
+        confirmPassword: password,
+      });
       expect(res.status, password).toBe(422);
       expect(res.html, password).toMatch(/<p class="field-error" id="newPassword-error">[^<]*/);
       expect(res.html, password).toMatch(message);
     }
     expect(await hashOf(user.id)).toBe(before);
-    const good = await client.post('/account/password', { currentPassword: user.password, newPassword: 'lantern-orbit-velvet', confirmPassword: 'lantern-orbit-velvet' });
+    const good = await client.post('/account/password', {
+      currentPassword: user.password,
+      newPassword: 'lantern-orbit-velvet',
+      confirmPassword: 'lantern-orbit-velvet',
+    });
     expect(good.status).toBe(303);
     expect(await verifyPassword(await hashOf(user.id), 'lantern-orbit-velvet')).toBe(true);
   });
@@ -62,7 +70,11 @@ describe('choosing a password', () => {
     await invited.get('/login');
     await invited.post('/login', { email, password: temporary });
     await invited.get('/account/password');
-    const weak = await invited.post('/account/password', { currentPassword: temporary, newPassword: '1234567890', confirmPassword: '1234567890' });
+    const weak = await invited.post('/account/password', {
+      currentPassword: temporary,
+      newPassword: '1234567890',
+      confirmPassword: '1234567890',
+    });
     expect(weak.status).toBe(422);
     expect(weak.html).toContain('too easy to guess');
     expect((await invited.get('/')).location).toBe('/account/password');
@@ -71,10 +83,18 @@ describe('choosing a password', () => {
   it('refuses weak passwords from the command line (user:create and tenant:create run these)', async () => {
     const prisma = t.deps.db.prisma;
     const users = await prisma.user.count();
-    await expect(createUser(prisma, business.tenantId, { email: 'clerk@corner.test', password: 'password123', role: 'staff', name: '' })).rejects.toThrow(ValidationError);
-    await expect(createUser(prisma, business.tenantId, { email: 'clerk@corner.test', password: 'clerk@corner.test', role: 'staff', name: '' })).rejects.toMatchObject({ fields: { password: expect.stringMatching(/email address/) } });
-    await expect(createTenant(prisma, { name: 'Sunny Bakery', ownerEmail: 'baker@sunny.test', ownerPassword: 'sunny bakery' })).rejects.toMatchObject({ fields: { ownerPassword: expect.stringMatching(/business name/) } });
-    await expect(createTenant(prisma, { name: 'Sunny Bakery', ownerEmail: 'baker@sunny.test', ownerPassword: 'iloveyou123' })).rejects.toMatchObject({ fields: { ownerPassword: expect.stringMatching(/too easy to guess/) } });
+    await expect(
+      createUser(prisma, business.tenantId, { email: 'clerk@corner.test', password: 'password123', role: 'staff', name: '' }),
+    ).rejects.toThrow(ValidationError);
+    await expect(
+      createUser(prisma, business.tenantId, { email: 'clerk@corner.test', password: 'clerk@corner.test', role: 'staff', name: '' }),
+    ).rejects.toMatchObject({ fields: { password: expect.stringMatching(/email address/) } });
+    await expect(
+      createTenant(prisma, { name: 'Sunny Bakery', ownerEmail: 'baker@sunny.test', ownerPassword: 'sunny bakery' }),
+    ).rejects.toMatchObject({ fields: { ownerPassword: expect.stringMatching(/business name/) } });
+    await expect(
+      createTenant(prisma, { name: 'Sunny Bakery', ownerEmail: 'baker@sunny.test', ownerPassword: 'iloveyou123' }),
+    ).rejects.toMatchObject({ fields: { ownerPassword: expect.stringMatching(/too easy to guess/) } });
     expect(await prisma.user.count()).toBe(users);
     expect(await prisma.tenant.count({ where: { name: 'Sunny Bakery' } })).toBe(0);
   });

@@ -17,7 +17,11 @@ import { rawRedis } from '../helpers/redis.ts';
 const HOOK_TIMEOUT_MS = 180_000;
 const WRONG = 'wrong-password-123';
 const https = { 'x-forwarded-proto': 'https' };
-const production = (extra: Record<string, string> = {}) => ({ NODE_ENV: 'production', TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'), ...extra });
+const production = (extra: Record<string, string> = {}) => ({
+  NODE_ENV: 'production',
+  TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  ...extra,
+});
 
 let ipCounter = 0;
 const newIp = () => {
@@ -94,10 +98,18 @@ describe('guessing passwords through the trusted proxy (TRUST_PROXY=loopback)', 
   it('checks at most 50 of 120 parallel sign-ins with different emails from one IP', async () => {
     const ip = newIp();
     const before = passwordWorkStats().started;
-    const statuses = await Promise.all(Array.from({ length: 120 }, (_, i) => signInAttempt(t, `nobody-${i}-${randomBytes(3).toString('hex')}@nowhere.test`, WRONG, ip)));
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => signInAttempt(t, `nobody-${i}-${randomBytes(3).toString('hex')}@nowhere.test`, WRONG, ip)),
+    );
     const counts = tally(statuses);
     expect(counts[401] ?? 0, JSON.stringify(counts)).toBeLessThanOrEqual(LOGIN_LIMITS.ip.points);
-    expect(counts[429], JSON.stringify(counts)).toBeGreaterThanOrEqual(120 - LOGIN_LIMITS.ip.points);
+    // Refused unchecked: 429 by the address's limit, or 503 when the bounded password-hashing
+    // queue is full (on a loaded machine some of the 50 admitted wait too long).
+    expect(
+      Object.keys(counts).filter((s) => !['401', '429', '503'].includes(s)),
+      JSON.stringify(counts),
+    ).toEqual([]);
+    expect((counts[429] ?? 0) + (counts[503] ?? 0), JSON.stringify(counts)).toBeGreaterThanOrEqual(120 - LOGIN_LIMITS.ip.points);
     expect(passwordWorkStats().started - before, 'password hashes checked').toBeLessThanOrEqual(LOGIN_LIMITS.ip.points);
   });
 
@@ -169,7 +181,15 @@ describe('guessing passwords through the trusted proxy (TRUST_PROXY=loopback)', 
       expect(res.html).toMatch(/That is not your (current )?password/);
     }
     // The 6th guess is refused unchecked, and so is the right password at the sign-in form.
-    expect((await client.post('/account/password', { currentPassword: user.password, newPassword: 'a-fresh-river-stone', confirmPassword: 'a-fresh-river-stone' })).status).toBe(429);
+    expect(
+      (
+        await client.post('/account/password', {
+          currentPassword: user.password,
+          newPassword: 'a-fresh-river-stone',
+          confirmPassword: 'a-fresh-river-stone',
+        })
+      ).status,
+    ).toBe(429);
     expect(await signInAttempt(t, user.email, user.password, newIp())).toBe(429);
   });
 
@@ -177,8 +197,17 @@ describe('guessing passwords through the trusted proxy (TRUST_PROXY=loopback)', 
     const user = await t.createUser(business.tenantId, 'staff');
     const client = await t.signIn(user.email, user.password, { 'x-forwarded-for': newIp(), ...https });
     await client.get('/account/password');
-    for (let i = 0; i < 4; i++) await client.post('/account/password', { currentPassword: WRONG, newPassword: 'a-fresh-river-stone', confirmPassword: 'a-fresh-river-stone' });
-    const ok = await client.post('/account/password', { currentPassword: user.password, newPassword: 'a-fresh-river-stone', confirmPassword: 'a-fresh-river-stone' });
+    for (let i = 0; i < 4; i++)
+      await client.post('/account/password', {
+        currentPassword: WRONG,
+        newPassword: 'a-fresh-river-stone',
+        confirmPassword: 'a-fresh-river-stone',
+      });
+    const ok = await client.post('/account/password', {
+      currentPassword: user.password,
+      newPassword: 'a-fresh-river-stone',
+      confirmPassword: 'a-fresh-river-stone',
+    });
     expect(ok.status).toBe(303);
     for (let i = 0; i < 5; i++) expect(await signInAttempt(t, user.email, WRONG, newIp()), `attempt ${i + 1}`).toBe(401);
   });
@@ -215,7 +244,11 @@ describe('password hashing under a flood of sign-ins (1 at a time, 2 waiting)', 
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ driver: 'postgresql', redis: true, env: { TRUST_PROXY: 'loopback', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2' } });
+    t = await startTestApp({
+      driver: 'postgresql',
+      redis: true,
+      env: { TRUST_PROXY: 'loopback', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2' },
+    });
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
@@ -235,7 +268,10 @@ describe('password hashing under a flood of sign-ins (1 at a time, 2 waiting)', 
     const results = await flood;
     expect(health.status).toBe(200);
     const statuses = tally(results.map((r) => r.status));
-    expect(Object.keys(statuses).every((s) => s === '401' || s === '503'), JSON.stringify(statuses)).toBe(true);
+    expect(
+      Object.keys(statuses).every((s) => s === '401' || s === '503'),
+      JSON.stringify(statuses),
+    ).toBe(true);
     expect(statuses[503], JSON.stringify(statuses)).toBeGreaterThan(0);
     for (const r of results.filter((x) => x.status === 503)) {
       expect(Number(r.retryAfter)).toBeGreaterThan(0);
@@ -252,7 +288,8 @@ describe('password hashing under a flood of sign-ins (1 at a time, 2 waiting)', 
     const refused = emails.filter((_, i) => statuses[i] === 503);
     expect(refused.length).toBeGreaterThan(0);
     // Its account still has all 5 guesses: the 6th is the first 429.
-    for (let i = 0; i < LOGIN_LIMITS.account.points; i++) expect(await signInAttempt(t, refused[0]!, WRONG, newIp()), `attempt ${i + 1}`).toBe(401);
+    for (let i = 0; i < LOGIN_LIMITS.account.points; i++)
+      expect(await signInAttempt(t, refused[0]!, WRONG, newIp()), `attempt ${i + 1}`).toBe(401);
     expect(await signInAttempt(t, refused[0]!, WRONG, newIp())).toBe(429);
   });
 });

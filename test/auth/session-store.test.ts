@@ -13,13 +13,29 @@ import { uniquePrefix } from '../helpers/redis.ts';
 const HOOK_TIMEOUT_MS = 180_000;
 
 function session(userId: number, extra: Partial<SessionData> = {}): SessionData {
-  return { cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000), httpOnly: true, path: '/' }, userId, tenantId: 1, authAt: Date.now(), pwdAt: 0, ...extra } as SessionData;
+  return {
+    cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000), httpOnly: true, path: '/' },
+    userId,
+    tenantId: 1,
+    authAt: Date.now(),
+    pwdAt: 0,
+    ...extra,
+  } as SessionData;
 }
 
 const call = {
-  get: (store: TieredSessionStore, sid: string) => new Promise<SessionData | null>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(err) : resolve(s ?? null)))),
-  set: (store: TieredSessionStore, sid: string, s: SessionData) => new Promise<void>((resolve, reject) => store.set(sid, s, (err) => (err ? reject(err) : resolve()))),
-  destroy: (store: TieredSessionStore, sid: string) => new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve()))),
+  get: (store: TieredSessionStore, sid: string) =>
+    new Promise<SessionData | null>((resolve, reject) =>
+      store.get(sid, (err, s) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(s ?? null))),
+    ),
+  set: (store: TieredSessionStore, sid: string, s: SessionData) =>
+    new Promise<void>((resolve, reject) =>
+      store.set(sid, s, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())),
+    ),
+  destroy: (store: TieredSessionStore, sid: string) =>
+    new Promise<void>((resolve, reject) =>
+      store.destroy(sid, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())),
+    ),
 };
 
 describe('session store (Redis in front of the PostgreSQL table)', () => {
@@ -40,7 +56,13 @@ describe('session store (Redis in front of the PostgreSQL table)', () => {
     await new Promise((resolve) => client.once('ready', resolve));
     inspect = new Redis(server.url, { retryStrategy: () => 100 });
     inspect.on('error', () => {});
-    handle = createSessionStore({ prisma: database.db.prisma, redis: client, keyPrefix: prefix, idleTimeoutSeconds: 3600, logger: createLogger('silent') });
+    handle = createSessionStore({
+      prisma: database.db.prisma,
+      redis: client,
+      keyPrefix: prefix,
+      idleTimeoutSeconds: 3600,
+      logger: createLogger('silent'),
+    });
     store = handle.store;
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {

@@ -16,7 +16,10 @@ async function enrol(client: TestClient, password: string): Promise<{ secret: st
   const page = await client.get('/account/2fa');
   expect(page.html).toMatch(/<img class="qr" src="data:image\/png;base64,/);
   const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(page.html)![1]!;
-  const wrong = await client.post('/account/2fa/enable', { password, code: '000000' === (await generate({ secret })) ? '111111' : '000000' });
+  const wrong = await client.post('/account/2fa/enable', {
+    password,
+    code: '000000' === (await generate({ secret })) ? '111111' : '000000',
+  });
   expect(wrong.status).toBe(422);
   const enrolCode = await generate({ secret });
   const ok = await client.post('/account/2fa/enable', { password, code: enrolCode });

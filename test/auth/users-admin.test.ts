@@ -36,10 +36,18 @@ describe('owners manage users at /settings/users', () => {
     expect(forced.status).toBe(303);
     expect(forced.location).toBe('/account/password');
     await invited.get('/account/password');
-    const mismatch = await invited.post('/account/password', { currentPassword: temporary!, newPassword: 'my-own-password-1', confirmPassword: 'something-else-1' });
+    const mismatch = await invited.post('/account/password', {
+      currentPassword: temporary!,
+      newPassword: 'my-own-password-1',
+      confirmPassword: 'something-else-1',
+    });
     expect(mismatch.status).toBe(422);
     expect(mismatch.html).toContain('do not match');
-    const changed = await invited.post('/account/password', { currentPassword: temporary!, newPassword: 'my-own-password-1', confirmPassword: 'my-own-password-1' });
+    const changed = await invited.post('/account/password', {
+      currentPassword: temporary!,
+      newPassword: 'my-own-password-1',
+      confirmPassword: 'my-own-password-1',
+    });
     expect(changed.status).toBe(303);
     expect((await invited.get('/')).status).toBe(200);
     await expect(t.signIn(email, 'my-own-password-1')).resolves.toBeDefined();
@@ -95,10 +103,18 @@ describe('owners manage users at /settings/users', () => {
     const laptop = await t.signIn(user.email, user.password);
     const phone = await t.signIn(user.email, user.password);
     await laptop.get('/account/password');
-    const wrongCurrent = await laptop.post('/account/password', { currentPassword: 'not-it-at-all', newPassword: 'a-brand-new-pass', confirmPassword: 'a-brand-new-pass' });
+    const wrongCurrent = await laptop.post('/account/password', {
+      currentPassword: 'not-it-at-all',
+      newPassword: 'a-brand-new-pass',
+      confirmPassword: 'a-brand-new-pass',
+    });
     expect(wrongCurrent.status).toBe(422);
     expect(wrongCurrent.html).toContain('not your current password');
-    const res = await laptop.post('/account/password', { currentPassword: user.password, newPassword: 'a-brand-new-pass', confirmPassword: 'a-brand-new-pass' });
+    const res = await laptop.post('/account/password', {
+      currentPassword: user.password,
+      newPassword: 'a-brand-new-pass',
+      confirmPassword: 'a-brand-new-pass',
+    });
     expect(res.status).toBe(303);
     expect((await laptop.get('/')).status).toBe(200);
     expect((await phone.get('/')).location).toBe('/login');

@@ -84,7 +84,12 @@ describe('balance pages', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain(`balance-${today()}-to-${today()}-day-customer-${customer}.csv`);
     const lines = (await res.text()).trim().split('\n');
-    expect(lines).toEqual(['period,from,to,sales,payments,open_balance', expect.stringMatching(/^opening balance,,/), `${today()},${today()},${today()},100.10,0.00,100.10`, `total,${today()},${today()},100.10,0.00,100.10`]);
+    expect(lines).toEqual([
+      'period,from,to,sales,payments,open_balance',
+      expect.stringMatching(/^opening balance,,/),
+      `${today()},${today()},${today()},100.10,0.00,100.10`,
+      `total,${today()},${today()},100.10,0.00,100.10`,
+    ]);
     const bad = await client.request('GET', '/balance.csv?from=2026-03-01&to=2026-01-01');
     expect(bad.status).toBe(422);
   });
@@ -98,7 +103,17 @@ describe('balance pages', () => {
 
   it('drills down into a bucket and reconciles with it', async () => {
     const prisma = app.deps.db.prisma;
-    const sale = await prisma.sale.create({ data: { tenantId, number: 1, customerId: customer, soldAt: new Date(), subtotal: new Prisma.Decimal('7.25'), taxTotal: new Prisma.Decimal(0), total: new Prisma.Decimal('7.25') } });
+    const sale = await prisma.sale.create({
+      data: {
+        tenantId,
+        number: 1,
+        customerId: customer,
+        soldAt: new Date(),
+        subtotal: new Prisma.Decimal('7.25'),
+        taxTotal: new Prisma.Decimal(0),
+        total: new Prisma.Decimal('7.25'),
+      },
+    });
     const res = await client.get(`/balance/detail?from=${today()}&to=${today()}&customer=${customer}`);
     expect(res.status).toBe(200);
     expect(res.html).toContain(`#${sale.number}`);

@@ -38,7 +38,13 @@ describe.each(drivers)('balance series on %s', (driver) => {
     tenant = await demoTenant(prisma, { timeZone: 'Europe/Madrid', days: 120, until: UNTIL, salesPerDay: 4, products: 20 });
     balance = testBalance(prisma);
     // The customer with the most sales, so the filtered series has something in it.
-    const [top] = await prisma.sale.groupBy({ by: ['customerId'], where: { tenantId: tenant.tenantId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: 'desc' } }, take: 1 });
+    const [top] = await prisma.sale.groupBy({
+      by: ['customerId'],
+      where: { tenantId: tenant.tenantId, customerId: { not: null } },
+      _count: { _all: true },
+      orderBy: { _count: { customerId: 'desc' } },
+      take: 1,
+    });
     customerId = top!.customerId!;
   }, 180_000);
   afterAll(async () => {
@@ -61,19 +67,49 @@ describe.each(drivers)('balance series on %s', (driver) => {
     }
 
     it('starts from the open balance before `from`, not from zero', async () => {
-      const { value } = await balance.service.getBalanceSeries(tenant.scope, { from: '2026-02-01', to: '2026-02-28', granularity: 'week', customer: 'all' });
+      const { value } = await balance.service.getBalanceSeries(tenant.scope, {
+        from: '2026-02-01',
+        to: '2026-02-28',
+        granularity: 'week',
+        customer: 'all',
+      });
       expect(value.opening.greaterThan(0)).toBe(true);
-      const before = await balance.service.getBalanceSeries(tenant.scope, { from: '2025-12-01', to: '2026-01-31', granularity: 'month', customer: 'all' });
+      const before = await balance.service.getBalanceSeries(tenant.scope, {
+        from: '2025-12-01',
+        to: '2026-01-31',
+        granularity: 'month',
+        customer: 'all',
+      });
       expect(value.opening.toFixed(2)).toBe(before.value.closing.toFixed(2));
       const asOf = await balance.service.openBalanceAt(tenant.scope, '2026-01-31', 'all');
       expect(asOf.value.toFixed(2)).toBe(value.opening.toFixed(2));
     });
 
     it('keeps empty buckets, with zeros, before and after the data', async () => {
-      const before = await balance.service.getBalanceSeries(tenant.scope, { from: '2025-10-01', to: '2025-11-30', granularity: 'week', customer: 'all' });
-      expect(before.value.buckets.map((b) => b.start)).toEqual(['2025-09-29', '2025-10-06', '2025-10-13', '2025-10-20', '2025-10-27', '2025-11-03', '2025-11-10', '2025-11-17', '2025-11-24']);
+      const before = await balance.service.getBalanceSeries(tenant.scope, {
+        from: '2025-10-01',
+        to: '2025-11-30',
+        granularity: 'week',
+        customer: 'all',
+      });
+      expect(before.value.buckets.map((b) => b.start)).toEqual([
+        '2025-09-29',
+        '2025-10-06',
+        '2025-10-13',
+        '2025-10-20',
+        '2025-10-27',
+        '2025-11-03',
+        '2025-11-10',
+        '2025-11-17',
+        '2025-11-24',
+      ]);
       expect(before.value.buckets.every((b) => b.sales.isZero() && b.payments.isZero() && b.balance.isZero())).toBe(true);
-      const after = await balance.service.getBalanceSeries(tenant.scope, { from: '2026-05-01', to: '2026-05-31', granularity: 'day', customer: 'all' });
+      const after = await balance.service.getBalanceSeries(tenant.scope, {
+        from: '2026-05-01',
+        to: '2026-05-31',
+        granularity: 'day',
+        customer: 'all',
+      });
       expect(after.value.buckets).toHaveLength(31);
       expect(after.value.buckets.every((b) => b.sales.isZero() && b.balance.equals(after.value.opening))).toBe(true);
       const end = await balance.service.openBalanceAt(tenant.scope, UNTIL, 'all');
@@ -86,19 +122,32 @@ describe.each(drivers)('balance series on %s', (driver) => {
         { from: '2020-01-01', to: '2026-01-01' },
         { from: '2026-02-30', to: '2026-03-01' },
       ];
-      for (const r of bad) await expect(balance.service.getBalanceSeries(tenant.scope, { ...r, granularity: 'day', customer: 'all' })).rejects.toBeInstanceOf(ValidationError);
+      for (const r of bad)
+        await expect(balance.service.getBalanceSeries(tenant.scope, { ...r, granularity: 'day', customer: 'all' })).rejects.toBeInstanceOf(
+          ValidationError,
+        );
     });
   });
 
   describe('drill-down', () => {
     it('lists the sales and payments of a bucket, whose sums equal the bucket', async () => {
-      const { value } = await balance.service.getBalanceSeries(tenant.scope, { from: '2026-03-01', to: '2026-04-15', granularity: 'week', customer: 'all' });
+      const { value } = await balance.service.getBalanceSeries(tenant.scope, {
+        from: '2026-03-01',
+        to: '2026-04-15',
+        granularity: 'week',
+        customer: 'all',
+      });
       for (const b of value.buckets.filter((_, i) => i % 2 === 0)) {
         const detail = await bucketDetail(tenant.scope, { from: b.from, to: b.to, customer: 'all' }, 'Europe/Madrid');
         expect([detail.salesTotal.toFixed(2), detail.paymentsTotal.toFixed(2)]).toEqual([b.sales.toFixed(2), b.payments.toFixed(2)]);
         expect(detail.sales.reduce((s, x) => s.plus(x.total), new Prisma.Decimal(0)).toFixed(2)).toBe(b.sales.toFixed(2));
       }
-      const day = await balance.service.getBalanceSeries(tenant.scope, { from: '2026-03-29', to: '2026-03-29', granularity: 'day', customer: customerId });
+      const day = await balance.service.getBalanceSeries(tenant.scope, {
+        from: '2026-03-29',
+        to: '2026-03-29',
+        granularity: 'day',
+        customer: customerId,
+      });
       const detail = await bucketDetail(tenant.scope, { from: '2026-03-29', to: '2026-03-29', customer: customerId }, 'Europe/Madrid');
       expect(detail.salesTotal.toFixed(2)).toBe(day.value.buckets[0]!.sales.toFixed(2));
       expect(detail.paymentsTotal.toFixed(2)).toBe(day.value.buckets[0]!.payments.toFixed(2));
@@ -154,7 +203,8 @@ describe.each(drivers)('balance series on %s', (driver) => {
     it('is invalidated after commit only: not inside the transaction, not on rollback', async () => {
       const q = { from: '2026-04-01', to: '2026-04-30', granularity: 'day' as const, customer: 'all' as const };
       const before = (await balance.service.getBalanceSeries(tenant.scope, q)).value;
-      const change = (uow: Parameters<Parameters<typeof inTransaction>[1]>[0]) => addToBalanceDays(uow.tx as never, tenant.tenantId, balanceRows(null, '2026-04-10', '12.34', 0));
+      const change = (uow: Parameters<Parameters<typeof inTransaction>[1]>[0]) =>
+        addToBalanceDays(uow.tx as never, tenant.tenantId, balanceRows(null, '2026-04-10', '12.34', 0));
       await expect(
         inTransaction(tenant.scope.db, async (uow) => {
           await change(uow);

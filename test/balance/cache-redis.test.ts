@@ -44,7 +44,10 @@ describe('balance › cache in Redis', () => {
     const scope = { tenantId: tenant.id, role: 'owner' as const, db: forTenant(prisma, tenant.id) };
     await balance.service.getBalanceSeries(scope, { from: '2026-01-01', to: '2026-01-31', granularity: 'day', customer: 'all' });
     await balance.service.getBalanceSeries(scope, { from: '2025-12-29', to: '2026-02-01', granularity: 'week', customer: customer.id });
-    const keys = [`${prefix}:tenant:{${tenant.id}}:balance:series:daily:2026-01-01:2026-01-31:all`, `${prefix}:tenant:{${tenant.id}}:balance:series:weekly:2025-12-29:2026-02-01:${customer.id}`];
+    const keys = [
+      `${prefix}:tenant:{${tenant.id}}:balance:series:daily:2026-01-01:2026-01-31:all`,
+      `${prefix}:tenant:{${tenant.id}}:balance:series:weekly:2025-12-29:2026-02-01:${customer.id}`,
+    ];
     for (const key of keys) {
       const ttl = await raw.pttl(key);
       expect([key, ttl >= TTL * 900 - 1000 && ttl <= TTL * 1100]).toEqual([key, true]);
@@ -52,7 +55,12 @@ describe('balance › cache in Redis', () => {
     // Amounts travel as exact decimal text, never as floats.
     const body = await raw.get(keys[1]!);
     expect(body).toContain('"7.05"');
-    const hit = await balance.service.getBalanceSeries(scope, { from: '2025-12-29', to: '2026-02-01', granularity: 'week', customer: customer.id });
+    const hit = await balance.service.getBalanceSeries(scope, {
+      from: '2025-12-29',
+      to: '2026-02-01',
+      granularity: 'week',
+      customer: customer.id,
+    });
     expect(hit.status).toBe('HIT');
     expect(hit.value.buckets[2]!.balance.toFixed(2)).toBe('7.05');
   });

@@ -19,7 +19,14 @@ describe("a busy day's balance detail", () => {
     const t = await app.createTenantWithOwner();
     const start = zonedInstant(DAY, 'UTC', 9 * 60);
     await app.deps.db.prisma.sale.createMany({
-      data: Array.from({ length: count }, (_, i) => ({ tenantId: t.tenantId, number: i + 1, soldAt: new Date(start.getTime() + i * 60_000), subtotal: '1.00', taxTotal: '0', total: '1.00' })),
+      data: Array.from({ length: count }, (_, i) => ({
+        tenantId: t.tenantId,
+        number: i + 1,
+        soldAt: new Date(start.getTime() + i * 60_000),
+        subtotal: '1.00',
+        taxTotal: '0',
+        total: '1.00',
+      })),
     });
     client = await app.signIn(t.owner.email, TEST_PASSWORD);
   }, 180_000);

@@ -15,7 +15,8 @@ const TO = '2026-11-30'; // 365 days
 describe('the balance over a year', () => {
   let app: TestApp;
   let client: TestClient;
-  const rows = (html: string) => [...html.matchAll(/<tr>\s*<th scope="row"><a href="\/balance\/detail\?([^"]+)">/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  const rows = (html: string) =>
+    [...html.matchAll(/<tr>\s*<th scope="row"><a href="\/balance\/detail\?([^"]+)">/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
   const testId = (html: string, id: string) => new RegExp(`data-testid="${id}">([^<]+)<`).exec(html)?.[1];
 
   beforeAll(async () => {
@@ -23,7 +24,11 @@ describe('the balance over a year', () => {
     const t = await app.createTenantWithOwner();
     // A walk-in sale of 10.00 every day, 4.00 of it paid the same day.
     const days = Array.from({ length: 365 }, (_, i) => addDays(FROM, i));
-    await addToBalanceDays(app.deps.db.prisma, t.tenantId, days.flatMap((d) => balanceRows(null, d, '10.00', '4.00')));
+    await addToBalanceDays(
+      app.deps.db.prisma,
+      t.tenantId,
+      days.flatMap((d) => balanceRows(null, d, '10.00', '4.00')),
+    );
     client = await app.signIn(t.owner.email, TEST_PASSWORD);
   }, 180_000);
   afterAll(() => app?.close());
@@ -40,7 +45,9 @@ describe('the balance over a year', () => {
     expect(testId(page.html, 'table-sales-total')).toBe('$3,650.00');
     // The presets keep the granularity asked for: this month stays by day.
     expect(page.html).toMatch(/href="\/balance\?preset=this-month&amp;granularity=day"/);
-    expect(/href="([^"]+)">Show by day anyway/.exec(page.html)?.[1]).toBe(`/balance?from=${FROM}&amp;to=${TO}&amp;granularity=day&amp;daily=1`);
+    expect(/href="([^"]+)">Show by day anyway/.exec(page.html)?.[1]).toBe(
+      `/balance?from=${FROM}&amp;to=${TO}&amp;granularity=day&amp;daily=1`,
+    );
   });
 
   it(`up to ${MAX_DAY_BUCKETS} days stay by day; one more switches`, async () => {
@@ -70,7 +77,7 @@ describe('the balance over a year', () => {
       // Each page opens with what the page before closed on.
       if (pages === 1) expect(page.html).toContain(`Opening (${addDays(FROM, -1)})`);
       else expect(page.html).toContain(`Brought forward (to ${previousLastTo})`);
-      previousLastTo = new URLSearchParams(these.at(-1)!).get('to')!;
+      previousLastTo = new URLSearchParams(these.at(-1)).get('to')!;
       expect(page.html).toContain('Total (whole range)');
       const next = /href="([^"]+)" rel="next"/.exec(page.html)?.[1];
       if (next) expect(next).toContain('daily=1');

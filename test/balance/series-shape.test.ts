@@ -10,8 +10,18 @@ const D = (s: string | number) => new Prisma.Decimal(s);
 
 describe('balance', () => {
   describe('series', () => {
-    const read = { opening: D('100.10'), buckets: new Map([['2026-03-02', { sales: D('0.10'), payments: D('0.20') }], ['2026-03-16', { sales: D('1000.05'), payments: D('0') }]]) };
-    const series = buildSeries({ from: '2026-03-04', to: '2026-03-20', granularity: 'week', customer: 'all' }, read, new Date('2026-03-20T10:00:00Z'));
+    const read = {
+      opening: D('100.10'),
+      buckets: new Map([
+        ['2026-03-02', { sales: D('0.10'), payments: D('0.20') }],
+        ['2026-03-16', { sales: D('1000.05'), payments: D('0') }],
+      ]),
+    };
+    const series = buildSeries(
+      { from: '2026-03-04', to: '2026-03-20', granularity: 'week', customer: 'all' },
+      read,
+      new Date('2026-03-20T10:00:00Z'),
+    );
 
     it('keeps empty buckets with zeros and runs the open balance from the opening', () => {
       expect(series.buckets.map((b) => [b.start, b.sales.toFixed(2), b.payments.toFixed(2), b.balance.toFixed(2)])).toEqual([
@@ -44,8 +54,12 @@ describe('balance', () => {
 
   describe('cache keys', () => {
     it('are series:<granularity>:<from>:<to>:<customer|all>', () => {
-      expect(seriesKey({ from: '2026-01-01', to: '2026-01-31', granularity: 'day', customer: 'all' })).toBe('series:daily:2026-01-01:2026-01-31:all');
-      expect(seriesKey({ from: '2026-01-01', to: '2026-12-31', granularity: 'month', customer: 42 })).toBe('series:monthly:2026-01-01:2026-12-31:42');
+      expect(seriesKey({ from: '2026-01-01', to: '2026-01-31', granularity: 'day', customer: 'all' })).toBe(
+        'series:daily:2026-01-01:2026-01-31:all',
+      );
+      expect(seriesKey({ from: '2026-01-01', to: '2026-12-31', granularity: 'month', customer: 42 })).toBe(
+        'series:monthly:2026-01-01:2026-12-31:42',
+      );
     });
   });
 
@@ -56,7 +70,8 @@ describe('balance', () => {
       expect(chosenPreset(ok)).toBe('this-month');
       expect(chosenPreset(BalanceQuerySchema.parse({ from: '2026-01-01', to: '2026-01-05' }))).toBeUndefined();
       expect(BalanceQuerySchema.parse({ customer: '12' }).customer).toBe(12);
-      for (const bad of [{ granularity: 'hour' }, { customer: '-1' }, { customer: 'x' }, { preset: 'forever' }, { from: ['a', 'b'] }]) expect(BalanceQuerySchema.safeParse(bad).success).toBe(false);
+      for (const bad of [{ granularity: 'hour' }, { customer: '-1' }, { customer: 'x' }, { preset: 'forever' }, { from: ['a', 'b'] }])
+        expect(BalanceQuerySchema.safeParse(bad).success).toBe(false);
     });
   });
 });

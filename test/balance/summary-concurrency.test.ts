@@ -13,24 +13,42 @@ describe('balance › summary under concurrency on postgresql', () => {
   it('stays exact with 60 sales, 20 cancellations and 21 payments racing each other', async () => {
     const products = await Promise.all(['3.33', '7.10', '0.99'].map((price) => shop.product({ price, qty: '10000', taxRate: '21' })));
     const customers = await Promise.all(['A', 'B', 'C'].map((name) => shop.customer({ name })));
-    const sell = (i: number) => shop.services.sales.confirm(shop.actor(), saleForm([{ productId: products[i % 3]!, quantity: String(1 + (i % 4)) }, { productId: products[(i + 1) % 3]!, quantity: '1' }], i % 4 === 3 ? {} : { customerId: customers[i % 3] }));
+    const sell = (i: number) =>
+      shop.services.sales.confirm(
+        shop.actor(),
+        saleForm(
+          [
+            { productId: products[i % 3]!, quantity: String(1 + (i % 4)) },
+            { productId: products[(i + 1) % 3]!, quantity: '1' },
+          ],
+          i % 4 === 3 ? {} : { customerId: customers[i % 3] },
+        ),
+      );
     const first = await Promise.all(Array.from({ length: 20 }, (_, i) => sell(i)));
     // Interleaved, 8 at a time (the pool has 10 connections, and waiting sales hold theirs).
     const tasks: Array<() => Promise<unknown>> = [];
     for (let i = 0; i < 40; i++) {
       tasks.push(() => sell(20 + i));
       if (i < 20) tasks.push(() => shop.services.sales.cancel(shop.actor('manager'), first[i]!.id));
-      if (i < 21) tasks.push(() => shop.services.payments.register(shop.actor(), paymentForm({ customerId: customers[i % 3], amount: '1.01' })));
+      if (i < 21)
+        tasks.push(() => shop.services.payments.register(shop.actor(), paymentForm({ customerId: customers[i % 3], amount: '1.01' })));
     }
     const results: PromiseSettledResult<unknown>[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < tasks.length) {
-        const task = tasks[next++]!;
-        results.push(await task().then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
-      }
-    }));
-    const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < tasks.length) {
+          const task = tasks[next++]!;
+          results.push(
+            await task().then(
+              (value) => ({ status: 'fulfilled' as const, value }),
+              (reason: unknown) => ({ status: 'rejected' as const, reason }),
+            ),
+          );
+        }
+      }),
+    );
+    const failed = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
     expect(failed).toEqual([]);
     expect(await shop.prisma.sale.count({ where: { tenantId: shop.tenantId, status: 'cancelled' } })).toBe(20);
 
@@ -42,7 +60,9 @@ describe('balance › summary under concurrency on postgresql', () => {
     try {
       for (const customer of ['all', ...customers] as const) {
         const q = { from: today, to: today, granularity: 'day' as const, customer };
-        expect(plain((await balance.service.getBalanceSeries({ tenantId: shop.tenantId, role: 'owner', db: shop.actor().db }, q)).value)).toEqual(await recomputeSeries(shop.prisma, shop.tenantId, q));
+        expect(
+          plain((await balance.service.getBalanceSeries({ tenantId: shop.tenantId, role: 'owner', db: shop.actor().db }, q)).value),
+        ).toEqual(await recomputeSeries(shop.prisma, shop.tenantId, q));
       }
     } finally {
       await balance.close();

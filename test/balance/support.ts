@@ -20,13 +20,27 @@ type Decimal = Prisma.Decimal;
 
 export const silentLogger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
 
-export function testCache(prisma: PrismaClient, overrides: Partial<CacheConfig> = {}, redis?: Parameters<typeof createCacheService>[0]['redis']): CacheService {
+export function testCache(
+  prisma: PrismaClient,
+  overrides: Partial<CacheConfig> = {},
+  redis?: Parameters<typeof createCacheService>[0]['redis'],
+): CacheService {
   const config = loadConfig({ NODE_ENV: 'test' }).cache;
   return createCacheService({ config: { ...config, ...overrides }, redis, prisma, logger: silentLogger, metrics: new Registry() });
 }
 
-export function testBalance(prisma: PrismaClient, cache = testCache(prisma), opts: { ttlSeconds?: number; warmDelayMs?: number } = {}): BalanceParts & { rawCache: CacheService } {
-  const parts = buildBalance({ cache, prisma, ttlSeconds: opts.ttlSeconds ?? 60, logger: silentLogger, warmDelayMs: opts.warmDelayMs ?? 20 });
+export function testBalance(
+  prisma: PrismaClient,
+  cache = testCache(prisma),
+  opts: { ttlSeconds?: number; warmDelayMs?: number } = {},
+): BalanceParts & { rawCache: CacheService } {
+  const parts = buildBalance({
+    cache,
+    prisma,
+    ttlSeconds: opts.ttlSeconds ?? 60,
+    logger: silentLogger,
+    warmDelayMs: opts.warmDelayMs ?? 20,
+  });
   return {
     ...parts,
     rawCache: cache,
@@ -39,9 +53,26 @@ export function testBalance(prisma: PrismaClient, cache = testCache(prisma), opt
 
 let tenants = 0;
 
-export async function demoTenant(prisma: PrismaClient, opts: { timeZone: string; days: number; until: string; salesPerDay?: number; products?: number }): Promise<{ tenantId: number; scope: { tenantId: number; role: 'owner'; db: ReturnType<typeof forTenant> } }> {
-  const tenant = await prisma.tenant.create({ data: { name: `Balance ${++tenants}-${process.pid}-${Date.now()}`, timeZone: opts.timeZone, currency: 'EUR', defaultTaxRate: new Decimal(21) } });
-  await seedDemoData(prisma, { tenantId: tenant.id, days: opts.days, products: opts.products ?? 30, salesPerDay: opts.salesPerDay ?? 6, until: opts.until, seed: 4242 + tenants });
+export async function demoTenant(
+  prisma: PrismaClient,
+  opts: { timeZone: string; days: number; until: string; salesPerDay?: number; products?: number },
+): Promise<{ tenantId: number; scope: { tenantId: number; role: 'owner'; db: ReturnType<typeof forTenant> } }> {
+  const tenant = await prisma.tenant.create({
+    data: {
+      name: `Balance ${++tenants}-${process.pid}-${Date.now()}`,
+      timeZone: opts.timeZone,
+      currency: 'EUR',
+      defaultTaxRate: new Decimal(21),
+    },
+  });
+  await seedDemoData(prisma, {
+    tenantId: tenant.id,
+    days: opts.days,
+    products: opts.products ?? 30,
+    salesPerDay: opts.salesPerDay ?? 6,
+    until: opts.until,
+    seed: 4242 + tenants,
+  });
   return { tenantId: tenant.id, scope: { tenantId: tenant.id, role: 'owner', db: forTenant(prisma, tenant.id) } };
 }
 
@@ -54,7 +85,10 @@ export interface ExpectedBucket {
 }
 
 /** Raw events of a tenant as (local day, customer, sales, payments): confirmed sales and payments. */
-export async function rawEvents(prisma: PrismaClient, tenantId: number): Promise<Array<{ day: string; customerId: number | null; sales: Decimal; payments: Decimal }>> {
+export async function rawEvents(
+  prisma: PrismaClient,
+  tenantId: number,
+): Promise<Array<{ day: string; customerId: number | null; sales: Decimal; payments: Decimal }>> {
   const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } });
   const [sales, payments] = await Promise.all([
     prisma.sale.findMany({ where: { tenantId, status: 'confirmed' }, select: { soldAt: true, customerId: true, total: true } }),
@@ -62,7 +96,12 @@ export async function rawEvents(prisma: PrismaClient, tenantId: number): Promise
   ]);
   return [
     ...sales.map((s) => ({ day: localDay(s.soldAt, tenant.timeZone), customerId: s.customerId, sales: s.total, payments: new Decimal(0) })),
-    ...payments.map((p) => ({ day: localDay(p.paidAt, tenant.timeZone), customerId: p.customerId, sales: new Decimal(0), payments: p.amount })),
+    ...payments.map((p) => ({
+      day: localDay(p.paidAt, tenant.timeZone),
+      customerId: p.customerId,
+      sales: new Decimal(0),
+      payments: p.amount,
+    })),
   ];
 }
 
@@ -87,7 +126,11 @@ function bucketOf(day: string, granularity: Granularity): string {
 }
 
 /** The series as it should be, from the raw rows, walking day by day. */
-export async function recomputeSeries(prisma: PrismaClient, tenantId: number, q: { from: string; to: string; granularity: Granularity; customer: CustomerFilter }): Promise<{ opening: string; buckets: ExpectedBucket[] }> {
+export async function recomputeSeries(
+  prisma: PrismaClient,
+  tenantId: number,
+  q: { from: string; to: string; granularity: Granularity; customer: CustomerFilter },
+): Promise<{ opening: string; buckets: ExpectedBucket[] }> {
   const events = (await rawEvents(prisma, tenantId)).filter((e) => q.customer === 'all' || e.customerId === q.customer);
   let opening = new Decimal(0);
   const byDay = new Map<string, { sales: Decimal; payments: Decimal }>();
@@ -113,10 +156,31 @@ export async function recomputeSeries(prisma: PrismaClient, tenantId: number, q:
     }
     b.balance = balance;
   }
-  return { opening: opening.toFixed(2), buckets: buckets.map((b) => ({ from: b.from, to: b.to, sales: b.sales.toFixed(2), payments: b.payments.toFixed(2), balance: b.balance.toFixed(2) })) };
+  return {
+    opening: opening.toFixed(2),
+    buckets: buckets.map((b) => ({
+      from: b.from,
+      to: b.to,
+      sales: b.sales.toFixed(2),
+      payments: b.payments.toFixed(2),
+      balance: b.balance.toFixed(2),
+    })),
+  };
 }
 
 /** A series as plain strings, to compare with recomputeSeries. */
-export function plain(series: { opening: Decimal; buckets: Array<{ from: string; to: string; sales: Decimal; payments: Decimal; balance: Decimal }> }) {
-  return { opening: series.opening.toFixed(2), buckets: series.buckets.map((b) => ({ from: b.from, to: b.to, sales: b.sales.toFixed(2), payments: b.payments.toFixed(2), balance: b.balance.toFixed(2) })) };
+export function plain(series: {
+  opening: Decimal;
+  buckets: Array<{ from: string; to: string; sales: Decimal; payments: Decimal; balance: Decimal }>;
+}) {
+  return {
+    opening: series.opening.toFixed(2),
+    buckets: series.buckets.map((b) => ({
+      from: b.from,
+      to: b.to,
+      sales: b.sales.toFixed(2),
+      payments: b.payments.toFixed(2),
+      balance: b.balance.toFixed(2),
+    })),
+  };
 }

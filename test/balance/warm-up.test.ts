@@ -76,7 +76,13 @@ describe('balance', () => {
       await observed.invalidateAfterCommit(uow, 3, 'product.updated');
       expect(calls).toEqual(['outbox 3 sale.confirmed', 'outbox 3 product.updated']); // nothing before commit
       for (const h of hooks) await h();
-      expect(calls).toEqual(['outbox 3 sale.confirmed', 'outbox 3 product.updated', 'applied 3 sale.confirmed', 'warm 3', 'applied 3 product.updated']);
+      expect(calls).toEqual([
+        'outbox 3 sale.confirmed',
+        'outbox 3 product.updated',
+        'applied 3 sale.confirmed',
+        'warm 3',
+        'applied 3 product.updated',
+      ]);
       await observed.invalidateModule(4, 'products');
       await observed.invalidateModule(4, 'balance');
       expect(calls.slice(-3)).toEqual(['module 4 products', 'module 4 balance', 'warm 4']);

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { chartSvg, markdownTable, mergeResults, targetLimit, updateReadme, README_END, README_START, type BenchResults } from '../../bench/report.ts';
+import {
+  chartSvg,
+  markdownTable,
+  mergeResults,
+  targetLimit,
+  updateReadme,
+  README_END,
+  README_START,
+  type BenchResults,
+} from '../../bench/report.ts';
 import type { BenchRow } from '../../bench/types.ts';
 
 // The bench's report: what it keeps between runs, the README table, the chart, and its
@@ -12,7 +21,17 @@ import type { BenchRow } from '../../bench/types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const row = (part: string, name: string, extra: Partial<BenchRow> = {}): BenchRow => ({ part, name, value: 2, unit: 'ms', baseline: 1, ratio: 2, target: '≤ 3×', pass: true, ...extra });
+const row = (part: string, name: string, extra: Partial<BenchRow> = {}): BenchRow => ({
+  part,
+  name,
+  value: 2,
+  unit: 'ms',
+  baseline: 1,
+  ratio: 2,
+  target: '≤ 3×',
+  pass: true,
+  ...extra,
+});
 const results = (parts: Record<string, BenchRow[]>, at = '2026-11-23T10:00:00.000Z'): BenchResults => ({
   parts: Object.fromEntries(Object.entries(parts).map(([part, rows]) => [part, { at, node: 'v20', rows }])),
 });
@@ -27,7 +46,12 @@ describe('bench report', () => {
   });
 
   it('writes a markdown table with every row, its verdict and the time of each part, escaping pipes', () => {
-    const table = markdownTable(results({ cache: [row('cache', 'a | b', { pass: false, ratio: 0.75, target: '≥ 0.9×' })], sales: [row('sales', 'info row', { pass: undefined, ratio: undefined, baseline: undefined, target: 'info' })] }));
+    const table = markdownTable(
+      results({
+        cache: [row('cache', 'a | b', { pass: false, ratio: 0.75, target: '≥ 0.9×' })],
+        sales: [row('sales', 'info row', { pass: undefined, ratio: undefined, baseline: undefined, target: 'info' })],
+      }),
+    );
     const lines = table.split('\n');
     expect(lines[0]).toBe('| part | measurement | value | baseline | ratio | target | met |');
     expect(lines[2]).toBe('| cache | a \\| b | 2 ms | 1 ms | 0.75× | ≥ 0.9× | ❌ |');
@@ -59,7 +83,15 @@ describe('bench report', () => {
   });
 
   it('draws an SVG with one labelled bar per ratio, saying which targets were met', async () => {
-    const svg = await chartSvg(results({ cache: [row('cache', 'L2 hit'), row('cache', 'saturation', { ratio: 0.75, target: '≥ 0.9×', pass: false }), row('cache', 'no ratio', { ratio: undefined })] }));
+    const svg = await chartSvg(
+      results({
+        cache: [
+          row('cache', 'L2 hit'),
+          row('cache', 'saturation', { ratio: 0.75, target: '≥ 0.9×', pass: false }),
+          row('cache', 'no ratio', { ratio: undefined }),
+        ],
+      }),
+    );
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('cache: L2 hit');
     expect(svg).toContain('cache: saturation');
@@ -71,7 +103,12 @@ describe('bench report', () => {
 
 describe('npm run bench', () => {
   const bench = (args: string[], env: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it('refuses to start, with a message naming the service and the variable, when Redis or PostgreSQL is unreachable', () => {
     const readmeBefore = readFileSync(path.join(root, 'README.md'), 'utf8');

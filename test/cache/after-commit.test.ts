@@ -33,7 +33,8 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
   };
   const cachedModules = async (t: number) => {
     const out: string[] = [];
-    for (const module of ['balance', 'products', 'categories', 'uom']) if ((await instance.cache.get(t, module, 'k')) !== undefined) out.push(module);
+    for (const module of ['balance', 'products', 'categories', 'uom'])
+      if ((await instance.cache.get(t, module, 'k')) !== undefined) out.push(module);
     return out;
   };
 

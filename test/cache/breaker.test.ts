@@ -10,7 +10,11 @@ describe('cache', () => {
     it('opens after consecutive failures, half-opens after the interval, closes on a good probe', () => {
       let now = 0;
       const changes: BreakerState[] = [];
-      const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 100 }, (s) => changes.push(s), () => now);
+      const breaker = new CircuitBreaker(
+        { failureThreshold: 3, openMs: 100 },
+        (s) => changes.push(s),
+        () => now,
+      );
       breaker.failure();
       breaker.failure();
       breaker.success(); // not consecutive
@@ -79,7 +83,10 @@ describe('cache', () => {
       journal.record(1, 'products', 0);
       journal.record(2, 'uom', 500);
       journal.record(1, 'products', 900);
-      expect(journal.recent(1200)).toEqual([{ tenantId: 2, module: 'uom' }, { tenantId: 1, module: 'products' }]);
+      expect(journal.recent(1200)).toEqual([
+        { tenantId: 2, module: 'uom' },
+        { tenantId: 1, module: 'products' },
+      ]);
       expect(journal.recent(1600)).toEqual([{ tenantId: 1, module: 'products' }]);
     });
   });

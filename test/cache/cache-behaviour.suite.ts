@@ -108,7 +108,7 @@ export function describeCacheBehaviour(backend: Backend): void {
         checkSample(fromL1);
       });
 
-      it('reads many businesses\' values in the same moment (one batched read, split by slot on a cluster)', async () => {
+      it("reads many businesses' values in the same moment (one batched read, split by slot on a cluster)", async () => {
         const config = testCacheConfig();
         const writer = await makeCache(config, db, backend.redis);
         instances.push({ instance: writer, config });
@@ -121,7 +121,11 @@ export function describeCacheBehaviour(backend: Backend): void {
         expect(values).toEqual(tenants.map((t) => ({ tenant: t })));
         await reader.cache.invalidateModule(tenants[0]!, 'products');
         // The other instance hears it over the invalidation channel.
-        await waitFor(async () => (await writer.cache.get(tenants[0]!, 'products', 'list')) === undefined, 5000, 'the invalidation to reach the other instance');
+        await waitFor(
+          async () => (await writer.cache.get(tenants[0]!, 'products', 'list')) === undefined,
+          5000,
+          'the invalidation to reach the other instance',
+        );
         expect(await writer.cache.get(tenants[1]!, 'products', 'list')).toEqual({ tenant: tenants[1] });
       });
 
@@ -271,7 +275,8 @@ export function describeCacheBehaviour(backend: Backend): void {
         const cache = await make({ enabled: false });
         const t = tenant();
         let calls = 0;
-        for (let i = 0; i < 3; i++) expect(await cache.memoize(t, 'products', 'k', async () => ++calls)).toEqual({ value: calls, status: 'MISS' });
+        for (let i = 0; i < 3; i++)
+          expect(await cache.memoize(t, 'products', 'k', async () => ++calls)).toEqual({ value: calls, status: 'MISS' });
         expect(calls).toBe(3);
         await cache.set(t, 'products', 'k', 1);
         expect(await cache.get(t, 'products', 'k')).toBeUndefined();

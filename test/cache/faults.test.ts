@@ -10,7 +10,12 @@ import { makeCache, testDatabase, waitFor, type CacheInstance, SETUP_TIMEOUT_MS 
 // would keep it), paused, crashed and started again on the same port with the same data.
 
 const BUDGET_MS = 500; // commands time out at 50 ms; generous margin for a loaded, shared machine
-const config = testCacheConfig({ commandTimeoutMs: 50, breaker: { failureThreshold: 3, openMs: 300 }, outboxPollMs: 300, lock: { ttlMs: 1000, waitMs: 500 } });
+const config = testCacheConfig({
+  commandTimeoutMs: 50,
+  breaker: { failureThreshold: 3, openMs: 300 },
+  outboxPollMs: 300,
+  lock: { ttlMs: 1000, waitMs: 500 },
+});
 let server: RedisServer;
 let db: Database;
 let a: CacheInstance;
@@ -26,7 +31,15 @@ async function within<T>(what: string, work: () => Promise<T>): Promise<T> {
 }
 
 async function bothOk(): Promise<void> {
-  await waitFor(async () => (await a.cache.health()).status === 'ok' && (await b.cache.health()).status === 'ok' && (await a.cache.health()).l1 === 'on' && (await b.cache.health()).l1 === 'on', 15_000, 'both instances to be back');
+  await waitFor(
+    async () =>
+      (await a.cache.health()).status === 'ok' &&
+      (await b.cache.health()).status === 'ok' &&
+      (await a.cache.health()).l1 === 'on' &&
+      (await b.cache.health()).l1 === 'on',
+    15_000,
+    'both instances to be back',
+  );
 }
 
 beforeAll(async () => {
@@ -53,11 +66,18 @@ describe('cache › Redis stopped and started again', () => {
     const warningsBefore = a.log.count('warn', 'Redis unavailable');
 
     await server.stop();
-    await waitFor(async () => (await a.cache.health()).status === 'degraded' && (await a.cache.health()).l1 === 'bypassed', 5000, 'degraded health');
+    await waitFor(
+      async () => (await a.cache.health()).status === 'degraded' && (await a.cache.health()).l1 === 'bypassed',
+      5000,
+      'degraded health',
+    );
     expect((await a.cache.health()).l1Entries).toBe(0); // messages may be missed from now on: L1 dropped
 
     for (let i = 0; i < 20; i++) {
-      expect(await within('memoize', () => a.cache.memoize(t, 'products', 'list', async () => 'from db'))).toEqual({ value: 'from db', status: 'MISS' });
+      expect(await within('memoize', () => a.cache.memoize(t, 'products', 'list', async () => 'from db'))).toEqual({
+        value: 'from db',
+        status: 'MISS',
+      });
       expect(await within('get', () => a.cache.get(t, 'products', 'list'))).toBeUndefined();
     }
     await within('set', () => a.cache.set(t, 'products', 'x', 1));
@@ -94,7 +114,11 @@ describe('cache › Redis stopped and started again', () => {
       for (let i = 0; i < 100; i++) await a.cache.get(t, 'balance', 'open');
       expect(performance.now() - started).toBeLessThan(BUDGET_MS); // 100 calls, no waiting on Redis
       expect(a.log.count('warn', 'circuit breaker opened') + a.log.count('warn', 'Redis unavailable')).toBeGreaterThan(0);
-      await waitFor(async () => (await a.cache.health()).breaker === 'closed' && (await a.cache.health()).status === 'ok', 10_000, 'the breaker to close');
+      await waitFor(
+        async () => (await a.cache.health()).breaker === 'closed' && (await a.cache.health()).status === 'ok',
+        10_000,
+        'the breaker to close',
+      );
       expect((await a.cache.memoize(t, 'balance', 'after', async () => 'ok')).status).toBe('MISS');
       expect((await a.cache.memoize(t, 'balance', 'after', async () => 'no')).status).toBe('HIT');
     } finally {
@@ -133,7 +157,11 @@ describe('cache › invalidations are never lost', () => {
     source = 'after';
     // The commit happened, its after-commit hook never ran.
     await db.prisma.cacheInvalidation.create({ data: { tenantId: t, modules: ['uom'] } });
-    await waitFor(async () => (await b.cache.memoize(t, 'uom', 'all', async () => source)).value === 'after', 5000, 'a poll to apply the row');
+    await waitFor(
+      async () => (await b.cache.memoize(t, 'uom', 'all', async () => source)).value === 'after',
+      5000,
+      'a poll to apply the row',
+    );
     expect((await a.cache.memoize(t, 'uom', 'all', async () => source)).value).toBe('after');
     await waitFor(async () => (await outboxRows()) === 0, 2000, 'the row to go');
   });

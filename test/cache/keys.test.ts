@@ -8,11 +8,22 @@ describe('cache', () => {
     const keys = new CacheKeys('stock');
 
     it('builds <prefix>:tenant:{<tenantId>}:<module>:<key>', () => {
-      expect(keys.value(1, 'balance', 'series:daily:2026-01-01:2026-01-31:all')).toBe('stock:tenant:{1}:balance:series:daily:2026-01-01:2026-01-31:all');
+      expect(keys.value(1, 'balance', 'series:daily:2026-01-01:2026-01-31:all')).toBe(
+        'stock:tenant:{1}:balance:series:daily:2026-01-01:2026-01-31:all',
+      );
     });
 
     it('never builds a key without a positive integer tenant or a valid module', () => {
-      for (const tenant of [0, -3, 2.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '1' as unknown as number, undefined as unknown as number]) {
+      for (const tenant of [
+        0,
+        -3,
+        2.5,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        2 ** 60,
+        '1' as unknown as number,
+        undefined as unknown as number,
+      ]) {
         expect(() => keys.value(tenant, 'products', 'k')).toThrow(CacheKeyError);
       }
       for (const module of ['', 'Products', 'pro:ducts', 'a*', 'x'.repeat(40), 'tenant 2']) {
@@ -31,7 +42,8 @@ describe('cache', () => {
     });
 
     it('escapes user text once: an escaped key is stored as it is', () => {
-      for (const raw of ['q:tea *?[x]\\ é%', 'series:daily:2026-01-01:2026-01-31:all', '50%2', '中文 🧾']) expect(escapeKey(escapeKey(raw))).toBe(escapeKey(raw));
+      for (const raw of ['q:tea *?[x]\\ é%', 'series:daily:2026-01-01:2026-01-31:all', '50%2', '中文 🧾'])
+        expect(escapeKey(escapeKey(raw))).toBe(escapeKey(raw));
       expect(keys.value(1, 'products', keyOf('list', 'tea cup', 'all'))).toBe('stock:tenant:{1}:products:list:tea%20cup:all');
       expect(keyOf('q', '50%')).toBe('q:50%25');
     });
@@ -42,7 +54,13 @@ describe('cache', () => {
     });
 
     it('replaces a long part by a readable start and a hash, so any search text makes a valid key', () => {
-      const searches = ['中'.repeat(100), '🧾'.repeat(50), `e${'\u0301'.repeat(100)}`, 'x'.repeat(100_000), `${'a'.repeat(60)}:${'b'.repeat(60)}`];
+      const searches = [
+        '中'.repeat(100),
+        '🧾'.repeat(50),
+        `e${'\u0301'.repeat(100)}`,
+        'x'.repeat(100_000),
+        `${'a'.repeat(60)}:${'b'.repeat(60)}`,
+      ];
       const made = searches.map((q) => keys.value(1, 'products', keyOf('list', q, 'all', 'all', 'name', 1)));
       for (const key of made) {
         expect(key.length).toBeLessThan(300);

@@ -48,7 +48,17 @@ describe('cache', () => {
       const cyclic: unknown[] = [];
       cyclic.push(cyclic);
       class Product {}
-      for (const bad of [() => 1, Symbol('x'), cyclic, new Product(), new Map(), new Set(), new Uint8Array(2), { [Symbol('k')]: 1 }, { deep: { fn() {} } }]) {
+      for (const bad of [
+        () => 1,
+        Symbol('x'),
+        cyclic,
+        new Product(),
+        new Map(),
+        new Set(),
+        new Uint8Array(2),
+        { [Symbol('k')]: 1 },
+        { deep: { fn() {} } },
+      ]) {
         expect(() => serialize(bad)).toThrow(CacheSerializationError);
       }
       // A shared (not cyclic) reference is fine.

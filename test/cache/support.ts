@@ -48,13 +48,33 @@ export interface CacheInstance {
 }
 
 /** A cache service; with `redis` (a URL or a topology), on its own connections (like another process). */
-export async function makeCache(config: CacheConfig, db: Database, redis?: string | RedisTopology, opts: { waitReady?: boolean } = {}): Promise<CacheInstance> {
+export async function makeCache(
+  config: CacheConfig,
+  db: Database,
+  redis?: string | RedisTopology,
+  opts: { waitReady?: boolean } = {},
+): Promise<CacheInstance> {
   const log = captureLogger();
   const registry = new Registry();
   const topology: RedisTopology | undefined = typeof redis === 'string' ? { kind: 'single', url: redis } : redis;
-  const connections = topology ? createRedisConnections({ topology, connectTimeoutMs: config.connectTimeoutMs, commandTimeoutMs: config.commandTimeoutMs, logger: log.logger }) : undefined;
+  const connections = topology
+    ? createRedisConnections({
+        topology,
+        connectTimeoutMs: config.connectTimeoutMs,
+        commandTimeoutMs: config.commandTimeoutMs,
+        logger: log.logger,
+      })
+    : undefined;
   const cache = createCacheService({ config, redis: connections, prisma: db.prisma, logger: log.logger, metrics: registry });
-  if (opts.waitReady ?? true) await waitFor(async () => { const h = await cache.health(); return h.reconciled && h.l1 !== 'bypassed'; }, 30_000, 'the cache to reconcile with its store');
+  if (opts.waitReady ?? true)
+    await waitFor(
+      async () => {
+        const h = await cache.health();
+        return h.reconciled && h.l1 !== 'bypassed';
+      },
+      30_000,
+      'the cache to reconcile with its store',
+    );
   return {
     cache,
     redis: connections,

@@ -23,7 +23,11 @@ const backends: Array<{ name: string; start(): Promise<Backend> }> = [
     name: 'a Redis Cluster',
     start: async () => {
       const cluster = await RedisCluster.start();
-      return { topology: { kind: 'cluster', nodes: cluster.startupNodes }, raw: new Cluster(cluster.startupNodes), stop: () => cluster.destroy() };
+      return {
+        topology: { kind: 'cluster', nodes: cluster.startupNodes },
+        raw: new Cluster(cluster.startupNodes),
+        stop: () => cluster.destroy(),
+      };
     },
   },
 ];
@@ -160,7 +164,11 @@ describe.each(backends)('cache on $name', (kind) => {
       const l1HitsBefore = b.cache.stats().modules.categories!.l1Hits;
       expect(l1HitsBefore).toBeGreaterThan(0); // the second read came from b's L1
       await a.cache.invalidateModule(t, 'categories');
-      await waitFor(async () => (await b.cache.memoize(t, 'categories', 'tree', async () => ['v2'])).value[0] === 'v2', 2000, 'b to hear the invalidation');
+      await waitFor(
+        async () => (await b.cache.memoize(t, 'categories', 'tree', async () => ['v2'])).value[0] === 'v2',
+        2000,
+        'b to hear the invalidation',
+      );
       expect((await a.cache.memoize(t, 'categories', 'tree', async () => ['v3'])).value).toEqual(['v2']);
     });
 

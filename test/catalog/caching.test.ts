@@ -9,7 +9,14 @@ import { catalogHarness, productForm, seedLookups, type CatalogHarness } from '.
 // the configured TTLs, and after every kind of change the next read of each affected module
 // is a MISS with the new data, while unaffected modules and other tenants still HIT.
 
-const query = (q: Partial<ProductListQuery> = {}): ProductListQuery => ({ q: '', category: undefined, stock: 'all', sort: 'name', page: 1, ...q });
+const query = (q: Partial<ProductListQuery> = {}): ProductListQuery => ({
+  q: '',
+  category: undefined,
+  stock: 'all',
+  sort: 'name',
+  page: 1,
+  ...q,
+});
 type Module = 'products' | 'categories' | 'uom';
 
 describe.each(drivers)('catalog › caching on %s', (driver) => {
@@ -33,7 +40,11 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
     return out;
   };
   const readAll = async (ctx: TenantContext) => {
-    const [products, categories, uom] = await Promise.all([h.services.productList.list(ctx, query()), h.services.categories.tree(ctx), h.services.uoms.list(ctx)]);
+    const [products, categories, uom] = await Promise.all([
+      h.services.productList.list(ctx, query()),
+      h.services.categories.tree(ctx),
+      h.services.uoms.list(ctx),
+    ]);
     return { products, categories, uom };
   };
   const statuses = async (ctx: TenantContext) => {
@@ -52,7 +63,12 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
     const keys = (await scanKeys(`${h.config.keyPrefix}:tenant:{${ctx.tenantId}}:*`)).sort();
     const base = `${h.config.keyPrefix}:tenant:{${ctx.tenantId}}`;
     expect(keys).toEqual(
-      [`${base}:categories:tree`, `${base}:products:list::all:all:name:1`, `${base}:products:list:creme%20brulee:${l.coffee.id}:low:-price:2`, `${base}:uom:all`].sort(),
+      [
+        `${base}:categories:tree`,
+        `${base}:products:list::all:all:name:1`,
+        `${base}:products:list:creme%20brulee:${l.coffee.id}:low:-price:2`,
+        `${base}:uom:all`,
+      ].sort(),
     );
     for (const [module, ttl] of [
       ['products', h.config.ttl.products],
@@ -79,30 +95,65 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
     const shop = async (): Promise<Shop> => {
       const ctx = await h.tenant();
       const lookups = await seedLookups(h.services, ctx);
-      const { id } = await h.services.products.create(ctx, productForm({ sku: 'P-1', name: 'Original', price: '1.00', unitId: String(lookups.unit.id), categoryId: String(lookups.coffee.id), openingStock: '5' }));
+      const { id } = await h.services.products.create(
+        ctx,
+        productForm({
+          sku: 'P-1',
+          name: 'Original',
+          price: '1.00',
+          unitId: String(lookups.unit.id),
+          categoryId: String(lookups.coffee.id),
+          openingStock: '5',
+        }),
+      );
       return { ctx, lookups, productId: id };
     };
 
     const cases: Array<[string, Module[], (s: Shop) => Promise<unknown>, (s: Shop, r: Awaited<ReturnType<typeof readAll>>) => void]> = [
-      ['a product is created', ['products'], (s) => h.services.products.create(s.ctx, productForm({ sku: 'P-2', unitId: String(s.lookups.unit.id) })), (_s, r) => expect(r.products.value.total).toBe(2)],
+      [
+        'a product is created',
+        ['products'],
+        (s) => h.services.products.create(s.ctx, productForm({ sku: 'P-2', unitId: String(s.lookups.unit.id) })),
+        (_s, r) => expect(r.products.value.total).toBe(2),
+      ],
       [
         'a product is edited',
         ['products'],
-        (s) => h.services.products.update(s.ctx, s.productId, { ...productForm({ sku: 'P-1', name: 'Renamed', price: '2.50', unitId: String(s.lookups.unit.id) }), active: 'on' }),
+        (s) =>
+          h.services.products.update(s.ctx, s.productId, {
+            ...productForm({ sku: 'P-1', name: 'Renamed', price: '2.50', unitId: String(s.lookups.unit.id) }),
+            active: 'on',
+          }),
         (_s, r) => expect([r.products.value.rows[0]!.name, r.products.value.rows[0]!.price.toFixed(2)]).toEqual(['Renamed', '2.50']),
       ],
-      ['a product is deleted', ['products'], (s) => h.services.products.deactivate(s.ctx, s.productId), (_s, r) => expect(r.products.value.total).toBe(0)],
-      ['stock is adjusted', ['products'], (s) => h.services.stock.adjust(s.ctx, s.productId, { kind: 'receipt', quantity: '3' }), (_s, r) => expect(r.products.value.rows[0]!.quantityOnHand.toString()).toBe('8')],
+      [
+        'a product is deleted',
+        ['products'],
+        (s) => h.services.products.deactivate(s.ctx, s.productId),
+        (_s, r) => expect(r.products.value.total).toBe(0),
+      ],
+      [
+        'stock is adjusted',
+        ['products'],
+        (s) => h.services.stock.adjust(s.ctx, s.productId, { kind: 'receipt', quantity: '3' }),
+        (_s, r) => expect(r.products.value.rows[0]!.quantityOnHand.toString()).toBe('8'),
+      ],
       [
         'products are imported',
         ['products'],
         (s) => h.services.productImport.import(s.ctx, 'sku,name,unit,price\nP-1,Imported,unit,9.99\nP-3,New,kg,1'),
-        (_s, r) => expect(r.products.value.rows.map((p) => [p.sku, p.name, p.price.toFixed(2)])).toEqual([
-          ['P-1', 'Imported', '9.99'],
-          ['P-3', 'New', '1.00'],
-        ]),
+        (_s, r) =>
+          expect(r.products.value.rows.map((p) => [p.sku, p.name, p.price.toFixed(2)])).toEqual([
+            ['P-1', 'Imported', '9.99'],
+            ['P-3', 'New', '1.00'],
+          ]),
       ],
-      ['a category is created', ['categories', 'products'], (s) => h.services.categories.create(s.ctx, { name: 'Tea', parentId: String(s.lookups.drinks.id) }), (_s, r) => expect(r.categories.value.map((c) => c.path)).toContain('Drinks › Tea')],
+      [
+        'a category is created',
+        ['categories', 'products'],
+        (s) => h.services.categories.create(s.ctx, { name: 'Tea', parentId: String(s.lookups.drinks.id) }),
+        (_s, r) => expect(r.categories.value.map((c) => c.path)).toContain('Drinks › Tea'),
+      ],
       [
         'a category is renamed',
         ['categories', 'products'],
@@ -112,8 +163,18 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
           expect(r.products.value.rows[0]!.category).toBe('Cafés');
         },
       ],
-      ['a category is deleted', ['categories', 'products'], (s) => h.services.categories.delete(s.ctx, s.lookups.food.id), (_s, r) => expect(r.categories.value.map((c) => c.name)).not.toContain('Food')],
-      ['a unit is created', ['uom', 'products'], (s) => h.services.uoms.create(s.ctx, { code: 'box', name: 'Box' }), (_s, r) => expect(r.uom.value.map((u) => u.code)).toContain('box')],
+      [
+        'a category is deleted',
+        ['categories', 'products'],
+        (s) => h.services.categories.delete(s.ctx, s.lookups.food.id),
+        (_s, r) => expect(r.categories.value.map((c) => c.name)).not.toContain('Food'),
+      ],
+      [
+        'a unit is created',
+        ['uom', 'products'],
+        (s) => h.services.uoms.create(s.ctx, { code: 'box', name: 'Box' }),
+        (_s, r) => expect(r.uom.value.map((u) => u.code)).toContain('box'),
+      ],
       [
         'a unit is edited',
         ['uom', 'products'],
@@ -123,22 +184,37 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
           expect(r.products.value.rows[0]!.unit).toBe('ea');
         },
       ],
-      ['a unit is deleted', ['uom', 'products'], (s) => h.services.uoms.delete(s.ctx, s.lookups.kg.id), (_s, r) => expect(r.uom.value.map((u) => u.code)).toEqual(['unit'])],
-      ['business settings change', ['products'], (s) => h.services.business.update(s.ctx, { name: 'New name', currency: 'EUR', timeZone: 'Europe/Madrid', defaultTaxRate: '21' }), () => {}],
+      [
+        'a unit is deleted',
+        ['uom', 'products'],
+        (s) => h.services.uoms.delete(s.ctx, s.lookups.kg.id),
+        (_s, r) => expect(r.uom.value.map((u) => u.code)).toEqual(['unit']),
+      ],
+      [
+        'business settings change',
+        ['products'],
+        (s) => h.services.business.update(s.ctx, { name: 'New name', currency: 'EUR', timeZone: 'Europe/Madrid', defaultTaxRate: '21' }),
+        () => {},
+      ],
     ];
 
-    it.each(cases)('when %s, the next read of %j is a MISS with the new data; other tenants still HIT', async (_what, affected, change, check) => {
-      const mine = await shop();
-      const theirs = await shop();
-      await statuses(mine.ctx);
-      await statuses(theirs.ctx);
-      expect(await statuses(mine.ctx)).toEqual({ products: 'HIT', categories: 'HIT', uom: 'HIT' });
-      await change(mine);
-      const after = await readAll(mine.ctx);
-      const expected = Object.fromEntries((['products', 'categories', 'uom'] as const).map((m) => [m, affected.includes(m) ? 'MISS' : 'HIT']));
-      expect({ products: after.products.status, categories: after.categories.status, uom: after.uom.status }).toEqual(expected);
-      check(mine, after);
-      expect(await statuses(theirs.ctx)).toEqual({ products: 'HIT', categories: 'HIT', uom: 'HIT' });
-    });
+    it.each(cases)(
+      'when %s, the next read of %j is a MISS with the new data; other tenants still HIT',
+      async (_what, affected, change, check) => {
+        const mine = await shop();
+        const theirs = await shop();
+        await statuses(mine.ctx);
+        await statuses(theirs.ctx);
+        expect(await statuses(mine.ctx)).toEqual({ products: 'HIT', categories: 'HIT', uom: 'HIT' });
+        await change(mine);
+        const after = await readAll(mine.ctx);
+        const expected = Object.fromEntries(
+          (['products', 'categories', 'uom'] as const).map((m) => [m, affected.includes(m) ? 'MISS' : 'HIT']),
+        );
+        expect({ products: after.products.status, categories: after.categories.status, uom: after.uom.status }).toEqual(expected);
+        check(mine, after);
+        expect(await statuses(theirs.ctx)).toEqual({ products: 'HIT', categories: 'HIT', uom: 'HIT' });
+      },
+    );
   });
 });

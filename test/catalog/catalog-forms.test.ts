@@ -23,7 +23,19 @@ describe('catalog forms over HTTP', () => {
     categories: await db().category.count({ where: { tenantId: tenant.tenantId } }),
     movements: await db().stockMovement.count({ where: { tenantId: tenant.tenantId } }),
   });
-  const product = (o: Record<string, string> = {}) => ({ sku: `S-${Math.random().toString(36).slice(2, 8)}`, name: 'Widget', barcode: '', categoryId: '', unitId: String(unitId), price: '1.00', cost: '', taxRate: '', reorderLevel: '', openingStock: '', ...o });
+  const product = (o: Record<string, string> = {}) => ({
+    sku: `S-${Math.random().toString(36).slice(2, 8)}`,
+    name: 'Widget',
+    barcode: '',
+    categoryId: '',
+    unitId: String(unitId),
+    price: '1.00',
+    cost: '',
+    taxRate: '',
+    reorderLevel: '',
+    openingStock: '',
+    ...o,
+  });
   const idFrom = (location: string | null) => Number(/\/(\d+)$/.exec(location ?? '')?.[1]);
 
   beforeAll(async () => {
@@ -104,7 +116,10 @@ describe('catalog forms over HTTP', () => {
       expect(hit.headers.get('x-cache')).toBe('HIT');
       const edit = await manager.get(`/catalog/products/${id}/edit`);
       expect(edit.html).toContain('value="10.00"');
-      const saved = await manager.post(`/catalog/products/${id}`, { ...product({ sku: 'PRICE-1', name: 'Priced', price: '12.34' }), active: 'on' });
+      const saved = await manager.post(`/catalog/products/${id}`, {
+        ...product({ sku: 'PRICE-1', name: 'Priced', price: '12.34' }),
+        active: 'on',
+      });
       expect(saved.status).toBe(303);
       const after = await manager.get('/catalog/products?q=price-1');
       expect(after.headers.get('x-cache')).toBe('MISS');
@@ -123,7 +138,9 @@ describe('catalog forms over HTTP', () => {
     it("another tenant's product answers 404", async () => {
       const other = await app.createTenantWithOwner();
       const unit = await db().unit.create({ data: { tenantId: other.tenantId, code: 'u', name: 'U' } });
-      const theirs = await db().product.create({ data: { tenantId: other.tenantId, sku: 'T-1', name: 'Theirs', unitId: unit.id, price: '1' } });
+      const theirs = await db().product.create({
+        data: { tenantId: other.tenantId, sku: 'T-1', name: 'Theirs', unitId: unit.id, price: '1' },
+      });
       expect((await manager.get(`/catalog/products/${theirs.id}`)).status).toBe(404);
       expect((await manager.post(`/catalog/products/${theirs.id}/stock`, { kind: 'receipt', quantity: '1' })).status).toBe(404);
       expect((await manager.post(`/catalog/products/${theirs.id}/delete`)).status).toBe(404);
@@ -133,8 +150,12 @@ describe('catalog forms over HTTP', () => {
   describe('stock adjustment form', () => {
     it('records a receipt and a correction, shows the movements, refuses going below zero', async () => {
       const id = idFrom((await manager.post('/catalog/products', product({ sku: 'ADJ-1', openingStock: '2' }))).location);
-      expect((await manager.post(`/catalog/products/${id}/stock`, { kind: 'receipt', quantity: '5', reason: 'Delivery 42' })).status).toBe(303);
-      expect((await manager.post(`/catalog/products/${id}/stock`, { kind: 'adjustment', quantity: '-1.5', reason: 'Broken' })).status).toBe(303);
+      expect((await manager.post(`/catalog/products/${id}/stock`, { kind: 'receipt', quantity: '5', reason: 'Delivery 42' })).status).toBe(
+        303,
+      );
+      expect((await manager.post(`/catalog/products/${id}/stock`, { kind: 'adjustment', quantity: '-1.5', reason: 'Broken' })).status).toBe(
+        303,
+      );
       const before = await counts();
       const refused = await manager.post(`/catalog/products/${id}/stock`, { kind: 'adjustment', quantity: '-10', reason: 'Count' });
       expect(refused.status).toBe(409);
@@ -213,14 +234,21 @@ describe('catalog forms over HTTP', () => {
 
     it('business settings are for owners only', async () => {
       expect((await manager.get('/settings/business')).status).toBe(403);
-      expect((await manager.post('/settings/business', { name: 'Hijack', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0' })).status).toBe(403);
+      expect(
+        (await manager.post('/settings/business', { name: 'Hijack', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0' })).status,
+      ).toBe(403);
       const owner = await app.signIn(tenant.owner.email, tenant.owner.password);
       expect((await owner.get('/settings/business')).status).toBe(200);
       const bad = await owner.post('/settings/business', { name: '', currency: 'EURO', timeZone: 'Nowhere/City', defaultTaxRate: '7.555' });
       expect(bad.status).toBe(422);
       expect(bad.html).toContain('Currency must be a three-letter ISO code');
       expect(bad.html).toContain('value="EURO"');
-      const ok = await owner.post('/settings/business', { name: 'Ferretería', currency: 'eur', timeZone: 'Europe/Madrid', defaultTaxRate: '21' });
+      const ok = await owner.post('/settings/business', {
+        name: 'Ferretería',
+        currency: 'eur',
+        timeZone: 'Europe/Madrid',
+        defaultTaxRate: '21',
+      });
       expect(ok.status).toBe(303);
       expect((await db().tenant.findUniqueOrThrow({ where: { id: tenant.tenantId } })).currency).toBe('EUR');
       const list = await owner.get('/catalog/products?q=price-1');
@@ -248,7 +276,11 @@ describe('catalog forms over HTTP', () => {
       expect(ok.html).toContain('Import 2 products');
       const done = await manager.post('/catalog/products/import', { csv: good, action: 'import' });
       expect(done.status).toBe(303);
-      const rows = await db().product.findMany({ where: { tenantId: tenant.tenantId, sku: { in: ['CSV-1', 'CSV-2'] } }, orderBy: { sku: 'asc' }, include: { category: true } });
+      const rows = await db().product.findMany({
+        where: { tenantId: tenant.tenantId, sku: { in: ['CSV-1', 'CSV-2'] } },
+        orderBy: { sku: 'asc' },
+        include: { category: true },
+      });
       expect(rows.map((r) => [r.sku, r.price.toFixed(2), r.quantityOnHand.toString(), r.category?.name ?? null])).toEqual([
         ['CSV-1', '9.50', '3', 'Tools'],
         ['CSV-2', '12.00', '2', null],

@@ -7,7 +7,11 @@ import { productForm, setUpCatalogTenant } from './support.ts';
 // The catalog services refuse what the permission table does not give the caller's role,
 // called directly with a staff (or manager) context: no router in between.
 
-const fail = (p: Promise<unknown>) => p.then(() => expect.unreachable('expected a refusal'), (e: unknown) => e);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable('expected a refusal'),
+    (e: unknown) => e,
+  );
 
 describe.each(drivers)('catalog › least privilege on %s', (driver) => {
   const h = setUpCatalogTenant(driver);
@@ -85,7 +89,9 @@ describe.each(drivers)('catalog › least privilege on %s', (driver) => {
     it('creates a product with its first price, but not with a cost', async () => {
       const { id } = await h.services.products.create(staff, productForm({ unitId: String(h.lookups.unit.id), price: '3.00' }));
       expect((await row(id)).cost.toFixed(2)).toBe('0.00');
-      const error = await fail(h.services.products.create(staff, productForm({ unitId: String(h.lookups.unit.id), price: '3.00', cost: '1.50' })));
+      const error = await fail(
+        h.services.products.create(staff, productForm({ unitId: String(h.lookups.unit.id), price: '3.00', cost: '1.50' })),
+      );
       expect((error as PermissionError).fields).toEqual({ cost: 'Only managers and owners can change the cost.' });
     });
   });

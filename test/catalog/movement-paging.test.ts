@@ -16,12 +16,28 @@ describe("a product's stock movements", () => {
     owner = await app.signIn(tenant.owner.email, tenant.owner.password);
     const db = app.deps.db.prisma;
     const unit = await db.unit.create({ data: { tenantId: tenant.tenantId, code: 'pc', name: 'Piece' } });
-    const product = await db.product.create({ data: { tenantId: tenant.tenantId, sku: 'HAM-1', name: 'Claw hammer', unitId: unit.id, price: '12.50', quantityOnHand: MOVEMENTS_PAGE_SIZE + 7 } });
+    const product = await db.product.create({
+      data: {
+        tenantId: tenant.tenantId,
+        sku: 'HAM-1',
+        name: 'Claw hammer',
+        unitId: unit.id,
+        price: '12.50',
+        quantityOnHand: MOVEMENTS_PAGE_SIZE + 7,
+      },
+    });
     productId = product.id;
     const start = Date.UTC(2026, 0, 1);
     // Receipt n is the nth oldest: "Delivery 1" is the very first, on the last page.
     await db.stockMovement.createMany({
-      data: Array.from({ length: MOVEMENTS_PAGE_SIZE + 7 }, (_, i) => ({ tenantId: tenant.tenantId, productId, kind: 'receipt' as const, quantity: 1, reason: `Delivery ${i + 1}.`, createdAt: new Date(start + i * 3_600_000) })),
+      data: Array.from({ length: MOVEMENTS_PAGE_SIZE + 7 }, (_, i) => ({
+        tenantId: tenant.tenantId,
+        productId,
+        kind: 'receipt' as const,
+        quantity: 1,
+        reason: `Delivery ${i + 1}.`,
+        createdAt: new Date(start + i * 3_600_000),
+      })),
     });
   }, 180_000);
   afterAll(() => app?.close());

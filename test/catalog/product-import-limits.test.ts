@@ -82,10 +82,15 @@ describe('product CSV import limits', () => {
     const unknown = Array.from({ length: 40 }, (_, i) => `extra_column_${i}`);
     const wide = await manager.post(IMPORT, { action: 'preview', csv: `sku,name,unit,price,${unknown.join(',')}\nA-1,Mug,unit,1.00\n` });
     expect(wide.status).toBe(422);
-    expect(wide.html).toContain('Unknown columns: extra_column_0, extra_column_1, extra_column_2, extra_column_3, extra_column_4 and 35 more.');
+    expect(wide.html).toContain(
+      'Unknown columns: extra_column_0, extra_column_1, extra_column_2, extra_column_3, extra_column_4 and 35 more.',
+    );
 
     const huge = 'x'.repeat(1_000_000);
-    const cells = await manager.post(IMPORT, { action: 'preview', csv: `sku,name,unit,price,category\n${huge},${huge},${huge},1.00,${huge}\n` });
+    const cells = await manager.post(IMPORT, {
+      action: 'preview',
+      csv: `sku,name,unit,price,category\n${huge},${huge},${huge},1.00,${huge}\n`,
+    });
     // Before: each huge cell came back again in the preview row and in its message.
     expect(cells.status).toBe(422);
     // The file itself comes back in the text box to be corrected; the preview and its

@@ -4,14 +4,27 @@ import type { ProductListQuery } from '../../src/catalog/products.schema.ts';
 import { drivers } from '../helpers/database.ts';
 import { productForm, seedLookups, setUpCatalogTenant } from './support.ts';
 
-const query = (q: Partial<ProductListQuery> = {}): ProductListQuery => ({ q: '', category: undefined, stock: 'all', sort: 'name', page: 1, ...q });
+const query = (q: Partial<ProductListQuery> = {}): ProductListQuery => ({
+  q: '',
+  category: undefined,
+  stock: 'all',
+  sort: 'name',
+  page: 1,
+  ...q,
+});
 
 describe.each(drivers)('catalog › product list on %s', (driver) => {
   const h = setUpCatalogTenant(driver);
 
   beforeAll(async () => {
-    const add = (sku: string, name: string, o: Record<string, string> = {}) => h.services.products.create(h.ctx, productForm({ sku, name, unitId: String(h.lookups.unit.id), ...o }));
-    await add('ESP-01', 'Espresso Crème', { categoryId: String(h.lookups.coffee.id), openingStock: '20', reorderLevel: '5', price: '3.50' });
+    const add = (sku: string, name: string, o: Record<string, string> = {}) =>
+      h.services.products.create(h.ctx, productForm({ sku, name, unitId: String(h.lookups.unit.id), ...o }));
+    await add('ESP-01', 'Espresso Crème', {
+      categoryId: String(h.lookups.coffee.id),
+      openingStock: '20',
+      reorderLevel: '5',
+      price: '3.50',
+    });
     await add('LAT-02', 'Café Latte', { categoryId: String(h.lookups.coffee.id), openingStock: '4', reorderLevel: '5', price: '4.00' });
     await add('WAT-03', 'Water 50% off', { categoryId: String(h.lookups.drinks.id), openingStock: '0', reorderLevel: '0', price: '1.00' });
     await add('BRD-04', 'Bread', { categoryId: String(h.lookups.food.id), openingStock: '7', reorderLevel: '7', price: '2.25' });
@@ -64,7 +77,11 @@ describe.each(drivers)('catalog › product list on %s', (driver) => {
     it('pages of 25 in a stable order even when the sort key ties', async () => {
       const other = await h.tenant();
       const l = await seedLookups(h.services, other);
-      for (let i = 0; i < 60; i++) await h.services.products.create(other, productForm({ sku: `T-${String(i).padStart(2, '0')}`, name: 'Same name', price: '1.00', unitId: String(l.unit.id) }));
+      for (let i = 0; i < 60; i++)
+        await h.services.products.create(
+          other,
+          productForm({ sku: `T-${String(i).padStart(2, '0')}`, name: 'Same name', price: '1.00', unitId: String(l.unit.id) }),
+        );
       const pages = [];
       for (let page = 1; page <= 3; page++) pages.push((await h.services.productList.list(other, query({ page }))).value);
       expect(pages.map((p) => p.rows.length)).toEqual([PAGE_SIZE, PAGE_SIZE, 10]);

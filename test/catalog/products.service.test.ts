@@ -4,20 +4,45 @@ import type { ProductListQuery } from '../../src/catalog/products.schema.ts';
 import { drivers } from '../helpers/database.ts';
 import { productForm, seedLookups, setUpCatalogTenant } from './support.ts';
 
-const query = (q: Partial<ProductListQuery> = {}): ProductListQuery => ({ q: '', category: undefined, stock: 'all', sort: 'name', page: 1, ...q });
-const fail = (p: Promise<unknown>) => p.then(() => expect.unreachable('expected a failure'), (e: unknown) => e);
+const query = (q: Partial<ProductListQuery> = {}): ProductListQuery => ({
+  q: '',
+  category: undefined,
+  stock: 'all',
+  sort: 'name',
+  page: 1,
+  ...q,
+});
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable('expected a failure'),
+    (e: unknown) => e,
+  );
 
 describe.each(drivers)('catalog › products on %s', (driver) => {
   const h = setUpCatalogTenant(driver);
 
-  const create = (overrides: Record<string, string> = {}) => h.services.products.create(h.ctx, productForm({ unitId: String(h.lookups.unit.id), ...overrides }));
+  const create = (overrides: Record<string, string> = {}) =>
+    h.services.products.create(h.ctx, productForm({ unitId: String(h.lookups.unit.id), ...overrides }));
   const counts = async () => ({ products: await h.ctx.db.product.count(), movements: await h.ctx.db.stockMovement.count() });
 
   describe('create', () => {
     it('keeps the typed values, the search text and an opening-stock movement', async () => {
-      const { id } = await create({ sku: 'CAF-1', name: '  Café Ñandú  ', price: '12.5', cost: '7', openingStock: '10.250', categoryId: String(h.lookups.coffee.id) });
+      const { id } = await create({
+        sku: 'CAF-1',
+        name: '  Café Ñandú  ',
+        price: '12.5',
+        cost: '7',
+        openingStock: '10.250',
+        categoryId: String(h.lookups.coffee.id),
+      });
       const p = await h.services.products.get(h.ctx, id);
-      expect([p.name, p.price.toFixed(2), p.cost?.toFixed(2), p.quantityOnHand.toString(), p.category?.name]).toEqual(['Café Ñandú', '12.50', '7.00', '10.25', 'Coffee']);
+      expect([p.name, p.price.toFixed(2), p.cost?.toFixed(2), p.quantityOnHand.toString(), p.category?.name]).toEqual([
+        'Café Ñandú',
+        '12.50',
+        '7.00',
+        '10.25',
+        'Coffee',
+      ]);
       const row = await h.ctx.db.product.findFirstOrThrow({ where: { id } });
       expect(row.searchText).toBe('caf-1 cafe nandu');
       const { movements } = await h.services.stock.movements(h.ctx, id);
@@ -44,7 +69,7 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       ['unknown unit', { unitId: '999999' }, 'unitId', 'Choose a unit from the list'],
     ])('refuses %s with a field message and writes nothing', async (_label, overrides, field, message) => {
       const before = await counts();
-      const error = await fail(create(overrides as Record<string, string>));
+      const error = await fail(create(overrides));
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).fields[field]).toContain(message);
       expect(await counts()).toEqual(before);
@@ -54,7 +79,10 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       const other = await h.tenant();
       const theirs = await seedLookups(h.services, other);
       const error = await fail(create({ categoryId: String(theirs.food.id), unitId: String(theirs.kg.id) }));
-      expect((error as ValidationError).fields).toEqual({ categoryId: 'Choose a category from the list', unitId: 'Choose a unit from the list' });
+      expect((error as ValidationError).fields).toEqual({
+        categoryId: 'Choose a category from the list',
+        unitId: 'Choose a unit from the list',
+      });
     });
 
     it('refuses a duplicate SKU with a field message, not a database error', async () => {
@@ -70,7 +98,10 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
   describe('update and soft delete', () => {
     it('edits a price and keeps the search text in step', async () => {
       const { id } = await create({ sku: 'ED-1', name: 'Old name', price: '5.00' });
-      await h.services.products.update(h.ctx, id, { ...productForm({ sku: 'ED-1', name: 'Nuevo Jalapeño', price: '6.75', unitId: String(h.lookups.kg.id) }), active: 'on' });
+      await h.services.products.update(h.ctx, id, {
+        ...productForm({ sku: 'ED-1', name: 'Nuevo Jalapeño', price: '6.75', unitId: String(h.lookups.kg.id) }),
+        active: 'on',
+      });
       const p = await h.services.products.get(h.ctx, id);
       expect([p.name, p.price.toFixed(2), p.unit.code]).toEqual(['Nuevo Jalapeño', '6.75', 'kg']);
       const { value } = await h.services.productList.list(h.ctx, query({ q: 'JALAPENO' }));
@@ -90,7 +121,9 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
       const theirs = await seedLookups(h.services, other);
       const { id } = await h.services.products.create(other, productForm({ unitId: String(theirs.unit.id) }));
       await expect(h.services.products.get(h.ctx, id)).rejects.toBeInstanceOf(NotFoundError);
-      await expect(h.services.products.update(h.ctx, id, { ...productForm({ unitId: String(h.lookups.unit.id) }), active: 'on' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        h.services.products.update(h.ctx, id, { ...productForm({ unitId: String(h.lookups.unit.id) }), active: 'on' }),
+      ).rejects.toBeInstanceOf(NotFoundError);
       await expect(h.services.products.deactivate(h.ctx, id)).rejects.toBeInstanceOf(NotFoundError);
       await expect(h.services.stock.adjust(h.ctx, id, { kind: 'receipt', quantity: '1' })).rejects.toBeInstanceOf(NotFoundError);
     });
@@ -125,7 +158,9 @@ describe.each(drivers)('catalog › products on %s', (driver) => {
 
     it('never lets two concurrent corrections take stock below zero', async () => {
       const { id } = await create({ sku: 'STK-3', openingStock: '10' });
-      const results = await Promise.allSettled([1, 2, 3].map(() => h.services.stock.adjust(h.ctx, id, { kind: 'adjustment', quantity: '-4', reason: 'Race' })));
+      const results = await Promise.allSettled(
+        [1, 2, 3].map(() => h.services.stock.adjust(h.ctx, id, { kind: 'adjustment', quantity: '-4', reason: 'Race' })),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
       expect((await h.services.products.get(h.ctx, id)).quantityOnHand.toString()).toBe('2');
       expect((await h.services.stock.movements(h.ctx, id)).movements).toHaveLength(3);

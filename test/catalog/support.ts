@@ -58,7 +58,12 @@ export async function catalogHarness(driver: Driver): Promise<CatalogHarness> {
       return { tenantId: t.tenantId, userId: t.ownerId, role: 'owner', db: forTenant(prisma, t.tenantId) };
     },
     async userIn(ctx, role) {
-      const user = await createUser(prisma, ctx.tenantId, { email: `${role}-${randomBytes(5).toString('hex')}@test.stock`, password: 'correct-horse-battery', role, name: '' });
+      const user = await createUser(prisma, ctx.tenantId, {
+        email: `${role}-${randomBytes(5).toString('hex')}@test.stock`,
+        password: 'correct-horse-battery',
+        role,
+        name: '',
+      });
       return { tenantId: ctx.tenantId, userId: user.id, role, db: ctx.db };
     },
     async close() {
@@ -110,5 +115,17 @@ export async function seedLookups(s: CatalogServices, ctx: TenantContext) {
 export type Lookups = Awaited<ReturnType<typeof seedLookups>>;
 
 export function productForm(overrides: Record<string, string> = {}): Record<string, string> {
-  return { sku: `SKU-${randomBytes(3).toString('hex')}`, name: 'Thing', barcode: '', categoryId: '', unitId: '', price: '1.00', cost: '', taxRate: '', reorderLevel: '', openingStock: '', ...overrides };
+  return {
+    sku: `SKU-${randomBytes(3).toString('hex')}`,
+    name: 'Thing',
+    barcode: '',
+    categoryId: '',
+    unitId: '',
+    price: '1.00',
+    cost: '',
+    taxRate: '',
+    reorderLevel: '',
+    openingStock: '',
+    ...overrides,
+  };
 }

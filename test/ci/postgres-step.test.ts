@@ -34,7 +34,8 @@ function run(command: string[]): void {
 /** The step's environment: none of the suite's own database settings (ci.sh may have set them). */
 const stepEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, ...extra });
 
-const STEP = 'set -euo pipefail; log() { printf "%s\\n" "$*" >&2; }; source scripts/ci-postgres.sh; ci_test_database; printf "URL=%s DIR=%s\\n" "$TEST_DATABASE_ADMIN_URL" "${CI_PG_DIR:-}"';
+const STEP =
+  'set -euo pipefail; log() { printf "%s\\n" "$*" >&2; }; source scripts/ci-postgres.sh; ci_test_database; printf "URL=%s DIR=%s\\n" "$TEST_DATABASE_ADMIN_URL" "${CI_PG_DIR:-}"';
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -56,8 +57,31 @@ describe('second command, PostgreSQL step', { timeout: 120_000 }, () => {
     debianDir = mkdtempSync(path.join(tmpdir(), 'stock-debian-like-pg-'));
     if (asOwner.length) spawnSync('chown', ['postgres:', debianDir]);
     debianPort = await freePort();
-    run([`${bin}/initdb`, '-D', `${debianDir}/data`, '-U', 'postgres', '--auth-local=peer', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
-    run([`${bin}/pg_ctl`, '-D', `${debianDir}/data`, '-l', `${debianDir}/server.log`, '-w', '-t', '60', '-o', `-p ${debianPort} -c listen_addresses=127.0.0.1 -k ${debianDir}`, 'start']);
+    run([
+      `${bin}/initdb`,
+      '-D',
+      `${debianDir}/data`,
+      '-U',
+      'postgres',
+      '--auth-local=peer',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+    ]);
+    run([
+      `${bin}/pg_ctl`,
+      '-D',
+      `${debianDir}/data`,
+      '-l',
+      `${debianDir}/server.log`,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${debianPort} -c listen_addresses=127.0.0.1 -k ${debianDir}`,
+      'start',
+    ]);
   }, 120_000);
   afterAll(() => {
     if (debianDir) {
@@ -70,7 +94,10 @@ describe('second command, PostgreSQL step', { timeout: 120_000 }, () => {
     expect(await canConnect(`postgresql://postgres@127.0.0.1:${debianPort}/postgres`)).toBe(false);
 
     // The step runs in a shell that stays alive (as ci.sh does while the suite runs) until its stdin closes.
-    const shell: ChildProcess = spawn('bash', ['-c', `${STEP}; read -r _ || true`], { env: stepEnv({ CI_PG_PORT: String(debianPort) }), stdio: ['pipe', 'pipe', 'pipe'] });
+    const shell: ChildProcess = spawn('bash', ['-c', `${STEP}; read -r _ || true`], {
+      env: stepEnv({ CI_PG_PORT: String(debianPort) }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     shell.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -116,7 +143,10 @@ describe('second command, PostgreSQL step', { timeout: 120_000 }, () => {
 
   it('leaves a TEST_DATABASE_ADMIN_URL that is already set alone', () => {
     const preset = 'postgresql://someone@127.0.0.1:1/elsewhere';
-    const result = spawnSync('bash', ['-c', STEP], { env: stepEnv({ CI_PG_PORT: String(debianPort), TEST_DATABASE_ADMIN_URL: preset }), encoding: 'utf8' });
+    const result = spawnSync('bash', ['-c', STEP], {
+      env: stepEnv({ CI_PG_PORT: String(debianPort), TEST_DATABASE_ADMIN_URL: preset }),
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`URL=${preset} DIR=`);
   });

@@ -73,27 +73,42 @@ describe('cli', { timeout: 120_000 }, () => {
 
     it('adds a user, and explains a bad role or a short password without writing', async () => {
       const tenant = await database.db.prisma.tenant.findFirstOrThrow({ where: { name: 'Corner Shop' } });
-      const ok = await cli(['user:create', '--tenant', String(tenant.id), '--email', 'clerk@corner.test', '--password', 'another-long-pw', '--role', 'staff'], env);
+      const ok = await cli(
+        ['user:create', '--tenant', String(tenant.id), '--email', 'clerk@corner.test', '--password', 'another-long-pw', '--role', 'staff'],
+        env,
+      );
       expect(ok.code).toBe(0);
       expect(ok.stdout).toMatch(/Created user \d+ clerk@corner\.test \(staff\)/);
 
-      const bad = await cli(['user:create', '--tenant', String(tenant.id), '--email', 'boss@corner.test', '--password', 'short', '--role', 'king'], env);
+      const bad = await cli(
+        ['user:create', '--tenant', String(tenant.id), '--email', 'boss@corner.test', '--password', 'short', '--role', 'king'],
+        env,
+      );
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('password: Password must be at least 10 characters');
       expect(bad.stderr).toContain('role: Role must be owner, manager or staff');
       expect(await database.db.prisma.user.count({ where: { email: 'boss@corner.test' } })).toBe(0);
 
-      const noTenant = await cli(['user:create', '--tenant', '999999', '--email', 'x@corner.test', '--password', 'another-long-pw', '--role', 'staff'], env);
+      const noTenant = await cli(
+        ['user:create', '--tenant', '999999', '--email', 'x@corner.test', '--password', 'another-long-pw', '--role', 'staff'],
+        env,
+      );
       expect(noTenant.code).toBe(1);
       expect(noTenant.stderr).toContain('There is no tenant 999999');
     });
 
     it('refuses a guessable password, or one containing the email, and writes nothing', async () => {
       const tenant = await database.db.prisma.tenant.findFirstOrThrow({ where: { name: 'Corner Shop' } });
-      const common = await cli(['user:create', '--tenant', String(tenant.id), '--email', 'till@corner.test', '--password', 'password123', '--role', 'staff'], env);
+      const common = await cli(
+        ['user:create', '--tenant', String(tenant.id), '--email', 'till@corner.test', '--password', 'password123', '--role', 'staff'],
+        env,
+      );
       expect(common.code).toBe(1);
       expect(common.stderr).toContain('password: That password is too easy to guess');
-      const own = await cli(['tenant:create', '--name', 'Shop Two', '--owner-email', 'two@shop.test', '--owner-password', 'two@shop.test'], env);
+      const own = await cli(
+        ['tenant:create', '--name', 'Shop Two', '--owner-email', 'two@shop.test', '--owner-password', 'two@shop.test'],
+        env,
+      );
       expect(own.code).toBe(1);
       expect(own.stderr).toContain('ownerPassword: Do not use your email address or the business name in your password');
       expect(await database.db.prisma.user.count({ where: { email: { in: ['till@corner.test', 'two@shop.test'] } } })).toBe(0);
@@ -156,7 +171,10 @@ describe('cli', { timeout: 120_000 }, () => {
     it('creates a business in a PGlite directory', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'stock-cli-'));
       try {
-        const run = await cli(['tenant:create', '--name', 'Tiny', '--owner-email', 'tiny@shop.test', '--owner-password', 'long-enough-pw'], { PGLITE_DIR: dir });
+        const run = await cli(
+          ['tenant:create', '--name', 'Tiny', '--owner-email', 'tiny@shop.test', '--owner-password', 'long-enough-pw'],
+          { PGLITE_DIR: dir },
+        );
         expect(run.stderr).toBe('');
         expect(run.code).toBe(0);
         expect(run.stdout).toMatch(/Created tenant 1 with owner tiny@shop\.test/);

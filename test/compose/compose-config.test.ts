@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 // scripts/check-compose.sh, which the second README command runs on every docker-compose*.yml:
 // Debian's docker-compose parses and validates each file offline (no Docker engine here).
 
-const check = (...files: string[]) => spawnSync('bash', ['scripts/check-compose.sh', ...files], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+const check = (...files: string[]) =>
+  spawnSync('bash', ['scripts/check-compose.sh', ...files], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
 
 describe('compose file check', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'stock-compose-'));
@@ -28,7 +29,10 @@ describe('compose file check', { timeout: 60_000 }, () => {
   });
 
   it('fails, naming the file and the problem, on a misspelt option or broken YAML', () => {
-    const misspelt = write('misspelt.yml', readFileSync('docker-compose.yml', 'utf8').replace('    image: redis:7-alpine', '    imagee: redis:7-alpine'));
+    const misspelt = write(
+      'misspelt.yml',
+      readFileSync('docker-compose.yml', 'utf8').replace('    image: redis:7-alpine', '    imagee: redis:7-alpine'),
+    );
     const broken = write('broken.yml', 'services:\n  app:\n    image: node:20\n   ports: ["3000:3000"]\n');
     const result = check(misspelt, broken);
     expect(result.status).toBe(1);
@@ -38,7 +42,10 @@ describe('compose file check', { timeout: 60_000 }, () => {
   });
 
   it('passes a file whose required variable is unset, which docker-compose alone refuses', () => {
-    const file = write('required.yml', 'services:\n  app:\n    image: node:20\n    environment:\n      TOKEN: ${SOME_REQUIRED_TOKEN:?set SOME_REQUIRED_TOKEN}\n    command: ["sh", "-c", "echo $${NOT_A_COMPOSE_VARIABLE:?x}"]\n');
+    const file = write(
+      'required.yml',
+      'services:\n  app:\n    image: node:20\n    environment:\n      TOKEN: ${SOME_REQUIRED_TOKEN:?set SOME_REQUIRED_TOKEN}\n    command: ["sh", "-c", "echo $${NOT_A_COMPOSE_VARIABLE:?x}"]\n',
+    );
     const result = check(file);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

@@ -31,7 +31,14 @@ describe('compose files', () => {
     const compose = load('docker-compose.scale.yml');
     const app = compose.services.app!;
     // Compose would substitute the secrets; any value does for the check.
-    const env = Object.fromEntries(Object.entries(app.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{[^}]+\}/g, (ref) => (ref.startsWith('${TOTP_ENCRYPTION_KEY') ? 'a1'.repeat(32) : 'secret-placeholder-of-at-least-32-characters'))]));
+    const env = Object.fromEntries(
+      Object.entries(app.environment ?? {}).map(([k, v]) => [
+        k,
+        String(v).replace(/\$\{[^}]+\}/g, (ref) =>
+          ref.startsWith('${TOTP_ENCRYPTION_KEY') ? 'a1'.repeat(32) : 'secret-placeholder-of-at-least-32-characters',
+        ),
+      ]),
+    );
 
     it('publishes only the load balancer', () => {
       for (const [name, service] of Object.entries(compose.services)) if (name !== 'balancer') expect(service.ports, name).toBeUndefined();
@@ -41,7 +48,11 @@ describe('compose files', () => {
       const config = loadConfig(env);
       expect(config.redis).toMatchObject({ kind: 'sentinel', name: 'stock' });
       const sentinels = config.redis?.kind === 'sentinel' ? config.redis.sentinels.map((s) => s.host) : [];
-      expect(sentinels.sort()).toEqual(Object.keys(compose.services).filter((n) => n.startsWith('sentinel-')).sort());
+      expect(sentinels.sort()).toEqual(
+        Object.keys(compose.services)
+          .filter((n) => n.startsWith('sentinel-'))
+          .sort(),
+      );
       for (const name of sentinels) expect(commandOf(compose.services[name]!)).toContain('sentinel monitor stock redis-primary 6379 2');
       expect(new URL(config.databaseUrl!).hostname).toBe('pgbouncer');
       expect(compose.services.pgbouncer!.environment?.POOL_MODE).toBe('transaction');
@@ -55,7 +66,10 @@ describe('compose files', () => {
 
     it('runs app, PostgreSQL and Redis, the app waiting for both to be healthy', () => {
       expect(Object.keys(compose.services).sort()).toEqual(['app', 'postgres', 'redis']);
-      expect(compose.services.app!.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(compose.services.app!.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+      });
       expect(compose.services.postgres!.healthcheck).toBeDefined();
     });
 
@@ -90,7 +104,7 @@ describe('compose files', () => {
       expect(commandOf(proxy)).toMatch(/reverse-proxy --from \$\{SITE_ADDRESS:\?[^}]*\} --to app:3000/);
     });
 
-    it('trusts X-Forwarded-For from the proxy\'s fixed address only, a value the app accepts', () => {
+    it("trusts X-Forwarded-For from the proxy's fixed address only, a value the app accepts", () => {
       const proxy = compose.services.proxy!;
       const address = (proxy.networks as Record<string, { ipv4_address?: string }>).edge!.ipv4_address!;
       expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);

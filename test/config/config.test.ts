@@ -16,7 +16,13 @@ describe('config', () => {
     it('runs on embedded defaults with no environment', () => {
       const config = loadConfig({});
       expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, redisUrl: undefined, seedDemo: true, pgliteDir: './data' });
-      expect(config.cache).toMatchObject({ enabled: true, keyPrefix: 'stock', defaultTtl: 60, negativeTtl: 15, ttl: { products: 60, categories: 300, uom: 3600, balance: 60 } });
+      expect(config.cache).toMatchObject({
+        enabled: true,
+        keyPrefix: 'stock',
+        defaultTtl: 60,
+        negativeTtl: 15,
+        ttl: { products: 60, categories: 300, uom: 3600, balance: 60 },
+      });
     });
 
     it('reads every SPEC §2 variable', () => {
@@ -41,25 +47,60 @@ describe('config', () => {
       expect(config.redisSessionsUrl).toBe('redis://cache:6379');
       expect(config.redisPassword).toBe('pw');
       expect(config.session.secret).toBe('s');
-      expect(config.cache).toMatchObject({ enabled: false, keyPrefix: 'shop', defaultTtl: 10, negativeTtl: 5, ttl: { products: 11, categories: 12, uom: 13, balance: 14 } });
+      expect(config.cache).toMatchObject({
+        enabled: false,
+        keyPrefix: 'shop',
+        defaultTtl: 10,
+        negativeTtl: 5,
+        ttl: { products: 11, categories: 12, uom: 13, balance: 14 },
+      });
     });
 
     it('reaches Redis through a Cluster or Sentinels; sessions follow the cache unless told otherwise', () => {
       const cluster = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001' });
-      expect(cluster.redis).toEqual({ kind: 'cluster', nodes: [{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }] });
+      expect(cluster.redis).toEqual({
+        kind: 'cluster',
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: '10.0.0.2', port: 7001 },
+        ],
+      });
       expect(cluster.redisSessions).toEqual(cluster.redis);
-      const sentinel = loadConfig({ REDIS_CLUSTER_NODES: 'c:7000', REDIS_SESSIONS_SENTINELS: 's1:26379,s2:26379', REDIS_SESSIONS_SENTINEL_NAME: 'sessions' });
-      expect(sentinel.redisSessions).toEqual({ kind: 'sentinel', name: 'sessions', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }] });
+      const sentinel = loadConfig({
+        REDIS_CLUSTER_NODES: 'c:7000',
+        REDIS_SESSIONS_SENTINELS: 's1:26379,s2:26379',
+        REDIS_SESSIONS_SENTINEL_NAME: 'sessions',
+      });
+      expect(sentinel.redisSessions).toEqual({
+        kind: 'sentinel',
+        name: 'sessions',
+        sentinels: [
+          { host: 's1', port: 26379 },
+          { host: 's2', port: 26379 },
+        ],
+      });
       expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).redis).toEqual({ kind: 'single', url: 'redis://cache:6379' });
       expect(loadConfig({}).redis).toBeUndefined();
     });
 
     it.each([
       [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a port number (got "abc")'],
-      [{ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2' }, 'Invalid configuration: REDIS_CLUSTER_NODES must be a comma-separated list of host:port (got "10.0.0.2")'],
-      [{ REDIS_SENTINELS: 's1:26379' }, 'Invalid configuration: REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the name the sentinels monitor the primary under)'],
-      [{ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'a:7000' }, 'Invalid configuration: REDIS_CLUSTER_NODES cannot be combined with REDIS_URL: set one way to reach that Redis'],
-      [{ REDIS_SESSIONS_SENTINEL_NAME: 'main' }, 'Invalid configuration: REDIS_SESSIONS_SENTINELS is required with REDIS_SESSIONS_SENTINEL_NAME'],
+      [
+        { REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2' },
+        'Invalid configuration: REDIS_CLUSTER_NODES must be a comma-separated list of host:port (got "10.0.0.2")',
+      ],
+      [
+        { REDIS_SENTINELS: 's1:26379' },
+        'Invalid configuration: REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the name the sentinels monitor the primary under)',
+      ],
+      [
+        { REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'a:7000' },
+        'Invalid configuration: REDIS_CLUSTER_NODES cannot be combined with REDIS_URL: set one way to reach that Redis',
+      ],
+      [
+        { REDIS_SESSIONS_SENTINEL_NAME: 'main' },
+        'Invalid configuration: REDIS_SESSIONS_SENTINELS is required with REDIS_SESSIONS_SENTINEL_NAME',
+      ],
       [{ PORT: '70000' }, 'Invalid configuration: PORT must be between 0 and 65535 (got 70000)'],
       [{ CACHE_BALANCE_TTL: '-1' }, 'Invalid configuration: CACHE_BALANCE_TTL must be between 1 and 2678400 (got -1)'],
       [{ CACHE_PRODUCTS_TTL: '1.5' }, 'Invalid configuration: CACHE_PRODUCTS_TTL must be a whole number of seconds (got "1.5")'],
@@ -69,9 +110,18 @@ describe('config', () => {
       [{ CACHE_KEY_PREFIX: 'has:colon' }, 'Invalid configuration: CACHE_KEY_PREFIX must be 1-32 letters, digits, _ or -'],
       [{ NODE_ENV: 'production' }, 'Invalid configuration: SESSION_SECRET is required in production and must be at least 32 characters'],
       [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
-      [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }, 'Invalid configuration: TOTP_ENCRYPTION_KEY is required in production: 32 random bytes as 64 hex digits (openssl rand -hex 32)'],
-      [{ TOTP_ENCRYPTION_KEY: 'short' }, 'Invalid configuration: TOTP_ENCRYPTION_KEY must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)'],
-      [{ TOTP_ENCRYPTION_OLD_KEYS: `${'a'.repeat(64)},nope` }, 'Invalid configuration: TOTP_ENCRYPTION_OLD_KEYS must be keys like TOTP_ENCRYPTION_KEY, separated by commas'],
+      [
+        { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) },
+        'Invalid configuration: TOTP_ENCRYPTION_KEY is required in production: 32 random bytes as 64 hex digits (openssl rand -hex 32)',
+      ],
+      [
+        { TOTP_ENCRYPTION_KEY: 'short' },
+        'Invalid configuration: TOTP_ENCRYPTION_KEY must be 32 random bytes as 64 hex digits or base64 (openssl rand -hex 32)',
+      ],
+      [
+        { TOTP_ENCRYPTION_OLD_KEYS: `${'a'.repeat(64)},nope` },
+        'Invalid configuration: TOTP_ENCRYPTION_OLD_KEYS must be keys like TOTP_ENCRYPTION_KEY, separated by commas',
+      ],
       [{ METRICS_TOKEN: 'too-short' }, 'Invalid configuration: METRICS_TOKEN must be 24-200 printable characters without spaces'],
     ])('rejects %o with one clear line', (env, message) => {
       expect(messageFor(env)).toBe(message);
@@ -89,9 +139,14 @@ describe('config', () => {
       expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
     });
 
-    it.each(['true', 'yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example', '99'])('refuses %o: it would believe any client or names no proxy', (value) => {
-      expect(messageFor({ TRUST_PROXY: value })).toMatch(/^Invalid configuration: TRUST_PROXY must name the proxy in front of the app: false, a hop count .* or its addresses/);
-    });
+    it.each(['true', 'yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example', '99'])(
+      'refuses %o: it would believe any client or names no proxy',
+      (value) => {
+        expect(messageFor({ TRUST_PROXY: value })).toMatch(
+          /^Invalid configuration: TRUST_PROXY must name the proxy in front of the app: false, a hop count .* or its addresses/,
+        );
+      },
+    );
   });
 
   describe('start-up with a bad value', { timeout: 90_000 }, () => {
@@ -99,7 +154,11 @@ describe('config', () => {
       ['PORT', 'abc', 'Invalid configuration: PORT must be a port number (got "abc")'],
       ['CACHE_BALANCE_TTL', '-1', 'Invalid configuration: CACHE_BALANCE_TTL must be between 1 and 2678400 (got -1)'],
     ])('stops with exit 1 and one line naming %s, no stack trace', (name, value, message) => {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { PATH: process.env.PATH, [name]: value }, encoding: 'utf8', timeout: 80_000 });
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        env: { PATH: process.env.PATH, [name]: value },
+        encoding: 'utf8',
+        timeout: 80_000,
+      });
       expect(result.status).toBe(1);
       expect(result.stderr.trim()).toBe(message);
       expect(result.stdout).toBe('');

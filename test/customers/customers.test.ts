@@ -24,7 +24,9 @@ describe.each(drivers)('customers on %s', (driver) => {
   });
 
   it('refuses bad input with field messages', async () => {
-    const error = await shop.services.customers.create(shop.actor(), { token: newFormToken(), name: ' ', email: 'nope', creditLimit: '-1' }).catch((e: unknown) => e);
+    const error = await shop.services.customers
+      .create(shop.actor(), { token: newFormToken(), name: ' ', email: 'nope', creditLimit: '-1' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(Object.keys((error as ValidationError).fields).sort()).toEqual(['creditLimit', 'email', 'name']);
   });

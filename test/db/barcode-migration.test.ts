@@ -40,13 +40,18 @@ describe('moving the single barcode of existing products', () => {
       (5, 2, 'B-1', '8400000000106', 'Other business', 2, 1, now()),
       (6, 1, 'A-6', '', 'Blank', 1, 1, now())`);
     await applyMigrations(t.db);
-    const rows = await t.db.prisma.productBarcode.findMany({ orderBy: [{ tenantId: 'asc' }, { productId: 'asc' }], select: { tenantId: true, productId: true, code: true } });
+    const rows = await t.db.prisma.productBarcode.findMany({
+      orderBy: [{ tenantId: 'asc' }, { productId: 'asc' }],
+      select: { tenantId: true, productId: true, code: true },
+    });
     expect(rows).toEqual([
       { tenantId: 1, productId: 1, code: '8400000000106' },
       { tenantId: 1, productId: 3, code: 'ABC-1' },
       { tenantId: 2, productId: 5, code: '8400000000106' },
     ]);
-    const [column] = await t.db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'products' AND column_name = 'barcode'`);
+    const [column] = await t.db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(
+      `SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'products' AND column_name = 'barcode'`,
+    );
     expect(Number(column!.n)).toBe(0);
   });
 });

@@ -62,8 +62,12 @@ describe('database', () => {
 
       it('rejects a second unit with the same code in one tenant and accepts it in another', async () => {
         await prisma.unit.create({ data: { tenantId: a.tenant, code: 'box', name: 'Box' } });
-        expect(isUniqueViolation(await failure(prisma.unit.create({ data: { tenantId: a.tenant, code: 'box', name: 'Box again' } })))).toBe(true);
-        await expect(prisma.unit.create({ data: { tenantId: b.tenant, code: 'box', name: 'Box' } })).resolves.toMatchObject({ code: 'box' });
+        expect(isUniqueViolation(await failure(prisma.unit.create({ data: { tenantId: a.tenant, code: 'box', name: 'Box again' } })))).toBe(
+          true,
+        );
+        await expect(prisma.unit.create({ data: { tenantId: b.tenant, code: 'box', name: 'Box' } })).resolves.toMatchObject({
+          code: 'box',
+        });
       });
 
       it('rejects a second sale with the same number in one tenant and accepts it in another', async () => {
@@ -82,7 +86,9 @@ describe('database', () => {
 
     describe('CHECK constraints', () => {
       it('rejects a negative quantity on hand, also by an update', async () => {
-        expect(mentions(await failure(product(a, 'NEG', { quantityOnHand: dec('-1') })), 'products_quantity_on_hand_non_negative')).toBe(true);
+        expect(mentions(await failure(product(a, 'NEG', { quantityOnHand: dec('-1') })), 'products_quantity_on_hand_non_negative')).toBe(
+          true,
+        );
         const p = await product(a, 'ONE', { quantityOnHand: dec('1') });
         const error = await failure(prisma.product.update({ where: { id: p.id }, data: { quantityOnHand: { decrement: dec('1.001') } } }));
         expect(mentions(error, 'products_quantity_on_hand_non_negative')).toBe(true);
@@ -101,7 +107,9 @@ describe('database', () => {
       });
 
       it('rejects a paid total above the sale total or below zero', async () => {
-        expect(mentions(await failure(sale(a.tenant, 100, { paidTotal: dec('10.01') })), 'sales_paid_total_between_0_and_total')).toBe(true);
+        expect(mentions(await failure(sale(a.tenant, 100, { paidTotal: dec('10.01') })), 'sales_paid_total_between_0_and_total')).toBe(
+          true,
+        );
         expect(mentions(await failure(sale(a.tenant, 101, { paidTotal: dec('-1') })), 'sales_paid_total_between_0_and_total')).toBe(true);
         await expect(sale(a.tenant, 102, { paidTotal: dec('10') })).resolves.toBeTruthy();
       });
@@ -110,7 +118,20 @@ describe('database', () => {
         const s = await sale(a.tenant, 200);
         const p = await product(a, 'LINE');
         const line = (lineNo: number, quantity: string, discountPct: string) =>
-          prisma.saleLine.create({ data: { tenantId: a.tenant, saleId: s.id, lineNo, productId: p.id, quantity: dec(quantity), discountPct: dec(discountPct), unitPrice: dec('1'), lineSubtotal: dec('1'), lineTax: dec('0'), lineTotal: dec('1') } });
+          prisma.saleLine.create({
+            data: {
+              tenantId: a.tenant,
+              saleId: s.id,
+              lineNo,
+              productId: p.id,
+              quantity: dec(quantity),
+              discountPct: dec(discountPct),
+              unitPrice: dec('1'),
+              lineSubtotal: dec('1'),
+              lineTax: dec('0'),
+              lineTotal: dec('1'),
+            },
+          });
         expect(mentions(await failure(line(1, '0', '0')), 'sale_lines_quantity_positive')).toBe(true);
         expect(mentions(await failure(line(2, '1', '100.01')), 'sale_lines_discount_pct_between_0_and_100')).toBe(true);
         expect(mentions(await failure(line(3, '1', '-1')), 'sale_lines_discount_pct_between_0_and_100')).toBe(true);
@@ -118,13 +139,22 @@ describe('database', () => {
       });
 
       it('rejects an unknown receipt format, an invoice number of 0 and an invoice number without its date', async () => {
-        expect(mentions(await failure(prisma.tenant.create({ data: { name: 'Wide', receiptFormat: '110mm' } })), 'tenants_receipt_format_known')).toBe(true);
-        expect(mentions(await failure(sale(a.tenant, 400, { invoiceNumber: 0, invoicedAt: new Date() })), 'sales_invoice_number_positive')).toBe(true);
+        expect(
+          mentions(await failure(prisma.tenant.create({ data: { name: 'Wide', receiptFormat: '110mm' } })), 'tenants_receipt_format_known'),
+        ).toBe(true);
+        expect(
+          mentions(await failure(sale(a.tenant, 400, { invoiceNumber: 0, invoicedAt: new Date() })), 'sales_invoice_number_positive'),
+        ).toBe(true);
         expect(mentions(await failure(sale(a.tenant, 401, { invoiceNumber: 9 })), 'sales_invoiced_together')).toBe(true);
       });
 
       it('rejects a default tax rate outside 0-100', async () => {
-        expect(mentions(await failure(prisma.tenant.create({ data: { name: 'Taxed', defaultTaxRate: dec('100.01') } })), 'tenants_default_tax_rate_between_0_and_100')).toBe(true);
+        expect(
+          mentions(
+            await failure(prisma.tenant.create({ data: { name: 'Taxed', defaultTaxRate: dec('100.01') } })),
+            'tenants_default_tax_rate_between_0_and_100',
+          ),
+        ).toBe(true);
       });
     });
 

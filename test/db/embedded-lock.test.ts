@@ -17,7 +17,8 @@ function deadPid(): Promise<number> {
   });
 }
 
-const lockOf = (pid: number, started: string | null) => JSON.stringify({ pid, started, host: hostname(), purpose: 'the Stock server', since: '2026-01-01T00:00:00.000Z', token: 'old' });
+const lockOf = (pid: number, started: string | null) =>
+  JSON.stringify({ pid, started, host: hostname(), purpose: 'the Stock server', since: '2026-01-01T00:00:00.000Z', token: 'old' });
 
 describe('embedded database lock', () => {
   let dir: string;
@@ -43,7 +44,10 @@ describe('embedded database lock', () => {
   it('takes over a lock whose process has died', async () => {
     writeFileSync(path.join(dir, LOCK_FILE), lockOf(await deadPid(), null));
     const lock = lockEmbeddedDatabase(dir, 'the command line (npm run cli -- tenant:create)');
-    expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, purpose: 'the command line (npm run cli -- tenant:create)' });
+    expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      purpose: 'the command line (npm run cli -- tenant:create)',
+    });
     lock.release();
   });
 
@@ -55,7 +59,9 @@ describe('embedded database lock', () => {
 
   it('refuses while the process named in the lock runs', () => {
     writeFileSync(path.join(dir, LOCK_FILE), lockOf(process.ppid, null));
-    expect(() => lockEmbeddedDatabase(dir, 'the Stock server')).toThrow(new RegExp(`in use by the Stock server, process ${process.ppid} since 2026-01-01 00:00 UTC`));
+    expect(() => lockEmbeddedDatabase(dir, 'the Stock server')).toThrow(
+      new RegExp(`in use by the Stock server, process ${process.ppid} since 2026-01-01 00:00 UTC`),
+    );
   });
 
   it('takes over an unreadable lock file', () => {

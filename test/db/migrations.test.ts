@@ -10,7 +10,10 @@ import { createTestDatabase, drivers, type TestDatabase } from '../helpers/datab
 const BROKEN = '20990101000000_broken';
 
 async function migrationNames(dir = DEFAULT_MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** A copy of prisma/migrations plus one migration that creates a table, then fails. */
@@ -48,18 +51,22 @@ describe('database', () => {
     });
 
     it('records each applied migration in _prisma_migrations with the sha256 of its SQL, as the Prisma CLI does', async () => {
-      const rows = await t.db.prisma.$queryRawUnsafe<Array<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>>(
-        'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
-      );
+      const rows = await t.db.prisma.$queryRawUnsafe<
+        Array<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>
+      >('SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name');
       const expected = await Promise.all(
         (await migrationNames()).map(async (name) => ({
           migration_name: name,
-          checksum: createHash('sha256').update(await readFile(join(DEFAULT_MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
+          checksum: createHash('sha256')
+            .update(await readFile(join(DEFAULT_MIGRATIONS_DIR, name, 'migration.sql')))
+            .digest('hex'),
           applied_steps_count: 1,
         })),
       );
       expect(rows.every((row) => row.finished_at instanceof Date)).toBe(true);
-      expect(rows.map(({ migration_name, checksum, applied_steps_count }) => ({ migration_name, checksum, applied_steps_count }))).toEqual(expected);
+      expect(rows.map(({ migration_name, checksum, applied_steps_count }) => ({ migration_name, checksum, applied_steps_count }))).toEqual(
+        expected,
+      );
     });
 
     it('applies nothing the second time', async () => {
@@ -79,7 +86,6 @@ describe('database', () => {
     it('still applies nothing after a failed run', async () => {
       expect(await applyMigrations(t.db)).toEqual({ applied: [] });
     });
-
   });
 
   // Only a server has more than one connection: PGlite runs one instance in one process.
@@ -107,7 +113,10 @@ describe('database', () => {
       dir = await mkdtemp(join(tmpdir(), 'stock-create-migration-'));
       await cp(DEFAULT_MIGRATIONS_DIR, join(dir, 'migrations'), { recursive: true });
       const schema = await readFile(DEFAULT_SCHEMA_PATH, 'utf8');
-      await writeFile(join(dir, 'schema.prisma'), `${schema}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  body String\n\n  @@map("notes")\n}\n`);
+      await writeFile(
+        join(dir, 'schema.prisma'),
+        `${schema}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  body String\n\n  @@map("notes")\n}\n`,
+      );
     }, 180_000);
     afterAll(async () => {
       if (dir) await rm(dir, { recursive: true, force: true });
@@ -118,7 +127,11 @@ describe('database', () => {
     });
 
     it('writes <timestamp>_<name>/migration.sql with the SQL for a schema change, in Prisma layout', async () => {
-      const options = { migrationsDir: join(dir, 'migrations'), schemaPath: join(dir, 'schema.prisma'), now: new Date('2099-02-03T04:05:06Z') };
+      const options = {
+        migrationsDir: join(dir, 'migrations'),
+        schemaPath: join(dir, 'schema.prisma'),
+        now: new Date('2099-02-03T04:05:06Z'),
+      };
       const path = await createMigration('add_notes', undefined, options);
       expect(path).toBe(join(dir, 'migrations', '20990203040506_add_notes', 'migration.sql'));
       const sql = await readFile(path!, 'utf8');
@@ -130,7 +143,9 @@ describe('database', () => {
     });
 
     it('refuses a migration name that is not lower-case letters, digits and _', async () => {
-      await expect(createMigration('Add-Notes', undefined, { migrationsDir: join(dir, 'migrations') })).rejects.toThrow(/Invalid migration name/);
+      await expect(createMigration('Add-Notes', undefined, { migrationsDir: join(dir, 'migrations') })).rejects.toThrow(
+        /Invalid migration name/,
+      );
     });
   });
 });

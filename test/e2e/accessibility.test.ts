@@ -39,10 +39,24 @@ describe('accessibility of every page', () => {
   const contexts: Partial<Record<`${Who}-${'desktop' | 'phone'}`, { context: BrowserContext; page: Page }>> = {};
 
   async function prepare(prisma: JourneyPrisma) {
-    const { tenantId } = await createTenant(prisma, { name: 'Accessible Hardware', ownerEmail: OWNER, ownerPassword: PASSWORD, timeZone: ZONE, currency: 'EUR' });
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Accessible Hardware',
+      ownerEmail: OWNER,
+      ownerPassword: PASSWORD,
+      timeZone: ZONE,
+      currency: 'EUR',
+    });
     await createUser(prisma, tenantId, { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' });
-    const twoFactor = await createUser(prisma, tenantId, { email: TWO_FACTOR, password: PASSWORD, role: 'manager', name: 'Tess Twofactor' });
-    await prisma.user.update({ where: { id: twoFactor.id }, data: { totpEnabled: true, totpSecret: newTotpSecret(), recoveryCodeHashes: [hashRecoveryCode(RECOVERY_CODE)] } });
+    const twoFactor = await createUser(prisma, tenantId, {
+      email: TWO_FACTOR,
+      password: PASSWORD,
+      role: 'manager',
+      name: 'Tess Twofactor',
+    });
+    await prisma.user.update({
+      where: { id: twoFactor.id },
+      data: { totpEnabled: true, totpSecret: newTotpSecret(), recoveryCodeHashes: [hashRecoveryCode(RECOVERY_CODE)] },
+    });
     const today = localDay(new Date(), ZONE);
     params.day = today;
     params.yearAgo = addDays(today, -364);
@@ -51,7 +65,10 @@ describe('accessibility of every page', () => {
     params.category = (await prisma.category.findFirstOrThrow({ where: { tenantId, parentId: { not: null } }, orderBy: { id: 'asc' } })).id;
     params.unit = (await prisma.unit.findFirstOrThrow({ where: { tenantId }, orderBy: { id: 'asc' } })).id;
     // A payment of a customer's sale: the sale, the payment and the customer pages all have something to show.
-    const payment = await prisma.payment.findFirstOrThrow({ where: { tenantId, saleId: { not: null }, customerId: { not: null } }, orderBy: { id: 'desc' } });
+    const payment = await prisma.payment.findFirstOrThrow({
+      where: { tenantId, saleId: { not: null }, customerId: { not: null } },
+      orderBy: { id: 'desc' },
+    });
     params.payment = payment.id;
     params.sale = payment.saleId!;
     params.customer = payment.customerId!;
@@ -59,9 +76,34 @@ describe('accessibility of every page', () => {
     const owner = await prisma.user.findFirstOrThrow({ where: { tenantId, role: 'owner' } });
     await prisma.auditEntry.createMany({
       data: [
-        { tenantId, userId: owner.id, kind: 'product_pricing', subject: 'Product A-VERY-LONG-SKU-WITHOUT-ANY-SPACES-0001', before: { price: '94.50', cost: '40.00' }, after: { price: '9.99', cost: '5.00' } },
-        { tenantId, userId: owner.id, kind: 'stock_correction', subject: 'Product MUG-1', before: { quantityOnHand: '12' }, after: { quantityOnHand: '9', change: '-3', reason: 'Broken in transit between the warehouse and the shop, reported by the driver' } },
-        { tenantId, userId: owner.id, kind: 'business_settings', subject: 'Business settings', before: { staffMaxDiscountPct: '0.00' }, after: { staffMaxDiscountPct: '7.50' } },
+        {
+          tenantId,
+          userId: owner.id,
+          kind: 'product_pricing',
+          subject: 'Product A-VERY-LONG-SKU-WITHOUT-ANY-SPACES-0001',
+          before: { price: '94.50', cost: '40.00' },
+          after: { price: '9.99', cost: '5.00' },
+        },
+        {
+          tenantId,
+          userId: owner.id,
+          kind: 'stock_correction',
+          subject: 'Product MUG-1',
+          before: { quantityOnHand: '12' },
+          after: {
+            quantityOnHand: '9',
+            change: '-3',
+            reason: 'Broken in transit between the warehouse and the shop, reported by the driver',
+          },
+        },
+        {
+          tenantId,
+          userId: owner.id,
+          kind: 'business_settings',
+          subject: 'Business settings',
+          before: { staffMaxDiscountPct: '0.00' },
+          after: { staffMaxDiscountPct: '7.50' },
+        },
       ],
     });
   }
@@ -71,7 +113,10 @@ describe('accessibility of every page', () => {
     ({ server, browser } = journey);
     for (const who of ['anon', 'owner', 'staff'] as const) {
       for (const size of ['desktop', 'phone'] as const) {
-        const context = await browser.newContext({ baseURL: server.baseUrl, ...(size === 'phone' && { viewport: PHONE, isMobile: true, hasTouch: true }) });
+        const context = await browser.newContext({
+          baseURL: server.baseUrl,
+          ...(size === 'phone' && { viewport: PHONE, isMobile: true, hasTouch: true }),
+        });
         const page = await context.newPage();
         if (who !== 'anon') await signInAs(page, who === 'owner' ? OWNER : STAFF, PASSWORD);
         contexts[`${who}-${size}`] = { context, page };
@@ -124,18 +169,40 @@ describe('accessibility of every page', () => {
     { name: "staff's till", path: '/till', as: 'staff', shows: 'Expected in the drawer' },
     { name: 'balance', path: '/balance', as: 'owner', shows: 'Balance' },
     { name: 'balance of one customer', path: '/balance?preset=last-30-days&customer=:customer', as: 'owner', shows: 'Balance' },
-    { name: 'balance with a wrong range', path: '/balance?from=2026-02-10&to=2026-01-01', as: 'owner', status: 422, shows: 'not be before' },
+    {
+      name: 'balance with a wrong range',
+      path: '/balance?from=2026-02-10&to=2026-01-01',
+      as: 'owner',
+      status: 422,
+      shows: 'not be before',
+    },
     { name: 'balance detail', path: '/balance/detail?from=:day&to=:day&granularity=day', as: 'owner', shows: /\d{4}-\d{2}-\d{2}/ },
     { name: 'change password', path: '/account/password', as: 'owner', shows: 'Change' },
     { name: 'two-factor set-up', path: '/account/2fa', as: 'owner', shows: 'Two-factor sign-in' },
     { name: 'speed-up store (cache)', path: '/admin/cache', as: 'owner', shows: 'What is kept' },
     { name: 'clear a part of the speed-up store?', path: '/admin/cache/clear?module=uom', as: 'owner', shows: 'Yes, clear' },
-    { name: 'balance of a year (shown by week)', path: '/balance?from=:yearAgo&to=:day&granularity=day', as: 'owner', shows: 'Shown by week' },
+    {
+      name: 'balance of a year (shown by week)',
+      path: '/balance?from=:yearAgo&to=:day&granularity=day',
+      as: 'owner',
+      shows: 'Shown by week',
+    },
     { name: 'audit log', path: '/settings/audit', as: 'owner', shows: 'Broken in transit' },
-    { name: 'audit log with a wrong filter', path: '/settings/audit?from=2026-02-30&kind=stock_correction', as: 'owner', status: 400, shows: 'From must be a real date' },
+    {
+      name: 'audit log with a wrong filter',
+      path: '/settings/audit?from=2026-02-30&kind=stock_correction',
+      as: 'owner',
+      status: 400,
+      shows: 'From must be a real date',
+    },
     { name: "staff's dashboard", path: '/', as: 'staff', shows: 'Your sales today' },
     { name: 'product as staff (no cost)', path: '/catalog/products/:product', as: 'staff', shows: 'Stock movements' },
-    { name: 'edit product as staff (price fixed)', path: '/catalog/products/:product/edit', as: 'staff', shows: 'only managers and owners change prices' },
+    {
+      name: 'edit product as staff (price fixed)',
+      path: '/catalog/products/:product/edit',
+      as: 'staff',
+      shows: 'only managers and owners change prices',
+    },
     { name: 'not found (404)', path: '/no-such-page', as: 'owner', status: 404, shows: 'Page not found' },
     { name: 'not found, another id (404)', path: '/sales/999999', as: 'owner', status: 404, shows: 'not found' },
     { name: 'forbidden (403)', path: '/admin/cache', as: 'staff', status: 403, shows: 'Forbidden' },
@@ -149,8 +216,8 @@ describe('accessibility of every page', () => {
     return page;
   }
 
-  const overflow = (page: Page) => page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth') as Promise<number>;
-  const focused = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id') as Promise<string | null>;
+  const overflow = (page: Page) => page.evaluate<number>('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth');
+  const focused = (page: Page) => page.evaluate<string | null>('document.activeElement && document.activeElement.id');
 
   const resolve = (path: string) => path.replace(/:(\w+)/g, (_, name: string) => String(params[name]));
 
@@ -218,7 +285,10 @@ describe('accessibility of every page', () => {
       screenshotOnFailure(page, `-${size}`);
       await page.goto(f.path);
       // The form's own submission (the sale form's script also posts previews in the background).
-      const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()), page.getByRole('button', { name: f.button, exact: true }).click()]);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+        page.getByRole('button', { name: f.button, exact: true }).click(),
+      ]);
       expect(response.status()).toBeGreaterThanOrEqual(400);
       await page.waitForLoadState();
       expect(await page.locator('[aria-invalid="true"], [role="alert"]').count(), `${f.path} shows no error`).toBeGreaterThan(0);
@@ -252,7 +322,11 @@ describe('accessibility of every page', () => {
     const stops: string[] = [];
     for (let i = 0; i < 3; i++) {
       await page.keyboard.press('Tab');
-      stops.push(await page.evaluate("document.activeElement ? (document.activeElement.textContent || '').trim() + '|' + document.activeElement.getBoundingClientRect().width : ''"));
+      stops.push(
+        await page.evaluate(
+          "document.activeElement ? (document.activeElement.textContent || '').trim() + '|' + document.activeElement.getBoundingClientRect().width : ''",
+        ),
+      );
     }
     expect(stops.map((s) => s.split('|')[0])).toEqual(['Skip to content', 'Stock', 'Dashboard']);
     for (const s of stops.slice(1)) expect(Number(s.split('|')[1])).toBeGreaterThan(1);

@@ -23,7 +23,13 @@ describe('the balance over a long range', () => {
   const today = () => localDay(new Date(), ZONE);
 
   async function prepare(prisma: JourneyPrisma) {
-    const { tenantId } = await createTenant(prisma, { name: 'Long Range Tools', ownerEmail: OWNER, ownerPassword: PASSWORD, timeZone: ZONE, currency: 'EUR' });
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Long Range Tools',
+      ownerEmail: OWNER,
+      ownerPassword: PASSWORD,
+      timeZone: ZONE,
+      currency: 'EUR',
+    });
     await seedDemoData(prisma, { tenantId, days: DAYS, products: 6, salesPerDay: 3, until: today() });
   }
 
@@ -38,7 +44,11 @@ describe('the balance over a long range', () => {
   async function phoneFits(page: Page, what: string) {
     await page.setViewportSize({ width: 390, height: 844 });
     // The chart follows the new width on its next resize callback: wait for it, then measure.
-    await expect.poll(() => page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'), { message: `${what} scrolls sideways at 390 px` }).toBeLessThanOrEqual(1);
+    await expect
+      .poll(() => page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'), {
+        message: `${what} scrolls sideways at 390 px`,
+      })
+      .toBeLessThanOrEqual(1);
     await page.setViewportSize({ width: 1280, height: 800 });
   }
 
@@ -66,7 +76,14 @@ describe('the balance over a long range', () => {
       const rowSales = (await row.locator('td').nth(0).textContent())!.trim();
       expect(rowSales).toMatch(/^€[\d,]+\.\d\d$/);
       const tooltip = await page.evaluate((index) => {
-        const chart = (globalThis as unknown as { balanceChart: { data: { datasets: unknown[] }; options: { plugins: { tooltip: { callbacks: { label: (item: unknown) => string } } } } } }).balanceChart;
+        const chart = (
+          globalThis as unknown as {
+            balanceChart: {
+              data: { datasets: unknown[] };
+              options: { plugins: { tooltip: { callbacks: { label: (item: unknown) => string } } } };
+            };
+          }
+        ).balanceChart;
         return chart.options.plugins.tooltip.callbacks.label({ dataset: chart.data.datasets[0], dataIndex: index });
       }, i);
       expect(tooltip).toBe(`Sales: ${rowSales}`);
@@ -75,7 +92,15 @@ describe('the balance over a long range', () => {
       // resized the page, and the chart follows its container only on its next resize
       // observation, so make it fit (and draw) before reading positions.
       const point = await page.evaluate((index) => {
-        const chart = (globalThis as unknown as { balanceChart: { resize(): void; update(mode: string): void; getDatasetMeta(n: number): { data: Array<{ x: number; y: number; base: number }> } } }).balanceChart;
+        const chart = (
+          globalThis as unknown as {
+            balanceChart: {
+              resize(): void;
+              update(mode: string): void;
+              getDatasetMeta(n: number): { data: Array<{ x: number; y: number; base: number }> };
+            };
+          }
+        ).balanceChart;
         chart.resize();
         chart.update('none');
         const bar = chart.getDatasetMeta(0).data[index]!;

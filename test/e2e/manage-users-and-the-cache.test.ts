@@ -38,12 +38,19 @@ describe('an owner manages users and the cache page', () => {
     await journey?.close();
   });
 
-  const status = (page: Page) => page.getByRole('status').textContent().then((t) => t?.trim() ?? '');
+  const status = (page: Page) =>
+    page
+      .getByRole('status')
+      .textContent()
+      .then((t) => t?.trim() ?? '');
   /** No sideways scroll at 390 px (a phone), then back to the desktop width. */
   async function phoneFits(page: Page, what: string) {
     const before = page.viewportSize() ?? { width: 1280, height: 800 };
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'), `${what} scrolls sideways at 390 px`).toBeLessThanOrEqual(1);
+    expect(
+      await page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'),
+      `${what} scrolls sideways at 390 px`,
+    ).toBeLessThanOrEqual(1);
     await page.setViewportSize(before);
   }
   const userRow = (page: Page, email: string) => page.locator('#users-table tbody tr', { hasText: email });
@@ -64,7 +71,11 @@ describe('an owner manages users and the cache page', () => {
       await page.waitForURL((url) => url.pathname === '/settings/users');
       expect(await page.locator('#users-table tbody tr').count()).toBe(2);
       // The owner cannot deactivate themself: no button on their own row.
-      expect(await userRow(page, OWNER).getByRole('button', { name: /Deactivate/ }).count()).toBe(0);
+      expect(
+        await userRow(page, OWNER)
+          .getByRole('button', { name: /Deactivate/ })
+          .count(),
+      ).toBe(0);
 
       // Invite: the temporary password is shown once.
       await page.getByLabel('Email', { exact: true }).fill(CASHIER);
@@ -97,7 +108,10 @@ describe('an owner manages users and the cache page', () => {
 
       // The last owner cannot demote themself.
       await userRow(page, OWNER).getByLabel(`Role of ${OWNER}`).selectOption('staff');
-      const [demote] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), userRow(page, OWNER).getByRole('button', { name: 'Save' }).click()]);
+      const [demote] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        userRow(page, OWNER).getByRole('button', { name: 'Save' }).click(),
+      ]);
       expect(demote.status()).toBe(409);
       await expect.poll(() => page.getByRole('alert').textContent()).toContain('A business needs at least one active owner');
       expect(await userRow(page, OWNER).getByLabel(`Role of ${OWNER}`).inputValue()).toBe('owner');
@@ -157,7 +171,10 @@ describe('an owner manages users and the cache page', () => {
       await page.getByRole('button', { name: 'Require two-factor sign-in' }).click();
       // The owner has not set it up either: sent to do so at once, told why, and what was saved.
       await page.waitForURL((url) => url.pathname === '/account/2fa');
-      expect(await page.getByRole('status').allTextContents()).toEqual(['Two-factor sign-in is now required for every user.', 'Your business requires two-factor sign-in. Set it up to continue.']);
+      expect(await page.getByRole('status').allTextContents()).toEqual([
+        'Two-factor sign-in is now required for every user.',
+        'Your business requires two-factor sign-in. Set it up to continue.',
+      ]);
       await page.goto('/catalog/products');
       expect(new URL(page.url()).pathname).toBe('/account/2fa');
       const secret = (await page.locator('code.secret').textContent())!.trim();
@@ -194,11 +211,21 @@ describe('an owner manages users and the cache page', () => {
     const stats = async (module: string) => {
       const row = page.locator(`#cache-modules tr[data-module="${module}"]`);
       const cell = async (label: string) => Number((await row.locator(`td[data-label="${label}"]`).innerText()).trim());
-      return { hits: await cell('Opened quickly'), misses: await cell('Loaded from the database'), invalidations: await cell('Refreshed after a change'), keys: await cell('Saved copies') };
+      return {
+        hits: await cell('Opened quickly'),
+        misses: await cell('Loaded from the database'),
+        invalidations: await cell('Refreshed after a change'),
+        keys: await cell('Saved copies'),
+      };
     };
     try {
       await signInAs(page, OWNER, PASSWORD);
-      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cache|Speed-up/ }).count()).toBe(0);
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: /Cache|Speed-up/ })
+          .count(),
+      ).toBe(0);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Business' }).click();
       await page.waitForURL((url) => url.pathname === '/settings/business');
       expect(await seriousViolations(page)).toEqual([]);
@@ -207,7 +234,12 @@ describe('an owner manages users and the cache page', () => {
       await page.waitForURL((url) => url.pathname === '/admin/cache');
       expect(await page.getByTestId('store-status').textContent()).toBe('Working normally');
       expect(await page.textContent('main')).toContain('Shared by every copy of the app');
-      expect(await page.locator('#cache-modules tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-module')))).toEqual(['balance', 'products', 'categories', 'uom']);
+      expect(await page.locator('#cache-modules tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-module')))).toEqual([
+        'balance',
+        'products',
+        'categories',
+        'uom',
+      ]);
       expect(await seriousViolations(page)).toEqual([]);
       await phoneFits(page, 'the speed-up store page');
       const start = await stats('uom');
@@ -243,7 +275,11 @@ describe('an owner manages users and the cache page', () => {
       await page.getByRole('link', { name: 'Clear Units' }).click();
       await page.getByRole('button', { name: 'Yes, clear' }).click();
       await page.waitForURL((url) => url.pathname === '/admin/cache');
-      await expect.poll(() => status(page)).toBe(`Cleared Units (${read.keys} saved ${read.keys === 1 ? 'copy' : 'copies'} removed). The next visit loads them fresh from the database.`);
+      await expect
+        .poll(() => status(page))
+        .toBe(
+          `Cleared Units (${read.keys} saved ${read.keys === 1 ? 'copy' : 'copies'} removed). The next visit loads them fresh from the database.`,
+        );
       const cleared = await stats('uom');
       expect(cleared.keys).toBe(0);
       expect(cleared.invalidations).toBe(read.invalidations + 1);
@@ -265,14 +301,22 @@ describe('an owner manages users and the cache page', () => {
 
       // A manager: no link, a 403 page, and a forged clear is refused as well.
       await signInAs(manager.page, MANAGER, PASSWORD);
-      expect(await manager.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Cache|Speed-up/ }).count()).toBe(0);
+      expect(
+        await manager.page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: /Cache|Speed-up/ })
+          .count(),
+      ).toBe(0);
       const refused = await manager.page.goto('/admin/cache');
       expect(refused!.status()).toBe(403);
       expect(await manager.page.getByRole('heading', { level: 1 }).textContent()).toBe('Forbidden');
       expect(await manager.page.textContent('main')).not.toContain('Prepare the most used pages');
       expect((await manager.page.goto('/admin/cache/clear?module=uom'))!.status()).toBe(403);
       const csrf = await manager.page.locator('input[name="_csrf"]').first().inputValue();
-      const post = await manager.page.request.post('/admin/cache/clear', { form: { _csrf: csrf, module: 'uom', confirm: 'yes' }, maxRedirects: 0 });
+      const post = await manager.page.request.post('/admin/cache/clear', {
+        form: { _csrf: csrf, module: 'uom', confirm: 'yes' },
+        maxRedirects: 0,
+      });
       expect(post.status()).toBe(403);
       expect(await post.text()).toContain('You do not have permission to do that.'); // the role guard, not the CSRF check
       await page.goto('/admin/cache');

@@ -31,11 +31,34 @@ describe('printing at the counter', () => {
   const ids: Record<string, number> = {};
 
   async function prepare(prisma: JourneyPrisma) {
-    const { tenantId } = await createTenant(prisma, { name: 'Counter Hardware', ownerEmail: OWNER, ownerPassword: PASSWORD, currency: 'EUR', defaultTaxRate: '21' });
-    await createUser(prisma, tenantId, { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' }, { mustChangePassword: false });
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Counter Hardware',
+      ownerEmail: OWNER,
+      ownerPassword: PASSWORD,
+      currency: 'EUR',
+      defaultTaxRate: '21',
+    });
+    await createUser(
+      prisma,
+      tenantId,
+      { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' },
+      { mustChangePassword: false },
+    );
     const unit = await prisma.unit.create({ data: { tenantId, code: 'pc', name: 'Piece' } });
     const product = async (sku: string, name: string, price: string, taxRate: string | null, barcode: string | null, onHand: number) => {
-      const p = await prisma.product.create({ data: { tenantId, sku, name, ...(barcode ? { barcodes: { create: [{ code: barcode }] } } : {}), searchText: `${sku} ${name}`.toLowerCase(), unitId: unit.id, price: new Prisma.Decimal(price), taxRate: taxRate === null ? null : new Prisma.Decimal(taxRate), quantityOnHand: new Prisma.Decimal(onHand) } });
+      const p = await prisma.product.create({
+        data: {
+          tenantId,
+          sku,
+          name,
+          ...(barcode ? { barcodes: { create: [{ code: barcode }] } } : {}),
+          searchText: `${sku} ${name}`.toLowerCase(),
+          unitId: unit.id,
+          price: new Prisma.Decimal(price),
+          taxRate: taxRate === null ? null : new Prisma.Decimal(taxRate),
+          quantityOnHand: new Prisma.Decimal(onHand),
+        },
+      });
       await prisma.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Prisma.Decimal(onHand) } });
       return p.id;
     };
@@ -51,7 +74,7 @@ describe('printing at the counter', () => {
     await journey?.close();
   });
 
-  const overflow = (page: Page) => page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth') as Promise<number>;
+  const overflow = (page: Page) => page.evaluate<number>('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth');
 
   /** A sale through the sale form's own fields (token and CSRF from the page), paid in cash. */
   async function sell(page: Page, lines: Array<[string, string]>): Promise<number> {
@@ -95,14 +118,26 @@ describe('printing at the counter', () => {
     const { context, page } = await newPage(browser, server.baseUrl);
     try {
       await signInAs(page, STAFF, PASSWORD);
-      const saleId = await sell(page, [['CNT-HAM', '2'], ['CNT-SEED', '3']]);
+      const saleId = await sell(page, [
+        ['CNT-HAM', '2'],
+        ['CNT-SEED', '3'],
+      ]);
       ids.sale = saleId;
       await page.goto(`/sales/${saleId}`);
       await page.getByRole('link', { name: 'Printable receipt' }).click();
       await page.waitForURL((url) => url.pathname === `/sales/${saleId}/receipt`);
       const receipt = page.getByRole('article', { name: 'Receipt' });
       const shown = (await receipt.textContent())!.replace(/\s+/g, ' ');
-      for (const s of ['Counter Hardware Ltd', '1 High Street', 'Springfield SP1 2AB', 'Tax id GB123456789', 'shop@counter.example', 'Claw hammer', 'Tomato seeds']) expect(shown).toContain(s);
+      for (const s of [
+        'Counter Hardware Ltd',
+        '1 High Street',
+        'Springfield SP1 2AB',
+        'Tax id GB123456789',
+        'shop@counter.example',
+        'Claw hammer',
+        'Tomato seeds',
+      ])
+        expect(shown).toContain(s);
       // 2 × 19.99 = 39.98 at 21 % → 8.40; 3 × 3.10 = 9.30 at 10 % → 0.93.
       const sale = await database.db.prisma.sale.findUniqueOrThrow({ where: { id: saleId } });
       expect(await receipt.locator('[data-total]').textContent()).toBe(`€${sale.total.toFixed(2)}`);
@@ -156,7 +191,9 @@ describe('printing at the counter', () => {
       expect(pdf.text).toContain('Counter Hardware Ltd');
       expect(pdf.text).toContain('Tax id: GB123456789');
       expect(pdf.text).toContain('Tax by rate Tax rate Net Tax Total 21% €39.98 €8.40 €48.38 10% €9.30 €0.93 €10.23');
-      expect(pdf.text).toContain(`Subtotal (net) €${sale.subtotal.toFixed(2)} Tax €${sale.taxTotal.toFixed(2)} Total €${sale.total.toFixed(2)}`);
+      expect(pdf.text).toContain(
+        `Subtotal (net) €${sale.subtotal.toFixed(2)} Tax €${sale.taxTotal.toFixed(2)} Total €${sale.total.toFixed(2)}`,
+      );
       // The sale page now names its invoice; asking again gives the same number.
       await page.goto(`/sales/${ids.sale}`);
       expect(await page.getByRole('link', { name: 'Invoice no. 1 (PDF)' }).count()).toBe(1);
@@ -191,7 +228,8 @@ describe('printing at the counter', () => {
       const codes = await barcodes.evaluateAll((svgs) => svgs.map((s) => [s.getAttribute('data-code'), s.getAttribute('data-symbology')]));
       expect(codes).toEqual([...Array(4).fill(['4006381333931', 'ean13']), ...Array(2).fill(['CNT-SEED', 'code128'])]);
       // Read the EAN-13 back from the bars drawn on the page.
-      for (const svg of (await barcodes.evaluateAll((svgs) => svgs.map((s) => s.outerHTML))).slice(0, 4)) expect(decodeEan13(svg)).toBe('4006381333931');
+      for (const svg of (await barcodes.evaluateAll((svgs) => svgs.map((s) => s.outerHTML))).slice(0, 4))
+        expect(decodeEan13(svg)).toBe('4006381333931');
       expect(await page.locator('.label').first().textContent()).toMatch(/Claw hammer\s+€19\.99[\s\S]*4006381333931/);
       expect(await page.locator('.label').last().textContent()).toMatch(/Tomato seeds\s+€3\.10[\s\S]*CNT-SEED/);
       expect(await seriousViolations(page)).toEqual([]);

@@ -25,10 +25,27 @@ describe('reading the balance', () => {
   let sku = '';
 
   async function prepare(prisma: JourneyPrisma) {
-    const { tenantId } = await createTenant(prisma, { name: 'Journey Garden', ownerEmail: 'owner@balance.e2e.test', ownerPassword: PASSWORD, timeZone: ZONE, currency: 'USD' });
-    await createUser(prisma, tenantId, { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' }, { mustChangePassword: false });
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Journey Garden',
+      ownerEmail: 'owner@balance.e2e.test',
+      ownerPassword: PASSWORD,
+      timeZone: ZONE,
+      currency: 'USD',
+    });
+    await createUser(
+      prisma,
+      tenantId,
+      { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' },
+      { mustChangePassword: false },
+    );
     await seedDemoData(prisma, { tenantId, days: 60, products: 15, salesPerDay: 5, until: localDay(new Date(), ZONE) });
-    const top = await prisma.sale.groupBy({ by: ['customerId'], where: { tenantId, customerId: { not: null } }, _count: { _all: true }, orderBy: { _count: { customerId: 'desc' } }, take: 1 });
+    const top = await prisma.sale.groupBy({
+      by: ['customerId'],
+      where: { tenantId, customerId: { not: null } },
+      _count: { _all: true },
+      orderBy: { _count: { customerId: 'desc' } },
+      take: 1,
+    });
     customerName = (await prisma.customer.findUniqueOrThrow({ where: { id: top[0]!.customerId! } })).name;
     sku = (await prisma.product.findFirstOrThrow({ where: { tenantId }, orderBy: { quantityOnHand: 'desc' } })).sku;
   }
@@ -43,7 +60,11 @@ describe('reading the balance', () => {
 
   const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 
-  const cell = (page: Page, testId: string) => page.getByTestId(testId).textContent().then((t) => t?.trim() ?? '');
+  const cell = (page: Page, testId: string) =>
+    page
+      .getByTestId(testId)
+      .textContent()
+      .then((t) => t?.trim() ?? '');
   const rowCount = (page: Page) => page.locator('.balance-table tbody tr').count();
 
   it('a manager switches presets and granularity, filters by a customer, downloads the CSV, and sees a new sale on the next load', async () => {
@@ -84,7 +105,7 @@ describe('reading the balance', () => {
 
       // The CSV holds the same series as the table.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv').click()]);
-      const csv = await readFile((await download.path())!, 'utf8');
+      const csv = await readFile(await download.path(), 'utf8');
       const lines = csv.trim().split('\n');
       expect(lines[0]).toBe('period,from,to,sales,payments,open_balance');
       expect(lines.length).toBe((await rowCount(page)) + 2); // the table's opening and bucket rows, plus header and total

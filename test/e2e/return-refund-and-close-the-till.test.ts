@@ -26,11 +26,33 @@ describe('returning, refunding and closing the till', () => {
   const ids: Record<string, number> = {};
 
   async function prepare(db: JourneyPrisma) {
-    ({ tenantId } = await createTenant(db, { name: 'Counter Hardware', ownerEmail: 'owner@till.e2e.test', ownerPassword: PASSWORD, currency: 'EUR', timeZone: 'Europe/Madrid', defaultTaxRate: '21' }));
-    await createUser(db, tenantId, { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' }, { mustChangePassword: false });
+    ({ tenantId } = await createTenant(db, {
+      name: 'Counter Hardware',
+      ownerEmail: 'owner@till.e2e.test',
+      ownerPassword: PASSWORD,
+      currency: 'EUR',
+      timeZone: 'Europe/Madrid',
+      defaultTaxRate: '21',
+    }));
+    await createUser(
+      db,
+      tenantId,
+      { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' },
+      { mustChangePassword: false },
+    );
     const unit = await db.unit.create({ data: { tenantId, code: 'pcs', name: 'Pieces' } });
     const product = async (sku: string, name: string, price: string) => {
-      const p = await db.product.create({ data: { tenantId, sku, name, searchText: `${sku} ${name}`.toLowerCase(), unitId: unit.id, price: new Prisma.Decimal(price), quantityOnHand: new Prisma.Decimal(10) } });
+      const p = await db.product.create({
+        data: {
+          tenantId,
+          sku,
+          name,
+          searchText: `${sku} ${name}`.toLowerCase(),
+          unitId: unit.id,
+          price: new Prisma.Decimal(price),
+          quantityOnHand: new Prisma.Decimal(10),
+        },
+      });
       await db.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Prisma.Decimal(10) } });
       return p.id;
     };
@@ -47,7 +69,7 @@ describe('returning, refunding and closing the till', () => {
     await journey?.close();
   });
 
-  const overflow = (page: Page) => page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth') as Promise<number>;
+  const overflow = (page: Page) => page.evaluate<number>('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth');
 
   /** Axe at desktop width, then no sideways scroll at 390 px, then back. */
   async function checkPage(page: Page, what: string) {
@@ -89,7 +111,9 @@ describe('returning, refunding and closing the till', () => {
       // Too many first: refused on the line, nothing recorded.
       await page.getByLabel('Units of Hand saw (line 1) to return').fill('3');
       await page.getByRole('button', { name: 'Record return' }).click();
-      await expect.poll(() => page.locator('[id="lines.1.quantity-error"]').textContent()).toMatch(/Only 2 pcs of “Hand saw” left to return/);
+      await expect
+        .poll(() => page.locator('[id="lines.1.quantity-error"]').textContent())
+        .toMatch(/Only 2 pcs of “Hand saw” left to return/);
       expect(await page.getByLabel('Units of Hand saw (line 1) to return').getAttribute('aria-invalid')).toBe('true');
       await checkPage(page, 'return form with an error');
       await page.getByLabel('Units of Hand saw (line 1) to return').fill('1');

@@ -18,9 +18,26 @@ describe("the sale form's total", () => {
   let browser: Browser;
 
   async function prepare(prisma: JourneyPrisma) {
-    const { tenantId } = await createTenant(prisma, { name: 'Total Hardware', ownerEmail: OWNER, ownerPassword: PASSWORD, currency: 'EUR', timeZone: 'Europe/Madrid' });
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Total Hardware',
+      ownerEmail: OWNER,
+      ownerPassword: PASSWORD,
+      currency: 'EUR',
+      timeZone: 'Europe/Madrid',
+    });
     const unit = await prisma.unit.create({ data: { tenantId, code: 'pcs', name: 'Piece' } });
-    await prisma.product.create({ data: { tenantId, sku: 'TT-TAPE', name: 'Duct tape', searchText: 'tt-tape duct tape', unitId: unit.id, price: new Prisma.Decimal('4.00'), taxRate: new Prisma.Decimal(0), quantityOnHand: new Prisma.Decimal(2) } });
+    await prisma.product.create({
+      data: {
+        tenantId,
+        sku: 'TT-TAPE',
+        name: 'Duct tape',
+        searchText: 'tt-tape duct tape',
+        unitId: unit.id,
+        price: new Prisma.Decimal('4.00'),
+        taxRate: new Prisma.Decimal(0),
+        quantityOnHand: new Prisma.Decimal(2),
+      },
+    });
   }
 
   beforeAll(async () => {
@@ -34,13 +51,21 @@ describe("the sale form's total", () => {
   /** Every text the total shows on each page load, from the first paint on. */
   async function recordTotals(page: Page) {
     await page.addInitScript(() => {
-      const w = globalThis as unknown as { totals: string[]; MutationObserver: new (f: () => void) => { observe(n: unknown, o: unknown): void }; document: { addEventListener(e: string, f: () => void): void; querySelector(s: string): { textContent: string | null } | null } };
+      const w = globalThis as unknown as {
+        totals: string[];
+        MutationObserver: new (f: () => void) => { observe(n: unknown, o: unknown): void };
+        document: { addEventListener(e: string, f: () => void): void; querySelector(s: string): { textContent: string | null } | null };
+      };
       w.totals = [];
       w.document.addEventListener('DOMContentLoaded', () => {
         const el = w.document.querySelector('[data-total]');
         if (!el) return;
         w.totals.push((el.textContent ?? '').trim());
-        new w.MutationObserver(() => w.totals.push((el.textContent ?? '').trim())).observe(el, { subtree: true, childList: true, characterData: true });
+        new w.MutationObserver(() => w.totals.push((el.textContent ?? '').trim())).observe(el, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+        });
       });
     });
   }
@@ -57,7 +82,10 @@ describe("the sale form's total", () => {
       await expect.poll(() => page.locator('[data-total]').textContent()).toBe('€20.00');
       expect((await totals(page)).filter((t) => t !== '')).not.toContain('€0.00');
 
-      const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()), page.getByRole('button', { name: /Confirm sale/ }).click()]);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+        page.getByRole('button', { name: /Confirm sale/ }).click(),
+      ]);
       expect(response.status()).toBe(409);
       await page.waitForLoadState();
       expect(await page.getByRole('alert').first().textContent()).toMatch(/Not enough stock/);

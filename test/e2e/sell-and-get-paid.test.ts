@@ -23,14 +23,40 @@ describe('selling and getting paid', () => {
   const ids: Record<string, number> = {};
 
   async function prepare(prisma: JourneyPrisma) {
-    const { tenantId } = await createTenant(prisma, { name: 'Journey Hardware', ownerEmail: 'owner@sell.e2e.test', ownerPassword: PASSWORD, defaultTaxRate: '10' });
-    await createUser(prisma, tenantId, { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' }, { mustChangePassword: false });
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Journey Hardware',
+      ownerEmail: 'owner@sell.e2e.test',
+      ownerPassword: PASSWORD,
+      defaultTaxRate: '10',
+    });
+    await createUser(
+      prisma,
+      tenantId,
+      { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' },
+      { mustChangePassword: false },
+    );
     // The owner lets staff give up to 10% (the journey's second line has 10% off).
     await prisma.tenant.update({ where: { id: tenantId }, data: { staffMaxDiscountPct: new Prisma.Decimal(10) } });
-    await createUser(prisma, tenantId, { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' }, { mustChangePassword: false });
+    await createUser(
+      prisma,
+      tenantId,
+      { email: MANAGER, password: PASSWORD, role: 'manager', name: 'Mia Manager' },
+      { mustChangePassword: false },
+    );
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
     const product = async (sku: string, name: string, price: string, taxRate: string | null) => {
-      const p = await prisma.product.create({ data: { tenantId, sku, name, searchText: `${sku} ${name}`.toLowerCase(), unitId: unit.id, price: new Prisma.Decimal(price), taxRate: taxRate === null ? null : new Prisma.Decimal(taxRate), quantityOnHand: new Prisma.Decimal(10) } });
+      const p = await prisma.product.create({
+        data: {
+          tenantId,
+          sku,
+          name,
+          searchText: `${sku} ${name}`.toLowerCase(),
+          unitId: unit.id,
+          price: new Prisma.Decimal(price),
+          taxRate: taxRate === null ? null : new Prisma.Decimal(taxRate),
+          quantityOnHand: new Prisma.Decimal(10),
+        },
+      });
       await prisma.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Prisma.Decimal(10) } });
       return p.id;
     };

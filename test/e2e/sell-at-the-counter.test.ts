@@ -25,13 +25,36 @@ describe('selling at the counter', () => {
   let cashSaleUrl = '';
 
   async function prepare(prisma: JourneyPrisma) {
-    const { tenantId } = await createTenant(prisma, { name: 'Counter Hardware', ownerEmail: 'owner@counter.e2e.test', ownerPassword: PASSWORD, defaultTaxRate: '21', currency: 'EUR', timeZone: 'Europe/Madrid' });
-    await createUser(prisma, tenantId, { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' }, { mustChangePassword: false });
+    const { tenantId } = await createTenant(prisma, {
+      name: 'Counter Hardware',
+      ownerEmail: 'owner@counter.e2e.test',
+      ownerPassword: PASSWORD,
+      defaultTaxRate: '21',
+      currency: 'EUR',
+      timeZone: 'Europe/Madrid',
+    });
+    await createUser(
+      prisma,
+      tenantId,
+      { email: STAFF, password: PASSWORD, role: 'staff', name: 'Sam Staff' },
+      { mustChangePassword: false },
+    );
     // The owner lets the cashier change a price and give up to 15 % (one line below overrides a price, one has 12.5 % off).
     await prisma.tenant.update({ where: { id: tenantId }, data: { staffMayOverridePrice: true, staffMaxDiscountPct: new Decimal(15) } });
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
     const product = async (sku: string, name: string, price: string, taxRate: string | null, barcodes: string[]) => {
-      const p = await prisma.product.create({ data: { tenantId, sku, name, searchText: `${sku} ${name}`.toLowerCase(), unitId: unit.id, price: new Decimal(price), taxRate: taxRate === null ? null : new Decimal(taxRate), quantityOnHand: new Decimal(500) } });
+      const p = await prisma.product.create({
+        data: {
+          tenantId,
+          sku,
+          name,
+          searchText: `${sku} ${name}`.toLowerCase(),
+          unitId: unit.id,
+          price: new Decimal(price),
+          taxRate: taxRate === null ? null : new Decimal(taxRate),
+          quantityOnHand: new Decimal(500),
+        },
+      });
       await prisma.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Decimal(500) } });
       for (const code of barcodes) await prisma.productBarcode.create({ data: { tenantId, productId: p.id, code } });
     };
@@ -41,9 +64,18 @@ describe('selling at the counter', () => {
     await product('CT-SCR', 'Wood screws 4x40', '0.33', null, []);
     await prisma.customer.create({ data: { tenantId, name: 'Ana García', email: 'ana.garcia@example.com' } });
     await prisma.customer.create({ data: { tenantId, name: 'Ana García', phone: '+34 600 000 001' } });
-    const owing = await prisma.customer.create({ data: { tenantId, name: 'Otto Owing', email: 'otto@example.com', creditLimit: new Decimal('100.00') } });
+    const owing = await prisma.customer.create({
+      data: { tenantId, name: 'Otto Owing', email: 'otto@example.com', creditLimit: new Decimal('100.00') },
+    });
     // Otto owes 150.00 already (the summary is what the limit is checked against).
-    await prisma.balanceDay.createMany({ data: [0, owing.id].map((customerKey) => ({ tenantId, customerKey, day: new Date('2026-01-05T00:00:00Z'), salesTotal: new Decimal('150.00') })) });
+    await prisma.balanceDay.createMany({
+      data: [0, owing.id].map((customerKey) => ({
+        tenantId,
+        customerKey,
+        day: new Date('2026-01-05T00:00:00Z'),
+        salesTotal: new Decimal('150.00'),
+      })),
+    });
   }
 
   beforeAll(async () => {
@@ -54,7 +86,7 @@ describe('selling at the counter', () => {
     await journey?.close();
   });
 
-  const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id') as Promise<string | null>;
+  const focusedId = (page: Page) => page.evaluate<string | null>('document.activeElement && document.activeElement.id');
   const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim();
   const product = (page: Page, n: number) => page.getByLabel(`Product of line ${n}`, { exact: true });
   const sales = () => database.db.prisma.sale.count();
@@ -97,11 +129,15 @@ describe('selling at the counter', () => {
       expect(await focusedId(page)).toBe('line-2-product');
       // An unknown code says so on its line, and the code stays there, selected for the next scan.
       await scan(page, '4000000000009');
-      await expect.poll(() => text(page, '.sale-line:nth-child(3) [data-line-message]')).toBe('No product with SKU, barcode or name “4000000000009”');
+      await expect
+        .poll(() => text(page, '.sale-line:nth-child(3) [data-line-message]'))
+        .toBe('No product with SKU, barcode or name “4000000000009”');
       expect(await page.locator('.sale-line:nth-child(3) [data-line-message]').getAttribute('aria-live')).toBe('polite');
       expect(await focusedId(page)).toBe('line-2-product');
       await scan(page, '8400000000137'); // replaces the selected unknown code
-      await expect.poll(() => text(page, '.sale-line:nth-child(3) [data-line-name]')).toBe('Hand saw with a long name for a small screen · CT-SAW');
+      await expect
+        .poll(() => text(page, '.sale-line:nth-child(3) [data-line-name]'))
+        .toBe('Hand saw with a long name for a small screen · CT-SAW');
       await expect.poll(() => focusedId(page)).toBe('line-3-product'); // a fourth line was added
       expect(await page.locator('[data-line]').count()).toBe(4);
       expect(new URL(page.url()).pathname).toBe('/sales/new');
@@ -123,7 +159,10 @@ describe('selling at the counter', () => {
       expect(await text(page, '[data-change]')).toBe('€7.96');
       expect(await seriousViolations(page)).toEqual([]);
       expect(await sales()).toBe(before + 1);
-      const sale = await database.db.prisma.sale.findFirstOrThrow({ orderBy: { id: 'desc' }, include: { lines: { orderBy: { lineNo: 'asc' }, include: { product: true } } } });
+      const sale = await database.db.prisma.sale.findFirstOrThrow({
+        orderBy: { id: 'desc' },
+        include: { lines: { orderBy: { lineNo: 'asc' }, include: { product: true } } },
+      });
       expect(sale.lines.map((l) => [l.product.sku, l.quantity.toFixed()])).toEqual([
         ['CT-TAP', '2'],
         ['CT-GLU', '1'],
@@ -177,7 +216,10 @@ describe('selling at the counter', () => {
       const lineTotals = await page.locator('[data-line-total]').allTextContents();
       await page.getByRole('button', { name: /Confirm sale/ }).click();
       expect(await recordedTotal(page)).toBe(shown);
-      const sale = await database.db.prisma.sale.findFirstOrThrow({ orderBy: { id: 'desc' }, include: { lines: { orderBy: { lineNo: 'asc' } } } });
+      const sale = await database.db.prisma.sale.findFirstOrThrow({
+        orderBy: { id: 'desc' },
+        include: { lines: { orderBy: { lineNo: 'asc' } } },
+      });
       expect(`€${sale.total.toFixed(2)}`).toBe(shown);
       expect(lineTotals.filter(Boolean)).toEqual(sale.lines.map((l) => `€${l.lineTotal.toFixed(2)}`));
     } finally {
@@ -220,7 +262,9 @@ describe('selling at the counter', () => {
       const visible = await page.locator('#sale-customer option:not([hidden])').allTextContents();
       expect(visible).toEqual(['Walk-in (no customer)', 'Ana García · ana.garcia@example.com', 'Ana García · +34 600 000 001']);
       await page.getByLabel('Find by name, email or phone').fill('otto@');
-      await expect.poll(() => page.evaluate("document.getElementById('sale-customer').selectedOptions[0].textContent")).toContain('Otto Owing');
+      await expect
+        .poll(() => page.evaluate("document.getElementById('sale-customer').selectedOptions[0].textContent"))
+        .toContain('Otto Owing');
       await product(page, 1).fill('CT-TAP');
       await expect.poll(() => text(page, '[data-message="customerId"]')).toMatch(/^Over the credit limit: Otto Owing owes €150\.00/);
       expect(await seriousViolations(page)).toEqual([]);
@@ -235,7 +279,7 @@ describe('selling at the counter', () => {
 
   /** Money outside the viewport, or clipped by a scrolling box: what a phone user cannot see. (A string: the tests compile without the DOM's types.) */
   const moneyOutOfSight = (page: Page) =>
-    page.evaluate(`(() => {
+    page.evaluate<string[]>(`(() => {
       const out = [];
       for (const el of document.querySelectorAll('[data-money]')) {
         if (!el.textContent.trim() || !el.getClientRects().length) continue;
@@ -249,7 +293,7 @@ describe('selling at the counter', () => {
         if (clipped) out.push(el.textContent.trim() + ' (' + Math.round(r.left) + '–' + Math.round(r.right) + ')');
       }
       return out;
-    })()`) as Promise<string[]>;
+    })()`);
 
   it('on a 390 px phone every amount of the sale form, the sale page and the dashboard is in view without scrolling sideways', async () => {
     const context = await browser.newContext({ baseURL: server.baseUrl, viewport: PHONE, isMobile: true, hasTouch: true });
@@ -257,7 +301,9 @@ describe('selling at the counter', () => {
     try {
       await signInAs(page, STAFF, PASSWORD);
       const check = async (what: string) => {
-        const widths = (await page.evaluate('({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth })')) as { scroll: number; inner: number };
+        const widths = await page.evaluate<{ scroll: number; inner: number }>(
+          '({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth })',
+        );
         expect(widths.scroll, `${what} scrolls sideways`).toBeLessThanOrEqual(widths.inner);
         expect(await page.locator('[data-money]').count(), `${what} shows no amounts`).toBeGreaterThan(0);
         expect(await moneyOutOfSight(page), `${what}: amounts out of sight`).toEqual([]);

@@ -24,7 +24,11 @@ describe('setting up the catalog', () => {
     journey = await startJourney({
       prefixLabel: 'e2e-cat',
       prepare: async (prisma) => {
-        const tenant = await createTenant(prisma, { name: 'Corner Coffee', ownerEmail: 'owner@catalog.e2e.test', ownerPassword: 'owner-password-123' });
+        const tenant = await createTenant(prisma, {
+          name: 'Corner Coffee',
+          ownerEmail: 'owner@catalog.e2e.test',
+          ownerPassword: 'owner-password-123',
+        });
         tenantId = tenant.tenantId;
         await createUser(prisma, tenantId, { email: MANAGER.email, password: MANAGER.password, role: 'manager', name: 'Maria Manager' });
       },
@@ -36,7 +40,8 @@ describe('setting up the catalog', () => {
   });
 
   const productCount = () => database.db.prisma.product.count({ where: { tenantId } });
-  const rowsText = async (page: Page) => (await page.locator('#products-table tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  const rowsText = async (page: Page) =>
+    (await page.locator('#products-table tbody tr').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 
   it('a manager creates a unit, a category and two products, finds, edits, adjusts, imports and exports', async () => {
     const { context, page } = await newPage(browser, server.baseUrl);
@@ -125,7 +130,9 @@ describe('setting up the catalog', () => {
       expect(await productCount()).toBe(before);
 
       // Fix it (choosing the corrected file fills the text), preview, import.
-      await page.getByLabel('CSV file').setInputFiles({ name: 'fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.replace(',crate,', ',kg,')) });
+      await page
+        .getByLabel('CSV file')
+        .setInputFiles({ name: 'fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.replace(',crate,', ',kg,')) });
       await expect.poll(() => page.getByLabel('CSV text').inputValue()).toContain('MUG-1,Mug,Coffee,kg');
       await page.getByRole('button', { name: 'Preview' }).click();
       await expect.poll(() => page.locator('#import-summary').textContent()).toContain('Ready: 2 new products and 0 updates');
@@ -136,7 +143,7 @@ describe('setting up the catalog', () => {
 
       // Export.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
-      const csv = await readFile((await download.path())!, 'utf8');
+      const csv = await readFile(await download.path(), 'utf8');
       expect(csv.split('\n')[0]).toBe('sku,name,barcodes,category,unit,price,cost,tax_rate,reorder_level,quantity_on_hand');
       expect(csv).toContain('BEAN-1,Beans 1kg,,Coffee,kg,18.00,0.00,,0,5');
       expect(csv).toContain('TEA-1,Green tea,,,kg,4.75,0.00,,10,13');
@@ -148,15 +155,35 @@ describe('setting up the catalog', () => {
   it('the product list works on a phone', async () => {
     if ((await productCount()) === 0) {
       const unit = await database.db.prisma.unit.create({ data: { tenantId, code: 'pc', name: 'Piece' } });
-      await database.db.prisma.product.create({ data: { tenantId, sku: 'PHONE-1', name: 'A product with a rather long name to wrap', searchText: 'phone-1 a product', unitId: unit.id, price: '1.00' } });
+      await database.db.prisma.product.create({
+        data: {
+          tenantId,
+          sku: 'PHONE-1',
+          name: 'A product with a rather long name to wrap',
+          searchText: 'phone-1 a product',
+          unitId: unit.id,
+          price: '1.00',
+        },
+      });
     }
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     try {
       await signInAs(page, MANAGER.email, MANAGER.password);
-      for (const path of ['/catalog/products', '/catalog/products/new', '/settings/categories', '/settings/uoms', '/catalog/products/import']) {
+      for (const path of [
+        '/catalog/products',
+        '/catalog/products/new',
+        '/settings/categories',
+        '/settings/uoms',
+        '/catalog/products/import',
+      ]) {
         await page.goto(path);
-        const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
       }
       await page.goto('/catalog/products');

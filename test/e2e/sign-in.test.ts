@@ -82,7 +82,10 @@ describe('signing in', () => {
         await page.goto('/login');
         await page.getByLabel('Email').fill(email);
         await page.getByLabel('Password').fill(`wrong-${i}`);
-        const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'), page.getByRole('button', { name: 'Sign in' }).click()]);
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'),
+          page.getByRole('button', { name: 'Sign in' }).click(),
+        ]);
         statuses.push(response.status());
         retryAfter = await response.headerValue('retry-after');
       }

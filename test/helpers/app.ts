@@ -82,9 +82,18 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   let counter = 0;
   const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(3).toString('hex')}`;
 
-  const createUserOf = async (tenantId: number, role: RoleName, opts: { mustChangePassword?: boolean; name?: string } = {}): Promise<TestUser> => {
+  const createUserOf = async (
+    tenantId: number,
+    role: RoleName,
+    opts: { mustChangePassword?: boolean; name?: string } = {},
+  ): Promise<TestUser> => {
     const email = `${role}-${unique()}@test.stock`;
-    const user = await createUser(database.db.prisma, tenantId, { email, password: TEST_PASSWORD, role, name: opts.name ?? `${role} ${counter}` }, { mustChangePassword: opts.mustChangePassword ?? false });
+    const user = await createUser(
+      database.db.prisma,
+      tenantId,
+      { email, password: TEST_PASSWORD, role, name: opts.name ?? `${role} ${counter}` },
+      { mustChangePassword: opts.mustChangePassword ?? false },
+    );
     return { id: user.id, tenantId, email, password: TEST_PASSWORD, role };
   };
 
@@ -96,7 +105,11 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     async createTenantWithOwner(name = `Business ${unique()}`) {
       const email = `owner-${unique()}@test.stock`;
       const created = await createTenant(database.db.prisma, { name, ownerEmail: email, ownerPassword: TEST_PASSWORD });
-      return { tenantId: created.tenantId, name, owner: { id: created.ownerId, tenantId: created.tenantId, email, password: TEST_PASSWORD, role: 'owner' } };
+      return {
+        tenantId: created.tenantId,
+        name,
+        owner: { id: created.ownerId, tenantId: created.tenantId, email, password: TEST_PASSWORD, role: 'owner' },
+      };
     },
     createUser: createUserOf,
     client: (headers = {}) => new TestClient(baseUrl, headers),

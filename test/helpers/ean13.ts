@@ -27,7 +27,8 @@ export function modulesOf(svg: string): string {
 /** The 13 digits the bars encode; throws when they are not a valid EAN-13. */
 export function decodeEan13(svg: string): string {
   const m = modulesOf(svg);
-  if (m.length !== 95 || !m.startsWith('101') || m.slice(45, 50) !== '01010' || !m.endsWith('101')) throw new Error(`not EAN-13 guard bars: ${m}`);
+  if (m.length !== 95 || !m.startsWith('101') || m.slice(45, 50) !== '01010' || !m.endsWith('101'))
+    throw new Error(`not EAN-13 guard bars: ${m}`);
   let parity = '';
   let digits = '';
   for (let i = 0; i < 6; i++) {

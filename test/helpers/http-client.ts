@@ -44,7 +44,10 @@ export class TestClient {
   }
 
   /** GET; reads the page and remembers its CSRF token when it has one. Returns status, headers and HTML. */
-  async get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; html: string; location: string | null }> {
+  async get(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: Headers; html: string; location: string | null }> {
     const res = await this.request('GET', path, { headers });
     const html = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
@@ -53,11 +56,18 @@ export class TestClient {
   }
 
   /** POST a form (application/x-www-form-urlencoded) with the CSRF token unless told otherwise. */
-  async post(path: string, form: Record<string, string> = {}, options: PostOptions = {}): Promise<{ status: number; headers: Headers; html: string; location: string | null }> {
+  async post(
+    path: string,
+    form: Record<string, string> = {},
+    options: PostOptions = {},
+  ): Promise<{ status: number; headers: Headers; html: string; location: string | null }> {
     const body = new URLSearchParams(form);
     const csrf = options.csrf === undefined ? this.csrfToken : options.csrf;
     if (csrf !== false && csrf !== undefined) body.set('_csrf', csrf);
-    const res = await this.request('POST', path, { body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers } });
+    const res = await this.request('POST', path, {
+      body: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
+    });
     const html = await res.text();
     return { status: res.status, headers: res.headers, html, location: res.headers.get('location') };
   }

@@ -52,7 +52,12 @@ export async function startJourney(options: JourneyOptions = {}): Promise<Journe
   try {
     database = await createTestDatabase('postgresql');
     await options.prepare?.(database.db.prisma);
-    server = await startServer({ ...options.env, DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix });
+    server = await startServer({
+      ...options.env,
+      DATABASE_URL: database.databaseUrl!,
+      REDIS_URL: REDIS_TEST_URL,
+      CACHE_KEY_PREFIX: prefix,
+    });
     browser = await launchBrowser();
   } catch (error) {
     await close().catch(() => {});
@@ -64,7 +69,9 @@ export async function startJourney(options: JourneyOptions = {}): Promise<Journe
 /** Serious and critical axe violations on the page, as `id: help (targets)`; [] when clean. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** Sign in on /login and wait for the dashboard. */

@@ -34,7 +34,7 @@ export class PgBouncer {
         '[pgbouncer]',
         'listen_addr = 127.0.0.1',
         `listen_port = ${port}`,
-        "unix_socket_dir =",
+        'unix_socket_dir =',
         'auth_type = any',
         'pool_mode = transaction',
         `default_pool_size = ${poolSize}`,

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 // What a production start needs besides its database and Redis. The one place to add a
 // variable that production comes to require.
 export function productionEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { NODE_ENV: 'production', SESSION_SECRET: 'test-production-session-secret-0123456789', TOTP_ENCRYPTION_KEY: 'a1'.repeat(32), ...extra };
+  return {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'test-production-session-secret-0123456789',
+    TOTP_ENCRYPTION_KEY: 'a1'.repeat(32),
+    ...extra,
+  };
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -60,8 +60,43 @@ export class RedisServer {
   async start(): Promise<void> {
     if (this.child) return;
     const args = this.sentinelConfig
-      ? [join(this.dir, 'sentinel.conf'), '--sentinel', '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--protected-mode', 'no', '--daemonize', 'no', '--loglevel', 'warning']
-      : ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--dbfilename', 'dump.rdb', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--daemonize', 'no', '--loglevel', 'warning', ...this.extraArgs];
+      ? [
+          join(this.dir, 'sentinel.conf'),
+          '--sentinel',
+          '--port',
+          String(this.port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          this.dir,
+          '--protected-mode',
+          'no',
+          '--daemonize',
+          'no',
+          '--loglevel',
+          'warning',
+        ]
+      : [
+          '--port',
+          String(this.port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          this.dir,
+          '--dbfilename',
+          'dump.rdb',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--protected-mode',
+          'no',
+          '--daemonize',
+          'no',
+          '--loglevel',
+          'warning',
+          ...this.extraArgs,
+        ];
     const child = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
     this.child = child;
     child.once('exit', () => {
@@ -69,7 +104,12 @@ export class RedisServer {
     });
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+      const probe = new Redis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        enableOfflineQueue: false,
+      });
       probe.on('error', () => {});
       try {
         await probe.connect();
@@ -135,7 +175,9 @@ function run(command: string, args: string[]): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${out}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${out}`)),
+    );
   });
 }
 
@@ -148,7 +190,14 @@ async function waitUntil(what: string, condition: () => Promise<boolean>, timeou
 }
 
 async function ask<T>(port: number, question: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();
@@ -166,10 +215,23 @@ export class RedisCluster {
     const servers: RedisServer[] = [];
     try {
       for (let i = 0; i < masters; i++) {
-        servers.push(await RedisServer.start(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'], await freeClusterPort()));
+        servers.push(
+          await RedisServer.start(
+            ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'],
+            await freeClusterPort(),
+          ),
+        );
       }
-      await run(REDIS_CLI, ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-      for (const server of servers) await waitUntil('the cluster to be ok', () => ask(server.port, async (r) => /cluster_state:ok/.test(await r.cluster('INFO'))));
+      await run(REDIS_CLI, [
+        '--cluster',
+        'create',
+        ...servers.map((s) => `127.0.0.1:${s.port}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ]);
+      for (const server of servers)
+        await waitUntil('the cluster to be ok', () => ask(server.port, async (r) => /cluster_state:ok/.test(await r.cluster('INFO'))));
       return new RedisCluster(servers);
     } catch (error) {
       for (const server of servers) await server.destroy();
@@ -222,10 +284,17 @@ export class RedisSentinelSet {
       started.push(primary);
       const replica = await RedisServer.start(['--replicaof', '127.0.0.1', String(primary.port)]);
       started.push(replica);
-      await waitUntil('the replica to sync', () => ask(replica.port, async (r) => /master_link_status:up/.test(await r.info('replication'))));
+      await waitUntil('the replica to sync', () =>
+        ask(replica.port, async (r) => /master_link_status:up/.test(await r.info('replication'))),
+      );
       const sentinels: RedisServer[] = [];
       for (let i = 0; i < 3; i++) {
-        const sentinel = await RedisServer.startSentinel([`sentinel monitor ${name} 127.0.0.1 ${primary.port} 2`, `sentinel down-after-milliseconds ${name} 1000`, `sentinel failover-timeout ${name} 5000`, `sentinel parallel-syncs ${name} 1`]);
+        const sentinel = await RedisServer.startSentinel([
+          `sentinel monitor ${name} 127.0.0.1 ${primary.port} 2`,
+          `sentinel down-after-milliseconds ${name} 1000`,
+          `sentinel failover-timeout ${name} 5000`,
+          `sentinel parallel-syncs ${name} 1`,
+        ]);
         started.push(sentinel);
         sentinels.push(sentinel);
       }
@@ -251,7 +320,10 @@ export class RedisSentinelSet {
 
   /** The port the sentinels now name as primary. */
   async primaryPort(): Promise<number> {
-    const [, port] = (await ask(this.sentinels[0]!.port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', this.name))) as [string, string];
+    const [, port] = (await ask(this.sentinels[0]!.port, (r) => r.call('SENTINEL', 'get-master-addr-by-name', this.name))) as [
+      string,
+      string,
+    ];
     return Number(port);
   }
 

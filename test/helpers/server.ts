@@ -24,7 +24,10 @@ export interface ServerProcess {
 export const BUILT_SERVER_ARGS = ['--enable-source-maps', 'dist/server.js'];
 const TEST_TOTP_KEY = 'a1'.repeat(32);
 
-export async function startServer(env: Record<string, string> = {}, options: { timeoutMs?: number; built?: boolean } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number; built?: boolean } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -34,7 +37,17 @@ export async function startServer(env: Record<string, string> = {}, options: { t
   const child: ChildProcess = spawn(process.execPath, options.built ? BUILT_SERVER_ARGS : ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     // A configured TOTP key (one for every server, so instances share two-factor secrets), as in production.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', SEED_DEMO: 'false', LOG_LEVEL: 'info', TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'info',
+      TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', keep);

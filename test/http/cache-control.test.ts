@@ -58,13 +58,52 @@ describe('Cache-Control', () => {
     const unitId = (await prisma.unit.findFirstOrThrow({ where: { tenantId: business.tenantId } })).id;
     ids.set('/settings/uoms', unitId);
     ids.set('/settings/categories', (await prisma.category.findFirstOrThrow({ where: { tenantId: business.tenantId } })).id);
-    ids.set('/catalog/products', await created('product', '/catalog/products', { sku: 'CC-1', name: 'Mug', unitId: String(unitId), categoryId: '', price: '2.00', openingStock: '10' }));
+    ids.set(
+      '/catalog/products',
+      await created('product', '/catalog/products', {
+        sku: 'CC-1',
+        name: 'Mug',
+        unitId: String(unitId),
+        categoryId: '',
+        price: '2.00',
+        openingStock: '10',
+      }),
+    );
     const customerId = await created('customer', '/customers', { token: token(), name: 'Ada' });
     ids.set('/customers', customerId);
-    ids.set('/sales', await created('sale', '/sales', { token: token(), customerId: String(customerId), 'lines[0][product]': 'CC-1', 'lines[0][quantity]': '1' }));
-    ids.set('/payments', await created('payment', '/payments', { token: token(), amount: '1.00', method: 'cash', day: '', customerId: String(customerId), saleId: '', saleNumber: '', reference: '', note: '' }));
+    ids.set(
+      '/sales',
+      await created('sale', '/sales', {
+        token: token(),
+        customerId: String(customerId),
+        'lines[0][product]': 'CC-1',
+        'lines[0][quantity]': '1',
+      }),
+    );
+    ids.set(
+      '/payments',
+      await created('payment', '/payments', {
+        token: token(),
+        amount: '1.00',
+        method: 'cash',
+        day: '',
+        customerId: String(customerId),
+        saleId: '',
+        saleNumber: '',
+        reference: '',
+        note: '',
+      }),
+    );
     // A return of the sale (left as the customer's credit) and a till close, for their pages.
-    ids.set('/returns', await created('return', `/sales/${ids.get('/sales')}/returns`, { token: token(), 'lines[1][quantity]': '1', settlement: 'credit', reason: '' }));
+    ids.set(
+      '/returns',
+      await created('return', `/sales/${ids.get('/sales')}/returns`, {
+        token: token(),
+        'lines[1][quantity]': '1',
+        settlement: 'credit',
+        reason: '',
+      }),
+    );
     ids.set('/till/closes', await created('till close', '/till/close', { token: token(), counted: '1.00', note: '' }));
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
@@ -116,7 +155,11 @@ describe('Cache-Control', () => {
     const setup = await client.get('/account/2fa');
     const secret = /<code class="secret">([A-Z2-7]+)<\/code>/.exec(setup.html)![1]!;
     expect(setup.headers.get('cache-control')).toBe(NO_STORE);
-    const enabled = await client.post('/account/2fa/enable', { code: await generate({ secret }), currentPassword: user.password, password: user.password });
+    const enabled = await client.post('/account/2fa/enable', {
+      code: await generate({ secret }),
+      currentPassword: user.password,
+      password: user.password,
+    });
     expect(enabled.status).toBe(303);
     const codes = await client.get('/account/2fa');
     expect(codes.html).toMatch(/<li><code>[a-z0-9]{5}-[a-z0-9]{5}<\/code><\/li>/);

@@ -68,13 +68,15 @@ describe('what the app exposes', () => {
     const staff = await t.signIn(staffUser.email, staffUser.password, { accept: 'application/json' });
     expect(Object.keys(JSON.parse((await staff.get('/health/cache')).html))).toEqual(['status']);
 
-    const withToken = JSON.parse((await t.client({ ...bearer(METRICS_TOKEN), accept: 'application/json' }).get('/health/cache')).html) as Record<string, unknown>;
+    const withToken = JSON.parse(
+      (await t.client({ ...bearer(METRICS_TOKEN), accept: 'application/json' }).get('/health/cache')).html,
+    ) as Record<string, unknown>;
     expect(withToken).toMatchObject({ status: plain.status, store: expect.any(String), breaker: expect.any(String) });
     const owner = await t.signIn(business.owner.email, business.owner.password, { accept: 'application/json' });
     expect(JSON.parse((await owner.get('/health/cache')).html)).toHaveProperty('l1Entries');
   });
 
-  it("does not tell an owner that an address is used by another business (but does say it is one of theirs)", async () => {
+  it('does not tell an owner that an address is used by another business (but does say it is one of theirs)', async () => {
     const owner = await t.signIn(business.owner.email, business.owner.password);
     const elsewhere = await owner.post('/settings/users', { email: other.owner.email, name: 'Someone', role: 'staff' });
     expect(elsewhere.status).toBe(422);
@@ -156,7 +158,10 @@ describe('what the app exposes', () => {
     const users = await Promise.all([1, 2].map(() => t.createUser(other.tenantId, 'staff')));
     const secrets = users.map(() => newTotpSecret());
     await t.deps.db.prisma.user.update({ where: { id: users[0]!.id }, data: { totpSecret: secrets[0], totpEnabled: true } });
-    await t.deps.db.prisma.user.update({ where: { id: users[1]!.id }, data: { totpSecret: t.deps.totpSecrets.seal(secrets[1]!, users[1]!.id), totpEnabled: true } });
+    await t.deps.db.prisma.user.update({
+      where: { id: users[1]!.id },
+      data: { totpSecret: t.deps.totpSecrets.seal(secrets[1]!, users[1]!.id), totpEnabled: true },
+    });
     const next = new TotpSecrets(parseTotpKey(randomBytes(32).toString('hex'))!, [parseTotpKey(TOTP_KEY)!]);
     const result = await resealAllTotpSecrets(t.deps.db.prisma, next);
     // The earlier rotation test left one secret under a key nobody has any more: listed, not touched.

@@ -26,12 +26,17 @@ describe('http', () => {
     });
 
     it('leaves the top to the view (how many fields) when a field already says it', () => {
-      const failure = formFailure(new ConflictError('A product with SKU “A” already exists', { sku: 'A product with SKU “A” already exists' }));
+      const failure = formFailure(
+        new ConflictError('A product with SKU “A” already exists', { sku: 'A product with SKU “A” already exists' }),
+      );
       expect(failure).toEqual({ status: 409, errors: { sku: 'A product with SKU “A” already exists' }, error: undefined });
     });
 
     it('keeps a message only under _form on top (no field shows _form)', () => {
-      expect(formFailure(new ValidationError('The form has expired.', { _form: 'The form has expired.' }))).toMatchObject({ status: 422, error: 'The form has expired.' });
+      expect(formFailure(new ValidationError('The form has expired.', { _form: 'The form has expired.' }))).toMatchObject({
+        status: 422,
+        error: 'The form has expired.',
+      });
     });
 
     it('is undefined for any other error, which goes on to the error handler', () => {

@@ -71,16 +71,33 @@ async function must(res: Promise<{ status: number; location: string | null; html
 export const idIn = (location: string) => Number(/\/(\d+)$/.exec(location)?.[1] ?? NaN);
 
 /** The catalog, a customer and a sale of one business, through its owner's forms. */
-async function stock(prisma: PrismaClient, tenantId: number, owner: TestClient, p: { unit: string; category: string; sku: string; customer: string }) {
+async function stock(
+  prisma: PrismaClient,
+  tenantId: number,
+  owner: TestClient,
+  p: { unit: string; category: string; sku: string; customer: string },
+) {
   await must(owner.post('/settings/uoms', { code: p.unit, name: p.unit }), 'unit');
   await must(owner.post('/settings/categories', { name: p.category, parentId: '' }), 'category');
   const unitId = (await prisma.unit.findFirstOrThrow({ where: { tenantId, code: p.unit } })).id;
   const categoryId = (await prisma.category.findFirstOrThrow({ where: { tenantId, name: p.category } })).id;
   const product = (sku: string, price: string, openingStock: string) =>
-    must(owner.post('/catalog/products', { sku, name: `Product ${sku}`, unitId: String(unitId), categoryId: String(categoryId), price, openingStock }), `product ${sku}`).then(idIn);
+    must(
+      owner.post('/catalog/products', {
+        sku,
+        name: `Product ${sku}`,
+        unitId: String(unitId),
+        categoryId: String(categoryId),
+        price,
+        openingStock,
+      }),
+      `product ${sku}`,
+    ).then(idIn);
   const productId = await product(p.sku, '10.00', '100000');
   const customerId = idIn(await must(owner.post('/customers', { token: formToken(), name: p.customer }), 'customer'));
-  const saleId = idIn(await must(owner.post('/sales', { token: formToken(), 'lines[0][product]': p.sku, 'lines[0][quantity]': '1' }), 'sale'));
+  const saleId = idIn(
+    await must(owner.post('/sales', { token: formToken(), 'lines[0][product]': p.sku, 'lines[0][quantity]': '1' }), 'sale'),
+  );
   return { unitId, categoryId, productId, customerId, saleId, product };
 }
 
@@ -97,19 +114,34 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
   await must(owner.post('/settings/uoms', { code: 'box', name: 'Box' }), 'unit box');
   await must(owner.post('/settings/categories', { name: 'Edit category', parentId: '' }), 'category to edit');
   const editCustomerId = idIn(await must(owner.post('/customers', { token: formToken(), name: 'Edit customer' }), 'customer to edit'));
-  const paidSale = (quantity: string, what: string) => must(owner.post('/sales', { token: formToken(), 'lines[0][product]': 'SALE-1', 'lines[0][quantity]': quantity, payNow: 'cash' }), what).then(idIn);
+  const paidSale = (quantity: string, what: string) =>
+    must(
+      owner.post('/sales', { token: formToken(), 'lines[0][product]': 'SALE-1', 'lines[0][quantity]': quantity, payNow: 'cash' }),
+      what,
+    ).then(idIn);
   const returnSaleId = await paidSale('1000', 'sale to return from');
   const cancelSaleId = await paidSale('1', 'paid sale to cancel');
 
-  const b = await stock(prisma, tenantB.tenantId, ownerB, { unit: 'crate', category: 'Theirs', sku: 'THEIRS-1', customer: 'Their Customer' });
+  const b = await stock(prisma, tenantB.tenantId, ownerB, {
+    unit: 'crate',
+    category: 'Theirs',
+    sku: 'THEIRS-1',
+    customer: 'Their Customer',
+  });
   const bUser = await t.createUser(tenantB.tenantId, 'staff');
 
   const totpUser = await t.createUser(tenantA.tenantId, 'staff');
-  await prisma.user.update({ where: { id: totpUser.id }, data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpUser.id), totpEnabled: true } });
+  await prisma.user.update({
+    where: { id: totpUser.id },
+    data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpUser.id), totpEnabled: true },
+  });
   const otherUser = await t.createUser(tenantA.tenantId, 'staff');
   const totpSignedIn = await t.createUser(tenantA.tenantId, 'staff');
   const totpClient = await t.signIn(totpSignedIn.email, TEST_PASSWORD);
-  await prisma.user.update({ where: { id: totpSignedIn.id }, data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpSignedIn.id), totpEnabled: true } });
+  await prisma.user.update({
+    where: { id: totpSignedIn.id },
+    data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpSignedIn.id), totpEnabled: true },
+  });
   const passwordUser = await t.createUser(tenantA.tenantId, 'staff');
 
   return {
@@ -160,11 +192,32 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
 }
 
 /** Every table of business data, as one fingerprint per table (all tenants). */
-export const SNAPSHOT_TABLES = ['tenants', 'users', 'categories', 'units', 'products', 'product_barcodes', 'customers', 'sales', 'sale_lines', 'payments', 'stock_movements', 'balance_days', 'form_submissions', 'returns', 'return_lines', 'refunds', 'till_closes', 'audit_entries'] as const;
+export const SNAPSHOT_TABLES = [
+  'tenants',
+  'users',
+  'categories',
+  'units',
+  'products',
+  'product_barcodes',
+  'customers',
+  'sales',
+  'sale_lines',
+  'payments',
+  'stock_movements',
+  'balance_days',
+  'form_submissions',
+  'returns',
+  'return_lines',
+  'refunds',
+  'till_closes',
+  'audit_entries',
+] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;
 
-const snapshotSql = SNAPSHOT_TABLES.map((table) => `SELECT '${table}' AS t, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS h FROM ${table} x`).join(' UNION ALL ');
+const snapshotSql = SNAPSHOT_TABLES.map(
+  (table) => `SELECT '${table}' AS t, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS h FROM ${table} x`,
+).join(' UNION ALL ');
 
 export async function snapshot(prisma: PrismaClient): Promise<Snapshot> {
   const rows = await prisma.$queryRawUnsafe<Array<{ t: Table; h: string }>>(snapshotSql);

@@ -10,7 +10,8 @@ import { formToken, idIn, type Fixtures, type Table } from './hostile-input.fixt
 // refused: a 4xx with a message, nothing written anywhere. Routes with an id also get
 // hostile ids in the URL (404), and every form gets a missing and a wrong CSRF token (403).
 
-export type ValueClass = 'empty' | 'huge' | 'hugeNumber' | 'negative' | 'zero' | 'unicode' | 'nul' | 'html' | 'sql' | 'array' | 'object' | 'otherTenant';
+export type ValueClass =
+  'empty' | 'huge' | 'hugeNumber' | 'negative' | 'zero' | 'unicode' | 'nul' | 'html' | 'sql' | 'array' | 'object' | 'otherTenant';
 export type Body = Record<string, unknown>;
 /** What a submission sent and where it was redirected. */
 export interface Sent {
@@ -71,8 +72,10 @@ async function dropProduct(fx: Fixtures, id: number): Promise<void> {
   await fx.prisma.stockMovement.deleteMany({ where: { productId: id } });
   await fx.prisma.product.delete({ where: { id } });
 }
-const dropFormToken = (fx: Fixtures, location: string) => fx.prisma.formSubmission.deleteMany({ where: { tenantId: fx.a.tenantId, resultUrl: location } }).then(() => undefined);
-const tokenOf = async (fx: Fixtures, location: string) => (await fx.prisma.formSubmission.findFirst({ where: { tenantId: fx.a.tenantId, resultUrl: location } }))?.token;
+const dropFormToken = (fx: Fixtures, location: string) =>
+  fx.prisma.formSubmission.deleteMany({ where: { tenantId: fx.a.tenantId, resultUrl: location } }).then(() => undefined);
+const tokenOf = async (fx: Fixtures, location: string) =>
+  (await fx.prisma.formSubmission.findFirst({ where: { tenantId: fx.a.tenantId, resultUrl: location } }))?.token;
 
 const productFields = (): Field[] => [
   { name: 'sku', accepts: ['hugeNumber', 'zero'] },
@@ -122,7 +125,14 @@ const catalog: Form[] = [
     path: (fx) => `/catalog/products/${fx.a.editProductId}`,
     body: (fx) => ({ ...productBody(fx, 'EDIT-1', 'Edit target', '5.00'), active: 'on' }),
     // A checkbox: any value but "on" (or none) means unchecked, so every class is a valid "off".
-    fields: [...productFields(), { name: 'active', accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'], stored: UNCHECKED }],
+    fields: [
+      ...productFields(),
+      {
+        name: 'active',
+        accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'],
+        stored: UNCHECKED,
+      },
+    ],
     writes: ['products', 'product_barcodes', 'audit_entries'],
     read: (fx) => readProduct(fx, fx.a.editProductId),
     shownAt: (fx) => `/catalog/products/${fx.a.editProductId}`,
@@ -151,7 +161,10 @@ const catalog: Form[] = [
     path: (fx) => `/catalog/products/${fx.a.stockProductId}/stock`,
     body: () => ({ kind: 'adjustment', quantity: '1', reason: 'Recount' }),
     // A correction may take stock down (there are 100 on hand), never by zero.
-    fields: [{ name: 'quantity', accepts: ['negative'] }, { name: 'reason', accepts: TEXT }],
+    fields: [
+      { name: 'quantity', accepts: ['negative'] },
+      { name: 'reason', accepts: TEXT },
+    ],
     writes: ['products', 'stock_movements', 'audit_entries'],
     read: (fx) => fx.prisma.stockMovement.findFirstOrThrow({ where: { productId: fx.a.stockProductId }, orderBy: { id: 'desc' } }),
     shownAt: (fx) => `/catalog/products/${fx.a.stockProductId}`,
@@ -171,7 +184,16 @@ const catalog: Form[] = [
   {
     name: 'CSV import',
     path: () => '/catalog/products/import',
-    body: (_fx, n) => ({ action: 'import', 'cell:sku': `IMP-${n}`, 'cell:name': 'Imported', 'cell:unit': 'unit', 'cell:price': '2.50', 'cell:category': 'Tools', 'cell:quantity_on_hand': '', 'cell:barcodes': '' }),
+    body: (_fx, n) => ({
+      action: 'import',
+      'cell:sku': `IMP-${n}`,
+      'cell:name': 'Imported',
+      'cell:unit': 'unit',
+      'cell:price': '2.50',
+      'cell:category': 'Tools',
+      'cell:quantity_on_hand': '',
+      'cell:barcodes': '',
+    }),
     encode: (body) => {
       const { action, csv, ...cells } = body;
       const text = 'csv' in body ? csv : `${CSV_CELLS.join(',')}\n${CSV_CELLS.map((c) => csvCell(cells[`cell:${c}`])).join(',')}\n`;
@@ -196,8 +218,19 @@ const catalog: Form[] = [
     ],
     writes: ['products', 'product_barcodes', 'stock_movements', 'audit_entries'],
     read: async (fx, { body }) => {
-      const p = await fx.prisma.product.findFirstOrThrow({ where: { tenantId: fx.a.tenantId, sku: String(body['cell:sku']).trim() }, include: { unit: true, category: true, barcodes: { orderBy: { id: 'asc' } } } });
-      return { 'cell:sku': p.sku, 'cell:name': p.name, 'cell:unit': p.unit.code, 'cell:price': p.price, 'cell:category': p.category?.name, 'cell:quantity_on_hand': p.quantityOnHand, 'cell:barcodes': p.barcodes.map((b) => b.code).join('|') };
+      const p = await fx.prisma.product.findFirstOrThrow({
+        where: { tenantId: fx.a.tenantId, sku: String(body['cell:sku']).trim() },
+        include: { unit: true, category: true, barcodes: { orderBy: { id: 'asc' } } },
+      });
+      return {
+        'cell:sku': p.sku,
+        'cell:name': p.name,
+        'cell:unit': p.unit.code,
+        'cell:price': p.price,
+        'cell:category': p.category?.name,
+        'cell:quantity_on_hand': p.quantityOnHand,
+        'cell:barcodes': p.barcodes.map((b) => b.code).join('|'),
+      };
     },
     shownAt: () => '/catalog/products?sort=-updated',
     cleanup: async (fx, { body }) => {
@@ -208,14 +241,19 @@ const catalog: Form[] = [
 ];
 
 const newestOf = (fx: Fixtures, table: 'category' | 'unit') =>
-  table === 'category' ? fx.prisma.category.findFirstOrThrow({ where: { tenantId: fx.a.tenantId }, orderBy: { id: 'desc' } }) : fx.prisma.unit.findFirstOrThrow({ where: { tenantId: fx.a.tenantId }, orderBy: { id: 'desc' } });
+  table === 'category'
+    ? fx.prisma.category.findFirstOrThrow({ where: { tenantId: fx.a.tenantId }, orderBy: { id: 'desc' } })
+    : fx.prisma.unit.findFirstOrThrow({ where: { tenantId: fx.a.tenantId }, orderBy: { id: 'desc' } });
 
 const settings: Form[] = [
   {
     name: 'new category',
     path: () => '/settings/categories',
     body: (_fx, n) => ({ name: `Category ${n}`, parentId: '' }),
-    fields: [{ name: 'name', accepts: TEXT }, { name: 'parentId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId }],
+    fields: [
+      { name: 'name', accepts: TEXT },
+      { name: 'parentId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId },
+    ],
     writes: ['categories'],
     read: (fx) => newestOf(fx, 'category'),
     shownAt: () => '/settings/categories',
@@ -227,7 +265,10 @@ const settings: Form[] = [
     name: 'edit category',
     path: (fx) => `/settings/categories/${fx.a.editCategoryId}`,
     body: () => ({ name: 'Edit category', parentId: '' }),
-    fields: [{ name: 'name', accepts: TEXT }, { name: 'parentId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId }],
+    fields: [
+      { name: 'name', accepts: TEXT },
+      { name: 'parentId', accepts: ['empty'], foreign: (fx) => fx.b.categoryId },
+    ],
     writes: ['categories'],
     read: (fx) => fx.prisma.category.findUniqueOrThrow({ where: { id: fx.a.editCategoryId } }),
     shownAt: () => '/settings/categories',
@@ -246,7 +287,10 @@ const settings: Form[] = [
     path: () => '/settings/uoms',
     body: (_fx, n) => ({ code: `u${n}`, name: `Unit ${n}` }),
     // A code is one word of letters and digits, at most 16 characters.
-    fields: [{ name: 'code', accepts: ['zero'] }, { name: 'name', accepts: TEXT }],
+    fields: [
+      { name: 'code', accepts: ['zero'] },
+      { name: 'name', accepts: TEXT },
+    ],
     writes: ['units'],
     read: (fx) => newestOf(fx, 'unit'),
     shownAt: () => '/settings/uoms',
@@ -258,7 +302,10 @@ const settings: Form[] = [
     name: 'edit unit',
     path: (fx) => `/settings/uoms/${fx.a.editUnitId}`,
     body: () => ({ code: 'box', name: 'Box' }),
-    fields: [{ name: 'code', accepts: ['zero'] }, { name: 'name', accepts: TEXT }],
+    fields: [
+      { name: 'code', accepts: ['zero'] },
+      { name: 'name', accepts: TEXT },
+    ],
     writes: ['units'],
     read: (fx) => fx.prisma.unit.findUniqueOrThrow({ where: { id: fx.a.editUnitId } }),
     shownAt: () => '/settings/uoms',
@@ -275,14 +322,31 @@ const settings: Form[] = [
   {
     name: 'business settings',
     path: () => '/settings/business',
-    body: () => ({ name: 'Hostile Hardware', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', staffMaxDiscountPct: '5', staffMayOverridePrice: 'on', legalName: '', address: '', taxId: '', phone: '', email: '', receiptFormat: '80mm' }),
+    body: () => ({
+      name: 'Hostile Hardware',
+      currency: 'USD',
+      timeZone: 'UTC',
+      defaultTaxRate: '0',
+      staffMaxDiscountPct: '5',
+      staffMayOverridePrice: 'on',
+      legalName: '',
+      address: '',
+      taxId: '',
+      phone: '',
+      email: '',
+      receiptFormat: '80mm',
+    }),
     fields: [
       { name: 'name', accepts: TEXT },
       { name: 'currency' },
       { name: 'timeZone' },
       { name: 'defaultTaxRate', accepts: ['zero'] },
       { name: 'staffMaxDiscountPct', accepts: ['empty', 'zero'], stored: (v) => (String(v).trim() === '' ? '0' : String(v).trim()) },
-      { name: 'staffMayOverridePrice', accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'], stored: UNCHECKED },
+      {
+        name: 'staffMayOverridePrice',
+        accepts: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'],
+        stored: UNCHECKED,
+      },
       // What receipts and invoices print about the seller.
       { name: 'legalName', accepts: OPTIONAL_TEXT },
       { name: 'address', accepts: OPTIONAL_TEXT },
@@ -323,7 +387,10 @@ const sales: Form[] = [
     body: (_fx, n) => ({ token: formToken(), ...customerBody(`Customer ${n}`) }),
     fields: [tokenField, ...customerFields()],
     writes: ['customers', 'form_submissions'],
-    read: async (fx, { location }) => ({ ...(await fx.prisma.customer.findUniqueOrThrow({ where: { id: idIn(location) } })), token: await tokenOf(fx, location) }),
+    read: async (fx, { location }) => ({
+      ...(await fx.prisma.customer.findUniqueOrThrow({ where: { id: idIn(location) } })),
+      token: await tokenOf(fx, location),
+    }),
     shownAt: (_fx, { location }) => location,
     cleanup: (fx, { location }) => dropFormToken(fx, location),
   },
@@ -340,7 +407,19 @@ const sales: Form[] = [
   {
     name: 'new sale',
     path: () => '/sales',
-    body: () => ({ token: formToken(), customerId: '', note: '', payNow: '', tendered: '', [line('product')]: 'SALE-1', [line('productId')]: '', [line('quantity')]: '1', [line('unitPrice')]: '', [line('discountPct')]: '', [line('taxRate')]: '' }),
+    body: () => ({
+      token: formToken(),
+      customerId: '',
+      note: '',
+      payNow: '',
+      tendered: '',
+      [line('product')]: 'SALE-1',
+      [line('productId')]: '',
+      [line('quantity')]: '1',
+      [line('unitPrice')]: '',
+      [line('discountPct')]: '',
+      [line('taxRate')]: '',
+    }),
     fields: [
       tokenField,
       { name: 'customerId', accepts: ['empty'], foreign: (fx) => fx.b.customerId },
@@ -350,7 +429,13 @@ const sales: Form[] = [
       { name: 'tendered', accepts: ['empty', 'zero'], stored: () => '', column: 'cashTendered' },
       { name: line('product'), foreign: (fx) => fx.b.productSku },
       // Blank: the product typed in the text box (SALE-1).
-      { name: line('productId'), accepts: ['empty'], foreign: (fx) => fx.b.productId, stored: () => 'SALE-1', errorIds: ['lines.0.productId', 'lines.0.product'] },
+      {
+        name: line('productId'),
+        accepts: ['empty'],
+        foreign: (fx) => fx.b.productId,
+        stored: () => 'SALE-1',
+        errorIds: ['lines.0.productId', 'lines.0.product'],
+      },
       { name: line('quantity'), accepts: ['empty'], stored: blankAs('1') },
       { name: line('unitPrice'), accepts: ['empty', 'zero'], stored: blankAs('10') },
       { name: line('discountPct'), accepts: ['empty', 'zero'], stored: blankAs('0') },
@@ -359,7 +444,10 @@ const sales: Form[] = [
     // tenants: the sale number counter (tenants.last_sale_number).
     writes: ['tenants', 'sales', 'sale_lines', 'products', 'stock_movements', 'balance_days', 'payments', 'form_submissions'],
     read: async (fx, { location }) => {
-      const sale = await fx.prisma.sale.findUniqueOrThrow({ where: { id: idIn(location) }, include: { lines: { include: { product: true } }, payments: true } });
+      const sale = await fx.prisma.sale.findUniqueOrThrow({
+        where: { id: idIn(location) },
+        include: { lines: { include: { product: true } }, payments: true },
+      });
       const l = sale.lines[0]!;
       return {
         token: await tokenOf(fx, location),
@@ -397,7 +485,17 @@ const sales: Form[] = [
       { name: 'settlement' },
       { name: 'reason', accepts: OPTIONAL_TEXT },
     ],
-    writes: ['returns', 'return_lines', 'sale_lines', 'sales', 'products', 'stock_movements', 'balance_days', 'refunds', 'form_submissions'],
+    writes: [
+      'returns',
+      'return_lines',
+      'sale_lines',
+      'sales',
+      'products',
+      'stock_movements',
+      'balance_days',
+      'refunds',
+      'form_submissions',
+    ],
     read: async (fx, { location }) => {
       const r = await fx.prisma.return.findUniqueOrThrow({ where: { id: idIn(location) }, include: { lines: true } });
       return { token: await tokenOf(fx, location), reason: r.reason, [line1]: r.lines[0]?.quantity };
@@ -413,14 +511,27 @@ const sales: Form[] = [
     fields: [tokenField, { name: 'counted', accepts: ['zero'] }, { name: 'note', accepts: OPTIONAL_TEXT }],
     // payments, refunds: the close claims the cash rows it counted.
     writes: ['till_closes', 'payments', 'refunds', 'form_submissions'],
-    read: async (fx, { location }) => ({ ...(await fx.prisma.tillClose.findUniqueOrThrow({ where: { id: idIn(location) } })), token: await tokenOf(fx, location) }),
+    read: async (fx, { location }) => ({
+      ...(await fx.prisma.tillClose.findUniqueOrThrow({ where: { id: idIn(location) } })),
+      token: await tokenOf(fx, location),
+    }),
     shownAt: (_fx, { location }) => location,
     cleanup: (fx, { location }) => dropFormToken(fx, location),
   },
   {
     name: 'register payment',
     path: () => '/payments',
-    body: (fx) => ({ token: formToken(), amount: '1.00', method: 'cash', day: '', customerId: s(fx.a.payCustomerId), saleId: '', saleNumber: '', reference: '', note: '' }),
+    body: (fx) => ({
+      token: formToken(),
+      amount: '1.00',
+      method: 'cash',
+      day: '',
+      customerId: s(fx.a.payCustomerId),
+      saleId: '',
+      saleNumber: '',
+      reference: '',
+      note: '',
+    }),
     fields: [
       tokenField,
       { name: 'amount' },
@@ -483,10 +594,18 @@ const account: Form[] = [
   {
     name: 'change own password',
     path: () => '/account/password',
-    body: (fx, n) => ({ currentPassword: fx.a.passwordUser.password, newPassword: `new-password-${n}`, confirmPassword: `new-password-${n}` }),
+    body: (fx, n) => ({
+      currentPassword: fx.a.passwordUser.password,
+      newPassword: `new-password-${n}`,
+      confirmPassword: `new-password-${n}`,
+    }),
     // 10+ characters that are not easy to guess: any script, HTML and quotes make good
     // passwords; 10^30 (a one and thirty zeros) is a repeat and is refused.
-    fields: [{ name: 'currentPassword' }, { name: 'newPassword', accepts: ['unicode', 'html', 'sql'], linked: ['confirmPassword'] }, { name: 'confirmPassword' }],
+    fields: [
+      { name: 'currentPassword' },
+      { name: 'newPassword', accepts: ['unicode', 'html', 'sql'], linked: ['confirmPassword'] },
+      { name: 'confirmPassword' },
+    ],
     writes: ['users'],
     client: async (fx) => {
       await forgetGuesses(fx, fx.a.passwordUser.email);
@@ -550,17 +669,21 @@ const admin: Form[] = [
     writes: ['users', 'audit_entries'],
     ids: { path: (id) => `/settings/users/${id}/role`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
   },
-  ...(['deactivate', 'activate'] as const).map(
-    (action): Form => ({
-      name: `${action} a user`,
-      path: (fx) => `/settings/users/${fx.a.staffUserId}/${action}`,
-      body: () => ({}),
-      fields: [],
-      writes: ['users', 'audit_entries'],
-      ids: { path: (id) => `/settings/users/${id}/${action}`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
-    }),
-  ),
-  { name: 'clear a cache module', path: () => '/admin/cache/clear', body: () => ({ module: 'products', confirm: 'yes' }), fields: [{ name: 'module' }, { name: 'confirm' }], writes: [] },
+  ...(['deactivate', 'activate'] as const).map((action): Form => ({
+    name: `${action} a user`,
+    path: (fx) => `/settings/users/${fx.a.staffUserId}/${action}`,
+    body: () => ({}),
+    fields: [],
+    writes: ['users', 'audit_entries'],
+    ids: { path: (id) => `/settings/users/${id}/${action}`, valid: (fx) => fx.a.staffUserId, foreign: (fx) => fx.b.userId },
+  })),
+  {
+    name: 'clear a cache module',
+    path: () => '/admin/cache/clear',
+    body: () => ({ module: 'products', confirm: 'yes' }),
+    fields: [{ name: 'module' }, { name: 'confirm' }],
+    writes: [],
+  },
   { name: 'warm the cache', path: () => '/admin/cache/warm', body: () => ({}), fields: [], writes: [] },
 ];
 
@@ -595,4 +718,6 @@ export const queryBoxes: Array<{ name: string; path(fx: Fixtures): string; param
 ];
 
 /** Filter forms (GET) whose values are choices, not free text: a bad one is dropped with a message (400), never a 500. */
-export const filters: Array<{ name: string; path: string; params: string[] }> = [{ name: 'audit log filters', path: '/settings/audit', params: ['user', 'kind', 'from', 'to', 'page'] }];
+export const filters: Array<{ name: string; path: string; params: string[] }> = [
+  { name: 'audit log filters', path: '/settings/audit', params: ['user', 'kind', 'from', 'to', 'page'] },
+];

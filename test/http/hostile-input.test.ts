@@ -73,11 +73,22 @@ function casesOf(form: Form): Case[] {
   const ids = form.ids;
   if (ids) {
     for (const h of hostileIds) {
-      cases.push({ title: `id in the URL ← ${h.label}: notFound`, expect: 'notFound', run: async (fx) => ({ ...(await submission(form, fx)), path: ids.path(h.id(ids.valid(fx), ids.foreign(fx))) }) });
+      cases.push({
+        title: `id in the URL ← ${h.label}: notFound`,
+        expect: 'notFound',
+        run: async (fx) => ({ ...(await submission(form, fx)), path: ids.path(h.id(ids.valid(fx), ids.foreign(fx))) }),
+      });
     }
   }
-  for (const [label, csrf] of [['no CSRF token', false], ['a wrong CSRF token', 'not-the-token']] as const) {
-    cases.push({ title: `${label}: forbidden`, expect: 'forbidden', run: async (fx) => ({ ...(await submission(form, fx)), path: form.path(fx), csrf }) });
+  for (const [label, csrf] of [
+    ['no CSRF token', false],
+    ['a wrong CSRF token', 'not-the-token'],
+  ] as const) {
+    cases.push({
+      title: `${label}: forbidden`,
+      expect: 'forbidden',
+      run: async (fx) => ({ ...(await submission(form, fx)), path: form.path(fx), csrf }),
+    });
   }
   return cases;
 }
@@ -103,21 +114,31 @@ async function send(client: TestClient, path: string, body: Body, csrf: string |
   return { status: res.status, location: res.headers.get('location'), html: await res.text() };
 }
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 const GENERIC = /^Please correct the (marked fields|field marked below|\d+ fields marked below)\.$/;
 
 /** What a person reads as the reason: field messages (by field), import row errors, alerts, the error page's message. */
 function messagesIn(html: string): { byField: Map<string, string>; rows: string[]; general: string[] } {
-  const byField = new Map([...html.matchAll(/<p class="field-error" id="([^"]*)-error">([\s\S]*?)<\/p>/g)].map((m) => [m[1]!, text(m[2]!)]));
+  const byField = new Map(
+    [...html.matchAll(/<p class="field-error" id="([^"]*)-error">([\s\S]*?)<\/p>/g)].map((m) => [m[1]!, text(m[2]!)]),
+  );
   const rows = [...html.matchAll(/<ul class="row-errors">([\s\S]*?)<\/ul>/g)].map((m) => text(m[1]!));
-  const general = [...html.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g), ...html.matchAll(/<section class="error-page">\s*<h1>[\s\S]*?<\/h1>\s*<p>([\s\S]*?)<\/p>/g)].map((m) => text(m[1]!));
+  const general = [
+    ...html.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:p|div)>/g),
+    ...html.matchAll(/<section class="error-page">\s*<h1>[\s\S]*?<\/h1>\s*<p>([\s\S]*?)<\/p>/g),
+  ].map((m) => text(m[1]!));
   return { byField, rows, general: general.filter(Boolean) };
 }
 /** Messages meant for developers, not for the person at the form. */
 const UNREADABLE = /\[object |undefined|NaN|Invalid input|expected \w+, received|Too (big|small)|Error:|at .*\.ts:\d+/;
 
-const escapeHtml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
-const asText = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const escapeHtml = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+const asText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 /** `lines[0][quantity]` is marked as `lines.0.quantity`. */
 const errorIdsOf = (field: Field) => field.errorIds ?? [field.name.replace(/\[(\w+)\]/g, '.$1')];
 
@@ -153,7 +174,10 @@ describe('hostile input into every form', () => {
     if (c.expect === 'accept') {
       expect(res.status, where).toBe(303);
       expect(res.location ?? '', where).not.toMatch(/^\/login/);
-      expect(changed.filter((table) => !form.writes.includes(table)), `${where}\ntables written outside the form's own`).toEqual([]);
+      expect(
+        changed.filter((table) => !form.writes.includes(table)),
+        `${where}\ntables written outside the form's own`,
+      ).toEqual([]);
       const field = c.field!;
       const sent = { body, location: res.location ?? '' };
       const row = await form.read!(fx, sent);
@@ -186,7 +210,11 @@ describe('hostile input into every form', () => {
       const { byField, rows, general } = messagesIn(res.html);
       const specific = [...byField.values(), ...rows, ...general.filter((m) => !GENERIC.test(m))];
       expect(specific.length, `${where}\nno message saying what is wrong`).toBeGreaterThan(0);
-      if (byField.size) expect(errorIdsOf(c.field!).some((id) => byField.has(id)), `${where}\nno message on ${c.field!.name}: ${[...byField.keys()].join(', ')}`).toBe(true);
+      if (byField.size)
+        expect(
+          errorIdsOf(c.field!).some((id) => byField.has(id)),
+          `${where}\nno message on ${c.field!.name}: ${[...byField.keys()].join(', ')}`,
+        ).toBe(true);
       for (const m of [...byField.values(), ...rows, ...general]) expect(m, `${where}\nmessage for developers`).not.toMatch(UNREADABLE);
     }
   }
@@ -195,7 +223,7 @@ describe('hostile input into every form', () => {
     const query = new URLSearchParams();
     for (const item of Array.isArray(value) ? value : [value]) query.append(param, String(item));
     const before = await snapshot(fx.prisma);
-    const res = await fx.a.owner.get(`${path}?${query}`);
+    const res = await fx.a.owner.get(`${path}?${query.toString()}`);
     expect(statuses, `${path}?${param}=…: ${res.status} ${text(res.html).slice(0, 300)}`).toContain(res.status);
     expect(res.html).not.toContain(SCRIPT);
     expect((await changedTables(before)).changed).toEqual([]);
@@ -218,7 +246,12 @@ describe('hostile input into every form', () => {
     { label: 'a letter with 200 combining marks', value: `e${'\u0301'.repeat(200)}` },
     { label: 'mixed scripts with spaces, 90 characters', value: 'Zoë 中文 🧾 שלום مرحبا '.repeat(4) },
   ];
-  const searchValues = [...hostileValues.filter((v) => v.cls !== 'object').map((v) => (v.cls === 'huge' ? { ...v, label: '8 kB of digits', value: '9'.repeat(8_000) } : v)), ...longText];
+  const searchValues = [
+    ...hostileValues
+      .filter((v) => v.cls !== 'object')
+      .map((v) => (v.cls === 'huge' ? { ...v, label: '8 kB of digits', value: '9'.repeat(8_000) } : v)),
+    ...longText,
+  ];
   for (const { name, path } of searches) {
     describe(`${name} (GET)`, () => {
       for (const { label, value } of searchValues) it(`q ← ${label}: a page of results, nothing written`, () => runSearch(path, value));
@@ -227,7 +260,9 @@ describe('hostile input into every form', () => {
   for (const box of queryBoxes) {
     describe(`${box.name} (GET)`, () => {
       for (const param of box.params) {
-        for (const { label, value } of searchValues) it(`${param} ← ${label}: the page or its form with a message, nothing written`, () => runSearch(box.path(fx), value, param, [200, 400, 422]));
+        for (const { label, value } of searchValues)
+          it(`${param} ← ${label}: the page or its form with a message, nothing written`, () =>
+            runSearch(box.path(fx), value, param, [200, 400, 422]));
       }
     });
   }
@@ -236,7 +271,7 @@ describe('hostile input into every form', () => {
     const query = new URLSearchParams();
     for (const item of Array.isArray(value) ? value : [value]) query.append(param, String(item));
     const before = await snapshot(fx.prisma);
-    const res = await fx.a.owner.get(`${path}?${query}`);
+    const res = await fx.a.owner.get(`${path}?${query.toString()}`);
     const where = `${path}?${param}=…: ${text(res.html).slice(0, 300)}`;
     expect([200, 400], where).toContain(res.status);
     if (res.status === 400) expect(messagesIn(res.html).byField.size, `${where}\nno message on the filter`).toBeGreaterThan(0);
@@ -246,7 +281,9 @@ describe('hostile input into every form', () => {
 
   for (const { name, path, params } of filters) {
     describe(`${name} (GET)`, () => {
-      for (const param of params) for (const { label, value } of searchValues) it(`${param} ← ${label}: the page, or the filter refused with a message; nothing written`, () => runFilter(path, param, value));
+      for (const param of params)
+        for (const { label, value } of searchValues)
+          it(`${param} ← ${label}: the page, or the filter refused with a message; nothing written`, () => runFilter(path, param, value));
     });
   }
 });

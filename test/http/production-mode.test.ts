@@ -12,7 +12,11 @@ describe('production mode', () => {
   const https = { 'x-forwarded-proto': 'https' };
 
   beforeAll(async () => {
-    t = await startTestApp({ driver: 'pglite', redis: true, env: { NODE_ENV: 'production', TRUST_PROXY: 'loopback', TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex') } });
+    t = await startTestApp({
+      driver: 'pglite',
+      redis: true,
+      env: { NODE_ENV: 'production', TRUST_PROXY: 'loopback', TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex') },
+    });
     business = await t.createTenantWithOwner();
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {

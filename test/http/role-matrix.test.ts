@@ -42,7 +42,16 @@ interface Row {
 
 const staffTarget = async ({ t, business }: Ctx) => (await t.createUser(business.tenantId, 'staff')).id;
 const token = () => `matrix-${randomBytes(8).toString('hex')}`;
-const productForm = (p: { sku: string }, ctx: Ctx, fields: Record<string, string>) => ({ sku: p.sku, name: `Product ${p.sku}`, unitId: String(ctx.unitId), price: '94.50', cost: '40.00', reorderLevel: '0', active: 'on', ...fields });
+const productForm = (p: { sku: string }, ctx: Ctx, fields: Record<string, string>) => ({
+  sku: p.sku,
+  name: `Product ${p.sku}`,
+  unitId: String(ctx.unitId),
+  price: '94.50',
+  cost: '40.00',
+  reorderLevel: '0',
+  active: 'on',
+  ...fields,
+});
 const stored = (ctx: Ctx, id: number) => ctx.t.deps.db.prisma.product.findUniqueOrThrow({ where: { id } });
 const saleOf = async (ctx: Ctx) => {
   const p = await ctx.product();
@@ -53,8 +62,14 @@ const saleOf = async (ctx: Ctx) => {
 const paidSale = async ({ t, business }: Ctx) => {
   const prisma = t.deps.db.prisma;
   const { tenantId } = business;
-  const unit = (await prisma.unit.findFirst({ where: { tenantId, code: 'rm' } })) ?? (await prisma.unit.create({ data: { tenantId, code: 'rm', name: 'Role matrix unit' } }));
-  const product = (await prisma.product.findFirst({ where: { tenantId, sku: 'RM-1' } })) ?? (await prisma.product.create({ data: { tenantId, sku: 'RM-1', name: 'Role matrix thing', unitId: unit.id, price: 5, quantityOnHand: 1000 } }));
+  const unit =
+    (await prisma.unit.findFirst({ where: { tenantId, code: 'rm' } })) ??
+    (await prisma.unit.create({ data: { tenantId, code: 'rm', name: 'Role matrix unit' } }));
+  const product =
+    (await prisma.product.findFirst({ where: { tenantId, sku: 'RM-1' } })) ??
+    (await prisma.product.create({
+      data: { tenantId, sku: 'RM-1', name: 'Role matrix thing', unitId: unit.id, price: 5, quantityOnHand: 1000 },
+    }));
   const actor = { tenantId, userId: business.owner.id, role: 'owner' as const, db: t.deps.tenantDb(tenantId) };
   return (await t.deps.sales.confirm(actor, { token: randomUUID(), payNow: 'cash', lines: [{ productId: product.id, quantity: '2' }] })).id;
 };
@@ -65,16 +80,57 @@ export const roleMatrix: Row[] = [
   { what: 'open own two-factor page', permission: null, method: 'GET', request: async () => ({ path: '/account/2fa' }) },
 
   { what: 'list users', permission: 'users.manage', method: 'GET', request: async () => ({ path: '/settings/users' }) },
-  { what: 'invite a user', permission: 'users.manage', method: 'POST', request: async () => ({ path: '/settings/users', form: { email: `m-${randomBytes(5).toString('hex')}@test.stock`, role: 'staff' } }) },
-  { what: 'invite a user with a bad email (the refusal comes before the form errors)', permission: 'users.manage', method: 'POST', request: async () => ({ path: '/settings/users', form: { email: 'not an email', role: 'staff' } }), effect: async (_ctx, res, allowed) => expect(res.status).toBe(allowed ? 422 : 403) },
-  { what: "change a user's role", permission: 'users.manage', method: 'POST', request: async (ctx) => ({ path: `/settings/users/${await staffTarget(ctx)}/role`, form: { role: 'manager' } }) },
-  { what: 'deactivate a user', permission: 'users.manage', method: 'POST', request: async (ctx) => ({ path: `/settings/users/${await staffTarget(ctx)}/deactivate` }) },
-  { what: 'reactivate a user', permission: 'users.manage', method: 'POST', request: async (ctx) => ({ path: `/settings/users/${await staffTarget(ctx)}/activate` }) },
-  { what: 'require two-factor sign-in', permission: 'users.manage', method: 'POST', request: async () => ({ path: '/settings/users/two-factor', form: { require2fa: 'off' } }) },
+  {
+    what: 'invite a user',
+    permission: 'users.manage',
+    method: 'POST',
+    request: async () => ({ path: '/settings/users', form: { email: `m-${randomBytes(5).toString('hex')}@test.stock`, role: 'staff' } }),
+  },
+  {
+    what: 'invite a user with a bad email (the refusal comes before the form errors)',
+    permission: 'users.manage',
+    method: 'POST',
+    request: async () => ({ path: '/settings/users', form: { email: 'not an email', role: 'staff' } }),
+    effect: async (_ctx, res, allowed) => expect(res.status).toBe(allowed ? 422 : 403),
+  },
+  {
+    what: "change a user's role",
+    permission: 'users.manage',
+    method: 'POST',
+    request: async (ctx) => ({ path: `/settings/users/${await staffTarget(ctx)}/role`, form: { role: 'manager' } }),
+  },
+  {
+    what: 'deactivate a user',
+    permission: 'users.manage',
+    method: 'POST',
+    request: async (ctx) => ({ path: `/settings/users/${await staffTarget(ctx)}/deactivate` }),
+  },
+  {
+    what: 'reactivate a user',
+    permission: 'users.manage',
+    method: 'POST',
+    request: async (ctx) => ({ path: `/settings/users/${await staffTarget(ctx)}/activate` }),
+  },
+  {
+    what: 'require two-factor sign-in',
+    permission: 'users.manage',
+    method: 'POST',
+    request: async () => ({ path: '/settings/users/two-factor', form: { require2fa: 'off' } }),
+  },
 
   { what: 'open the cache page', permission: 'cache.manage', method: 'GET', request: async () => ({ path: '/admin/cache' }) },
-  { what: 'clear a cache module', permission: 'cache.manage', method: 'POST', request: async () => ({ path: '/admin/cache/clear', form: { module: 'products', confirm: 'yes' } }) },
-  { what: 'ask before clearing a cache module', permission: 'cache.manage', method: 'GET', request: async () => ({ path: '/admin/cache/clear?module=products' }) },
+  {
+    what: 'clear a cache module',
+    permission: 'cache.manage',
+    method: 'POST',
+    request: async () => ({ path: '/admin/cache/clear', form: { module: 'products', confirm: 'yes' } }),
+  },
+  {
+    what: 'ask before clearing a cache module',
+    permission: 'cache.manage',
+    method: 'GET',
+    request: async () => ({ path: '/admin/cache/clear?module=products' }),
+  },
   { what: 'warm the cache', permission: 'cache.manage', method: 'POST', request: async () => ({ path: '/admin/cache/warm' }) },
 
   { what: 'open business settings', permission: 'settings.manage', method: 'GET', request: async () => ({ path: '/settings/business' }) },
@@ -82,16 +138,35 @@ export const roleMatrix: Row[] = [
     what: 'save business settings (staff limits)',
     permission: 'settings.manage',
     method: 'POST',
-    request: async (ctx) => ({ path: '/settings/business', form: { name: ctx.business.name, currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', staffMaxDiscountPct: '0' } }),
+    request: async (ctx) => ({
+      path: '/settings/business',
+      form: { name: ctx.business.name, currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', staffMaxDiscountPct: '0' },
+    }),
   },
 
   { what: 'open the audit log', permission: 'audit.see', method: 'GET', request: async () => ({ path: '/settings/audit' }) },
-  { what: 'filter the audit log', permission: 'audit.see', method: 'GET', request: async () => ({ path: '/settings/audit?kind=product_pricing&from=2026-01-01&to=2030-12-31' }) },
+  {
+    what: 'filter the audit log',
+    permission: 'audit.see',
+    method: 'GET',
+    request: async () => ({ path: '/settings/audit?kind=product_pricing&from=2026-01-01&to=2030-12-31' }),
+  },
 
   { what: 'open the balance page', permission: 'balance.see', method: 'GET', request: async () => ({ path: '/balance' }) },
-  { what: 'open the balance page with a wrong range', permission: 'balance.see', method: 'GET', request: async () => ({ path: '/balance?from=2026-13-01' }), effect: async (_ctx, res, allowed) => expect(res.status).toBe(allowed ? 422 : 403) },
+  {
+    what: 'open the balance page with a wrong range',
+    permission: 'balance.see',
+    method: 'GET',
+    request: async () => ({ path: '/balance?from=2026-13-01' }),
+    effect: async (_ctx, res, allowed) => expect(res.status).toBe(allowed ? 422 : 403),
+  },
   { what: 'download the balance CSV', permission: 'balance.see', method: 'GET', request: async () => ({ path: '/balance.csv' }) },
-  { what: "open a balance bucket's detail", permission: 'balance.see', method: 'GET', request: async () => ({ path: '/balance/detail?from=2026-01-01&to=2026-01-31' }) },
+  {
+    what: "open a balance bucket's detail",
+    permission: 'balance.see',
+    method: 'GET',
+    request: async () => ({ path: '/balance/detail?from=2026-01-01&to=2026-01-31' }),
+  },
   {
     what: "see the business's month on the dashboard",
     permission: 'balance.see',
@@ -150,7 +225,8 @@ export const roleMatrix: Row[] = [
       const p = await ctx.product();
       return { path: `/catalog/products/${p.id}`, form: productForm(p, ctx, { price: '9.99' }), state: { id: p.id } };
     },
-    effect: async (ctx, _res, allowed, state) => expect((await stored(ctx, state.id as number)).price.toFixed(2)).toBe(allowed ? '9.99' : '94.50'),
+    effect: async (ctx, _res, allowed, state) =>
+      expect((await stored(ctx, state.id as number)).price.toFixed(2)).toBe(allowed ? '9.99' : '94.50'),
   },
   {
     what: 'edit a product without sending the price or cost (kept as stored)',
@@ -177,16 +253,25 @@ export const roleMatrix: Row[] = [
       const p = await ctx.product();
       return { path: `/catalog/products/${p.id}`, form: productForm(p, ctx, { cost: '1.00' }), state: { id: p.id } };
     },
-    effect: async (ctx, _res, allowed, state) => expect((await stored(ctx, state.id as number)).cost.toFixed(2)).toBe(allowed ? '1.00' : '40.00'),
+    effect: async (ctx, _res, allowed, state) =>
+      expect((await stored(ctx, state.id as number)).cost.toFixed(2)).toBe(allowed ? '1.00' : '40.00'),
   },
   {
     what: 'give a new product a cost',
     permission: 'catalog.editCost',
     method: 'POST',
     refusal: /Only managers and owners can change the cost/,
-    request: async (ctx) => ({ path: '/catalog/products', form: { sku: `N-${randomBytes(4).toString('hex')}`, name: 'New', unitId: String(ctx.unitId), price: '5.00', cost: '2.00' } }),
+    request: async (ctx) => ({
+      path: '/catalog/products',
+      form: { sku: `N-${randomBytes(4).toString('hex')}`, name: 'New', unitId: String(ctx.unitId), price: '5.00', cost: '2.00' },
+    }),
   },
-  { what: 'delete a product', permission: 'catalog.deactivate', method: 'POST', request: async (ctx) => ({ path: `/catalog/products/${(await ctx.product()).id}/delete` }) },
+  {
+    what: 'delete a product',
+    permission: 'catalog.deactivate',
+    method: 'POST',
+    request: async (ctx) => ({ path: `/catalog/products/${(await ctx.product()).id}/delete` }),
+  },
   {
     what: 'deactivate a product by leaving out the active field',
     permission: 'catalog.deactivate',
@@ -215,14 +300,38 @@ export const roleMatrix: Row[] = [
     permission: 'catalog.delete',
     method: 'POST',
     request: async (ctx) => {
-      const category = await ctx.t.deps.catalog.categories.create(ctx.owner, { name: `Spare ${randomBytes(3).toString('hex')}`, parentId: '' });
+      const category = await ctx.t.deps.catalog.categories.create(ctx.owner, {
+        name: `Spare ${randomBytes(3).toString('hex')}`,
+        parentId: '',
+      });
       return { path: `/settings/categories/${category.id}/delete` };
     },
   },
 
-  { what: 'open the import page', permission: 'catalog.import', method: 'GET', request: async () => ({ path: '/catalog/products/import' }) },
-  { what: 'preview an import', permission: 'catalog.import', method: 'POST', request: async () => ({ path: '/catalog/products/import', form: { action: 'preview', csv: `sku,name,unit,price\nI-${randomBytes(3).toString('hex')},Imported,unit,1.00\n` } }) },
-  { what: 'import products', permission: 'catalog.import', method: 'POST', request: async () => ({ path: '/catalog/products/import', form: { action: 'import', csv: `sku,name,unit,price\nI-${randomBytes(3).toString('hex')},Imported,unit,1.00\n` } }) },
+  {
+    what: 'open the import page',
+    permission: 'catalog.import',
+    method: 'GET',
+    request: async () => ({ path: '/catalog/products/import' }),
+  },
+  {
+    what: 'preview an import',
+    permission: 'catalog.import',
+    method: 'POST',
+    request: async () => ({
+      path: '/catalog/products/import',
+      form: { action: 'preview', csv: `sku,name,unit,price\nI-${randomBytes(3).toString('hex')},Imported,unit,1.00\n` },
+    }),
+  },
+  {
+    what: 'import products',
+    permission: 'catalog.import',
+    method: 'POST',
+    request: async () => ({
+      path: '/catalog/products/import',
+      form: { action: 'import', csv: `sku,name,unit,price\nI-${randomBytes(3).toString('hex')},Imported,unit,1.00\n` },
+    }),
+  },
 
   {
     what: 'write off stock with a correction',
@@ -231,13 +340,28 @@ export const roleMatrix: Row[] = [
     refusal: /Only managers and owners can correct stock/,
     request: async (ctx) => {
       const p = await ctx.product();
-      return { path: `/catalog/products/${p.id}/stock`, form: { kind: 'adjustment', quantity: '-3', reason: 'Broken' }, state: { id: p.id } };
+      return {
+        path: `/catalog/products/${p.id}/stock`,
+        form: { kind: 'adjustment', quantity: '-3', reason: 'Broken' },
+        state: { id: p.id },
+      };
     },
-    effect: async (ctx, _res, allowed, state) => expect((await stored(ctx, state.id as number)).quantityOnHand.toString()).toBe(allowed ? '7' : '10'),
+    effect: async (ctx, _res, allowed, state) =>
+      expect((await stored(ctx, state.id as number)).quantityOnHand.toString()).toBe(allowed ? '7' : '10'),
   },
-  { what: 'record goods received', permission: 'stock.receive', method: 'POST', request: async (ctx) => ({ path: `/catalog/products/${(await ctx.product()).id}/stock`, form: { kind: 'receipt', quantity: '2' } }) },
+  {
+    what: 'record goods received',
+    permission: 'stock.receive',
+    method: 'POST',
+    request: async (ctx) => ({ path: `/catalog/products/${(await ctx.product()).id}/stock`, form: { kind: 'receipt', quantity: '2' } }),
+  },
 
-  { what: 'cancel a sale', permission: 'sale.cancel', method: 'POST', request: async (ctx) => ({ path: `/sales/${await saleOf(ctx)}/cancel` }) },
+  {
+    what: 'cancel a sale',
+    permission: 'sale.cancel',
+    method: 'POST',
+    request: async (ctx) => ({ path: `/sales/${await saleOf(ctx)}/cancel` }),
+  },
   {
     what: 'sell at 0.01 a unit',
     permission: 'sale.overridePrice',
@@ -245,9 +369,14 @@ export const roleMatrix: Row[] = [
     refusal: /Only a manager or owner can change the price/,
     request: async (ctx) => {
       const p = await ctx.product();
-      return { path: '/sales', form: { token: token(), 'lines[0][productId]': String(p.id), 'lines[0][quantity]': '2', 'lines[0][unitPrice]': '0.01' }, state: { id: p.id } };
+      return {
+        path: '/sales',
+        form: { token: token(), 'lines[0][productId]': String(p.id), 'lines[0][quantity]': '2', 'lines[0][unitPrice]': '0.01' },
+        state: { id: p.id },
+      };
     },
-    effect: async (ctx, _res, allowed, state) => expect((await stored(ctx, state.id as number)).quantityOnHand.toString()).toBe(allowed ? '8' : '10'),
+    effect: async (ctx, _res, allowed, state) =>
+      expect((await stored(ctx, state.id as number)).quantityOnHand.toString()).toBe(allowed ? '8' : '10'),
   },
   {
     what: 'give a discount above the staff limit',
@@ -256,26 +385,76 @@ export const roleMatrix: Row[] = [
     refusal: /Only a manager or owner can give a discount/,
     request: async (ctx) => {
       const p = await ctx.product();
-      return { path: '/sales', form: { token: token(), 'lines[0][productId]': String(p.id), 'lines[0][quantity]': '1', 'lines[0][discountPct]': '50' } };
+      return {
+        path: '/sales',
+        form: { token: token(), 'lines[0][productId]': String(p.id), 'lines[0][quantity]': '1', 'lines[0][discountPct]': '50' },
+      };
     },
   },
 
-  { what: 'preview a sale (the sale form\'s totals)', permission: null, method: 'POST', request: async () => ({ path: '/sales/preview', form: { 'lines[0][quantity]': '' } }) },
+  {
+    what: "preview a sale (the sale form's totals)",
+    permission: null,
+    method: 'POST',
+    request: async () => ({ path: '/sales/preview', form: { 'lines[0][quantity]': '' } }),
+  },
   { what: 'open the label form', permission: null, method: 'GET', request: async () => ({ path: '/catalog/labels' }) },
   {
     what: "save business settings (the seller's details)",
     permission: 'settings.manage',
     method: 'POST',
-    request: async ({ business }) => ({ path: '/settings/business', form: { name: business.name, currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', legalName: `${business.name} Ltd`, address: '1 Main Street', taxId: 'TAX-1', phone: '', email: '', receiptFormat: 'a4' } }),
+    request: async ({ business }) => ({
+      path: '/settings/business',
+      form: {
+        name: business.name,
+        currency: 'USD',
+        timeZone: 'UTC',
+        defaultTaxRate: '0',
+        legalName: `${business.name} Ltd`,
+        address: '1 Main Street',
+        taxId: 'TAX-1',
+        phone: '',
+        email: '',
+        receiptFormat: 'a4',
+      },
+    }),
   },
 
-  { what: 'open the return form of a sale', permission: 'sale.return', method: 'GET', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/returns/new` }) },
-  { what: 'take a return and refund it', permission: 'sale.return', method: 'POST', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/returns`, form: { token: randomUUID(), 'lines[1][quantity]': '1', settlement: 'cash' } }) },
-  { what: 'open the cancel confirmation of a sale', permission: 'sale.cancel', method: 'GET', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/cancel` }) },
-  { what: 'cancel a sale and refund its payment', permission: 'sale.cancel', method: 'POST', request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/cancel`, form: { settlement: 'cash' } }) },
+  {
+    what: 'open the return form of a sale',
+    permission: 'sale.return',
+    method: 'GET',
+    request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/returns/new` }),
+  },
+  {
+    what: 'take a return and refund it',
+    permission: 'sale.return',
+    method: 'POST',
+    request: async (ctx) => ({
+      path: `/sales/${await paidSale(ctx)}/returns`,
+      form: { token: randomUUID(), 'lines[1][quantity]': '1', settlement: 'cash' },
+    }),
+  },
+  {
+    what: 'open the cancel confirmation of a sale',
+    permission: 'sale.cancel',
+    method: 'GET',
+    request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/cancel` }),
+  },
+  {
+    what: 'cancel a sale and refund its payment',
+    permission: 'sale.cancel',
+    method: 'POST',
+    request: async (ctx) => ({ path: `/sales/${await paidSale(ctx)}/cancel`, form: { settlement: 'cash' } }),
+  },
 
   { what: 'open own till', permission: 'till.close', method: 'GET', request: async () => ({ path: '/till' }) },
-  { what: 'close own till', permission: 'till.close', method: 'POST', request: async () => ({ path: '/till/close', form: { token: randomUUID(), counted: '0' } }) },
+  {
+    what: 'close own till',
+    permission: 'till.close',
+    method: 'POST',
+    request: async () => ({ path: '/till/close', form: { token: randomUUID(), counted: '0' } }),
+  },
   { what: 'see the till close history', permission: 'till.close', method: 'GET', request: async () => ({ path: '/till/closes' }) },
   {
     what: "open another user's till close",
@@ -307,7 +486,14 @@ describe('role matrix', () => {
       unitId: unit.id,
       async product(fields: { price?: string; cost?: string } = {}) {
         const sku = `M-${randomBytes(4).toString('hex')}`;
-        const { id } = await t.deps.catalog.products.create(owner, { sku, name: `Product ${sku}`, unitId: String(unit.id), price: fields.price ?? '94.50', cost: fields.cost ?? '40.00', openingStock: '10' });
+        const { id } = await t.deps.catalog.products.create(owner, {
+          sku,
+          name: `Product ${sku}`,
+          unitId: String(unit.id),
+          price: fields.price ?? '94.50',
+          cost: fields.cost ?? '40.00',
+          openingStock: '10',
+        });
         return { id, sku };
       },
     });
@@ -326,7 +512,9 @@ describe('role matrix', () => {
     expect(actions.filter((a) => !covered.has(a) && !notYetRouted.includes(a))).toEqual([]);
   });
 
-  const cases = roleMatrix.flatMap((row) => roles.map((role) => ({ ...row, role, allowed: row.permission === null || can(role, row.permission) })));
+  const cases = roleMatrix.flatMap((row) =>
+    roles.map((role) => ({ ...row, role, allowed: row.permission === null || can(role, row.permission) })),
+  );
 
   it.each(cases)('$role: $what → $allowed', async ({ role, method, request, allowed, refusal, effect }) => {
     const client = clients.get(role)!;

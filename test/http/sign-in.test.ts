@@ -95,7 +95,10 @@ describe.each(drivers)('sign-in on %s with Redis', (driver) => {
     expect(client.cookie('stock.sid')).toBeUndefined();
     client.cookies.set('stock.sid', 's%3Aplanted-session-id.signature');
     const before = 'planted-session-id';
-    const res = await client.post('/login?returnTo=%2Fsettings%2Fusers', { email: business.owner.email, password: business.owner.password });
+    const res = await client.post('/login?returnTo=%2Fsettings%2Fusers', {
+      email: business.owner.email,
+      password: business.owner.password,
+    });
     expect(res.status).toBe(303);
     expect(res.location).toBe('/settings/users');
     const after = sessionId(client.cookie('stock.sid'));
@@ -110,7 +113,10 @@ describe.each(drivers)('sign-in on %s with Redis', (driver) => {
     for (const target of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
       const client = t.client();
       await client.get('/login');
-      const res = await client.post(`/login?returnTo=${encodeURIComponent(target)}`, { email: business.owner.email, password: business.owner.password });
+      const res = await client.post(`/login?returnTo=${encodeURIComponent(target)}`, {
+        email: business.owner.email,
+        password: business.owner.password,
+      });
       expect(res.location, target).toBe('/');
     }
   });

@@ -11,7 +11,18 @@ const VISITS = 1000;
 const BATCH = 50;
 
 // Every page a signed-out visitor can reach, as they would reach it.
-const publicPages = ['/login', '/login?returnTo=%2Fsales', '/login?signedOut=1', '/login/2fa', '/health', '/health/cache', '/no-such-page', '/css/app.css', '/favicon.svg', '/css/missing.css'];
+const publicPages = [
+  '/login',
+  '/login?returnTo=%2Fsales',
+  '/login?signedOut=1',
+  '/login/2fa',
+  '/health',
+  '/health/cache',
+  '/no-such-page',
+  '/css/app.css',
+  '/favicon.svg',
+  '/css/missing.css',
+];
 
 describe('strangers get no session', () => {
   let t: TestApp;
@@ -49,11 +60,17 @@ describe('strangers get no session', () => {
           Array.from({ length: BATCH }, async () => {
             const res = await fetch(`${t.baseUrl}${path}`, { redirect: 'manual', headers: { accept: 'text/html' } });
             await res.arrayBuffer();
-            expect(res.headers.getSetCookie().filter((c) => c.startsWith('stock.sid=')), path).toEqual([]);
+            expect(
+              res.headers.getSetCookie().filter((c) => c.startsWith('stock.sid=')),
+              path,
+            ).toEqual([]);
             return res.status;
           }),
         );
-        expect(statuses.every((s) => s < 500), `${path}: ${statuses.join(',')}`).toBe(true);
+        expect(
+          statuses.every((s) => s < 500),
+          `${path}: ${statuses.join(',')}`,
+        ).toBe(true);
       }
     }
     await t.deps.sessionStore.settle();
@@ -66,7 +83,9 @@ describe('strangers get no session', () => {
     await client.get('/login');
     expect((await client.post('/login', { email: business.owner.email, password: 'wrong-password-123' })).status).toBe(401);
     expect((await client.post('/login', { email: 'nobody@nowhere.test', password: 'wrong-password-123' })).status).toBe(401);
-    expect((await client.post('/login', { email: business.owner.email, password: business.owner.password }, { csrf: false })).status).toBe(403);
+    expect((await client.post('/login', { email: business.owner.email, password: business.owner.password }, { csrf: false })).status).toBe(
+      403,
+    );
     expect((await t.client().post('/logout', {}, { csrf: false })).status).toBe(403);
     expect(client.cookie('stock.sid')).toBeUndefined();
     await t.deps.sessionStore.settle();
@@ -80,15 +99,34 @@ describe('strangers get no session', () => {
     const attacker = t.client();
     await attacker.get('/login');
     // The attacker's own (valid) token does not go with the victim's cookie.
-    expect((await victim.post('/login', { email: business.owner.email, password: business.owner.password }, { csrf: attacker.csrfToken! })).status).toBe(403);
+    expect(
+      (await victim.post('/login', { email: business.owner.email, password: business.owner.password }, { csrf: attacker.csrfToken! }))
+        .status,
+    ).toBe(403);
     // A cookie and form that match but were not made by us.
     const forged = t.client();
     forged.cookies.set('stock.login', 'made-up-nonce.made-up-signature');
-    expect((await forged.post('/login', { email: business.owner.email, password: business.owner.password }, { csrf: 'made-up-nonce.made-up-signature' })).status).toBe(403);
+    expect(
+      (
+        await forged.post(
+          '/login',
+          { email: business.owner.email, password: business.owner.password },
+          { csrf: 'made-up-nonce.made-up-signature' },
+        )
+      ).status,
+    ).toBe(403);
     // From another site, even with a good token.
     const crossSite = t.client();
     await crossSite.get('/login');
-    expect((await crossSite.post('/login', { email: business.owner.email, password: business.owner.password }, { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect(
+      (
+        await crossSite.post(
+          '/login',
+          { email: business.owner.email, password: business.owner.password },
+          { headers: { 'sec-fetch-site': 'cross-site' } },
+        )
+      ).status,
+    ).toBe(403);
     expect(await sessionRows()).toBe(0);
   });
 

@@ -9,7 +9,21 @@ const HOOK_TIMEOUT_MS = 180_000;
 describe('forTenant', () => {
   describe('scopeArgs', () => {
     it('adds the tenant to every read, update and delete', () => {
-      for (const op of ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy', 'update', 'updateMany', 'updateManyAndReturn', 'delete', 'deleteMany']) {
+      for (const op of [
+        'findUnique',
+        'findUniqueOrThrow',
+        'findFirst',
+        'findFirstOrThrow',
+        'findMany',
+        'count',
+        'aggregate',
+        'groupBy',
+        'update',
+        'updateMany',
+        'updateManyAndReturn',
+        'delete',
+        'deleteMany',
+      ]) {
         expect(scopeArgs('Product', op, { where: { id: 5 } }, 7).where, op).toEqual({ id: 5, tenantId: 7 });
         expect(scopeArgs('Product', op, {}, 7).where, op).toEqual({ tenantId: 7 });
       }
@@ -41,7 +55,8 @@ describe('forTenant', () => {
         ['upsert', { where: { id: 1 }, create: { name: 'x' }, update: { tenantId: 8 } }],
         ['deleteMany', { where: { tenantId: 8 } }],
       ];
-      for (const [op, args] of attempts) expect(() => scopeArgs('Category', op, args, 7), `${op} ${JSON.stringify(args)}`).toThrow(TenantScopeError);
+      for (const [op, args] of attempts)
+        expect(() => scopeArgs('Category', op, args, 7), `${op} ${JSON.stringify(args)}`).toThrow(TenantScopeError);
     });
 
     it('confines the Tenant model to the tenant itself and refuses infrastructure models', () => {
@@ -67,7 +82,12 @@ describe('forTenant', () => {
       for (const tenantId of [a, b]) {
         const unit = await prisma.unit.create({ data: { tenantId, code: 'kg', name: 'Kilogram' } });
         if (tenantId === b) unitB = unit.id;
-        await prisma.category.createMany({ data: [{ tenantId, name: 'Tools' }, { tenantId, name: 'Paint' }] });
+        await prisma.category.createMany({
+          data: [
+            { tenantId, name: 'Tools' },
+            { tenantId, name: 'Paint' },
+          ],
+        });
       }
     }, HOOK_TIMEOUT_MS);
     afterAll(async () => {
@@ -98,7 +118,9 @@ describe('forTenant', () => {
 
     it('stays scoped inside an interactive transaction', async () => {
       const db = forTenant(database.db.prisma, a);
-      const names = await db.$transaction(async (tx) => (await tx.category.findMany({ orderBy: { name: 'asc' } })).map((c) => `${c.tenantId}:${c.name}`));
+      const names = await db.$transaction(async (tx) =>
+        (await tx.category.findMany({ orderBy: { name: 'asc' } })).map((c) => `${c.tenantId}:${c.name}`),
+      );
       expect(names.every((n) => n.startsWith(`${a}:`))).toBe(true);
       await expect(db.$transaction(async (tx) => tx.category.findMany({ where: { tenantId: b } }))).rejects.toThrow(TenantScopeError);
     });

@@ -20,7 +20,10 @@ describe.each(drivers)('payments › registerPayment on %s', (driver) => {
   });
 
   it('a partial payment then the rest: the open amount and the customer balance reach 0', async () => {
-    const first = await shop.services.payments.register(shop.actor(), paymentForm({ saleId: String(saleId), amount: '40.00', method: 'card' }));
+    const first = await shop.services.payments.register(
+      shop.actor(),
+      paymentForm({ saleId: String(saleId), amount: '40.00', method: 'card' }),
+    );
     expect(first.url).toBe(`/payments/${first.id}`);
     let sale = await shop.prisma.sale.findUniqueOrThrow({ where: { id: saleId } });
     expect(sale.paidTotal.toFixed(2)).toBe('40.00');
@@ -33,7 +36,9 @@ describe.each(drivers)('payments › registerPayment on %s', (driver) => {
     expect(sale.paidTotal.toFixed(2)).toBe('100.00');
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('0.00');
     const day = localDay(payment.paidAt, 'Asia/Tokyo');
-    const row = await shop.prisma.balanceDay.findUniqueOrThrow({ where: { tenantId_customerKey_day: { tenantId: shop.tenantId, customerKey: customer, day: new Date(`${day}T00:00:00Z`) } } });
+    const row = await shop.prisma.balanceDay.findUniqueOrThrow({
+      where: { tenantId_customerKey_day: { tenantId: shop.tenantId, customerKey: customer, day: new Date(`${day}T00:00:00Z`) } },
+    });
     expect(row.paymentsTotal.toFixed(2)).toBe('100.00');
   });
 
@@ -47,7 +52,10 @@ describe.each(drivers)('payments › registerPayment on %s', (driver) => {
 
   it('a back-dated payment counts on its own day', async () => {
     const yesterday = addDays(localDay(new Date(), 'Asia/Tokyo'), -1);
-    const { id } = await shop.services.payments.register(shop.actor(), paymentForm({ customerId: customer, amount: '1.00', day: yesterday }));
+    const { id } = await shop.services.payments.register(
+      shop.actor(),
+      paymentForm({ customerId: customer, amount: '1.00', day: yesterday }),
+    );
     const payment = await shop.prisma.payment.findUniqueOrThrow({ where: { id } });
     expect(localDay(payment.paidAt, 'Asia/Tokyo')).toBe(yesterday);
   });
@@ -71,12 +79,22 @@ describe.each(drivers)('payments › registerPayment on %s', (driver) => {
       ['a non-numeric amount', () => paymentForm({ saleId: open, amount: '10,00' }), 'amount', /must be a number/],
       ['three decimals', () => paymentForm({ saleId: open, amount: '1.005' }), 'amount', /at most 2 decimals/],
       ['an unknown method', () => paymentForm({ saleId: open, amount: '1', method: 'bitcoin' }), 'method', /cash, card/],
-      ['a future date', () => paymentForm({ saleId: open, amount: '1', day: addDays(localDay(new Date(), 'Asia/Tokyo'), 2) }), 'day', /future/],
+      [
+        'a future date',
+        () => paymentForm({ saleId: open, amount: '1', day: addDays(localDay(new Date(), 'Asia/Tokyo'), 2) }),
+        'day',
+        /future/,
+      ],
       ['an impossible date', () => paymentForm({ saleId: open, amount: '1', day: '2025-02-30' }), 'day', /real date/],
       ['neither customer nor sale', () => paymentForm({ amount: '1' }), 'customerId', /customer who paid/],
       ["another tenant's customer", () => paymentForm({ customerId: foreignCustomer, amount: '1' }), 'customerId', /Unknown customer/],
       ['an unknown sale number', () => paymentForm({ saleNumber: '99999', amount: '1' }), 'saleNumber', /No such sale/],
-      ['another customer than the sale’s', () => paymentForm({ saleId: open, customerId: foreignCustomer, amount: '1' }), 'customerId', /belongs to Aiko Tanaka/],
+      [
+        'another customer than the sale’s',
+        () => paymentForm({ saleId: open, customerId: foreignCustomer, amount: '1' }),
+        'customerId',
+        /belongs to Aiko Tanaka/,
+      ],
     ];
 
     it.each(cases)('%s', async (_name, form, field, message) => {
@@ -88,7 +106,9 @@ describe.each(drivers)('payments › registerPayment on %s', (driver) => {
     });
 
     it("another tenant's sale is unknown", async () => {
-      const error = await shop.services.payments.register(other.actor(), paymentForm({ saleId: open, amount: '1' })).catch((e: unknown) => e);
+      const error = await shop.services.payments
+        .register(other.actor(), paymentForm({ saleId: open, amount: '1' }))
+        .catch((e: unknown) => e);
       expect((error as ValidationError).fields.saleId).toMatch(/No such sale/);
     });
   });

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/errors.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
-import { balanceSummaryAndRecomputation, ledgerMatches, makeShop, paymentForm, quantity, saleForm, setUpShopWithServices } from './support.ts';
+import {
+  balanceSummaryAndRecomputation,
+  ledgerMatches,
+  makeShop,
+  paymentForm,
+  quantity,
+  saleForm,
+  setUpShopWithServices,
+} from './support.ts';
 
 describe.each(drivers)('sales › cancelSale on %s', (driver) => {
   const shop = setUpShopWithServices(driver, { timeZone: 'Europe/Madrid' });
@@ -11,7 +19,17 @@ describe.each(drivers)('sales › cancelSale on %s', (driver) => {
     const p = await shop.product({ qty: '10', price: '12.50', taxRate: '0' });
     const q = await shop.product({ qty: '4', price: '1.00', taxRate: '0' });
     const customer = await shop.customer();
-    const { id } = await shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '4' }, { productId: q, quantity: '1' }, { productId: p, quantity: '1' }], { customerId: customer }));
+    const { id } = await shop.services.sales.confirm(
+      shop.actor('staff'),
+      saleForm(
+        [
+          { productId: p, quantity: '4' },
+          { productId: q, quantity: '1' },
+          { productId: p, quantity: '1' },
+        ],
+        { customerId: customer },
+      ),
+    );
     expect(await quantity(shop.prisma, p)).toBe('5');
     await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
 
@@ -49,7 +67,9 @@ describe.each(drivers)('sales › cancelSale on %s', (driver) => {
     const p = await shop.product({ qty: '3', price: '10.00' });
     const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }]));
     await shop.services.sales.cancel(shop.actor('manager'), id);
-    const error = await shop.services.payments.register(shop.actor(), paymentForm({ saleId: String(id), amount: '1.00' })).catch((e: unknown) => e);
+    const error = await shop.services.payments
+      .register(shop.actor(), paymentForm({ saleId: String(id), amount: '1.00' }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).fields.saleId).toMatch(/cancelled/);
     expect(await shop.prisma.payment.count({ where: { saleId: id } })).toBe(0);

@@ -10,7 +10,9 @@ describe('sales › concurrency on postgresql', () => {
 
   it('50 concurrent sales of 1 unit of a product with 10: exactly 10 succeed, none oversold', async () => {
     const p = await shop.product({ qty: '10', price: '2.00' });
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }]))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }]))),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected');
     expect(ok).toHaveLength(10);
@@ -19,7 +21,9 @@ describe('sales › concurrency on postgresql', () => {
     expect(await shop.prisma.sale.count({ where: { tenantId: shop.tenantId, lines: { some: { productId: p } } } })).toBe(10);
     expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
     // Sale numbers stay dense and unique.
-    const numbers = (await shop.prisma.sale.findMany({ where: { tenantId: shop.tenantId }, select: { number: true }, orderBy: { number: 'asc' } })).map((s) => s.number);
+    const numbers = (
+      await shop.prisma.sale.findMany({ where: { tenantId: shop.tenantId }, select: { number: true }, orderBy: { number: 'asc' } })
+    ).map((s) => s.number);
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
   });
 
@@ -27,7 +31,9 @@ describe('sales › concurrency on postgresql', () => {
     const customer = await shop.customer();
     const p = await shop.product({ qty: '1', price: '100.00', taxRate: '0' });
     const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }], { customerId: customer }));
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '10.00' }))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '10.00' }))),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof ValidationError)).toBe(true);
     const sale = await shop.prisma.sale.findUniqueOrThrow({ where: { id } });
@@ -38,9 +44,17 @@ describe('sales › concurrency on postgresql', () => {
   it('10 concurrent sales of 30 on account for a customer with a limit of 100: exactly 3 succeed', async () => {
     const customer = await shop.customer({ name: 'Limited', creditLimit: '100.00' });
     const p = await shop.product({ qty: '100', price: '30.00', taxRate: '0' });
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }], { customerId: customer }))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }], { customerId: customer })),
+      ),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof ConflictError && /credit limit/.test(r.reason.message))).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 'rejected')
+        .every((r) => r.reason instanceof ConflictError && /credit limit/.test(r.reason.message)),
+    ).toBe(true);
     expect(await quantity(shop.prisma, p)).toBe('97');
   });
 
@@ -67,10 +81,35 @@ describe('sales › concurrency on postgresql', () => {
   it('crossing sales and cancellations on shared products neither deadlock nor drift', async () => {
     const a = await shop.product({ qty: '100' });
     const b = await shop.product({ qty: '100' });
-    const first = await Promise.all(Array.from({ length: 10 }, (_, i) => shop.services.sales.confirm(shop.actor(), saleForm(i % 2 ? [{ productId: a, quantity: '1' }, { productId: b, quantity: '1' }] : [{ productId: b, quantity: '2' }, { productId: a, quantity: '2' }]))));
+    const first = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        shop.services.sales.confirm(
+          shop.actor(),
+          saleForm(
+            i % 2
+              ? [
+                  { productId: a, quantity: '1' },
+                  { productId: b, quantity: '1' },
+                ]
+              : [
+                  { productId: b, quantity: '2' },
+                  { productId: a, quantity: '2' },
+                ],
+          ),
+        ),
+      ),
+    );
     await Promise.all([
       ...first.slice(0, 5).map((s) => shop.services.sales.cancel(shop.actor('manager'), s.id)),
-      ...Array.from({ length: 10 }, () => shop.services.sales.confirm(shop.actor(), saleForm([{ productId: b, quantity: '1' }, { productId: a, quantity: '1' }]))),
+      ...Array.from({ length: 10 }, () =>
+        shop.services.sales.confirm(
+          shop.actor(),
+          saleForm([
+            { productId: b, quantity: '1' },
+            { productId: a, quantity: '1' },
+          ]),
+        ),
+      ),
     ]);
     expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
   });

@@ -9,7 +9,8 @@ async function refused(promise: Promise<unknown>): Promise<ValidationError | Con
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof ValidationError || error instanceof ConflictError || error instanceof PermissionError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  if (!(error instanceof ValidationError || error instanceof ConflictError || error instanceof PermissionError))
+    throw new Error(`expected a refusal, got ${String(error)}`);
   return error;
 }
 
@@ -40,7 +41,10 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     );
     expect(created.replayed).toBe(false);
     expect(created.url).toBe(`/sales/${created.id}`);
-    const sale = await shop.prisma.sale.findUniqueOrThrow({ where: { id: created.id }, include: { lines: { orderBy: { lineNo: 'asc' } } } });
+    const sale = await shop.prisma.sale.findUniqueOrThrow({
+      where: { id: created.id },
+      include: { lines: { orderBy: { lineNo: 'asc' } } },
+    });
     expect(sale.number).toBe(before.lastSaleNumber + 1);
     expect(sale.customerId).toBe(customer);
     // Line B takes the tenant's default tax (10%); A and C their own.
@@ -49,7 +53,13 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
       ['17.00', '1.70', '18.70', '10.00'],
       ['5.00', '0.25', '5.25', '5.00'],
     ]);
-    expect([sale.subtotal, sale.discountTotal, sale.taxTotal, sale.total, sale.paidTotal].map((d) => d.toFixed(2))).toEqual(['81.97', '3.00', '14.54', '96.51', '0.00']);
+    expect([sale.subtotal, sale.discountTotal, sale.taxTotal, sale.total, sale.paidTotal].map((d) => d.toFixed(2))).toEqual([
+      '81.97',
+      '3.00',
+      '14.54',
+      '96.51',
+      '0.00',
+    ]);
     expect([await quantity(shop.prisma, a), await quantity(shop.prisma, b), await quantity(shop.prisma, c)]).toEqual(['7', '3', '2.5']);
     const movements = await shop.prisma.stockMovement.findMany({ where: { saleId: sale.id }, orderBy: { id: 'asc' } });
     expect(movements.map((m) => [m.kind, m.productId, m.quantity.toFixed()])).toEqual([
@@ -111,14 +121,29 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
       ['negative quantity', () => saleForm([{ productId: p, quantity: '-2' }]), 'lines.0.quantity', /negative/],
       ['non-numeric quantity', () => saleForm([{ productId: p, quantity: 'two' }]), 'lines.0.quantity', /must be a number/],
       ['too many decimals', () => saleForm([{ productId: p, quantity: '1.2345' }]), 'lines.0.quantity', /at most 3 decimals/],
-      ['unit price with 3 decimals', () => saleForm([{ productId: p, quantity: '1', unitPrice: '1.999' }]), 'lines.0.unitPrice', /at most 2 decimals/],
-      ['a discount over 100%', () => saleForm([{ productId: p, quantity: '1', discountPct: '100.01' }]), 'lines.0.discountPct', /over 100%/],
+      [
+        'unit price with 3 decimals',
+        () => saleForm([{ productId: p, quantity: '1', unitPrice: '1.999' }]),
+        'lines.0.unitPrice',
+        /at most 2 decimals/,
+      ],
+      [
+        'a discount over 100%',
+        () => saleForm([{ productId: p, quantity: '1', discountPct: '100.01' }]),
+        'lines.0.discountPct',
+        /over 100%/,
+      ],
       ['an empty sale', () => saleForm([]), 'lines', /at least one line/],
       ['an unknown product', () => saleForm([{ product: 'NOPE-404', quantity: '1' }]), 'lines.0.product', /No product/],
       ['an unknown product id', () => saleForm([{ productId: 99999999, quantity: '1' }]), 'lines.0.product', /Unknown product/],
       ['an inactive product', () => saleForm([{ productId: inactive, quantity: '1' }]), 'lines.0.product', /inactive/],
       ["another tenant's product", () => saleForm([{ productId: foreignProduct, quantity: '1' }]), 'lines.0.product', /Unknown product/],
-      ["another tenant's customer", () => saleForm([{ productId: p, quantity: '1' }], { customerId: String(foreignCustomer) }), 'customerId', /Unknown customer/],
+      [
+        "another tenant's customer",
+        () => saleForm([{ productId: p, quantity: '1' }], { customerId: String(foreignCustomer) }),
+        'customerId',
+        /Unknown customer/,
+      ],
       ['a line without a product', () => saleForm([{ quantity: '1' }]), 'lines.0.product', /Choose a product/],
       ['a missing form token', () => ({ lines: [{ productId: p, quantity: '1' }] }), 'token', /expired/],
     ];
@@ -133,7 +158,15 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     it('lines short of stock: names each line and what is available', async () => {
       const q = await shop.product({ sku: 'FEW-1', qty: '2' });
       const before = await snapshot(shop.prisma, shop.tenantId);
-      const error = await refused(shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '1' }, { productId: q, quantity: '3' }])));
+      const error = await refused(
+        shop.services.sales.confirm(
+          shop.actor(),
+          saleForm([
+            { productId: p, quantity: '1' },
+            { productId: q, quantity: '3' },
+          ]),
+        ),
+      );
       expect(error).toBeInstanceOf(ConflictError);
       expect(error.fields['lines.1.quantity']).toMatch(/Only 2 unit of “Product FEW-1” in stock/);
       expect(error.fields['lines.0.quantity']).toBeUndefined();
@@ -143,7 +176,15 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
 
     it('two lines of one product together over the stock', async () => {
       const q = await shop.product({ qty: '3' });
-      const error = await refused(shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '2' }, { productId: q, quantity: '2' }])));
+      const error = await refused(
+        shop.services.sales.confirm(
+          shop.actor(),
+          saleForm([
+            { productId: q, quantity: '2' },
+            { productId: q, quantity: '2' },
+          ]),
+        ),
+      );
       expect(error.fields['lines.1.quantity']).toMatch(/all its lines together/);
     });
 
@@ -152,7 +193,9 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
       const q = await shop.product({ price: '30.00', qty: '10', taxRate: '0' });
       await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '3' }], { customerId: limited }));
       const before = await snapshot(shop.prisma, shop.tenantId);
-      const error = await refused(shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '1' }], { customerId: limited })));
+      const error = await refused(
+        shop.services.sales.confirm(shop.actor(), saleForm([{ productId: q, quantity: '1' }], { customerId: limited })),
+      );
       expect(error.fields.customerId).toMatch(/owes \$90\.00.*\$30\.00.*\$120\.00.*limit of \$100\.00/);
       expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
       // Paid now, it is not on account: allowed.
@@ -160,14 +203,17 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     });
 
     it('a bad token format is refused', async () => {
-      const error = await refused(shop.services.sales.confirm(shop.actor(), { ...saleForm([{ productId: p, quantity: '1' }]), token: 'x' }));
+      const error = await refused(
+        shop.services.sales.confirm(shop.actor(), { ...saleForm([{ productId: p, quantity: '1' }]), token: 'x' }),
+      );
       expect(error.fields.token).toMatch(/expired/);
     });
   });
 
   describe("the owner's staff limits (business settings)", () => {
     let p: number;
-    const limits = (staffMaxDiscountPct: string, staffMayOverridePrice: boolean) => shop.prisma.tenant.update({ where: { id: shop.tenantId }, data: { staffMaxDiscountPct, staffMayOverridePrice } });
+    const limits = (staffMaxDiscountPct: string, staffMayOverridePrice: boolean) =>
+      shop.prisma.tenant.update({ where: { id: shop.tenantId }, data: { staffMaxDiscountPct, staffMayOverridePrice } });
     beforeAll(async () => {
       p = await shop.product({ sku: 'LIM-1', qty: '100', price: '94.50' });
     });
@@ -175,7 +221,15 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     it('staff: a discount above the limit is refused on its line and nothing is written; at the limit it is recorded', async () => {
       await limits('10', false);
       const before = await snapshot(shop.prisma, shop.tenantId);
-      const error = await refused(shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1' }, { productId: p, quantity: '1', discountPct: '10.01' }])));
+      const error = await refused(
+        shop.services.sales.confirm(
+          shop.actor('staff'),
+          saleForm([
+            { productId: p, quantity: '1' },
+            { productId: p, quantity: '1', discountPct: '10.01' },
+          ]),
+        ),
+      );
       expect(error).toBeInstanceOf(PermissionError);
       expect(error.fields).toEqual({ 'lines.1.discountPct': 'At most 10% discount without a manager' });
       expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
@@ -184,14 +238,18 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
 
     it('staff: no discount at all when the limit is 0', async () => {
       await limits('0', false);
-      const error = await refused(shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1', discountPct: '0.01' }])));
+      const error = await refused(
+        shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '1', discountPct: '0.01' }])),
+      );
       expect(error.fields['lines.0.discountPct']).toBe('Only a manager or owner can give a discount here');
     });
 
     it("staff: selling at 0.01 a unit is refused unless the owner lets staff change prices; the product's own price is fine", async () => {
       await limits('0', false);
       const before = await snapshot(shop.prisma, shop.tenantId);
-      const error = await refused(shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '5', unitPrice: '0.01' }])));
+      const error = await refused(
+        shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '5', unitPrice: '0.01' }])),
+      );
       expect(error).toBeInstanceOf(PermissionError);
       expect(error.fields['lines.0.unitPrice']).toBe('Only a manager or owner can change the price ($94.50 for “Product LIM-1”)');
       expect(await snapshot(shop.prisma, shop.tenantId)).toBe(before);
@@ -203,7 +261,10 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
 
     it.each(['manager', 'owner'] as const)('%s: not limited (any discount, any price)', async (role) => {
       await limits('0', false);
-      const sold = await shop.services.sales.confirm(shop.actor(role), saleForm([{ productId: p, quantity: '2', unitPrice: '0.01', discountPct: '50', taxRate: '0' }]));
+      const sold = await shop.services.sales.confirm(
+        shop.actor(role),
+        saleForm([{ productId: p, quantity: '2', unitPrice: '0.01', discountPct: '50', taxRate: '0' }]),
+      );
       expect((await shop.prisma.sale.findUniqueOrThrow({ where: { id: sold.id } })).total.toFixed(2)).toBe('0.01');
     });
   });

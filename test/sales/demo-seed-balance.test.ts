@@ -27,20 +27,30 @@ describe('sales › balance summary shared with the demo seed', () => {
     await seedDemoData(prisma, { tenantId: shop.tenantId, days: 6, products: 8, salesPerDay: 5, seed: 42 });
     const customer = (await prisma.customer.findFirstOrThrow({ where: { tenantId: shop.tenantId } })).id;
     const product = (await prisma.product.findFirstOrThrow({ where: { tenantId: shop.tenantId, quantityOnHand: { gte: 2 } } })).id;
-    const a = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: product, quantity: '1' }], { customerId: customer, payNow: '' }));
+    const a = await h.services.sales.confirm(
+      shop.actor(),
+      saleForm([{ productId: product, quantity: '1' }], { customerId: customer, payNow: '' }),
+    );
     const b = await h.services.sales.confirm(shop.actor(), saleForm([{ productId: product, quantity: '1' }], { customerId: customer }));
     await h.services.payments.register(shop.actor(), paymentForm({ saleId: a.id, amount: '0.01' }));
     await h.services.sales.cancel(shop.actor('manager'), b.id);
 
-    const summary = await prisma.balanceDay.findMany({ where: { tenantId: shop.tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
+    const summary = await prisma.balanceDay.findMany({
+      where: { tenantId: shop.tenantId },
+      orderBy: [{ customerKey: 'asc' }, { day: 'asc' }],
+    });
     const recomputed = await recomputeBalanceDays(prisma, shop.tenantId);
     const nonZero = (rows: string[][]) => rows.filter((r) => r[2] !== '0.00' || r[3] !== '0.00');
-    expect(nonZero(summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]))).toEqual(
-      nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])),
-    );
+    expect(
+      nonZero(
+        summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]),
+      ),
+    ).toEqual(nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])));
     expect(summary.length).toBeGreaterThan(6);
     expect(await ledgerMatches(prisma, shop.tenantId)).toBe(true);
-    const numbers = (await prisma.sale.findMany({ where: { tenantId: shop.tenantId }, select: { number: true }, orderBy: { number: 'asc' } })).map((s) => s.number);
+    const numbers = (
+      await prisma.sale.findMany({ where: { tenantId: shop.tenantId }, select: { number: true }, orderBy: { number: 'asc' } })
+    ).map((s) => s.number);
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
   });
 });

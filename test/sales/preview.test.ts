@@ -25,13 +25,30 @@ describe('the sale form preview', () => {
     const tenant = await app.createTenantWithOwner('Preview Hardware');
     tenantId = tenant.tenantId;
     const prisma = app.deps.db.prisma;
-    await prisma.tenant.update({ where: { id: tenantId }, data: { defaultTaxRate: new Decimal('21'), // The cashier here may change prices and give discounts (the owner's staff limits).
-      staffMayOverridePrice: true, staffMaxDiscountPct: new Decimal('100') } });
+    await prisma.tenant.update({
+      where: { id: tenantId },
+      data: {
+        defaultTaxRate: new Decimal('21'), // The cashier here may change prices and give discounts (the owner's staff limits).
+        staffMayOverridePrice: true,
+        staffMaxDiscountPct: new Decimal('100'),
+      },
+    });
     const s = await app.createUser(tenantId, 'staff');
     staff = await app.signIn(s.email, s.password);
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
     const product = async (sku: string, name: string, price: string, taxRate: string | null, barcodes: string[] = []) => {
-      const p = await prisma.product.create({ data: { tenantId, sku, name, searchText: `${sku} ${name}`.toLowerCase(), unitId: unit.id, price: new Decimal(price), taxRate: taxRate === null ? null : new Decimal(taxRate), quantityOnHand: new Decimal(1000) } });
+      const p = await prisma.product.create({
+        data: {
+          tenantId,
+          sku,
+          name,
+          searchText: `${sku} ${name}`.toLowerCase(),
+          unitId: unit.id,
+          price: new Decimal(price),
+          taxRate: taxRate === null ? null : new Decimal(taxRate),
+          quantityOnHand: new Decimal(1000),
+        },
+      });
       await prisma.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Decimal(1000) } });
       for (const code of barcodes) await prisma.productBarcode.create({ data: { tenantId, productId: p.id, code } });
       return p.id;
@@ -42,15 +59,23 @@ describe('the sale form preview', () => {
     ids.tape = await product('PV-TAP', 'Duct tape', '3.99', '4', ['8400000000106', '8400000000113']);
     ids.glue = await product('PV-GLU', 'Wood glue', '7.49', null);
     ids.saw = await product('PV-SAW', 'Hand saw', '19.99', '0');
-    ids.limited = (await prisma.customer.create({ data: { tenantId, name: 'Lena Limit', email: 'lena@example.com', creditLimit: new Decimal('10.00') } })).id;
+    ids.limited = (
+      await prisma.customer.create({ data: { tenantId, name: 'Lena Limit', email: 'lena@example.com', creditLimit: new Decimal('10.00') } })
+    ).id;
   });
   afterAll(async () => {
     await app?.close();
   });
 
-  async function preview(client: TestClient, form: Record<string, string>): Promise<{ status: number; body: Preview; type: string | null }> {
+  async function preview(
+    client: TestClient,
+    form: Record<string, string>,
+  ): Promise<{ status: number; body: Preview; type: string | null }> {
     const body = new URLSearchParams({ ...form, _csrf: client.csrfToken ?? '' });
-    const res = await client.request('POST', '/sales/preview', { body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+    const res = await client.request('POST', '/sales/preview', {
+      body: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    });
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Preview };
   }
   async function newForm(client: TestClient) {
@@ -104,7 +129,10 @@ describe('the sale form preview', () => {
 
     const created = await staff.post('/sales', { token: await newForm(staff), customerId: '', payNow: 'card', ...lines });
     expect(created.status, created.html.slice(0, 300)).toBe(303);
-    const sale = await app.deps.db.prisma.sale.findUniqueOrThrow({ where: { id: Number(/\d+$/.exec(created.location!)![0]) }, include: { lines: { orderBy: { lineNo: 'asc' } } } });
+    const sale = await app.deps.db.prisma.sale.findUniqueOrThrow({
+      where: { id: Number(/\d+$/.exec(created.location!)![0]) },
+      include: { lines: { orderBy: { lineNo: 'asc' } } },
+    });
     expect(shown.body.amount).toBe(sale.total.toFixed(2));
     expect(shown.body.total).toBe(`$${sale.total.toFixed(2)}`);
     expect(shown.body.tax).toBe(`$${sale.taxTotal.toFixed(2)}`);
@@ -114,7 +142,12 @@ describe('the sale form preview', () => {
 
   it('the preview says on its line when a code is unknown, and writes nothing', async () => {
     const before = await counts();
-    const shown = await preview(staff, { 'lines[0][product]': 'PV-TAP', 'lines[1][product]': '4000000000000', 'lines[2][product]': 'PV-GLU', 'lines[2][quantity]': 'two' });
+    const shown = await preview(staff, {
+      'lines[0][product]': 'PV-TAP',
+      'lines[1][product]': '4000000000000',
+      'lines[2][product]': 'PV-GLU',
+      'lines[2][quantity]': 'two',
+    });
     expect(shown.status).toBe(422);
     expect(shown.body.errors).toEqual({
       'lines.1.product': 'No product with SKU, barcode or name “4000000000000”',
@@ -127,7 +160,14 @@ describe('the sale form preview', () => {
   });
 
   it('the preview says when a quantity is more than is in stock, adding up lines of the same product', async () => {
-    const shown = await preview(staff, { 'lines[0][product]': 'PV-SAW', 'lines[0][quantity]': '600', 'lines[1][product]': '8400000000106', 'lines[1][quantity]': '1', 'lines[2][product]': 'Hand saw', 'lines[2][quantity]': '500' });
+    const shown = await preview(staff, {
+      'lines[0][product]': 'PV-SAW',
+      'lines[0][quantity]': '600',
+      'lines[1][product]': '8400000000106',
+      'lines[1][quantity]': '1',
+      'lines[2][product]': 'Hand saw',
+      'lines[2][quantity]': '500',
+    });
     expect(shown.status).toBe(422);
     expect(shown.body.errors).toEqual({
       'lines.0.quantity': expect.stringMatching(/^Only [\d,.]+ unit of “Hand saw” in stock for all its lines together$/),
@@ -165,7 +205,14 @@ describe('the sale form preview', () => {
     await prisma.tenant.update({ where: { id: tenantId }, data: { staffMayOverridePrice: false, staffMaxDiscountPct: new Decimal('5') } });
     try {
       // Row 1 is left empty, so the messages must land on the rows the form used.
-      const lines = { 'lines[0][product]': 'PV-GLU', 'lines[0][discountPct]': '10', 'lines[2][product]': 'PV-SAW', 'lines[2][unitPrice]': '9.99', 'lines[3][product]': 'PV-TAP', 'lines[3][discountPct]': '5' };
+      const lines = {
+        'lines[0][product]': 'PV-GLU',
+        'lines[0][discountPct]': '10',
+        'lines[2][product]': 'PV-SAW',
+        'lines[2][unitPrice]': '9.99',
+        'lines[3][product]': 'PV-TAP',
+        'lines[3][discountPct]': '5',
+      };
       const shown = await preview(staff, lines);
       expect(shown.status).toBe(422);
       expect(shown.body.errors['lines.0.discountPct']).toMatch(/At most 5% discount without a manager/);
@@ -177,7 +224,10 @@ describe('the sale form preview', () => {
       expect(refused.html).toContain('At most 5% discount without a manager');
       expect(await counts()).toEqual({ ...before, tokens: before.tokens });
     } finally {
-      await prisma.tenant.update({ where: { id: tenantId }, data: { staffMayOverridePrice: true, staffMaxDiscountPct: new Decimal('100') } });
+      await prisma.tenant.update({
+        where: { id: tenantId },
+        data: { staffMayOverridePrice: true, staffMaxDiscountPct: new Decimal('100') },
+      });
     }
   });
 
@@ -190,14 +240,29 @@ describe('the sale form preview', () => {
   });
 
   it('a form sent back with errors still shows each line’s product and amount (no script needed)', async () => {
-    const res = await staff.post('/sales', { token: await newForm(staff), 'lines[0][product]': '8400000000106', 'lines[0][quantity]': '1', 'lines[1][product]': 'nothing-like-this' });
+    const res = await staff.post('/sales', {
+      token: await newForm(staff),
+      'lines[0][product]': '8400000000106',
+      'lines[0][quantity]': '1',
+      'lines[1][product]': 'nothing-like-this',
+    });
     expect(res.status).toBe(422);
     expect(res.html).toContain('<span class="line-name small" data-line-name>Duct tape · PV-TAP</span>');
     expect(res.html).toMatch(/data-line-total data-money>\$4\.15</);
   });
 
   it('hostile values in any field: JSON with a readable message, never a 500, nothing written', async () => {
-    const base: Record<string, unknown> = { customerId: '', payNow: 'cash', tendered: '50', 'lines[0][product]': 'PV-TAP', 'lines[0][productId]': '', 'lines[0][quantity]': '1', 'lines[0][unitPrice]': '', 'lines[0][discountPct]': '', 'lines[0][taxRate]': '' };
+    const base: Record<string, unknown> = {
+      customerId: '',
+      payNow: 'cash',
+      tendered: '50',
+      'lines[0][product]': 'PV-TAP',
+      'lines[0][productId]': '',
+      'lines[0][quantity]': '1',
+      'lines[0][unitPrice]': '',
+      'lines[0][discountPct]': '',
+      'lines[0][taxRate]': '',
+    };
     const before = await counts();
     for (const name of Object.keys(base)) {
       for (const { label, value } of hostileValues) {
@@ -210,7 +275,8 @@ describe('the sale form preview', () => {
           type = 'application/json';
         } else {
           const form = new URLSearchParams();
-          for (const [k, v] of Object.entries({ ...sent, _csrf: staff.csrfToken })) for (const item of Array.isArray(v) ? v : [v]) form.append(k, String(item));
+          for (const [k, v] of Object.entries({ ...sent, _csrf: staff.csrfToken }))
+            for (const item of Array.isArray(v) ? v : [v]) form.append(k, String(item));
           body = form.toString();
           type = 'application/x-www-form-urlencoded';
         }
@@ -220,17 +286,24 @@ describe('the sale form preview', () => {
         if (res.status === 413) continue;
         expect(res.headers.get('content-type'), where).toContain('application/json');
         const p = (await res.json()) as Preview;
-        for (const m of Object.values(p.errors)) expect(m, where).not.toMatch(/\[object |undefined|NaN|Invalid input|expected \w+, received|Error:/);
+        for (const m of Object.values(p.errors))
+          expect(m, where).not.toMatch(/\[object |undefined|NaN|Invalid input|expected \w+, received|Error:/);
         // A value that reaches a message stays text: the form writes messages with textContent.
         if (res.status === 422) expect(Object.keys(p.errors).length, where).toBeGreaterThan(0);
         expect(JSON.stringify(p.lines), where).not.toContain(SCRIPT);
       }
     }
     expect(await counts()).toEqual(before);
-    const noToken = await staff.request('POST', '/sales/preview', { body: new URLSearchParams({ 'lines[0][product]': 'PV-TAP' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const noToken = await staff.request('POST', '/sales/preview', {
+      body: new URLSearchParams({ 'lines[0][product]': 'PV-TAP' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(noToken.status).toBe(403);
     const outsider = app.client();
-    const signedOut = await outsider.request('POST', '/sales/preview', { body: 'lines%5B0%5D%5Bproduct%5D=PV-TAP', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const signedOut = await outsider.request('POST', '/sales/preview', {
+      body: 'lines%5B0%5D%5Bproduct%5D=PV-TAP',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(signedOut.status).toBeGreaterThanOrEqual(300);
     expect(signedOut.status).not.toBe(200);
   });
@@ -238,7 +311,12 @@ describe('the sale form preview', () => {
   it('another business’s products and customers are unknown to the preview', async () => {
     const other = await app.createTenantWithOwner('Elsewhere');
     const owner = await app.signIn(other.owner.email, other.owner.password);
-    const shown = await preview(owner, { customerId: String(ids.limited), 'lines[0][product]': '8400000000106', 'lines[1][product]': 'x', 'lines[1][productId]': String(ids.hammer) });
+    const shown = await preview(owner, {
+      customerId: String(ids.limited),
+      'lines[0][product]': '8400000000106',
+      'lines[1][product]': 'x',
+      'lines[1][productId]': String(ids.hammer),
+    });
     expect(shown.status).toBe(422);
     expect(shown.body.lines).toEqual([]);
     expect(Object.keys(shown.body.errors).sort()).toEqual(['customerId', 'lines.0.product', 'lines.1.product']);

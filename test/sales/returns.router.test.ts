@@ -27,7 +27,17 @@ describe('returns, cancelling and the till over HTTP', () => {
     outsider = await app.signIn(other.owner.email, other.owner.password);
     const prisma = app.deps.db.prisma;
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
-    const p = await prisma.product.create({ data: { tenantId, sku: 'RET-1', name: 'Return thing', searchText: 'ret-1 return thing', unitId: unit.id, price: new Prisma.Decimal('20.00'), quantityOnHand: new Prisma.Decimal(50) } });
+    const p = await prisma.product.create({
+      data: {
+        tenantId,
+        sku: 'RET-1',
+        name: 'Return thing',
+        searchText: 'ret-1 return thing',
+        unitId: unit.id,
+        price: new Prisma.Decimal('20.00'),
+        quantityOnHand: new Prisma.Decimal(50),
+      },
+    });
     await prisma.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Prisma.Decimal(50) } });
     customerId = (await prisma.customer.create({ data: { tenantId, name: 'Lena Returns' } })).id;
   });
@@ -37,7 +47,12 @@ describe('returns, cancelling and the till over HTTP', () => {
 
   async function sell(client: TestClient, quantity: string, extra: Record<string, string> = {}) {
     const page = await client.get('/sales/new');
-    const res = await client.post('/sales', { token: tokenOf(page.html), 'lines[0][product]': 'RET-1', 'lines[0][quantity]': quantity, ...extra });
+    const res = await client.post('/sales', {
+      token: tokenOf(page.html),
+      'lines[0][product]': 'RET-1',
+      'lines[0][quantity]': quantity,
+      ...extra,
+    });
     expect(res.status).toBe(303);
     return res.location!;
   }
@@ -51,7 +66,12 @@ describe('returns, cancelling and the till over HTTP', () => {
     const form = await manager.get(`${sale}/returns/new`);
     expect(form.status).toBe(200);
     expect(form.html).not.toContain('value="credit"'); // a walk-in: no account for a credit
-    const res = await manager.post(`${sale}/returns`, { token: tokenOf(form.html), 'lines[1][quantity]': '1', settlement: 'cash', reason: 'Broken <b>box</b>' });
+    const res = await manager.post(`${sale}/returns`, {
+      token: tokenOf(form.html),
+      'lines[1][quantity]': '1',
+      settlement: 'cash',
+      reason: 'Broken <b>box</b>',
+    });
     expect(res.status).toBe(303);
     expect(res.location).toMatch(/^\/returns\/\d+$/);
     const receipt = await manager.get(res.location!);
@@ -144,6 +164,8 @@ describe('returns, cancelling and the till over HTTP', () => {
     expect((await outsider.get(`${sale}/returns/new`)).status).toBe(404);
     expect((await outsider.get(ret.location!)).status).toBe(404);
     expect((await outsider.get(`${sale}/cancel`)).status).toBe(404);
-    expect((await outsider.post(`${sale}/returns`, { token: tokenOf(form.html), 'lines[1][quantity]': '1', settlement: 'cash' })).status).toBe(404);
+    expect(
+      (await outsider.post(`${sale}/returns`, { token: tokenOf(form.html), 'lines[1][quantity]': '1', settlement: 'cash' })).status,
+    ).toBe(404);
   });
 });

@@ -7,7 +7,17 @@ import { drivers } from '../helpers/database.ts';
 import { bucketDetail } from '../../src/balance/bucket-detail.ts';
 import { customerStatement } from '../../src/customers/statement.ts';
 import { localDay } from '../../src/time.ts';
-import { balanceSummaryAndRecomputation, ledgerMatches, makeShop, paymentForm, quantity, saleForm, setUpShopWithServices, snapshot, type ShopWithServices } from './support.ts';
+import {
+  balanceSummaryAndRecomputation,
+  ledgerMatches,
+  makeShop,
+  paymentForm,
+  quantity,
+  saleForm,
+  setUpShopWithServices,
+  snapshot,
+  type ShopWithServices,
+} from './support.ts';
 
 // Returns, refunds and cancellations that give money back: stock through the ledger, the
 // sale's worth and the balance summary in the same transaction.
@@ -30,7 +40,16 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     const p = await shop.product({ qty: '10', price: '12.50', taxRate: '21' });
     const q = await shop.product({ qty: '5', price: '3.00', taxRate: '0' });
     const owedBefore = await openBalance(shop.actor().db, 0);
-    const { id } = await shop.services.sales.confirm(shop.actor('staff'), saleForm([{ productId: p, quantity: '3' }, { productId: q, quantity: '2' }], { payNow: 'cash' }));
+    const { id } = await shop.services.sales.confirm(
+      shop.actor('staff'),
+      saleForm(
+        [
+          { productId: p, quantity: '3' },
+          { productId: q, quantity: '2' },
+        ],
+        { payNow: 'cash' },
+      ),
+    );
     const sold = await shop.prisma.sale.findUniqueOrThrow({ where: { id } });
     expect(sold.total.toFixed(2)).toBe('51.38');
 
@@ -41,14 +60,24 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
 
     const ret = await shop.prisma.return.findUniqueOrThrow({ where: { id: created.id }, include: { lines: true } });
     // 12.50 + 21 % = 15.13 (12.50 + 2.63): one unit's share, rounded as the sale was.
-    expect([ret.total.toFixed(2), ret.subtotal.toFixed(2), ret.taxTotal.toFixed(2), ret.settlement, ret.reason]).toEqual(['15.13', '12.50', '2.63', 'refund', 'Wrong size']);
+    expect([ret.total.toFixed(2), ret.subtotal.toFixed(2), ret.taxTotal.toFixed(2), ret.settlement, ret.reason]).toEqual([
+      '15.13',
+      '12.50',
+      '2.63',
+      'refund',
+      'Wrong size',
+    ]);
     expect(ret.lines.map((l) => [l.productId, l.quantity.toFixed()])).toEqual([[p, '1']]);
     expect(await quantity(shop.prisma, p)).toBe('8');
     const movement = await shop.prisma.stockMovement.findFirstOrThrow({ where: { returnId: created.id } });
     expect([movement.kind, movement.quantity.toFixed(), movement.saleId]).toEqual(['return', '1', id]);
     expect(await refundsOf(shop, id)).toEqual([['cash', '15.13']]);
     const after = await shop.prisma.sale.findUniqueOrThrow({ where: { id } });
-    expect([after.returnedTotal.toFixed(2), after.refundedTotal.toFixed(2), after.paidTotal.toFixed(2)]).toEqual(['15.13', '15.13', '51.38']);
+    expect([after.returnedTotal.toFixed(2), after.refundedTotal.toFixed(2), after.paidTotal.toFixed(2)]).toEqual([
+      '15.13',
+      '15.13',
+      '51.38',
+    ]);
     // Paid in full and refunded what came back: the walk-in owes nothing, and is owed nothing.
     expect((await openBalance(shop.actor().db, 0)).toFixed(2)).toBe(owedBefore.toFixed(2));
     expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
@@ -60,7 +89,10 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
 
   it('returning every unit over several returns gives back exactly the line', async () => {
     const p = await shop.product({ qty: '10', price: '3.33', taxRate: '7' });
-    const { id } = await shop.services.sales.confirm(shop.actor('owner'), saleForm([{ productId: p, quantity: '3', discountPct: '10' }], { payNow: 'card' }));
+    const { id } = await shop.services.sales.confirm(
+      shop.actor('owner'),
+      saleForm([{ productId: p, quantity: '3', discountPct: '10' }], { payNow: 'card' }),
+    );
     const line = await shop.prisma.saleLine.findFirstOrThrow({ where: { saleId: id } });
     for (let i = 0; i < 3; i++) await shop.services.sales.return(shop.actor('owner'), id, returnForm({ 1: '1' }, 'card'));
     const returns = await shop.prisma.return.findMany({ where: { saleId: id } });
@@ -92,7 +124,8 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
   it('bad quantities, no quantity, an unknown line and credit for a walk-in are refused field by field', async () => {
     const p = await shop.product({ qty: '10' });
     const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { payNow: 'cash' }));
-    const fieldsOf = async (form: ReturnType<typeof returnForm>) => ((await shop.services.sales.return(shop.actor('manager'), id, form).catch((e: unknown) => e)) as ValidationError).fields;
+    const fieldsOf = async (form: ReturnType<typeof returnForm>) =>
+      ((await shop.services.sales.return(shop.actor('manager'), id, form).catch((e: unknown) => e)) as ValidationError).fields;
     expect((await fieldsOf(returnForm({ 1: '-1' })))['lines.1.quantity']).toBe('Quantity to return cannot be negative');
     expect((await fieldsOf(returnForm({ 1: 'abc' })))['lines.1.quantity']).toBe('Quantity to return must be a number');
     expect((await fieldsOf(returnForm({ 1: '' })))['lines.1.quantity']).toBe('Enter how many units come back');
@@ -106,14 +139,19 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
   it("a customer's paid sale returned as credit: no refund, their open balance goes below zero", async () => {
     const p = await shop.product({ qty: '10', price: '10.00', taxRate: '0' });
     const customer = await shop.customer({ name: 'Credit Customer' });
-    const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '4' }], { customerId: customer, payNow: 'transfer' }));
+    const { id } = await shop.services.sales.confirm(
+      shop.actor(),
+      saleForm([{ productId: p, quantity: '4' }], { customerId: customer, payNow: 'transfer' }),
+    );
     await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }, 'credit'));
     expect(await refundsOf(shop, id)).toEqual([]);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('-10.00');
     const detail = await shop.services.sales.detail(shop.actor().db, id);
     expect([detail.worth.toFixed(2), detail.open.toFixed(2)]).toEqual(['30.00', '-10.00']);
     // The sale is paid beyond its worth: it takes no more payments.
-    await expect(shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '1.00' }))).rejects.toBeInstanceOf(ValidationError);
+    await expect(shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '1.00' }))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it('a return on an unpaid sale lowers what is owed and refunds nothing', async () => {
@@ -127,7 +165,9 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect(await refundsOf(shop, id)).toEqual([]);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('5.00');
     // The open amount (5) can still be paid; 6 is too much.
-    await expect(shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '6.00' }))).rejects.toBeInstanceOf(ValidationError);
+    await expect(shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '6.00' }))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '5.00' }));
     // Paid 20 of a sale now worth 20; returning one more (10) refunds 10.
     await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }, 'card'));
@@ -151,7 +191,10 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     await shop.services.sales.cancel(shop.actor('manager'), id);
     await expect(shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }))).rejects.toBeInstanceOf(ConflictError);
     const other = await makeShop(shop.prisma);
-    const { id: theirs } = await shop.services.sales.confirm(other.actor(), saleForm([{ productId: await other.product({ qty: '5' }), quantity: '1' }]));
+    const { id: theirs } = await shop.services.sales.confirm(
+      other.actor(),
+      saleForm([{ productId: await other.product({ qty: '5' }), quantity: '1' }]),
+    );
     await expect(shop.services.sales.return(shop.actor('manager'), theirs, returnForm({ 1: '1' }))).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -174,27 +217,36 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
   it('cancelling after a partial return puts back only the units still out and refunds what is left', async () => {
     const p = await shop.product({ qty: '10', price: '10.00', taxRate: '0' });
     const customer = await shop.customer({ name: 'Cancel After Return' });
-    const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '5' }], { customerId: customer, payNow: 'card' }));
+    const { id } = await shop.services.sales.confirm(
+      shop.actor(),
+      saleForm([{ productId: p, quantity: '5' }], { customerId: customer, payNow: 'card' }),
+    );
     await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '2' }, 'card'));
     expect(await quantity(shop.prisma, p)).toBe('7');
     const done = await shop.services.sales.cancel(shop.actor('manager'), id, { settlement: 'transfer' });
     expect(done.refunded.toFixed(2)).toBe('30.00');
     expect(await quantity(shop.prisma, p)).toBe('10');
-    expect(await refundsOf(shop, id)).toEqual([['card', '20.00'], ['transfer', '30.00']]);
+    expect(await refundsOf(shop, id)).toEqual([
+      ['card', '20.00'],
+      ['transfer', '30.00'],
+    ]);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('0.00');
   });
 
   it('cancelling a paid customer sale can leave the money as their credit', async () => {
     const p = await shop.product({ qty: '10', price: '10.00', taxRate: '0' });
     const customer = await shop.customer({ name: 'Keeps Credit' });
-    const { id } = await shop.services.sales.confirm(shop.actor(), saleForm([{ productId: p, quantity: '2' }], { customerId: customer, payNow: 'cash' }));
+    const { id } = await shop.services.sales.confirm(
+      shop.actor(),
+      saleForm([{ productId: p, quantity: '2' }], { customerId: customer, payNow: 'cash' }),
+    );
     const done = await shop.services.sales.cancel(shop.actor('manager'), id, { settlement: 'credit' });
     expect([done.refunded.toFixed(2), done.credit.toFixed(2)]).toEqual(['0.00', '20.00']);
     expect(await refundsOf(shop, id)).toEqual([]);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('-20.00');
   });
 
-  it("the till expects the cash a user took less the cash they refunded; card money is not in the drawer; history is per user", async () => {
+  it('the till expects the cash a user took less the cash they refunded; card money is not in the drawer; history is per user', async () => {
     const p = await shop.product({ qty: '20', price: '10.00', taxRate: '0' });
     const cashier = shop.actor('owner');
     await shop.services.till.close(cashier, { token: newFormToken(), counted: '0' });
@@ -202,10 +254,21 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     await shop.services.sales.confirm(cashier, saleForm([{ productId: p, quantity: '5' }], { payNow: 'card' }));
     await shop.services.sales.return(cashier, cash.id, returnForm({ 1: '1' }, 'cash'));
     const open = await shop.services.till.open(cashier);
-    expect([open.cashIn.toFixed(2), open.cashOut.toFixed(2), open.expected.toFixed(2), open.payments, open.refunds]).toEqual(['30.00', '10.00', '20.00', 1, 1]);
+    expect([open.cashIn.toFixed(2), open.cashOut.toFixed(2), open.expected.toFixed(2), open.payments, open.refunds]).toEqual([
+      '30.00',
+      '10.00',
+      '20.00',
+      1,
+      1,
+    ]);
     const closed = await shop.services.till.close(cashier, { token: newFormToken(), counted: '21.00', note: 'A coin too many' });
     const row = await shop.services.till.detail(cashier, closed.id);
-    expect([row.expected.toFixed(2), row.counted.toFixed(2), row.difference.toFixed(2), row.note]).toEqual(['20.00', '21.00', '1.00', 'A coin too many']);
+    expect([row.expected.toFixed(2), row.counted.toFixed(2), row.difference.toFixed(2), row.note]).toEqual([
+      '20.00',
+      '21.00',
+      '1.00',
+      'A coin too many',
+    ]);
     expect(await shop.prisma.refund.count({ where: { tillCloseId: closed.id } })).toBe(1);
     // Staff see only their own closes and cannot open the owner's; the owner sees everyone's.
     await expect(shop.services.till.detail(shop.actor('staff'), closed.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -244,9 +307,20 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect(statement.closing.toFixed(2)).toBe((await openBalance(db, customer)).toFixed(2));
     expect(statement.closing.toFixed(2)).toBe('-8.00');
     for (const who of [customer, 'all'] as const) {
-      const detail = await bucketDetail({ tenantId: shop.tenantId, role: 'owner', db }, { from: today, to: today, customer: who }, 'Europe/Madrid');
-      const row = await shop.prisma.balanceDay.findUniqueOrThrow({ where: { tenantId_customerKey_day: { tenantId: shop.tenantId, customerKey: who === 'all' ? 0 : who, day: new Date(`${today}T00:00:00Z`) } } });
-      expect([detail.salesTotal.toFixed(2), detail.paymentsTotal.toFixed(2)]).toEqual([row.salesTotal.toFixed(2), row.paymentsTotal.toFixed(2)]);
+      const detail = await bucketDetail(
+        { tenantId: shop.tenantId, role: 'owner', db },
+        { from: today, to: today, customer: who },
+        'Europe/Madrid',
+      );
+      const row = await shop.prisma.balanceDay.findUniqueOrThrow({
+        where: {
+          tenantId_customerKey_day: { tenantId: shop.tenantId, customerKey: who === 'all' ? 0 : who, day: new Date(`${today}T00:00:00Z`) },
+        },
+      });
+      expect([detail.salesTotal.toFixed(2), detail.paymentsTotal.toFixed(2)]).toEqual([
+        row.salesTotal.toFixed(2),
+        row.paymentsTotal.toFixed(2),
+      ]);
     }
   });
 

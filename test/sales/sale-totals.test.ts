@@ -24,14 +24,23 @@ describe('sales', () => {
 
   describe('saleTotals', () => {
     it('sums the rounded lines', () => {
-      const t = saleTotals(table.slice(0, 4).map(([quantity, unitPrice, discountPct, taxRate]) => ({ quantity, unitPrice, discountPct, taxRate })));
-      expect({ subtotal: t.subtotal.toFixed(2), discount: t.discountTotal.toFixed(2), tax: t.taxTotal.toFixed(2), total: t.total.toFixed(2) }).toEqual({ subtotal: '84.11', discount: '3.31', tax: '14.72', total: '98.83' });
+      const t = saleTotals(
+        table.slice(0, 4).map(([quantity, unitPrice, discountPct, taxRate]) => ({ quantity, unitPrice, discountPct, taxRate })),
+      );
+      expect({
+        subtotal: t.subtotal.toFixed(2),
+        discount: t.discountTotal.toFixed(2),
+        tax: t.taxTotal.toFixed(2),
+        total: t.total.toFixed(2),
+      }).toEqual({ subtotal: '84.11', discount: '3.31', tax: '14.72', total: '98.83' });
     });
   });
 
   describe('taxBreakdown', () => {
     it('groups the rounded lines by rate, and the rates add up to the sale', () => {
-      const inputs = [...table.slice(0, 4), ['4', '2.49', '0', '21', '', '', '', '', ''] as const].map(([quantity, unitPrice, discountPct, taxRate]) => ({ quantity, unitPrice, discountPct, taxRate }));
+      const inputs = [...table.slice(0, 4), ['4', '2.49', '0', '21', '', '', '', '', ''] as const].map(
+        ([quantity, unitPrice, discountPct, taxRate]) => ({ quantity, unitPrice, discountPct, taxRate }),
+      );
       const sale = saleTotals(inputs);
       const rates = taxBreakdown(sale.lines.map((l, i) => ({ taxRate: inputs[i]!.taxRate, subtotal: l.subtotal, tax: l.tax })));
       const text = rates.map((r) => [r.rate, r.net, r.tax, r.total].map((d) => d.toFixed(2)));
@@ -42,8 +51,13 @@ describe('sales', () => {
         ['8.25', '2.14', '0.18', '2.32'],
         ['5.00', '5.00', '0.25', '5.25'],
       ]);
-      const sum = (pick: (r: TaxRateTotals) => Prisma.Decimal) => rates.reduce((acc, r) => acc.plus(pick(r)), new Prisma.Decimal(0)).toFixed(2);
-      expect([sum((r) => r.net), sum((r) => r.tax), sum((r) => r.total)]).toEqual([sale.subtotal.toFixed(2), sale.taxTotal.toFixed(2), sale.total.toFixed(2)]);
+      const sum = (pick: (r: TaxRateTotals) => Prisma.Decimal) =>
+        rates.reduce((acc, r) => acc.plus(pick(r)), new Prisma.Decimal(0)).toFixed(2);
+      expect([sum((r) => r.net), sum((r) => r.tax), sum((r) => r.total)]).toEqual([
+        sale.subtotal.toFixed(2),
+        sale.taxTotal.toFixed(2),
+        sale.total.toFixed(2),
+      ]);
     });
   });
 });

@@ -29,7 +29,17 @@ describe('sales pages', () => {
     outsider = await app.signIn(other.owner.email, other.owner.password);
     const prisma = app.deps.db.prisma;
     const unit = await prisma.unit.create({ data: { tenantId, code: 'unit', name: 'Unit' } });
-    const p = await prisma.product.create({ data: { tenantId, sku: 'RT-1', name: 'Router thing', searchText: 'rt-1 router thing', unitId: unit.id, price: new Prisma.Decimal('12.00'), quantityOnHand: new Prisma.Decimal(20) } });
+    const p = await prisma.product.create({
+      data: {
+        tenantId,
+        sku: 'RT-1',
+        name: 'Router thing',
+        searchText: 'rt-1 router thing',
+        unitId: unit.id,
+        price: new Prisma.Decimal('12.00'),
+        quantityOnHand: new Prisma.Decimal(20),
+      },
+    });
     await prisma.stockMovement.create({ data: { tenantId, productId: p.id, kind: 'receipt', quantity: new Prisma.Decimal(20) } });
     productId = p.id;
     customerId = (await prisma.customer.create({ data: { tenantId, name: 'Omar Haddad' } })).id;
@@ -45,7 +55,12 @@ describe('sales pages', () => {
   }
 
   it('records a sale, and the same form sent again leads to the same sale', async () => {
-    const form = await saleForm(staff, { 'lines[0][product]': 'RT-1', 'lines[0][quantity]': '2', 'lines[1][product]': '', 'lines[1][quantity]': '' });
+    const form = await saleForm(staff, {
+      'lines[0][product]': 'RT-1',
+      'lines[0][quantity]': '2',
+      'lines[1][product]': '',
+      'lines[1][quantity]': '',
+    });
     const first = await staff.post('/sales', form);
     expect(first.status).toBe(303);
     expect(first.location).toMatch(/^\/sales\/\d+$/);
@@ -60,7 +75,15 @@ describe('sales pages', () => {
   it('a bad form comes back with messages and what was typed; nothing is written', async () => {
     const prisma = app.deps.db.prisma;
     const before = await prisma.sale.count({ where: { tenantId } });
-    const form = await saleForm(staff, { 'lines[0][product]': 'RT-1', 'lines[0][quantity]': 'abc', 'lines[1][product]': 'NOPE', 'lines[1][quantity]': '1', 'lines[2][product]': 'RT-1', 'lines[2][quantity]': '1', 'lines[2][discountPct]': '150' });
+    const form = await saleForm(staff, {
+      'lines[0][product]': 'RT-1',
+      'lines[0][quantity]': 'abc',
+      'lines[1][product]': 'NOPE',
+      'lines[1][quantity]': '1',
+      'lines[2][product]': 'RT-1',
+      'lines[2][quantity]': '1',
+      'lines[2][discountPct]': '150',
+    });
     const res = await staff.post('/sales', form);
     expect(res.status).toBe(422);
     expect(res.html).toContain('Quantity must be a number');
@@ -73,13 +96,19 @@ describe('sales pages', () => {
   });
 
   it('short stock answers 409 naming the line', async () => {
-    const res = await staff.post('/sales', await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '500' }));
+    const res = await staff.post(
+      '/sales',
+      await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '500' }),
+    );
     expect(res.status).toBe(409);
     expect(res.html).toMatch(/Only \d+ unit of “Router thing” in stock/);
   });
 
   it('staff cannot cancel; a manager can; another tenant sees 404', async () => {
-    const created = await staff.post('/sales', await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '1' }));
+    const created = await staff.post(
+      '/sales',
+      await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '1' }),
+    );
     const url = created.location!;
     expect((await staff.get(url)).html).not.toContain('Cancel sale');
     expect((await staff.post(`${url}/cancel`)).status).toBe(403);
@@ -95,7 +124,10 @@ describe('sales pages', () => {
   });
 
   it('payments: over the open amount is refused; the rest is accepted once', async () => {
-    const created = await staff.post('/sales', await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '1' }));
+    const created = await staff.post(
+      '/sales',
+      await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '1' }),
+    );
     const saleId = created.location!.split('/').pop()!;
     const page = await staff.get(`/payments/new?sale=${saleId}`);
     expect(page.html).toContain('value="12.00"');
@@ -130,7 +162,13 @@ describe('sales pages', () => {
   });
 
   it('lists take filters and pages without failing on bad values', async () => {
-    for (const url of ['/sales?from=2020-01-01&to=2099-01-01&status=confirmed&page=1', '/sales?from=nonsense&customer=abc&page=-3', '/payments?method=bitcoin&from=2020-13-45', '/customers?page=9999', '/sales/product-search?q=rt']) {
+    for (const url of [
+      '/sales?from=2020-01-01&to=2099-01-01&status=confirmed&page=1',
+      '/sales?from=nonsense&customer=abc&page=-3',
+      '/payments?method=bitcoin&from=2020-13-45',
+      '/customers?page=9999',
+      '/sales/product-search?q=rt',
+    ]) {
       const res = await staff.get(url);
       expect(res.status, url).toBe(200);
     }
@@ -144,7 +182,10 @@ describe('sales pages', () => {
     const before = await manager.get('/');
     const staffBefore = await staff.get('/');
     expect([before.status, staffBefore.status]).toEqual([200, 200]);
-    const created = await staff.post('/sales', await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '1' }));
+    const created = await staff.post(
+      '/sales',
+      await saleForm(staff, { 'lines[0][productId]': String(productId), 'lines[0][quantity]': '1' }),
+    );
     const number = (await app.deps.db.prisma.sale.findFirstOrThrow({ where: { tenantId }, orderBy: { id: 'desc' } })).number;
     const after = await manager.get('/');
     // MISS, or HIT when the balance warm-up already recomputed it after the commit: fresh either way.

@@ -46,7 +46,14 @@ export async function makeShop(prisma: PrismaClient, opts: ShopOptions = {}): Pr
       currency: opts.currency ?? 'USD',
       timeZone: opts.timeZone ?? 'America/New_York',
       defaultTaxRate: new Decimal(opts.defaultTaxRate ?? '10'),
-      users: { create: (['owner', 'manager', 'staff'] as const).map((role) => ({ email: `${role}-${stamp}@example.com`, role, passwordHash: 'x', name: role })) },
+      users: {
+        create: (['owner', 'manager', 'staff'] as const).map((role) => ({
+          email: `${role}-${stamp}@example.com`,
+          role,
+          passwordHash: 'x',
+          name: role,
+        })),
+      },
     },
     include: { users: true },
   });
@@ -62,13 +69,26 @@ export async function makeShop(prisma: PrismaClient, opts: ShopOptions = {}): Pr
     async product({ sku, price = '10.00', qty = '10', taxRate = null, active = true }) {
       const code = sku ?? `SKU-${++skus}`;
       const p = await prisma.product.create({
-        data: { tenantId: tenant.id, sku: code, name: `Product ${code}`, searchText: `${code} product ${code}`.toLowerCase(), unitId: unit.id, price: new Decimal(price), taxRate: taxRate === null ? null : new Decimal(taxRate), quantityOnHand: new Decimal(qty), active },
+        data: {
+          tenantId: tenant.id,
+          sku: code,
+          name: `Product ${code}`,
+          searchText: `${code} product ${code}`.toLowerCase(),
+          unitId: unit.id,
+          price: new Decimal(price),
+          taxRate: taxRate === null ? null : new Decimal(taxRate),
+          quantityOnHand: new Decimal(qty),
+          active,
+        },
       });
-      if (new Decimal(qty).greaterThan(0)) await prisma.stockMovement.create({ data: { tenantId: tenant.id, productId: p.id, kind: 'receipt', quantity: new Decimal(qty) } });
+      if (new Decimal(qty).greaterThan(0))
+        await prisma.stockMovement.create({ data: { tenantId: tenant.id, productId: p.id, kind: 'receipt', quantity: new Decimal(qty) } });
       return p.id;
     },
     async customer({ name = 'Ana García', creditLimit } = {}) {
-      const c = await prisma.customer.create({ data: { tenantId: tenant.id, name, creditLimit: creditLimit === undefined ? null : new Decimal(creditLimit) } });
+      const c = await prisma.customer.create({
+        data: { tenantId: tenant.id, name, creditLimit: creditLimit === undefined ? null : new Decimal(creditLimit) },
+      });
       return c.id;
     },
   };
@@ -167,12 +187,17 @@ export async function snapshot(prisma: PrismaClient, tenantId: number) {
  * rows [customerKey, day, sales, payments]; a row of zeros (a day whose only sale was
  * cancelled) is the same as no row, so both leave them out.
  */
-export async function balanceSummaryAndRecomputation(prisma: PrismaClient, tenantId: number): Promise<{ summary: string[][]; recomputed: string[][] }> {
+export async function balanceSummaryAndRecomputation(
+  prisma: PrismaClient,
+  tenantId: number,
+): Promise<{ summary: string[][]; recomputed: string[][] }> {
   const stored = await prisma.balanceDay.findMany({ where: { tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
   const recomputed = await recomputeBalanceDays(prisma, tenantId);
   const nonZero = (rows: string[][]) => rows.filter((r) => r[2] !== '0.00' || r[3] !== '0.00');
   return {
-    summary: nonZero(stored.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)])),
+    summary: nonZero(
+      stored.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]),
+    ),
     recomputed: nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])),
   };
 }

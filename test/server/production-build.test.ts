@@ -29,7 +29,10 @@ describe('production build', { timeout: 180_000 }, () => {
   });
 
   it('an operator builds, starts node dist/server.js with NODE_ENV=production on a fresh database, and it serves the app', async () => {
-    const server = await startServer({ ...productionEnv(), DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix, SEED_DEMO: 'false' }, { built: true });
+    const server = await startServer(
+      { ...productionEnv(), DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix, SEED_DEMO: 'false' },
+      { built: true },
+    );
     try {
       // The migrations under prisma/migrations were applied by the compiled server (WASM schema engine).
       expect(server.output()).toMatch(/applied \d+ migration\(s\)/);
@@ -50,7 +53,8 @@ describe('production build', { timeout: 180_000 }, () => {
   });
 
   it('a stack trace from the built code names the TypeScript file and line', () => {
-    const script = "const m = await import('./dist/config.js'); try { m.loadConfig({ PORT: 'not-a-port' }); } catch (e) { console.log(e.stack); }";
+    const script =
+      "const m = await import('./dist/config.js'); try { m.loadConfig({ PORT: 'not-a-port' }); } catch (e) { console.log(e.stack); }";
     const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/PORT must be a port number/);
@@ -63,14 +67,21 @@ describe('production build', { timeout: 180_000 }, () => {
     try {
       mkdirSync(path.join(dir, 'scripts'));
       copyFileSync('scripts/launch.mjs', path.join(dir, 'scripts', 'launch.mjs'));
-      const launch = (args: string[]) => spawnSync(process.execPath, [path.join(dir, 'scripts', 'launch.mjs'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NODE_ENV: 'production' } });
+      const launch = (args: string[]) =>
+        spawnSync(process.execPath, [path.join(dir, 'scripts', 'launch.mjs'), ...args], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+        });
 
       const missing = launch(['server']);
       expect(missing.status).toBe(1);
       expect(missing.stderr).toMatch(/dist\/server\.js is missing: run `npm run build` first/);
 
       mkdirSync(path.join(dir, 'dist', 'cli'), { recursive: true });
-      writeFileSync(path.join(dir, 'dist', 'cli', 'main.js'), 'console.log(JSON.stringify({ args: process.argv.slice(2), sourceMaps: process.sourceMapsEnabled }));\n');
+      writeFileSync(
+        path.join(dir, 'dist', 'cli', 'main.js'),
+        'console.log(JSON.stringify({ args: process.argv.slice(2), sourceMaps: process.sourceMapsEnabled }));\n',
+      );
       const cli = launch(['cli/main', 'balance:verify', '--tenant', '7']);
       expect(cli.status).toBe(0);
       expect(JSON.parse(cli.stdout)).toEqual({ args: ['balance:verify', '--tenant', '7'], sourceMaps: true });
@@ -80,7 +91,9 @@ describe('production build', { timeout: 180_000 }, () => {
   });
 
   it('the production image builds in one stage and runs the build as a non-root user in a second, without tsx', () => {
-    const stages = readFileSync('Dockerfile', 'utf8').split(/^FROM /m).slice(1);
+    const stages = readFileSync('Dockerfile', 'utf8')
+      .split(/^FROM /m)
+      .slice(1);
     expect(stages).toHaveLength(2);
     const [build, run] = stages as [string, string];
     expect(build).toMatch(/RUN npm run build/);

@@ -8,7 +8,14 @@ import { setUpCatalogTenant } from '../catalog/support.ts';
 
 describe.each(drivers)('settings › business on %s', (driver) => {
   const h = setUpCatalogTenant(driver);
-  const form = (fields: Record<string, string> = {}) => ({ name: 'Shop', currency: 'USD', timeZone: 'UTC', defaultTaxRate: '0', staffMaxDiscountPct: '0', ...fields });
+  const form = (fields: Record<string, string> = {}) => ({
+    name: 'Shop',
+    currency: 'USD',
+    timeZone: 'UTC',
+    defaultTaxRate: '0',
+    staffMaxDiscountPct: '0',
+    ...fields,
+  });
   const tenant = () => h.prisma.tenant.findUniqueOrThrow({ where: { id: h.ctx.tenantId } });
 
   it('the owner sets the largest staff discount and whether staff may change prices', async () => {
@@ -23,7 +30,10 @@ describe.each(drivers)('settings › business on %s', (driver) => {
 
   it('refuses a limit over 100% or with 3 decimals on its field', async () => {
     for (const bad of ['100.01', '1.234', 'ten']) {
-      const error = await h.services.business.update(h.ctx, form({ staffMaxDiscountPct: bad })).then(() => undefined, (e: unknown) => e);
+      const error = await h.services.business.update(h.ctx, form({ staffMaxDiscountPct: bad })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).fields.staffMaxDiscountPct).toMatch(/Largest staff discount/);
     }
@@ -32,7 +42,9 @@ describe.each(drivers)('settings › business on %s', (driver) => {
   it.each(['manager', 'staff'] as const)('%s: refused, called directly, and nothing changes', async (role) => {
     const me = await h.userIn(h.ctx, role);
     const before = await tenant();
-    await expect(h.services.business.update(me, form({ name: 'Taken over', staffMaxDiscountPct: '100', staffMayOverridePrice: 'on' }))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      h.services.business.update(me, form({ name: 'Taken over', staffMaxDiscountPct: '100', staffMayOverridePrice: 'on' })),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(h.services.business.forEditing(me)).rejects.toBeInstanceOf(ForbiddenError);
     expect(await tenant()).toEqual(before);
     // Reading the business for display (currency, zone) is for everyone.

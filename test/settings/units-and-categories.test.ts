@@ -4,7 +4,11 @@ import type { TenantContext } from '../../src/catalog/tenant-context.ts';
 import { drivers } from '../helpers/database.ts';
 import { catalogHarness, productForm, type CatalogHarness } from '../catalog/support.ts';
 
-const fail = (p: Promise<unknown>) => p.then(() => expect.unreachable('expected a failure'), (e: unknown) => e);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable('expected a failure'),
+    (e: unknown) => e,
+  );
 
 describe.each(drivers)('settings on %s', (driver) => {
   let h: CatalogHarness;
@@ -98,9 +102,13 @@ describe.each(drivers)('settings on %s', (driver) => {
 
     it('refuses a duplicate name and an empty or too long one', async () => {
       await h.services.categories.create(ctx, { name: 'Snacks' });
-      expect(((await fail(h.services.categories.create(ctx, { name: 'Snacks' }))) as ConflictError).fields.name).toBe('A category named “Snacks” already exists');
+      expect(((await fail(h.services.categories.create(ctx, { name: 'Snacks' }))) as ConflictError).fields.name).toBe(
+        'A category named “Snacks” already exists',
+      );
       expect(((await fail(h.services.categories.create(ctx, { name: ' ' }))) as ValidationError).fields.name).toBe('Name is required');
-      expect(((await fail(h.services.categories.create(ctx, { name: 'x'.repeat(81) }))) as ValidationError).fields.name).toBe('Name must be at most 80 characters');
+      expect(((await fail(h.services.categories.create(ctx, { name: 'x'.repeat(81) }))) as ValidationError).fields.name).toBe(
+        'Name must be at most 80 characters',
+      );
     });
 
     it('refuses to delete a category with products or subcategories', async () => {
@@ -108,18 +116,29 @@ describe.each(drivers)('settings on %s', (driver) => {
       const parent = await h.services.categories.create(ctx, { name: 'Parent' });
       const child = await h.services.categories.create(ctx, { name: 'Child', parentId: String(parent.id) });
       await h.services.products.create(ctx, productForm({ unitId: String(unit.id), categoryId: String(child.id) }));
-      expect(((await fail(h.services.categories.delete(ctx, child.id))) as Error).message).toBe('Category “Child” cannot be deleted: 1 product uses it. Move it to another category first.');
-      expect(((await fail(h.services.categories.delete(ctx, parent.id))) as Error).message).toBe('Category “Parent” cannot be deleted: it has 1 subcategory. Move it to another category first.');
+      expect(((await fail(h.services.categories.delete(ctx, child.id))) as Error).message).toBe(
+        'Category “Child” cannot be deleted: 1 product uses it. Move it to another category first.',
+      );
+      expect(((await fail(h.services.categories.delete(ctx, parent.id))) as Error).message).toBe(
+        'Category “Parent” cannot be deleted: it has 1 subcategory. Move it to another category first.',
+      );
       expect(await ctx.db.category.count({ where: { id: { in: [parent.id, child.id] } } })).toBe(2);
     });
   });
 
   describe('business settings', () => {
     it('saves name, currency, time zone and default tax rate; refuses bad values', async () => {
-      await h.services.business.update(ctx, { name: 'Panadería Sol', currency: 'ars', timeZone: 'America/Sao_Paulo', defaultTaxRate: '21' });
+      await h.services.business.update(ctx, {
+        name: 'Panadería Sol',
+        currency: 'ars',
+        timeZone: 'America/Sao_Paulo',
+        defaultTaxRate: '21',
+      });
       const s = await h.services.business.get(ctx);
       expect([s.name, s.currency, s.timeZone, s.defaultTaxRate.toString()]).toEqual(['Panadería Sol', 'ARS', 'America/Sao_Paulo', '21']);
-      const error = await fail(h.services.business.update(ctx, { name: '', currency: 'EURO', timeZone: 'Mars/Base', defaultTaxRate: '-1' }));
+      const error = await fail(
+        h.services.business.update(ctx, { name: '', currency: 'EURO', timeZone: 'Mars/Base', defaultTaxRate: '-1' }),
+      );
       expect(Object.keys((error as ValidationError).fields).sort()).toEqual(['currency', 'defaultTaxRate', 'name', 'timeZone']);
       expect((await h.services.business.get(ctx)).name).toBe('Panadería Sol');
     });

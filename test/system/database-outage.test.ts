@@ -91,7 +91,12 @@ describe('database outage', () => {
     const viaProxy = new URL(database.databaseUrl!);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    server = await startServer({ DATABASE_URL: viaProxy.toString(), REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix, LOG_LEVEL: 'warn' });
+    server = await startServer({
+      DATABASE_URL: viaProxy.toString(),
+      REDIS_URL: REDIS_TEST_URL,
+      CACHE_KEY_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    });
   }, 180_000);
 
   afterAll(async () => {

@@ -12,7 +12,8 @@ import { TestClient } from '../helpers/http-client.ts';
 
 const OWNER = 'owner@one-owner.test';
 const PASSWORD = 'long-enough-pw';
-const IN_USE = /The embedded database in .* is in use by (.+), process (\d+) since .*Only one process at a time may open it: stop that process \(Ctrl\+C in its terminal\) or wait for it to finish, then try again\..*DATABASE_URL/s;
+const IN_USE =
+  /The embedded database in .* is in use by (.+), process (\d+) since .*Only one process at a time may open it: stop that process \(Ctrl\+C in its terminal\) or wait for it to finish, then try again\..*DATABASE_URL/s;
 
 async function signInStatus(server: ServerProcess, email: string): Promise<string> {
   const client = new TestClient(server.baseUrl);

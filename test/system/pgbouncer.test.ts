@@ -22,10 +22,17 @@ describe('the app behind PgBouncer in transaction mode', () => {
   beforeAll(async () => {
     direct = await createTestDatabase('postgresql', { migrate: false });
     const server = new URL(direct.databaseUrl!);
-    bouncer = await PgBouncer.start({ host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username || 'postgres') }, 3);
+    bouncer = await PgBouncer.start(
+      { host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username || 'postgres') },
+      3,
+    );
     const db = await createDatabase({ databaseUrl: bouncer.urlFor(direct.databaseUrl!) });
     await applyMigrations(db);
-    t = await startTestApp({ driver: 'postgresql', redis: false, database: { db, databaseUrl: bouncer.urlFor(direct.databaseUrl!), drop: async () => {} } });
+    t = await startTestApp({
+      driver: 'postgresql',
+      redis: false,
+      database: { db, databaseUrl: bouncer.urlFor(direct.databaseUrl!), drop: async () => {} },
+    });
     shop = await openShop(t);
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
@@ -44,7 +51,8 @@ describe('the app behind PgBouncer in transaction mode', () => {
     // More requests at once than PgBouncer has server connections (3).
     const statuses = await Promise.all([...Array.from({ length: 6 }, () => sell(shop)), ...Array.from({ length: 4 }, () => pay(shop))]);
     expect(statuses.every((s) => s === 303)).toBe(true);
-    for (const path of ['/', '/sales', '/payments', '/catalog/products', '/customers']) expect((await shop.owner.get(path)).status, path).toBe(200);
+    for (const path of ['/', '/sales', '/payments', '/catalog/products', '/customers'])
+      expect((await shop.owner.get(path)).status, path).toBe(200);
     expect(await t.deps.db.prisma.sale.count({ where: { tenantId: shop.tenantId } })).toBe(7);
     const product = await t.deps.db.prisma.product.findFirstOrThrow({ where: { tenantId: shop.tenantId } });
     expect(Number(product.quantityOnHand)).toBe(993);

@@ -18,7 +18,11 @@ describe('the app on a Redis Cluster', () => {
 
   beforeAll(async () => {
     cluster = await RedisCluster.start();
-    t = await startTestApp({ driver: 'pglite', redis: false, env: { REDIS_CLUSTER_NODES: cluster.nodes, RATE_LIMIT_POSTS_PER_MINUTE: '40' } });
+    t = await startTestApp({
+      driver: 'pglite',
+      redis: false,
+      env: { REDIS_CLUSTER_NODES: cluster.nodes, RATE_LIMIT_POSTS_PER_MINUTE: '40' },
+    });
     await waitFor(async () => (await t.deps.cache.health()).reconciled, 30_000, 'the cache to trust the cluster');
     inspect = new Cluster(cluster.startupNodes);
     shop = await openShop(t);
@@ -34,7 +38,8 @@ describe('the app on a Redis Cluster', () => {
     expect(await pay(shop)).toBe(303);
     expect((await shop.owner.get('/sales')).status).toBe(200);
     let sessions = 0;
-    for (const node of inspect.nodes('master')) sessions += (await node.scan('0', 'MATCH', `${t.config.cache.keyPrefix}:sess:*`, 'COUNT', 1000))[1].length;
+    for (const node of inspect.nodes('master'))
+      sessions += (await node.scan('0', 'MATCH', `${t.config.cache.keyPrefix}:sess:*`, 'COUNT', 1000))[1].length;
     expect(sessions).toBeGreaterThan(0);
   });
 

@@ -31,7 +31,10 @@ const PROBE = ['/settings/categories', '/settings/uoms'];
 const CATEGORY = 'Hand tools';
 /** The category's name from the rename during the outage on. */
 const RENAMED = 'Workshop tools';
-const OUTAGE_WARNINGS = ['cache: Redis unavailable; reading from the database until it is back', 'session store: Redis is not answering; serving sessions from the database until it is back'];
+const OUTAGE_WARNINGS = [
+  'cache: Redis unavailable; reading from the database until it is back',
+  'session store: Redis is not answering; serving sessions from the database until it is back',
+];
 
 const tokenOf = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1];
 const amountOf = (html: string) => /name="amount"[^>]*value="([^"]*)"/.exec(html)?.[1];
@@ -105,13 +108,24 @@ class LoadClient {
     return this.record('POST', path, () => this.http.post(path, form));
   }
 
-  private async record(method: string, path: string, send: () => Promise<{ status: number; headers: Headers; html: string; location: string | null }>) {
+  private async record(
+    method: string,
+    path: string,
+    send: () => Promise<{ status: number; headers: Headers; html: string; location: string | null }>,
+  ) {
     const sent = this.journal.now();
     const sample = { client: this.name, method, path, location: null, cache: null };
     try {
       const res = await send();
       const at = this.journal.now();
-      this.journal.samples.push({ ...sample, status: res.status, location: res.location, cache: res.headers.get('x-cache'), at, ms: at - sent });
+      this.journal.samples.push({
+        ...sample,
+        status: res.status,
+        location: res.location,
+        cache: res.headers.get('x-cache'),
+        at,
+        ms: at - sent,
+      });
       return res;
     } catch (error) {
       const at = this.journal.now();
@@ -183,7 +197,10 @@ describe('Redis outage under load', () => {
   let owner: TestClient;
   let users: LoadClient[];
   let probe: Sample[];
-  const emails = { owner: `owner-${randomBytes(4).toString('hex')}@load.system.test`, manager: `manager-${randomBytes(4).toString('hex')}@load.system.test` };
+  const emails = {
+    owner: `owner-${randomBytes(4).toString('hex')}@load.system.test`,
+    manager: `manager-${randomBytes(4).toString('hex')}@load.system.test`,
+  };
   const products: ProductFixture[] = [];
   const customerIds: number[] = [];
   const journal = new Journal();
@@ -205,7 +222,18 @@ describe('Redis outage under load', () => {
   }
 
   function productForm(p: ProductFixture, price: string): Record<string, string> {
-    return { sku: p.sku, name: p.name, barcode: '', categoryId: String(categoryId), unitId: String(unitId), price, cost: '', taxRate: '', reorderLevel: '', active: 'on' };
+    return {
+      sku: p.sku,
+      name: p.name,
+      barcode: '',
+      categoryId: String(categoryId),
+      unitId: String(unitId),
+      price,
+      cost: '',
+      taxRate: '',
+      reorderLevel: '',
+      active: 'on',
+    };
   }
 
   /** A sale of 1–2 lines, on account or paid now; the scarce product only when `scarce`. */
@@ -218,8 +246,15 @@ describe('Redis outage under load', () => {
     while (picked.size < lineCount) picked.add(products[scarce && rand(4) === 0 ? 5 : rand(5)]!);
     const lines = [...picked].map((p) => ({ productId: p.id, quantity: 1 + rand(3) }));
     const onAccount = rand(2) === 0;
-    const body: Record<string, string> = { token, customerId: onAccount ? String(customerIds[rand(customerIds.length)]) : '', payNow: onAccount ? '' : 'cash', note: '' };
-    lines.forEach((l, i) => Object.assign(body, { [`lines[${i}][productId]`]: String(l.productId), [`lines[${i}][quantity]`]: String(l.quantity) }));
+    const body: Record<string, string> = {
+      token,
+      customerId: onAccount ? String(customerIds[rand(customerIds.length)]) : '',
+      payNow: onAccount ? '' : 'cash',
+      note: '',
+    };
+    lines.forEach((l, i) =>
+      Object.assign(body, { [`lines[${i}][productId]`]: String(l.productId), [`lines[${i}][quantity]`]: String(l.quantity) }),
+    );
     const res = await c.post('/sales', body);
     if (res?.status === 409) {
       journal.refusedSales++;
@@ -338,7 +373,8 @@ describe('Redis outage under load', () => {
     await createUser(prisma, tenantId, { email: emails.manager, password: PASSWORD, role: 'manager', name: 'Manager' });
     unitId = (await prisma.unit.create({ data: { tenantId, code: 'pc', name: 'Piece' } })).id;
     categoryId = (await prisma.category.create({ data: { tenantId, name: CATEGORY } })).id;
-    for (const name of ['Ana García', 'Omar Haddad', 'Aiko Tanaka']) customerIds.push((await prisma.customer.create({ data: { tenantId, name } })).id);
+    for (const name of ['Ana García', 'Omar Haddad', 'Aiko Tanaka'])
+      customerIds.push((await prisma.customer.create({ data: { tenantId, name } })).id);
     server = await startServer({
       DATABASE_URL: database.databaseUrl!,
       REDIS_URL: redis.url,
@@ -384,11 +420,21 @@ describe('Redis outage under load', () => {
     expect(journal.timeline.renamedAt, 'category renamed during the outage').toBeDefined();
     // The premise of the recovery measure: the probe's pages were not served from the cache.
     const duringOutage = probe.filter((s) => journal.inOutage(s.at) && s.at >= journal.timeline.stoppedAt! + 500);
-    expect(duringOutage.filter((s) => s.cache === 'HIT').length / duringOutage.length, 'probe HIT ratio while Redis was stopped').toBeLessThan(0.8);
+    expect(
+      duringOutage.filter((s) => s.cache === 'HIT').length / duringOutage.length,
+      'probe HIT ratio while Redis was stopped',
+    ).toBeLessThan(0.8);
   });
 
   it('answered every request without a 5xx and sent nobody to the sign-in page', () => {
-    const wrong = journal.samples.filter((s) => s.status === 0 || s.status >= 500 || s.location?.startsWith('/login') || ![200, 303, 409].includes(s.status) || (s.status === 409 && s.path !== '/sales'));
+    const wrong = journal.samples.filter(
+      (s) =>
+        s.status === 0 ||
+        s.status >= 500 ||
+        s.location?.startsWith('/login') ||
+        ![200, 303, 409].includes(s.status) ||
+        (s.status === 409 && s.path !== '/sales'),
+    );
     expect(wrong, server.output()).toEqual([]);
     expect(journal.odd).toEqual([]);
     // Logged the outage (once per part, unless Redis failed again later) and nothing else:
@@ -411,19 +457,29 @@ describe('Redis outage under load', () => {
 
   it('lost no sale, payment or price, and stock is what was sold', async () => {
     const prisma = database.db.prisma;
-    const dbSales = await prisma.sale.findMany({ where: { tenantId }, include: { lines: { orderBy: { lineNo: 'asc' } } }, orderBy: { id: 'asc' } });
+    const dbSales = await prisma.sale.findMany({
+      where: { tenantId },
+      include: { lines: { orderBy: { lineNo: 'asc' } } },
+      orderBy: { id: 'asc' },
+    });
     expect(dbSales.length, 'sales in the database = sales confirmed to users').toBe(journal.sales.length);
     const byId = new Map(dbSales.map((s) => [s.id, s]));
     for (const told of journal.sales) {
       const sale = byId.get(told.id);
       expect(sale?.status, `sale ${told.id}`).toBe('confirmed');
-      expect(sale!.lines.map((l) => ({ productId: l.productId, quantity: l.quantity.toNumber() })), `lines of sale ${told.id}`).toEqual(told.lines);
+      expect(
+        sale!.lines.map((l) => ({ productId: l.productId, quantity: l.quantity.toNumber() })),
+        `lines of sale ${told.id}`,
+      ).toEqual(told.lines);
     }
     // Stock on hand = initial − sold, and the ledger agrees with it.
     const dbProducts = await prisma.product.findMany({ where: { tenantId }, select: { id: true, quantityOnHand: true, price: true } });
     const ledger = await prisma.stockMovement.groupBy({ by: ['productId'], where: { tenantId }, _sum: { quantity: true } });
     for (const p of products) {
-      const sold = journal.sales.flatMap((s) => s.lines).filter((l) => l.productId === p.id).reduce((sum, l) => sum + l.quantity, 0);
+      const sold = journal.sales
+        .flatMap((s) => s.lines)
+        .filter((l) => l.productId === p.id)
+        .reduce((sum, l) => sum + l.quantity, 0);
       const row = dbProducts.find((d) => d.id === p.id)!;
       expect(row.quantityOnHand.toNumber(), `stock of ${p.sku}`).toBe(p.initial - sold);
       expect(ledger.find((m) => m.productId === p.id)?._sum.quantity?.toNumber(), `ledger of ${p.sku}`).toBe(p.initial - sold);
@@ -431,8 +487,11 @@ describe('Redis outage under load', () => {
     }
     // Every payment told is there (and those of sales paid at once); each sale's paid total is what was paid on it.
     const dbPayments = await prisma.payment.findMany({ where: { tenantId }, select: { id: true, saleId: true, amount: true } });
-    for (const told of journal.payments) expect(dbPayments.find((p) => p.id === told.id)?.amount.toFixed(2), `payment ${told.id}`).toBe(told.amount);
-    expect(dbPayments.length, 'payments: sales paid at once plus payments told').toBe(journal.sales.filter((s) => !s.onAccount).length + journal.payments.length);
+    for (const told of journal.payments)
+      expect(dbPayments.find((p) => p.id === told.id)?.amount.toFixed(2), `payment ${told.id}`).toBe(told.amount);
+    expect(dbPayments.length, 'payments: sales paid at once plus payments told').toBe(
+      journal.sales.filter((s) => !s.onAccount).length + journal.payments.length,
+    );
     for (const sale of dbSales) {
       const paid = dbPayments.filter((p) => p.saleId === sale.id).reduce((sum, p) => sum.plus(p.amount), new Prisma.Decimal(0));
       expect(sale.paidTotal.toFixed(2), `paid total of sale ${sale.id}`).toBe(paid.toFixed(2));
@@ -440,7 +499,10 @@ describe('Redis outage under load', () => {
   });
 
   it('serves cache hits again within 5 s of Redis starting, and none of the values from before the outage', async () => {
-    expect(recoveryMs(probe, journal.timeline.startedAt!), 'ms from Redis start until ≥ 80 % of the probe’s pages in 1 s were HIT').toBeLessThanOrEqual(RECOVERY_LIMIT_MS);
+    expect(
+      recoveryMs(probe, journal.timeline.startedAt!),
+      'ms from Redis start until ≥ 80 % of the probe’s pages in 1 s were HIT',
+    ).toBeLessThanOrEqual(RECOVERY_LIMIT_MS);
     // Redis came back holding the old category tree, product list and balance.
     expect(journal.oldNameSeen, 'category pages showing the old name after the rename').toEqual([]);
     const list = await owner.get('/catalog/products');
@@ -448,9 +510,15 @@ describe('Redis outage under load', () => {
     expect(list.html).not.toContain(CATEGORY);
     for (const p of products) expect(list.html, `${p.sku} on the product list`).toContain(`$${journal.prices.get(p.id) ?? p.price}`);
     const prisma = database.db.prisma;
-    const [sales, payments] = await Promise.all([prisma.sale.aggregate({ where: { tenantId }, _sum: { total: true } }), prisma.payment.aggregate({ where: { tenantId }, _sum: { amount: true } })]);
+    const [sales, payments] = await Promise.all([
+      prisma.sale.aggregate({ where: { tenantId }, _sum: { total: true } }),
+      prisma.payment.aggregate({ where: { tenantId }, _sum: { amount: true } }),
+    ]);
     const csv = await owner.get('/balance.csv?preset=this-month&granularity=month');
     const total = csv.html.trim().split('\n').at(-1)!.split(',');
-    expect([total[3], total[4]], 'this month’s balance: sales and payments').toEqual([sales._sum.total!.toFixed(2), payments._sum.amount!.toFixed(2)]);
+    expect([total[3], total[4]], 'this month’s balance: sales and payments').toEqual([
+      sales._sum.total!.toFixed(2),
+      payments._sum.amount!.toFixed(2),
+    ]);
   });
 });

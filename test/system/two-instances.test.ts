@@ -73,7 +73,18 @@ describe('two app instances sharing PostgreSQL and Redis', () => {
     const onB = sameCookiesOn(onA, b.baseUrl);
 
     await onA.get('/catalog/products/new');
-    const created = await onA.post('/catalog/products', { sku: 'TWO-HAM', name: 'Twin hammer', barcode: '', categoryId: '', unitId: String(unitId), price: '12.34', cost: '', taxRate: '', reorderLevel: '', openingStock: '3' });
+    const created = await onA.post('/catalog/products', {
+      sku: 'TWO-HAM',
+      name: 'Twin hammer',
+      barcode: '',
+      categoryId: '',
+      unitId: String(unitId),
+      price: '12.34',
+      cost: '',
+      taxRate: '',
+      reorderLevel: '',
+      openingStock: '3',
+    });
     expect(created.status, created.html).toBe(303);
     const productId = Number(/\/catalog\/products\/(\d+)$/.exec(created.location ?? '')?.[1]);
     expect(productId).toBeGreaterThan(0);
@@ -90,7 +101,18 @@ describe('two app instances sharing PostgreSQL and Redis', () => {
     expect(cached).toBe('HIT');
 
     await onA.get(`/catalog/products/${productId}/edit`);
-    const edited = await onA.post(`/catalog/products/${productId}`, { sku: 'TWO-HAM', name: 'Twin hammer', barcode: '', categoryId: '', unitId: String(unitId), price: '56.78', cost: '', taxRate: '', reorderLevel: '', active: 'on' });
+    const edited = await onA.post(`/catalog/products/${productId}`, {
+      sku: 'TWO-HAM',
+      name: 'Twin hammer',
+      barcode: '',
+      categoryId: '',
+      unitId: String(unitId),
+      price: '56.78',
+      cost: '',
+      taxRate: '',
+      reorderLevel: '',
+      active: 'on',
+    });
     expect(edited.status, edited.html).toBe(303);
 
     const after = await onB.get('/catalog/products');

@@ -48,19 +48,31 @@ export class TieredSessionStore extends Store {
   }
 
   override get = (sid: string, cb: Callback): void => {
-    this.read(sid).then((s) => cb(null, s), (e: unknown) => cb(e));
+    this.read(sid).then(
+      (s) => cb(null, s),
+      (e: unknown) => cb(e),
+    );
   };
 
   override set = (sid: string, session: SessionData, cb?: (err?: unknown) => void): void => {
-    this.write(sid, session).then(() => cb?.(), (e: unknown) => cb?.(e));
+    this.write(sid, session).then(
+      () => cb?.(),
+      (e: unknown) => cb?.(e),
+    );
   };
 
   override touch = (sid: string, session: SessionData, cb?: (err?: unknown) => void): void => {
-    this.refresh(sid, session).then(() => cb?.(), (e: unknown) => cb?.(e));
+    this.refresh(sid, session).then(
+      () => cb?.(),
+      (e: unknown) => cb?.(e),
+    );
   };
 
   override destroy = (sid: string, cb?: (err?: unknown) => void): void => {
-    this.remove(sid).then(() => cb?.(), (e: unknown) => cb?.(e));
+    this.remove(sid).then(
+      () => cb?.(),
+      (e: unknown) => cb?.(e),
+    );
   };
 
   async read(sid: string): Promise<SessionData | null> {
@@ -160,7 +172,10 @@ export class TieredSessionStore extends Store {
   private enterOutage(error: unknown): void {
     if (this.outageSince !== undefined) return;
     this.outageSince = Date.now();
-    this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'session store: Redis is not answering; serving sessions from the database until it is back');
+    this.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'session store: Redis is not answering; serving sessions from the database until it is back',
+    );
   }
 
   private async reconcile(): Promise<void> {
@@ -187,10 +202,16 @@ export class TieredSessionStore extends Store {
         if (found === 0) break;
       }
       this.outageSince = undefined;
-      this.logger.info({ copied, ms: Date.now() - started }, 'session store: Redis is back; sessions written during the outage copied to it');
+      this.logger.info(
+        { copied, ms: Date.now() - started },
+        'session store: Redis is back; sessions written during the outage copied to it',
+      );
     } catch (error) {
       // Still failing: stay on the database and try again on a later request.
-      this.logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'session store: reconciliation failed; retrying later');
+      this.logger.debug(
+        { err: error instanceof Error ? error.message : String(error) },
+        'session store: reconciliation failed; retrying later',
+      );
     }
   }
 }

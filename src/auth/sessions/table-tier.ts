@@ -72,7 +72,10 @@ export class TableSessionTier implements SessionTier {
       skip,
     });
     const now = Date.now();
-    return rows.map((r) => ({ sid: r.sid, session: isTombstone(r.data) || r.expiresAt.getTime() <= now ? null : (r.data as unknown as SessionData) }));
+    return rows.map((r) => ({
+      sid: r.sid,
+      session: isTombstone(r.data) || r.expiresAt.getTime() <= now ? null : (r.data as unknown as SessionData),
+    }));
   }
 
   /** Remove expired rows (sessions and tombstones alike). */

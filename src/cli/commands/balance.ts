@@ -15,7 +15,8 @@ export const balanceVerify: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const db = await ctx.database();
-    if (!(await db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new Error(`There is no tenant ${tenantId}`);
+    if (!(await db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
+      throw new Error(`There is no tenant ${tenantId}`);
     const report = await verifyBalanceSummary(db.prisma, tenantId);
     const counted = `${report.rows} summary rows, ${report.sales} sales, ${report.payments} payments`;
     if (report.ok) {
@@ -25,13 +26,16 @@ export const balanceVerify: Command = {
     ctx.out(`Balance summary of tenant ${tenantId} differs on ${report.differences.length} row(s) (${counted}):`);
     ctx.out('customer_key  day         sales (summary → expected)         payments (summary → expected)');
     for (const d of report.differences.slice(0, 200)) {
-      ctx.out(`${String(d.customerKey).padEnd(12)}  ${d.day}  ${`${d.actual.sales.toFixed(2)} → ${d.expected.sales.toFixed(2)}`.padEnd(33)}  ${d.actual.payments.toFixed(2)} → ${d.expected.payments.toFixed(2)}`);
+      ctx.out(
+        `${String(d.customerKey).padEnd(12)}  ${d.day}  ${`${d.actual.sales.toFixed(2)} → ${d.expected.sales.toFixed(2)}`.padEnd(33)}  ${d.actual.payments.toFixed(2)} → ${d.expected.payments.toFixed(2)}`,
+      );
     }
     if (report.differences.length > 200) ctx.out(`… and ${report.differences.length - 200} more`);
     if (v.repair) {
       const written = await rebuildBalanceSummary(db.prisma, tenantId);
       const again = await verifyBalanceSummary(db.prisma, tenantId);
-      if (!again.ok) throw new Error(`Rewrote ${written} rows but ${again.differences.length} still differ (sales recorded meanwhile?); run it again`);
+      if (!again.ok)
+        throw new Error(`Rewrote ${written} rows but ${again.differences.length} still differ (sales recorded meanwhile?); run it again`);
       const deps = await ctx.dependencies();
       await deps.cache.invalidateModule(tenantId, 'balance');
       ctx.out(`Rewrote ${written} summary rows from sales and payments; the balance cache of tenant ${tenantId} was cleared.`);

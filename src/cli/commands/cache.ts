@@ -28,7 +28,8 @@ const status: Command = {
     const health = await deps.cache.health();
     ctx.out(`status: ${health.status}  store: ${health.store}  breaker: ${health.breaker}  latency: ${health.latencyMs ?? '-'} ms`);
     const info = await deps.cache.redisInfo();
-    if (info) ctx.out(`redis: memory ${info.usedMemory ?? '?'}, evicted keys ${info.evictedKeys ?? '?'}, up ${info.uptimeSeconds ?? '?'} s`);
+    if (info)
+      ctx.out(`redis: memory ${info.usedMemory ?? '?'}, evicted keys ${info.evictedKeys ?? '?'}, up ${info.uptimeSeconds ?? '?'} s`);
     else ctx.out('redis: not configured (REDIS_URL unset): this process has its own in-process store');
   },
 };
@@ -74,7 +75,8 @@ const warm: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const deps = await cacheReady(ctx);
-    if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new Error(`There is no tenant ${tenantId}`);
+    if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
+      throw new Error(`There is no tenant ${tenantId}`);
     const warmed = await warmTenantCache(deps, tenantId);
     ctx.out(`Warmed tenant ${tenantId}: ${warmed.join('; ')}`);
   },

@@ -20,7 +20,8 @@ export const dbMigrationCreate: Command = {
   options: {},
   async run(ctx, v) {
     const name = v._name;
-    if (typeof name !== 'string' || !/^[a-z0-9_]+$/.test(name)) throw new UsageError('usage: npm run db:migration:create -- <name>   (lower-case letters, digits and _)');
+    if (typeof name !== 'string' || !/^[a-z0-9_]+$/.test(name))
+      throw new UsageError('usage: npm run db:migration:create -- <name>   (lower-case letters, digits and _)');
     const db = await ctx.database();
     const path = await createMigration(name, db);
     ctx.out(path ? `Wrote ${path}` : 'No changes: prisma/schema.prisma matches the migrations');

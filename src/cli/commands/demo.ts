@@ -22,11 +22,19 @@ export const demoSeed: Command = {
     let tenantId: number;
     if (v.tenant !== undefined) {
       tenantId = requirePositiveInt(v.tenant, 'tenant');
-      if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new Error(`There is no tenant ${tenantId}`);
+      if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
+        throw new Error(`There is no tenant ${tenantId}`);
     } else {
       const suffix = randomBytes(4).toString('hex');
       const password = `demo-${randomBytes(9).toString('base64url')}`;
-      const created = await createTenant(deps.db.prisma, { name: `Demo ${suffix}`, ownerEmail: `owner+${suffix}@demo.stock.test`, ownerPassword: password, currency: 'EUR', timeZone: 'Europe/Madrid', defaultTaxRate: '21' });
+      const created = await createTenant(deps.db.prisma, {
+        name: `Demo ${suffix}`,
+        ownerEmail: `owner+${suffix}@demo.stock.test`,
+        ownerPassword: password,
+        currency: 'EUR',
+        timeZone: 'Europe/Madrid',
+        defaultTaxRate: '21',
+      });
       tenantId = created.tenantId;
       ctx.out(`Created tenant ${tenantId}; sign in as ${created.ownerEmail} with password ${password}`);
     }
@@ -36,9 +44,12 @@ export const demoSeed: Command = {
       days,
       products,
       salesPerDay,
-      onProgress: (done, total, sales) => ctx.progress(`Seeding tenant ${tenantId}: day ${done}/${total} (${Math.round((done / total) * 100)}%), ${sales} sales`),
+      onProgress: (done, total, sales) =>
+        ctx.progress(`Seeding tenant ${tenantId}: day ${done}/${total} (${Math.round((done / total) * 100)}%), ${sales} sales`),
     });
     await deps.cache.invalidateTenant(tenantId);
-    ctx.out(`Seeded tenant ${tenantId} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.products} products, ${summary.customers} customers, ${summary.sales} sales, ${summary.payments} payments`);
+    ctx.out(
+      `Seeded tenant ${tenantId} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.products} products, ${summary.customers} customers, ${summary.sales} sales, ${summary.payments} payments`,
+    );
   },
 };

@@ -40,8 +40,14 @@ export const userCreate: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const db = await ctx.database();
-    if (!(await db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new Error(`There is no tenant ${tenantId}`);
-    const user = await createUser(db.prisma, tenantId, { email: String(v.email), password: String(v.password), role: String(v.role) as RoleName, name: v.name ? String(v.name) : '' });
+    if (!(await db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
+      throw new Error(`There is no tenant ${tenantId}`);
+    const user = await createUser(db.prisma, tenantId, {
+      email: String(v.email),
+      password: String(v.password),
+      role: String(v.role) as RoleName,
+      name: v.name ? String(v.name) : '',
+    });
     ctx.out(`Created user ${user.id} ${user.email} (${user.role}) in tenant ${tenantId}`);
   },
 };

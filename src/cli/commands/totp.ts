@@ -11,8 +11,14 @@ export const totpReseal: Command = {
   options: {},
   async run(ctx) {
     const db = await ctx.database();
-    const { checked, resealed, unreadable } = await resealAllTotpSecrets(db.prisma, new TotpSecrets(ctx.config.totp.key, ctx.config.totp.oldKeys));
+    const { checked, resealed, unreadable } = await resealAllTotpSecrets(
+      db.prisma,
+      new TotpSecrets(ctx.config.totp.key, ctx.config.totp.oldKeys),
+    );
     ctx.out(`Resealed ${resealed} of ${checked} two-factor secret(s) with key ${ctx.config.totp.key.id}.`);
-    if (unreadable.length) throw new Error(`${unreadable.length} secret(s) were sealed with a key that is not configured (users ${unreadable.join(', ')}): add it to TOTP_ENCRYPTION_OLD_KEYS and run again, or have those users set up two-factor sign-in again`);
+    if (unreadable.length)
+      throw new Error(
+        `${unreadable.length} secret(s) were sealed with a key that is not configured (users ${unreadable.join(', ')}): add it to TOTP_ENCRYPTION_OLD_KEYS and run again, or have those users set up two-factor sign-in again`,
+      );
   },
 };

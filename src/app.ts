@@ -10,7 +10,7 @@ import { csrfProtection } from './http/csrf.ts';
 import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
-import { requireSignIn, signedInUser } from './http/require-sign-in.ts';
+import { requireSignIn, signedInUser } from './auth/require-sign-in.ts';
 import { cacheHealthRoute, healthRouter } from './health/health.router.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
 import { can } from './auth/permissions.ts';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { scopeOf } from '../http/request-scope.ts';
-import { tenantOf, tenantViewLocals } from '../sales/view-locals.ts';
-import { AUDIT_KINDS } from './audit-log.ts';
+import { tenantOf, tenantViewLocals } from '../http/view-locals.ts';
+import { AUDIT_KINDS } from './audit-kinds.ts';
 import { auditPageLink, type AuditService } from './audit.service.ts';
 
 /** /settings/audit: the audit log for owners (the service refuses everyone else). */

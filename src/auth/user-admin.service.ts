@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from './permissions.ts';
 import { ConflictError, found } from '../errors.ts';
 import type { RequestScope } from '../http/request-scope.ts';

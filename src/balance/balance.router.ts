@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { setCacheStatus } from '../http/cache-header.ts';
-import { formatMoney } from '../sales/money.ts';
+import { formatMoney } from '../format/money.ts';
 import type { CacheStatus } from '../cache/index.ts';
 import { bucketDetail, DETAIL_LIST_LIMIT } from './bucket-detail.ts';
 import { resolveRequest } from './balance.request.ts';

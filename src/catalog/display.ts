@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { BusinessService } from '../settings/business.service.ts';
 import { formatters } from './format.ts';
-import type { TenantContext } from './tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 
 /** Puts the business's display helpers (`fmt`, `defaultTaxRate`) into the view locals. */
 export async function businessDisplay(business: BusinessService, ctx: TenantContext, res: Response): Promise<void> {

@@ -4,7 +4,7 @@ import { barcodeCodes } from './barcodes.ts';
 import { BARCODE_CSV_SEPARATOR, CSV_COLUMNS, protectCell } from './csv-cells.ts';
 import type { ProductListService } from './product-list.service.ts';
 import type { ProductListQuery } from './products.schema.ts';
-import type { TenantContext } from './tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 
 /**
  * Active products as CSV (the list's search and filters apply), in the import's format. A role

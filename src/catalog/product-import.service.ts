@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/permissions.ts';
 import { parse } from 'csv-parse/sync';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -13,7 +13,7 @@ import { firstLineWiderThan, unprotectCell, type CsvColumn } from './csv-cells.t
 import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
-import type { TenantContext } from './tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 
 // CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
 // says what each would do; `import` checks again and writes only if no row has an error.

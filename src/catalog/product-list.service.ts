@@ -6,7 +6,7 @@ import type { ProductListQuery, ProductSort, StockFilter } from './products.sche
 import { barcodeCodes, barcodeMatch } from './barcodes.ts';
 import { normalizeSearch } from './search-text.ts';
 import { stockState, type StockState } from './stock-state.ts';
-import type { TenantContext } from './tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 
 export const PAGE_SIZE = 25;
 

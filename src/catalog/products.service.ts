@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../db/audit-log.ts';
 import { assertCan, can } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
@@ -7,11 +7,11 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { barcodeCodes, barcodeErrors, replaceBarcodes } from './barcodes.ts';
-import { isForeignKeyViolation } from './foreign-key.ts';
+import { isForeignKeyViolation } from '../db/foreign-key.ts';
 import { referenceErrors } from './product-refs.ts';
 import { EditProductSchema, NewProductSchema, type ProductInput } from './products.schema.ts';
 import { productSearchText } from './search-text.ts';
-import type { TenantContext } from './tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 
 export interface ProductDetail {
   id: number;

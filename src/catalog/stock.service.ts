@@ -1,12 +1,12 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../db/audit-log.ts';
 import { can } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, PermissionError, ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { AdjustmentSchema } from './products.schema.ts';
-import type { TenantContext } from './tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 
 export interface MovementRow {
   id: number;

@@ -8,7 +8,7 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { fieldErrors } from '../http/validation.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
+import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { addDays, localDay } from '../time.ts';
 import { StatementRangeSchema } from './customers.schema.ts';
 import { customerStatement } from './statement.ts';

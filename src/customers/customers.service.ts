@@ -2,10 +2,11 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { found } from '../errors.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { parseForm } from '../sales/parse.ts';
-import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
-import type { Actor, Created } from '../sales/types.ts';
+import { createOnce, type TransactionDeps } from '../db/transactions.ts';
+import type { Actor } from '../auth/permissions.ts';
+import type { Created } from '../db/transactions.ts';
 import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
-import { openBalance } from './open-balance.ts';
+import { openBalance } from '../balance/open-balance.ts';
 
 const Decimal = Prisma.Decimal;
 

@@ -3,7 +3,7 @@ import { can } from '../auth/permissions.ts';
 import type { Dependencies } from '../container.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { tenantOf, tenantViewLocals } from '../sales/view-locals.ts';
+import { tenantOf, tenantViewLocals } from '../http/view-locals.ts';
 import { localDay } from '../time.ts';
 import { lowStockProducts, ownSalesOfDay, recentSales } from './dashboard.service.ts';
 

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
-import type { RoleName } from '../auth/users.schema.ts';
+import type { Role } from '../generated/prisma/client.ts';
 
 // The one shape every signed-in request carries (docs/decisions/004-tenant-isolation.md).
 // It is built by the sign-in guard (src/http/require-sign-in.ts) from the session alone:
@@ -10,7 +10,7 @@ import type { RoleName } from '../auth/users.schema.ts';
 export interface RequestScope {
   tenantId: number;
   userId: number;
-  role: RoleName;
+  role: Role;
   /** Tenant-scoped Prisma client: every query of a tenant-owned model carries tenantId. */
   db: TenantDb;
 }
@@ -18,7 +18,7 @@ export interface RequestScope {
 /** What views get as `currentUser`. */
 export interface CurrentUser {
   email: string;
-  role: RoleName;
+  role: Role;
   name: string;
 }
 

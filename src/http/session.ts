@@ -1,7 +1,7 @@
 import session, { type Store } from 'express-session';
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config.ts';
-import '../auth/session-data.ts';
+import './session-data.ts';
 
 // Session cookie: HttpOnly, SameSite=Lax, path /, rolling idle timeout; in production also
 // Secure and the `__Host-` name prefix (which browsers accept only with Secure, path / and

@@ -8,7 +8,7 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { paymentMethods } from '../sales/sales.schema.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
+import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { localDay } from '../time.ts';
 
 // /payments: list, register (also from a sale's page: /payments/new?sale=ID), detail.

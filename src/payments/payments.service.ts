@@ -1,6 +1,7 @@
 import type { TenantDb } from '../db/tenant-scope.ts';
-import type { TransactionDeps } from '../sales/transactions.ts';
-import type { Actor, Created } from '../sales/types.ts';
+import type { TransactionDeps } from '../db/transactions.ts';
+import type { Actor } from '../auth/permissions.ts';
+import type { Created } from '../db/transactions.ts';
 import { listPayments, paymentDetail, type PaymentFilters } from './payments.queries.ts';
 import { registerPayment } from './register-payment.ts';
 

@@ -3,11 +3,12 @@ import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
 import { ValidationError } from '../errors.ts';
 import { localDay, zonedInstant } from '../time.ts';
-import { formatMoney } from '../sales/money.ts';
+import { formatMoney } from '../format/money.ts';
 import { parseForm } from '../sales/parse.ts';
 import { saleMoney } from '../sales/refunds.ts';
-import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
-import type { Actor, Created } from '../sales/types.ts';
+import { createOnce, type TransactionDeps } from '../db/transactions.ts';
+import type { Actor } from '../auth/permissions.ts';
+import type { Created } from '../db/transactions.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
 
 const Decimal = Prisma.Decimal;

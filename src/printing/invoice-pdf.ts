@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import { formatMoney, formatPercent, formatQuantity } from '../sales/money.ts';
+import { formatMoney, formatPercent, formatQuantity } from '../format/money.ts';
 import { formatDateTime, localDay } from '../time.ts';
 import type { Invoice } from './printing.service.ts';
 

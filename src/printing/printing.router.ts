@@ -4,7 +4,7 @@ import { formFailure, formLocals, type FormFailure } from '../http/form-errors.t
 import { hasControlCharacters } from '../http/form-fields.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView } from '../sales/view-locals.ts';
+import { loadTenantView } from '../http/view-locals.ts';
 import { ReceiptFormatSchema, type ReceiptFormat } from '../settings/business.schema.ts';
 import { invoiceFileName, invoicePdf } from './invoice-pdf.ts';
 import { itemsFromBody, itemsFromSheetQuery, sheetQuery } from './labels.schema.ts';

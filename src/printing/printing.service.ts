@@ -6,7 +6,7 @@ import { fieldErrors } from '../http/validation.ts';
 import { saleDetail } from '../sales/sales.queries.ts';
 import { taxBreakdown, type TaxRateTotals } from '../sales/sale-totals.ts';
 import type { ReceiptFormat } from '../settings/business.schema.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 import { barcodeCodes, barcodeMatch } from '../catalog/barcodes.ts';
 import { barcodeFor, type Barcode } from './barcodes.ts';
 import { LabelRequestSchema, MAX_LABELS_PER_PRODUCT, type LabelItem } from './labels.schema.ts';

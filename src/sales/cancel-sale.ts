@@ -1,17 +1,17 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/permissions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
-import { formatMoney } from './money.ts';
+import { formatMoney } from '../format/money.ts';
 import { parseForm } from './parse.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
 import { restock } from './stock.ts';
-import { withRetry, type TransactionDeps } from './transactions.ts';
-import type { Actor } from './types.ts';
+import { withRetry, type TransactionDeps } from '../db/transactions.ts';
+import type { Actor } from '../auth/permissions.ts';
 
 const Decimal = Prisma.Decimal;
 

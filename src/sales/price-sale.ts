@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { formatMoney } from './money.ts';
+import { formatMoney } from '../format/money.ts';
 import type { LineProduct } from './resolve-products.ts';
 import { saleTotals } from './sale-totals.ts';
 import type { SaleInput } from './sales.schema.ts';

@@ -5,12 +5,12 @@ import { newFormToken } from '../db/form-submission.ts';
 import { ConflictError, ValidationError, found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
-import { requireCan } from '../http/guards.ts';
+import { requireCan } from '../auth/guards.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { formatMoney } from './money.ts';
+import { formatMoney } from '../format/money.ts';
 import { returnLinesFromBody, settlements } from './returns.schema.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
+import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { methodLabel } from '../payments/method-labels.ts';
 
 // After a sale: returning some of its units (/sales/:id/returns), the return receipt

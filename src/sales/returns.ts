@@ -4,14 +4,15 @@ import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/balan
 import { assertCan } from '../auth/permissions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
-import { formatQuantity } from './money.ts';
+import { formatQuantity } from '../format/money.ts';
 import { parseForm } from './parse.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineTotals, type LineTotals } from './sale-totals.ts';
 import { restock } from './stock.ts';
-import { createOnce, type TransactionDeps } from './transactions.ts';
-import type { Actor, Created } from './types.ts';
+import { createOnce, type TransactionDeps } from '../db/transactions.ts';
+import type { Actor } from '../auth/permissions.ts';
+import type { Created } from '../db/transactions.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;

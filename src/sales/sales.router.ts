@@ -10,7 +10,7 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { lineFields, linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
+import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
 
 // /sales: list, the multi-line form, detail (receipts and invoices: src/printing; returns and
 // cancelling: returns.router.ts). Thin: the service decides.

@@ -1,11 +1,11 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { changedFields, recordAudit } from '../audit/audit-log.ts';
+import { changedFields, recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 import { BusinessSettingsSchema, type ReceiptFormat } from './business.schema.ts';
 
 /** What receipts and invoices print about the seller. */

@@ -4,8 +4,8 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
-import { isForeignKeyViolation } from '../catalog/foreign-key.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import { isForeignKeyViolation } from '../db/foreign-key.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 import { CategorySchema, type CategoryInput } from './categories.schema.ts';
 import { flattenTree, subtreeIds, type CategoryNode } from './category-tree.ts';
 

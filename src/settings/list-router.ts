@@ -6,7 +6,7 @@ import { formFailure, formLocals, typedValues, type FormFailure } from '../http/
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { MemoizeResult } from '../cache/index.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import type { TenantContext } from '../db/tenant-context.ts';
 
 // The routes of a settings list (units, categories): list, new, create, edit, update, delete.
 // Both lists answer the same six routes with the same flashes and the same handling of a

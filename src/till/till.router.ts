@@ -7,7 +7,7 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView, tenantViewLocalsForPages } from '../sales/view-locals.ts';
+import { loadTenantView, tenantViewLocalsForPages } from '../http/view-locals.ts';
 
 // /till: the signed-in user's drawer and its close; /till/closes: the history (own, or everyone's).
 

@@ -2,8 +2,9 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { assertCan, can } from '../auth/permissions.ts';
 import { found } from '../errors.ts';
 import { parseForm } from '../sales/parse.ts';
-import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
-import type { Actor, Created } from '../sales/types.ts';
+import { createOnce, type TransactionDeps } from '../db/transactions.ts';
+import type { Actor } from '../auth/permissions.ts';
+import type { Created } from '../db/transactions.ts';
 import { TillCloseSchema } from './till.schema.ts';
 
 type Decimal = Prisma.Decimal;

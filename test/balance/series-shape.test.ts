@@ -80,7 +80,7 @@ describe('balance', () => {
   describe('money text', () => {
     it('formats exact decimal text as Intl does, digit for digit', async () => {
       const { moneyText } = await import('../../src/balance/money-text.ts');
-      const { formatMoney } = await import('../../src/sales/money.ts');
+      const { formatMoney } = await import('../../src/format/money.ts');
       const amounts = ['0.00', '-0.00', '1.05', '12.30', '999.99', '1000.00', '-1234.50', '1234567.89', '-98765432109.01', '100000.00'];
       for (const currency of ['USD', 'EUR', 'JPY', 'BRL', 'CHF']) {
         const text = moneyText(currency);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductListQuery } from '../../src/catalog/products.schema.ts';
-import type { TenantContext } from '../../src/catalog/tenant-context.ts';
+import type { TenantContext } from '../../src/db/tenant-context.ts';
 import { drivers } from '../helpers/database.ts';
 import { rawRedis } from '../helpers/redis.ts';
 import { catalogHarness, productForm, seedLookups, type CatalogHarness } from './support.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createCacheService, type CacheService } from '../../src/cache/index.ts';
 import { createRedisConnections, type RedisConnections } from '../../src/cache/redis-connection.ts';
 import { createCatalogServices, type CatalogServices } from '../../src/catalog/index.ts';
-import type { TenantContext } from '../../src/catalog/tenant-context.ts';
+import type { TenantContext } from '../../src/db/tenant-context.ts';
 import type { CacheConfig } from '../../src/config.ts';
 import type { Driver } from '../../src/db/client.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';

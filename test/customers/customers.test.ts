@@ -3,7 +3,7 @@ import { drivers } from '../helpers/database.ts';
 import { NotFoundError, ValidationError } from '../../src/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { customerStatement } from '../../src/customers/statement.ts';
-import { openBalance } from '../../src/customers/open-balance.ts';
+import { openBalance } from '../../src/balance/open-balance.ts';
 import { addDays, localDay } from '../../src/time.ts';
 import { makeShop, paymentForm, saleForm, setUpShopWithServices } from '../sales/support.ts';
 

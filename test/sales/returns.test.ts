@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
-import { openBalance } from '../../src/customers/open-balance.ts';
+import { openBalance } from '../../src/balance/open-balance.ts';
 import { verifyBalanceSummary } from '../../src/balance/verify.ts';
 import { drivers } from '../helpers/database.ts';
 import { bucketDetail } from '../../src/balance/bucket-detail.ts';

@@ -9,7 +9,7 @@ import { forTenant } from '../../src/db/tenant-scope.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
 import { buildSalesServices, type SalesServices } from '../../src/sales/build.ts';
-import type { Actor } from '../../src/sales/types.ts';
+import type { Actor } from '../../src/auth/permissions.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
 import { createDatabase, type Driver } from '../../src/db/client.ts';
 import { createTestDatabase } from '../helpers/database.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../src/errors.ts';
-import type { TenantContext } from '../../src/catalog/tenant-context.ts';
+import type { TenantContext } from '../../src/db/tenant-context.ts';
 import { drivers } from '../helpers/database.ts';
 import { catalogHarness, productForm, type CatalogHarness } from '../catalog/support.ts';
 

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { scopeOf } from '../http/request-scope.ts';
+import { scopeOf } from './request-scope.ts';
 import { formatDateTime, localDay } from '../time.ts';
-import { formatMoney, formatPercent, formatQuantity } from './money.ts';
+import { formatMoney, formatPercent, formatQuantity } from '../format/money.ts';
 
 /** The tenant facts the sales, payments, customers and dashboard pages show things in. */
 export interface TenantView {

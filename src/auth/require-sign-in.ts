@@ -1,9 +1,9 @@
-import { can, type Action } from '../auth/permissions.ts';
+import { can, type Action } from './permissions.ts';
 import type { Request, RequestHandler, Response } from 'express';
-import type { AuthService, SessionUser } from '../auth/auth.service.ts';
+import type { AuthService, SessionUser } from './auth.service.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { destroySession } from './session.ts';
-import { loginUrl, safeReturnTo } from './return-to.ts';
+import { destroySession } from '../http/session.ts';
+import { loginUrl, safeReturnTo } from '../http/return-to.ts';
 
 // The sign-in guard: everything mounted after it needs a signed-in user. It loads the
 // user from the database on every request (role, active flag, name are never trusted from

@@ -1,8 +1,8 @@
 import type { CacheService } from '../cache/index.ts';
-import { inTransaction, type TenantTransaction, type UnitOfWork } from '../db/unit-of-work.ts';
+import { inTransaction, type TenantTransaction, type UnitOfWork } from './unit-of-work.ts';
 import type { Logger } from '../logger.ts';
-import { AlreadySubmitted, claimFormToken, claimFormTokenFor, formResult, idFromUrl, recordFormResult } from '../db/form-submission.ts';
-import type { Actor, Created } from './types.ts';
+import { AlreadySubmitted, claimFormToken, claimFormTokenFor, formResult, idFromUrl, recordFormResult } from './form-submission.ts';
+import type { TenantDb } from './tenant-scope.ts';
 
 // The transaction shape shared by the create services: claim the form token, do the work,
 // record where its result lives; retried (whole) on a deadlock or serialization failure.
@@ -12,6 +12,19 @@ export interface TransactionDeps {
   logger: Logger;
   /** Called once per transaction attempt that was retried after a conflict. */
   onConflictRetry?: () => void;
+}
+
+/** The outcome of an idempotent create: where its result lives, and whether this was a repeat. */
+export interface Created {
+  id: number;
+  url: string;
+  replayed: boolean;
+}
+
+/** Whose create it is: the tenant (the form token belongs to it) and its scoped client. */
+interface CreateScope {
+  tenantId: number;
+  db: TenantDb;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -50,7 +63,7 @@ export interface CreateOptions {
  */
 export async function createOnce(
   deps: TransactionDeps,
-  actor: Actor,
+  actor: CreateScope,
   token: string,
   work: (uow: UnitOfWork<TenantTransaction>, reservedId: number) => Promise<{ id: number; url: string }>,
   options: CreateOptions = {},

@@ -1,5 +1,5 @@
 import 'express-session';
-import type { FlashMessage } from '../http/flash.ts';
+import type { FlashMessage } from './flash.ts';
 
 // What a session holds (express-session's SessionData, augmented once here). Roles, names
 // and the active flag are read from the database on every request, never trusted from here.

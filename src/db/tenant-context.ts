@@ -1,5 +1,5 @@
-import type { RoleName } from '../auth/users.schema.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
+import type { Role } from '../generated/prisma/client.ts';
+import type { TenantDb } from './tenant-scope.ts';
 
 /**
  * What a catalog or settings service needs to know about the caller: the tenant, who acts
@@ -10,6 +10,6 @@ import type { TenantDb } from '../db/tenant-scope.ts';
 export interface TenantContext {
   tenantId: number;
   userId?: number;
-  role: RoleName;
+  role: Role;
   db: TenantDb;
 }

@@ -1,25 +1,10 @@
 import type { AuditKind, Prisma } from '../generated/prisma/client.ts';
-import type { TenantTransaction } from '../db/unit-of-work.ts';
+import type { TenantTransaction } from './unit-of-work.ts';
 
 // Writing to the audit log: only ever an insert, inside the transaction of the change it
 // describes, so a change that rolls back leaves no entry and a committed change always has
 // one. There is no update or delete here, and the database refuses both
 // (docs/decisions/011-audit-log.md).
-
-export type { AuditKind };
-
-export const AUDIT_KINDS: Record<AuditKind, string> = {
-  product_pricing: 'Price or cost',
-  product_active: 'Product deleted or restored',
-  stock_correction: 'Stock correction',
-  product_import: 'Product import',
-  user_invited: 'User invited',
-  user_role: 'Role changed',
-  user_active: 'User deactivated or reactivated',
-  two_factor_policy: 'Two-factor requirement',
-  business_settings: 'Business settings',
-  sale_cancelled: 'Sale cancelled',
-};
 
 export interface AuditChange {
   kind: AuditKind;

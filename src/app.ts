@@ -10,27 +10,12 @@ import { csrfProtection } from './http/csrf.ts';
 import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
-import { requireSignIn, signedInUser } from './auth/require-sign-in.ts';
-import { cacheHealthRoute, healthRouter } from './health/health.router.ts';
+import { can, requireSignIn, signedInUser } from './auth/index.ts';
+import { cacheHealthRoute, healthRouter } from './health/index.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
-import { can } from './auth/permissions.ts';
-import { authRouter } from './auth/auth.router.ts';
-import { accountRouter } from './auth/account.router.ts';
-import { usersRouter } from './auth/users.router.ts';
-import { dashboardRouter } from './dashboard/dashboard.router.ts';
-import { catalogRouter } from './catalog/catalog.router.ts';
-import { balanceRouter } from './balance/balance.router.ts';
-import { customersRouter } from './customers/customers.router.ts';
-import { salesRouter } from './sales/sales.router.ts';
-import { printingRouter } from './printing/printing.router.ts';
-import { returnsRouter } from './sales/returns.router.ts';
-import { tillRouter } from './till/till.router.ts';
-import { paymentsRouter } from './payments/payments.router.ts';
-import { adminCacheRouter } from './admin/cache.router.ts';
-import { auditRouter } from './audit/audit.router.ts';
-import { productImportUpload } from './catalog/products.router.ts';
+import { productImportUpload } from './catalog/index.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
-import { methodLabel } from './payments/method-labels.ts';
+import { methodLabel } from './sales/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -89,23 +74,11 @@ export function createApp(deps: Dependencies): Express {
   });
 
   // Public sign-in routes: /login, /login/2fa, /logout.
-  app.use(authRouter(deps, loginForm));
+  app.use(deps.signInRouter(loginForm));
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
-  app.use(dashboardRouter(deps));
-  app.use(accountRouter(deps));
-  app.use(usersRouter(deps));
-  app.use(catalogRouter(deps));
-  app.use(balanceRouter(deps));
-  app.use(customersRouter(deps));
-  app.use(returnsRouter(deps));
-  app.use(salesRouter(deps));
-  app.use(printingRouter({ printing: deps.printing, secureCookies: deps.config.isProduction }));
-  app.use(tillRouter(deps));
-  app.use(paymentsRouter(deps));
-  app.use(adminCacheRouter(deps));
-  app.use(auditRouter(deps));
+  for (const router of deps.routers) app.use(router);
 
   app.use(notFound);
   app.use(errorHandler(logger, { exposeDetails: !config.isProduction }));

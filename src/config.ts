@@ -1,11 +1,28 @@
 import { isIP } from 'node:net';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { parseTotpKey, type TotpKey } from './auth/totp-secrets.ts';
 import { parseHostPorts, type HostPort, type RedisTopology } from './cache/redis-connection.ts';
 
 // Environment → validated configuration. Every variable of SPEC §2 (and the few later
 // issues add) is parsed here and nowhere else; a bad value stops start-up with one line.
+
+/** A TOTP encryption key (TOTP_ENCRYPTION_KEY): its id names which key sealed a secret. */
+export interface TotpKey {
+  id: string;
+  key: Buffer;
+}
+
+/** A key from its text: 64 hex digits or base64 of 32 bytes. Undefined when it is neither. */
+export function parseTotpKey(text: string): TotpKey | undefined {
+  const v = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(v)
+    ? Buffer.from(v, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(v)
+      ? Buffer.from(v, 'base64')
+      : undefined;
+  if (!key || key.length !== 32) return undefined;
+  return { id: createHash('sha256').update(key).digest('base64url').slice(0, 8), key };
+}
 
 const bool = (fallback: boolean) =>
   z

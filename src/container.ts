@@ -1,11 +1,11 @@
-import { AuditService } from './audit/audit.service.ts';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Router } from 'express';
 import type { Config } from './config.ts';
+import type { Core } from './core.ts';
 import type { Logger } from './logger.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
-import type { TenantDb } from './db/tenant-scope.ts';
 import {
   createRedisClient,
   createRedisConnections,
@@ -13,20 +13,32 @@ import {
   type RedisConnections,
   type RedisTopology,
 } from './cache/redis-connection.ts';
-import { createCacheService, type CacheService } from './cache/index.ts';
-import { buildSalesServices, type SalesServices } from './sales/build.ts';
+import { createCacheService } from './cache/index.ts';
 import { tenantDbFactory } from './http/request-scope.ts';
 import { createLimiter } from './http/rate-limit.ts';
-import { createSessionStore, type TieredSessionStore } from './auth/sessions/index.ts';
-import { AuthService } from './auth/auth.service.ts';
-import { AccountService } from './auth/account.service.ts';
-import { UserAdminService } from './auth/user-admin.service.ts';
-import { LoginThrottle } from './auth/login-throttle.ts';
-import { TotpSecrets } from './auth/totp-secrets.ts';
-import { configurePasswordWork } from './auth/password.ts';
-import { createCatalogServices, type CatalogServices } from './catalog/index.ts';
-import { PrintingService } from './printing/printing.service.ts';
-import { buildBalance, type BalanceService } from './balance/index.ts';
+import {
+  configurePasswordWork,
+  createAuth,
+  createSessionStore,
+  LoginThrottle,
+  TotpSecrets,
+  type AccountService,
+  type AuthService,
+  type TieredSessionStore,
+  type UserAdminService,
+} from './auth/index.ts';
+import { createAudit, type AuditService } from './audit/index.ts';
+import { createSettings, type SettingsServices } from './settings/index.ts';
+import { createCatalog, type CatalogServices } from './catalog/index.ts';
+import { createBalance, type BalanceService } from './balance/index.ts';
+import { createCustomers, type CustomersService } from './customers/index.ts';
+import { createSales, type SalesService } from './sales/index.ts';
+import { createPayments, type PaymentsService } from './payments/index.ts';
+import { createTill, type TillService } from './till/index.ts';
+import { createPrinting, type PrintingService } from './printing/index.ts';
+import { createDashboard } from './dashboard/index.ts';
+import { createAdmin } from './admin/index.ts';
+import type { LoginFormToken } from './http/login-csrf.ts';
 
 const SESSION_COMMAND_TIMEOUT_MS = 250;
 // Rate limits wait longer for a slow (not a dead) Redis: a count that times out would go to
@@ -35,15 +47,8 @@ const SESSION_COMMAND_TIMEOUT_MS = 250;
 const LIMITS_COMMAND_TIMEOUT_MS = 2000;
 
 /** Everything built once at start-up and passed down; tests build their own. */
-export interface Dependencies {
-  config: Config;
-  logger: Logger;
-  db: Database;
+export interface Dependencies extends Core {
   redis: RedisConnections | undefined;
-  cache: CacheService;
-  metrics: Registry;
-  /** The tenant-scoped client of a tenant (memoised); requests get theirs as req.scope.db. */
-  tenantDb: (tenantId: number) => TenantDb;
   /** express-session store: Redis (or in-process) in front of the PostgreSQL sessions table. */
   sessionStore: TieredSessionStore;
   loginThrottle: LoginThrottle;
@@ -55,18 +60,23 @@ export interface Dependencies {
   userAdmin: UserAdminService;
   /** The owners' audit log page (entries are written by the changes themselves). */
   audit: AuditService;
-  /** Sales, payments and customers (src/sales/build.ts). */
-  sales: SalesServices['sales'];
-  payments: SalesServices['payments'];
-  customers: SalesServices['customers'];
+  sales: SalesService;
+  payments: PaymentsService;
+  customers: CustomersService;
   /** Closing the till: each user's cash count (src/till/). */
-  till: SalesServices['till'];
-  /** Products, stock, categories, units and business settings (issue 5). */
+  till: TillService;
+  /** Business settings, categories and units (src/settings/). */
+  settings: SettingsServices;
+  /** Products and stock (src/catalog/). */
   catalog: CatalogServices;
-  /** Balance series from the daily summary, cached; warms itself after invalidations (issue 7). */
+  /** Balance series from the daily summary, cached; warms itself after invalidations. */
   balance: BalanceService;
   /** Receipts, invoices (and their numbers) and label sheets. */
   printing: PrintingService;
+  /** Each part's pages, in the order src/app.ts mounts them after the sign-in guard. */
+  routers: Router[];
+  /** The public sign-in pages (/login, /login/2fa, /logout), with the sign-in form's CSRF token. */
+  signInRouter(loginForm: LoginFormToken): Router;
   close(): Promise<void>;
 }
 
@@ -109,7 +119,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       })
     : undefined;
   sessionRedis?.on('error', (error: Error) => logger.debug({ connection: 'sessions', err: error.message }, 'redis connection error'));
-  const balance = buildBalance({
+  const balance = createBalance({
     cache: createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics }),
     prisma: db.prisma,
     ttlSeconds: config.cache.ttl.balance,
@@ -144,26 +154,65 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   if (config.totp.derived)
     logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
   const totpSecrets = new TotpSecrets(config.totp.key, config.totp.oldKeys);
-  return {
+  const retries = new Counter({
+    name: 'stock_transaction_conflict_retries_total',
+    help: 'Sale, payment and customer transactions retried after a deadlock or serialization failure',
+    registers: [metrics],
+  });
+  const core: Core = {
     config,
     logger,
     db,
-    redis,
     cache,
     metrics,
     tenantDb,
+    transactions: { cache, logger, onConflictRetry: () => retries.inc() },
+  };
+  const auth = createAuth(core, { sessionStore: sessions.store, loginThrottle, totpSecrets });
+  const audit = createAudit();
+  const settings = createSettings(core);
+  const catalog = createCatalog(core, settings);
+  const customers = createCustomers(core);
+  const sales = createSales(core, { customers: customers.customers });
+  const payments = createPayments(core, { sales: sales.sales, customers: customers.customers });
+  const till = createTill(core);
+  const printing = createPrinting(core);
+  const dashboard = createDashboard({ balance: balance.service });
+  const admin = createAdmin({ cache, settings, balance: balance.service, tenantDb });
+  return {
+    ...core,
+    redis,
     sessionStore: sessions.store,
     loginThrottle,
     totpSecrets,
     postLimiter: createLimiter(limiterOptions, { name: 'posts', points: config.rateLimit.postsPerMinute, durationSeconds: 60 }),
-    auth: new AuthService({ prisma: db.prisma, tenantDb, throttle: loginThrottle, totpSecrets }),
-    account: new AccountService(sessions.store, loginThrottle, totpSecrets),
-    userAdmin: new UserAdminService(sessions.store),
-    audit: new AuditService(),
-    catalog: createCatalogServices({ cache }),
-    ...buildSalesServices({ cache, logger, metrics }),
+    auth: auth.auth,
+    account: auth.account,
+    userAdmin: auth.userAdmin,
+    audit: audit.audit,
+    settings: { business: settings.business, uoms: settings.uoms, categories: settings.categories },
+    catalog,
+    sales: sales.sales,
+    payments: payments.payments,
+    customers: customers.customers,
+    till: till.till,
     balance: balance.service,
-    printing: new PrintingService(),
+    printing: printing.printing,
+    routers: [
+      dashboard.router,
+      auth.router,
+      catalog.router,
+      settings.router,
+      balance.router,
+      customers.router({ sales: sales.sales, payments: payments.payments }),
+      sales.router,
+      printing.router,
+      till.router,
+      payments.router,
+      admin.router,
+      audit.router,
+    ],
+    signInRouter: auth.signInRouter,
     async close() {
       await sessions.close();
       await balance.close();

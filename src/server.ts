@@ -17,7 +17,7 @@ try {
 const { createLogger } = await import('./logger.ts');
 const { buildDependencies } = await import('./container.ts');
 const { createApp } = await import('./app.ts');
-const { seedDemoOnFirstStart } = await import('./admin/first-start.ts');
+const { seedDemoOnFirstStart } = await import('./admin/index.ts');
 
 const { DatabaseInUseError } = await import('./db/embedded-lock.ts');
 

@@ -1,11 +1,10 @@
-import { assertCan, type Actor } from '../auth/permissions.ts';
-import type { Dependencies } from '../container.ts';
-import { cacheModules, warmTenantCache, type KnownModule } from './cache-warm.ts';
+import { assertCan, type Actor } from '../auth/index.ts';
+import { cacheModules, warmTenantCache, type KnownModule, type WarmDeps } from './cache-warm.ts';
 
 // What the cache page does, for owners (the permission table's `cache.manage`): read the
 // counters and this business's key counts, clear one module, warm the hot keys.
 
-type CacheAdminDeps = Pick<Dependencies, 'cache' | 'catalog' | 'balance' | 'tenantDb'>;
+export type CacheAdminDeps = WarmDeps;
 
 export async function cacheOverview(deps: CacheAdminDeps, actor: Actor) {
   assertCan(actor.role, 'cache.manage');

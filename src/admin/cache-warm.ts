@@ -1,11 +1,11 @@
 import type { CacheService } from '../cache/index.ts';
-import type { CatalogServices } from '../catalog/index.ts';
+import type { SettingsServices } from '../settings/index.ts';
 import type { BalanceService } from '../balance/index.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 
 export interface WarmDeps {
   cache: CacheService;
-  catalog: CatalogServices;
+  settings: Pick<SettingsServices, 'uoms' | 'categories'>;
   balance: BalanceService;
   tenantDb(tenantId: number): TenantDb;
 }
@@ -14,7 +14,7 @@ export interface WarmDeps {
 export async function warmTenantCache(deps: WarmDeps, tenantId: number): Promise<string[]> {
   // Lookups read as the business itself: no user's limits apply to filling its cache.
   const ctx = { tenantId, role: 'owner' as const, db: deps.tenantDb(tenantId) };
-  await Promise.all([deps.catalog.uoms.list(ctx), deps.catalog.categories.tree(ctx), deps.balance.warmBalance(tenantId)]);
+  await Promise.all([deps.settings.uoms.list(ctx), deps.settings.categories.tree(ctx), deps.balance.warmBalance(tenantId)]);
   return ['uom: all units', 'categories: tree', "balance: this month's series and facts"];
 }
 

@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Dependencies } from '../container.ts';
 import { setFlash } from '../http/flash.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { cacheModuleKeys, cacheOverview, clearCacheModule, warmCache } from './cache-admin.ts';
+import { cacheModuleKeys, cacheOverview, clearCacheModule, warmCache, type CacheAdminDeps } from './cache-admin.ts';
 import { cacheModules, isKnownModule, moduleLabels, type KnownModule } from './cache-warm.ts';
 
 const MODULE_MESSAGE = `Choose what to clear: ${cacheModules.map((m) => moduleLabels[m]).join(', ')}`;
@@ -17,7 +16,7 @@ const copies = (n: number) => `${n} saved ${n === 1 ? 'copy' : 'copies'}`;
  * others): how it is doing, counters since start, this business's saved copies; clearing a
  * part asks first (a confirmation page, no script needed); preparing the most used pages.
  */
-export function adminCacheRouter(deps: Dependencies): Router {
+export function adminCacheRouter(deps: CacheAdminDeps): Router {
   const router = Router();
 
   async function render(req: Request, res: Response, status = 200, error?: string) {

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { saleTotals } from '../sales/sale-totals.ts';
-import { addToBalanceDays } from '../balance/balance-days.ts';
+import { saleTotals } from '../sales/index.ts';
+import { addToBalanceDays } from '../balance/index.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
 
 const Decimal = Prisma.Decimal;

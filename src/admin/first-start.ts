@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Dependencies } from '../container.ts';
-import { createTenant } from '../settings/tenants.service.ts';
+import type { Core } from '../core.ts';
+import { createTenant } from '../settings/index.ts';
 import { seedDemoData } from './demo-seed.service.ts';
 
 export const demoOwnerEmail = 'owner@demo.stock.test';
@@ -10,7 +10,9 @@ export const demoOwnerEmail = 'owner@demo.stock.test';
  * printed once. The year of demo sales is written in the background so the app answers
  * at once; a restart finds the tenant and seeds nothing.
  */
-export async function seedDemoOnFirstStart(deps: Dependencies): Promise<{ seeding: Promise<void> } | null> {
+export async function seedDemoOnFirstStart(
+  deps: Pick<Core, 'config' | 'db' | 'logger' | 'cache'>,
+): Promise<{ seeding: Promise<void> } | null> {
   const { config, db, logger } = deps;
   if (!config.seedDemo) return null;
   if ((await db.prisma.tenant.count()) > 0) return null;

@@ -1,4 +1,4 @@
-import { assertCan, type Actor } from '../auth/permissions.ts';
+import { assertCan, type Actor } from '../auth/index.ts';
 import type { AuditKind, Prisma } from '../generated/prisma/client.ts';
 import { dayRange } from '../time.ts';
 import { AuditQuerySchema, type AuditQuery } from './audit.schema.ts';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
+import type { AccountService } from './account.service.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals } from '../http/form-errors.ts';
@@ -10,7 +10,7 @@ import { newTotpSecret, totpQrDataUrl } from './totp.ts';
 
 // The signed-in user's own account: /account/password and /account/2fa.
 
-export function accountRouter(deps: Dependencies): Router {
+export function accountRouter(deps: { account: AccountService }): Router {
   const { account } = deps;
   const router = Router();
   // The two-factor secret and recovery codes, and the password forms.

@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
+import type { Config } from '../config.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { rotateCsrfToken } from '../http/csrf.ts';
 import { destroySession, regenerateSession, saveSession, sessionCookieName } from '../http/session.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { setFlash } from '../http/flash.ts';
 import type { LoginFormToken } from '../http/login-csrf.ts';
-import type { SignInAccount } from './auth.service.ts';
+import type { AuthService, SignInAccount } from './auth.service.ts';
 import { LoginSchema, SecondFactorSchema } from './auth.schema.ts';
 
 // Public sign-in routes: GET/POST /login, GET/POST /login/2fa, POST /logout. A visitor
@@ -16,7 +16,7 @@ import { LoginSchema, SecondFactorSchema } from './auth.schema.ts';
 const GENERIC_FAILURE = 'Email or password is incorrect.';
 const PENDING_2FA_MS = 5 * 60 * 1000;
 
-export function authRouter(deps: Dependencies, loginForm: LoginFormToken): Router {
+export function authRouter(deps: { auth: AuthService; config: Config }, loginForm: LoginFormToken): Router {
   const { auth } = deps;
   const router = Router();
   const cookieName = sessionCookieName(deps.config);

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { TotpKey } from '../config.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
 
@@ -13,22 +14,7 @@ import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
 
 const PREFIX = 'totp1';
 
-export interface TotpKey {
-  id: string;
-  key: Buffer;
-}
-
-/** A key from its text: 64 hex digits or base64 of 32 bytes. Undefined when it is neither. */
-export function parseTotpKey(text: string): TotpKey | undefined {
-  const v = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(v)
-    ? Buffer.from(v, 'hex')
-    : /^[A-Za-z0-9+/_-]{43}=?$/.test(v)
-      ? Buffer.from(v, 'base64')
-      : undefined;
-  if (!key || key.length !== 32) return undefined;
-  return { id: createHash('sha256').update(key).digest('base64url').slice(0, 8), key };
-}
+export { parseTotpKey, type TotpKey } from '../config.ts';
 
 export class TotpSecrets {
   private readonly byId: Map<string, Buffer>;

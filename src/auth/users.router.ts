@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
+import type { UserAdminService } from './user-admin.service.ts';
 import { found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { setFlash } from '../http/flash.ts';
@@ -13,7 +13,7 @@ import { ChangeRoleSchema, InviteUserSchema, RequireTwoFactorSchema } from './us
 
 const userId = (req: Request) => found(idParam(req.params.id), 'User');
 
-export function usersRouter(deps: Dependencies): Router {
+export function usersRouter(deps: { userAdmin: UserAdminService }): Router {
   const { userAdmin } = deps;
   const router = Router();
 

@@ -1,4 +1,4 @@
-import { assertCan } from '../auth/permissions.ts';
+import { assertCan } from '../auth/index.ts';
 import type { CacheService, CacheStatus } from '../cache/index.ts';
 import { forTenant } from '../db/tenant-scope.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';

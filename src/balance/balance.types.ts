@@ -1,4 +1,4 @@
-import type { RoleName } from '../auth/users.schema.ts';
+import type { RoleName } from '../auth/index.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 

@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { addDays, zonedInstant } from '../time.ts';
-import { assertCan } from '../auth/permissions.ts';
+import { assertCan } from '../auth/index.ts';
 import type { BalanceReader, CustomerFilter, Decimal } from './balance.types.ts';
 
 // The sales and payments that make up one bucket, read from the raw rows by the same rule

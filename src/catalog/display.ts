@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { BusinessService } from '../settings/business.service.ts';
+import type { BusinessService } from '../settings/index.ts';
 import { formatters } from './format.ts';
 import type { TenantContext } from '../db/tenant-context.ts';
 

@@ -1,18 +1,18 @@
-import type { CacheService } from '../cache/index.ts';
-import { BusinessService } from '../settings/business.service.ts';
-import { CategoriesService } from '../settings/categories.service.ts';
-import { UomsService } from '../settings/uoms.service.ts';
+import { Router } from 'express';
+import type { Core } from '../core.ts';
+import type { SettingsServices } from '../settings/index.ts';
 import { ProductExportService } from './product-export.service.ts';
 import { ProductImportService } from './product-import.service.ts';
 import { ProductListService } from './product-list.service.ts';
 import { ProductsService } from './products.service.ts';
+import { productsRouter } from './products.router.ts';
 import { StockService } from './stock.service.ts';
 
-/** The catalog's and its settings' services, built once at start-up (src/container.ts). */
+export { barcodeCodes, barcodeMatch } from './barcodes.ts';
+export { productImportUpload } from './products.router.ts';
+
+/** The catalog's services: products, their list, stock, import and export. */
 export interface CatalogServices {
-  business: BusinessService;
-  uoms: UomsService;
-  categories: CategoriesService;
   products: ProductsService;
   productList: ProductListService;
   stock: StockService;
@@ -20,19 +20,28 @@ export interface CatalogServices {
   productExport: ProductExportService;
 }
 
-export function createCatalogServices(deps: { cache: CacheService }): CatalogServices {
-  const { cache } = deps;
-  const uoms = new UomsService({ cache });
-  const categories = new CategoriesService({ cache });
+/** Built once at start-up (src/container.ts) on the business's settings (units and categories). */
+export function createCatalog(core: Pick<Core, 'cache'>, settings: SettingsServices): CatalogServices & { router: Router } {
+  const { cache } = core;
+  const { categories, uoms } = settings;
   const productList = new ProductListService({ cache, categories });
-  return {
-    business: new BusinessService({ cache }),
-    uoms,
-    categories,
+  const services: CatalogServices = {
     products: new ProductsService({ cache }),
     productList,
     stock: new StockService({ cache }),
     productImport: new ProductImportService({ cache, categories, uoms }),
     productExport: new ProductExportService({ list: productList }),
   };
+  return { ...services, router: catalogRouter(services, settings) };
+}
+
+/** Products and stock; mounted after the sign-in guard. */
+function catalogRouter(catalog: CatalogServices, settings: SettingsServices): Router {
+  const router = Router();
+  router.use('/catalog', (_req, res, next) => {
+    res.locals.scripts = [...((res.locals.scripts as string[] | undefined) ?? []), '/js/catalog.js'];
+    next();
+  });
+  router.use(productsRouter(catalog, settings));
+  return router;
 }

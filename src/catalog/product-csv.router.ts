@@ -1,8 +1,8 @@
 import { Router, type RequestHandler } from 'express';
-import { assertCan } from '../auth/permissions.ts';
+import { assertCan } from '../auth/index.ts';
 import { uploadBody, type UploadRoute } from '../http/upload-body.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
-import { requireCan } from '../auth/guards.ts';
+import { requireCan } from '../auth/index.ts';
 import { setFlash } from '../http/flash.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { CatalogServices } from './index.ts';

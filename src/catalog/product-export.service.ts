@@ -1,4 +1,4 @@
-import { can } from '../auth/permissions.ts';
+import { can } from '../auth/index.ts';
 import { stringify } from 'csv-stringify/sync';
 import { barcodeCodes } from './barcodes.ts';
 import { BARCODE_CSV_SEPARATOR, CSV_COLUMNS, protectCell } from './csv-cells.ts';

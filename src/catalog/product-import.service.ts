@@ -1,5 +1,5 @@
 import { recordAudit } from '../db/audit-log.ts';
-import { assertCan } from '../auth/permissions.ts';
+import { assertCan } from '../auth/index.ts';
 import { parse } from 'csv-parse/sync';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { CacheService } from '../cache/index.ts';
@@ -7,8 +7,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError } from '../errors.ts';
 import { quantityField } from '../http/form-fields.ts';
-import type { CategoriesService } from '../settings/categories.service.ts';
-import type { UomsService } from '../settings/uoms.service.ts';
+import type { CategoriesService, UomsService } from '../settings/index.ts';
 import { firstLineWiderThan, unprotectCell, type CsvColumn } from './csv-cells.ts';
 import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';

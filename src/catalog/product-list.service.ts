@@ -1,7 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { keyOf, type CacheService, type MemoizeResult } from '../cache/index.ts';
-import type { CategoriesService } from '../settings/categories.service.ts';
-import { subtreeIds } from '../settings/category-tree.ts';
+import { subtreeIds, type CategoriesService } from '../settings/index.ts';
 import type { ProductListQuery, ProductSort, StockFilter } from './products.schema.ts';
 import { barcodeCodes, barcodeMatch } from './barcodes.ts';
 import { normalizeSearch } from './search-text.ts';

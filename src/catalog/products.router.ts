@@ -10,6 +10,7 @@ import { scopeOf } from '../http/request-scope.ts';
 import { businessDisplay } from './display.ts';
 import { formatQuantity } from './format.ts';
 import type { CatalogServices } from './index.ts';
+import type { SettingsServices } from '../settings/index.ts';
 import type { ProductDetail } from './products.service.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
 import { stockState } from './stock-state.ts';
@@ -18,7 +19,7 @@ import { productCsvRoutes } from './product-csv.router.ts';
 const BASE = '/catalog/products';
 
 /** Product pages: list, new, detail with stock movements and adjustment, edit, delete. */
-export function productsRouter(catalog: CatalogServices): Router {
+export function productsRouter(catalog: CatalogServices, settings: SettingsServices): Router {
   const router = Router();
 
   const id = (req: Request) => found(idParam(req.params.id), 'Product');
@@ -32,9 +33,9 @@ export function productsRouter(catalog: CatalogServices): Router {
   ) {
     const ctx = scopeOf(req);
     const [units, tree] = await Promise.all([
-      catalog.uoms.list(ctx),
-      catalog.categories.tree(ctx),
-      businessDisplay(catalog.business, ctx, res),
+      settings.uoms.list(ctx),
+      settings.categories.tree(ctx),
+      businessDisplay(settings.business, ctx, res),
     ]);
     setCacheStatus(res, units.status, tree.status);
     res
@@ -48,7 +49,7 @@ export function productsRouter(catalog: CatalogServices): Router {
     const [product, history] = await Promise.all([
       catalog.products.get(ctx, productId),
       catalog.stock.movements(ctx, productId, page),
-      businessDisplay(catalog.business, ctx, res),
+      businessDisplay(settings.business, ctx, res),
     ]);
     res.status(failure?.status ?? 200).render('catalog/products/show', {
       product,
@@ -65,8 +66,8 @@ export function productsRouter(catalog: CatalogServices): Router {
     const query = ProductListQuerySchema.parse(req.query);
     const [list, tree] = await Promise.all([
       catalog.productList.list(ctx, query),
-      catalog.categories.tree(ctx),
-      businessDisplay(catalog.business, ctx, res),
+      settings.categories.tree(ctx),
+      businessDisplay(settings.business, ctx, res),
     ]);
     setCacheStatus(res, list.status, tree.status);
     res.render('catalog/products/index', {

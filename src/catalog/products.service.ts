@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { recordAudit } from '../db/audit-log.ts';
-import { assertCan, can } from '../auth/permissions.ts';
+import { assertCan, can } from '../auth/index.ts';
 import type { CacheService } from '../cache/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';

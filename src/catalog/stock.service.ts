@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { recordAudit } from '../db/audit-log.ts';
-import { can } from '../auth/permissions.ts';
+import { can } from '../auth/index.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, PermissionError, ValidationError, found } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
+import type { TenantDb } from '../db/tenant-scope.ts';
 import { newFormToken } from '../db/form-submission.ts';
 import { found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
@@ -12,6 +12,7 @@ import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view
 import { addDays, localDay } from '../time.ts';
 import { StatementRangeSchema } from './customers.schema.ts';
 import { customerStatement } from './statement.ts';
+import type { CustomersService } from './customers.service.ts';
 
 // /customers: list with search, create, edit, the customer's page and printable statement.
 
@@ -19,7 +20,15 @@ const fields = ['token', 'name', 'email', 'phone', 'address', 'taxId', 'creditLi
 
 const customerId = (req: Request) => found(idParam(req.params.id), 'Customer');
 
-export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' | 'payments'>): Router {
+/**
+ * A customer's recent sales or payments, for the customer's page. Sales and payments build on
+ * customers, so their services are handed in here by shape, not imported.
+ */
+export interface CustomerLists {
+  list(db: TenantDb, timeZone: string, filters: { customerId: number }): Promise<unknown>;
+}
+
+export function customersRouter(deps: { customers: CustomersService; sales: CustomerLists; payments: CustomerLists }): Router {
   const { customers, sales, payments } = deps;
   const router = Router();
   router.use('/customers', tenantViewLocalsForPages);

@@ -1,12 +1,13 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { found } from '../errors.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { parseForm } from '../sales/parse.ts';
-import { createOnce, type TransactionDeps } from '../db/transactions.ts';
-import type { Actor } from '../auth/permissions.ts';
+import { parseForm } from '../http/form.ts';
+import { createOnce } from '../db/transactions.ts';
+import type { TransactionDeps } from '../core.ts';
+import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
 import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
-import { openBalance } from '../balance/open-balance.ts';
+import { openBalance } from '../balance/index.ts';
 
 const Decimal = Prisma.Decimal;
 

@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { addDays, zonedInstant } from '../time.ts';
-import { openBalance } from '../balance/open-balance.ts';
+import { openBalance } from '../balance/index.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;

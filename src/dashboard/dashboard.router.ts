@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { can } from '../auth/permissions.ts';
-import type { Dependencies } from '../container.ts';
+import { can } from '../auth/index.ts';
+import type { BalanceService } from '../balance/index.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { tenantOf, tenantViewLocals } from '../http/view-locals.ts';
@@ -11,7 +11,7 @@ import { lowStockProducts, ownSalesOfDay, recentSales } from './dashboard.servic
 // open balance (the balance service, cached and invalidated after each sale, cancellation and
 // payment commits) and the last 10 sales; for the others, their own sales today and their
 // last 10 sales. Everyone sees the low-stock products.
-export function dashboardRouter(deps: Pick<Dependencies, 'balance'>): Router {
+export function dashboardRouter(deps: { balance: BalanceService }): Router {
   const router = Router();
   router.get('/', tenantViewLocals, async (req, res) => {
     const scope = scopeOf(req);

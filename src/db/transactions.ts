@@ -1,4 +1,3 @@
-import type { CacheService } from '../cache/index.ts';
 import { inTransaction, type TenantTransaction, type UnitOfWork } from './unit-of-work.ts';
 import type { Logger } from '../logger.ts';
 import { AlreadySubmitted, claimFormToken, claimFormTokenFor, formResult, idFromUrl, recordFormResult } from './form-submission.ts';
@@ -7,8 +6,8 @@ import type { TenantDb } from './tenant-scope.ts';
 // The transaction shape shared by the create services: claim the form token, do the work,
 // record where its result lives; retried (whole) on a deadlock or serialization failure.
 
-export interface TransactionDeps {
-  cache: CacheService;
+/** What a retried transaction needs: where to log, and a counter of conflict retries. */
+export interface RetryDeps {
   logger: Logger;
   /** Called once per transaction attempt that was retried after a conflict. */
   onConflictRetry?: () => void;
@@ -40,7 +39,7 @@ export function isRetryableConflict(error: unknown): boolean {
   return false;
 }
 
-export async function withRetry<T>(deps: TransactionDeps, work: () => Promise<T>): Promise<T> {
+export async function withRetry<T>(deps: RetryDeps, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
@@ -62,7 +61,7 @@ export interface CreateOptions {
  * With `reserve`, `work` gets the id the new row must take.
  */
 export async function createOnce(
-  deps: TransactionDeps,
+  deps: RetryDeps,
   actor: CreateScope,
   token: string,
   work: (uow: UnitOfWork<TenantTransaction>, reservedId: number) => Promise<{ id: number; url: string }>,

@@ -2,7 +2,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { found } from '../errors.ts';
 import { dayRange } from '../time.ts';
-import { saleMoney } from '../sales/refunds.ts';
+import { saleMoney } from '../sales/index.ts';
 
 export const PAYMENTS_PAGE_SIZE = 25;
 

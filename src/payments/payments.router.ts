@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
 import { newFormToken } from '../db/form-submission.ts';
 import { NotFoundError, found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
@@ -7,7 +6,9 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { paymentMethods } from '../sales/sales.schema.ts';
+import { paymentMethods, type SalesService } from '../sales/index.ts';
+import type { CustomersService } from '../customers/index.ts';
+import type { PaymentsService } from './payments.service.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { localDay } from '../time.ts';
 
@@ -15,7 +16,7 @@ import { localDay } from '../time.ts';
 
 const fields = ['token', 'amount', 'method', 'day', 'customerId', 'saleId', 'saleNumber', 'reference', 'note'] as const;
 
-export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | 'customers'>): Router {
+export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsService; customers: CustomersService }): Router {
   const { sales, payments, customers } = deps;
   const router = Router();
   router.use('/payments', tenantViewLocalsForPages);

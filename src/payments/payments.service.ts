@@ -1,6 +1,6 @@
 import type { TenantDb } from '../db/tenant-scope.ts';
-import type { TransactionDeps } from '../db/transactions.ts';
-import type { Actor } from '../auth/permissions.ts';
+import type { TransactionDeps } from '../core.ts';
+import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
 import { listPayments, paymentDetail, type PaymentFilters } from './payments.queries.ts';
 import { registerPayment } from './register-payment.ts';

@@ -1,13 +1,14 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
-import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
+import { addToBalanceDays, balanceRows } from '../balance/index.ts';
 import { ValidationError } from '../errors.ts';
 import { localDay, zonedInstant } from '../time.ts';
 import { formatMoney } from '../format/money.ts';
-import { parseForm } from '../sales/parse.ts';
-import { saleMoney } from '../sales/refunds.ts';
-import { createOnce, type TransactionDeps } from '../db/transactions.ts';
-import type { Actor } from '../auth/permissions.ts';
+import { parseForm } from '../http/form.ts';
+import { saleMoney } from '../sales/index.ts';
+import { createOnce } from '../db/transactions.ts';
+import type { TransactionDeps } from '../core.ts';
+import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
 

@@ -5,7 +5,7 @@ import { hasControlCharacters } from '../http/form-fields.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { loadTenantView } from '../http/view-locals.ts';
-import { ReceiptFormatSchema, type ReceiptFormat } from '../settings/business.schema.ts';
+import { ReceiptFormatSchema, type ReceiptFormat } from '../settings/index.ts';
 import { invoiceFileName, invoicePdf } from './invoice-pdf.ts';
 import { itemsFromBody, itemsFromSheetQuery, sheetQuery } from './labels.schema.ts';
 import type { PrintingService } from './printing.service.ts';

@@ -3,11 +3,11 @@ import type { TenantDb } from '../db/tenant-scope.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
-import { saleDetail } from '../sales/sales.queries.ts';
-import { taxBreakdown, type TaxRateTotals } from '../sales/sale-totals.ts';
-import type { ReceiptFormat } from '../settings/business.schema.ts';
+import { saleDetail } from '../sales/index.ts';
+import { taxBreakdown, type TaxRateTotals } from '../sales/index.ts';
+import type { ReceiptFormat } from '../settings/index.ts';
 import type { TenantContext } from '../db/tenant-context.ts';
-import { barcodeCodes, barcodeMatch } from '../catalog/barcodes.ts';
+import { barcodeCodes, barcodeMatch } from '../catalog/index.ts';
 import { barcodeFor, type Barcode } from './barcodes.ts';
 import { LabelRequestSchema, MAX_LABELS_PER_PRODUCT, type LabelItem } from './labels.schema.ts';
 

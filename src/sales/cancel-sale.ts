@@ -1,17 +1,18 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
+import { addToBalanceDays, balanceRows } from '../balance/index.ts';
 import { recordAudit } from '../db/audit-log.ts';
-import { assertCan } from '../auth/permissions.ts';
+import { assertCan } from '../auth/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { formatMoney } from '../format/money.ts';
-import { parseForm } from './parse.ts';
+import { parseForm } from '../http/form.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
 import { restock } from './stock.ts';
-import { withRetry, type TransactionDeps } from '../db/transactions.ts';
-import type { Actor } from '../auth/permissions.ts';
+import { withRetry } from '../db/transactions.ts';
+import type { TransactionDeps } from '../core.ts';
+import type { Actor } from '../auth/index.ts';
 
 const Decimal = Prisma.Decimal;
 

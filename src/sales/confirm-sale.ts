@@ -1,19 +1,20 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
-import { balanceRows } from '../balance/balance-days.ts';
-import { openBalance } from '../balance/open-balance.ts';
+import { balanceRows } from '../balance/index.ts';
+import { openBalance } from '../balance/index.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from '../format/money.ts';
-import { parseForm } from './parse.ts';
+import { parseForm } from '../http/form.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
 import { SaleSchema, type SaleInput } from './sales.schema.ts';
 import { takeOut } from './stock.ts';
-import { createOnce, type TransactionDeps } from '../db/transactions.ts';
+import { createOnce } from '../db/transactions.ts';
+import type { TransactionDeps } from '../core.ts';
 import { writeSale } from './write-sale.ts';
-import type { Actor } from '../auth/permissions.ts';
+import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
 
 type Decimal = Prisma.Decimal;

@@ -1,12 +1,12 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { openBalance } from '../balance/open-balance.ts';
+import { openBalance } from '../balance/index.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { formatMoney, formatQuantity } from '../format/money.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { SaleLineSchema, SaleSchema, indexedLines, type SaleInput } from './sales.schema.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
-import type { Actor } from '../auth/permissions.ts';
+import type { Actor } from '../auth/index.ts';
 
 const Decimal = Prisma.Decimal;
 

@@ -1,22 +1,22 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
-import { assertCan } from '../auth/permissions.ts';
+import type { SalesService } from './sales.service.ts';
+import { assertCan } from '../auth/index.ts';
 import { newFormToken } from '../db/form-submission.ts';
 import { ConflictError, ValidationError, found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
-import { requireCan } from '../auth/guards.ts';
+import { requireCan } from '../auth/index.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { formatMoney } from '../format/money.ts';
 import { returnLinesFromBody, settlements } from './returns.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
-import { methodLabel } from '../payments/method-labels.ts';
+import { methodLabel } from './method-labels.ts';
 
 // After a sale: returning some of its units (/sales/:id/returns), the return receipt
 // (/returns/:id) and cancelling the whole sale after a confirmation (/sales/:id/cancel).
 
-export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
+export function returnsRouter(deps: { sales: SalesService }): Router {
   const { sales } = deps;
   const router = Router();
   router.use(['/sales', '/returns'], tenantViewLocalsForPages);

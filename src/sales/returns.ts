@@ -1,17 +1,18 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
-import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/balance-days.ts';
-import { assertCan } from '../auth/permissions.ts';
+import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/index.ts';
+import { assertCan } from '../auth/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from '../format/money.ts';
-import { parseForm } from './parse.ts';
+import { parseForm } from '../http/form.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineTotals, type LineTotals } from './sale-totals.ts';
 import { restock } from './stock.ts';
-import { createOnce, type TransactionDeps } from '../db/transactions.ts';
-import type { Actor } from '../auth/permissions.ts';
+import { createOnce } from '../db/transactions.ts';
+import type { TransactionDeps } from '../core.ts';
+import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
 
 type Decimal = Prisma.Decimal;

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
-import { can } from '../auth/permissions.ts';
+import type { CustomersService } from '../customers/index.ts';
+import type { SalesService } from './sales.service.ts';
+import { can } from '../auth/index.ts';
 import { newFormToken } from '../db/form-submission.ts';
 import { found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
@@ -17,7 +18,7 @@ import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view
 
 const BLANK_LINES = 3;
 
-export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Router {
+export function salesRouter(deps: { sales: SalesService; customers: CustomersService }): Router {
   const { sales, customers } = deps;
   const router = Router();
   router.use('/sales', tenantViewLocalsForPages);

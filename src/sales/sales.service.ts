@@ -5,8 +5,8 @@ import { previewSale, type SalePreview } from './preview-sale.ts';
 import { returnDetail } from './returns.queries.ts';
 import { createReturn, type ReturnForm } from './returns.ts';
 import { listSales, saleDetail, searchProducts, type SaleFilters } from './sales.queries.ts';
-import type { TransactionDeps } from '../db/transactions.ts';
-import type { Actor } from '../auth/permissions.ts';
+import type { TransactionDeps } from '../core.ts';
+import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
 
 /** The sales rules behind one object, built once at start-up with its dependencies. */

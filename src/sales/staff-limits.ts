@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { can } from '../auth/permissions.ts';
-import type { RoleName } from '../auth/users.schema.ts';
+import { can } from '../auth/index.ts';
+import type { RoleName } from '../auth/index.ts';
 import { PermissionError } from '../errors.ts';
 import { formatMoney, formatPercent } from '../format/money.ts';
 import type { LineProduct } from './resolve-products.ts';

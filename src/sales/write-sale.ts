@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
-import { balanceDaysUpsert, type BalanceRow } from '../balance/balance-days.ts';
+import { balanceDaysUpsert, type BalanceRow } from '../balance/index.ts';
 import type { LineTotals } from './sale-totals.ts';
 
 type Decimal = Prisma.Decimal;

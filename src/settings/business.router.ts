@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import type { CatalogServices } from '../catalog/index.ts';
+import type { BusinessService } from './business.service.ts';
 import { printDetailKeys } from './business.schema.ts';
 import { timeZones } from './tenants.schema.ts';
 
@@ -15,11 +15,11 @@ const receiptFormatOptions = [
 const choices = { timeZones: zoneList, receiptFormats: receiptFormatOptions };
 
 /** /settings/business: owners only (the service refuses the others). */
-export function businessRouter(catalog: CatalogServices): Router {
+export function businessRouter(business: BusinessService): Router {
   const router = Router();
 
   router.get('/settings/business', async (req, res) => {
-    const s = await catalog.business.forEditing(scopeOf(req));
+    const s = await business.forEditing(scopeOf(req));
     const printDetails = Object.fromEntries(printDetailKeys.map((k) => [k, s[k] ?? '']));
     const values = {
       name: s.name,
@@ -35,7 +35,7 @@ export function businessRouter(catalog: CatalogServices): Router {
 
   router.post('/settings/business', async (req, res) => {
     try {
-      await catalog.business.update(scopeOf(req), req.body);
+      await business.update(scopeOf(req), req.body);
       setFlash(req, 'success', 'Business settings saved.');
       res.redirect(303, '/settings/business');
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { changedFields, recordAudit } from '../db/audit-log.ts';
-import { assertCan } from '../auth/permissions.ts';
+import { assertCan } from '../auth/index.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ValidationError, found } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { assertCan } from '../auth/permissions.ts';
+import { assertCan } from '../auth/index.ts';
 import type { CacheService, MemoizeResult } from '../cache/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';

@@ -2,9 +2,9 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { hashPassword } from '../auth/password.ts';
-import { NewUserSchema } from '../auth/users.schema.ts';
-import { weakPasswordReason } from '../auth/password-policy.ts';
+import { hashPassword } from '../auth/index.ts';
+import { NewUserSchema } from '../auth/index.ts';
+import { weakPasswordReason } from '../auth/index.ts';
 import { NewTenantSchema } from './tenants.schema.ts';
 import type { z } from 'zod';
 

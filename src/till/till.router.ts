@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Dependencies } from '../container.ts';
+import type { TillService } from './till.service.ts';
 import { newFormToken } from '../db/form-submission.ts';
 import { found } from '../errors.ts';
 import { setFlash } from '../http/flash.ts';
@@ -13,7 +13,7 @@ import { loadTenantView, tenantViewLocalsForPages } from '../http/view-locals.ts
 
 const fields = ['token', 'counted', 'note'] as const;
 
-export function tillRouter(deps: Pick<Dependencies, 'till'>): Router {
+export function tillRouter(deps: { till: TillService }): Router {
   const { till } = deps;
   const router = Router();
   router.use('/till', tenantViewLocalsForPages);

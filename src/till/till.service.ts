@@ -1,9 +1,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { assertCan, can } from '../auth/permissions.ts';
+import { assertCan, can } from '../auth/index.ts';
 import { found } from '../errors.ts';
-import { parseForm } from '../sales/parse.ts';
-import { createOnce, type TransactionDeps } from '../db/transactions.ts';
-import type { Actor } from '../auth/permissions.ts';
+import { parseForm } from '../http/form.ts';
+import { createOnce } from '../db/transactions.ts';
+import type { TransactionDeps } from '../core.ts';
+import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
 import { TillCloseSchema } from './till.schema.ts';
 

@@ -48,7 +48,7 @@ describe('audit log', () => {
     staff = actorOf(business, (await t.createUser(business.tenantId, 'staff')).id, 'staff');
     const otherBusiness = await t.createTenantWithOwner();
     other = { business: otherBusiness, owner: actorOf(otherBusiness, otherBusiness.owner.id, 'owner') };
-    unitId = (await t.deps.catalog.uoms.create(owner, { code: 'unit', name: 'Unit' })).id;
+    unitId = (await t.deps.settings.uoms.create(owner, { code: 'unit', name: 'Unit' })).id;
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
@@ -128,8 +128,8 @@ describe('audit log', () => {
     });
 
     it('business settings: only the fields that changed, before and after', async () => {
-      const current = await t.deps.catalog.business.get(owner);
-      await t.deps.catalog.business.update(owner, {
+      const current = await t.deps.settings.business.get(owner);
+      await t.deps.settings.business.update(owner, {
         name: current.name,
         currency: current.currency,
         timeZone: current.timeZone,
@@ -143,7 +143,7 @@ describe('audit log', () => {
         { staffMaxDiscountPct: '0.00', staffMayOverridePrice: false },
         { staffMaxDiscountPct: '7.50', staffMayOverridePrice: true },
       ]);
-      await t.deps.catalog.business.update(owner, {
+      await t.deps.settings.business.update(owner, {
         name: current.name,
         currency: current.currency,
         timeZone: current.timeZone,

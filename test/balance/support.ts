@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
 import { seedDemoData } from '../../src/admin/demo-seed.service.ts';
-import { buildBalance, type BalanceParts } from '../../src/balance/index.ts';
+import { createBalance, type BalanceParts } from '../../src/balance/index.ts';
 import type { CustomerFilter, Granularity } from '../../src/balance/balance.types.ts';
 import { localDay } from '../../src/time.ts';
 
@@ -34,7 +34,7 @@ export function testBalance(
   cache = testCache(prisma),
   opts: { ttlSeconds?: number; warmDelayMs?: number } = {},
 ): BalanceParts & { rawCache: CacheService } {
-  const parts = buildBalance({
+  const parts = createBalance({
     cache,
     prisma,
     ttlSeconds: opts.ttlSeconds ?? 60,

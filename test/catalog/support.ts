@@ -5,7 +5,8 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll } from 'vitest';
 import { createCacheService, type CacheService } from '../../src/cache/index.ts';
 import { createRedisConnections, type RedisConnections } from '../../src/cache/redis-connection.ts';
-import { createCatalogServices, type CatalogServices } from '../../src/catalog/index.ts';
+import { createCatalog, type CatalogServices } from '../../src/catalog/index.ts';
+import { createSettings, type SettingsServices } from '../../src/settings/index.ts';
 import type { TenantContext } from '../../src/db/tenant-context.ts';
 import type { CacheConfig } from '../../src/config.ts';
 import type { Driver } from '../../src/db/client.ts';
@@ -24,7 +25,7 @@ export interface CatalogHarness {
   prisma: PrismaClient;
   cache: CacheService;
   config: CacheConfig;
-  services: CatalogServices;
+  services: CatalogServices & SettingsServices;
   /** A new business and its owner, as a service context. */
   tenant(): Promise<TenantContext>;
   /** A new user of `role` in the context's business, as a service context. */
@@ -51,7 +52,7 @@ export async function catalogHarness(driver: Driver): Promise<CatalogHarness> {
     prisma,
     cache,
     config,
-    services: createCatalogServices({ cache }),
+    services: catalogAndSettings(cache),
     async tenant() {
       const email = `owner-${randomBytes(5).toString('hex')}@test.stock`;
       const t = await createTenant(prisma, { name: 'Shop', ownerEmail: email, ownerPassword: 'correct-horse-battery' });
@@ -103,7 +104,7 @@ export function setUpCatalogTenant(driver: Driver): CatalogTenant {
 }
 
 /** A unit and a two-level category tree to hang products on. */
-export async function seedLookups(s: CatalogServices, ctx: TenantContext) {
+export async function seedLookups(s: CatalogServices & SettingsServices, ctx: TenantContext) {
   const unit = await s.uoms.create(ctx, { code: 'unit', name: 'Unit' });
   const kg = await s.uoms.create(ctx, { code: 'kg', name: 'Kilogram' });
   const drinks = await s.categories.create(ctx, { name: 'Drinks', parentId: '' });
@@ -128,4 +129,10 @@ export function productForm(overrides: Record<string, string> = {}): Record<stri
     openingStock: '',
     ...overrides,
   };
+}
+
+/** The catalog's services with the settings' it is built on (units, categories, business). */
+function catalogAndSettings(cache: CacheService): CatalogServices & SettingsServices {
+  const settings = createSettings({ cache });
+  return { ...createCatalog({ cache }, settings), ...settings };
 }

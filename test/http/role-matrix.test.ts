@@ -291,7 +291,7 @@ export const roleMatrix: Row[] = [
     permission: 'catalog.delete',
     method: 'POST',
     request: async (ctx) => {
-      const unit = await ctx.t.deps.catalog.uoms.create(ctx.owner, { code: `u${randomBytes(3).toString('hex')}`, name: 'Spare unit' });
+      const unit = await ctx.t.deps.settings.uoms.create(ctx.owner, { code: `u${randomBytes(3).toString('hex')}`, name: 'Spare unit' });
       return { path: `/settings/uoms/${unit.id}/delete` };
     },
   },
@@ -300,7 +300,7 @@ export const roleMatrix: Row[] = [
     permission: 'catalog.delete',
     method: 'POST',
     request: async (ctx) => {
-      const category = await ctx.t.deps.catalog.categories.create(ctx.owner, {
+      const category = await ctx.t.deps.settings.categories.create(ctx.owner, {
         name: `Spare ${randomBytes(3).toString('hex')}`,
         parentId: '',
       });
@@ -478,7 +478,7 @@ describe('role matrix', () => {
     const t = await startTestApp({ driver: 'pglite', redis: true });
     const business = await t.createTenantWithOwner();
     const owner: Actor = { tenantId: business.tenantId, userId: business.owner.id, role: 'owner', db: t.deps.tenantDb(business.tenantId) };
-    const unit = await t.deps.catalog.uoms.create(owner, { code: 'unit', name: 'Unit' });
+    const unit = await t.deps.settings.uoms.create(owner, { code: 'unit', name: 'Unit' });
     Object.assign(ctx, {
       t,
       business,

@@ -8,7 +8,10 @@ import { createLogger } from '../../src/logger.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
-import { buildSalesServices, type SalesServices } from '../../src/sales/build.ts';
+import { createCustomers, type CustomersService } from '../../src/customers/index.ts';
+import { createPayments, type PaymentsService } from '../../src/payments/index.ts';
+import { createSales, type SalesService } from '../../src/sales/index.ts';
+import { createTill, type TillService } from '../../src/till/index.ts';
 import type { Actor } from '../../src/auth/permissions.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
 import { createDatabase, type Driver } from '../../src/db/client.ts';
@@ -94,6 +97,13 @@ export async function makeShop(prisma: PrismaClient, opts: ShopOptions = {}): Pr
   };
 }
 
+export interface SalesServices {
+  sales: SalesService;
+  payments: PaymentsService;
+  customers: CustomersService;
+  till: TillService;
+}
+
 export interface Harness {
   services: SalesServices;
   cache: CacheService;
@@ -104,7 +114,10 @@ export function makeServices(prisma: PrismaClient): Harness {
   const config = loadConfig({ NODE_ENV: 'test' });
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   const cache = createCacheService({ config: config.cache, redis: undefined, prisma, logger, metrics: new Registry() });
-  const services = buildSalesServices({ cache, logger, metrics: new Registry() });
+  const core = { transactions: { cache, logger } };
+  const { customers } = createCustomers(core);
+  const { sales } = createSales(core, { customers });
+  const services = { sales, customers, payments: createPayments(core, { sales, customers }).payments, till: createTill(core).till };
   return { services, cache, close: () => cache.close() };
 }
 

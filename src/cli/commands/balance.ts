@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { requirePositiveInt } from '../command.ts';
-import { rebuildBalanceSummary, verifyBalanceSummary } from '../../balance/verify.ts';
+import { rebuildBalanceSummary, verifyBalanceSummary } from '../../balance/index.ts';
 
 // balance:verify --tenant N [--repair]: the daily balance summary against a recomputation
 // from the raw sales (after returns), payments and refunds; exits 1 and lists the rows that differ.

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliContext, Command } from '../command.ts';
 import type { Dependencies } from '../../container.ts';
 import { UsageError, requirePositiveInt } from '../command.ts';
-import { cacheModules, isKnownModule, warmTenantCache } from '../../admin/cache-warm.ts';
+import { cacheModules, isKnownModule, warmTenantCache } from '../../admin/index.ts';
 
 /** The cache trusts Redis only once it has reconciled (src/cache/reconciler.ts); a short-lived CLI waits for that. */
 async function cacheReady(ctx: CliContext): Promise<Dependencies> {

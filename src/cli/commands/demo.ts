@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { requirePositiveInt } from '../command.ts';
-import { createTenant } from '../../settings/tenants.service.ts';
-import { seedDemoData } from '../../admin/demo-seed.service.ts';
+import { createTenant } from '../../settings/index.ts';
+import { seedDemoData } from '../../admin/index.ts';
 import { randomBytes } from 'node:crypto';
 
 export const demoSeed: Command = {

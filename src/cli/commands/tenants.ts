@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
 import { requirePositiveInt } from '../command.ts';
-import { createTenant } from '../../settings/tenants.service.ts';
-import { createUser } from '../../auth/users.service.ts';
-import type { RoleName } from '../../auth/users.schema.ts';
+import { createTenant } from '../../settings/index.ts';
+import { createUser } from '../../auth/index.ts';
+import type { RoleName } from '../../auth/index.ts';
 
 export const tenantCreate: Command = {
   name: 'tenant:create',

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { TotpSecrets, resealAllTotpSecrets } from '../../auth/totp-secrets.ts';
+import { TotpSecrets, resealAllTotpSecrets } from '../../auth/index.ts';
 
 // totp:reseal: after a key rotation (new TOTP_ENCRYPTION_KEY, the old one in
 // TOTP_ENCRYPTION_OLD_KEYS), seal every two-factor secret with the new key at once instead

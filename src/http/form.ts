@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { fieldErrors } from './validation.ts';
 
 /** Parse with a form schema; on failure a ValidationError carrying the field messages. */
 export function parseForm<S extends z.ZodType>(schema: S, input: unknown, message = 'Please correct the marked fields.'): z.output<S> {

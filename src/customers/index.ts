@@ -1,0 +1,19 @@
+import type { Router } from 'express';
+import type { Core } from '../core.ts';
+import { customersRouter, type CustomerLists } from './customers.router.ts';
+import { CustomersService } from './customers.service.ts';
+
+export { CustomersService } from './customers.service.ts';
+export type { CustomerLists } from './customers.router.ts';
+
+/**
+ * Customers: their records, statements and page. Sales and payments build on this part, so
+ * the page's lists of a customer's sales and payments are handed to `router` once those exist.
+ */
+export function createCustomers(core: Pick<Core, 'transactions'>): {
+  customers: CustomersService;
+  router(history: { sales: CustomerLists; payments: CustomerLists }): Router;
+} {
+  const customers = new CustomersService(core.transactions);
+  return { customers, router: (history) => customersRouter({ customers, ...history }) };
+}

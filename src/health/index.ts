@@ -1,0 +1,1 @@
+export { cacheHealthRoute, healthRouter, type HealthDeps } from './health.router.ts';

@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError, found } from '../errors.ts';
+import { ConflictError, ValidationError, found } from '../db/errors.ts';
 import type { RequestScope } from '../http/request-scope.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { assertUsablePassword } from './password-policy.ts';

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError } from '../db/errors.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import type { RoleName } from './users.schema.ts';
 

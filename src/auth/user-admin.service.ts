@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../audit/audit-log.ts';
 import { assertCan } from './permissions.ts';
-import { ConflictError, found } from '../errors.ts';
+import { ConflictError, found } from '../db/errors.ts';
 import type { RequestScope } from '../http/request-scope.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import type { RoleName } from './users.schema.ts';

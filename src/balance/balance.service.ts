@@ -2,7 +2,7 @@ import { assertCan } from '../auth/permissions.ts';
 import type { CacheService, CacheStatus } from '../cache/index.ts';
 import { forTenant } from '../db/tenant-scope.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { ValidationError, found } from '../errors.ts';
+import { ValidationError, found } from '../db/errors.ts';
 import { localDay } from '../time.ts';
 import { readOpenBalanceAt, readSummary } from './balance.query.ts';
 import { assertSeriesQuery, rangeProblems } from './balance.rules.ts';

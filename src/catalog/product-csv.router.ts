@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import { parseInput } from '../db/input.ts';
 import { assertCan } from '../auth/permissions.ts';
 import { uploadBody, type UploadRoute } from '../http/upload-body.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
@@ -44,7 +45,7 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
   });
 
   router.get(`${base}/export.csv`, async (req, res) => {
-    const csv = await catalog.productExport.csv(scopeOf(req), ProductListQuerySchema.parse(req.query));
+    const csv = await catalog.productExport.csv(scopeOf(req), parseInput(ProductListQuerySchema, req.query));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="products-${new Date().toISOString().slice(0, 10)}.csv"`);
     res.send(csv);

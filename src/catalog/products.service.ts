@@ -2,10 +2,9 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { assertCan, can } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isUniqueViolation, ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
 import { barcodeCodes, barcodeErrors, replaceBarcodes } from './barcodes.ts';
 import { isForeignKeyViolation } from './foreign-key.ts';
 import { referenceErrors } from './product-refs.ts';
@@ -76,9 +75,7 @@ export class ProductsService {
     if (!can(ctx.role, 'catalog.editCost') && !isBlank(body.cost) && !new Prisma.Decimal(0).equals(decimalOr(body.cost))) {
       throw new PermissionError(COST_REFUSED, { cost: COST_REFUSED });
     }
-    const parsed = NewProductSchema.safeParse(input);
-    if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-    const { openingStock, ...data } = parsed.data;
+    const { openingStock, ...data } = parseInput(NewProductSchema, input, PRODUCT_INVALID);
     await this.checkReferences(ctx, data);
     return this.write(ctx, data, undefined, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -120,9 +117,7 @@ export class ProductsService {
       if (!mayCost && !sent.cost) body.cost = stored.cost.toFixed(2);
       if (!mayActive && !sent.active) body.active = stored.active ? 'on' : '';
     }
-    const parsed = EditProductSchema.safeParse(body);
-    if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-    const { active, ...data } = parsed.data;
+    const { active, ...data } = parseInput(EditProductSchema, body, PRODUCT_INVALID);
     await this.checkReferences(ctx, data, id);
     return this.write(ctx, data, id, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -228,8 +223,10 @@ function decimalOr(v: unknown): Prisma.Decimal {
   }
 }
 
+const PRODUCT_INVALID = 'Check the product’s fields.';
+
 function invalid(fields: Record<string, string>): ValidationError {
-  return new ValidationError('Check the product’s fields.', fields);
+  return new ValidationError(PRODUCT_INVALID, fields);
 }
 
 /** Form fields → product columns (barcodes are rows of their own), with the search text kept in step with SKU and name. */

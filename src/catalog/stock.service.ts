@@ -3,8 +3,8 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { can } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, PermissionError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { ConflictError, PermissionError, found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
 import { AdjustmentSchema } from './products.schema.ts';
 import type { TenantContext } from './tenant-context.ts';
 
@@ -37,9 +37,7 @@ export class StockService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
   async adjust(ctx: TenantContext, productId: number, input: unknown): Promise<{ quantityOnHand: Prisma.Decimal }> {
-    const parsed = AdjustmentSchema.safeParse(input);
-    if (!parsed.success) throw new ValidationError('Check the stock change.', fieldErrors(parsed.error));
-    const { kind, quantity, reason } = parsed.data;
+    const { kind, quantity, reason } = parseInput(AdjustmentSchema, input, 'Check the stock change.');
     if (!can(ctx.role, kind === 'receipt' ? 'stock.receive' : 'stock.correct'))
       throw new PermissionError(CORRECTION_REFUSED, { kind: CORRECTION_REFUSED });
     const delta = new Prisma.Decimal(quantity);

@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, submittedFields, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
 import { addDays, localDay } from '../time.ts';
 import { StatementRangeSchema } from './customers.schema.ts';
@@ -115,18 +115,24 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
       from: typeof req.query.from === 'string' && req.query.from ? req.query.from : addDays(today, -30),
       to: typeof req.query.to === 'string' && req.query.to ? req.query.to : today,
     };
-    const parsed = StatementRangeSchema.safeParse(raw);
-    if (!parsed.success) {
-      return res.status(422).render('customers/statement', {
-        title: `Statement · ${customer.name}`,
-        customer,
-        range: raw,
-        errors: fieldErrors(parsed.error),
-        statement: undefined,
-      });
+    let range;
+    try {
+      range = parseInput(StatementRangeSchema, raw);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return res
+        .status(failure.status)
+        .render('customers/statement', {
+          title: `Statement · ${customer.name}`,
+          customer,
+          range: raw,
+          statement: undefined,
+          ...formLocals(failure),
+        });
     }
-    const statement = await customerStatement(db, tz, id, parsed.data.from, parsed.data.to);
-    res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range: parsed.data, statement });
+    const statement = await customerStatement(db, tz, id, range.from, range.to);
+    res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range, statement });
   });
 
   return router;

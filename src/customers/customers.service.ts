@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { parseForm } from '../sales/parse.ts';
+import { parseInput } from '../db/input.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
 import type { Actor, Created } from '../sales/types.ts';
 import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
@@ -107,7 +107,7 @@ export class CustomersService {
   }
 
   async create(actor: Actor, raw: unknown): Promise<Created> {
-    const input = parseForm(NewCustomerSchema, raw);
+    const input = parseInput(NewCustomerSchema, raw, 'Please correct the marked fields.');
     return createOnce(this.deps, actor, input.token, async ({ tx }) => {
       const customer = await tx.customer.create({ data: { tenantId: actor.tenantId, ...toData(input) }, select: { id: true } });
       return { id: customer.id, url: `/customers/${customer.id}` };
@@ -115,7 +115,7 @@ export class CustomersService {
   }
 
   async update(db: TenantDb, id: number, raw: unknown): Promise<void> {
-    const input = parseForm(CustomerSchema, raw);
+    const input = parseInput(CustomerSchema, raw, 'Please correct the marked fields.');
     const { count } = await db.customer.updateMany({ where: { id }, data: toData(input) });
     if (count !== 1) found(null, 'Customer');
   }

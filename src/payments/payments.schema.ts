@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
-import { dayField, idField, moneyField, optional, optionalText } from '../http/form-fields.ts';
+import { dayField, idField, moneyField, optional, optionalText } from '../db/fields.ts';
 import { PaymentMethodSchema } from '../sales/sales.schema.ts';
 
 export const PaymentSchema = z.object({

@@ -1,10 +1,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../db/errors.ts';
 import { localDay, zonedInstant } from '../time.ts';
 import { formatMoney } from '../sales/money.ts';
-import { parseForm } from '../sales/parse.ts';
+import { parseInput } from '../db/input.ts';
 import { saleMoney } from '../sales/refunds.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
 import type { Actor, Created } from '../sales/types.ts';
@@ -19,7 +19,7 @@ const Decimal = Prisma.Decimal;
  * pay more than is open. A cancelled sale cannot be paid.
  */
 export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
-  const input = parseForm(PaymentSchema, raw);
+  const input = parseInput(PaymentSchema, raw, 'Please correct the marked fields.');
   return createOnce(deps, actor, input.token, async (uow) => {
     const { tx } = uow;
     const { tenantId } = actor;

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { formFailure, formLocals, type FormFailure } from '../http/form-errors.ts';
-import { hasControlCharacters } from '../http/form-fields.ts';
+import { hasControlCharacters } from '../db/fields.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { loadTenantView } from '../sales/view-locals.ts';

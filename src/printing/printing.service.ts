@@ -1,8 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { ConflictError, NotFoundError, ValidationError, found } from '../db/errors.ts';
+import { fieldErrors } from '../db/input.ts';
 import { saleDetail } from '../sales/sales.queries.ts';
 import { taxBreakdown, type TaxRateTotals } from '../sales/sale-totals.ts';
 import type { ReceiptFormat } from '../settings/business.schema.ts';

@@ -3,10 +3,10 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { assertCan } from '../auth/permissions.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
 import { localDay } from '../time.ts';
 import { formatMoney } from './money.ts';
-import { parseForm } from './parse.ts';
+import { parseInput } from '../db/input.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
 import { restock } from './stock.ts';
@@ -33,7 +33,7 @@ export interface Cancelled {
  */
 export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: number, raw: unknown = {}): Promise<Cancelled> {
   assertCan(actor.role, 'sale.cancel', 'Only managers and owners can cancel a sale.');
-  const input = parseForm(CancelSchema, raw);
+  const input = parseInput(CancelSchema, raw, 'Please correct the marked fields.');
   const { tenantId } = actor;
   return withRetry(deps, () =>
     inTransaction(

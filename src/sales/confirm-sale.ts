@@ -2,10 +2,10 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { balanceRows } from '../balance/balance-days.ts';
 import { openBalance } from '../customers/open-balance.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ConflictError, ValidationError } from '../db/errors.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from './money.ts';
-import { parseForm } from './parse.ts';
+import { parseInput } from '../db/input.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
@@ -26,7 +26,7 @@ const Decimal = Prisma.Decimal;
  * rolls everything back.
  */
 export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
-  const input = parseForm(SaleSchema, raw);
+  const input = parseInput(SaleSchema, raw, 'Please correct the marked fields.');
   const reserve = { table: 'sales' as const, prefix: '/sales/' };
   return createOnce(
     deps,

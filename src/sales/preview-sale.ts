@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { openBalance } from '../customers/open-balance.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { fieldErrors } from '../db/input.ts';
 import { formatMoney, formatQuantity } from './money.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';

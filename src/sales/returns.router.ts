@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Dependencies } from '../container.ts';
 import { assertCan } from '../auth/permissions.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { ConflictError, ValidationError, found } from '../errors.ts';
+import { ConflictError, ValidationError, found } from '../db/errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { requireCan } from '../http/guards.ts';

@@ -2,10 +2,10 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/balance-days.ts';
 import { assertCan } from '../auth/permissions.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from './money.ts';
-import { parseForm } from './parse.ts';
+import { parseInput } from '../db/input.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineTotals, type LineTotals } from './sale-totals.ts';
@@ -75,7 +75,11 @@ const minus = (a: ReturnType<typeof amounts>, b: ReturnType<typeof amounts>) => 
  */
 export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: number, form: ReturnForm): Promise<Created> {
   assertCan(actor.role, 'sale.return', 'Only managers and owners can take returns.');
-  const input = parseForm(ReturnSchema, { token: form.token, settlement: form.settlement, reason: form.reason });
+  const input = parseInput(
+    ReturnSchema,
+    { token: form.token, settlement: form.settlement, reason: form.reason },
+    'Please correct the marked fields.',
+  );
   const badInput: Record<string, string> = {};
   const wanted: Array<{ lineNo: number; quantity: Decimal }> = [];
   for (const { lineNo, quantity } of [...form.lines].sort((a, b) => a.lineNo - b.lineNo)) {

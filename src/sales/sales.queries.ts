@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { barcodeMatch } from '../catalog/barcodes.ts';
 import { dayRange } from '../time.ts';
 import { saleMoney } from './refunds.ts';

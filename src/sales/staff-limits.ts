@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { can } from '../auth/permissions.ts';
 import type { RoleName } from '../auth/users.schema.ts';
-import { PermissionError } from '../errors.ts';
+import { PermissionError } from '../db/errors.ts';
 import { formatMoney, formatPercent } from './money.ts';
 import type { LineProduct } from './resolve-products.ts';
 import type { SaleInput } from './sales.schema.ts';

@@ -3,8 +3,8 @@ import { changedFields, recordAudit } from '../audit/audit-log.ts';
 import { assertCan } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
 import type { TenantContext } from '../catalog/tenant-context.ts';
 import { BusinessSettingsSchema, type ReceiptFormat } from './business.schema.ts';
 
@@ -67,10 +67,9 @@ export class BusinessService {
 
   async update(ctx: TenantContext, input: unknown): Promise<BusinessSettings> {
     assertCan(ctx.role, 'settings.manage');
-    const parsed = BusinessSettingsSchema.safeParse(input);
-    if (!parsed.success) throw new ValidationError('Check the business settings.', fieldErrors(parsed.error));
+    const settings = parseInput(BusinessSettingsSchema, input, 'Check the business settings.');
     return inTransaction(ctx.db, async (uow) => {
-      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = parsed.data;
+      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = settings;
       // A printing detail sent blank clears its column; one not sent at all is left as it is.
       const sent = new Set(Object.keys(input as object));
       const printing = Object.fromEntries(

@@ -1,9 +1,8 @@
 import { assertCan } from '../auth/permissions.ts';
 import type { CacheService, MemoizeResult } from '../cache/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isUniqueViolation, ConflictError, NotFoundError, ValidationError, found } from '../db/errors.ts';
 import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
 import { isForeignKeyViolation } from '../catalog/foreign-key.ts';
 import type { TenantContext } from '../catalog/tenant-context.ts';
 import { CategorySchema, type CategoryInput } from './categories.schema.ts';
@@ -104,9 +103,7 @@ export class CategoriesService {
 }
 
 function parse(input: unknown): CategoryInput {
-  const parsed = CategorySchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError('Check the category’s fields.', fieldErrors(parsed.error));
-  return parsed.data;
+  return parseInput(CategorySchema, input, 'Check the category’s fields.');
 }
 
 /** The parent must be this tenant's, and not the category itself or one below it. */

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';

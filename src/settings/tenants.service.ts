@@ -1,7 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { ConflictError, ValidationError, isUniqueViolation } from '../db/errors.ts';
+import { fieldErrors } from '../db/input.ts';
 import { hashPassword } from '../auth/password.ts';
 import { NewUserSchema } from '../auth/users.schema.ts';
 import { weakPasswordReason } from '../auth/password-policy.ts';

@@ -1,9 +1,8 @@
 import { assertCan } from '../auth/permissions.ts';
 import type { CacheService, MemoizeResult } from '../cache/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isUniqueViolation, ConflictError, NotFoundError, found } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
 import { isForeignKeyViolation } from '../catalog/foreign-key.ts';
 import type { TenantContext } from '../catalog/tenant-context.ts';
 import { UnitSchema, type UnitInput } from './uoms.schema.ts';
@@ -90,9 +89,7 @@ export class UomsService {
 }
 
 function parse(input: unknown): UnitInput {
-  const parsed = UnitSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError('Check the unit’s fields.', fieldErrors(parsed.error));
-  return parsed.data;
+  return parseInput(UnitSchema, input, 'Check the unit’s fields.');
 }
 
 function inUse(unit: UnitRow, used: number): ConflictError {

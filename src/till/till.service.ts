@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { assertCan, can } from '../auth/permissions.ts';
-import { found } from '../errors.ts';
-import { parseForm } from '../sales/parse.ts';
+import { found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
 import type { Actor, Created } from '../sales/types.ts';
 import { TillCloseSchema } from './till.schema.ts';
@@ -57,7 +57,7 @@ export class TillService {
   /** Records the count: expected (what the claimed rows add up to), counted, and the difference. */
   async close(actor: Actor, raw: unknown): Promise<Created> {
     assertCan(actor.role, 'till.close');
-    const input = parseForm(TillCloseSchema, raw);
+    const input = parseInput(TillCloseSchema, raw, 'Please correct the marked fields.');
     return createOnce(this.deps, actor, input.token, async ({ tx }) => {
       const { tenantId, userId } = actor;
       // One close of a user at a time (the claims below would be right anyway; this keeps "since the last close" in order).

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditService } from '../../src/audit/audit.service.ts';
 import type { Actor } from '../../src/auth/permissions.ts';
-import { ConflictError, ForbiddenError } from '../../src/errors.ts';
+import { ConflictError, ForbiddenError } from '../../src/db/errors.ts';
 import type { AuditKind } from '../../src/generated/prisma/client.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 

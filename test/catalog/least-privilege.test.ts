@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TenantContext } from '../../src/catalog/tenant-context.ts';
-import { ForbiddenError, PermissionError } from '../../src/errors.ts';
+import { ForbiddenError, PermissionError } from '../../src/db/errors.ts';
 import { drivers } from '../helpers/database.ts';
 import { productForm, setUpCatalogTenant } from './support.ts';
 

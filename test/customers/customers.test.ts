@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { NotFoundError, ValidationError } from '../../src/errors.ts';
+import { NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { customerStatement } from '../../src/customers/statement.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/db/errors.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
 import { addDays, localDay } from '../../src/time.ts';
 import { makeShop, paymentForm, saleForm, setUpShopWithServices, snapshot, type Shop } from '../sales/support.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
 import {
   balanceSummaryAndRecomputation,

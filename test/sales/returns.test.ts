@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { openBalance } from '../../src/customers/open-balance.ts';
 import { verifyBalanceSummary } from '../../src/balance/verify.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, ValidationError } from '../../src/db/errors.ts';
 import type { TenantContext } from '../../src/catalog/tenant-context.ts';
 import { drivers } from '../helpers/database.ts';
 import { catalogHarness, productForm, type CatalogHarness } from '../catalog/support.ts';

@@ -15,7 +15,7 @@ import {
 } from './cache/redis-connection.ts';
 import { createCacheService, type CacheService } from './cache/index.ts';
 import { buildSalesServices, type SalesServices } from './sales/build.ts';
-import { tenantDbFactory } from './http/request-scope.ts';
+import { scopes, type Scopes } from './db/scope.ts';
 import { createLimiter } from './http/rate-limit.ts';
 import { createSessionStore, type TieredSessionStore } from './auth/sessions/index.ts';
 import { AuthService } from './auth/auth.service.ts';
@@ -44,6 +44,8 @@ export interface Dependencies {
   metrics: Registry;
   /** The tenant-scoped client of a tenant (memoised); requests get theirs as req.scope.db. */
   tenantDb: (tenantId: number) => TenantDb;
+  /** The one way a Scope is made: a request's (the sign-in guard), the CLI's, a test's. */
+  scopeFor: Scopes['scopeFor'];
   /** express-session store: Redis (or in-process) in front of the PostgreSQL sessions table. */
   sessionStore: TieredSessionStore;
   loginThrottle: LoginThrottle;
@@ -117,7 +119,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   });
   const cache = balance.cache;
 
-  const tenantDb = tenantDbFactory(db.prisma);
+  const { tenantDb, scopeFor } = scopes(db.prisma);
   const sessions = createSessionStore({
     prisma: db.prisma,
     redis: sessionRedis,
@@ -152,6 +154,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     cache,
     metrics,
     tenantDb,
+    scopeFor,
     sessionStore: sessions.store,
     loginThrottle,
     totpSecrets,

@@ -6,7 +6,8 @@ import { scopeOf } from '../http/request-scope.ts';
 import { rangeProblems } from './balance.rules.ts';
 import { BalanceQuerySchema, chosenPreset } from './balance.schema.ts';
 import type { BalanceService, CustomerOption, TenantFacts } from './balance.service.ts';
-import type { BalanceReader, CustomerFilter, Granularity } from './balance.types.ts';
+import type { CustomerFilter, Granularity } from './balance.types.ts';
+import type { Scope } from '../db/scope.ts';
 import { presetOf, presetRange, type Preset } from './presets.ts';
 
 // A balance request's query string, checked and completed: the range (from a preset or the
@@ -14,7 +15,7 @@ import { presetOf, presetRange, type Preset } from './presets.ts';
 // with the HTTP status to answer with; what was typed is kept to show it again.
 
 export interface ResolvedRequest {
-  scope: BalanceReader;
+  scope: Scope;
   facts: TenantFacts;
   today: string;
   customers: CustomerOption[];

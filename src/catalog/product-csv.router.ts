@@ -20,7 +20,7 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
 
   // Who may import is checked before the file is read.
   const mayImport: RequestHandler = (req, _res, next) => {
-    assertCan(scopeOf(req).role, 'catalog.import');
+    assertCan(scopeOf(req), 'catalog.import');
     next();
   };
 

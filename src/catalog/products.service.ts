@@ -10,7 +10,7 @@ import { isForeignKeyViolation } from './foreign-key.ts';
 import { referenceErrors } from './product-refs.ts';
 import { EditProductSchema, NewProductSchema, type ProductInput } from './products.schema.ts';
 import { productSearchText } from './search-text.ts';
-import type { TenantContext } from './tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 
 export interface ProductDetail {
   id: number;
@@ -64,15 +64,15 @@ const isBlank = (v: unknown) => v === undefined || (typeof v === 'string' && v.t
 export class ProductsService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
-  async get(ctx: TenantContext, id: number): Promise<ProductDetail> {
+  async get(ctx: Scope, id: number): Promise<ProductDetail> {
     const product = found(await ctx.db.product.findFirst({ where: { id }, select }), 'Product');
-    return can(ctx.role, 'cost.see') ? product : { ...product, cost: null };
+    return can(ctx, 'cost.see') ? product : { ...product, cost: null };
   }
 
-  async create(ctx: TenantContext, input: unknown): Promise<{ id: number }> {
+  async create(ctx: Scope, input: unknown): Promise<{ id: number }> {
     const body = { ...((input ?? {}) as Record<string, unknown>) };
     // A new product's first price is part of creating it; its cost is for those who see costs.
-    if (!can(ctx.role, 'catalog.editCost') && !isBlank(body.cost) && !new Prisma.Decimal(0).equals(decimalOr(body.cost))) {
+    if (!can(ctx, 'catalog.editCost') && !isBlank(body.cost) && !new Prisma.Decimal(0).equals(decimalOr(body.cost))) {
       throw new PermissionError(COST_REFUSED, { cost: COST_REFUSED });
     }
     const { openingStock, ...data } = parseInput(NewProductSchema, input, PRODUCT_INVALID);
@@ -103,10 +103,10 @@ export class ProductsService {
     );
   }
 
-  async update(ctx: TenantContext, id: number, input: unknown): Promise<{ id: number }> {
-    const mayPrice = can(ctx.role, 'catalog.editPrice');
-    const mayCost = can(ctx.role, 'catalog.editCost');
-    const mayActive = can(ctx.role, 'catalog.deactivate');
+  async update(ctx: Scope, id: number, input: unknown): Promise<{ id: number }> {
+    const mayPrice = can(ctx, 'catalog.editPrice');
+    const mayCost = can(ctx, 'catalog.editCost');
+    const mayActive = can(ctx, 'catalog.deactivate');
     const body = { ...((input ?? {}) as Record<string, unknown>) };
     // What a role may not change and did not send stays as stored: filled in so the form
     // parses, and left out of the write below.
@@ -172,8 +172,8 @@ export class ProductsService {
   }
 
   /** Soft delete: the product becomes inactive, so sales and movements keep pointing at it. */
-  async deactivate(ctx: TenantContext, id: number): Promise<ProductDetail> {
-    assertCan(ctx.role, 'catalog.deactivate', 'Only managers and owners can delete a product.');
+  async deactivate(ctx: Scope, id: number): Promise<ProductDetail> {
+    assertCan(ctx, 'catalog.deactivate', 'Only managers and owners can delete a product.');
     return inTransaction(ctx.db, async (uow) => {
       const product = found(await uow.tx.product.findFirst({ where: { id }, select }), 'Product');
       if (product.active) {
@@ -190,14 +190,14 @@ export class ProductsService {
     });
   }
 
-  private async checkReferences(ctx: TenantContext, data: ProductInput, productId?: number): Promise<void> {
+  private async checkReferences(ctx: Scope, data: ProductInput, productId?: number): Promise<void> {
     const errors = await referenceErrors(ctx.db, data);
     if (Object.keys(errors).length) throw invalid(errors);
     const taken = await barcodeErrors(ctx.db, data.barcodes, productId);
     if (taken.barcodes) throw new ConflictError(taken.barcodes, taken);
   }
 
-  private async write<T>(ctx: TenantContext, data: ProductInput, productId: number | undefined, run: () => Promise<T>): Promise<T> {
+  private async write<T>(ctx: Scope, data: ProductInput, productId: number | undefined, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {

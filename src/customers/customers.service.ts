@@ -3,7 +3,8 @@ import { found } from '../db/errors.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { parseInput } from '../db/input.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
-import type { Actor, Created } from '../sales/types.ts';
+import type { Scope } from '../db/scope.ts';
+import type { Created } from '../sales/types.ts';
 import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
 import { openBalance } from './open-balance.ts';
 
@@ -106,7 +107,7 @@ export class CustomersService {
     return openBalance(db, id);
   }
 
-  async create(actor: Actor, raw: unknown): Promise<Created> {
+  async create(actor: Scope, raw: unknown): Promise<Created> {
     const input = parseInput(NewCustomerSchema, raw, 'Please correct the marked fields.');
     return createOnce(this.deps, actor, input.token, async ({ tx }) => {
       const customer = await tx.customer.create({ data: { tenantId: actor.tenantId, ...toData(input) }, select: { id: true } });

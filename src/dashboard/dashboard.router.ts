@@ -17,7 +17,7 @@ export function dashboardRouter(deps: Pick<Dependencies, 'balance'>): Router {
     const scope = scopeOf(req);
     const { timeZone } = tenantOf(res);
     const today = localDay(new Date(), timeZone);
-    const seesBalance = can(scope.role, 'balance.see');
+    const seesBalance = can(scope, 'balance.see');
     const [month, mine, lowStock, sales] = await Promise.all([
       seesBalance
         ? deps.balance.getBalanceSeries(scope, { from: `${today.slice(0, 8)}01`, to: today, granularity: 'month', customer: 'all' })

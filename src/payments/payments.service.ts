@@ -1,13 +1,14 @@
 import type { TenantDb } from '../db/tenant-scope.ts';
 import type { TransactionDeps } from '../sales/transactions.ts';
-import type { Actor, Created } from '../sales/types.ts';
+import type { Scope } from '../db/scope.ts';
+import type { Created } from '../sales/types.ts';
 import { listPayments, paymentDetail, type PaymentFilters } from './payments.queries.ts';
 import { registerPayment } from './register-payment.ts';
 
 export class PaymentsService {
   constructor(private readonly deps: TransactionDeps) {}
 
-  register(actor: Actor, input: unknown): Promise<Created> {
+  register(actor: Scope, input: unknown): Promise<Created> {
     return registerPayment(this.deps, actor, input);
   }
 

@@ -7,7 +7,8 @@ import { formatMoney } from '../sales/money.ts';
 import { parseInput } from '../db/input.ts';
 import { saleMoney } from '../sales/refunds.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
-import type { Actor, Created } from '../sales/types.ts';
+import type { Scope } from '../db/scope.ts';
+import type { Created } from '../sales/types.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
 
 const Decimal = Prisma.Decimal;
@@ -18,7 +19,7 @@ const Decimal = Prisma.Decimal;
  * conditional update of sales.paid_total decides, so concurrent payments cannot together
  * pay more than is open. A cancelled sale cannot be paid.
  */
-export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
+export async function registerPayment(deps: TransactionDeps, actor: Scope, raw: unknown): Promise<Created> {
   const input = parseInput(PaymentSchema, raw, 'Please correct the marked fields.');
   return createOnce(deps, actor, input.token, async (uow) => {
     const { tx } = uow;

@@ -6,7 +6,7 @@ import { fieldErrors } from '../db/input.ts';
 import { saleDetail } from '../sales/sales.queries.ts';
 import { taxBreakdown, type TaxRateTotals } from '../sales/sale-totals.ts';
 import type { ReceiptFormat } from '../settings/business.schema.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 import { barcodeCodes, barcodeMatch } from '../catalog/barcodes.ts';
 import { barcodeFor, type Barcode } from './barcodes.ts';
 import { LabelRequestSchema, MAX_LABELS_PER_PRODUCT, type LabelItem } from './labels.schema.ts';
@@ -110,13 +110,13 @@ export class PrintingService {
    * sequence (tenants.last_invoice_number), written on the sale. The sale row is locked
    * first, so concurrent first requests queue and all but the first find the number set.
    */
-  async invoice(ctx: TenantContext, saleId: number): Promise<Invoice> {
+  async invoice(ctx: Scope, saleId: number): Promise<Invoice> {
     const issued = await this.issueInvoiceNumber(ctx, saleId);
     const document = await this.receipt(ctx.db, saleId);
     return { ...document, ...issued };
   }
 
-  private async issueInvoiceNumber(ctx: TenantContext, saleId: number): Promise<{ number: number; issuedAt: Date }> {
+  private async issueInvoiceNumber(ctx: Scope, saleId: number): Promise<{ number: number; issuedAt: Date }> {
     const { tenantId } = ctx;
     return inTransaction(ctx.db, async ({ tx }) => {
       const [sale] = await tx.$queryRaw<

@@ -11,7 +11,7 @@ import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
 import { restock } from './stock.ts';
 import { withRetry, type TransactionDeps } from './transactions.ts';
-import type { Actor } from './types.ts';
+import type { Scope } from '../db/scope.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -31,8 +31,8 @@ export interface Cancelled {
  * transaction by the method chosen (a negative payment on today), or left as the
  * customer's credit; a walk-in has no account, so their money must be given back.
  */
-export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: number, raw: unknown = {}): Promise<Cancelled> {
-  assertCan(actor.role, 'sale.cancel', 'Only managers and owners can cancel a sale.');
+export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: number, raw: unknown = {}): Promise<Cancelled> {
+  assertCan(actor, 'sale.cancel', 'Only managers and owners can cancel a sale.');
   const input = parseInput(CancelSchema, raw, 'Please correct the marked fields.');
   const { tenantId } = actor;
   return withRetry(deps, () =>

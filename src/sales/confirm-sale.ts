@@ -13,7 +13,8 @@ import { SaleSchema, type SaleInput } from './sales.schema.ts';
 import { takeOut } from './stock.ts';
 import { createOnce, type TransactionDeps } from './transactions.ts';
 import { writeSale } from './write-sale.ts';
-import type { Actor, Created } from './types.ts';
+import type { Scope } from '../db/scope.ts';
+import type { Created } from './types.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -25,7 +26,7 @@ const Decimal = Prisma.Decimal;
  * invalidated after commit. Any refusal (bad line, beyond the staff limits, short stock, over the credit limit)
  * rolls everything back.
  */
-export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
+export async function confirmSale(deps: TransactionDeps, actor: Scope, raw: unknown): Promise<Created> {
   const input = parseInput(SaleSchema, raw, 'Please correct the marked fields.');
   const reserve = { table: 'sales' as const, prefix: '/sales/' };
   return createOnce(
@@ -47,7 +48,7 @@ export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unkn
         where: { id: tenantId },
         select: { timeZone: true, defaultTaxRate: true, currency: true, staffMaxDiscountPct: true, staffMayOverridePrice: true },
       });
-      const beyondLimits = staffLimitRefusal(actor.role, tenant, input.lines, lineProducts, tenant.currency);
+      const beyondLimits = staffLimitRefusal(actor, tenant, input.lines, lineProducts, tenant.currency);
       if (beyondLimits) throw beyondLimits;
 
       const { lines, totals } = priceLines(input.lines, lineProducts, tenant.defaultTaxRate);

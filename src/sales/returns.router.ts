@@ -42,7 +42,7 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
   }
 
   router.get('/sales/:id/returns/new', async (req, res) => {
-    assertCan(scopeOf(req).role, 'sale.return', 'Only managers and owners can take returns.');
+    assertCan(scopeOf(req), 'sale.return', 'Only managers and owners can take returns.');
     const id = saleId(req);
     const sale = await sales.detail(scopeOf(req).db, id);
     if (!sale.returnable.length) {

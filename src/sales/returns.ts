@@ -11,7 +11,8 @@ import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './ret
 import { lineTotals, type LineTotals } from './sale-totals.ts';
 import { restock } from './stock.ts';
 import { createOnce, type TransactionDeps } from './transactions.ts';
-import type { Actor, Created } from './types.ts';
+import type { Scope } from '../db/scope.ts';
+import type { Created } from './types.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -73,8 +74,8 @@ const minus = (a: ReturnType<typeof amounts>, b: ReturnType<typeof amounts>) => 
  * amount at its new returned quantity minus its amount at the old one, rounded as sales
  * are, so returning every unit, in any number of returns, gives back exactly the line.
  */
-export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: number, form: ReturnForm): Promise<Created> {
-  assertCan(actor.role, 'sale.return', 'Only managers and owners can take returns.');
+export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: number, form: ReturnForm): Promise<Created> {
+  assertCan(actor, 'sale.return', 'Only managers and owners can take returns.');
   const input = parseInput(
     ReturnSchema,
     { token: form.token, settlement: form.settlement, reason: form.reason },

@@ -104,12 +104,12 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
 
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
-    const { role } = scopeOf(req);
+    const scope = scopeOf(req);
     res.render('sales/show', {
       title: `Sale #${sale.number}`,
       sale,
-      canCancel: can(role, 'sale.cancel') && sale.status === 'confirmed',
-      canReturn: can(role, 'sale.return') && sale.returnable.length > 0,
+      canCancel: can(scope, 'sale.cancel') && sale.status === 'confirmed',
+      canReturn: can(scope, 'sale.return') && sale.returnable.length > 0,
     });
   });
 

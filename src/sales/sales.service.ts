@@ -6,27 +6,28 @@ import { returnDetail } from './returns.queries.ts';
 import { createReturn, type ReturnForm } from './returns.ts';
 import { listSales, saleDetail, searchProducts, type SaleFilters } from './sales.queries.ts';
 import type { TransactionDeps } from './transactions.ts';
-import type { Actor, Created } from './types.ts';
+import type { Scope } from '../db/scope.ts';
+import type { Created } from './types.ts';
 
 /** The sales rules behind one object, built once at start-up with its dependencies. */
 export class SalesService {
   constructor(private readonly deps: TransactionDeps) {}
 
-  confirm(actor: Actor, input: unknown): Promise<Created> {
+  confirm(actor: Scope, input: unknown): Promise<Created> {
     return confirmSale(this.deps, actor, input);
   }
 
   /** The form's lines priced as confirming would price them; writes nothing. */
-  preview(actor: Actor, body: Record<string, unknown>): Promise<SalePreview> {
+  preview(actor: Scope, body: Record<string, unknown>): Promise<SalePreview> {
     return previewSale(actor, body);
   }
 
   /** `input.settlement`: how money left on the sale goes back (cash, card, transfer or credit). */
-  cancel(actor: Actor, saleId: number, input?: unknown): Promise<Cancelled> {
+  cancel(actor: Scope, saleId: number, input?: unknown): Promise<Cancelled> {
     return cancelSale(this.deps, actor, saleId, input);
   }
 
-  return(actor: Actor, saleId: number, form: ReturnForm): Promise<Created> {
+  return(actor: Scope, saleId: number, form: ReturnForm): Promise<Created> {
     return createReturn(this.deps, actor, saleId, form);
   }
 

@@ -2,7 +2,8 @@ import type { CacheService } from '../cache/index.ts';
 import { inTransaction, type TenantTransaction, type UnitOfWork } from '../db/unit-of-work.ts';
 import type { Logger } from '../logger.ts';
 import { AlreadySubmitted, claimFormToken, claimFormTokenFor, formResult, idFromUrl, recordFormResult } from '../db/form-submission.ts';
-import type { Actor, Created } from './types.ts';
+import type { Scope } from '../db/scope.ts';
+import type { Created } from './types.ts';
 
 // The transaction shape shared by the create services: claim the form token, do the work,
 // record where its result lives; retried (whole) on a deadlock or serialization failure.
@@ -50,7 +51,7 @@ export interface CreateOptions {
  */
 export async function createOnce(
   deps: TransactionDeps,
-  actor: Actor,
+  actor: Scope,
   token: string,
   work: (uow: UnitOfWork<TenantTransaction>, reservedId: number) => Promise<{ id: number; url: string }>,
   options: CreateOptions = {},

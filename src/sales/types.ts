@@ -1,5 +1,3 @@
-export type { Actor } from '../auth/permissions.ts';
-
 /** The outcome of an idempotent create: where its result lives, and whether this was a repeat. */
 export interface Created {
   id: number;

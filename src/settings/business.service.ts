@@ -5,7 +5,7 @@ import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { found } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 import { BusinessSettingsSchema, type ReceiptFormat } from './business.schema.ts';
 
 /** What receipts and invoices print about the seller. */
@@ -54,19 +54,19 @@ const auditable = (s: BusinessSettings) => ({
 export class BusinessService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
-  async get(ctx: TenantContext): Promise<BusinessSettings> {
+  async get(ctx: Scope): Promise<BusinessSettings> {
     // Tenant is not tenant-owned, so the scoped client passes it through: name our own id.
     return asSettings(found(await ctx.db.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business'));
   }
 
   /** For the settings page: the same row, for those who may change it. */
-  async forEditing(ctx: TenantContext): Promise<BusinessSettings> {
-    assertCan(ctx.role, 'settings.manage');
+  async forEditing(ctx: Scope): Promise<BusinessSettings> {
+    assertCan(ctx, 'settings.manage');
     return this.get(ctx);
   }
 
-  async update(ctx: TenantContext, input: unknown): Promise<BusinessSettings> {
-    assertCan(ctx.role, 'settings.manage');
+  async update(ctx: Scope, input: unknown): Promise<BusinessSettings> {
+    assertCan(ctx, 'settings.manage');
     const settings = parseInput(BusinessSettingsSchema, input, 'Check the business settings.');
     return inTransaction(ctx.db, async (uow) => {
       const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = settings;

@@ -4,7 +4,7 @@ import { isUniqueViolation, ConflictError, NotFoundError, ValidationError, found
 import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
 import { parseInput } from '../db/input.ts';
 import { isForeignKeyViolation } from '../catalog/foreign-key.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 import { CategorySchema, type CategoryInput } from './categories.schema.ts';
 import { flattenTree, subtreeIds, type CategoryNode } from './category-tree.ts';
 
@@ -22,15 +22,15 @@ export class CategoriesService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
   /** The whole tree in display order; cached. */
-  tree(ctx: TenantContext): Promise<MemoizeResult<CategoryNode[]>> {
+  tree(ctx: Scope): Promise<MemoizeResult<CategoryNode[]>> {
     return this.deps.cache.memoize(ctx.tenantId, 'categories', 'tree', async () => flattenTree(await ctx.db.category.findMany({ select })));
   }
 
-  async get(ctx: TenantContext, id: number): Promise<CategoryRow> {
+  async get(ctx: Scope, id: number): Promise<CategoryRow> {
     return found(await ctx.db.category.findFirst({ where: { id }, select }), 'Category');
   }
 
-  async create(ctx: TenantContext, input: unknown): Promise<CategoryRow> {
+  async create(ctx: Scope, input: unknown): Promise<CategoryRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -45,7 +45,7 @@ export class CategoriesService {
     );
   }
 
-  async update(ctx: TenantContext, id: number, input: unknown): Promise<CategoryRow> {
+  async update(ctx: Scope, id: number, input: unknown): Promise<CategoryRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -59,8 +59,8 @@ export class CategoriesService {
   }
 
   /** Refused while products or subcategories use it. */
-  async delete(ctx: TenantContext, id: number): Promise<CategoryRow> {
-    assertCan(ctx.role, 'catalog.delete', 'Only managers and owners can delete a category.');
+  async delete(ctx: Scope, id: number): Promise<CategoryRow> {
+    assertCan(ctx, 'catalog.delete', 'Only managers and owners can delete a category.');
     try {
       return await inTransaction(ctx.db, async (uow) => {
         const category = found(await uow.tx.category.findFirst({ where: { id }, select }), 'Category');

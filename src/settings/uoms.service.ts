@@ -4,7 +4,7 @@ import { isUniqueViolation, ConflictError, NotFoundError, found } from '../db/er
 import { inTransaction } from '../db/unit-of-work.ts';
 import { parseInput } from '../db/input.ts';
 import { isForeignKeyViolation } from '../catalog/foreign-key.ts';
-import type { TenantContext } from '../catalog/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 import { UnitSchema, type UnitInput } from './uoms.schema.ts';
 
 export interface UnitRow {
@@ -21,17 +21,17 @@ export class UomsService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
   /** Every unit of the tenant, by code; cached. */
-  list(ctx: TenantContext): Promise<MemoizeResult<UnitRow[]>> {
+  list(ctx: Scope): Promise<MemoizeResult<UnitRow[]>> {
     return this.deps.cache.memoize(ctx.tenantId, 'uom', 'all', () =>
       ctx.db.unit.findMany({ select, orderBy: [{ code: 'asc' }, { id: 'asc' }] }),
     );
   }
 
-  async get(ctx: TenantContext, id: number): Promise<UnitRow> {
+  async get(ctx: Scope, id: number): Promise<UnitRow> {
     return found(await ctx.db.unit.findFirst({ where: { id }, select }), 'Unit');
   }
 
-  async create(ctx: TenantContext, input: unknown): Promise<UnitRow> {
+  async create(ctx: Scope, input: unknown): Promise<UnitRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -42,7 +42,7 @@ export class UomsService {
     );
   }
 
-  async update(ctx: TenantContext, id: number, input: unknown): Promise<UnitRow> {
+  async update(ctx: Scope, id: number, input: unknown): Promise<UnitRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -55,8 +55,8 @@ export class UomsService {
   }
 
   /** Refused while any product (active or not) uses the unit. */
-  async delete(ctx: TenantContext, id: number): Promise<UnitRow> {
-    assertCan(ctx.role, 'catalog.delete', 'Only managers and owners can delete a unit.');
+  async delete(ctx: Scope, id: number): Promise<UnitRow> {
+    assertCan(ctx, 'catalog.delete', 'Only managers and owners can delete a unit.');
     try {
       return await inTransaction(ctx.db, async (uow) => {
         const unit = found(await uow.tx.unit.findFirst({ where: { id }, select }), 'Unit');

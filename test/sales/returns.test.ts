@@ -307,11 +307,7 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect(statement.closing.toFixed(2)).toBe((await openBalance(db, customer)).toFixed(2));
     expect(statement.closing.toFixed(2)).toBe('-8.00');
     for (const who of [customer, 'all'] as const) {
-      const detail = await bucketDetail(
-        { tenantId: shop.tenantId, role: 'owner', db },
-        { from: today, to: today, customer: who },
-        'Europe/Madrid',
-      );
+      const detail = await bucketDetail(shop.actor('owner'), { from: today, to: today, customer: who }, 'Europe/Madrid');
       const row = await shop.prisma.balanceDay.findUniqueOrThrow({
         where: {
           tenantId_customerKey_day: { tenantId: shop.tenantId, customerKey: who === 'all' ? 0 : who, day: new Date(`${today}T00:00:00Z`) },

@@ -9,7 +9,7 @@ import { forTenant } from '../../src/db/tenant-scope.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
 import { buildSalesServices, type SalesServices } from '../../src/sales/build.ts';
-import type { Actor } from '../../src/sales/types.ts';
+import type { Scope } from '../../src/db/scope.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
 import { createDatabase, type Driver } from '../../src/db/client.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -24,7 +24,7 @@ export interface Shop {
   tenantId: number;
   users: Record<RoleName, number>;
   unitId: number;
-  actor(role?: RoleName): Actor;
+  actor(role?: RoleName): Scope;
   product(opts: { sku?: string; price?: string; qty?: string; taxRate?: string | null; active?: boolean }): Promise<number>;
   customer(opts?: { name?: string; creditLimit?: string }): Promise<number>;
 }

@@ -26,7 +26,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
 
   router.get('/customers', async (req, res) => {
     const q = listQuery(req.query);
-    const result = await customers.list(scopeOf(req).db, { q: q.q, page: q.page });
+    const result = await customers.list(scopeOf(req), { q: q.q, page: q.page });
     res.render('customers/index', { title: 'Customers', q, ...result, pageLink: (n: number) => `/customers${withPage(q, n)}` });
   });
 
@@ -58,13 +58,13 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
 
   router.get('/customers/:id', async (req, res) => {
     const id = customerId(req);
-    const { db } = scopeOf(req);
-    const customer = await customers.get(db, id);
+    const scope = scopeOf(req);
+    const customer = await customers.get(scope, id);
     const tz = tenantOf(res).timeZone;
     const [open, recentSales, recentPayments] = await Promise.all([
-      customers.openBalance(db, id),
-      sales.list(db, tz, { customerId: id }),
-      payments.list(db, tz, { customerId: id }),
+      customers.openBalance(scope, id),
+      sales.list(scope, tz, { customerId: id }),
+      payments.list(scope, tz, { customerId: id }),
     ]);
     const today = localDay(new Date(), tz);
     res.render('customers/show', {
@@ -79,7 +79,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
   });
 
   router.get('/customers/:id/edit', async (req, res) => {
-    const c = await customers.get(scopeOf(req).db, customerId(req));
+    const c = await customers.get(scopeOf(req), customerId(req));
     await renderForm(req, res, {
       id: String(c.id),
       name: c.name,
@@ -95,7 +95,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
   router.post('/customers/:id', async (req, res) => {
     const id = customerId(req);
     try {
-      await customers.update(scopeOf(req).db, id, submittedFields(req.body, fields));
+      await customers.update(scopeOf(req), id, submittedFields(req.body, fields));
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
@@ -107,8 +107,8 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
 
   router.get('/customers/:id/statement', async (req, res) => {
     const id = customerId(req);
-    const { db } = scopeOf(req);
-    const customer = await customers.get(db, id);
+    const scope = scopeOf(req);
+    const customer = await customers.get(scope, id);
     const tz = tenantOf(res).timeZone;
     const today = localDay(new Date(), tz);
     const raw = {
@@ -121,17 +121,15 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
-      return res
-        .status(failure.status)
-        .render('customers/statement', {
-          title: `Statement · ${customer.name}`,
-          customer,
-          range: raw,
-          statement: undefined,
-          ...formLocals(failure),
-        });
+      return res.status(failure.status).render('customers/statement', {
+        title: `Statement · ${customer.name}`,
+        customer,
+        range: raw,
+        statement: undefined,
+        ...formLocals(failure),
+      });
     }
-    const statement = await customerStatement(db, tz, id, range.from, range.to);
+    const statement = await customerStatement(scope, tz, id, range.from, range.to);
     res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range, statement });
   });
 

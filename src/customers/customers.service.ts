@@ -1,6 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { found } from '../db/errors.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
 import { parseInput } from '../db/input.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
 import type { Scope } from '../db/scope.ts';
@@ -33,7 +32,7 @@ export class CustomersService {
   constructor(private readonly deps: TransactionDeps) {}
 
   /** Search by name, email, phone or tax id; with each customer's open balance. */
-  async list(db: TenantDb, opts: { q?: string; page?: number }) {
+  async list({ db }: Scope, opts: { q?: string; page?: number }) {
     const q = opts.q?.trim();
     const where: Prisma.CustomerWhereInput = q
       ? { OR: ['name', 'email', 'phone', 'taxId'].map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
@@ -71,7 +70,7 @@ export class CustomersService {
    * For the sale form's picker: every customer (bounded) with what tells two of the same
    * name apart (email, else phone) and whether their credit limit is reached already.
    */
-  async pickerOptions(db: TenantDb) {
+  async pickerOptions({ db }: Scope) {
     const rows = await db.customer.findMany({
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       select: { id: true, name: true, email: true, phone: true, creditLimit: true },
@@ -95,15 +94,15 @@ export class CustomersService {
   }
 
   /** For pickers: every customer's id and name (bounded). */
-  options(db: TenantDb) {
+  options({ db }: Scope) {
     return db.customer.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true }, take: 2000 });
   }
 
-  async get(db: TenantDb, id: number) {
+  async get({ db }: Scope, id: number) {
     return found(await db.customer.findFirst({ where: { id } }), 'Customer');
   }
 
-  async openBalance(db: TenantDb, id: number) {
+  async openBalance({ db }: Scope, id: number) {
     return openBalance(db, id);
   }
 
@@ -115,7 +114,7 @@ export class CustomersService {
     });
   }
 
-  async update(db: TenantDb, id: number, raw: unknown): Promise<void> {
+  async update({ db }: Scope, id: number, raw: unknown): Promise<void> {
     const input = parseInput(CustomerSchema, raw, 'Please correct the marked fields.');
     const { count } = await db.customer.updateMany({ where: { id }, data: toData(input) });
     if (count !== 1) found(null, 'Customer');

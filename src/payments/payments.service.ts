@@ -1,4 +1,3 @@
-import type { TenantDb } from '../db/tenant-scope.ts';
 import type { TransactionDeps } from '../sales/transactions.ts';
 import type { Scope } from '../db/scope.ts';
 import type { Created } from '../sales/types.ts';
@@ -12,11 +11,11 @@ export class PaymentsService {
     return registerPayment(this.deps, actor, input);
   }
 
-  list(db: TenantDb, timeZone: string, filters: PaymentFilters) {
+  list({ db }: Scope, timeZone: string, filters: PaymentFilters) {
     return listPayments(db, timeZone, filters);
   }
 
-  detail(db: TenantDb, id: number) {
+  detail({ db }: Scope, id: number) {
     return paymentDetail(db, id);
   }
 }

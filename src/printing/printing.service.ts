@@ -1,5 +1,4 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, NotFoundError, ValidationError, found } from '../db/errors.ts';
 import { fieldErrors } from '../db/input.ts';
@@ -69,7 +68,7 @@ const labelSelect = { id: true, sku: true, name: true, price: true, barcodes: { 
  * invoice number, taken once per sale from the business's own sequence.
  */
 export class PrintingService {
-  async seller(db: TenantDb): Promise<Seller> {
+  async seller({ db }: Scope): Promise<Seller> {
     const t = await db.tenant.findFirstOrThrow({
       select: {
         name: true,
@@ -100,8 +99,8 @@ export class PrintingService {
     };
   }
 
-  async receipt(db: TenantDb, saleId: number): Promise<SaleDocument> {
-    const [sale, seller] = await Promise.all([saleDetail(db, saleId), this.seller(db)]);
+  async receipt(scope: Scope, saleId: number): Promise<SaleDocument> {
+    const [sale, seller] = await Promise.all([saleDetail(scope.db, saleId), this.seller(scope)]);
     return { sale, seller, taxes: taxesOf(sale) };
   }
 
@@ -112,7 +111,7 @@ export class PrintingService {
    */
   async invoice(ctx: Scope, saleId: number): Promise<Invoice> {
     const issued = await this.issueInvoiceNumber(ctx, saleId);
-    const document = await this.receipt(ctx.db, saleId);
+    const document = await this.receipt(ctx, saleId);
     return { ...document, ...issued };
   }
 
@@ -143,7 +142,7 @@ export class PrintingService {
    * `q`. An id that is not this business's is a 404 (a link), or, with `dropUnknown` (a form
    * shown again), left out.
    */
-  async labelRows(db: TenantDb, options: { productIds: number[]; q: string; dropUnknown?: boolean }): Promise<LabelRow[]> {
+  async labelRows({ db }: Scope, options: { productIds: number[]; q: string; dropUnknown?: boolean }): Promise<LabelRow[]> {
     const text = options.q.trim();
     const ids = [...new Set(options.productIds)];
     const [chosen, matching] = await Promise.all([
@@ -182,7 +181,7 @@ export class PrintingService {
    * Checks the label form (counts, and that every product is this business's): a refusal is
    * a form message. With `fromLink` (a sheet's address), an unknown product is a 404.
    */
-  async labelRequest(db: TenantDb, items: unknown, options: { fromLink?: boolean } = {}): Promise<LabelItem[]> {
+  async labelRequest({ db }: Scope, items: unknown, options: { fromLink?: boolean } = {}): Promise<LabelItem[]> {
     const parsed = LabelRequestSchema.safeParse(items);
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
@@ -204,10 +203,13 @@ export class PrintingService {
   }
 
   /** The sheet: one label per unit asked for, in the order asked; each product's barcode is drawn once. */
-  async labels(db: TenantDb, items: unknown): Promise<Label[]> {
-    const request = await this.labelRequest(db, items, { fromLink: true });
+  async labels(scope: Scope, items: unknown): Promise<Label[]> {
+    const request = await this.labelRequest(scope, items, { fromLink: true });
     const products = new Map(
-      (await db.product.findMany({ where: { id: { in: request.map((i) => i.productId) } }, select: labelSelect })).map((p) => [p.id, p]),
+      (await scope.db.product.findMany({ where: { id: { in: request.map((i) => i.productId) } }, select: labelSelect })).map((p) => [
+        p.id,
+        p,
+      ]),
     );
     const out: Label[] = [];
     for (const item of request) {

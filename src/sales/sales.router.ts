@@ -24,10 +24,10 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
 
   router.get('/sales', async (req, res) => {
     const q = listQuery(req.query);
-    const { db } = scopeOf(req);
+    const scope = scopeOf(req);
     const [result, customerOptions] = await Promise.all([
-      sales.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }),
-      customers.options(db),
+      sales.list(scope, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }),
+      customers.options(scope),
     ]);
     res.render('sales/index', { title: 'Sales', q, ...result, customerOptions, pageLink: (n: number) => `/sales${withPage(q, n)}` });
   });
@@ -45,8 +45,8 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
       ? { customerId: values.customerId, payNow: values.payNow, tendered: values.tendered, ...lineFields(values.lines) }
       : undefined;
     const [customerOptions, productOptions, preview] = await Promise.all([
-      customers.pickerOptions(scope.db),
-      sales.searchProducts(scope.db, '', 300),
+      customers.pickerOptions(scope),
+      sales.searchProducts(scope, '', 300),
       typed && sales.preview(scope, typed),
     ]);
     const lines = [...values.lines];
@@ -69,7 +69,7 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
 
   router.get('/sales/product-search', async (req, res) => {
     const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.slice(0, 100) : '';
-    res.json({ products: await sales.searchProducts(scopeOf(req).db, q, q.trim() ? 30 : 300) });
+    res.json({ products: await sales.searchProducts(scopeOf(req), q, q.trim() ? 30 : 300) });
   });
 
   // The form's script asks for this as the lines change (JSON; 422 when confirming would refuse).
@@ -100,7 +100,7 @@ export function salesRouter(deps: Pick<Dependencies, 'sales' | 'customers'>): Ro
   });
 
   const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
-  const detail = (req: Request) => sales.detail(scopeOf(req).db, saleId(req));
+  const detail = (req: Request) => sales.detail(scopeOf(req), saleId(req));
 
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);

@@ -1,4 +1,3 @@
-import type { TenantDb } from '../db/tenant-scope.ts';
 import { cancelSale, type Cancelled } from './cancel-sale.ts';
 import { confirmSale } from './confirm-sale.ts';
 import { previewSale, type SalePreview } from './preview-sale.ts';
@@ -31,19 +30,19 @@ export class SalesService {
     return createReturn(this.deps, actor, saleId, form);
   }
 
-  returnDetail(db: TenantDb, id: number) {
+  returnDetail({ db }: Scope, id: number) {
     return returnDetail(db, id);
   }
 
-  list(db: TenantDb, timeZone: string, filters: SaleFilters) {
+  list({ db }: Scope, timeZone: string, filters: SaleFilters) {
     return listSales(db, timeZone, filters);
   }
 
-  detail(db: TenantDb, id: number) {
+  detail({ db }: Scope, id: number) {
     return saleDetail(db, id);
   }
 
-  searchProducts(db: TenantDb, q: string, limit?: number) {
+  searchProducts({ db }: Scope, q: string, limit?: number) {
     return searchProducts(db, q, limit);
   }
 }

@@ -52,14 +52,14 @@ export function createApp(deps: Dependencies): Express {
   app.use(sessionMiddleware(config, deps.sessionStore));
   const guard = {
     auth: deps.auth,
-    tenantDb: deps.tenantDb,
+    scopeFor: deps.scopeFor,
     absoluteTimeoutSeconds: config.session.absoluteTimeoutSeconds,
     cookieName: sessionCookieName(config),
   };
   app.use(
     cacheHealthRoute(health, async (req) => {
       const user = await signedInUser(req, guard);
-      return user !== null && can(user.role, 'cache.manage');
+      return user !== null && can(user, 'cache.manage');
     }),
   );
   // Strangers get no session: the sign-in form's CSRF token is a signed cookie instead.

@@ -14,7 +14,7 @@ import {
   type RedisTopology,
 } from './cache/redis-connection.ts';
 import { createCacheService } from './cache/index.ts';
-import { tenantDbFactory } from './http/request-scope.ts';
+import { scopes } from './db/scope.ts';
 import { createLimiter } from './http/rate-limit.ts';
 import {
   configurePasswordWork,
@@ -127,7 +127,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   });
   const cache = balance.cache;
 
-  const tenantDb = tenantDbFactory(db.prisma);
+  const { tenantDb, scopeFor } = scopes(db.prisma);
   const sessions = createSessionStore({
     prisma: db.prisma,
     redis: sessionRedis,
@@ -166,6 +166,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     cache,
     metrics,
     tenantDb,
+    scopeFor,
     transactions: { cache, logger, onConflictRetry: () => retries.inc() },
   };
   const auth = createAuth(core, { sessionStore: sessions.store, loginThrottle, totpSecrets });
@@ -178,7 +179,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const till = createTill(core);
   const printing = createPrinting(core);
   const dashboard = createDashboard({ balance: balance.service });
-  const admin = createAdmin({ cache, settings, balance: balance.service, tenantDb });
+  const admin = createAdmin({ cache, settings, balance: balance.service });
   return {
     ...core,
     redis,

@@ -3,6 +3,7 @@ import type { CacheService } from './cache/index.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { TenantDb } from './db/tenant-scope.ts';
+import type { Scopes } from './db/scope.ts';
 import type { RetryDeps } from './db/transactions.ts';
 import type { Logger } from './logger.ts';
 
@@ -23,6 +24,8 @@ export interface Core {
   metrics: Registry;
   /** The tenant-scoped client of a tenant (memoised); requests get theirs as req.scope.db. */
   tenantDb: (tenantId: number) => TenantDb;
+  /** The one way a Scope is made: a request's (the sign-in guard), the CLI's, a test's. */
+  scopeFor: Scopes['scopeFor'];
   /** The cache and logger, with the counter of transactions retried after a conflict. */
   transactions: TransactionDeps;
 }

@@ -11,10 +11,11 @@ import { applyMigrations } from '../../src/db/migrate.ts';
 import { buildDependencies, type Dependencies } from '../../src/container.ts';
 import { createApp } from '../../src/app.ts';
 import { createUser } from '../../src/auth/users.service.ts';
-import { forTenant } from '../../src/db/tenant-scope.ts';
+import { ownerScope } from '../../src/db/scope.ts';
 import { BalanceService } from '../../src/balance/balance.service.ts';
 import { expectedSummarySql, verifyBalanceSummary } from '../../src/balance/verify.ts';
-import type { BalanceScope, BalanceSeries, SeriesQuery } from '../../src/balance/balance.types.ts';
+import type { BalanceSeries, SeriesQuery } from '../../src/balance/balance.types.ts';
+import type { Scope } from '../../src/db/scope.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { addDays, localDay } from '../../src/time.ts';
 import { BENCH_REDIS_URL } from '../env.ts';
@@ -105,7 +106,7 @@ class ConstantBalance extends BalanceService {
   constructor(private readonly series: BalanceSeries) {
     super({ cache: undefined as never, prisma: undefined as never, ttlSeconds: 60 });
   }
-  override async getBalanceSeries(_scope: BalanceScope, _q: SeriesQuery) {
+  override async getBalanceSeries(_scope: Scope, _q: SeriesQuery) {
     return { value: this.series, status: 'MISS' as const };
   }
   override async tenantFacts() {
@@ -261,7 +262,7 @@ export async function run(): Promise<BenchRow[]> {
     const from = addDays(until, -364);
     const path = `/balance?from=${from}&to=${until}&granularity=day`;
     const constant = await new BalanceService({ cache: undefined as never, prisma: db.prisma, ttlSeconds: 1 }).computeSeries(
-      { tenantId: big.tenantId, db: forTenant(db.prisma, big.tenantId) },
+      await ownerScope(db.prisma, big.tenantId),
       { from, to: until, granularity: 'day', customer: 'all' },
     );
     await db.close();

@@ -1,13 +1,14 @@
-import { assertCan, type Actor } from '../auth/index.ts';
+import { assertCan } from '../auth/index.ts';
 import { cacheModules, warmTenantCache, type KnownModule, type WarmDeps } from './cache-warm.ts';
+import type { Scope } from '../db/scope.ts';
 
 // What the cache page does, for owners (the permission table's `cache.manage`): read the
 // counters and this business's key counts, clear one module, warm the hot keys.
 
 export type CacheAdminDeps = WarmDeps;
 
-export async function cacheOverview(deps: CacheAdminDeps, actor: Actor) {
-  assertCan(actor.role, 'cache.manage');
+export async function cacheOverview(deps: CacheAdminDeps, actor: Scope) {
+  assertCan(actor, 'cache.manage');
   const [health, keyCounts, redis] = await Promise.all([deps.cache.health(), deps.cache.keyCounts(actor.tenantId), deps.cache.redisInfo()]);
   const stats = deps.cache.stats();
   const rows = cacheModules.map((module) => {
@@ -28,14 +29,14 @@ export async function cacheOverview(deps: CacheAdminDeps, actor: Actor) {
 }
 
 /** How many saved copies of the module this business has: what a clear would remove. */
-export async function cacheModuleKeys(deps: CacheAdminDeps, actor: Actor, module: KnownModule): Promise<number> {
-  assertCan(actor.role, 'cache.manage');
+export async function cacheModuleKeys(deps: CacheAdminDeps, actor: Scope, module: KnownModule): Promise<number> {
+  assertCan(actor, 'cache.manage');
   return (await deps.cache.keyCounts(actor.tenantId))[module] ?? 0;
 }
 
 /** Removes the module's keys of this business and invalidates it; returns how many keys went. */
-export async function clearCacheModule(deps: CacheAdminDeps, actor: Actor, module: KnownModule): Promise<number> {
-  assertCan(actor.role, 'cache.manage');
+export async function clearCacheModule(deps: CacheAdminDeps, actor: Scope, module: KnownModule): Promise<number> {
+  assertCan(actor, 'cache.manage');
   // The invalidation alone leaves the old values in Redis, unreadable, until their TTL runs
   // out (and in the key count). An owner's clear removes them first (a SCAN, as the key
   // count is), then invalidates, which also covers a value written in between.
@@ -44,7 +45,7 @@ export async function clearCacheModule(deps: CacheAdminDeps, actor: Actor, modul
   return removed;
 }
 
-export async function warmCache(deps: CacheAdminDeps, actor: Actor): Promise<string[]> {
-  assertCan(actor.role, 'cache.manage');
-  return warmTenantCache(deps, actor.tenantId);
+export async function warmCache(deps: CacheAdminDeps, actor: Scope): Promise<string[]> {
+  assertCan(actor, 'cache.manage');
+  return warmTenantCache(deps, actor);
 }

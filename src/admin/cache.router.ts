@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { parseInput } from '../db/input.ts';
+import { formFailure } from '../http/form-errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { cacheModuleKeys, cacheOverview, clearCacheModule, warmCache, type CacheAdminDeps } from './cache-admin.ts';
@@ -38,21 +40,29 @@ export function adminCacheRouter(deps: CacheAdminDeps): Router {
   router.get('/admin/cache', (req, res) => render(req, res));
 
   router.get('/admin/cache/clear', async (req, res) => {
-    const parsed = ModuleSchema.safeParse({ module: Array.isArray(req.query.module) ? req.query.module[0] : req.query.module });
-    if (!parsed.success) return render(req, res, 422, parsed.error.issues[0]!.message);
-    return renderConfirm(req, res, parsed.data.module);
+    let module;
+    try {
+      ({ module } = parseInput(ModuleSchema, { module: Array.isArray(req.query.module) ? req.query.module[0] : req.query.module }));
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return render(req, res, failure.status, failure.errors.module);
+    }
+    return renderConfirm(req, res, module);
   });
 
   router.post('/admin/cache/clear', async (req, res) => {
-    const parsed = ClearSchema.safeParse(req.body);
-    if (!parsed.success) {
-      const module = (req.body as Record<string, unknown> | undefined)?.module;
-      const issue = parsed.error.issues[0]!;
+    let module;
+    try {
+      ({ module } = parseInput(ClearSchema, req.body));
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      const sent = (req.body as Record<string, unknown> | undefined)?.module;
       // A known part without the confirmation: ask again; anything else: the page with the message.
-      if (isKnownModule(module)) return renderConfirm(req, res, module, 422, issue.message);
-      return render(req, res, 422, MODULE_MESSAGE);
+      if (isKnownModule(sent)) return renderConfirm(req, res, sent, failure.status, Object.values(failure.errors)[0]);
+      return render(req, res, failure.status, MODULE_MESSAGE);
     }
-    const { module } = parsed.data;
     const removed = await clearCacheModule(deps, scopeOf(req), module);
     setFlash(
       req,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuditKind } from '../generated/prisma/enums.ts';
-import { dayField, idField } from '../http/form-fields.ts';
+import { dayField, idField } from '../db/fields.ts';
 
 // The audit page's query string: who, what kind, from–to (the business's days), page. A bad
 // value is dropped and reported beside its filter, never a 500 (as the other list pages).

@@ -1,4 +1,5 @@
-import { assertCan, type Actor } from '../auth/index.ts';
+import { assertCan } from '../auth/index.ts';
+import type { Scope } from '../db/scope.ts';
 import type { AuditKind, Prisma } from '../generated/prisma/client.ts';
 import { dayRange } from '../time.ts';
 import { AuditQuerySchema, type AuditQuery } from './audit.schema.ts';
@@ -34,8 +35,8 @@ const FILTERS = ['user', 'kind', 'from', 'to'] as const;
  * (src/audit/audit-log.ts).
  */
 export class AuditService {
-  async list(actor: Actor, rawQuery: unknown, timeZone: string): Promise<AuditPage> {
-    assertCan(actor.role, 'audit.see');
+  async list(actor: Scope, rawQuery: unknown, timeZone: string): Promise<AuditPage> {
+    assertCan(actor, 'audit.see');
     const { query, errors } = parseQuery(rawQuery);
     if (query.from && query.to && query.from > query.to) errors.to = 'To must be on or after From';
     const range = errors.to ? undefined : dayRange(timeZone, query.from, query.to);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AccountService } from './account.service.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals } from '../http/form-errors.ts';
 import { scopeOf } from '../http/request-scope.ts';
@@ -24,11 +24,10 @@ export function accountRouter(deps: { account: AccountService }): Router {
   const caller = (req: Request) => ({ sid: req.sessionID, ip: req.ip ?? '' });
 
   router.post('/account/password', async (req, res) => {
-    const parsed = ChangePasswordSchema.safeParse(req.body);
     const forced = await mustChange(req);
-    if (!parsed.success) return res.status(422).render('auth/change-password', { values: {}, forced, errors: fieldErrors(parsed.error) });
     try {
-      const changedAt = await account.changePassword(scopeOf(req), caller(req), parsed.data.currentPassword, parsed.data.newPassword);
+      const { currentPassword, newPassword } = parseInput(ChangePasswordSchema, req.body);
+      const changedAt = await account.changePassword(scopeOf(req), caller(req), currentPassword, newPassword);
       req.session.pwdAt = changedAt.getTime();
     } catch (error) {
       const failure = formFailure(error);
@@ -59,10 +58,9 @@ export function accountRouter(deps: { account: AccountService }): Router {
   router.post('/account/2fa/enable', async (req, res) => {
     const secret = req.session.pendingTotpSecret;
     if (!secret) return res.redirect(303, '/account/2fa');
-    const parsed = EnableTotpSchema.safeParse(req.body);
-    if (!parsed.success) return renderTwoFactor(req, res, 422, { errors: fieldErrors(parsed.error) });
     try {
-      req.session.freshRecoveryCodes = await account.enableTotp(scopeOf(req), caller(req), parsed.data.password, secret, parsed.data.code);
+      const { password, code } = parseInput(EnableTotpSchema, req.body);
+      req.session.freshRecoveryCodes = await account.enableTotp(scopeOf(req), caller(req), password, secret, code);
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
@@ -74,10 +72,9 @@ export function accountRouter(deps: { account: AccountService }): Router {
   });
 
   router.post('/account/2fa/disable', async (req, res) => {
-    const parsed = DisableTotpSchema.safeParse(req.body);
-    if (!parsed.success) return renderTwoFactor(req, res, 422, { errors: fieldErrors(parsed.error) });
     try {
-      await account.disableTotp(scopeOf(req), caller(req), parsed.data.password);
+      const { password } = parseInput(DisableTotpSchema, req.body);
+      await account.disableTotp(scopeOf(req), caller(req), password);
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;

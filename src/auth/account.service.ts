@@ -1,5 +1,5 @@
-import { ConflictError, ValidationError, found } from '../errors.ts';
-import type { RequestScope } from '../http/request-scope.ts';
+import { ConflictError, ValidationError, found } from '../db/errors.ts';
+import type { Scope } from '../db/scope.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { assertUsablePassword } from './password-policy.ts';
 import { hashRecoveryCode, newRecoveryCodes, verifyTotp } from './totp.ts';
@@ -15,7 +15,6 @@ export interface SessionTerminator {
   destroyUserSessions(userId: number, exceptSid?: string): Promise<number>;
 }
 
-type Me = Pick<RequestScope, 'tenantId' | 'userId' | 'db'>;
 /** Where the request comes from: its session and address. */
 export interface Caller {
   sid: string;
@@ -29,12 +28,12 @@ export class AccountService {
     private readonly totpSecrets: TotpSecrets,
   ) {}
 
-  async mustChangePassword(me: Me): Promise<boolean> {
+  async mustChangePassword(me: Scope): Promise<boolean> {
     const user = await me.db.user.findUnique({ where: { id: me.userId }, select: { mustChangePassword: true } });
     return user?.mustChangePassword ?? false;
   }
 
-  async twoFactorStatus(me: Me) {
+  async twoFactorStatus(me: Scope) {
     const user = found(
       await me.db.user.findUnique({
         where: { id: me.userId },
@@ -54,7 +53,7 @@ export class AccountService {
    * Change the password after checking the current one. Every other session of the user
    * ends; returns the new passwordChangedAt for the current session to keep.
    */
-  async changePassword(me: Me, caller: Caller, currentPassword: string, newPassword: string): Promise<Date> {
+  async changePassword(me: Scope, caller: Caller, currentPassword: string, newPassword: string): Promise<Date> {
     const user = await this.reauthenticate(me, caller, currentPassword, 'currentPassword', 'That is not your current password');
     assertUsablePassword(newPassword, { email: user.email, businessName: user.tenant.name });
     const passwordChangedAt = new Date();
@@ -67,7 +66,7 @@ export class AccountService {
   }
 
   /** Turn TOTP on with a secret the user proved they hold; returns the recovery codes (shown once). */
-  async enableTotp(me: Me, caller: Caller, password: string, secret: string, code: string): Promise<string[]> {
+  async enableTotp(me: Scope, caller: Caller, password: string, secret: string, code: string): Promise<string[]> {
     await this.reauthenticate(me, caller, password, 'password', 'That is not your password');
     const step = await verifyTotp(secret, code);
     if (step === undefined)
@@ -88,7 +87,7 @@ export class AccountService {
     return codes;
   }
 
-  async disableTotp(me: Me, caller: Caller, password: string): Promise<void> {
+  async disableTotp(me: Scope, caller: Caller, password: string): Promise<void> {
     const { require2fa } = found(await me.db.tenant.findUnique({ where: { id: me.tenantId }, select: { require2fa: true } }), 'Business');
     if (require2fa) throw new ConflictError('Your business requires two-factor sign-in, so it cannot be turned off.');
     await this.reauthenticate(me, caller, password, 'password', 'That is not your password');
@@ -99,7 +98,7 @@ export class AccountService {
   }
 
   /** The user's password checked within their account's sign-in limits; a wrong one is a message on `field`. */
-  private async reauthenticate(me: Me, caller: Caller, password: string, field: string, wrong: string) {
+  private async reauthenticate(me: Scope, caller: Caller, password: string, field: string, wrong: string) {
     const user = found(
       await me.db.user.findUnique({
         where: { id: me.userId },

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
+import { formFailure, formLocals } from '../http/form-errors.ts';
 import { rotateCsrfToken } from '../http/csrf.ts';
 import { destroySession, regenerateSession, saveSession, sessionCookieName } from '../http/session.ts';
 import { safeReturnTo } from '../http/return-to.ts';
@@ -49,11 +50,17 @@ export function authRouter(deps: { auth: AuthService; config: Config }, loginFor
 
   router.post('/login', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo);
-    const parsed = LoginSchema.safeParse(req.body);
     const values = { email: typeof req.body?.email === 'string' ? req.body.email : '' };
     const csrfToken = loginForm.issue(req, res);
-    if (!parsed.success) return res.status(422).render('auth/login', { csrfToken, returnTo, values, errors: fieldErrors(parsed.error) });
-    const { email, password } = parsed.data;
+    let form;
+    try {
+      form = parseInput(LoginSchema, req.body);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return res.status(failure.status).render('auth/login', { csrfToken, returnTo, values, ...formLocals(failure) });
+    }
+    const { email, password } = form;
     const account = await auth.checkPassword(email, password, req.ip ?? '');
     if (!account) {
       req.log?.info('sign-in refused');
@@ -84,9 +91,15 @@ export function authRouter(deps: { auth: AuthService; config: Config }, loginFor
       setFlash(req, 'info', 'That took too long; please sign in again.');
       return res.redirect(303, '/login');
     }
-    const parsed = SecondFactorSchema.safeParse(req.body);
-    if (!parsed.success) return res.status(422).render('auth/login-2fa', { values: {}, errors: fieldErrors(parsed.error) });
-    if (!(await auth.checkSecondFactor(p.tenantId, p.userId, parsed.data.code, req.ip ?? ''))) {
+    let code;
+    try {
+      ({ code } = parseInput(SecondFactorSchema, req.body));
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return res.status(failure.status).render('auth/login-2fa', { values: {}, ...formLocals(failure) });
+    }
+    if (!(await auth.checkSecondFactor(p.tenantId, p.userId, code, req.ip ?? ''))) {
       return res
         .status(401)
         .render('auth/login-2fa', { values: {}, error: 'That code is not right. Try the current code from your app, or a recovery code.' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasControlCharacters } from '../http/form-fields.ts';
+import { hasControlCharacters } from '../db/fields.ts';
 import { PasswordSchema } from './users.schema.ts';
 
 // Sign-in forms. The password is not checked for length here: any typed password is

@@ -7,5 +7,5 @@ import { scopeOf } from '../http/request-scope.ts';
 // themselves: a router guard is only for a page that calls no service that would refuse.
 
 export function requireCan(req: Request, action: Action): void {
-  assertCan(scopeOf(req).role, action);
+  assertCan(scopeOf(req), action);
 }

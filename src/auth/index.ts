@@ -17,7 +17,7 @@ export { requireCan } from './guards.ts';
 export { LoginThrottle } from './login-throttle.ts';
 export { weakPasswordReason } from './password-policy.ts';
 export { configurePasswordWork, hashPassword } from './password.ts';
-export { assertCan, can, type Actor } from './permissions.ts';
+export { assertCan, can } from './permissions.ts';
 export { requireSignIn, signedInUser } from './require-sign-in.ts';
 export { createSessionStore, TieredSessionStore } from './sessions/index.ts';
 export { TotpSecrets } from './totp-secrets.ts';

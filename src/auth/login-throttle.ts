@@ -1,5 +1,5 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { ServiceUnavailableError } from '../errors.ts';
+import { ServiceUnavailableError } from '../db/errors.ts';
 import { TooManyRequestsError, createLimiter, limiterKey, retryAfterSeconds, type RateLimiterOptions } from '../http/rate-limit.ts';
 
 // Limits on guessing a password or a second-factor code (docs/decisions/008). Every

@@ -1,7 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../db/errors.ts';
 
 // What a new password must be, wherever one is set (own change, forced change, the CLI,
 // a new business's owner): 10 to 200 characters (PasswordSchema), not containing the user's

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { ServiceUnavailableError } from '../errors.ts';
+import { ServiceUnavailableError } from '../db/errors.ts';
 
 // argon2id with OWASP's second recommended profile (19 MiB, t=2, p=1).
 // algorithm 2 is Argon2id (the package's const enum cannot be imported under isolatedModules).

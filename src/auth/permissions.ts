@@ -1,5 +1,5 @@
-import { ForbiddenError } from '../errors.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
+import { ForbiddenError } from '../db/errors.ts';
+import type { Scope } from '../db/scope.ts';
 import type { RoleName } from './users.schema.ts';
 
 // What each role may do: the one table that services (not only routers) consult. A router may
@@ -45,19 +45,12 @@ export const permissionTable: Record<RoleName, ReadonlySet<Action>> = {
   staff: new Set<Action>(['stock.receive', 'till.close']),
 };
 
-export function can(role: RoleName, action: Action): boolean {
-  return permissionTable[role].has(action);
+/** Whether the scope's role may do `action` (a scope, or the signed-in user on a public route). */
+export function can(scope: Pick<Scope, 'role'>, action: Action): boolean {
+  return permissionTable[scope.role].has(action);
 }
 
-/** Throws the 403 refusal unless `role` may do `action`. */
-export function assertCan(role: RoleName, action: Action, message?: string): void {
-  if (!can(role, action)) throw new ForbiddenError(message);
-}
-
-/** Who is acting, and the tenant-scoped client they act through (a request's scope has this shape). */
-export interface Actor {
-  tenantId: number;
-  userId: number;
-  role: RoleName;
-  db: TenantDb;
+/** Throws the 403 refusal unless the scope's role may do `action`. */
+export function assertCan(scope: Pick<Scope, 'role'>, action: Action, message?: string): void {
+  if (!can(scope, action)) throw new ForbiddenError(message);
 }

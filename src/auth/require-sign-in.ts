@@ -1,9 +1,9 @@
 import { can, type Action } from './permissions.ts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuthService, SessionUser } from './auth.service.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
 import { destroySession } from '../http/session.ts';
 import { loginUrl, safeReturnTo } from '../http/return-to.ts';
+import type { Scopes } from '../db/scope.ts';
 
 // The sign-in guard: everything mounted after it needs a signed-in user. It loads the
 // user from the database on every request (role, active flag, name are never trusted from
@@ -13,7 +13,7 @@ import { loginUrl, safeReturnTo } from '../http/return-to.ts';
 
 export interface SignInGuardDeps {
   auth: AuthService;
-  tenantDb: (tenantId: number) => TenantDb;
+  scopeFor: Scopes['scopeFor'];
   absoluteTimeoutSeconds: number;
   cookieName: string;
 }
@@ -62,10 +62,11 @@ export function requireSignIn(deps: SignInGuardDeps): RequestHandler {
     }
     const { user } = state;
     const tenantId = req.session.tenantId!;
-    req.scope = { tenantId, userId: user.id, role: user.role, db: deps.tenantDb(tenantId) };
+    const scope = deps.scopeFor({ tenantId, userId: user.id, role: user.role });
+    req.scope = scope;
     res.locals.currentUser = { email: user.email, role: user.role, name: user.name };
     // Views hide what the role may not do; the services refuse it either way.
-    res.locals.can = (action: Action) => can(user.role, action);
+    res.locals.can = (action: Action) => can(scope, action);
     res.locals.tenantName = user.tenant.name;
     if (user.mustChangePassword && !allowed(req.path, passwordPaths)) return res.redirect(303, '/account/password');
     if (user.tenant.require2fa && !user.totpEnabled && !allowed(req.path, twoFactorPaths)) return res.redirect(303, '/account/2fa');

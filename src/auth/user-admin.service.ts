@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from './permissions.ts';
-import { ConflictError, found } from '../errors.ts';
-import type { RequestScope } from '../http/request-scope.ts';
+import { ConflictError, found } from '../db/errors.ts';
+import type { Scope } from '../db/scope.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import type { RoleName } from './users.schema.ts';
 import { createUserWithScope } from './users.service.ts';
@@ -17,8 +17,6 @@ import type { InviteUser } from './user-admin.schema.ts';
 
 // Every change goes to the audit log in its own transaction; every method is the permission
 // table's `users.manage`.
-
-type Me = Pick<RequestScope, 'tenantId' | 'userId' | 'role' | 'db'>;
 
 const LAST_OWNER = 'A business needs at least one active owner. Make someone else an owner first.';
 // Sign-in is by email, so an address belongs to one business. That it is taken by another
@@ -40,8 +38,8 @@ export interface UserRow {
 export class UserAdminService {
   constructor(private readonly sessions: SessionTerminator) {}
 
-  async list(me: Me): Promise<{ users: UserRow[]; require2fa: boolean }> {
-    assertCan(me.role, 'users.manage');
+  async list(me: Scope): Promise<{ users: UserRow[]; require2fa: boolean }> {
+    assertCan(me, 'users.manage');
     const [users, tenant] = await Promise.all([
       me.db.user.findMany({
         orderBy: [{ active: 'desc' }, { email: 'asc' }],
@@ -62,8 +60,8 @@ export class UserAdminService {
   }
 
   /** Returns the temporary password, to be handed to the new user once. */
-  async invite(me: Me, input: InviteUser): Promise<{ id: number; email: string; temporaryPassword: string }> {
-    assertCan(me.role, 'users.manage');
+  async invite(me: Scope, input: InviteUser): Promise<{ id: number; email: string; temporaryPassword: string }> {
+    assertCan(me, 'users.manage');
     if (await me.db.user.findFirst({ where: { email: input.email }, select: { id: true } }))
       throw new ConflictError(ALREADY_HERE, { email: ALREADY_HERE });
     const temporaryPassword = randomBytes(12).toString('base64url');
@@ -83,8 +81,8 @@ export class UserAdminService {
     return { id: user.id, email: user.email, temporaryPassword };
   }
 
-  async changeRole(me: Me, userId: number, role: RoleName): Promise<void> {
-    assertCan(me.role, 'users.manage');
+  async changeRole(me: Scope, userId: number, role: RoleName): Promise<void> {
+    assertCan(me, 'users.manage');
     await me.db.$transaction(async (tx) => {
       await lockTenant(tx, me.tenantId);
       const user = found(await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true, active: true } }), 'User');
@@ -95,8 +93,8 @@ export class UserAdminService {
     });
   }
 
-  async setActive(me: Me, userId: number, active: boolean): Promise<void> {
-    assertCan(me.role, 'users.manage');
+  async setActive(me: Scope, userId: number, active: boolean): Promise<void> {
+    assertCan(me, 'users.manage');
     if (!active && userId === me.userId) throw new ConflictError('You cannot deactivate your own account.');
     await me.db.$transaction(async (tx) => {
       await lockTenant(tx, me.tenantId);
@@ -115,8 +113,8 @@ export class UserAdminService {
     if (!active) await this.sessions.destroyUserSessions(userId);
   }
 
-  async setRequire2fa(me: Me, require2fa: boolean): Promise<void> {
-    assertCan(me.role, 'users.manage');
+  async setRequire2fa(me: Scope, require2fa: boolean): Promise<void> {
+    assertCan(me, 'users.manage');
     await me.db.$transaction(async (tx) => {
       const before = await tx.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } });
       await tx.tenant.update({ where: { id: me.tenantId }, data: { require2fa } });

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { UserAdminService } from './user-admin.service.ts';
-import { found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues } from '../http/form-errors.ts';
 import { noStore } from '../http/cache-control.ts';
@@ -31,11 +31,9 @@ export function usersRouter(deps: { userAdmin: UserAdminService }): Router {
   router.get('/settings/users', (req, res) => renderList(req, res));
 
   router.post('/settings/users', async (req, res) => {
-    const parsed = InviteUserSchema.safeParse(req.body);
     const values = { role: 'staff', ...typedValues(req.body, ['email', 'name', 'role']) };
-    if (!parsed.success) return renderList(req, res, 422, { values, errors: fieldErrors(parsed.error) });
     try {
-      const invited = await userAdmin.invite(scopeOf(req), parsed.data);
+      const invited = await userAdmin.invite(scopeOf(req), parseInput(InviteUserSchema, req.body));
       setFlash(
         req,
         'success',
@@ -51,23 +49,33 @@ export function usersRouter(deps: { userAdmin: UserAdminService }): Router {
   });
 
   router.post('/settings/users/two-factor', async (req, res) => {
-    const parsed = RequireTwoFactorSchema.safeParse(req.body);
-    if (!parsed.success) return renderList(req, res, 422, { error: 'Choose whether two-factor sign-in is required.' });
-    await userAdmin.setRequire2fa(scopeOf(req), parsed.data.require2fa === 'on');
-    setFlash(
-      req,
-      'success',
-      parsed.data.require2fa === 'on' ? 'Two-factor sign-in is now required for every user.' : 'Two-factor sign-in is now optional.',
-    );
+    let required;
+    try {
+      required = parseInput(RequireTwoFactorSchema, req.body, 'Choose whether two-factor sign-in is required.').require2fa === 'on';
+    } catch (error) {
+      // The list page has no such field: only the message on top.
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return renderList(req, res, failure.status, { error: failure.error });
+    }
+    await userAdmin.setRequire2fa(scopeOf(req), required);
+    setFlash(req, 'success', required ? 'Two-factor sign-in is now required for every user.' : 'Two-factor sign-in is now optional.');
     res.redirect(303, '/settings/users');
   });
 
   router.post('/settings/users/:id/role', async (req, res) => {
     const id = userId(req);
-    const parsed = ChangeRoleSchema.safeParse(req.body);
-    if (!parsed.success) return renderList(req, res, 422, { error: 'Choose a role: owner, manager or staff.' });
+    let role;
     try {
-      await userAdmin.changeRole(scopeOf(req), id, parsed.data.role);
+      ({ role } = parseInput(ChangeRoleSchema, req.body, 'Choose a role: owner, manager or staff.'));
+    } catch (error) {
+      // The row's role select has no field message: only the message on top (the invite form's `role` is another field).
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return renderList(req, res, failure.status, { error: failure.error });
+    }
+    try {
+      await userAdmin.changeRole(scopeOf(req), id, role);
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasControlCharacters } from '../http/form-fields.ts';
+import { hasControlCharacters } from '../db/fields.ts';
 
 export const roles = ['owner', 'manager', 'staff'] as const;
 export type RoleName = (typeof roles)[number];

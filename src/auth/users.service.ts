@@ -1,12 +1,11 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { forTenant } from '../db/tenant-scope.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
-import { isUniqueViolation } from '../db/errors.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { isUniqueViolation, ConflictError } from '../db/errors.ts';
 import { hashPassword } from './password.ts';
 import { assertUsablePassword } from './password-policy.ts';
 import { NewUserSchema, type NewUser } from './users.schema.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
 
 export interface CreatedUser {
   id: number;
@@ -41,9 +40,7 @@ export async function createUserWithScope(
   input: NewUser,
   options: NewUserOptions = {},
 ): Promise<CreatedUser> {
-  const parsed = NewUserSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError('The user is not valid.', fieldErrors(parsed.error));
-  const { email, password, role, name } = parsed.data;
+  const { email, password, role, name } = parseInput(NewUserSchema, input, 'The user is not valid.');
   const passwordHash = await hashPassword(password);
   try {
     return await db.user.create({

@@ -1,11 +1,13 @@
 import type { Request } from 'express';
 import type { CacheStatus } from '../cache/index.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
+import { formFailure } from '../http/form-errors.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { rangeProblems } from './balance.rules.ts';
 import { BalanceQuerySchema, chosenPreset } from './balance.schema.ts';
 import type { BalanceService, CustomerOption, TenantFacts } from './balance.service.ts';
-import type { BalanceReader, CustomerFilter, Granularity } from './balance.types.ts';
+import type { CustomerFilter, Granularity } from './balance.types.ts';
+import type { Scope } from '../db/scope.ts';
 import { presetOf, presetRange, type Preset } from './presets.ts';
 
 // A balance request's query string, checked and completed: the range (from a preset or the
@@ -13,7 +15,7 @@ import { presetOf, presetRange, type Preset } from './presets.ts';
 // with the HTTP status to answer with; what was typed is kept to show it again.
 
 export interface ResolvedRequest {
-  scope: BalanceReader;
+  scope: Scope;
   facts: TenantFacts;
   today: string;
   customers: CustomerOption[];
@@ -45,9 +47,15 @@ export async function resolveRequest(req: Request, balance: BalanceService): Pro
     asOf: String(raw.asOf ?? ''),
   };
 
-  const parsed = BalanceQuerySchema.safeParse(raw);
-  if (!parsed.success) return { ...base, form: typed, preset: 'custom', errors: fieldErrors(parsed.error), status: 400 };
-  const input = parsed.data;
+  let input;
+  try {
+    input = parseInput(BalanceQuerySchema, raw);
+  } catch (error) {
+    const failure = formFailure(error);
+    if (!failure) throw error;
+    // A query string no form of ours sends: 400, with the messages shown on the form.
+    return { ...base, form: typed, preset: 'custom', errors: failure.errors, status: 400 };
+  }
   const preset = chosenPreset(input);
   const range = preset ? presetRange(preset, today) : { from: input.from ?? '', to: input.to ?? '' };
   const form = { ...range, granularity: input.granularity, customer: String(input.customer), asOf: input.asOf ?? '' };

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../db/errors.ts';
 import { addDays } from '../time.ts';
 import { GRANULARITIES, type Granularity, type SeriesQuery } from './balance.types.ts';
 import { daysBetween, isDay } from './buckets.ts';

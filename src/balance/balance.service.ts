@@ -1,12 +1,13 @@
 import { assertCan } from '../auth/index.ts';
 import type { CacheService, CacheStatus } from '../cache/index.ts';
-import { forTenant } from '../db/tenant-scope.ts';
+import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { ValidationError, found } from '../errors.ts';
+import { ValidationError, found } from '../db/errors.ts';
 import { localDay } from '../time.ts';
 import { readOpenBalanceAt, readSummary } from './balance.query.ts';
 import { assertSeriesQuery, rangeProblems } from './balance.rules.ts';
-import type { BalanceReader, BalanceScope, BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
+import type { BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
+import type { Scope } from '../db/scope.ts';
 import { BALANCE_MODULE, CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey } from './cache-keys.ts';
 import { presetRange } from './presets.ts';
 import { buildSeries } from './series.ts';
@@ -54,24 +55,29 @@ export class BalanceService {
   }
 
   /** Per bucket: sales, payments and the running open balance from the one before `from`. */
-  async getBalanceSeries(scope: BalanceReader, query: SeriesQuery): Promise<Cached<BalanceSeries>> {
-    assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
+  async getBalanceSeries(scope: Scope, query: SeriesQuery): Promise<Cached<BalanceSeries>> {
+    assertCan(scope, 'balance.see', BALANCE_REFUSED);
     assertSeriesQuery(query);
     const q: SeriesQuery = { from: query.from, to: query.to, granularity: query.granularity, customer: query.customer };
     this.recent.record(scope.tenantId, q);
-    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, seriesKey(q), () => this.computeSeries(scope, q), {
+    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, seriesKey(q), () => this.readSeries(scope.tenantId, scope.db, q), {
       ttl: this.deps.ttlSeconds,
     });
   }
 
   /** The series straight from the database, no cache (the warm-up and checks compare with it). */
-  async computeSeries(scope: BalanceScope, q: SeriesQuery): Promise<BalanceSeries> {
-    return buildSeries(q, await readSummary(scope.db, scope.tenantId, q), this.now());
+  async computeSeries(scope: Scope, q: SeriesQuery): Promise<BalanceSeries> {
+    return this.readSeries(scope.tenantId, scope.db, q);
+  }
+
+  // The warm-up runs for a business, not for a user: what it reads takes the tenant and its client.
+  private async readSeries(tenantId: number, db: TenantDb, q: SeriesQuery): Promise<BalanceSeries> {
+    return buildSeries(q, await readSummary(db, tenantId, q), this.now());
   }
 
   /** Open balance at the end of `day` (any past day, or today). */
-  async openBalanceAt(scope: BalanceReader, day: string, customer: CustomerFilter): Promise<Cached<Decimal>> {
-    assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
+  async openBalanceAt(scope: Scope, day: string, customer: CustomerFilter): Promise<Cached<Decimal>> {
+    assertCan(scope, 'balance.see', BALANCE_REFUSED);
     const problems = rangeProblems(day, day);
     if (problems.from) throw new ValidationError('Check the date.', { asOf: problems.from });
     return this.deps.cache.memoize(
@@ -84,39 +90,44 @@ export class BalanceService {
   }
 
   /** The balance pages' first read: refuses a role without `balance.see` before anything is shown. */
-  async readerFacts(scope: BalanceReader): Promise<Cached<TenantFacts>> {
-    assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
+  async readerFacts(scope: Scope): Promise<Cached<TenantFacts>> {
+    assertCan(scope, 'balance.see', BALANCE_REFUSED);
     return this.tenantFacts(scope);
   }
 
   /** Name, zone and currency of the tenant (the settings event invalidates the balance module). */
-  async tenantFacts(scope: BalanceScope): Promise<Cached<TenantFacts>> {
+  async tenantFacts(scope: Scope): Promise<Cached<TenantFacts>> {
+    return this.readFacts(scope.tenantId, scope.db);
+  }
+
+  private async readFacts(tenantId: number, db: TenantDb): Promise<Cached<TenantFacts>> {
     return this.deps.cache.memoize(
-      scope.tenantId,
+      tenantId,
       BALANCE_MODULE,
       TENANT_KEY,
       async () =>
-        found(
-          await scope.db.tenant.findUnique({ where: { id: scope.tenantId }, select: { name: true, timeZone: true, currency: true } }),
-          'Business',
-        ),
+        found(await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true, timeZone: true, currency: true } }), 'Business'),
       { ttl: this.deps.ttlSeconds },
     );
   }
 
   /** Customers for the filter, by name (a sale of a new customer invalidates the module). */
-  async customers(scope: BalanceScope): Promise<Cached<CustomerOption[]>> {
+  async customers(scope: Scope): Promise<Cached<CustomerOption[]>> {
+    return this.readCustomers(scope.tenantId, scope.db);
+  }
+
+  private async readCustomers(tenantId: number, db: TenantDb): Promise<Cached<CustomerOption[]>> {
     return this.deps.cache.memoize(
-      scope.tenantId,
+      tenantId,
       BALANCE_MODULE,
       CUSTOMERS_KEY,
-      () => scope.db.customer.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      () => db.customer.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
       { ttl: this.deps.ttlSeconds },
     );
   }
 
   /** Whether `id` is one of the tenant's customers (also those newer than the cached list). */
-  async customerExists(scope: BalanceScope, id: number, known: readonly CustomerOption[]): Promise<boolean> {
+  async customerExists(scope: Scope, id: number, known: readonly CustomerOption[]): Promise<boolean> {
     if (known.some((c) => c.id === id)) return true;
     return (await scope.db.customer.count({ where: { id } })) > 0;
   }
@@ -132,8 +143,8 @@ export class BalanceService {
    * and the tenant facts and customer list the page reads with them.
    */
   async warmBalance(tenantId: number): Promise<CacheStatus> {
-    const scope = { tenantId, db: forTenant(this.deps.prisma, tenantId) };
-    const [facts] = await Promise.all([this.tenantFacts(scope), this.customers(scope)]);
+    const db = forTenant(this.deps.prisma, tenantId);
+    const [facts] = await Promise.all([this.readFacts(tenantId, db), this.readCustomers(tenantId, db)]);
     const { from, to } = presetRange('this-month', this.today(facts.value.timeZone));
     const month: SeriesQuery[] = [
       { from, to, granularity: 'day', customer: 'all' },
@@ -147,7 +158,7 @@ export class BalanceService {
     const worker = async () => {
       for (let i = next++; i < list.length; i = next++)
         statuses[i] = (
-          await this.deps.cache.memoize(tenantId, BALANCE_MODULE, seriesKey(list[i]!), () => this.computeSeries(scope, list[i]!), {
+          await this.deps.cache.memoize(tenantId, BALANCE_MODULE, seriesKey(list[i]!), () => this.readSeries(tenantId, db, list[i]!), {
             ttl: this.deps.ttlSeconds,
           })
         ).status;

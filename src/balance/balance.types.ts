@@ -1,5 +1,3 @@
-import type { RoleName } from '../auth/index.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 
 export type Decimal = Prisma.Decimal;
@@ -37,17 +35,6 @@ export interface BalanceSeries extends SeriesQuery {
   /** Open balance at the end of `to`. */
   closing: Decimal;
   computedAt: Date;
-}
-
-/** What a signed-in request (or the warm-up) hands the balance service. */
-export interface BalanceScope {
-  tenantId: number;
-  db: TenantDb;
-}
-
-/** A reader of the business's figures: the role decides (the permission table's `balance.see`). */
-export interface BalanceReader extends BalanceScope {
-  role: RoleName;
 }
 
 /** The one thing the series needs of a client: a raw query (the tenant id is always bound). */

@@ -1,7 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { addDays, zonedInstant } from '../time.ts';
 import { assertCan } from '../auth/index.ts';
-import type { BalanceReader, CustomerFilter, Decimal } from './balance.types.ts';
+import type { CustomerFilter, Decimal } from './balance.types.ts';
+import type { Scope } from '../db/scope.ts';
 
 // The sales and payments that make up one bucket, read from the raw rows by the same rule
 // the summary keeps (confirmed sales by sold_at at what they are worth after returns,
@@ -34,13 +35,8 @@ export interface BucketDetail {
 
 export const DETAIL_LIST_LIMIT = 500;
 
-export async function bucketDetail(
-  scope: BalanceReader,
-  range: DetailRange,
-  timeZone: string,
-  limit = DETAIL_LIST_LIMIT,
-): Promise<BucketDetail> {
-  assertCan(scope.role, 'balance.see', "Only managers and owners can see the business's balance.");
+export async function bucketDetail(scope: Scope, range: DetailRange, timeZone: string, limit = DETAIL_LIST_LIMIT): Promise<BucketDetail> {
+  assertCan(scope, 'balance.see', "Only managers and owners can see the business's balance.");
   const between = { gte: zonedInstant(range.from, timeZone), lt: zonedInstant(addDays(range.to, 1), timeZone) };
   const who = range.customer === 'all' ? {} : { customerId: range.customer };
   const saleWhere = { ...who, status: 'confirmed' as const, soldAt: between };

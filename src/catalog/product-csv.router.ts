@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { assertCan } from '../auth/index.ts';
+import { parseInput } from '../db/input.ts';
 import { uploadBody, type UploadRoute } from '../http/upload-body.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
 import { requireCan } from '../auth/index.ts';
@@ -19,7 +20,7 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
 
   // Who may import is checked before the file is read.
   const mayImport: RequestHandler = (req, _res, next) => {
-    assertCan(scopeOf(req).role, 'catalog.import');
+    assertCan(scopeOf(req), 'catalog.import');
     next();
   };
 
@@ -44,7 +45,7 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
   });
 
   router.get(`${base}/export.csv`, async (req, res) => {
-    const csv = await catalog.productExport.csv(scopeOf(req), ProductListQuerySchema.parse(req.query));
+    const csv = await catalog.productExport.csv(scopeOf(req), parseInput(ProductListQuerySchema, req.query));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="products-${new Date().toISOString().slice(0, 10)}.csv"`);
     res.send(csv);

@@ -4,7 +4,7 @@ import { barcodeCodes } from './barcodes.ts';
 import { BARCODE_CSV_SEPARATOR, CSV_COLUMNS, protectCell } from './csv-cells.ts';
 import type { ProductListService } from './product-list.service.ts';
 import type { ProductListQuery } from './products.schema.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 
 /**
  * Active products as CSV (the list's search and filters apply), in the import's format. A role
@@ -14,7 +14,7 @@ import type { TenantContext } from '../db/tenant-context.ts';
 export class ProductExportService {
   constructor(private readonly deps: { list: ProductListService }) {}
 
-  async csv(ctx: TenantContext, query: ProductListQuery): Promise<string> {
+  async csv(ctx: Scope, query: ProductListQuery): Promise<string> {
     const n = this.deps.list.normalize(query);
     const where = await this.deps.list.where(ctx, n);
     const products = await ctx.db.product.findMany({
@@ -33,7 +33,7 @@ export class ProductExportService {
         unit: { select: { code: true } },
       },
     });
-    const withCost = can(ctx.role, 'cost.see');
+    const withCost = can(ctx, 'cost.see');
     const header = CSV_COLUMNS.filter((c) => withCost || c !== 'cost');
     const rows = products.map((p) => [
       p.sku,

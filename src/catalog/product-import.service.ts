@@ -3,16 +3,15 @@ import { assertCan } from '../auth/index.ts';
 import { parse } from 'csv-parse/sync';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { CacheService } from '../cache/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isUniqueViolation, ConflictError } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError } from '../errors.ts';
-import { quantityField } from '../http/form-fields.ts';
 import type { CategoriesService, UomsService } from '../settings/index.ts';
+import { quantityField } from '../db/fields.ts';
 import { firstLineWiderThan, unprotectCell, type CsvColumn } from './csv-cells.ts';
 import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 
 // CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
 // says what each would do; `import` checks again and writes only if no row has an error.
@@ -90,14 +89,14 @@ const IMPORT_REFUSED = 'Only managers and owners can import products.';
 export class ProductImportService {
   constructor(private readonly deps: { cache: CacheService; categories: CategoriesService; uoms: UomsService }) {}
 
-  async preview(ctx: TenantContext, text: string): Promise<ImportPreview> {
-    assertCan(ctx.role, 'catalog.import', IMPORT_REFUSED);
+  async preview(ctx: Scope, text: string): Promise<ImportPreview> {
+    assertCan(ctx, 'catalog.import', IMPORT_REFUSED);
     return (await this.analyse(ctx, text)).preview;
   }
 
   /** Writes every row in one transaction, or nothing when any row (or the file) has an error. */
-  async import(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; written: boolean }> {
-    assertCan(ctx.role, 'catalog.import', IMPORT_REFUSED);
+  async import(ctx: Scope, text: string): Promise<{ preview: ImportPreview; written: boolean }> {
+    assertCan(ctx, 'catalog.import', IMPORT_REFUSED);
     const { preview, valid, present } = await this.analyse(ctx, text);
     const absent = Object.entries(OPTIONAL_FIELDS)
       .filter(([column]) => !present.has(column as CsvColumn))
@@ -179,7 +178,7 @@ export class ProductImportService {
   }
 
   /** A row whose barcode belongs to a product with another SKU (one not being re-imported with it) gets an error. */
-  private async barcodeOwners(ctx: TenantContext, valid: ValidRow[], rows: ImportRow[]): Promise<void> {
+  private async barcodeOwners(ctx: Scope, valid: ValidRow[], rows: ImportRow[]): Promise<void> {
     const skuOfCode = new Map(valid.flatMap((r) => r.data.barcodes.map((code) => [code, r.data.sku] as const)));
     const codes = [...skuOfCode.keys()];
     const rowOfSku = new Map(rows.map((r) => [r.sku, r]));
@@ -199,7 +198,7 @@ export class ProductImportService {
     for (let i = valid.length - 1; i >= 0; i--) if (refused.has(valid[i]!.data.sku)) valid.splice(i, 1);
   }
 
-  private async analyse(ctx: TenantContext, text: string): Promise<{ preview: ImportPreview; valid: ValidRow[]; present: Set<CsvColumn> }> {
+  private async analyse(ctx: Scope, text: string): Promise<{ preview: ImportPreview; valid: ValidRow[]; present: Set<CsvColumn> }> {
     const fail = (fileErrors: string[], echo = true) => ({
       preview: { rows: [], fileErrors, creates: 0, updates: 0, rowsWithErrors: 0, ok: false, echo },
       valid: [],

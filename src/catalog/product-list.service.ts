@@ -5,7 +5,7 @@ import type { ProductListQuery, ProductSort, StockFilter } from './products.sche
 import { barcodeCodes, barcodeMatch } from './barcodes.ts';
 import { normalizeSearch } from './search-text.ts';
 import { stockState, type StockState } from './stock-state.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 
 export const PAGE_SIZE = 25;
 
@@ -70,13 +70,13 @@ export class ProductListService {
     return keyOf('list', n.q, n.category ?? 'all', n.stock, n.sort, n.page);
   }
 
-  list(ctx: TenantContext, query: ProductListQuery): Promise<MemoizeResult<ProductListPage>> {
+  list(ctx: Scope, query: ProductListQuery): Promise<MemoizeResult<ProductListPage>> {
     const n = this.normalize(query);
     return this.deps.cache.memoize(ctx.tenantId, 'products', this.cacheKey(n), () => this.load(ctx, n));
   }
 
   /** The same filters as the list, for the CSV export (no paging). */
-  async where(ctx: TenantContext, n: Omit<NormalizedListQuery, 'page' | 'sort'>): Promise<Prisma.ProductWhereInput> {
+  async where(ctx: Scope, n: Omit<NormalizedListQuery, 'page' | 'sort'>): Promise<Prisma.ProductWhereInput> {
     const where: Prisma.ProductWhereInput = { active: true };
     // A scanned code finds its product too (barcodes match whole, as scanned).
     if (n.q) where.OR = [{ searchText: { contains: likeEscape(n.q) } }, barcodeMatch(n.q)];
@@ -87,13 +87,13 @@ export class ProductListService {
     return { AND: [where, this.stockWhere(ctx, n.stock)] };
   }
 
-  private stockWhere(ctx: TenantContext, stock: StockFilter): Prisma.ProductWhereInput {
+  private stockWhere(ctx: Scope, stock: StockFilter): Prisma.ProductWhereInput {
     if (stock === 'low') return { quantityOnHand: { lte: ctx.db.product.fields.reorderLevel } };
     if (stock === 'out') return { quantityOnHand: { lte: 0 } };
     return {};
   }
 
-  private async load(ctx: TenantContext, n: NormalizedListQuery): Promise<ProductListPage> {
+  private async load(ctx: Scope, n: NormalizedListQuery): Promise<ProductListPage> {
     const base = await this.where(ctx, { ...n, stock: 'all' });
     const [all, low, out] = await Promise.all([
       ctx.db.product.count({ where: base }),

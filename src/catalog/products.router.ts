@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
+import { parseInput } from '../db/input.ts';
 import type { UploadRoute } from '../http/upload-body.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
@@ -63,7 +64,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
 
   router.get(BASE, async (req, res) => {
     const ctx = scopeOf(req);
-    const query = ProductListQuerySchema.parse(req.query);
+    const query = parseInput(ProductListQuerySchema, req.query);
     const [list, tree] = await Promise.all([
       catalog.productList.list(ctx, query),
       settings.categories.tree(ctx),

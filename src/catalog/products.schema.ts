@@ -8,7 +8,7 @@ import {
   quantityChangeField,
   quantityField,
   requiredText,
-} from '../http/form-fields.ts';
+} from '../db/fields.ts';
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 

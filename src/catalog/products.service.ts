@@ -2,16 +2,15 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import { assertCan, can } from '../auth/index.ts';
 import type { CacheService } from '../cache/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isUniqueViolation, ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { parseInput } from '../db/input.ts';
 import { barcodeCodes, barcodeErrors, replaceBarcodes } from './barcodes.ts';
 import { isForeignKeyViolation } from '../db/foreign-key.ts';
 import { referenceErrors } from './product-refs.ts';
 import { EditProductSchema, NewProductSchema, type ProductInput } from './products.schema.ts';
 import { productSearchText } from './search-text.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 
 export interface ProductDetail {
   id: number;
@@ -65,20 +64,18 @@ const isBlank = (v: unknown) => v === undefined || (typeof v === 'string' && v.t
 export class ProductsService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
-  async get(ctx: TenantContext, id: number): Promise<ProductDetail> {
+  async get(ctx: Scope, id: number): Promise<ProductDetail> {
     const product = found(await ctx.db.product.findFirst({ where: { id }, select }), 'Product');
-    return can(ctx.role, 'cost.see') ? product : { ...product, cost: null };
+    return can(ctx, 'cost.see') ? product : { ...product, cost: null };
   }
 
-  async create(ctx: TenantContext, input: unknown): Promise<{ id: number }> {
+  async create(ctx: Scope, input: unknown): Promise<{ id: number }> {
     const body = { ...((input ?? {}) as Record<string, unknown>) };
     // A new product's first price is part of creating it; its cost is for those who see costs.
-    if (!can(ctx.role, 'catalog.editCost') && !isBlank(body.cost) && !new Prisma.Decimal(0).equals(decimalOr(body.cost))) {
+    if (!can(ctx, 'catalog.editCost') && !isBlank(body.cost) && !new Prisma.Decimal(0).equals(decimalOr(body.cost))) {
       throw new PermissionError(COST_REFUSED, { cost: COST_REFUSED });
     }
-    const parsed = NewProductSchema.safeParse(input);
-    if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-    const { openingStock, ...data } = parsed.data;
+    const { openingStock, ...data } = parseInput(NewProductSchema, input, PRODUCT_INVALID);
     await this.checkReferences(ctx, data);
     return this.write(ctx, data, undefined, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -106,10 +103,10 @@ export class ProductsService {
     );
   }
 
-  async update(ctx: TenantContext, id: number, input: unknown): Promise<{ id: number }> {
-    const mayPrice = can(ctx.role, 'catalog.editPrice');
-    const mayCost = can(ctx.role, 'catalog.editCost');
-    const mayActive = can(ctx.role, 'catalog.deactivate');
+  async update(ctx: Scope, id: number, input: unknown): Promise<{ id: number }> {
+    const mayPrice = can(ctx, 'catalog.editPrice');
+    const mayCost = can(ctx, 'catalog.editCost');
+    const mayActive = can(ctx, 'catalog.deactivate');
     const body = { ...((input ?? {}) as Record<string, unknown>) };
     // What a role may not change and did not send stays as stored: filled in so the form
     // parses, and left out of the write below.
@@ -120,9 +117,7 @@ export class ProductsService {
       if (!mayCost && !sent.cost) body.cost = stored.cost.toFixed(2);
       if (!mayActive && !sent.active) body.active = stored.active ? 'on' : '';
     }
-    const parsed = EditProductSchema.safeParse(body);
-    if (!parsed.success) throw invalid(fieldErrors(parsed.error));
-    const { active, ...data } = parsed.data;
+    const { active, ...data } = parseInput(EditProductSchema, body, PRODUCT_INVALID);
     await this.checkReferences(ctx, data, id);
     return this.write(ctx, data, id, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -177,8 +172,8 @@ export class ProductsService {
   }
 
   /** Soft delete: the product becomes inactive, so sales and movements keep pointing at it. */
-  async deactivate(ctx: TenantContext, id: number): Promise<ProductDetail> {
-    assertCan(ctx.role, 'catalog.deactivate', 'Only managers and owners can delete a product.');
+  async deactivate(ctx: Scope, id: number): Promise<ProductDetail> {
+    assertCan(ctx, 'catalog.deactivate', 'Only managers and owners can delete a product.');
     return inTransaction(ctx.db, async (uow) => {
       const product = found(await uow.tx.product.findFirst({ where: { id }, select }), 'Product');
       if (product.active) {
@@ -195,14 +190,14 @@ export class ProductsService {
     });
   }
 
-  private async checkReferences(ctx: TenantContext, data: ProductInput, productId?: number): Promise<void> {
+  private async checkReferences(ctx: Scope, data: ProductInput, productId?: number): Promise<void> {
     const errors = await referenceErrors(ctx.db, data);
     if (Object.keys(errors).length) throw invalid(errors);
     const taken = await barcodeErrors(ctx.db, data.barcodes, productId);
     if (taken.barcodes) throw new ConflictError(taken.barcodes, taken);
   }
 
-  private async write<T>(ctx: TenantContext, data: ProductInput, productId: number | undefined, run: () => Promise<T>): Promise<T> {
+  private async write<T>(ctx: Scope, data: ProductInput, productId: number | undefined, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -228,8 +223,10 @@ function decimalOr(v: unknown): Prisma.Decimal {
   }
 }
 
+const PRODUCT_INVALID = 'Check the product’s fields.';
+
 function invalid(fields: Record<string, string>): ValidationError {
-  return new ValidationError('Check the product’s fields.', fields);
+  return new ValidationError(PRODUCT_INVALID, fields);
 }
 
 /** Form fields → product columns (barcodes are rows of their own), with the search text kept in step with SKU and name. */

@@ -3,10 +3,10 @@ import { recordAudit } from '../db/audit-log.ts';
 import { can } from '../auth/index.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, PermissionError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
+import { ConflictError, PermissionError, found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
 import { AdjustmentSchema } from './products.schema.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 
 export interface MovementRow {
   id: number;
@@ -36,11 +36,9 @@ const CORRECTION_REFUSED = 'Only managers and owners can correct stock; record g
 export class StockService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
-  async adjust(ctx: TenantContext, productId: number, input: unknown): Promise<{ quantityOnHand: Prisma.Decimal }> {
-    const parsed = AdjustmentSchema.safeParse(input);
-    if (!parsed.success) throw new ValidationError('Check the stock change.', fieldErrors(parsed.error));
-    const { kind, quantity, reason } = parsed.data;
-    if (!can(ctx.role, kind === 'receipt' ? 'stock.receive' : 'stock.correct'))
+  async adjust(ctx: Scope, productId: number, input: unknown): Promise<{ quantityOnHand: Prisma.Decimal }> {
+    const { kind, quantity, reason } = parseInput(AdjustmentSchema, input, 'Check the stock change.');
+    if (!can(ctx, kind === 'receipt' ? 'stock.receive' : 'stock.correct'))
       throw new PermissionError(CORRECTION_REFUSED, { kind: CORRECTION_REFUSED });
     const delta = new Prisma.Decimal(quantity);
     return inTransaction(ctx.db, async (uow) => {
@@ -78,7 +76,7 @@ export class StockService {
   }
 
   /** One page of the product's movements, newest first; a page past the end shows the last one. */
-  async movements(ctx: TenantContext, productId: number, page = 1): Promise<MovementPage> {
+  async movements(ctx: Scope, productId: number, page = 1): Promise<MovementPage> {
     const total = await ctx.db.stockMovement.count({ where: { productId } });
     const pages = Math.max(1, Math.ceil(total / MOVEMENTS_PAGE_SIZE));
     const p = Math.min(Math.max(1, page), pages);

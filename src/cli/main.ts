@@ -4,7 +4,7 @@ import { createLogger } from '../logger.ts';
 import { createDatabase, type Database } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { buildDependencies, type Dependencies } from '../container.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../db/errors.ts';
 import { UsageError, type CliContext, type Command } from './command.ts';
 import { tenantCreate, userCreate } from './commands/tenants.ts';
 import { demoSeed } from './commands/demo.ts';

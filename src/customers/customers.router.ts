@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import type { TenantDb } from '../db/tenant-scope.ts';
+import type { Scope } from '../db/scope.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, submittedFields, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { fieldErrors } from '../http/validation.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
+import { parseInput } from '../db/input.ts';
 import { addDays, localDay } from '../time.ts';
 import { StatementRangeSchema } from './customers.schema.ts';
 import { customerStatement } from './statement.ts';
@@ -25,7 +25,7 @@ const customerId = (req: Request) => found(idParam(req.params.id), 'Customer');
  * customers, so their services are handed in here by shape, not imported.
  */
 export interface CustomerLists {
-  list(db: TenantDb, timeZone: string, filters: { customerId: number }): Promise<unknown>;
+  list(scope: Scope, timeZone: string, filters: { customerId: number }): Promise<unknown>;
 }
 
 export function customersRouter(deps: { customers: CustomersService; sales: CustomerLists; payments: CustomerLists }): Router {
@@ -35,7 +35,7 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
 
   router.get('/customers', async (req, res) => {
     const q = listQuery(req.query);
-    const result = await customers.list(scopeOf(req).db, { q: q.q, page: q.page });
+    const result = await customers.list(scopeOf(req), { q: q.q, page: q.page });
     res.render('customers/index', { title: 'Customers', q, ...result, pageLink: (n: number) => `/customers${withPage(q, n)}` });
   });
 
@@ -67,13 +67,13 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
 
   router.get('/customers/:id', async (req, res) => {
     const id = customerId(req);
-    const { db } = scopeOf(req);
-    const customer = await customers.get(db, id);
+    const scope = scopeOf(req);
+    const customer = await customers.get(scope, id);
     const tz = tenantOf(res).timeZone;
     const [open, recentSales, recentPayments] = await Promise.all([
-      customers.openBalance(db, id),
-      sales.list(db, tz, { customerId: id }),
-      payments.list(db, tz, { customerId: id }),
+      customers.openBalance(scope, id),
+      sales.list(scope, tz, { customerId: id }),
+      payments.list(scope, tz, { customerId: id }),
     ]);
     const today = localDay(new Date(), tz);
     res.render('customers/show', {
@@ -88,7 +88,7 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   });
 
   router.get('/customers/:id/edit', async (req, res) => {
-    const c = await customers.get(scopeOf(req).db, customerId(req));
+    const c = await customers.get(scopeOf(req), customerId(req));
     await renderForm(req, res, {
       id: String(c.id),
       name: c.name,
@@ -104,7 +104,7 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   router.post('/customers/:id', async (req, res) => {
     const id = customerId(req);
     try {
-      await customers.update(scopeOf(req).db, id, submittedFields(req.body, fields));
+      await customers.update(scopeOf(req), id, submittedFields(req.body, fields));
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
@@ -116,26 +116,30 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
 
   router.get('/customers/:id/statement', async (req, res) => {
     const id = customerId(req);
-    const { db } = scopeOf(req);
-    const customer = await customers.get(db, id);
+    const scope = scopeOf(req);
+    const customer = await customers.get(scope, id);
     const tz = tenantOf(res).timeZone;
     const today = localDay(new Date(), tz);
     const raw = {
       from: typeof req.query.from === 'string' && req.query.from ? req.query.from : addDays(today, -30),
       to: typeof req.query.to === 'string' && req.query.to ? req.query.to : today,
     };
-    const parsed = StatementRangeSchema.safeParse(raw);
-    if (!parsed.success) {
-      return res.status(422).render('customers/statement', {
+    let range;
+    try {
+      range = parseInput(StatementRangeSchema, raw);
+    } catch (error) {
+      const failure = formFailure(error);
+      if (!failure) throw error;
+      return res.status(failure.status).render('customers/statement', {
         title: `Statement · ${customer.name}`,
         customer,
         range: raw,
-        errors: fieldErrors(parsed.error),
         statement: undefined,
+        ...formLocals(failure),
       });
     }
-    const statement = await customerStatement(db, tz, id, parsed.data.from, parsed.data.to);
-    res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range: parsed.data, statement });
+    const statement = await customerStatement(scope, tz, id, range.from, range.to);
+    res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range, statement });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
-import { dayField, moneyField, optional, optionalText, requiredText } from '../http/form-fields.ts';
+import { dayField, moneyField, optional, optionalText, requiredText } from '../db/fields.ts';
 
 export const CustomerSchema = z.object({
   name: requiredText('Name', 120),

@@ -1,11 +1,9 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { found } from '../errors.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
-import { parseForm } from '../http/form.ts';
-import { createOnce } from '../db/transactions.ts';
+import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
-import type { Actor } from '../auth/index.ts';
-import type { Created } from '../db/transactions.ts';
+import { found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
 import { openBalance } from '../balance/index.ts';
 
@@ -34,7 +32,7 @@ export class CustomersService {
   constructor(private readonly deps: TransactionDeps) {}
 
   /** Search by name, email, phone or tax id; with each customer's open balance. */
-  async list(db: TenantDb, opts: { q?: string; page?: number }) {
+  async list({ db }: Scope, opts: { q?: string; page?: number }) {
     const q = opts.q?.trim();
     const where: Prisma.CustomerWhereInput = q
       ? { OR: ['name', 'email', 'phone', 'taxId'].map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
@@ -72,7 +70,7 @@ export class CustomersService {
    * For the sale form's picker: every customer (bounded) with what tells two of the same
    * name apart (email, else phone) and whether their credit limit is reached already.
    */
-  async pickerOptions(db: TenantDb) {
+  async pickerOptions({ db }: Scope) {
     const rows = await db.customer.findMany({
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       select: { id: true, name: true, email: true, phone: true, creditLimit: true },
@@ -96,28 +94,28 @@ export class CustomersService {
   }
 
   /** For pickers: every customer's id and name (bounded). */
-  options(db: TenantDb) {
+  options({ db }: Scope) {
     return db.customer.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true }, take: 2000 });
   }
 
-  async get(db: TenantDb, id: number) {
+  async get({ db }: Scope, id: number) {
     return found(await db.customer.findFirst({ where: { id } }), 'Customer');
   }
 
-  async openBalance(db: TenantDb, id: number) {
+  async openBalance({ db }: Scope, id: number) {
     return openBalance(db, id);
   }
 
-  async create(actor: Actor, raw: unknown): Promise<Created> {
-    const input = parseForm(NewCustomerSchema, raw);
+  async create(actor: Scope, raw: unknown): Promise<Created> {
+    const input = parseInput(NewCustomerSchema, raw, 'Please correct the marked fields.');
     return createOnce(this.deps, actor, input.token, async ({ tx }) => {
       const customer = await tx.customer.create({ data: { tenantId: actor.tenantId, ...toData(input) }, select: { id: true } });
       return { id: customer.id, url: `/customers/${customer.id}` };
     });
   }
 
-  async update(db: TenantDb, id: number, raw: unknown): Promise<void> {
-    const input = parseForm(CustomerSchema, raw);
+  async update({ db }: Scope, id: number, raw: unknown): Promise<void> {
+    const input = parseInput(CustomerSchema, raw, 'Please correct the marked fields.');
     const { count } = await db.customer.updateMany({ where: { id }, data: toData(input) });
     if (count !== 1) found(null, 'Customer');
   }

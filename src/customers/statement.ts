@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
+import type { Scope } from '../db/scope.ts';
 import { addDays, zonedInstant } from '../time.ts';
 import { openBalance } from '../balance/index.ts';
 
@@ -32,7 +32,7 @@ export interface Statement {
  * listed without an amount; a sale counts for what it is worth after returns; a refund adds
  * to what is owed), so opening + entries equals the summary up to `to`.
  */
-export async function customerStatement(db: TenantDb, timeZone: string, customerId: number, from: string, to: string): Promise<Statement> {
+export async function customerStatement({ db }: Scope, timeZone: string, customerId: number, from: string, to: string): Promise<Statement> {
   const range = { gte: zonedInstant(from, timeZone), lt: zonedInstant(addDays(to, 1), timeZone) };
   const [opening, sales, payments, refunds] = await Promise.all([
     openBalance(db, customerId, from),

@@ -17,14 +17,14 @@ export function dashboardRouter(deps: { balance: BalanceService }): Router {
     const scope = scopeOf(req);
     const { timeZone } = tenantOf(res);
     const today = localDay(new Date(), timeZone);
-    const seesBalance = can(scope.role, 'balance.see');
+    const seesBalance = can(scope, 'balance.see');
     const [month, mine, lowStock, sales] = await Promise.all([
       seesBalance
         ? deps.balance.getBalanceSeries(scope, { from: `${today.slice(0, 8)}01`, to: today, granularity: 'month', customer: 'all' })
         : undefined,
-      seesBalance ? undefined : ownSalesOfDay(scope.db, scope.userId, today, timeZone),
-      lowStockProducts(scope.db),
-      recentSales(scope.db, 10, seesBalance ? undefined : scope.userId),
+      seesBalance ? undefined : ownSalesOfDay(scope, today, timeZone),
+      lowStockProducts(scope),
+      recentSales(scope, 10, seesBalance ? undefined : scope.userId),
     ]);
     if (month) setCacheStatus(res, month.status);
     res.render('dashboard/index', { title: 'Dashboard', month: month?.value, mine, monthLabel: today.slice(0, 7), today, lowStock, sales });

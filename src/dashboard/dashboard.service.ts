@@ -1,11 +1,11 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
+import type { Scope } from '../db/scope.ts';
 import { dayRange } from '../time.ts';
 
 // The dashboard's own reads (the month's balance figures come from the balance service, for
 // the roles that may see them).
 
-export async function lowStockProducts(db: TenantDb, limit = 10) {
+export async function lowStockProducts({ db }: Scope, limit = 10) {
   const where = { active: true, quantityOnHand: { lte: db.product.fields.reorderLevel } };
   const [count, products] = await Promise.all([
     db.product.count({ where }),
@@ -20,7 +20,7 @@ export async function lowStockProducts(db: TenantDb, limit = 10) {
 }
 
 /** The last sales; with `byUserId`, only those that user recorded. */
-export function recentSales(db: TenantDb, limit = 10, byUserId?: number) {
+export function recentSales({ db }: Scope, limit = 10, byUserId?: number) {
   return db.sale.findMany({
     where: byUserId === undefined ? {} : { createdById: byUserId },
     orderBy: [{ soldAt: 'desc' }, { id: 'desc' }],
@@ -39,8 +39,7 @@ export function recentSales(db: TenantDb, limit = 10, byUserId?: number) {
 
 /** What a seller sees instead of the business's figures: their own confirmed sales of `today`. */
 export async function ownSalesOfDay(
-  db: TenantDb,
-  userId: number,
+  { db, userId }: Scope,
   today: string,
   timeZone: string,
 ): Promise<{ count: number; total: Prisma.Decimal }> {

@@ -1,7 +1,7 @@
 import { inTransaction, type TenantTransaction, type UnitOfWork } from './unit-of-work.ts';
 import type { Logger } from '../logger.ts';
 import { AlreadySubmitted, claimFormToken, claimFormTokenFor, formResult, idFromUrl, recordFormResult } from './form-submission.ts';
-import type { TenantDb } from './tenant-scope.ts';
+import type { Scope } from './scope.ts';
 
 // The transaction shape shared by the create services: claim the form token, do the work,
 // record where its result lives; retried (whole) on a deadlock or serialization failure.
@@ -18,12 +18,6 @@ export interface Created {
   id: number;
   url: string;
   replayed: boolean;
-}
-
-/** Whose create it is: the tenant (the form token belongs to it) and its scoped client. */
-interface CreateScope {
-  tenantId: number;
-  db: TenantDb;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -62,7 +56,7 @@ export interface CreateOptions {
  */
 export async function createOnce(
   deps: RetryDeps,
-  actor: CreateScope,
+  actor: Scope,
   token: string,
   work: (uow: UnitOfWork<TenantTransaction>, reservedId: number) => Promise<{ id: number; url: string }>,
   options: CreateOptions = {},

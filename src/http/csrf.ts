@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError } from '../db/errors.ts';
 import type { LoginFormToken } from './login-csrf.ts';
 
 // Every state-changing request (POST, PUT, PATCH, DELETE) must

@@ -1,7 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError } from '../errors.ts';
+import { AppError, NotFoundError, isDatabaseUnavailable } from '../db/errors.ts';
 import type { Logger } from '../logger.ts';
-import { isDatabaseUnavailable } from '../db/errors.ts';
 
 const titles: Record<number, string> = {
   400: 'Bad request',

@@ -1,4 +1,4 @@
-import { FormError } from '../errors.ts';
+import { FormError } from '../db/errors.ts';
 
 // How every form comes back after a service refuses it (catalog, settings, sales, customers,
 // payments, users, the account pages). Services throw ValidationError / ConflictError with a
@@ -25,7 +25,8 @@ export function formFailure(error: unknown): FormFailure | undefined {
   const errors = error.fields;
   // `_form` is not a field on the page: a message kept only there still goes on top.
   const onAField = Object.entries(errors).some(([field, message]) => field !== '_form' && message === error.message);
-  return { status: error.status, errors, error: onAField ? undefined : error.message };
+  // No message (a router's parseInput without one) is no top line of its own: the partial counts the fields.
+  return { status: error.status, errors, error: onAField || !error.message ? undefined : error.message };
 }
 
 /** The view locals of a form: no failure (a GET) is no messages. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dayField, hasControlCharacters, idField } from './form-fields.ts';
+import { dayField, hasControlCharacters, idField } from '../db/fields.ts';
+import { parseInput } from '../db/input.ts';
 
 // The query strings of the list pages (sales, customers, payments): filters and the page
 // (ids in a URL are src/http/params.ts). A bad value is dropped (and reported), never a 500.
@@ -27,7 +28,7 @@ export type ListQuery = z.output<typeof ListQuerySchema>;
 export function listQuery(query: unknown): ListQuery {
   const q = (query ?? {}) as Record<string, unknown>;
   const single = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v === '' ? undefined : v]));
-  return ListQuerySchema.parse(single);
+  return parseInput(ListQuerySchema, single);
 }
 
 /** The current filters as a query string, with `page` replaced (pagination links). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { RedisClient as Redis } from '../cache/redis-connection.ts';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppError } from '../errors.ts';
+import { AppError } from '../db/errors.ts';
 
 // Rate limits with rate-limiter-flexible under `<prefix>:rl:` in the sessions' Redis, each
 // with an in-memory insurance limiter that takes over while Redis is down (so limits hold

@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { dayRange } from '../time.ts';
 import { saleMoney } from '../sales/index.ts';
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { newFormToken } from '../db/form-submission.ts';
-import { NotFoundError, found } from '../errors.ts';
+import { NotFoundError, found } from '../db/errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, submittedFields, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
@@ -23,10 +23,10 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
 
   router.get('/payments', async (req, res) => {
     const q = listQuery(req.query);
-    const { db } = scopeOf(req);
+    const scope = scopeOf(req);
     const [result, customerOptions] = await Promise.all([
-      payments.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, method: q.method, page: q.page }),
-      customers.options(db),
+      payments.list(scope, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, method: q.method, page: q.page }),
+      customers.options(scope),
     ]);
     res.render('payments/index', {
       title: 'Payments',
@@ -40,15 +40,15 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
-    const { db } = scopeOf(req);
+    const scope = scopeOf(req);
     const saleId = idParam(values.saleId);
     const sale = saleId
-      ? await sales.detail(db, saleId).catch((e: unknown) => {
+      ? await sales.detail(scope, saleId).catch((e: unknown) => {
           if (e instanceof NotFoundError) return undefined;
           throw e;
         })
       : undefined;
-    const customerOptions = await customers.options(db);
+    const customerOptions = await customers.options(scope);
     res.status(failure?.status ?? 200).render('payments/new', {
       title: 'Register a payment',
       values,
@@ -60,11 +60,11 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
   }
 
   router.get('/payments/new', async (req, res) => {
-    const { db } = scopeOf(req);
+    const scope = scopeOf(req);
     const saleId = idParam(req.query.sale);
     const values: Record<string, string> = { token: newFormToken(), method: 'cash', day: localDay(new Date(), tenantOf(res).timeZone) };
     if (saleId) {
-      const sale = await sales.detail(db, saleId);
+      const sale = await sales.detail(scope, saleId);
       values.saleId = String(sale.id);
       if (sale.status === 'confirmed' && sale.open.greaterThan(0)) values.amount = sale.open.toFixed(2);
     }
@@ -93,7 +93,7 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
 
   router.get('/payments/:id', async (req, res) => {
     const id = found(idParam(req.params.id), 'Payment');
-    const payment = await payments.detail(scopeOf(req).db, id);
+    const payment = await payments.detail(scopeOf(req), id);
     res.render('payments/show', { title: `Payment ${id}`, payment });
   });
 

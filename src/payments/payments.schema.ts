@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
-import { dayField, idField, moneyField, optional, optionalText } from '../http/form-fields.ts';
 import { PaymentMethodSchema } from '../sales/index.ts';
+import { dayField, idField, moneyField, optional, optionalText } from '../db/fields.ts';
 
 export const PaymentSchema = z.object({
   token: FormTokenSchema,

@@ -1,15 +1,14 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/index.ts';
-import { ValidationError } from '../errors.ts';
 import { localDay, zonedInstant } from '../time.ts';
 import { formatMoney } from '../format/money.ts';
-import { parseForm } from '../http/form.ts';
 import { saleMoney } from '../sales/index.ts';
-import { createOnce } from '../db/transactions.ts';
+import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
-import type { Actor } from '../auth/index.ts';
-import type { Created } from '../db/transactions.ts';
+import { ValidationError } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
 
 const Decimal = Prisma.Decimal;
@@ -20,8 +19,8 @@ const Decimal = Prisma.Decimal;
  * conditional update of sales.paid_total decides, so concurrent payments cannot together
  * pay more than is open. A cancelled sale cannot be paid.
  */
-export async function registerPayment(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
-  const input = parseForm(PaymentSchema, raw);
+export async function registerPayment(deps: TransactionDeps, actor: Scope, raw: unknown): Promise<Created> {
+  const input = parseInput(PaymentSchema, raw, 'Please correct the marked fields.');
   return createOnce(deps, actor, input.token, async (uow) => {
     const { tx } = uow;
     const { tenantId } = actor;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idField } from '../http/form-fields.ts';
+import { idField } from '../db/fields.ts';
 
 export const MAX_LABELS_PER_PRODUCT = 500;
 export const MAX_LABELS_PER_SHEET = 1000;

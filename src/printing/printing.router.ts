@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { formFailure, formLocals, type FormFailure } from '../http/form-errors.ts';
-import { hasControlCharacters } from '../http/form-fields.ts';
+import { hasControlCharacters } from '../db/fields.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { loadTenantView } from '../http/view-locals.ts';
@@ -33,10 +33,10 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
   const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
 
   router.get('/sales/:id/receipt', async (req, res) => {
-    const { db } = scopeOf(req);
+    const scope = scopeOf(req);
     const id = saleId(req);
     await loadTenantView(req, res);
-    const document = await printing.receipt(db, id);
+    const document = await printing.receipt(scope, id);
     // ?format= picks the paper and this browser remembers it (one till prints 58 mm, another
     // A4); otherwise the browser's last choice, else the business's default.
     const chosen = ReceiptFormatSchema.safeParse(req.query.format);
@@ -81,7 +81,7 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     failure?: FormFailure,
   ) {
     await loadTenantView(req, res);
-    const products = await printing.labelRows(scopeOf(req).db, { productIds: rows.productIds, q: rows.q, dropUnknown: rows.dropUnknown });
+    const products = await printing.labelRows(scopeOf(req), { productIds: rows.productIds, q: rows.q, dropUnknown: rows.dropUnknown });
     const values = Object.fromEntries(
       products.map((p, i) => [`items.${i}.count`, rows.counts?.get(p.productId) ?? String(p.defaultCount)]),
     );
@@ -112,7 +112,7 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     const body = (req.body ?? {}) as Record<string, unknown>;
     const items = itemsFromBody(body);
     try {
-      const request = await printing.labelRequest(scopeOf(req).db, items);
+      const request = await printing.labelRequest(scopeOf(req), items);
       res.redirect(303, `/catalog/labels/sheet?items=${sheetQuery(request)}`);
     } catch (error) {
       const failure = formFailure(error);
@@ -127,10 +127,10 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
   });
 
   router.get('/catalog/labels/sheet', async (req, res) => {
-    const { db } = scopeOf(req);
+    const scope = scopeOf(req);
     const items = itemsFromSheetQuery(req.query.items);
     try {
-      const labels = await printing.labels(db, items);
+      const labels = await printing.labels(scope, items);
       await loadTenantView(req, res);
       res.render('catalog/labels/sheet', {
         title: `Labels (${labels.length})`,

@@ -1,13 +1,11 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { TenantDb } from '../db/tenant-scope.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
-import { saleDetail } from '../sales/index.ts';
-import { taxBreakdown, type TaxRateTotals } from '../sales/index.ts';
+import { saleDetail, taxBreakdown, type TaxRateTotals } from '../sales/index.ts';
 import type { ReceiptFormat } from '../settings/index.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
 import { barcodeCodes, barcodeMatch } from '../catalog/index.ts';
+import { ConflictError, NotFoundError, ValidationError, found } from '../db/errors.ts';
+import { fieldErrors } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 import { barcodeFor, type Barcode } from './barcodes.ts';
 import { LabelRequestSchema, MAX_LABELS_PER_PRODUCT, type LabelItem } from './labels.schema.ts';
 
@@ -69,7 +67,7 @@ const labelSelect = { id: true, sku: true, name: true, price: true, barcodes: { 
  * invoice number, taken once per sale from the business's own sequence.
  */
 export class PrintingService {
-  async seller(db: TenantDb): Promise<Seller> {
+  async seller({ db }: Scope): Promise<Seller> {
     const t = await db.tenant.findFirstOrThrow({
       select: {
         name: true,
@@ -100,8 +98,8 @@ export class PrintingService {
     };
   }
 
-  async receipt(db: TenantDb, saleId: number): Promise<SaleDocument> {
-    const [sale, seller] = await Promise.all([saleDetail(db, saleId), this.seller(db)]);
+  async receipt(scope: Scope, saleId: number): Promise<SaleDocument> {
+    const [sale, seller] = await Promise.all([saleDetail(scope.db, saleId), this.seller(scope)]);
     return { sale, seller, taxes: taxesOf(sale) };
   }
 
@@ -110,13 +108,13 @@ export class PrintingService {
    * sequence (tenants.last_invoice_number), written on the sale. The sale row is locked
    * first, so concurrent first requests queue and all but the first find the number set.
    */
-  async invoice(ctx: TenantContext, saleId: number): Promise<Invoice> {
+  async invoice(ctx: Scope, saleId: number): Promise<Invoice> {
     const issued = await this.issueInvoiceNumber(ctx, saleId);
-    const document = await this.receipt(ctx.db, saleId);
+    const document = await this.receipt(ctx, saleId);
     return { ...document, ...issued };
   }
 
-  private async issueInvoiceNumber(ctx: TenantContext, saleId: number): Promise<{ number: number; issuedAt: Date }> {
+  private async issueInvoiceNumber(ctx: Scope, saleId: number): Promise<{ number: number; issuedAt: Date }> {
     const { tenantId } = ctx;
     return inTransaction(ctx.db, async ({ tx }) => {
       const [sale] = await tx.$queryRaw<
@@ -143,7 +141,7 @@ export class PrintingService {
    * `q`. An id that is not this business's is a 404 (a link), or, with `dropUnknown` (a form
    * shown again), left out.
    */
-  async labelRows(db: TenantDb, options: { productIds: number[]; q: string; dropUnknown?: boolean }): Promise<LabelRow[]> {
+  async labelRows({ db }: Scope, options: { productIds: number[]; q: string; dropUnknown?: boolean }): Promise<LabelRow[]> {
     const text = options.q.trim();
     const ids = [...new Set(options.productIds)];
     const [chosen, matching] = await Promise.all([
@@ -182,7 +180,7 @@ export class PrintingService {
    * Checks the label form (counts, and that every product is this business's): a refusal is
    * a form message. With `fromLink` (a sheet's address), an unknown product is a 404.
    */
-  async labelRequest(db: TenantDb, items: unknown, options: { fromLink?: boolean } = {}): Promise<LabelItem[]> {
+  async labelRequest({ db }: Scope, items: unknown, options: { fromLink?: boolean } = {}): Promise<LabelItem[]> {
     const parsed = LabelRequestSchema.safeParse(items);
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
@@ -204,10 +202,13 @@ export class PrintingService {
   }
 
   /** The sheet: one label per unit asked for, in the order asked; each product's barcode is drawn once. */
-  async labels(db: TenantDb, items: unknown): Promise<Label[]> {
-    const request = await this.labelRequest(db, items, { fromLink: true });
+  async labels(scope: Scope, items: unknown): Promise<Label[]> {
+    const request = await this.labelRequest(scope, items, { fromLink: true });
     const products = new Map(
-      (await db.product.findMany({ where: { id: { in: request.map((i) => i.productId) } }, select: labelSelect })).map((p) => [p.id, p]),
+      (await scope.db.product.findMany({ where: { id: { in: request.map((i) => i.productId) } }, select: labelSelect })).map((p) => [
+        p.id,
+        p,
+      ]),
     );
     const out: Label[] = [];
     for (const item of request) {

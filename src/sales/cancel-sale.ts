@@ -3,16 +3,16 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/index.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/index.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { formatMoney } from '../format/money.ts';
-import { parseForm } from '../http/form.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
 import { restock } from './stock.ts';
 import { withRetry } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
-import type { Actor } from '../auth/index.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -32,9 +32,9 @@ export interface Cancelled {
  * transaction by the method chosen (a negative payment on today), or left as the
  * customer's credit; a walk-in has no account, so their money must be given back.
  */
-export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: number, raw: unknown = {}): Promise<Cancelled> {
-  assertCan(actor.role, 'sale.cancel', 'Only managers and owners can cancel a sale.');
-  const input = parseForm(CancelSchema, raw);
+export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: number, raw: unknown = {}): Promise<Cancelled> {
+  assertCan(actor, 'sale.cancel', 'Only managers and owners can cancel a sale.');
+  const input = parseInput(CancelSchema, raw, 'Please correct the marked fields.');
   const { tenantId } = actor;
   return withRetry(deps, () =>
     inTransaction(

@@ -1,11 +1,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
-import { balanceRows } from '../balance/index.ts';
-import { openBalance } from '../balance/index.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { balanceRows, openBalance } from '../balance/index.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from '../format/money.ts';
-import { parseForm } from '../http/form.ts';
+import { ConflictError, ValidationError } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
@@ -14,8 +13,8 @@ import { takeOut } from './stock.ts';
 import { createOnce } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import { writeSale } from './write-sale.ts';
-import type { Actor } from '../auth/index.ts';
 import type { Created } from '../db/transactions.ts';
+import type { Scope } from '../db/scope.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -27,8 +26,8 @@ const Decimal = Prisma.Decimal;
  * invalidated after commit. Any refusal (bad line, beyond the staff limits, short stock, over the credit limit)
  * rolls everything back.
  */
-export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unknown): Promise<Created> {
-  const input = parseForm(SaleSchema, raw);
+export async function confirmSale(deps: TransactionDeps, actor: Scope, raw: unknown): Promise<Created> {
+  const input = parseInput(SaleSchema, raw, 'Please correct the marked fields.');
   const reserve = { table: 'sales' as const, prefix: '/sales/' };
   return createOnce(
     deps,
@@ -49,7 +48,7 @@ export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unkn
         where: { id: tenantId },
         select: { timeZone: true, defaultTaxRate: true, currency: true, staffMaxDiscountPct: true, staffMayOverridePrice: true },
       });
-      const beyondLimits = staffLimitRefusal(actor.role, tenant, input.lines, lineProducts, tenant.currency);
+      const beyondLimits = staffLimitRefusal(actor, tenant, input.lines, lineProducts, tenant.currency);
       if (beyondLimits) throw beyondLimits;
 
       const { lines, totals } = priceLines(input.lines, lineProducts, tenant.defaultTaxRate);

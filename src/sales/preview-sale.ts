@@ -1,12 +1,12 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { openBalance } from '../balance/index.ts';
-import { fieldErrors } from '../http/validation.ts';
 import { formatMoney, formatQuantity } from '../format/money.ts';
+import { fieldErrors } from '../db/input.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { SaleLineSchema, SaleSchema, indexedLines, type SaleInput } from './sales.schema.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
-import type { Actor } from '../auth/index.ts';
+import type { Scope } from '../db/scope.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -39,7 +39,7 @@ export interface SalePreview {
 
 const HeaderSchema = SaleSchema.pick({ customerId: true, payNow: true, tendered: true });
 
-export async function previewSale(actor: Pick<Actor, 'role' | 'db'>, body: Record<string, unknown>): Promise<SalePreview> {
+export async function previewSale(actor: Scope, body: Record<string, unknown>): Promise<SalePreview> {
   const { db } = actor;
   const errors: Record<string, string> = {};
   const header = HeaderSchema.safeParse({ customerId: body.customerId, payNow: body.payNow, tendered: body.tendered });
@@ -83,7 +83,7 @@ export async function previewSale(actor: Pick<Actor, 'role' | 'db'>, body: Recor
 
   // Beyond the owner's staff limits: confirming refuses it, so the preview says it on the field first.
   const beyond = staffLimitRefusal(
-    actor.role,
+    actor,
     tenant,
     known.map((k) => k.line),
     known.map((k) => k.product),

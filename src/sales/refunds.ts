@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
-import { ConflictError } from '../errors.ts';
+import { ConflictError } from '../db/errors.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;

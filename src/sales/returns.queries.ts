@@ -1,5 +1,5 @@
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 
 /** A return with its lines, its sale and the refund it gave (the return receipt). */
 export async function returnDetail(db: TenantDb, id: number) {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { SalesService } from './sales.service.ts';
 import { assertCan } from '../auth/index.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { ConflictError, ValidationError, found } from '../errors.ts';
+import { ConflictError, ValidationError, found } from '../db/errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { requireCan } from '../auth/index.ts';
@@ -31,7 +31,7 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
 
   async function renderReturnForm(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
-    const sale = await sales.detail(scopeOf(req).db, id);
+    const sale = await sales.detail(scopeOf(req), id);
     res.status(failure?.status ?? 200).render('sales/return-new', {
       title: `Return from sale #${sale.number}`,
       sale,
@@ -42,9 +42,9 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
   }
 
   router.get('/sales/:id/returns/new', async (req, res) => {
-    assertCan(scopeOf(req).role, 'sale.return', 'Only managers and owners can take returns.');
+    assertCan(scopeOf(req), 'sale.return', 'Only managers and owners can take returns.');
     const id = saleId(req);
-    const sale = await sales.detail(scopeOf(req).db, id);
+    const sale = await sales.detail(scopeOf(req), id);
     if (!sale.returnable.length) {
       setFlash(
         req,
@@ -79,13 +79,13 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
   });
 
   router.get('/returns/:id', async (req, res) => {
-    const ret = await sales.returnDetail(scopeOf(req).db, found(idParam(req.params.id), 'Return'));
+    const ret = await sales.returnDetail(scopeOf(req), found(idParam(req.params.id), 'Return'));
     res.render('sales/return-receipt', { title: `Return ${ret.id} · sale #${ret.sale.number}`, ret });
   });
 
   async function renderCancel(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
     await loadTenantView(req, res);
-    const sale = await sales.detail(scopeOf(req).db, id);
+    const sale = await sales.detail(scopeOf(req), id);
     const left = sale.paidTotal.minus(sale.refundedTotal);
     res.status(failure?.status ?? 200).render('sales/cancel', {
       title: `Cancel sale #${sale.number}`,
@@ -101,7 +101,7 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
     // The page alone writes nothing; the cancellation itself is refused by the service.
     requireCan(req, 'sale.cancel');
     const id = saleId(req);
-    const sale = await sales.detail(scopeOf(req).db, id);
+    const sale = await sales.detail(scopeOf(req), id);
     if (sale.status !== 'confirmed') {
       setFlash(req, 'error', `Sale #${sale.number} is already cancelled.`);
       return res.redirect(303, `/sales/${id}`);

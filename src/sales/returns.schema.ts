@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
-import { optional, optionalText, quantityField } from '../http/form-fields.ts';
+import { optional, optionalText, quantityField } from '../db/fields.ts';
 
 // The return form (units of each line of a sale) and the cancel confirmation: both say what
 // becomes of money paid beyond what the sale is then worth.

@@ -2,18 +2,17 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/index.ts';
 import { assertCan } from '../auth/index.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from '../format/money.ts';
-import { parseForm } from '../http/form.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineTotals, type LineTotals } from './sale-totals.ts';
 import { restock } from './stock.ts';
-import { createOnce } from '../db/transactions.ts';
+import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
-import type { Actor } from '../auth/index.ts';
-import type { Created } from '../db/transactions.ts';
+import type { Scope } from '../db/scope.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -75,9 +74,13 @@ const minus = (a: ReturnType<typeof amounts>, b: ReturnType<typeof amounts>) => 
  * amount at its new returned quantity minus its amount at the old one, rounded as sales
  * are, so returning every unit, in any number of returns, gives back exactly the line.
  */
-export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: number, form: ReturnForm): Promise<Created> {
-  assertCan(actor.role, 'sale.return', 'Only managers and owners can take returns.');
-  const input = parseForm(ReturnSchema, { token: form.token, settlement: form.settlement, reason: form.reason });
+export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: number, form: ReturnForm): Promise<Created> {
+  assertCan(actor, 'sale.return', 'Only managers and owners can take returns.');
+  const input = parseInput(
+    ReturnSchema,
+    { token: form.token, settlement: form.settlement, reason: form.reason },
+    'Please correct the marked fields.',
+  );
   const badInput: Record<string, string> = {};
   const wanted: Array<{ lineNo: number; quantity: Decimal }> = [];
   for (const { lineNo, quantity } of [...form.lines].sort((a, b) => a.lineNo - b.lineNo)) {

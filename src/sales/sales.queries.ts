@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import { found } from '../errors.ts';
 import { barcodeMatch } from '../catalog/index.ts';
+import { found } from '../db/errors.ts';
 import { dayRange } from '../time.ts';
 import { saleMoney } from './refunds.ts';
 

@@ -3,10 +3,10 @@ import type { CustomersService } from '../customers/index.ts';
 import type { SalesService } from './sales.service.ts';
 import { can } from '../auth/index.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
-import { hasControlCharacters } from '../http/form-fields.ts';
+import { hasControlCharacters } from '../db/fields.ts';
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
@@ -25,10 +25,10 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
 
   router.get('/sales', async (req, res) => {
     const q = listQuery(req.query);
-    const { db } = scopeOf(req);
+    const scope = scopeOf(req);
     const [result, customerOptions] = await Promise.all([
-      sales.list(db, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }),
-      customers.options(db),
+      sales.list(scope, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }),
+      customers.options(scope),
     ]);
     res.render('sales/index', { title: 'Sales', q, ...result, customerOptions, pageLink: (n: number) => `/sales${withPage(q, n)}` });
   });
@@ -46,8 +46,8 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
       ? { customerId: values.customerId, payNow: values.payNow, tendered: values.tendered, ...lineFields(values.lines) }
       : undefined;
     const [customerOptions, productOptions, preview] = await Promise.all([
-      customers.pickerOptions(scope.db),
-      sales.searchProducts(scope.db, '', 300),
+      customers.pickerOptions(scope),
+      sales.searchProducts(scope, '', 300),
       typed && sales.preview(scope, typed),
     ]);
     const lines = [...values.lines];
@@ -70,7 +70,7 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
 
   router.get('/sales/product-search', async (req, res) => {
     const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.slice(0, 100) : '';
-    res.json({ products: await sales.searchProducts(scopeOf(req).db, q, q.trim() ? 30 : 300) });
+    res.json({ products: await sales.searchProducts(scopeOf(req), q, q.trim() ? 30 : 300) });
   });
 
   // The form's script asks for this as the lines change (JSON; 422 when confirming would refuse).
@@ -101,16 +101,16 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
   });
 
   const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
-  const detail = (req: Request) => sales.detail(scopeOf(req).db, saleId(req));
+  const detail = (req: Request) => sales.detail(scopeOf(req), saleId(req));
 
   router.get('/sales/:id', async (req, res) => {
     const sale = await detail(req);
-    const { role } = scopeOf(req);
+    const scope = scopeOf(req);
     res.render('sales/show', {
       title: `Sale #${sale.number}`,
       sale,
-      canCancel: can(role, 'sale.cancel') && sale.status === 'confirmed',
-      canReturn: can(role, 'sale.return') && sale.returnable.length > 0,
+      canCancel: can(scope, 'sale.cancel') && sale.status === 'confirmed',
+      canReturn: can(scope, 'sale.return') && sale.returnable.length > 0,
     });
   });
 

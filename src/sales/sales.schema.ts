@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
-import { idField, moneyField, optional, optionalText, percentField, quantityField } from '../http/form-fields.ts';
+import { idField, moneyField, optional, optionalText, percentField, quantityField } from '../db/fields.ts';
 
 export const paymentMethods = ['cash', 'card', 'transfer', 'other'] as const;
 export const PaymentMethodSchema = z.enum(paymentMethods, { error: 'Method must be cash, card, transfer or other' });

@@ -1,8 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { can } from '../auth/index.ts';
-import type { RoleName } from '../auth/index.ts';
-import { PermissionError } from '../errors.ts';
 import { formatMoney, formatPercent } from '../format/money.ts';
+import type { Scope } from '../db/scope.ts';
+import { PermissionError } from '../db/errors.ts';
 import type { LineProduct } from './resolve-products.ts';
 import type { SaleInput } from './sales.schema.ts';
 
@@ -21,14 +21,14 @@ export interface StaffLimits {
  * otherwise the refusal, with a message on each line's field.
  */
 export function staffLimitRefusal(
-  role: RoleName,
+  scope: Scope,
   limits: StaffLimits,
   lines: SaleInput['lines'],
   products: LineProduct[],
   currency: string,
 ): PermissionError | undefined {
-  const anyDiscount = can(role, 'sale.discountAboveLimit');
-  const anyPrice = can(role, 'sale.overridePrice') || limits.staffMayOverridePrice;
+  const anyDiscount = can(scope, 'sale.discountAboveLimit');
+  const anyPrice = can(scope, 'sale.overridePrice') || limits.staffMayOverridePrice;
   const fields: Record<string, string> = {};
   lines.forEach((line, i) => {
     const product = products[i]!;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, percentField } from '../http/form-fields.ts';
+import { optionalText, percentField } from '../db/fields.ts';
 import { CurrencySchema, TaxRateSchema, TenantNameSchema, TimeZoneSchema } from './tenants.schema.ts';
 
 export const receiptFormats = ['80mm', '58mm', 'a4'] as const;

@@ -3,9 +3,9 @@ import { changedFields, recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/index.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import { found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 import { BusinessSettingsSchema, type ReceiptFormat } from './business.schema.ts';
 
 /** What receipts and invoices print about the seller. */
@@ -54,23 +54,22 @@ const auditable = (s: BusinessSettings) => ({
 export class BusinessService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
-  async get(ctx: TenantContext): Promise<BusinessSettings> {
+  async get(ctx: Scope): Promise<BusinessSettings> {
     // Tenant is not tenant-owned, so the scoped client passes it through: name our own id.
     return asSettings(found(await ctx.db.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business'));
   }
 
   /** For the settings page: the same row, for those who may change it. */
-  async forEditing(ctx: TenantContext): Promise<BusinessSettings> {
-    assertCan(ctx.role, 'settings.manage');
+  async forEditing(ctx: Scope): Promise<BusinessSettings> {
+    assertCan(ctx, 'settings.manage');
     return this.get(ctx);
   }
 
-  async update(ctx: TenantContext, input: unknown): Promise<BusinessSettings> {
-    assertCan(ctx.role, 'settings.manage');
-    const parsed = BusinessSettingsSchema.safeParse(input);
-    if (!parsed.success) throw new ValidationError('Check the business settings.', fieldErrors(parsed.error));
+  async update(ctx: Scope, input: unknown): Promise<BusinessSettings> {
+    assertCan(ctx, 'settings.manage');
+    const settings = parseInput(BusinessSettingsSchema, input, 'Check the business settings.');
     return inTransaction(ctx.db, async (uow) => {
-      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = parsed.data;
+      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = settings;
       // A printing detail sent blank clears its column; one not sent at all is left as it is.
       const sent = new Set(Object.keys(input as object));
       const printing = Object.fromEntries(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idField, optional, requiredText } from '../http/form-fields.ts';
+import { idField, optional, requiredText } from '../db/fields.ts';
 
 export const CategorySchema = z.object({
   name: requiredText('Name', 80),

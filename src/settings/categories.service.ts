@@ -1,11 +1,10 @@
 import { assertCan } from '../auth/index.ts';
 import type { CacheService, MemoizeResult } from '../cache/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isUniqueViolation, ConflictError, NotFoundError, ValidationError, found } from '../db/errors.ts';
 import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
 import { isForeignKeyViolation } from '../db/foreign-key.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import { parseInput } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 import { CategorySchema, type CategoryInput } from './categories.schema.ts';
 import { flattenTree, subtreeIds, type CategoryNode } from './category-tree.ts';
 
@@ -23,15 +22,15 @@ export class CategoriesService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
   /** The whole tree in display order; cached. */
-  tree(ctx: TenantContext): Promise<MemoizeResult<CategoryNode[]>> {
+  tree(ctx: Scope): Promise<MemoizeResult<CategoryNode[]>> {
     return this.deps.cache.memoize(ctx.tenantId, 'categories', 'tree', async () => flattenTree(await ctx.db.category.findMany({ select })));
   }
 
-  async get(ctx: TenantContext, id: number): Promise<CategoryRow> {
+  async get(ctx: Scope, id: number): Promise<CategoryRow> {
     return found(await ctx.db.category.findFirst({ where: { id }, select }), 'Category');
   }
 
-  async create(ctx: TenantContext, input: unknown): Promise<CategoryRow> {
+  async create(ctx: Scope, input: unknown): Promise<CategoryRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -46,7 +45,7 @@ export class CategoriesService {
     );
   }
 
-  async update(ctx: TenantContext, id: number, input: unknown): Promise<CategoryRow> {
+  async update(ctx: Scope, id: number, input: unknown): Promise<CategoryRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -60,8 +59,8 @@ export class CategoriesService {
   }
 
   /** Refused while products or subcategories use it. */
-  async delete(ctx: TenantContext, id: number): Promise<CategoryRow> {
-    assertCan(ctx.role, 'catalog.delete', 'Only managers and owners can delete a category.');
+  async delete(ctx: Scope, id: number): Promise<CategoryRow> {
+    assertCan(ctx, 'catalog.delete', 'Only managers and owners can delete a category.');
     try {
       return await inTransaction(ctx.db, async (uow) => {
         const category = found(await uow.tx.category.findFirst({ where: { id }, select }), 'Category');
@@ -104,9 +103,7 @@ export class CategoriesService {
 }
 
 function parse(input: unknown): CategoryInput {
-  const parsed = CategorySchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError('Check the category’s fields.', fieldErrors(parsed.error));
-  return parsed.data;
+  return parseInput(CategorySchema, input, 'Check the category’s fields.');
 }
 
 /** The parent must be this tenant's, and not the category itself or one below it. */

@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { MemoizeResult } from '../cache/index.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import type { Scope } from '../db/scope.ts';
 
 // The routes of a settings list (units, categories): list, new, create, edit, update, delete.
 // Both lists answer the same six routes with the same flashes and the same handling of a
@@ -16,10 +16,10 @@ import type { TenantContext } from '../db/tenant-context.ts';
 
 /** The service a settings list is built on; every method throws what the forms show. */
 export interface SettingsListService<Row> {
-  get(ctx: TenantContext, id: number): Promise<Row>;
-  create(ctx: TenantContext, input: unknown): Promise<Row>;
-  update(ctx: TenantContext, id: number, input: unknown): Promise<Row>;
-  delete(ctx: TenantContext, id: number): Promise<Row>;
+  get(ctx: Scope, id: number): Promise<Row>;
+  create(ctx: Scope, input: unknown): Promise<Row>;
+  update(ctx: Scope, id: number, input: unknown): Promise<Row>;
+  delete(ctx: Scope, id: number): Promise<Row>;
 }
 
 export type RenderForm<Row> = (
@@ -39,7 +39,7 @@ export interface SettingsList<Row> {
   label: (row: Row) => string;
   service: SettingsListService<Row>;
   /** The list page: its view, the local its rows go in, and the cached read of them. */
-  list: { view: string; local: string; load: (ctx: TenantContext) => Promise<MemoizeResult<unknown>> };
+  list: { view: string; local: string; load: (ctx: Scope) => Promise<MemoizeResult<unknown>> };
   /** The new/edit form, with the values to show and a refused submit's messages. */
   renderForm: RenderForm<Row>;
   /** The edit form's values for a stored row. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { percentField, requiredText } from '../http/form-fields.ts';
+import { percentField, requiredText } from '../db/fields.ts';
 
 export const timeZones = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
 

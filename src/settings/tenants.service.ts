@@ -1,10 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
-import { isUniqueViolation } from '../db/errors.ts';
-import { hashPassword } from '../auth/index.ts';
-import { NewUserSchema } from '../auth/index.ts';
-import { weakPasswordReason } from '../auth/index.ts';
+import { isUniqueViolation, ConflictError, ValidationError } from '../db/errors.ts';
+import { hashPassword, NewUserSchema, weakPasswordReason } from '../auth/index.ts';
+import { fieldErrors } from '../db/input.ts';
 import { NewTenantSchema } from './tenants.schema.ts';
 import type { z } from 'zod';
 

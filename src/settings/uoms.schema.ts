@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText } from '../http/form-fields.ts';
+import { requiredText } from '../db/fields.ts';
 
 export const UnitCodeSchema = z
   .string({ error: 'Code is required' })

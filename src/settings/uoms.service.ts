@@ -1,11 +1,10 @@
 import { assertCan } from '../auth/index.ts';
 import type { CacheService, MemoizeResult } from '../cache/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isUniqueViolation, ConflictError, NotFoundError, found } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { ConflictError, NotFoundError, ValidationError, found } from '../errors.ts';
-import { fieldErrors } from '../http/validation.ts';
 import { isForeignKeyViolation } from '../db/foreign-key.ts';
-import type { TenantContext } from '../db/tenant-context.ts';
+import { parseInput } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 import { UnitSchema, type UnitInput } from './uoms.schema.ts';
 
 export interface UnitRow {
@@ -22,17 +21,17 @@ export class UomsService {
   constructor(private readonly deps: { cache: CacheService }) {}
 
   /** Every unit of the tenant, by code; cached. */
-  list(ctx: TenantContext): Promise<MemoizeResult<UnitRow[]>> {
+  list(ctx: Scope): Promise<MemoizeResult<UnitRow[]>> {
     return this.deps.cache.memoize(ctx.tenantId, 'uom', 'all', () =>
       ctx.db.unit.findMany({ select, orderBy: [{ code: 'asc' }, { id: 'asc' }] }),
     );
   }
 
-  async get(ctx: TenantContext, id: number): Promise<UnitRow> {
+  async get(ctx: Scope, id: number): Promise<UnitRow> {
     return found(await ctx.db.unit.findFirst({ where: { id }, select }), 'Unit');
   }
 
-  async create(ctx: TenantContext, input: unknown): Promise<UnitRow> {
+  async create(ctx: Scope, input: unknown): Promise<UnitRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -43,7 +42,7 @@ export class UomsService {
     );
   }
 
-  async update(ctx: TenantContext, id: number, input: unknown): Promise<UnitRow> {
+  async update(ctx: Scope, id: number, input: unknown): Promise<UnitRow> {
     const data = parse(input);
     return this.write(data, () =>
       inTransaction(ctx.db, async (uow) => {
@@ -56,8 +55,8 @@ export class UomsService {
   }
 
   /** Refused while any product (active or not) uses the unit. */
-  async delete(ctx: TenantContext, id: number): Promise<UnitRow> {
-    assertCan(ctx.role, 'catalog.delete', 'Only managers and owners can delete a unit.');
+  async delete(ctx: Scope, id: number): Promise<UnitRow> {
+    assertCan(ctx, 'catalog.delete', 'Only managers and owners can delete a unit.');
     try {
       return await inTransaction(ctx.db, async (uow) => {
         const unit = found(await uow.tx.unit.findFirst({ where: { id }, select }), 'Unit');
@@ -90,9 +89,7 @@ export class UomsService {
 }
 
 function parse(input: unknown): UnitInput {
-  const parsed = UnitSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError('Check the unit’s fields.', fieldErrors(parsed.error));
-  return parsed.data;
+  return parseInput(UnitSchema, input, 'Check the unit’s fields.');
 }
 
 function inUse(unit: UnitRow, used: number): ConflictError {

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { TillService } from './till.service.ts';
 import { newFormToken } from '../db/form-submission.ts';
-import { found } from '../errors.ts';
+import { found } from '../db/errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, submittedFields, typedValues, type FormFailure } from '../http/form-errors.ts';
 import { listQuery, withPage } from '../http/list-query.ts';

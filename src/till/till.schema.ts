@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
-import { moneyField, optionalText } from '../http/form-fields.ts';
+import { moneyField, optionalText } from '../db/fields.ts';
 
 export const TillCloseSchema = z.object({
   token: FormTokenSchema,

@@ -1,11 +1,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { assertCan, can } from '../auth/index.ts';
-import { found } from '../errors.ts';
-import { parseForm } from '../http/form.ts';
-import { createOnce } from '../db/transactions.ts';
+import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
-import type { Actor } from '../auth/index.ts';
-import type { Created } from '../db/transactions.ts';
+import { found } from '../db/errors.ts';
+import { parseInput } from '../db/input.ts';
+import type { Scope } from '../db/scope.ts';
 import { TillCloseSchema } from './till.schema.ts';
 
 type Decimal = Prisma.Decimal;
@@ -32,8 +31,8 @@ export class TillService {
   constructor(private readonly deps: TransactionDeps) {}
 
   /** The user's open drawer: cash not yet claimed by a close, and when they last closed. */
-  async open(actor: Actor): Promise<TillOpen> {
-    assertCan(actor.role, 'till.close');
+  async open(actor: Scope): Promise<TillOpen> {
+    assertCan(actor, 'till.close');
     const mine = { createdById: actor.userId, method: 'cash' as const, tillCloseId: null };
     const [last, paid, refunded] = await Promise.all([
       actor.db.tillClose.findFirst({
@@ -57,9 +56,9 @@ export class TillService {
   }
 
   /** Records the count: expected (what the claimed rows add up to), counted, and the difference. */
-  async close(actor: Actor, raw: unknown): Promise<Created> {
-    assertCan(actor.role, 'till.close');
-    const input = parseForm(TillCloseSchema, raw);
+  async close(actor: Scope, raw: unknown): Promise<Created> {
+    assertCan(actor, 'till.close');
+    const input = parseInput(TillCloseSchema, raw, 'Please correct the marked fields.');
     return createOnce(this.deps, actor, input.token, async ({ tx }) => {
       const { tenantId, userId } = actor;
       // One close of a user at a time (the claims below would be right anyway; this keeps "since the last close" in order).
@@ -99,9 +98,9 @@ export class TillService {
   }
 
   /** Closes, newest first: the user's own, or everyone's for those who may see them. */
-  async history(actor: Actor, page = 1) {
-    assertCan(actor.role, 'till.close');
-    const where = can(actor.role, 'till.seeAll') ? {} : { userId: actor.userId };
+  async history(actor: Scope, page = 1) {
+    assertCan(actor, 'till.close');
+    const where = can(actor, 'till.seeAll') ? {} : { userId: actor.userId };
     const p = Math.max(1, page);
     const [total, closes] = await Promise.all([
       actor.db.tillClose.count({ where }),
@@ -125,14 +124,14 @@ export class TillService {
       page: p,
       pages: Math.max(1, Math.ceil(total / TILL_CLOSES_PAGE_SIZE)),
       closes,
-      everyone: can(actor.role, 'till.seeAll'),
+      everyone: can(actor, 'till.seeAll'),
     };
   }
 
   /** One close; another user's is not found unless the actor may see everyone's. */
-  async detail(actor: Actor, id: number) {
-    assertCan(actor.role, 'till.close');
-    const where = can(actor.role, 'till.seeAll') ? { id } : { id, userId: actor.userId };
+  async detail(actor: Scope, id: number) {
+    assertCan(actor, 'till.close');
+    const where = can(actor, 'till.seeAll') ? { id } : { id, userId: actor.userId };
     return found(await actor.db.tillClose.findFirst({ where, include: { user: { select: { email: true, name: true } } } }), 'Till close');
   }
 }

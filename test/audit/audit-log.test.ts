@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditService } from '../../src/audit/audit.service.ts';
-import type { Actor } from '../../src/auth/permissions.ts';
-import { ConflictError, ForbiddenError } from '../../src/errors.ts';
+import type { Scope } from '../../src/db/scope.ts';
+import { ConflictError, ForbiddenError } from '../../src/db/errors.ts';
 import type { AuditKind } from '../../src/generated/prisma/client.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 
@@ -18,13 +18,13 @@ const fail = (p: Promise<unknown>) =>
 describe('audit log', () => {
   let t: TestApp;
   let business: TestTenant;
-  let owner: Actor;
-  let manager: Actor;
-  let staff: Actor;
-  let other: { business: TestTenant; owner: Actor };
+  let owner: Scope;
+  let manager: Scope;
+  let staff: Scope;
+  let other: { business: TestTenant; owner: Scope };
   let unitId: number;
 
-  const actorOf = (b: TestTenant, userId: number, role: Actor['role']): Actor => ({
+  const actorOf = (b: TestTenant, userId: number, role: Scope['role']): Scope => ({
     tenantId: b.tenantId,
     userId,
     role,

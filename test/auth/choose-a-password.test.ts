@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/auth/password.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/db/errors.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 
 // Choosing a password: wherever one is set, a common or guessable one, the user's own email

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForbiddenError } from '../../src/errors.ts';
+import { ForbiddenError } from '../../src/db/errors.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 
 // Building a migrated database and the app can be slow on a loaded machine.

@@ -5,7 +5,7 @@ import { inTransaction } from '../../src/db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../../src/balance/balance-days.ts';
 import { verifyBalanceSummary, rebuildBalanceSummary } from '../../src/balance/verify.ts';
 import { bucketDetail } from '../../src/balance/bucket-detail.ts';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/db/errors.ts';
 import { localDay } from '../../src/time.ts';
 import { presetRange } from '../../src/balance/presets.ts';
 import type { Granularity } from '../../src/balance/balance.types.ts';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createRedisConnections, type RedisConnections } from '../../src/cache/index.ts';
 import { addToBalanceDays, balanceRows } from '../../src/balance/balance-days.ts';
-import { forTenant } from '../../src/db/tenant-scope.ts';
+import { ownerScope } from '../../src/db/scope.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from '../helpers/redis.ts';
 import { silentLogger, testBalance, testCache } from './support.ts';
@@ -41,7 +41,8 @@ describe('balance › cache in Redis', () => {
     const tenant = await prisma.tenant.create({ data: { name: 'Keys', timeZone: 'America/New_York' } });
     const customer = await prisma.customer.create({ data: { tenantId: tenant.id, name: 'C' } });
     await addToBalanceDays(prisma, tenant.id, balanceRows(customer.id, '2026-01-15', '10.05', '3.00'));
-    const scope = { tenantId: tenant.id, role: 'owner' as const, db: forTenant(prisma, tenant.id) };
+    await prisma.user.create({ data: { tenantId: tenant.id, email: `owner-${tenant.id}@keys.test`, passwordHash: '-', role: 'owner' } });
+    const scope = await ownerScope(prisma, tenant.id);
     await balance.service.getBalanceSeries(scope, { from: '2026-01-01', to: '2026-01-31', granularity: 'day', customer: 'all' });
     await balance.service.getBalanceSeries(scope, { from: '2025-12-29', to: '2026-02-01', granularity: 'week', customer: customer.id });
     const keys = [

@@ -60,9 +60,9 @@ describe('balance › summary under concurrency on postgresql', () => {
     try {
       for (const customer of ['all', ...customers] as const) {
         const q = { from: today, to: today, granularity: 'day' as const, customer };
-        expect(
-          plain((await balance.service.getBalanceSeries({ tenantId: shop.tenantId, role: 'owner', db: shop.actor().db }, q)).value),
-        ).toEqual(await recomputeSeries(shop.prisma, shop.tenantId, q));
+        expect(plain((await balance.service.getBalanceSeries(shop.actor('owner'), q)).value)).toEqual(
+          await recomputeSeries(shop.prisma, shop.tenantId, q),
+        );
       }
     } finally {
       await balance.close();

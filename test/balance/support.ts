@@ -5,7 +5,7 @@ import { createCacheService, type CacheService } from '../../src/cache/index.ts'
 import type { CacheConfig } from '../../src/config.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { forTenant } from '../../src/db/tenant-scope.ts';
+import { ownerScope, type Scope } from '../../src/db/scope.ts';
 import { seedDemoData } from '../../src/admin/demo-seed.service.ts';
 import { createBalance, type BalanceParts } from '../../src/balance/index.ts';
 import type { CustomerFilter, Granularity } from '../../src/balance/balance.types.ts';
@@ -56,7 +56,7 @@ let tenants = 0;
 export async function demoTenant(
   prisma: PrismaClient,
   opts: { timeZone: string; days: number; until: string; salesPerDay?: number; products?: number },
-): Promise<{ tenantId: number; scope: { tenantId: number; role: 'owner'; db: ReturnType<typeof forTenant> } }> {
+): Promise<{ tenantId: number; scope: Scope }> {
   const tenant = await prisma.tenant.create({
     data: {
       name: `Balance ${++tenants}-${process.pid}-${Date.now()}`,
@@ -73,7 +73,9 @@ export async function demoTenant(
     until: opts.until,
     seed: 4242 + tenants,
   });
-  return { tenantId: tenant.id, scope: { tenantId: tenant.id, role: 'owner', db: forTenant(prisma, tenant.id) } };
+  // Services take a scope (who acts): the business's owner, added after the seed so it writes the same data.
+  await prisma.user.create({ data: { tenantId: tenant.id, email: `owner-${tenant.id}@balance.test`, passwordHash: '-', role: 'owner' } });
+  return { tenantId: tenant.id, scope: await ownerScope(prisma, tenant.id) };
 }
 
 export interface ExpectedBucket {

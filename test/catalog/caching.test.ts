@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductListQuery } from '../../src/catalog/products.schema.ts';
-import type { TenantContext } from '../../src/db/tenant-context.ts';
+import type { Scope } from '../../src/db/scope.ts';
 import { drivers } from '../helpers/database.ts';
 import { rawRedis } from '../helpers/redis.ts';
 import { catalogHarness, productForm, seedLookups, type CatalogHarness } from './support.ts';
@@ -39,7 +39,7 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
     } while (cursor !== '0');
     return out;
   };
-  const readAll = async (ctx: TenantContext) => {
+  const readAll = async (ctx: Scope) => {
     const [products, categories, uom] = await Promise.all([
       h.services.productList.list(ctx, query()),
       h.services.categories.tree(ctx),
@@ -47,7 +47,7 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
     ]);
     return { products, categories, uom };
   };
-  const statuses = async (ctx: TenantContext) => {
+  const statuses = async (ctx: Scope) => {
     const r = await readAll(ctx);
     return { products: r.products.status, categories: r.categories.status, uom: r.uom.status };
   };
@@ -88,7 +88,7 @@ describe.each(drivers)('catalog › caching on %s', (driver) => {
 
   describe('after each kind of change', () => {
     interface Shop {
-      ctx: TenantContext;
+      ctx: Scope;
       lookups: Awaited<ReturnType<typeof seedLookups>>;
       productId: number;
     }

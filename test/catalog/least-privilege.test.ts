@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TenantContext } from '../../src/db/tenant-context.ts';
-import { ForbiddenError, PermissionError } from '../../src/errors.ts';
+import type { Scope } from '../../src/db/scope.ts';
+import { ForbiddenError, PermissionError } from '../../src/db/errors.ts';
 import { drivers } from '../helpers/database.ts';
 import { productForm, setUpCatalogTenant } from './support.ts';
 
@@ -15,8 +15,8 @@ const fail = (p: Promise<unknown>) =>
 
 describe.each(drivers)('catalog › least privilege on %s', (driver) => {
   const h = setUpCatalogTenant(driver);
-  let staff: TenantContext;
-  let manager: TenantContext;
+  let staff: Scope;
+  let manager: Scope;
   beforeAll(async () => {
     staff = await h.userIn(h.ctx, 'staff');
     manager = await h.userIn(h.ctx, 'manager');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import type { ProductListQuery } from '../../src/catalog/products.schema.ts';
 import { drivers } from '../helpers/database.ts';
 import { productForm, seedLookups, setUpCatalogTenant } from './support.ts';

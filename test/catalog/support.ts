@@ -7,7 +7,7 @@ import { createCacheService, type CacheService } from '../../src/cache/index.ts'
 import { createRedisConnections, type RedisConnections } from '../../src/cache/redis-connection.ts';
 import { createCatalog, type CatalogServices } from '../../src/catalog/index.ts';
 import { createSettings, type SettingsServices } from '../../src/settings/index.ts';
-import type { TenantContext } from '../../src/db/tenant-context.ts';
+import type { Scope } from '../../src/db/scope.ts';
 import type { CacheConfig } from '../../src/config.ts';
 import type { Driver } from '../../src/db/client.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
@@ -27,9 +27,9 @@ export interface CatalogHarness {
   config: CacheConfig;
   services: CatalogServices & SettingsServices;
   /** A new business and its owner, as a service context. */
-  tenant(): Promise<TenantContext>;
+  tenant(): Promise<Scope>;
   /** A new user of `role` in the context's business, as a service context. */
-  userIn(ctx: TenantContext, role: RoleName): Promise<TenantContext>;
+  userIn(ctx: Scope, role: RoleName): Promise<Scope>;
   close(): Promise<void>;
 }
 
@@ -81,7 +81,7 @@ export async function catalogHarness(driver: Driver): Promise<CatalogHarness> {
 /** A catalog harness with one tenant that has the lookups of seedLookups. */
 export interface CatalogTenant extends CatalogHarness {
   /** The tenant, as a service context. */
-  ctx: TenantContext;
+  ctx: Scope;
   lookups: Lookups;
 }
 
@@ -104,7 +104,7 @@ export function setUpCatalogTenant(driver: Driver): CatalogTenant {
 }
 
 /** A unit and a two-level category tree to hang products on. */
-export async function seedLookups(s: CatalogServices & SettingsServices, ctx: TenantContext) {
+export async function seedLookups(s: CatalogServices & SettingsServices, ctx: Scope) {
   const unit = await s.uoms.create(ctx, { code: 'unit', name: 'Unit' });
   const kg = await s.uoms.create(ctx, { code: 'kg', name: 'Kilogram' });
   const drinks = await s.categories.create(ctx, { name: 'Drinks', parentId: '' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { NotFoundError, ValidationError } from '../../src/errors.ts';
+import { NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { customerStatement } from '../../src/customers/statement.ts';
 import { openBalance } from '../../src/balance/open-balance.ts';
@@ -17,9 +17,9 @@ describe.each(drivers)('customers on %s', (driver) => {
     expect(b).toEqual({ ...a, replayed: true });
     const row = await shop.prisma.customer.findUniqueOrThrow({ where: { id: a.id } });
     expect([row.name, row.email, row.creditLimit?.toFixed(2)]).toEqual(['Chloé Dubois', 'chloe@example.com', '250.50']);
-    await shop.services.customers.update(shop.actor().db, a.id, { name: 'Chloé Dubois-Martin', creditLimit: '' });
+    await shop.services.customers.update(shop.actor(), a.id, { name: 'Chloé Dubois-Martin', creditLimit: '' });
     expect((await shop.prisma.customer.findUniqueOrThrow({ where: { id: a.id } })).creditLimit).toBeNull();
-    const found = await shop.services.customers.list(shop.actor().db, { q: 'dubois' });
+    const found = await shop.services.customers.list(shop.actor(), { q: 'dubois' });
     expect(found.customers.map((c) => c.id)).toEqual([a.id]);
   });
 
@@ -34,8 +34,8 @@ describe.each(drivers)('customers on %s', (driver) => {
   it("another tenant's customer is not found and cannot be edited", async () => {
     const other = await makeShop(shop.prisma);
     const foreign = await other.customer();
-    await expect(shop.services.customers.get(shop.actor().db, foreign)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(shop.services.customers.update(shop.actor().db, foreign, { name: 'Hijack' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(shop.services.customers.get(shop.actor(), foreign)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(shop.services.customers.update(shop.actor(), foreign, { name: 'Hijack' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('statement: opening balance, every sale and payment, closing balance', async () => {
@@ -49,7 +49,7 @@ describe.each(drivers)('customers on %s', (driver) => {
     await shop.services.payments.register(shop.actor(), paymentForm({ customerId: customer, amount: '5.00', day: yesterday }));
 
     const today = localDay(new Date(), 'America/Sao_Paulo');
-    const st = await customerStatement(shop.actor().db, 'America/Sao_Paulo', customer, today, today);
+    const st = await customerStatement(shop.actor(), 'America/Sao_Paulo', customer, today, today);
     expect(st.opening.toFixed(2)).toBe('-5.00');
     expect(st.entries.map((e) => [e.kind, e.debit.toFixed(2), e.credit.toFixed(2), e.balance.toFixed(2)])).toEqual([
       ['sale', '30.00', '0.00', '25.00'],
@@ -58,7 +58,7 @@ describe.each(drivers)('customers on %s', (driver) => {
     ]);
     expect(st.closing.toFixed(2)).toBe('13.00');
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('13.00');
-    const whole = await customerStatement(shop.actor().db, 'America/Sao_Paulo', customer, yesterday, today);
+    const whole = await customerStatement(shop.actor(), 'America/Sao_Paulo', customer, yesterday, today);
     expect([whole.opening.toFixed(2), whole.entries.length, whole.closing.toFixed(2)]).toEqual(['0.00', 4, '13.00']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import { formFailure, formLocals, typedValues } from '../../src/http/form-errors.ts';
 import { idParam } from '../../src/http/params.ts';
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actions, can, type Action, type Actor } from '../../src/auth/permissions.ts';
+import { actions, can, type Action } from '../../src/auth/permissions.ts';
+import type { Scope } from '../../src/db/scope.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
@@ -18,7 +19,7 @@ const HOOK_TIMEOUT_MS = 180_000;
 interface Ctx {
   t: TestApp;
   business: TestTenant;
-  owner: Actor;
+  owner: Scope;
   unitId: number;
   /** Of this business: a fresh product (own SKU) with stock. */
   product(fields?: { price?: string; cost?: string }): Promise<{ id: number; sku: string }>;
@@ -477,7 +478,7 @@ describe('role matrix', () => {
   beforeAll(async () => {
     const t = await startTestApp({ driver: 'pglite', redis: true });
     const business = await t.createTenantWithOwner();
-    const owner: Actor = { tenantId: business.tenantId, userId: business.owner.id, role: 'owner', db: t.deps.tenantDb(business.tenantId) };
+    const owner: Scope = { tenantId: business.tenantId, userId: business.owner.id, role: 'owner', db: t.deps.tenantDb(business.tenantId) };
     const unit = await t.deps.settings.uoms.create(owner, { code: 'unit', name: 'Unit' });
     Object.assign(ctx, {
       t,
@@ -513,7 +514,7 @@ describe('role matrix', () => {
   });
 
   const cases = roleMatrix.flatMap((row) =>
-    roles.map((role) => ({ ...row, role, allowed: row.permission === null || can(role, row.permission) })),
+    roles.map((role) => ({ ...row, role, allowed: row.permission === null || can({ role }, row.permission) })),
   );
 
   it.each(cases)('$role: $what → $allowed', async ({ role, method, request, allowed, refusal, effect }) => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { ValidationError } from '../../src/errors.ts';
 import { openBalance } from '../../src/balance/open-balance.ts';
+import { ValidationError } from '../../src/db/errors.ts';
 import { addDays, localDay } from '../../src/time.ts';
 import { makeShop, paymentForm, saleForm, setUpShopWithServices, snapshot, type Shop } from '../sales/support.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/errors.ts';
 import { openBalance } from '../../src/balance/open-balance.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import {
   balanceSummaryAndRecomputation,
   ledgerMatches,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, ValidationError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { ledgerMatches, paymentForm, quantity, saleForm, setUpShopWithServices } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../helpers/database.ts';
-import { ConflictError, PermissionError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, PermissionError, ValidationError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { balanceSummaryAndRecomputation, ledgerMatches, makeShop, quantity, saleForm, setUpShopWithServices, snapshot } from './support.ts';
 

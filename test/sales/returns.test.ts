@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { openBalance } from '../../src/balance/open-balance.ts';
 import { verifyBalanceSummary } from '../../src/balance/verify.ts';
@@ -146,7 +146,7 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }, 'credit'));
     expect(await refundsOf(shop, id)).toEqual([]);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('-10.00');
-    const detail = await shop.services.sales.detail(shop.actor().db, id);
+    const detail = await shop.services.sales.detail(shop.actor(), id);
     expect([detail.worth.toFixed(2), detail.open.toFixed(2)]).toEqual(['30.00', '-10.00']);
     // The sale is paid beyond its worth: it takes no more payments.
     await expect(shop.services.payments.register(shop.actor(), paymentForm({ saleId: id, amount: '1.00' }))).rejects.toBeInstanceOf(
@@ -298,7 +298,7 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }, 'credit'));
     const db = shop.actor().db;
     const today = localDay(new Date(), 'Europe/Madrid');
-    const statement = await customerStatement(db, 'Europe/Madrid', customer, today, today);
+    const statement = await customerStatement(shop.actor(), 'Europe/Madrid', customer, today, today);
     expect(statement.entries.map((e) => [e.kind, e.debit.toFixed(2), e.credit.toFixed(2)])).toEqual([
       ['sale', '16.00', '0.00'],
       ['payment', '0.00', '32.00'],
@@ -307,11 +307,7 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect(statement.closing.toFixed(2)).toBe((await openBalance(db, customer)).toFixed(2));
     expect(statement.closing.toFixed(2)).toBe('-8.00');
     for (const who of [customer, 'all'] as const) {
-      const detail = await bucketDetail(
-        { tenantId: shop.tenantId, role: 'owner', db },
-        { from: today, to: today, customer: who },
-        'Europe/Madrid',
-      );
+      const detail = await bucketDetail(shop.actor('owner'), { from: today, to: today, customer: who }, 'Europe/Madrid');
       const row = await shop.prisma.balanceDay.findUniqueOrThrow({
         where: {
           tenantId_customerKey_day: { tenantId: shop.tenantId, customerKey: who === 'all' ? 0 : who, day: new Date(`${today}T00:00:00Z`) },

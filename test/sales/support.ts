@@ -12,7 +12,7 @@ import { createCustomers, type CustomersService } from '../../src/customers/inde
 import { createPayments, type PaymentsService } from '../../src/payments/index.ts';
 import { createSales, type SalesService } from '../../src/sales/index.ts';
 import { createTill, type TillService } from '../../src/till/index.ts';
-import type { Actor } from '../../src/auth/permissions.ts';
+import type { Scope } from '../../src/db/scope.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
 import { createDatabase, type Driver } from '../../src/db/client.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -27,7 +27,7 @@ export interface Shop {
   tenantId: number;
   users: Record<RoleName, number>;
   unitId: number;
-  actor(role?: RoleName): Actor;
+  actor(role?: RoleName): Scope;
   product(opts: { sku?: string; price?: string; qty?: string; taxRate?: string | null; active?: boolean }): Promise<number>;
   customer(opts?: { name?: string; creditLimit?: string }): Promise<number>;
 }

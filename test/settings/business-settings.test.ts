@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, ValidationError } from '../../src/errors.ts';
+import { ForbiddenError, ValidationError } from '../../src/db/errors.ts';
 import { drivers } from '../helpers/database.ts';
 import { setUpCatalogTenant } from '../catalog/support.ts';
 

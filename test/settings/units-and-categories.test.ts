@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, ValidationError } from '../../src/errors.ts';
-import type { TenantContext } from '../../src/db/tenant-context.ts';
+import { ConflictError, ValidationError } from '../../src/db/errors.ts';
+import type { Scope } from '../../src/db/scope.ts';
 import { drivers } from '../helpers/database.ts';
 import { catalogHarness, productForm, type CatalogHarness } from '../catalog/support.ts';
 
@@ -12,7 +12,7 @@ const fail = (p: Promise<unknown>) =>
 
 describe.each(drivers)('settings on %s', (driver) => {
   let h: CatalogHarness;
-  let ctx: TenantContext;
+  let ctx: Scope;
 
   beforeAll(async () => {
     h = await catalogHarness(driver);

@@ -3,6 +3,7 @@ import type { CliContext, Command } from '../command.ts';
 import type { Dependencies } from '../../container.ts';
 import { UsageError, requirePositiveInt } from '../command.ts';
 import { cacheModules, isKnownModule, warmTenantCache } from '../../admin/index.ts';
+import { ownerScope } from '../../db/scope.ts';
 
 /** The cache trusts Redis only once it has reconciled (src/cache/reconciler.ts); a short-lived CLI waits for that. */
 async function cacheReady(ctx: CliContext): Promise<Dependencies> {
@@ -75,9 +76,7 @@ const warm: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const deps = await cacheReady(ctx);
-    if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
-      throw new Error(`There is no tenant ${tenantId}`);
-    const warmed = await warmTenantCache(deps, tenantId);
+    const warmed = await warmTenantCache(deps, await ownerScope(deps.db.prisma, tenantId, deps.scopeFor));
     ctx.out(`Warmed tenant ${tenantId}: ${warmed.join('; ')}`);
   },
 };

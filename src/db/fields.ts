@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.ts';
 
-// The field schemas every module's forms share (catalog, settings, sales, customers,
+// The field schemas every part's input shares (catalog, settings, sales, customers,
 // payments, sign-in; the CSV import too), so a price, a quantity or a name is checked the
 // same way and refused with the same message everywhere. Messages name the field. Numbers
 // arrive as text and stay text (then Prisma.Decimal): never through a float.

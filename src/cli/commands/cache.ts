@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliContext, Command } from '../command.ts';
 import type { Dependencies } from '../../container.ts';
-import { UsageError, requirePositiveInt } from '../command.ts';
+import { UsageError, requirePositiveInt, requireTenant } from '../command.ts';
 import { cacheModules, isKnownModule, warmTenantCache } from '../../admin/index.ts';
 
 /** The cache trusts Redis only once it has reconciled (src/cache/reconciler.ts); a short-lived CLI waits for that. */
@@ -75,8 +75,7 @@ const warm: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const deps = await cacheReady(ctx);
-    if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
-      throw new Error(`There is no tenant ${tenantId}`);
+    await requireTenant(deps.db.prisma, tenantId);
     const warmed = await warmTenantCache(deps, tenantId);
     ctx.out(`Warmed tenant ${tenantId}: ${warmed.join('; ')}`);
   },

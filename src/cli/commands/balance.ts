@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { requirePositiveInt } from '../command.ts';
+import { requirePositiveInt, requireTenant } from '../command.ts';
 import { rebuildBalanceSummary, verifyBalanceSummary } from '../../balance/index.ts';
 
 // balance:verify --tenant N [--repair]: the daily balance summary against a recomputation
@@ -15,8 +15,7 @@ export const balanceVerify: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const db = await ctx.database();
-    if (!(await db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
-      throw new Error(`There is no tenant ${tenantId}`);
+    await requireTenant(db.prisma, tenantId);
     const report = await verifyBalanceSummary(db.prisma, tenantId);
     const counted = `${report.rows} summary rows, ${report.sales} sales, ${report.payments} payments`;
     if (report.ok) {

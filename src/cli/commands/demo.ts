@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { requirePositiveInt } from '../command.ts';
+import { requirePositiveInt, requireTenant } from '../command.ts';
 import { createTenant } from '../../settings/index.ts';
 import { seedDemoData } from '../../admin/index.ts';
 import { randomBytes } from 'node:crypto';
@@ -22,8 +22,7 @@ export const demoSeed: Command = {
     let tenantId: number;
     if (v.tenant !== undefined) {
       tenantId = requirePositiveInt(v.tenant, 'tenant');
-      if (!(await deps.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
-        throw new Error(`There is no tenant ${tenantId}`);
+      await requireTenant(deps.db.prisma, tenantId);
     } else {
       const suffix = randomBytes(4).toString('hex');
       const password = `demo-${randomBytes(9).toString('base64url')}`;

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { requirePositiveInt } from '../command.ts';
+import { requirePositiveInt, requireTenant } from '../command.ts';
 import { createTenant } from '../../settings/index.ts';
 import { createUser } from '../../auth/index.ts';
 import type { RoleName } from '../../auth/index.ts';
@@ -40,8 +40,7 @@ export const userCreate: Command = {
   async run(ctx, v) {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const db = await ctx.database();
-    if (!(await db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
-      throw new Error(`There is no tenant ${tenantId}`);
+    await requireTenant(db.prisma, tenantId);
     const user = await createUser(db.prisma, tenantId, {
       email: String(v.email),
       password: String(v.password),

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliContext, Command } from '../command.ts';
 import type { Dependencies } from '../../container.ts';
-import { UsageError, requirePositiveInt, requireTenant } from '../command.ts';
+import { UsageError, requirePositiveInt } from '../command.ts';
 import { cacheModules, isKnownModule, warmTenantCache } from '../../admin/index.ts';
 import { ownerScope } from '../../db/scope.ts';
 

@@ -212,7 +212,9 @@ export interface Config {
   cache: CacheConfig;
 }
 
-export type CacheModule = 'balance' | 'products' | 'categories' | 'uom';
+/** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
+export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom'] as const;
+export type CacheModule = (typeof CACHE_MODULES)[number];
 
 export interface CacheConfig {
   enabled: boolean;

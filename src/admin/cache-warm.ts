@@ -1,4 +1,4 @@
-import type { CacheService } from '../cache/index.ts';
+import { CACHE_MODULES, type CacheModule, type CacheService } from '../cache/index.ts';
 import type { CatalogServices } from '../catalog/index.ts';
 import type { BalanceService } from '../balance/index.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
@@ -18,8 +18,8 @@ export async function warmTenantCache(deps: WarmDeps, tenantId: number): Promise
   return ['uom: all units', 'categories: tree', "balance: this month's series and facts"];
 }
 
-export const cacheModules = ['balance', 'products', 'categories', 'uom'] as const;
-export type KnownModule = (typeof cacheModules)[number];
+export const cacheModules = CACHE_MODULES;
+export type KnownModule = CacheModule;
 /** What an owner calls each part on the speed-up store page. */
 export const moduleLabels: Record<KnownModule, string> = {
   balance: 'Balance figures',

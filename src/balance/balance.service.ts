@@ -1,5 +1,5 @@
 import { assertCan } from '../auth/permissions.ts';
-import type { CacheService, CacheStatus } from '../cache/index.ts';
+import type { CacheService, CacheStatus, MemoizeResult, ModuleCache } from '../cache/index.ts';
 import { forTenant } from '../db/tenant-scope.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { ValidationError, found } from '../errors.ts';
@@ -7,7 +7,7 @@ import { localDay } from '../time.ts';
 import { readOpenBalanceAt, readSummary } from './balance.query.ts';
 import { assertSeriesQuery, rangeProblems } from './balance.rules.ts';
 import type { BalanceReader, BalanceScope, BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
-import { BALANCE_MODULE, CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey } from './cache-keys.ts';
+import { CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey } from './cache-keys.ts';
 import { presetRange } from './presets.ts';
 import { buildSeries } from './series.ts';
 import { RecentQueries } from './recent-queries.ts';
@@ -29,11 +29,6 @@ export interface BalanceServiceDeps {
 /** Series loaded side by side by one warm-up. */
 const WARM_CONCURRENCY = 5;
 
-export interface Cached<T> {
-  value: T;
-  status: CacheStatus;
-}
-
 export interface CustomerOption {
   id: number;
   name: string;
@@ -48,18 +43,20 @@ export interface TenantFacts {
 export class BalanceService {
   private readonly now: () => Date;
   private readonly recent = new RecentQueries();
+  private readonly cache: ModuleCache<'balance'>;
 
   constructor(private readonly deps: BalanceServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.cache = deps.cache.module('balance');
   }
 
   /** Per bucket: sales, payments and the running open balance from the one before `from`. */
-  async getBalanceSeries(scope: BalanceReader, query: SeriesQuery): Promise<Cached<BalanceSeries>> {
+  async getBalanceSeries(scope: BalanceReader, query: SeriesQuery): Promise<MemoizeResult<BalanceSeries>> {
     assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
     assertSeriesQuery(query);
     const q: SeriesQuery = { from: query.from, to: query.to, granularity: query.granularity, customer: query.customer };
     this.recent.record(scope.tenantId, q);
-    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, seriesKey(q), () => this.computeSeries(scope, q), {
+    return this.cache.memoize(scope.tenantId, seriesKey(q), () => this.computeSeries(scope, q), {
       ttl: this.deps.ttlSeconds,
     });
   }
@@ -70,13 +67,12 @@ export class BalanceService {
   }
 
   /** Open balance at the end of `day` (any past day, or today). */
-  async openBalanceAt(scope: BalanceReader, day: string, customer: CustomerFilter): Promise<Cached<Decimal>> {
+  async openBalanceAt(scope: BalanceReader, day: string, customer: CustomerFilter): Promise<MemoizeResult<Decimal>> {
     assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
     const problems = rangeProblems(day, day);
     if (problems.from) throw new ValidationError('Check the date.', { asOf: problems.from });
-    return this.deps.cache.memoize(
+    return this.cache.memoize(
       scope.tenantId,
-      BALANCE_MODULE,
       openBalanceKey(day, customer),
       () => readOpenBalanceAt(scope.db, scope.tenantId, day, customer),
       { ttl: this.deps.ttlSeconds },
@@ -84,16 +80,15 @@ export class BalanceService {
   }
 
   /** The balance pages' first read: refuses a role without `balance.see` before anything is shown. */
-  async readerFacts(scope: BalanceReader): Promise<Cached<TenantFacts>> {
+  async readerFacts(scope: BalanceReader): Promise<MemoizeResult<TenantFacts>> {
     assertCan(scope.role, 'balance.see', BALANCE_REFUSED);
     return this.tenantFacts(scope);
   }
 
   /** Name, zone and currency of the tenant (the settings event invalidates the balance module). */
-  async tenantFacts(scope: BalanceScope): Promise<Cached<TenantFacts>> {
-    return this.deps.cache.memoize(
+  async tenantFacts(scope: BalanceScope): Promise<MemoizeResult<TenantFacts>> {
+    return this.cache.memoize(
       scope.tenantId,
-      BALANCE_MODULE,
       TENANT_KEY,
       async () =>
         found(
@@ -105,10 +100,9 @@ export class BalanceService {
   }
 
   /** Customers for the filter, by name (a sale of a new customer invalidates the module). */
-  async customers(scope: BalanceScope): Promise<Cached<CustomerOption[]>> {
-    return this.deps.cache.memoize(
+  async customers(scope: BalanceScope): Promise<MemoizeResult<CustomerOption[]>> {
+    return this.cache.memoize(
       scope.tenantId,
-      BALANCE_MODULE,
       CUSTOMERS_KEY,
       () => scope.db.customer.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
       { ttl: this.deps.ttlSeconds },
@@ -147,7 +141,7 @@ export class BalanceService {
     const worker = async () => {
       for (let i = next++; i < list.length; i = next++)
         statuses[i] = (
-          await this.deps.cache.memoize(tenantId, BALANCE_MODULE, seriesKey(list[i]!), () => this.computeSeries(scope, list[i]!), {
+          await this.cache.memoize(tenantId, seriesKey(list[i]!), () => this.computeSeries(scope, list[i]!), {
             ttl: this.deps.ttlSeconds,
           })
         ).status;

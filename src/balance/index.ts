@@ -1,7 +1,6 @@
 import type { CacheService } from '../cache/index.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
-import { notifyBalanceInvalidations } from './invalidation-listener.ts';
 import { BalanceService } from './balance.service.ts';
 import { BalanceWarmer } from './warm-up.ts';
 
@@ -12,12 +11,10 @@ export { verifyBalanceSummary, rebuildBalanceSummary } from './verify.ts';
 export interface BalanceParts {
   service: BalanceService;
   warmer: BalanceWarmer;
-  /** The cache every other service should get: it schedules the warm-up after balance invalidations. */
-  cache: CacheService;
   close(): Promise<void>;
 }
 
-/** The balance service, its warm-up, and the cache wired to trigger it (container.ts). */
+/** The balance service and its warm-up, run after each balance invalidation this instance applies (container.ts). */
 export function buildBalance(deps: {
   cache: CacheService;
   prisma: PrismaClient;
@@ -27,6 +24,13 @@ export function buildBalance(deps: {
 }): BalanceParts {
   const service = new BalanceService({ cache: deps.cache, prisma: deps.prisma, ttlSeconds: deps.ttlSeconds });
   const warmer = new BalanceWarmer({ warm: (tenantId) => service.warmBalance(tenantId), logger: deps.logger, delayMs: deps.warmDelayMs });
-  const cache = notifyBalanceInvalidations(deps.cache, (tenantId) => warmer.schedule(tenantId));
-  return { service, warmer, cache, close: () => warmer.close() };
+  const stopListening = deps.cache.onInvalidated('balance', (tenantId) => warmer.schedule(tenantId));
+  return {
+    service,
+    warmer,
+    close: () => {
+      stopListening();
+      return warmer.close();
+    },
+  };
 }

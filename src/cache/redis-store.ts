@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
 import { hashTag, type CacheKeys } from './keys.ts';
-import { BUMP_GENERATIONS, BUMP_TENANT, WRITE_IF_GENERATION } from './lua.ts';
+import { BUMP_GENERATIONS, BUMP_TENANT, ENSURE_GENERATION, WRITE_IF_GENERATION } from './lua.ts';
 import { isCluster, type RedisClient } from './redis-connection.ts';
 import { freshGeneration, type CacheStore, type StoreInfo, type StoreRead, type StoreWrite } from './store.ts';
 
@@ -74,8 +74,12 @@ export class RedisStore implements CacheStore {
   }
 
   async read(tenantId: number, module: string, valueKey: string): Promise<StoreRead> {
-    const [generation, raw] = await this.client.mget(this.keys.generation(tenantId, module), valueKey);
-    if (generation == null) return { generation: null, body: undefined };
+    const genKey = this.keys.generation(tenantId, module);
+    const [generation, raw] = await this.client.mget(genKey, valueKey);
+    if (generation == null) {
+      const created = await ENSURE_GENERATION.run(this.client, [genKey, this.keys.modules(tenantId)], [freshGeneration(), module]);
+      return { generation: String(created), body: undefined };
+    }
     // A value from an older generation (or with none) is dead: invalidated, never served.
     const body =
       raw != null && raw.length > generation.length && raw.charCodeAt(generation.length) === 59 /* ; */ && raw.startsWith(generation)
@@ -89,11 +93,10 @@ export class RedisStore implements CacheStore {
   }
 
   async write(entry: StoreWrite): Promise<boolean> {
-    const expected = entry.expected === null ? '' : entry.expected;
     const written = await WRITE_IF_GENERATION.run(
       this.client,
       [this.keys.generation(entry.tenantId, entry.module), entry.valueKey, this.keys.modules(entry.tenantId)],
-      [entry.body, entry.ttlMs, expected, freshGeneration(), entry.module],
+      [entry.body, entry.ttlMs, entry.expected, freshGeneration(), entry.module],
     );
     return written === 1;
   }

@@ -1,7 +1,9 @@
 import type { CacheService } from '../cache/index.ts';
+import { SETTINGS_EVENTS } from '../settings/cache-events.ts';
 import { BusinessService } from '../settings/business.service.ts';
 import { CategoriesService } from '../settings/categories.service.ts';
 import { UomsService } from '../settings/uoms.service.ts';
+import { CATALOG_EVENTS } from './cache-events.ts';
 import { ProductExportService } from './product-export.service.ts';
 import { ProductImportService } from './product-import.service.ts';
 import { ProductListService } from './product-list.service.ts';
@@ -22,6 +24,8 @@ export interface CatalogServices {
 
 export function createCatalogServices(deps: { cache: CacheService }): CatalogServices {
   const { cache } = deps;
+  cache.declareEvents(CATALOG_EVENTS);
+  cache.declareEvents(SETTINGS_EVENTS);
   const uoms = new UomsService({ cache });
   const categories = new CategoriesService({ cache });
   const productList = new ProductListService({ cache, categories });

@@ -7,6 +7,7 @@ import { globToRegExp } from './glob.ts';
 import { assertTenant } from './keys.ts';
 import { ModuleHandle } from './module-cache.ts';
 import { ALL_MODULES, type OutboxTransaction } from './outbox.ts';
+import type { LocalEntry } from './local-cache.ts';
 import type { CacheParts, Lookup } from './parts.ts';
 import { SingleFlight } from './single-flight.ts';
 import type { ExpectedGeneration, StoreRead } from './store.ts';
@@ -88,19 +89,22 @@ export class TieredCacheService implements CacheService {
     return this.parts.bus.connected;
   }
 
-  async get<T>(tenantId: number, module: CacheModule, key: string): Promise<T | undefined> {
+  // get, lookup and readStore chain with then() rather than async/await: they sit on every
+  // L2 read, and each async layer costs promises and microtasks a small read notices.
+  get<T>(tenantId: number, module: CacheModule, key: string): Promise<T | undefined> {
     const valueKey = this.parts.keys.value(tenantId, module, key);
-    if (!this.parts.config.enabled) return undefined;
+    if (!this.parts.config.enabled) return Promise.resolve(undefined);
     const local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined;
     if (local !== undefined && local.freshUntil > Date.now()) {
       this.parts.metrics.l1Hit(module);
-      return local.value as T;
+      return Promise.resolve(local.value as T);
     }
     const started = performance.now();
-    const found = await this.lookup(tenantId, module, valueKey, this.parts.l1.epoch(tenantId, module), local);
-    this.parts.metrics.count(module, found.fresh ? 'hits' : 'misses');
-    this.parts.metrics.observe('get', found.fresh ? 'l2' : 'none', started);
-    return found.fresh?.value as T | undefined;
+    return this.lookup(tenantId, module, valueKey, this.parts.l1.epoch(tenantId, module), local).then((found) => {
+      this.parts.metrics.count(module, found.fresh ? 'hits' : 'misses');
+      this.parts.metrics.observe('get', found.fresh ? 'l2' : 'none', started);
+      return found.fresh?.value as T | undefined;
+    });
   }
 
   async set<T>(tenantId: number, module: CacheModule, key: string, value: T, opts?: CacheOptions): Promise<void> {
@@ -211,16 +215,26 @@ export class TieredCacheService implements CacheService {
   }
 
   /** Both tiers, without counting; a fresh L2 value is copied into L1 unless invalidated meanwhile. */
-  async lookup(
+  lookup(
     tenantId: number,
     module: CacheModule,
     valueKey: string,
     epoch = this.parts.l1.epoch(tenantId, module),
     local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined,
   ): Promise<Lookup> {
+    if (local !== undefined && local.freshUntil > Date.now()) return Promise.resolve({ fresh: local, generation: undefined });
+    return this.readStore(tenantId, module, valueKey, epoch).then((read) => this.found(tenantId, module, valueKey, epoch, local, read));
+  }
+
+  private found(
+    tenantId: number,
+    module: CacheModule,
+    valueKey: string,
+    epoch: number,
+    local: LocalEntry | undefined,
+    read: StoreRead | undefined,
+  ): Lookup {
     const now = Date.now();
-    if (local !== undefined && local.freshUntil > now) return { fresh: local, generation: undefined };
-    const read = await this.readStore(tenantId, module, valueKey, epoch);
     const localStale = local ? { value: local.value } : undefined;
     if (!read) return { generation: undefined, stale: localStale };
     const { generation, body } = read;
@@ -244,26 +258,37 @@ export class TieredCacheService implements CacheService {
    * bus up to tell us when it changes) that is one GET; otherwise one MGET of both keys.
    * undefined: the store could not be asked.
    */
-  private async readStore(tenantId: number, module: CacheModule, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
+  private readStore(tenantId: number, module: CacheModule, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
     const { guarded, l1 } = this.parts;
     const known = this.l1Usable ? l1.generation(tenantId, module) : undefined;
-    if (known !== undefined && guarded.store.readRaw) {
-      const raw = await guarded.attempt(module, (store) => store.readRaw!(valueKey));
-      if (!raw.ok) return undefined;
-      const stored = raw.value;
-      if (stored === null) return { generation: known, body: undefined };
-      if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known))
-        return { generation: known, body: stored.slice(known.length + 1) };
-      const split = splitGeneration(stored);
-      if (split === undefined) return { generation: known, body: undefined };
-      // Written under a newer generation than we know of: ours is out of date, ask Redis.
-      if (!isNewer(split.generation, known)) return { generation: known, body: undefined };
-      l1.forgetGeneration(tenantId, module);
-    }
-    const read = await guarded.attempt(module, (store) => store.read(tenantId, module, valueKey));
-    if (!read.ok) return undefined;
-    if (guarded.store.readRaw) l1.rememberGeneration(tenantId, module, epoch, read.value.generation);
-    return read.value;
+    if (known === undefined || !guarded.store.readRaw) return this.readBoth(tenantId, module, valueKey, epoch);
+    return guarded
+      .attempt(module, (store) => store.readRaw!(valueKey))
+      .then((raw): StoreRead | undefined | Promise<StoreRead | undefined> => {
+        if (!raw.ok) return undefined;
+        const stored = raw.value;
+        if (stored === null) return { generation: known, body: undefined };
+        if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known))
+          return { generation: known, body: stored.slice(known.length + 1) };
+        const split = splitGeneration(stored);
+        if (split === undefined) return { generation: known, body: undefined };
+        // Written under a newer generation than we know of: ours is out of date, ask Redis.
+        if (!isNewer(split.generation, known)) return { generation: known, body: undefined };
+        l1.forgetGeneration(tenantId, module);
+        return this.readBoth(tenantId, module, valueKey, epoch);
+      });
+  }
+
+  /** Generation and value in one read, the generation remembered for the next reads. */
+  private readBoth(tenantId: number, module: CacheModule, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
+    const { guarded, l1 } = this.parts;
+    return guarded
+      .attempt(module, (store) => store.read(tenantId, module, valueKey))
+      .then((read) => {
+        if (!read.ok) return undefined;
+        if (guarded.store.readRaw) l1.rememberGeneration(tenantId, module, epoch, read.value.generation);
+        return read.value;
+      });
   }
 
   private encode(module: CacheModule, value: unknown, opts: CacheOptions | undefined): EncodedEntry {

@@ -150,7 +150,7 @@ const EnvSchema = z
     CACHE_BREAKER_OPEN_MS: int(1000, 10, 600000),
     CACHE_LOCK_TTL_MS: int(5000, 50, 600000),
     CACHE_LOCK_WAIT_MS: int(2000, 0, 600000),
-    CACHE_OUTBOX_POLL_MS: int(5000, 100, 3600000),
+    CACHE_OUTBOX_POLL_MS: int(60000, 100, 3600000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32)) {
@@ -229,7 +229,9 @@ export interface Config {
   cache: CacheConfig;
 }
 
-export type CacheModule = 'balance' | 'products' | 'categories' | 'uom';
+/** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
+export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom'] as const;
+export type CacheModule = (typeof CACHE_MODULES)[number];
 
 export interface CacheConfig {
   enabled: boolean;

@@ -119,13 +119,8 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       })
     : undefined;
   sessionRedis?.on('error', (error: Error) => logger.debug({ connection: 'sessions', err: error.message }, 'redis connection error'));
-  const balance = createBalance({
-    cache: createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics }),
-    prisma: db.prisma,
-    ttlSeconds: config.cache.ttl.balance,
-    logger,
-  });
-  const cache = balance.cache;
+  const cache = createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics });
+  const balance = createBalance({ cache, prisma: db.prisma, ttlSeconds: config.cache.ttl.balance, logger });
 
   const { tenantDb, scopeFor } = scopes(db.prisma);
   const sessions = createSessionStore({

@@ -103,8 +103,8 @@ async function l1Hit(db: Database, prefix: string): Promise<BenchRow[]> {
   const i = await instance(db, config(`${prefix}-l1`));
   try {
     const keys = Array.from({ length: 100 }, (_, n) => `list:page:${n}`);
-    for (const k of keys) await i.cache.set(1, 'products', k, VALUE);
-    for (const k of keys) await i.cache.get(1, 'products', k); // now in L1
+    for (const k of keys) await i.cache.module('products').set(1, k, VALUE);
+    for (const k of keys) await i.cache.module('products').get(1, k); // now in L1
     const map = new Map<string, unknown>();
     for (const k of keys) map.set(`${prefix}-l1:tenant:1:products:${k}`, VALUE);
     const p = `${prefix}-l1`;
@@ -117,7 +117,7 @@ async function l1Hit(db: Database, prefix: string): Promise<BenchRow[]> {
     for (let round = 0; round < 7; round++) {
       baseSync.push(timeSync(N, plain));
       baseAsync.push(await timeAsync(N, plainAsync));
-      api.push(await timeAsync(N, (n) => i.cache.get(1, 'products', keys[n % 100]!)));
+      api.push(await timeAsync(N, (n) => i.cache.module('products').get(1, keys[n % 100]!)));
     }
     if (i.cache.stats().modules.products!.l1Hits < N) throw new Error('the L1 bench did not hit L1');
     return [
@@ -141,7 +141,7 @@ async function l2Hit(db: Database, prefix: string): Promise<BenchRow[]> {
   const i = await instance(db, config(`${prefix}-l2`, { l1: { enabled: false, maxEntries: 1, maxBytes: 1024 } }));
   const raw = new Redis(BENCH_REDIS_URL);
   try {
-    await i.cache.set(1, 'products', 'list', VALUE);
+    await i.cache.module('products').set(1, 'list', VALUE);
     const rawKey = `${prefix}-l2:raw:list`;
     await raw.set(rawKey, JSON.stringify(VALUE));
     const N = 4000;
@@ -150,7 +150,7 @@ async function l2Hit(db: Database, prefix: string): Promise<BenchRow[]> {
     // Alternating order per round, so neither side always runs on a warmer machine.
     for (let round = 0; round < 8; round++) {
       const rawSide = async () => plain.push(await timeAsync(N, async () => JSON.parse((await raw.get(rawKey))!)));
-      const cacheSide = async () => cached.push(await timeAsync(N, () => i.cache.get(1, 'products', 'list')));
+      const cacheSide = async () => cached.push(await timeAsync(N, () => i.cache.module('products').get(1, 'list')));
       if (round % 2) {
         await cacheSide();
         await rawSide();
@@ -176,7 +176,7 @@ async function saturation(db: Database, prefix: string): Promise<BenchRow[]> {
   const rawBatched = new Redis(BENCH_REDIS_URL, { enableAutoPipelining: true });
   try {
     const small = { id: 7, name: 'tea', price: '3.50' };
-    await i.cache.set(1, 'products', 'small', small);
+    await i.cache.module('products').set(1, 'small', small);
     const rawKey = `${prefix}-sat:raw:small`;
     await raw.set(rawKey, JSON.stringify(small));
     const WORKERS = 50;
@@ -196,7 +196,7 @@ async function saturation(db: Database, prefix: string): Promise<BenchRow[]> {
     };
     const sides = {
       raw: async () => JSON.parse((await raw.get(rawKey))!),
-      cache: () => i.cache.get(1, 'products', 'small'),
+      cache: () => i.cache.module('products').get(1, 'small'),
       batched: async () => JSON.parse((await rawBatched.get(rawKey))!),
     };
     const ops: Record<keyof typeof sides, number[]> = { raw: [], cache: [], batched: [] };
@@ -288,8 +288,8 @@ async function invalidation(db: Database, prefix: string): Promise<BenchRow[]> {
     await sleep(2000); // let Redis finish rehashing its grown table
     const N = 1000;
     const round = async (i: Instance) => {
-      for (let k = 0; k < 10; k++) await i.cache.set(1, 'products', `k${k}`, VALUE);
-      return (await timeAsync(N, () => i.cache.invalidateModule(1, 'products'))) / 1000;
+      for (let k = 0; k < 10; k++) await i.cache.module('products').set(1, `k${k}`, VALUE);
+      return (await timeAsync(N, () => i.cache.module('products').invalidate(1))) / 1000;
     };
     const withKeys: number[] = [];
     const without: number[] = [];
@@ -304,9 +304,9 @@ async function invalidation(db: Database, prefix: string): Promise<BenchRow[]> {
       ratios.push(crowdedTime / emptyTime);
     }
     const patternDelete = async (i: Instance) => {
-      for (let k = 0; k < 10; k++) await i.cache.set(1, 'products', `k${k}`, VALUE);
+      for (let k = 0; k < 10; k++) await i.cache.module('products').set(1, `k${k}`, VALUE);
       const start = process.hrtime.bigint();
-      await i.cache.deletePattern(1, 'products', 'k*');
+      await i.cache.module('products').deletePattern(1, 'k*');
       return Number(process.hrtime.bigint() - start) / 1e6;
     };
     const scanWithout = await patternDelete(empty);
@@ -359,10 +359,10 @@ async function singleFlight(db: Database, prefix: string): Promise<BenchRow[]> {
         await sleep(5);
         return VALUE;
       };
-      await Promise.all(Array.from({ length: 50 }, () => a.cache.memoize(1, 'balance', `burst:${burst}`, loader)));
+      await Promise.all(Array.from({ length: 50 }, () => a.cache.module('balance').memoize(1, `burst:${burst}`, loader)));
       perProcess.push(calls);
       calls = 0;
-      await Promise.all(Array.from({ length: 50 }, (_, n) => (n % 2 ? a : b).cache.memoize(1, 'balance', `cross:${burst}`, loader)));
+      await Promise.all(Array.from({ length: 50 }, (_, n) => (n % 2 ? a : b).cache.module('balance').memoize(1, `cross:${burst}`, loader)));
       acrossProcesses.push(calls);
     }
     const max = (xs: number[]) => Math.max(...xs);

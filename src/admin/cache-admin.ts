@@ -40,8 +40,9 @@ export async function clearCacheModule(deps: CacheAdminDeps, actor: Scope, modul
   // The invalidation alone leaves the old values in Redis, unreadable, until their TTL runs
   // out (and in the key count). An owner's clear removes them first (a SCAN, as the key
   // count is), then invalidates, which also covers a value written in between.
-  const removed = await deps.cache.deletePattern(actor.tenantId, module, '*');
-  await deps.cache.invalidateModule(actor.tenantId, module);
+  const cache = deps.cache.module(module);
+  const removed = await cache.deletePattern(actor.tenantId, '*');
+  await cache.invalidate(actor.tenantId);
   return removed;
 }
 

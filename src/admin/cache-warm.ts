@@ -1,4 +1,4 @@
-import type { CacheService } from '../cache/index.ts';
+import { type CacheService, CACHE_MODULES, type CacheModule } from '../cache/index.ts';
 import type { SettingsServices } from '../settings/index.ts';
 import type { BalanceService } from '../balance/index.ts';
 import type { Scope } from '../db/scope.ts';
@@ -15,8 +15,8 @@ export async function warmTenantCache(deps: WarmDeps, scope: Scope): Promise<str
   return ['uom: all units', 'categories: tree', "balance: this month's series and facts"];
 }
 
-export const cacheModules = ['balance', 'products', 'categories', 'uom'] as const;
-export type KnownModule = (typeof cacheModules)[number];
+export const cacheModules = CACHE_MODULES;
+export type KnownModule = CacheModule;
 /** What an owner calls each part on the speed-up store page. */
 export const moduleLabels: Record<KnownModule, string> = {
   balance: 'Balance figures',

@@ -1,5 +1,5 @@
 import { assertCan } from '../auth/index.ts';
-import type { CacheService, CacheStatus } from '../cache/index.ts';
+import type { CacheService, CacheStatus, MemoizeResult, ModuleCache } from '../cache/index.ts';
 import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { ValidationError, found } from '../db/errors.ts';
@@ -8,7 +8,7 @@ import { readOpenBalanceAt, readSummary } from './balance.query.ts';
 import { assertSeriesQuery, rangeProblems } from './balance.rules.ts';
 import type { BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
 import type { Scope } from '../db/scope.ts';
-import { BALANCE_MODULE, CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey } from './cache-keys.ts';
+import { CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey } from './cache-keys.ts';
 import { presetRange } from './presets.ts';
 import { buildSeries } from './series.ts';
 import { RecentQueries } from './recent-queries.ts';
@@ -30,11 +30,6 @@ export interface BalanceServiceDeps {
 /** Series loaded side by side by one warm-up. */
 const WARM_CONCURRENCY = 5;
 
-export interface Cached<T> {
-  value: T;
-  status: CacheStatus;
-}
-
 export interface CustomerOption {
   id: number;
   name: string;
@@ -49,18 +44,20 @@ export interface TenantFacts {
 export class BalanceService {
   private readonly now: () => Date;
   private readonly recent = new RecentQueries();
+  private readonly cache: ModuleCache<'balance'>;
 
   constructor(private readonly deps: BalanceServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.cache = deps.cache.module('balance');
   }
 
   /** Per bucket: sales, payments and the running open balance from the one before `from`. */
-  async getBalanceSeries(scope: Scope, query: SeriesQuery): Promise<Cached<BalanceSeries>> {
+  async getBalanceSeries(scope: Scope, query: SeriesQuery): Promise<MemoizeResult<BalanceSeries>> {
     assertCan(scope, 'balance.see', BALANCE_REFUSED);
     assertSeriesQuery(query);
     const q: SeriesQuery = { from: query.from, to: query.to, granularity: query.granularity, customer: query.customer };
     this.recent.record(scope.tenantId, q);
-    return this.deps.cache.memoize(scope.tenantId, BALANCE_MODULE, seriesKey(q), () => this.readSeries(scope.tenantId, scope.db, q), {
+    return this.cache.memoize(scope.tenantId, seriesKey(q), () => this.readSeries(scope.tenantId, scope.db, q), {
       ttl: this.deps.ttlSeconds,
     });
   }
@@ -76,13 +73,12 @@ export class BalanceService {
   }
 
   /** Open balance at the end of `day` (any past day, or today). */
-  async openBalanceAt(scope: Scope, day: string, customer: CustomerFilter): Promise<Cached<Decimal>> {
+  async openBalanceAt(scope: Scope, day: string, customer: CustomerFilter): Promise<MemoizeResult<Decimal>> {
     assertCan(scope, 'balance.see', BALANCE_REFUSED);
     const problems = rangeProblems(day, day);
     if (problems.from) throw new ValidationError('Check the date.', { asOf: problems.from });
-    return this.deps.cache.memoize(
+    return this.cache.memoize(
       scope.tenantId,
-      BALANCE_MODULE,
       openBalanceKey(day, customer),
       () => readOpenBalanceAt(scope.db, scope.tenantId, day, customer),
       { ttl: this.deps.ttlSeconds },
@@ -90,20 +86,19 @@ export class BalanceService {
   }
 
   /** The balance pages' first read: refuses a role without `balance.see` before anything is shown. */
-  async readerFacts(scope: Scope): Promise<Cached<TenantFacts>> {
+  async readerFacts(scope: Scope): Promise<MemoizeResult<TenantFacts>> {
     assertCan(scope, 'balance.see', BALANCE_REFUSED);
     return this.tenantFacts(scope);
   }
 
   /** Name, zone and currency of the tenant (the settings event invalidates the balance module). */
-  async tenantFacts(scope: Scope): Promise<Cached<TenantFacts>> {
+  async tenantFacts(scope: Scope): Promise<MemoizeResult<TenantFacts>> {
     return this.readFacts(scope.tenantId, scope.db);
   }
 
-  private async readFacts(tenantId: number, db: TenantDb): Promise<Cached<TenantFacts>> {
-    return this.deps.cache.memoize(
+  private async readFacts(tenantId: number, db: TenantDb): Promise<MemoizeResult<TenantFacts>> {
+    return this.cache.memoize(
       tenantId,
-      BALANCE_MODULE,
       TENANT_KEY,
       async () =>
         found(await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true, timeZone: true, currency: true } }), 'Business'),
@@ -112,14 +107,13 @@ export class BalanceService {
   }
 
   /** Customers for the filter, by name (a sale of a new customer invalidates the module). */
-  async customers(scope: Scope): Promise<Cached<CustomerOption[]>> {
+  async customers(scope: Scope): Promise<MemoizeResult<CustomerOption[]>> {
     return this.readCustomers(scope.tenantId, scope.db);
   }
 
-  private async readCustomers(tenantId: number, db: TenantDb): Promise<Cached<CustomerOption[]>> {
-    return this.deps.cache.memoize(
+  private async readCustomers(tenantId: number, db: TenantDb): Promise<MemoizeResult<CustomerOption[]>> {
+    return this.cache.memoize(
       tenantId,
-      BALANCE_MODULE,
       CUSTOMERS_KEY,
       () => db.customer.findMany({ select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
       { ttl: this.deps.ttlSeconds },
@@ -158,7 +152,7 @@ export class BalanceService {
     const worker = async () => {
       for (let i = next++; i < list.length; i = next++)
         statuses[i] = (
-          await this.deps.cache.memoize(tenantId, BALANCE_MODULE, seriesKey(list[i]!), () => this.readSeries(tenantId, db, list[i]!), {
+          await this.cache.memoize(tenantId, seriesKey(list[i]!), () => this.readSeries(tenantId, db, list[i]!), {
             ttl: this.deps.ttlSeconds,
           })
         ).status;

@@ -3,8 +3,6 @@ import type { CustomerFilter, Granularity, SeriesQuery } from './balance.types.t
 // The balance module's cache keys (the cache adds `<prefix>:tenant:{<id>}:balance:`), e.g.
 // stock:tenant:{1}:balance:series:daily:2026-01-01:2026-01-31:all (SPEC §5).
 
-export const BALANCE_MODULE = 'balance';
-
 const word: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 
 const customerPart = (c: CustomerFilter) => (c === 'all' ? 'all' : String(c));

@@ -1,50 +1,33 @@
-import type { CacheConfig } from '../config.ts';
+import { CACHE_MODULES, type CacheModule } from '../config.ts';
 import type { UnitOfWork } from '../db/unit-of-work.ts';
-import type { Logger } from '../logger.ts';
-import type { InvalidationBus } from './bus.ts';
 import { decodeBody, encodeEntry, isNotFound, splitGeneration, type DecodedEntry, type EncodedEntry } from './entry.ts';
-import { modulesFor, type DomainEvent } from './events.ts';
+import type { DomainEvent, EventModules } from './events.ts';
 import { deepFreeze } from './freeze.ts';
 import { globToRegExp } from './glob.ts';
-import type { GuardedStore } from './guarded-store.ts';
-import type { Invalidator } from './invalidator.ts';
-import { assertTenant, type CacheKeys } from './keys.ts';
-import type { LocalCache } from './local-cache.ts';
-import type { LoaderLock } from './loader-lock.ts';
-import type { CacheMetrics } from './metrics.ts';
-import { ALL_MODULES, type Outbox, type OutboxTransaction } from './outbox.ts';
-import type { Reconciler } from './reconciler.ts';
+import { assertTenant } from './keys.ts';
+import { ModuleHandle } from './module-cache.ts';
+import { ALL_MODULES, type OutboxTransaction } from './outbox.ts';
+import type { LocalEntry } from './local-cache.ts';
+import type { CacheParts, Lookup } from './parts.ts';
 import { SingleFlight } from './single-flight.ts';
 import type { ExpectedGeneration, StoreRead } from './store.ts';
 import { jitteredTtlMs, moduleTtlSeconds } from './ttl.ts';
 import { cacheHealth, cacheStats, keyCounts, redisInfo } from './report.ts';
-import type { CacheHealth, CacheOptions, CacheService, CacheStats, MemoizeResult, RedisInfo } from './types.ts';
+import type {
+  CacheHealth,
+  CacheOptions,
+  CacheService,
+  CacheStats,
+  InvalidationListener,
+  MemoizeResult,
+  ModuleCache,
+  RedisInfo,
+} from './types.ts';
 
 // The facade: one API over the two tiers. Reads go L1 → store; a miss in memoize runs the
 // loader once per process (single flight) and once across processes (loader-lock.ts);
 // writes are conditional on the generation the read saw (no stale write-back); Redis
 // trouble never throws (guarded-store.ts), it only makes calls skip the cache.
-
-/** What a read of both tiers found. `generation` undefined: the store could not be asked. */
-export interface Lookup {
-  fresh?: { value: unknown; notFound: boolean };
-  stale?: { value: unknown };
-  generation: string | null | undefined;
-}
-
-export interface CacheParts {
-  config: CacheConfig;
-  keys: CacheKeys;
-  l1: LocalCache;
-  guarded: GuardedStore;
-  bus: InvalidationBus;
-  invalidator: Invalidator;
-  reconciler: Reconciler;
-  outbox: Outbox;
-  loaderLock: LoaderLock | undefined;
-  metrics: CacheMetrics;
-  logger: Logger;
-}
 
 const MAX_STALE_LOGGED = 10_000;
 
@@ -60,9 +43,45 @@ export class TieredCacheService implements CacheService {
   private readonly flights = new SingleFlight<MemoizeResult<unknown>>();
   private readonly staleLogged = new Set<string>();
   private readonly graceMs: number;
+  private readonly handles = new Map<CacheModule, ModuleCache>();
+  private readonly listeners = new Map<string, Set<InvalidationListener>>();
 
   constructor(private readonly parts: CacheParts) {
     this.graceMs = parts.config.staleGrace * 1000;
+  }
+
+  module<M extends CacheModule>(name: M): ModuleCache<M> {
+    let handle = this.handles.get(name);
+    if (!handle) this.handles.set(name, (handle = new ModuleHandle(this, name)));
+    return handle as ModuleCache<M>;
+  }
+
+  declareEvents(events: EventModules): void {
+    this.parts.events.declare(events);
+  }
+
+  declaredEvents(): Record<string, readonly CacheModule[]> {
+    return this.parts.events.entries();
+  }
+
+  onInvalidated(target: CacheModule | DomainEvent, listener: InvalidationListener): () => void {
+    let set = this.listeners.get(target);
+    if (!set) this.listeners.set(target, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  /** Each listener of any of `targets` once (a listener's error is logged, never thrown). */
+  private notify(tenantId: number, targets: Iterable<string>): void {
+    const due = new Set<InvalidationListener>();
+    for (const target of targets) for (const listener of this.listeners.get(target) ?? []) due.add(listener);
+    for (const listener of due) {
+      try {
+        listener(tenantId);
+      } catch (error) {
+        this.parts.logger.warn({ err: (error as Error).message, tenantId }, 'cache: an invalidation listener failed');
+      }
+    }
   }
 
   /** Local knowledge (L1 values, remembered generations) is only as good as the bus. */
@@ -70,22 +89,25 @@ export class TieredCacheService implements CacheService {
     return this.parts.bus.connected;
   }
 
-  async get<T>(tenantId: number, module: string, key: string): Promise<T | undefined> {
+  // get, lookup and readStore chain with then() rather than async/await: they sit on every
+  // L2 read, and each async layer costs promises and microtasks a small read notices.
+  get<T>(tenantId: number, module: CacheModule, key: string): Promise<T | undefined> {
     const valueKey = this.parts.keys.value(tenantId, module, key);
-    if (!this.parts.config.enabled) return undefined;
+    if (!this.parts.config.enabled) return Promise.resolve(undefined);
     const local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined;
     if (local !== undefined && local.freshUntil > Date.now()) {
       this.parts.metrics.l1Hit(module);
-      return local.value as T;
+      return Promise.resolve(local.value as T);
     }
     const started = performance.now();
-    const found = await this.lookup(tenantId, module, valueKey, this.parts.l1.epoch(tenantId, module), local);
-    this.parts.metrics.count(module, found.fresh ? 'hits' : 'misses');
-    this.parts.metrics.observe('get', found.fresh ? 'l2' : 'none', started);
-    return found.fresh?.value as T | undefined;
+    return this.lookup(tenantId, module, valueKey, this.parts.l1.epoch(tenantId, module), local).then((found) => {
+      this.parts.metrics.count(module, found.fresh ? 'hits' : 'misses');
+      this.parts.metrics.observe('get', found.fresh ? 'l2' : 'none', started);
+      return found.fresh?.value as T | undefined;
+    });
   }
 
-  async set<T>(tenantId: number, module: string, key: string, value: T, opts?: CacheOptions): Promise<void> {
+  async set<T>(tenantId: number, module: CacheModule, key: string, value: T, opts?: CacheOptions): Promise<void> {
     const valueKey = this.parts.keys.value(tenantId, module, key);
     const encoded = this.encode(module, value, opts);
     if (!this.parts.config.enabled) return;
@@ -94,14 +116,14 @@ export class TieredCacheService implements CacheService {
     this.parts.metrics.observe('set', 'l2', started);
   }
 
-  async delete(tenantId: number, module: string, key: string): Promise<void> {
+  async delete(tenantId: number, module: CacheModule, key: string): Promise<void> {
     const valueKey = this.parts.keys.value(tenantId, module, key);
     this.parts.l1.delete(valueKey);
     const done = await this.parts.guarded.attempt(module, (store) => store.delete(valueKey));
     if (done.ok) await this.parts.bus.publish({ tenantId, module, key: valueKey }).catch(() => {});
   }
 
-  async deletePattern(tenantId: number, module: string, pattern: string): Promise<number> {
+  async deletePattern(tenantId: number, module: CacheModule, pattern: string): Promise<number> {
     const match = this.parts.keys.pattern(tenantId, module, pattern);
     const re = globToRegExp(match);
     this.parts.l1.dropWhere((key) => re.test(key));
@@ -113,7 +135,7 @@ export class TieredCacheService implements CacheService {
 
   async memoize<T>(
     tenantId: number,
-    module: string,
+    module: CacheModule,
     key: string,
     loader: () => Promise<T>,
     opts?: CacheOptions,
@@ -130,7 +152,7 @@ export class TieredCacheService implements CacheService {
 
   private async load(
     tenantId: number,
-    module: string,
+    module: CacheModule,
     valueKey: string,
     loader: () => Promise<unknown>,
     opts: CacheOptions | undefined,
@@ -182,7 +204,7 @@ export class TieredCacheService implements CacheService {
     }
   }
 
-  private serveStale(tenantId: number, module: string, valueKey: string, value: unknown, error: unknown): MemoizeResult<unknown> {
+  private serveStale(tenantId: number, module: CacheModule, valueKey: string, value: unknown, error: unknown): MemoizeResult<unknown> {
     this.parts.metrics.count(module, 'stale');
     if (!this.staleLogged.has(valueKey)) {
       if (this.staleLogged.size >= MAX_STALE_LOGGED) this.staleLogged.clear();
@@ -193,16 +215,26 @@ export class TieredCacheService implements CacheService {
   }
 
   /** Both tiers, without counting; a fresh L2 value is copied into L1 unless invalidated meanwhile. */
-  async lookup(
+  lookup(
     tenantId: number,
-    module: string,
+    module: CacheModule,
     valueKey: string,
     epoch = this.parts.l1.epoch(tenantId, module),
     local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined,
   ): Promise<Lookup> {
+    if (local !== undefined && local.freshUntil > Date.now()) return Promise.resolve({ fresh: local, generation: undefined });
+    return this.readStore(tenantId, module, valueKey, epoch).then((read) => this.found(tenantId, module, valueKey, epoch, local, read));
+  }
+
+  private found(
+    tenantId: number,
+    module: CacheModule,
+    valueKey: string,
+    epoch: number,
+    local: LocalEntry | undefined,
+    read: StoreRead | undefined,
+  ): Lookup {
     const now = Date.now();
-    if (local !== undefined && local.freshUntil > now) return { fresh: local, generation: undefined };
-    const read = await this.readStore(tenantId, module, valueKey, epoch);
     const localStale = local ? { value: local.value } : undefined;
     if (!read) return { generation: undefined, stale: localStale };
     const { generation, body } = read;
@@ -226,29 +258,40 @@ export class TieredCacheService implements CacheService {
    * bus up to tell us when it changes) that is one GET; otherwise one MGET of both keys.
    * undefined: the store could not be asked.
    */
-  private async readStore(tenantId: number, module: string, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
+  private readStore(tenantId: number, module: CacheModule, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
     const { guarded, l1 } = this.parts;
     const known = this.l1Usable ? l1.generation(tenantId, module) : undefined;
-    if (known !== undefined && guarded.store.readRaw) {
-      const raw = await guarded.attempt(module, (store) => store.readRaw!(valueKey));
-      if (!raw.ok) return undefined;
-      const stored = raw.value;
-      if (stored === null) return { generation: known, body: undefined };
-      if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known))
-        return { generation: known, body: stored.slice(known.length + 1) };
-      const split = splitGeneration(stored);
-      if (split === undefined) return { generation: known, body: undefined };
-      // Written under a newer generation than we know of: ours is out of date, ask Redis.
-      if (!isNewer(split.generation, known)) return { generation: known, body: undefined };
-      l1.forgetGeneration(tenantId, module);
-    }
-    const read = await guarded.attempt(module, (store) => store.read(tenantId, module, valueKey));
-    if (!read.ok) return undefined;
-    if (read.value.generation !== null && guarded.store.readRaw) l1.rememberGeneration(tenantId, module, epoch, read.value.generation);
-    return read.value;
+    if (known === undefined || !guarded.store.readRaw) return this.readBoth(tenantId, module, valueKey, epoch);
+    return guarded
+      .attempt(module, (store) => store.readRaw!(valueKey))
+      .then((raw): StoreRead | undefined | Promise<StoreRead | undefined> => {
+        if (!raw.ok) return undefined;
+        const stored = raw.value;
+        if (stored === null) return { generation: known, body: undefined };
+        if (stored.charCodeAt(known.length) === 59 /* ; */ && stored.startsWith(known))
+          return { generation: known, body: stored.slice(known.length + 1) };
+        const split = splitGeneration(stored);
+        if (split === undefined) return { generation: known, body: undefined };
+        // Written under a newer generation than we know of: ours is out of date, ask Redis.
+        if (!isNewer(split.generation, known)) return { generation: known, body: undefined };
+        l1.forgetGeneration(tenantId, module);
+        return this.readBoth(tenantId, module, valueKey, epoch);
+      });
   }
 
-  private encode(module: string, value: unknown, opts: CacheOptions | undefined): EncodedEntry {
+  /** Generation and value in one read, the generation remembered for the next reads. */
+  private readBoth(tenantId: number, module: CacheModule, valueKey: string, epoch: number): Promise<StoreRead | undefined> {
+    const { guarded, l1 } = this.parts;
+    return guarded
+      .attempt(module, (store) => store.read(tenantId, module, valueKey))
+      .then((read) => {
+        if (!read.ok) return undefined;
+        if (guarded.store.readRaw) l1.rememberGeneration(tenantId, module, epoch, read.value.generation);
+        return read.value;
+      });
+  }
+
+  private encode(module: CacheModule, value: unknown, opts: CacheOptions | undefined): EncodedEntry {
     const seconds = opts?.ttl ?? (isNotFound(value) ? this.parts.config.negativeTtl : moduleTtlSeconds(this.parts.config, module));
     return encodeEntry(value, Date.now() + jitteredTtlMs(seconds));
   }
@@ -260,7 +303,7 @@ export class TieredCacheService implements CacheService {
   /** Writes to the store if the generation is still `expected`, and to L1 if the epoch is; returns the frozen copy. */
   private async write(
     tenantId: number,
-    module: string,
+    module: CacheModule,
     valueKey: string,
     encoded: EncodedEntry,
     expected: ExpectedGeneration,
@@ -277,7 +320,7 @@ export class TieredCacheService implements CacheService {
     return deepFreeze(entry.value);
   }
 
-  private putLocal(tenantId: number, module: string, valueKey: string, epoch: number, entry: DecodedEntry): void {
+  private putLocal(tenantId: number, module: CacheModule, valueKey: string, epoch: number, entry: DecodedEntry): void {
     if (!this.parts.l1.storesValues || !this.l1Usable) return;
     this.parts.l1.put(
       valueKey,
@@ -290,21 +333,27 @@ export class TieredCacheService implements CacheService {
     );
   }
 
-  async invalidateModule(tenantId: number, module: string): Promise<void> {
+  async invalidateModule(tenantId: number, module: CacheModule): Promise<void> {
     this.parts.keys.modulePrefix(tenantId, module);
     await this.parts.invalidator.invalidate(tenantId, [module]);
+    this.notify(tenantId, [module]);
   }
 
   async invalidateTenant(tenantId: number): Promise<void> {
     assertTenant(tenantId);
     await this.parts.invalidator.invalidate(tenantId, [ALL_MODULES]);
+    this.notify(tenantId, CACHE_MODULES); // every module; an event listener hears its event only
   }
 
   async invalidateAfterCommit(uow: UnitOfWork<OutboxTransaction>, tenantId: number, event: DomainEvent): Promise<void> {
     assertTenant(tenantId);
-    const modules = modulesFor(event);
+    const modules = this.parts.events.modulesFor(event);
     const rowId = await this.parts.outbox.write(uow.tx, tenantId, modules);
-    uow.afterCommit(() => this.parts.invalidator.applyCommitted(rowId, tenantId, modules));
+    uow.afterCommit(async () => {
+      this.parts.reconciler.wake();
+      await this.parts.invalidator.applyCommitted(rowId, tenantId, modules);
+      this.notify(tenantId, [event, ...modules]);
+    });
   }
 
   isAvailable(): boolean {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { LocalBus, RedisBus, type InvalidationBus } from './bus.ts';
 import { TieredCacheService } from './cache-service.ts';
 import { globToRegExp } from './glob.ts';
+import { EventMap } from './events.ts';
 import { GuardedStore } from './guarded-store.ts';
 import { Invalidator } from './invalidator.ts';
 import { InvalidationJournal } from './journal.ts';
@@ -21,9 +22,20 @@ import type { RedisConnections } from './redis-connection.ts';
 import { RedisStore } from './redis-store.ts';
 import type { CacheService } from './types.ts';
 
-export type { CacheService, CacheStatus, CacheOptions, MemoizeResult, CacheHealth, CacheStats, RedisInfo } from './types.ts';
-export type { DomainEvent } from './events.ts';
-export { EVENT_MODULES, modulesFor } from './events.ts';
+export type {
+  CacheService,
+  CacheStatus,
+  CacheOptions,
+  MemoizeResult,
+  ModuleCache,
+  InvalidationListener,
+  CacheHealth,
+  CacheStats,
+  RedisInfo,
+} from './types.ts';
+export type { DomainEvent, DomainEvents, EventModules, EventNames } from './events.ts';
+export type { CacheModule } from '../config.ts';
+export { CACHE_MODULES } from '../config.ts';
 export { keyOf } from './keys.ts';
 export { CacheKeyError, CacheSerializationError } from './errors.ts';
 export type { RedisConnections } from './redis-connection.ts';
@@ -77,5 +89,6 @@ export function createCacheService(deps: CacheServiceDeps): CacheService {
   const reconciler = new Reconciler(redis?.client, guarded, invalidator, journal, logger, config.outboxPollMs);
   reconciler.start();
   const loaderLock = redis ? new LoaderLock(keys, new RedisLocks(redis.client), guarded, config.lock) : undefined;
-  return new TieredCacheService({ config, keys, l1, guarded, bus, invalidator, reconciler, outbox, loaderLock, metrics, logger });
+  const events = new EventMap();
+  return new TieredCacheService({ config, keys, l1, guarded, bus, invalidator, reconciler, outbox, loaderLock, metrics, logger, events });
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Lookup } from './cache-service.ts';
+import type { Lookup } from './parts.ts';
 import type { GuardedStore } from './guarded-store.ts';
 import type { CacheKeys } from './keys.ts';
 import type { RedisLocks } from './locks.ts';

@@ -24,16 +24,12 @@ export class LuaScript {
   }
 }
 
-/** KEYS: generation, value, tenant's module set. ARGV: body, ttl ms, expected ('*', '' = none, or a generation), fresh generation, module. */
+/** KEYS: generation, value, tenant's module set. ARGV: body, ttl ms, expected ('*' or a generation), fresh generation, module. */
 export const WRITE_IF_GENERATION = new LuaScript(
   `local g = redis.call('GET', KEYS[1])
 local expected = ARGV[3]
-if expected ~= '*' then
-  if expected == '' then
-    if g then return 0 end
-  elseif g ~= expected then
-    return 0
-  end
+if expected ~= '*' and g ~= expected then
+  return 0
 end
 if not g then
   g = ARGV[4]
@@ -43,6 +39,19 @@ redis.call('SET', KEYS[2], g .. ';' .. ARGV[1], 'PX', ARGV[2])
 redis.call('SADD', KEYS[3], ARGV[5])
 return 1`,
   3,
+);
+
+/**
+ * KEYS: generation, tenant's module set. ARGV: fresh generation, module. The generation,
+ * created when missing (and the module recorded, so invalidateTenant bumps it).
+ */
+export const ENSURE_GENERATION = new LuaScript(
+  `local g = redis.call('GET', KEYS[1])
+if g then return g end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return ARGV[1]`,
+  2,
 );
 
 /** KEYS (any number): generation keys to bump. ARGV: fresh generation for a key that has none. */

@@ -25,8 +25,15 @@ export class MemoryStore implements CacheStore {
   }
 
   async read(tenantId: number, module: string, valueKey: string): Promise<StoreRead> {
-    const generation = this.generations.get(this.keys.generation(tenantId, module)) ?? null;
-    if (generation === null) return { generation, body: undefined };
+    const genKey = this.keys.generation(tenantId, module);
+    const generation = this.generations.get(genKey);
+    if (generation === undefined) {
+      // Created on first read, as in Redis (store.ts): concurrent first loaders share it.
+      const created = freshGeneration();
+      this.generations.set(genKey, created);
+      this.addModule(tenantId, module);
+      return { generation: created, body: undefined };
+    }
     const raw = this.values.get(valueKey);
     const body = raw !== undefined && raw.startsWith(`${generation};`) ? raw.slice(generation.length + 1) : undefined;
     return { generation, body };
@@ -34,17 +41,21 @@ export class MemoryStore implements CacheStore {
 
   async write(entry: StoreWrite): Promise<boolean> {
     const genKey = this.keys.generation(entry.tenantId, entry.module);
-    let generation = this.generations.get(genKey) ?? null;
+    let generation = this.generations.get(genKey);
     if (entry.expected !== '*' && entry.expected !== generation) return false;
-    if (generation === null) {
+    if (generation === undefined) {
       generation = freshGeneration();
       this.generations.set(genKey, generation);
     }
     this.values.set(entry.valueKey, `${generation};${entry.body}`, { ttl: entry.ttlMs });
-    let set = this.modules.get(entry.tenantId);
-    if (!set) this.modules.set(entry.tenantId, (set = new Set()));
-    set.add(entry.module);
+    this.addModule(entry.tenantId, entry.module);
     return true;
+  }
+
+  private addModule(tenantId: number, module: string): void {
+    let set = this.modules.get(tenantId);
+    if (!set) this.modules.set(tenantId, (set = new Set()));
+    set.add(module);
   }
 
   async delete(valueKey: string): Promise<void> {

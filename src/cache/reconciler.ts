@@ -8,15 +8,21 @@ import type { InvalidationJournal } from './journal.ts';
 // been applied to it, and, when Redis is a new process (its run_id changed; it may have come
 // back from AOF/RDB without its last writes), this instance's recent invalidations have been
 // applied again. Until then every cache call skips Redis and loaders run. Also drains the
-// outbox periodically for rows whose instance failed or died after commit.
+// outbox for rows whose instance failed or died after commit: on a slow poll (an idle
+// instance costs the database one query per CACHE_OUTBOX_POLL_MS), and shortly after each
+// commit of this instance (wake()), when a peer that died mid-commit is most likely — so
+// activity keeps leftovers short-lived without an idle instance polling every few seconds.
 
 const RETRY_MS = 250;
+/** A wake-up drains rows older than this, after waiting as long: the committing instance's own hook has run by then. */
+export const WAKE_DELAY_MS = 2000;
 
 export class Reconciler {
   private lastRunId: string | undefined;
   private running: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly onReady = () => this.request();
   private readonly onClose = () => this.guarded.distrust('connection to Redis lost');
@@ -79,12 +85,22 @@ export class Reconciler {
     }
   }
 
-  /** Rows older than a poll interval were not deleted by their own after-commit hook. */
+  /** A commit was made here: drain once soon (one pending wake-up at most). */
+  wake(): void {
+    if (this.stopped || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      void this.poll();
+    }, WAKE_DELAY_MS);
+    this.wakeTimer.unref();
+  }
+
+  /** Rows older than WAKE_DELAY_MS (or the poll, if shorter) were not deleted by their own after-commit hook. */
   private async poll(): Promise<void> {
     if (!this.guarded.isTrusted) return this.request();
     if (!this.guarded.available) return;
     try {
-      await this.invalidator.drain(this.guarded.store, Math.min(this.pollMs, 2000));
+      await this.invalidator.drain(this.guarded.store, Math.min(this.pollMs, WAKE_DELAY_MS));
     } catch (error) {
       this.logger.debug({ err: (error as Error).message }, 'cache: periodic outbox drain failed');
     }
@@ -93,6 +109,7 @@ export class Reconciler {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.wakeTimer);
     clearInterval(this.pollTimer);
     this.client?.off('ready', this.onReady);
     this.client?.off('close', this.onClose);

@@ -1,7 +1,7 @@
-import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
 import { hashTag, type CacheKeys } from './keys.ts';
-import { BUMP_GENERATIONS, BUMP_TENANT, WRITE_IF_GENERATION } from './lua.ts';
+import { BUMP_GENERATIONS, BUMP_TENANT, ENSURE_GENERATION, WRITE_IF_GENERATION } from './lua.ts';
+import { ReadBatch } from './read-batch.ts';
 import { isCluster, type RedisClient } from './redis-connection.ts';
 import { freshGeneration, type CacheStore, type StoreInfo, type StoreRead, type StoreWrite } from './store.ts';
 
@@ -15,9 +15,7 @@ import { freshGeneration, type CacheStore, type StoreInfo, type StoreRead, type 
 // master (decision 018).
 
 const SCAN_COUNT = 1000;
-// Value reads issued in the same turn of the event loop leave as one MGET: at saturation a
-// command's own cost (a write syscall each) is most of a small read's cost, and one
-// command of 50 keys costs Redis and this process far less than 50 (decision 006).
+// Value reads of one turn leave as one MGET (read-batch.ts, decision 006), at most this many.
 const MAX_READ_BATCH = 100;
 
 /** Keys grouped by hash tag, each group in one slot; order kept within a group. */
@@ -33,7 +31,6 @@ function bySlot(keys: readonly string[]): string[][] {
 }
 
 async function mgetBySlot(client: RedisClient, keys: readonly string[]): Promise<Array<string | null>> {
-  if (keys.length === 1) return [await client.get(keys[0]!)];
   if (!isCluster(client)) return client.mget(...keys);
   const groups = bySlot(keys);
   if (groups.length === 1) return client.mget(...keys);
@@ -59,13 +56,17 @@ function parseInfo(text: string): Record<string, string> {
 export class RedisStore implements CacheStore {
   readonly kind = 'redis' as const;
 
-  private readonly rawReads: DataLoader<string, string | null>;
+  private readonly rawReads: ReadBatch;
 
   constructor(
     private readonly client: RedisClient,
     private readonly keys: CacheKeys,
   ) {
-    this.rawReads = new DataLoader((valueKeys) => mgetBySlot(client, valueKeys), { cache: false, maxBatchSize: MAX_READ_BATCH });
+    this.rawReads = new ReadBatch(
+      (key) => client.get(key),
+      (keys) => mgetBySlot(client, keys),
+      MAX_READ_BATCH,
+    );
   }
 
   /** The servers a SCAN must visit: every master of a cluster, else the one server. */
@@ -74,8 +75,12 @@ export class RedisStore implements CacheStore {
   }
 
   async read(tenantId: number, module: string, valueKey: string): Promise<StoreRead> {
-    const [generation, raw] = await this.client.mget(this.keys.generation(tenantId, module), valueKey);
-    if (generation == null) return { generation: null, body: undefined };
+    const genKey = this.keys.generation(tenantId, module);
+    const [generation, raw] = await this.client.mget(genKey, valueKey);
+    if (generation == null) {
+      const created = await ENSURE_GENERATION.run(this.client, [genKey, this.keys.modules(tenantId)], [freshGeneration(), module]);
+      return { generation: String(created), body: undefined };
+    }
     // A value from an older generation (or with none) is dead: invalidated, never served.
     const body =
       raw != null && raw.length > generation.length && raw.charCodeAt(generation.length) === 59 /* ; */ && raw.startsWith(generation)
@@ -89,11 +94,10 @@ export class RedisStore implements CacheStore {
   }
 
   async write(entry: StoreWrite): Promise<boolean> {
-    const expected = entry.expected === null ? '' : entry.expected;
     const written = await WRITE_IF_GENERATION.run(
       this.client,
       [this.keys.generation(entry.tenantId, entry.module), entry.valueKey, this.keys.modules(entry.tenantId)],
-      [entry.body, entry.ttlMs, expected, freshGeneration(), entry.module],
+      [entry.body, entry.ttlMs, entry.expected, freshGeneration(), entry.module],
     );
     return written === 1;
   }

@@ -1,4 +1,4 @@
-import type { CacheParts } from './cache-service.ts';
+import type { CacheParts } from './parts.ts';
 import { assertTenant } from './keys.ts';
 import type { CacheHealth, CacheStats, RedisInfo } from './types.ts';
 

@@ -4,14 +4,18 @@
 // bumps that one counter, and a value whose generation differs is not served.
 
 export interface StoreRead {
-  /** The module's generation now; null when it has none yet (then no value is served). */
-  generation: string | null;
+  /**
+   * The module's generation now. A module without one gets one on this read (atomically, so
+   * concurrent first readers all see the same): every first loader then writes under it,
+   * rather than one creating it and the others' writes being refused.
+   */
+  generation: string;
   /** The entry body when a value exists under the current generation. */
   body: string | undefined;
 }
 
-/** '*' = write whatever the generation; null = only if it still has none; else only if unchanged. */
-export type ExpectedGeneration = string | null | '*';
+/** '*' = write whatever the generation; else only if it is unchanged. */
+export type ExpectedGeneration = string;
 
 export interface StoreWrite {
   tenantId: number;

@@ -5,8 +5,8 @@ import type { CacheConfig, CacheModule } from '../config.ts';
 
 export const JITTER = 0.1;
 
-export function moduleTtlSeconds(config: CacheConfig, module: string): number {
-  return Object.hasOwn(config.ttl, module) ? config.ttl[module as CacheModule] : config.defaultTtl;
+export function moduleTtlSeconds(config: CacheConfig, module: CacheModule): number {
+  return Object.hasOwn(config.ttl, module) ? config.ttl[module] : config.defaultTtl;
 }
 
 /** A TTL in milliseconds, uniformly within ±10% of `seconds`, never below 1 ms. */

@@ -1,6 +1,7 @@
+import type { CacheModule } from '../config.ts';
 import type { UnitOfWork } from '../db/unit-of-work.ts';
 import type { BreakerState } from './breaker.ts';
-import type { DomainEvent } from './events.ts';
+import type { DomainEvent, EventModules } from './events.ts';
 import type { ModuleStats } from './metrics.ts';
 import type { OutboxTransaction } from './outbox.ts';
 
@@ -44,21 +45,45 @@ export interface RedisInfo {
   uptimeSeconds?: number;
 }
 
-export interface CacheService {
+/**
+ * One module's slice of the cache, from `cache.module(name)`: keys are the module's own
+ * (the cache adds tenant and module), the loader's type is the value's type.
+ */
+export interface ModuleCache<M extends CacheModule = CacheModule> {
+  readonly name: M;
   /** The value if cached and fresh; a cached "not found" reads as null/undefined too. */
-  get<T>(tenantId: number, module: string, key: string): Promise<T | undefined>;
+  get<T>(tenantId: number, key: string): Promise<T | undefined>;
   /** Throws CacheSerializationError for a value that cannot be cached (a programming error). */
-  set<T>(tenantId: number, module: string, key: string, value: T, opts?: CacheOptions): Promise<void>;
-  delete(tenantId: number, module: string, key: string): Promise<void>;
+  set<T>(tenantId: number, key: string, value: T, opts?: CacheOptions): Promise<void>;
+  delete(tenantId: number, key: string): Promise<void>;
   /** Deletes the module's keys matching a glob (SCAN + batched UNLINK); returns how many. */
-  deletePattern(tenantId: number, module: string, pattern: string): Promise<number>;
+  deletePattern(tenantId: number, pattern: string): Promise<number>;
   /**
    * Cache-aside. A null/undefined result means "not found" and is cached for
    * CACHE_NEGATIVE_TTL. The loader's errors reach the caller unless a stale value within
    * CACHE_STALE_GRACE can be served (status STALE). Values are read-only (frozen).
    */
-  memoize<T>(tenantId: number, module: string, key: string, loader: () => Promise<T>, opts?: CacheOptions): Promise<MemoizeResult<T>>;
-  invalidateModule(tenantId: number, module: string): Promise<void>;
+  memoize<T>(tenantId: number, key: string, loader: () => Promise<T>, opts?: CacheOptions): Promise<MemoizeResult<T>>;
+  /** Invalidates the tenant's values of this module, at once (outside a transaction). */
+  invalidate(tenantId: number): Promise<void>;
+}
+
+/** Called with the tenant once an invalidation it was registered for has been applied. */
+export type InvalidationListener = (tenantId: number) => void;
+
+export interface CacheService {
+  /** The handle of one module; an unknown name does not compile. */
+  module<M extends CacheModule>(name: M): ModuleCache<M>;
+  /** A part's events and the modules each invalidates (called by the part when it is built). */
+  declareEvents(events: EventModules): void;
+  /** Every declared event and its modules. */
+  declaredEvents(): Record<string, readonly CacheModule[]>;
+  /**
+   * `listener` runs after this instance applied an invalidation of `target` (a module, or an
+   * event): after the commit for invalidateAfterCommit (never on rollback), at once for
+   * module.invalidate and invalidateTenant (every module; not an event). Returns the unsubscribe.
+   */
+  onInvalidated(target: CacheModule | DomainEvent, listener: InvalidationListener): () => void;
   invalidateTenant(tenantId: number): Promise<void>;
   /** Writes an outbox row through uow.tx; the modules of `event` are invalidated after commit only. */
   invalidateAfterCommit(uow: UnitOfWork<OutboxTransaction>, tenantId: number, event: DomainEvent): Promise<void>;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Core } from '../core.ts';
 import type { SettingsServices } from '../settings/index.ts';
+import { CATALOG_EVENTS } from './cache-events.ts';
 import { ProductExportService } from './product-export.service.ts';
 import { ProductImportService } from './product-import.service.ts';
 import { ProductListService } from './product-list.service.ts';
@@ -23,6 +24,7 @@ export interface CatalogServices {
 /** Built once at start-up (src/container.ts) on the business's settings (units and categories). */
 export function createCatalog(core: Pick<Core, 'cache'>, settings: SettingsServices): CatalogServices & { router: Router } {
   const { cache } = core;
+  cache.declareEvents(CATALOG_EVENTS);
   const { categories, uoms } = settings;
   const productList = new ProductListService({ cache, categories });
   const services: CatalogServices = {

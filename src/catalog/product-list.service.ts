@@ -72,7 +72,7 @@ export class ProductListService {
 
   list(ctx: Scope, query: ProductListQuery): Promise<MemoizeResult<ProductListPage>> {
     const n = this.normalize(query);
-    return this.deps.cache.memoize(ctx.tenantId, 'products', this.cacheKey(n), () => this.load(ctx, n));
+    return this.deps.cache.module('products').memoize(ctx.tenantId, this.cacheKey(n), () => this.load(ctx, n));
   }
 
   /** The same filters as the list, for the CSV export (no paging). */

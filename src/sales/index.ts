@@ -4,6 +4,7 @@ import type { CustomersService } from '../customers/index.ts';
 import { returnsRouter } from './returns.router.ts';
 import { salesRouter } from './sales.router.ts';
 import { SalesService } from './sales.service.ts';
+import { SALES_EVENTS } from './cache-events.ts';
 
 export { SalesService } from './sales.service.ts';
 export { paymentMethods } from './sales.schema.ts';
@@ -19,6 +20,7 @@ export function createSales(
   core: Pick<Core, 'transactions'>,
   parts: { customers: CustomersService },
 ): { sales: SalesService; router: Router } {
+  core.transactions.cache.declareEvents(SALES_EVENTS);
   const sales = new SalesService(core.transactions);
   const router = Router();
   router.use(returnsRouter({ sales }));

@@ -23,7 +23,9 @@ export class CategoriesService {
 
   /** The whole tree in display order; cached. */
   tree(ctx: Scope): Promise<MemoizeResult<CategoryNode[]>> {
-    return this.deps.cache.memoize(ctx.tenantId, 'categories', 'tree', async () => flattenTree(await ctx.db.category.findMany({ select })));
+    return this.deps.cache
+      .module('categories')
+      .memoize(ctx.tenantId, 'tree', async () => flattenTree(await ctx.db.category.findMany({ select })));
   }
 
   async get(ctx: Scope, id: number): Promise<CategoryRow> {

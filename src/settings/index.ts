@@ -6,6 +6,7 @@ import { categoriesRouter } from './categories.router.ts';
 import { CategoriesService } from './categories.service.ts';
 import { UomsService } from './uoms.service.ts';
 import { uomsRouter } from './uoms.router.ts';
+import { SETTINGS_EVENTS } from './cache-events.ts';
 
 // The business's settings: its details (business settings), its categories and its units.
 // The catalog builds on these (a product has a unit and a category); nothing here knows the
@@ -26,6 +27,7 @@ export interface SettingsServices {
 
 export function createSettings(core: Pick<Core, 'cache'>): SettingsServices & { router: Router } {
   const { cache } = core;
+  cache.declareEvents(SETTINGS_EVENTS);
   const services = {
     business: new BusinessService({ cache }),
     uoms: new UomsService({ cache }),

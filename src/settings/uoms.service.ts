@@ -22,9 +22,9 @@ export class UomsService {
 
   /** Every unit of the tenant, by code; cached. */
   list(ctx: Scope): Promise<MemoizeResult<UnitRow[]>> {
-    return this.deps.cache.memoize(ctx.tenantId, 'uom', 'all', () =>
-      ctx.db.unit.findMany({ select, orderBy: [{ code: 'asc' }, { id: 'asc' }] }),
-    );
+    return this.deps.cache
+      .module('uom')
+      .memoize(ctx.tenantId, 'all', () => ctx.db.unit.findMany({ select, orderBy: [{ code: 'asc' }, { id: 'asc' }] }));
   }
 
   async get(ctx: Scope, id: number): Promise<UnitRow> {

@@ -71,7 +71,7 @@ describe('admin', () => {
     });
 
     it('preparing the most used pages fills them so the next balance page is a HIT', async () => {
-      await t.deps.cache.invalidateModule(business.tenantId, 'balance');
+      await t.deps.cache.module('balance').invalidate(business.tenantId);
       const res = await owner.post('/admin/cache/warm');
       expect(res.status).toBe(303);
       expect((await owner.get('/admin/cache')).html).toContain('Prepared the most used pages: Units, Categories, Balance figures.');

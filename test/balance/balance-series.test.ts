@@ -174,7 +174,7 @@ describe.each(drivers)('balance series on %s', (driver) => {
       const ctx = {
         out: (line: string) => lines.push(line),
         database: async () => ({ prisma }),
-        dependencies: async () => ({ cache: { invalidateModule: async (t: number) => void invalidated.push(t) } }),
+        dependencies: async () => ({ cache: { module: () => ({ invalidate: async (t: number) => void invalidated.push(t) }) } }),
       } as unknown as CliContext;
       await balanceVerify.run(ctx, { tenant: String(tenant.tenantId) });
       expect(lines.at(-1)).toMatch(/matches its sales and payments/);
@@ -197,7 +197,9 @@ describe.each(drivers)('balance series on %s', (driver) => {
       expect(second.status).toBe('HIT');
       expect(plain(second.value)).toEqual(plain(first.value));
       expect(Prisma.Decimal.isDecimal(second.value.closing)).toBe(true);
-      expect(await balance.rawCache.get(tenant.tenantId, 'balance', `series:monthly:2026-01-01:2026-03-31:${customerId}`)).toBeDefined();
+      expect(
+        await balance.rawCache.module('balance').get(tenant.tenantId, `series:monthly:2026-01-01:2026-03-31:${customerId}`),
+      ).toBeDefined();
     });
 
     it('is invalidated after commit only: not inside the transaction, not on rollback', async () => {
@@ -227,13 +229,14 @@ describe.each(drivers)('balance series on %s', (driver) => {
       const after = await balance.service.getBalanceSeries(tenant.scope, q);
       expect(after.value.totals.sales.minus(before.totals.sales).toFixed(2)).toBe('12.34');
       await rebuildBalanceSummary(prisma, tenant.tenantId); // put the summary back to the rule
-      await balance.rawCache.invalidateModule(tenant.tenantId, 'balance');
+      await balance.rawCache.module('balance').invalidate(tenant.tenantId);
+      await balance.warmer.idle(); // the cache now tells the warmer of this one too
     });
 
     it('warms the current month and recent series after an invalidation, so the next visitor hits', async () => {
       const asked = { from: '2026-01-05', to: '2026-02-15', granularity: 'week' as const, customer: customerId };
       await balance.service.getBalanceSeries(tenant.scope, asked);
-      await balance.cache.invalidateModule(tenant.tenantId, 'balance');
+      await balance.cache.module('balance').invalidate(tenant.tenantId);
       expect(balance.warmer.pending).toBe(1); // running now, or folded into the end of an open window
       for (let i = 0; i < 200 && balance.warmer.pending; i++) await new Promise((r) => setTimeout(r, 10));
       await balance.warmer.idle();

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.ts';
 import { ownerScope, type Scope } from '../../src/db/scope.ts';
 import { seedDemoData } from '../../src/admin/demo-seed.service.ts';
 import { createBalance, type BalanceParts } from '../../src/balance/index.ts';
+import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
 import type { CustomerFilter, Granularity } from '../../src/balance/balance.types.ts';
 import { localDay } from '../../src/time.ts';
 
@@ -33,7 +34,8 @@ export function testBalance(
   prisma: PrismaClient,
   cache = testCache(prisma),
   opts: { ttlSeconds?: number; warmDelayMs?: number } = {},
-): BalanceParts & { rawCache: CacheService } {
+): BalanceParts & { cache: CacheService; rawCache: CacheService } {
+  cache.declareEvents(SALES_EVENTS);
   const parts = createBalance({
     cache,
     prisma,
@@ -43,6 +45,7 @@ export function testBalance(
   });
   return {
     ...parts,
+    cache,
     rawCache: cache,
     async close() {
       await parts.close();

@@ -1,9 +1,13 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { BalanceWarmer } from '../../src/balance/warm-up.ts';
-import { notifyBalanceInvalidations } from '../../src/balance/invalidation-listener.ts';
 import type { CacheService } from '../../src/cache/index.ts';
-import type { UnitOfWork } from '../../src/db/unit-of-work.ts';
+import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
+import type { Database } from '../../src/db/client.ts';
+import { inTransaction } from '../../src/db/unit-of-work.ts';
+import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
+import { SETUP_TIMEOUT_MS, testDatabase } from '../cache/support.ts';
+import { testCache } from './support.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -49,44 +53,58 @@ describe('balance', () => {
   });
 
   describe('invalidation listener', () => {
-    function fakeCache() {
-      const calls: string[] = [];
-      const cache = {
-        async invalidateAfterCommit(uow: UnitOfWork<unknown>, tenantId: number, event: string) {
-          calls.push(`outbox ${tenantId} ${event}`);
-          uow.afterCommit(() => void calls.push(`applied ${tenantId} ${event}`));
-        },
-        async invalidateModule(tenantId: number, module: string) {
-          calls.push(`module ${tenantId} ${module}`);
-        },
-        async invalidateTenant(tenantId: number) {
-          calls.push(`tenant ${tenantId}`);
-        },
-        stats: () => ({ enabled: true }),
-      } as unknown as CacheService;
-      return { cache, calls };
-    }
+    let db: Database;
+    let cache: CacheService;
+    beforeAll(async () => {
+      db = await testDatabase('pglite');
+      cache = testCache(db.prisma);
+      cache.declareEvents(SALES_EVENTS);
+      cache.declareEvents(CATALOG_EVENTS);
+    }, SETUP_TIMEOUT_MS);
+    afterAll(async () => {
+      await cache?.close();
+      await db?.close();
+    });
 
     it('tells the warm-up after the cache applied a balance invalidation at commit, never for other modules', async () => {
-      const { cache, calls } = fakeCache();
-      const observed = notifyBalanceInvalidations(cache, (t) => calls.push(`warm ${t}`));
-      const hooks: Array<() => void | Promise<void>> = [];
-      const uow = { tx: {}, afterCommit: (h: () => void | Promise<void>) => hooks.push(h) } as unknown as UnitOfWork<never>;
-      await observed.invalidateAfterCommit(uow, 3, 'sale.confirmed');
-      await observed.invalidateAfterCommit(uow, 3, 'product.updated');
-      expect(calls).toEqual(['outbox 3 sale.confirmed', 'outbox 3 product.updated']); // nothing before commit
-      for (const h of hooks) await h();
-      expect(calls).toEqual([
-        'outbox 3 sale.confirmed',
-        'outbox 3 product.updated',
-        'applied 3 sale.confirmed',
-        'warm 3',
-        'applied 3 product.updated',
-      ]);
-      await observed.invalidateModule(4, 'products');
-      await observed.invalidateModule(4, 'balance');
-      expect(calls.slice(-3)).toEqual(['module 4 products', 'module 4 balance', 'warm 4']);
-      expect(observed.stats()).toEqual({ enabled: true });
+      const calls: string[] = [];
+      const seen: Array<Promise<unknown>> = [];
+      const balance = cache.module('balance');
+      const stop = cache.onInvalidated('balance', (t) => {
+        calls.push(`warm ${t}`);
+        seen.push(balance.get(t, 'k')); // already invalidated when the listener runs
+      });
+      const stopEvent = cache.onInvalidated('sale.confirmed', (t) => calls.push(`sale ${t}`));
+      await balance.set(3, 'k', 1);
+      await inTransaction(db.prisma, async (uow) => {
+        await cache.invalidateAfterCommit(uow, 3, 'sale.confirmed');
+        await cache.invalidateAfterCommit(uow, 3, 'product.updated');
+        expect(calls).toEqual([]); // nothing before commit
+      });
+      expect(calls).toEqual(['sale 3', 'warm 3']);
+      expect(await Promise.all(seen)).toEqual([undefined]);
+      await expect(
+        inTransaction(db.prisma, async (uow) => {
+          await cache.invalidateAfterCommit(uow, 3, 'sale.confirmed');
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(calls).toHaveLength(2); // never on rollback
+      await cache.module('products').invalidate(4);
+      await cache.module('balance').invalidate(4);
+      await cache.invalidateTenant(5);
+      expect(calls.slice(2)).toEqual(['warm 4', 'warm 5']);
+      stop();
+      stopEvent();
+      await cache.module('balance').invalidate(6);
+      expect(calls).toHaveLength(4);
+    });
+
+    it('does not compile for a module or event nobody declared', () => {
+      // @ts-expect-error an unknown module name is a compile error
+      expect(() => cache.module('reports')).not.toThrow();
+      // @ts-expect-error an unknown event name is a compile error
+      cache.onInvalidated('sale.deleted', () => {})();
     });
   });
 });

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Driver } from '../../src/db/client.ts';
 import { inTransaction } from '../../src/db/unit-of-work.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
-import { EVENT_MODULES, type DomainEvent } from '../../src/cache/index.ts';
+import { CACHE_MODULES, type DomainEvent } from '../../src/cache/index.ts';
+import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
+import { PAYMENT_EVENTS } from '../../src/payments/cache-events.ts';
+import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
+import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
 import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
 import { makeCache, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
 
@@ -10,6 +14,7 @@ import { makeCache, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS } from '.
 // transaction, so a rollback leaves neither a row nor an invalidation.
 
 const raw = rawRedis();
+const EVENT_MODULES = { ...SALES_EVENTS, ...PAYMENT_EVENTS, ...CATALOG_EVENTS, ...SETTINGS_EVENTS };
 afterAll(() => raw.quit());
 
 describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit on %s', (driver) => {
@@ -21,6 +26,7 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
   beforeAll(async () => {
     db = await testDatabase(driver);
     instance = await makeCache(config, db, REDIS_TEST_URL);
+    for (const events of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS]) instance.cache.declareEvents(events);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await instance?.close();
@@ -29,12 +35,11 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
   });
 
   const fill = async (t: number) => {
-    for (const module of ['balance', 'products', 'categories', 'uom']) await instance.cache.set(t, module, 'k', module);
+    for (const module of CACHE_MODULES) await instance.cache.module(module).set(t, 'k', module);
   };
   const cachedModules = async (t: number) => {
     const out: string[] = [];
-    for (const module of ['balance', 'products', 'categories', 'uom'])
-      if ((await instance.cache.get(t, module, 'k')) !== undefined) out.push(module);
+    for (const module of CACHE_MODULES) if ((await instance.cache.module(module).get(t, 'k')) !== undefined) out.push(module);
     return out;
   };
 

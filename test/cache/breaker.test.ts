@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, type BreakerState } from '../../src/cache/breaker.ts';
 import { InvalidationJournal } from '../../src/cache/journal.ts';
-import { EVENT_MODULES, modulesFor, type DomainEvent } from '../../src/cache/events.ts';
+import { EventMap, type DomainEvent } from '../../src/cache/events.ts';
+import type { CacheModule } from '../../src/config.ts';
+import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
+import { PAYMENT_EVENTS } from '../../src/payments/cache-events.ts';
+import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
+import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
 import { moduleTtlSeconds, jitteredTtlMs } from '../../src/cache/ttl.ts';
 import { testCacheConfig } from '../helpers/redis.ts';
 
@@ -58,8 +63,13 @@ describe('cache', () => {
         'uom.deleted': ['uom', 'products'],
         'settings.updated': ['balance', 'products'],
       };
-      expect(EVENT_MODULES).toEqual(expected);
-      expect(() => modulesFor('sale.deleted' as DomainEvent)).toThrow();
+      // Declared by the parts that own the events, as each part does when it is built.
+      const events = new EventMap();
+      for (const declared of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS]) events.declare(declared);
+      expect(events.entries()).toEqual(expected);
+      expect(() => events.modulesFor('sale.deleted' as DomainEvent)).toThrow();
+      events.declare(SALES_EVENTS); // the same declaration again (a second build) is harmless
+      expect(() => events.declare({ 'sale.confirmed': ['balance'] })).toThrow(/declared twice/);
     });
   });
 
@@ -67,8 +77,8 @@ describe('cache', () => {
     it('uses the module TTL, the default for other modules, and jitters within ±10%', () => {
       const config = testCacheConfig({ defaultTtl: 42 });
       expect(moduleTtlSeconds(config, 'uom')).toBe(3600);
-      expect(moduleTtlSeconds(config, 'reports')).toBe(42);
-      expect(moduleTtlSeconds(config, 'toString')).toBe(42);
+      expect(moduleTtlSeconds(config, 'reports' as CacheModule)).toBe(42);
+      expect(moduleTtlSeconds(config, 'toString' as CacheModule)).toBe(42);
       for (let i = 0; i < 1000; i++) {
         const ms = jitteredTtlMs(60);
         expect(ms).toBeGreaterThanOrEqual(54_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { CacheKeyError, CacheSerializationError, keyOf } from '../../src/cache/index.ts';
-import type { CacheConfig } from '../../src/config.ts';
+import type { CacheConfig, CacheModule } from '../../src/config.ts';
 import type { RedisTopology } from '../../src/cache/redis-connection.ts';
 import type { Database } from '../../src/db/client.ts';
 import { testCacheConfig } from '../helpers/redis.ts';
@@ -50,32 +50,32 @@ export function describeCacheBehaviour(backend: Backend): void {
       it('reads back what was set, per tenant and module', async () => {
         const cache = await make();
         const [a, b] = [tenant(), tenant()];
-        await cache.set(a, 'products', 'list', { names: ['tea'] });
-        expect(await cache.get(a, 'products', 'list')).toEqual({ names: ['tea'] });
-        expect(await cache.get(b, 'products', 'list')).toBeUndefined();
-        expect(await cache.get(a, 'categories', 'list')).toBeUndefined();
-        await cache.delete(a, 'products', 'list');
-        expect(await cache.get(a, 'products', 'list')).toBeUndefined();
+        await cache.module('products').set(a, 'list', { names: ['tea'] });
+        expect(await cache.module('products').get(a, 'list')).toEqual({ names: ['tea'] });
+        expect(await cache.module('products').get(b, 'list')).toBeUndefined();
+        expect(await cache.module('categories').get(a, 'list')).toBeUndefined();
+        await cache.module('products').delete(a, 'list');
+        expect(await cache.module('products').get(a, 'list')).toBeUndefined();
       });
 
       it('refuses a key without a valid tenant or module', async () => {
         const cache = await make();
         for (const bad of [0, -1, 1.5, Number.NaN, '1' as unknown as number]) {
-          await expect(cache.get(bad, 'products', 'k')).rejects.toBeInstanceOf(CacheKeyError);
+          await expect(cache.module('products').get(bad, 'k')).rejects.toBeInstanceOf(CacheKeyError);
         }
-        await expect(cache.set(1, 'Products!', 'k', 1)).rejects.toBeInstanceOf(CacheKeyError);
-        await expect(cache.set(1, 'products', '', 1)).rejects.toBeInstanceOf(CacheKeyError);
-        await expect(cache.memoize(0, 'products', 'k', async () => 1)).rejects.toBeInstanceOf(CacheKeyError);
+        await expect(cache.module('Products!' as CacheModule).set(1, 'k', 1)).rejects.toBeInstanceOf(CacheKeyError);
+        await expect(cache.module('products').set(1, '', 1)).rejects.toBeInstanceOf(CacheKeyError);
+        await expect(cache.module('products').memoize(0, 'k', async () => 1)).rejects.toBeInstanceOf(CacheKeyError);
       });
 
       it('keeps user text in a key from reaching another key', async () => {
         const cache = await make();
         const t = tenant();
-        await cache.set(t, 'products', keyOf('search', 'a'), 'A');
-        await cache.set(t, 'products', keyOf('search', 'a:b'), 'AB');
-        expect(await cache.get(t, 'products', keyOf('search', 'a'))).toBe('A');
-        expect(await cache.get(t, 'products', keyOf('search', 'a:b'))).toBe('AB');
-        expect(await cache.get(t, 'products', 'search:a*')).toBeUndefined();
+        await cache.module('products').set(t, keyOf('search', 'a'), 'A');
+        await cache.module('products').set(t, keyOf('search', 'a:b'), 'AB');
+        expect(await cache.module('products').get(t, keyOf('search', 'a'))).toBe('A');
+        expect(await cache.module('products').get(t, keyOf('search', 'a:b'))).toBe('AB');
+        expect(await cache.module('products').get(t, 'search:a*')).toBeUndefined();
       });
     });
 
@@ -96,12 +96,12 @@ export function describeCacheBehaviour(backend: Backend): void {
         const first = await makeCache(config, db, backend.redis);
         instances.push({ instance: first, config });
         const t = tenant();
-        await first.cache.set(t, 'balance', 'sample', sample());
-        const fromL1 = await first.cache.get<ReturnType<typeof sample>>(t, 'balance', 'sample');
+        await first.cache.module('balance').set(t, 'sample', sample());
+        const fromL1 = await first.cache.module('balance').get<ReturnType<typeof sample>>(t, 'sample');
         if (backend.name === 'redis') {
           const second = await makeCache(config, db, backend.redis);
           instances.push({ instance: second, config });
-          const fromL2 = await second.cache.get<ReturnType<typeof sample>>(t, 'balance', 'sample');
+          const fromL2 = await second.cache.module('balance').get<ReturnType<typeof sample>>(t, 'sample');
           expect(second.cache.stats().modules.balance?.l1Hits ?? 0).toBe(0);
           checkSample(fromL2);
         }
@@ -113,20 +113,20 @@ export function describeCacheBehaviour(backend: Backend): void {
         const writer = await makeCache(config, db, backend.redis);
         instances.push({ instance: writer, config });
         const tenants = Array.from({ length: 20 }, () => tenant());
-        for (const t of tenants) await writer.cache.set(t, 'products', 'list', { tenant: t });
+        for (const t of tenants) await writer.cache.module('products').set(t, 'list', { tenant: t });
         // A second instance has nothing in L1, so every read below goes to the store at once.
         const reader = backend.name === 'redis' ? await makeCache(config, db, backend.redis) : writer;
         if (reader !== writer) instances.push({ instance: reader, config });
-        const values = await Promise.all(tenants.map((t) => reader.cache.get<{ tenant: number }>(t, 'products', 'list')));
+        const values = await Promise.all(tenants.map((t) => reader.cache.module('products').get<{ tenant: number }>(t, 'list')));
         expect(values).toEqual(tenants.map((t) => ({ tenant: t })));
-        await reader.cache.invalidateModule(tenants[0]!, 'products');
+        await reader.cache.module('products').invalidate(tenants[0]!);
         // The other instance hears it over the invalidation channel.
         await waitFor(
-          async () => (await writer.cache.get(tenants[0]!, 'products', 'list')) === undefined,
+          async () => (await writer.cache.module('products').get(tenants[0]!, 'list')) === undefined,
           5000,
           'the invalidation to reach the other instance',
         );
-        expect(await writer.cache.get(tenants[1]!, 'products', 'list')).toEqual({ tenant: tenants[1] });
+        expect(await writer.cache.module('products').get(tenants[1]!, 'list')).toEqual({ tenant: tenants[1] });
       });
 
       function checkSample(value: ReturnType<typeof sample> | undefined) {
@@ -155,10 +155,12 @@ export function describeCacheBehaviour(backend: Backend): void {
           amount = 1;
         }
         for (const bad of [() => 1, Symbol('s'), cyclic, new Money(), new Map(), { nested: [new Set()] }]) {
-          await expect(cache.set(t, 'products', 'bad', bad)).rejects.toBeInstanceOf(CacheSerializationError);
+          await expect(cache.module('products').set(t, 'bad', bad)).rejects.toBeInstanceOf(CacheSerializationError);
         }
-        expect(await cache.get(t, 'products', 'bad')).toBeUndefined();
-        await expect(cache.memoize(t, 'products', 'bad-loader', async () => new Money())).rejects.toBeInstanceOf(CacheSerializationError);
+        expect(await cache.module('products').get(t, 'bad')).toBeUndefined();
+        await expect(cache.module('products').memoize(t, 'bad-loader', async () => new Money())).rejects.toBeInstanceOf(
+          CacheSerializationError,
+        );
       });
     });
 
@@ -168,8 +170,8 @@ export function describeCacheBehaviour(backend: Backend): void {
         const t = tenant();
         let calls = 0;
         const loader = async () => ({ n: ++calls });
-        expect(await cache.memoize(t, 'balance', 'series', loader)).toEqual({ value: { n: 1 }, status: 'MISS' });
-        expect(await cache.memoize(t, 'balance', 'series', loader)).toEqual({ value: { n: 1 }, status: 'HIT' });
+        expect(await cache.module('balance').memoize(t, 'series', loader)).toEqual({ value: { n: 1 }, status: 'MISS' });
+        expect(await cache.module('balance').memoize(t, 'series', loader)).toEqual({ value: { n: 1 }, status: 'HIT' });
         expect(calls).toBe(1);
       });
 
@@ -181,13 +183,13 @@ export function describeCacheBehaviour(backend: Backend): void {
           calls++;
           return null;
         };
-        expect(await cache.memoize(t, 'products', 'sku:missing', loader)).toEqual({ value: null, status: 'MISS' });
-        expect(await cache.memoize(t, 'products', 'sku:missing', loader)).toEqual({ value: null, status: 'HIT' });
-        expect(await cache.memoize(t, 'products', 'undef', async () => undefined)).toEqual({ value: undefined, status: 'MISS' });
-        expect((await cache.memoize(t, 'products', 'undef', async () => 'x')).status).toBe('HIT');
+        expect(await cache.module('products').memoize(t, 'sku:missing', loader)).toEqual({ value: null, status: 'MISS' });
+        expect(await cache.module('products').memoize(t, 'sku:missing', loader)).toEqual({ value: null, status: 'HIT' });
+        expect(await cache.module('products').memoize(t, 'undef', async () => undefined)).toEqual({ value: undefined, status: 'MISS' });
+        expect((await cache.module('products').memoize(t, 'undef', async () => 'x')).status).toBe('HIT');
         expect(calls).toBe(1);
         await sleep(1200); // negative TTL 1 s (+10% jitter)
-        expect((await cache.memoize(t, 'products', 'sku:missing', loader)).status).toBe('MISS');
+        expect((await cache.module('products').memoize(t, 'sku:missing', loader)).status).toBe('MISS');
         expect(calls).toBe(2);
       });
 
@@ -201,7 +203,7 @@ export function describeCacheBehaviour(backend: Backend): void {
           await gate.promise;
           return { total: new Prisma.Decimal('10.50') };
         };
-        const all = Promise.all(Array.from({ length: 50 }, () => cache.memoize(t, 'balance', 'hot', loader)));
+        const all = Promise.all(Array.from({ length: 50 }, () => cache.module('balance').memoize(t, 'hot', loader)));
         await sleep(20);
         gate.resolve();
         const results = await all;
@@ -213,7 +215,7 @@ export function describeCacheBehaviour(backend: Backend): void {
         const cache = await make();
         const t = tenant();
         const original = { list: [{ name: 'tea', at: new Date(0) }] };
-        const first = await cache.memoize(t, 'products', 'ro', async () => original);
+        const first = await cache.module('products').memoize(t, 'ro', async () => original);
         expect(() => {
           (first.value.list as unknown[]).push('x');
         }).toThrow(TypeError);
@@ -221,7 +223,7 @@ export function describeCacheBehaviour(backend: Backend): void {
           first.value.list[0]!.name = 'coffee';
         }).toThrow(TypeError);
         expect(() => first.value.list[0]!.at.setFullYear(2000)).toThrow(TypeError);
-        const second = await cache.memoize(t, 'products', 'ro', async () => ({ list: [] as typeof original.list }));
+        const second = await cache.module('products').memoize(t, 'ro', async () => ({ list: [] as typeof original.list }));
         expect(second.status).toBe('HIT');
         expect(second.value).toEqual({ list: [{ name: 'tea', at: new Date(0) }] });
         // The caller's own object is not frozen by caching it.
@@ -233,15 +235,15 @@ export function describeCacheBehaviour(backend: Backend): void {
         const t = tenant();
         const gate = deferred<string>();
         const loading = deferred<void>();
-        const racing = cache.memoize(t, 'products', 'race', () => {
+        const racing = cache.module('products').memoize(t, 'race', () => {
           loading.resolve(); // the generation has been read: the loader runs after the lookup
           return gate.promise;
         });
         await loading.promise;
-        await cache.invalidateModule(t, 'products');
+        await cache.module('products').invalidate(t);
         gate.resolve('old');
         expect(await racing).toEqual({ value: 'old', status: 'MISS' });
-        const after = await cache.memoize(t, 'products', 'race', async () => 'new');
+        const after = await cache.module('products').memoize(t, 'race', async () => 'new');
         expect(after).toEqual({ value: 'new', status: 'MISS' });
       });
 
@@ -251,24 +253,24 @@ export function describeCacheBehaviour(backend: Backend): void {
         instances.push({ instance, config });
         const { cache } = instance;
         const t = tenant();
-        await cache.memoize(t, 'balance', 'month', async () => ({ total: 5 }), { ttl: 0.05 });
+        await cache.module('balance').memoize(t, 'month', async () => ({ total: 5 }), { ttl: 0.05 });
         await sleep(80);
         const failing = async (): Promise<{ total: number }> => {
           throw new Error('database down');
         };
-        expect(await cache.memoize(t, 'balance', 'month', failing)).toEqual({ value: { total: 5 }, status: 'STALE' });
-        expect(await cache.memoize(t, 'balance', 'month', failing)).toEqual({ value: { total: 5 }, status: 'STALE' });
+        expect(await cache.module('balance').memoize(t, 'month', failing)).toEqual({ value: { total: 5 }, status: 'STALE' });
+        expect(await cache.module('balance').memoize(t, 'month', failing)).toEqual({ value: { total: 5 }, status: 'STALE' });
         expect(instance.log.count('warn', 'serving a stale value')).toBe(1);
-        expect((await cache.memoize(t, 'balance', 'month', async () => ({ total: 6 }))).value).toEqual({ total: 6 });
+        expect((await cache.module('balance').memoize(t, 'month', async () => ({ total: 6 }))).value).toEqual({ total: 6 });
         expect(cache.stats().modules.balance?.stale).toBe(2);
       });
 
       it('lets the loader error through when nothing stale is within the grace period', async () => {
         const cache = await make({ staleGrace: 0 });
         const t = tenant();
-        await cache.memoize(t, 'balance', 'g0', async () => 1, { ttl: 0.05 });
+        await cache.module('balance').memoize(t, 'g0', async () => 1, { ttl: 0.05 });
         await sleep(80);
-        await expect(cache.memoize(t, 'balance', 'g0', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+        await expect(cache.module('balance').memoize(t, 'g0', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       });
 
       it('always runs the loader when caching is disabled', async () => {
@@ -276,10 +278,10 @@ export function describeCacheBehaviour(backend: Backend): void {
         const t = tenant();
         let calls = 0;
         for (let i = 0; i < 3; i++)
-          expect(await cache.memoize(t, 'products', 'k', async () => ++calls)).toEqual({ value: calls, status: 'MISS' });
+          expect(await cache.module('products').memoize(t, 'k', async () => ++calls)).toEqual({ value: calls, status: 'MISS' });
         expect(calls).toBe(3);
-        await cache.set(t, 'products', 'k', 1);
-        expect(await cache.get(t, 'products', 'k')).toBeUndefined();
+        await cache.module('products').set(t, 'k', 1);
+        expect(await cache.module('products').get(t, 'k')).toBeUndefined();
         expect((await cache.health()).status).toBe('disabled');
       });
     });
@@ -288,39 +290,39 @@ export function describeCacheBehaviour(backend: Backend): void {
       it('invalidateModule drops that module of that tenant only', async () => {
         const cache = await make();
         const [t, other] = [tenant(), tenant()];
-        await cache.set(t, 'products', 'a', 1);
-        await cache.set(t, 'categories', 'a', 2);
-        await cache.set(other, 'products', 'a', 3);
-        await cache.invalidateModule(t, 'products');
-        expect(await cache.get(t, 'products', 'a')).toBeUndefined();
-        expect(await cache.get(t, 'categories', 'a')).toBe(2);
-        expect(await cache.get(other, 'products', 'a')).toBe(3);
-        await cache.set(t, 'products', 'a', 4);
-        expect(await cache.get(t, 'products', 'a')).toBe(4);
+        await cache.module('products').set(t, 'a', 1);
+        await cache.module('categories').set(t, 'a', 2);
+        await cache.module('products').set(other, 'a', 3);
+        await cache.module('products').invalidate(t);
+        expect(await cache.module('products').get(t, 'a')).toBeUndefined();
+        expect(await cache.module('categories').get(t, 'a')).toBe(2);
+        expect(await cache.module('products').get(other, 'a')).toBe(3);
+        await cache.module('products').set(t, 'a', 4);
+        expect(await cache.module('products').get(t, 'a')).toBe(4);
       });
 
       it('invalidateTenant drops every module of that tenant only', async () => {
         const cache = await make();
         const [t, other] = [tenant(), tenant()];
-        await cache.set(t, 'products', 'a', 1);
-        await cache.set(t, 'uom', 'a', 2);
-        await cache.set(t, 'custom-module', 'a', 5);
-        await cache.set(other, 'uom', 'a', 3);
+        await cache.module('products').set(t, 'a', 1);
+        await cache.module('uom').set(t, 'a', 2);
+        await cache.module('custom-module' as CacheModule).set(t, 'a', 5);
+        await cache.module('uom').set(other, 'a', 3);
         await cache.invalidateTenant(t);
-        for (const m of ['products', 'uom', 'custom-module']) expect(await cache.get(t, m, 'a')).toBeUndefined();
-        expect(await cache.get(other, 'uom', 'a')).toBe(3);
+        for (const m of ['products', 'uom', 'custom-module'] as CacheModule[]) expect(await cache.module(m).get(t, 'a')).toBeUndefined();
+        expect(await cache.module('uom').get(other, 'a')).toBe(3);
       });
 
       it('deletePattern deletes the matching keys of one module and counts them', async () => {
         const cache = await make();
         const t = tenant();
-        for (const day of ['2026-01-01', '2026-01-02', '2026-02-01']) await cache.set(t, 'balance', `series:daily:${day}`, day);
-        await cache.set(t, 'products', 'series:daily:2026-01-01', 'p');
-        expect(await cache.deletePattern(t, 'balance', 'series:daily:2026-01-*')).toBe(2);
-        expect(await cache.get(t, 'balance', 'series:daily:2026-01-01')).toBeUndefined();
-        expect(await cache.get(t, 'balance', 'series:daily:2026-02-01')).toBe('2026-02-01');
-        expect(await cache.get(t, 'products', 'series:daily:2026-01-01')).toBe('p');
-        await expect(cache.deletePattern(t, 'balance', 'x y')).rejects.toBeInstanceOf(CacheKeyError);
+        for (const day of ['2026-01-01', '2026-01-02', '2026-02-01']) await cache.module('balance').set(t, `series:daily:${day}`, day);
+        await cache.module('products').set(t, 'series:daily:2026-01-01', 'p');
+        expect(await cache.module('balance').deletePattern(t, 'series:daily:2026-01-*')).toBe(2);
+        expect(await cache.module('balance').get(t, 'series:daily:2026-01-01')).toBeUndefined();
+        expect(await cache.module('balance').get(t, 'series:daily:2026-02-01')).toBe('2026-02-01');
+        expect(await cache.module('products').get(t, 'series:daily:2026-01-01')).toBe('p');
+        await expect(cache.module('balance').deletePattern(t, 'x y')).rejects.toBeInstanceOf(CacheKeyError);
       });
     });
 
@@ -331,9 +333,9 @@ export function describeCacheBehaviour(backend: Backend): void {
         instances.push({ instance, config });
         const { cache, registry } = instance;
         const t = tenant();
-        await cache.memoize(t, 'uom', 'all', async () => ['kg']);
-        await cache.memoize(t, 'uom', 'all', async () => ['kg']);
-        await cache.invalidateModule(t, 'uom');
+        await cache.module('uom').memoize(t, 'all', async () => ['kg']);
+        await cache.module('uom').memoize(t, 'all', async () => ['kg']);
+        await cache.module('uom').invalidate(t);
         const uom = cache.stats().modules.uom!;
         expect(uom).toMatchObject({ hits: 1, misses: 1, sets: 1, invalidations: 1, hitRatio: 0.5 });
         const text = await registry.metrics();
@@ -343,8 +345,8 @@ export function describeCacheBehaviour(backend: Backend): void {
         const health = await cache.health();
         expect(health).toMatchObject({ status: 'ok', store: backend.name, breaker: 'closed', l1: 'on' });
         expect(JSON.stringify(health)).not.toMatch(/redis:\/\/|password/i);
-        await cache.set(t, 'products', 'a', 1);
-        await cache.set(t, 'products', 'b', 1);
+        await cache.module('products').set(t, 'a', 1);
+        await cache.module('products').set(t, 'b', 1);
         expect(await cache.keyCounts(t)).toMatchObject({ products: 2 });
         expect(cache.isAvailable()).toBe(true);
       });

@@ -61,7 +61,7 @@ const outboxRows = () => db.prisma.cacheInvalidation.count();
 describe('cache › Redis stopped and started again', () => {
   it('answers every call within its budget without throwing, warns once, and recovers', async () => {
     const t = nextTenant++;
-    await a.cache.memoize(t, 'products', 'list', async () => 'v1');
+    await a.cache.module('products').memoize(t, 'list', async () => 'v1');
     expect((await a.cache.health()).l1Entries).toBeGreaterThan(0);
     const warningsBefore = a.log.count('warn', 'Redis unavailable');
 
@@ -74,16 +74,16 @@ describe('cache › Redis stopped and started again', () => {
     expect((await a.cache.health()).l1Entries).toBe(0); // messages may be missed from now on: L1 dropped
 
     for (let i = 0; i < 20; i++) {
-      expect(await within('memoize', () => a.cache.memoize(t, 'products', 'list', async () => 'from db'))).toEqual({
+      expect(await within('memoize', () => a.cache.module('products').memoize(t, 'list', async () => 'from db'))).toEqual({
         value: 'from db',
         status: 'MISS',
       });
-      expect(await within('get', () => a.cache.get(t, 'products', 'list'))).toBeUndefined();
+      expect(await within('get', () => a.cache.module('products').get(t, 'list'))).toBeUndefined();
     }
-    await within('set', () => a.cache.set(t, 'products', 'x', 1));
-    await within('delete', () => a.cache.delete(t, 'products', 'x'));
-    expect(await within('deletePattern', () => a.cache.deletePattern(t, 'products', '*'))).toBe(0);
-    await within('invalidateModule', () => a.cache.invalidateModule(t, 'products'));
+    await within('set', () => a.cache.module('products').set(t, 'x', 1));
+    await within('delete', () => a.cache.module('products').delete(t, 'x'));
+    expect(await within('deletePattern', () => a.cache.module('products').deletePattern(t, '*'))).toBe(0);
+    await within('invalidateModule', () => a.cache.module('products').invalidate(t));
     await within('invalidateTenant', () => a.cache.invalidateTenant(t));
     expect(await within('keyCounts', () => a.cache.keyCounts(t))).toEqual({});
     expect(await within('redisInfo', () => a.cache.redisInfo())).toBeNull();
@@ -98,8 +98,8 @@ describe('cache › Redis stopped and started again', () => {
     expect(a.log.count('info', 'available again') - infosBefore).toBe(1);
     expect(a.log.count('warn', 'Redis unavailable') - warningsBefore).toBe(1);
     // The invalidations made during the outage were kept and applied: no old value.
-    expect(await a.cache.memoize(t, 'products', 'list', async () => 'v2')).toEqual({ value: 'v2', status: 'MISS' });
-    expect((await b.cache.memoize(t, 'products', 'list', async () => 'v3')).value).toBe('v2');
+    expect(await a.cache.module('products').memoize(t, 'list', async () => 'v2')).toEqual({ value: 'v2', status: 'MISS' });
+    expect((await b.cache.module('products').memoize(t, 'list', async () => 'v3')).value).toBe('v2');
     expect(await outboxRows()).toBe(0);
   });
 
@@ -108,10 +108,10 @@ describe('cache › Redis stopped and started again', () => {
     const admin = new Redis(server.url);
     try {
       await admin.client('PAUSE', 1500, 'ALL');
-      for (let i = 0; i < 10; i++) await within('memoize while paused', () => a.cache.memoize(t, 'balance', `k${i}`, async () => i));
+      for (let i = 0; i < 10; i++) await within('memoize while paused', () => a.cache.module('balance').memoize(t, `k${i}`, async () => i));
       expect((await a.cache.health()).breaker).not.toBe('closed');
       const started = performance.now();
-      for (let i = 0; i < 100; i++) await a.cache.get(t, 'balance', 'open');
+      for (let i = 0; i < 100; i++) await a.cache.module('balance').get(t, 'open');
       expect(performance.now() - started).toBeLessThan(BUDGET_MS); // 100 calls, no waiting on Redis
       expect(a.log.count('warn', 'circuit breaker opened') + a.log.count('warn', 'Redis unavailable')).toBeGreaterThan(0);
       await waitFor(
@@ -119,8 +119,8 @@ describe('cache › Redis stopped and started again', () => {
         10_000,
         'the breaker to close',
       );
-      expect((await a.cache.memoize(t, 'balance', 'after', async () => 'ok')).status).toBe('MISS');
-      expect((await a.cache.memoize(t, 'balance', 'after', async () => 'no')).status).toBe('HIT');
+      expect((await a.cache.module('balance').memoize(t, 'after', async () => 'ok')).status).toBe('MISS');
+      expect((await a.cache.module('balance').memoize(t, 'after', async () => 'no')).status).toBe('HIT');
     } finally {
       admin.disconnect();
     }
@@ -133,8 +133,8 @@ describe('cache › invalidations are never lost', () => {
     await bothOk();
     let source = 'old price';
     const loader = async () => source;
-    expect((await a.cache.memoize(t, 'products', 'p:1', loader)).value).toBe('old price');
-    expect((await b.cache.memoize(t, 'products', 'p:1', loader)).status).toBe('HIT');
+    expect((await a.cache.module('products').memoize(t, 'p:1', loader)).value).toBe('old price');
+    expect((await b.cache.module('products').memoize(t, 'p:1', loader)).status).toBe('HIT');
 
     await server.stop(); // SHUTDOWN SAVE: the old value and its generation are on disk
     source = 'new price';
@@ -145,24 +145,24 @@ describe('cache › invalidations are never lost', () => {
 
     await server.start(); // comes back with the old value
     await bothOk();
-    expect((await b.cache.memoize(t, 'products', 'p:1', loader)).value).toBe('new price');
-    expect((await a.cache.memoize(t, 'products', 'p:1', loader)).value).toBe('new price');
+    expect((await b.cache.module('products').memoize(t, 'p:1', loader)).value).toBe('new price');
+    expect((await a.cache.module('products').memoize(t, 'p:1', loader)).value).toBe('new price');
     expect(await outboxRows()).toBe(0);
   });
 
   it('applies a row left by a process that died right after commit', async () => {
     const t = nextTenant++;
     let source = 'before';
-    await a.cache.memoize(t, 'uom', 'all', async () => source);
+    await a.cache.module('uom').memoize(t, 'all', async () => source);
     source = 'after';
     // The commit happened, its after-commit hook never ran.
     await db.prisma.cacheInvalidation.create({ data: { tenantId: t, modules: ['uom'] } });
     await waitFor(
-      async () => (await b.cache.memoize(t, 'uom', 'all', async () => source)).value === 'after',
+      async () => (await b.cache.module('uom').memoize(t, 'all', async () => source)).value === 'after',
       5000,
       'a poll to apply the row',
     );
-    expect((await a.cache.memoize(t, 'uom', 'all', async () => source)).value).toBe('after');
+    expect((await a.cache.module('uom').memoize(t, 'all', async () => source)).value).toBe('after');
     await waitFor(async () => (await outboxRows()) === 0, 2000, 'the row to go');
   });
 
@@ -170,15 +170,15 @@ describe('cache › invalidations are never lost', () => {
     const t = nextTenant++;
     await bothOk();
     let source = 'v1';
-    await a.cache.memoize(t, 'categories', 'tree', async () => source);
+    await a.cache.module('categories').memoize(t, 'tree', async () => source);
     const admin = new Redis(server.url);
     await admin.save(); // the snapshot holds v1 and its generation
     admin.disconnect();
     source = 'v2';
-    await a.cache.invalidateModule(t, 'categories'); // reaches Redis, then is lost in the crash
+    await a.cache.module('categories').invalidate(t); // reaches Redis, then is lost in the crash
     await server.crash();
     await server.start();
     await bothOk();
-    expect((await b.cache.memoize(t, 'categories', 'tree', async () => source)).value).toBe('v2');
+    expect((await b.cache.module('categories').memoize(t, 'tree', async () => source)).value).toBe('v2');
   });
 });

@@ -77,9 +77,9 @@ describe.each(backends)('cache on $name', (kind) => {
   describe('cache › keys in Redis', () => {
     it('stores values under <prefix>:tenant:{<id>}:<module>:<key>, user text escaped', async () => {
       const t = nextTenant++;
-      await a.cache.set(t, 'balance', 'series:daily:2026-01-01:2026-01-31:all', 1);
+      await a.cache.module('balance').set(t, 'series:daily:2026-01-01:2026-01-31:all', 1);
       expect(await raw.exists(`${config.keyPrefix}:tenant:{${t}}:balance:series:daily:2026-01-01:2026-01-31:all`)).toBe(1);
-      await a.cache.set(t, 'products', 'q:tea *?[x] 2:tenant:9', 1);
+      await a.cache.module('products').set(t, 'q:tea *?[x] 2:tenant:9', 1);
       const keys = await scanAll(raw, `${config.keyPrefix}:tenant:{${t}}:products:*`);
       expect(keys).toEqual([`${config.keyPrefix}:tenant:{${t}}:products:q:tea%20%2A%3F%5Bx%5D%202:tenant:9`]);
     });
@@ -88,7 +88,7 @@ describe.each(backends)('cache on $name', (kind) => {
       const t = nextTenant++;
       const ttls: number[] = [];
       for (let i = 0; i < 100; i++) {
-        await a.cache.set(t, 'uom', `k${i}`, i);
+        await a.cache.module('uom').set(t, `k${i}`, i);
         ttls.push(await raw.pttl(`${config.keyPrefix}:tenant:{${t}}:uom:k${i}`));
       }
       const grace = config.staleGrace * 1000;
@@ -105,11 +105,11 @@ describe.each(backends)('cache on $name', (kind) => {
 
     it('does not serve a value whose generation counter was lost (evicted)', async () => {
       const t = nextTenant++;
-      await a.cache.set(t, 'products', 'k', 'v');
+      await a.cache.module('products').set(t, 'k', 'v');
       await raw.del(`${config.keyPrefix}:gen:{${t}}:products`);
       const fresh = await makeCache(config, db, REDIS_TEST_URL);
       try {
-        expect(await fresh.cache.get(t, 'products', 'k')).toBeUndefined();
+        expect(await fresh.cache.module('products').get(t, 'k')).toBeUndefined();
       } finally {
         await fresh.close();
       }
@@ -117,21 +117,21 @@ describe.each(backends)('cache on $name', (kind) => {
 
     it('invalidates by bumping one counter, leaving the other keys in place', async () => {
       const t = nextTenant++;
-      await a.cache.set(t, 'products', 'k', 'v');
+      await a.cache.module('products').set(t, 'k', 'v');
       const before = await raw.get(`${config.keyPrefix}:gen:{${t}}:products`);
-      await a.cache.invalidateModule(t, 'products');
+      await a.cache.module('products').invalidate(t);
       expect(BigInt((await raw.get(`${config.keyPrefix}:gen:{${t}}:products`))!)).toBe(BigInt(before!) + 1n);
-      expect(await a.cache.get(t, 'products', 'k')).toBeUndefined();
+      expect(await a.cache.module('products').get(t, 'k')).toBeUndefined();
     });
   });
 
   describe('cache › reads in Redis', () => {
     it('sends the value reads of one event-loop turn as one MGET, each caller getting its own value, and a lone read as one GET', async () => {
       const t = nextTenant++;
-      for (let n = 0; n < 50; n++) await a.cache.set(t, 'products', `batch:${n}`, { n });
-      for (let n = 0; n < 3; n++) await a.cache.set(t, 'products', `alone:${n}`, `alone ${n}`);
-      await a.cache.set(t, 'products', 'first', 'first');
-      expect(await b.cache.get(t, 'products', 'first')).toBe('first'); // b learns the module's generation
+      for (let n = 0; n < 50; n++) await a.cache.module('products').set(t, `batch:${n}`, { n });
+      for (let n = 0; n < 3; n++) await a.cache.module('products').set(t, `alone:${n}`, `alone ${n}`);
+      await a.cache.module('products').set(t, 'first', 'first');
+      expect(await b.cache.module('products').get(t, 'first')).toBe('first'); // b learns the module's generation
       // On a cluster, every master is watched: the business's keys are all on one of them.
       const monitors = await Promise.all(masters(raw).map((node) => node.monitor()));
       const commands: string[][] = [];
@@ -141,10 +141,10 @@ describe.each(backends)('cache on $name', (kind) => {
         });
       }
       try {
-        const values = await Promise.all(Array.from({ length: 50 }, (_, n) => b.cache.get(t, 'products', `batch:${n}`)));
+        const values = await Promise.all(Array.from({ length: 50 }, (_, n) => b.cache.module('products').get(t, `batch:${n}`)));
         expect(values).toEqual(Array.from({ length: 50 }, (_, n) => ({ n })));
         await waitFor(() => commands.length >= 1, 2000, 'the batch in MONITOR');
-        for (let n = 0; n < 3; n++) expect(await b.cache.get(t, 'products', `alone:${n}`)).toBe(`alone ${n}`);
+        for (let n = 0; n < 3; n++) expect(await b.cache.module('products').get(t, `alone:${n}`)).toBe(`alone ${n}`);
         await waitFor(() => commands.length >= 4, 2000, 'the lone reads in MONITOR');
         await sleep(50);
         expect(commands.map((args) => args[0]!.toLowerCase())).toEqual(['mget', 'get', 'get', 'get']);
@@ -158,30 +158,30 @@ describe.each(backends)('cache on $name', (kind) => {
   describe('cache › two instances', () => {
     it('keeps L1 coherent: an invalidation on one drops the other’s local copy', async () => {
       const t = nextTenant++;
-      await a.cache.memoize(t, 'categories', 'tree', async () => ['v1']);
-      expect((await b.cache.memoize(t, 'categories', 'tree', async () => ['x'])).status).toBe('HIT');
-      expect((await b.cache.memoize(t, 'categories', 'tree', async () => ['x'])).value).toEqual(['v1']);
+      await a.cache.module('categories').memoize(t, 'tree', async () => ['v1']);
+      expect((await b.cache.module('categories').memoize(t, 'tree', async () => ['x'])).status).toBe('HIT');
+      expect((await b.cache.module('categories').memoize(t, 'tree', async () => ['x'])).value).toEqual(['v1']);
       const l1HitsBefore = b.cache.stats().modules.categories!.l1Hits;
       expect(l1HitsBefore).toBeGreaterThan(0); // the second read came from b's L1
-      await a.cache.invalidateModule(t, 'categories');
+      await a.cache.module('categories').invalidate(t);
       await waitFor(
-        async () => (await b.cache.memoize(t, 'categories', 'tree', async () => ['v2'])).value[0] === 'v2',
+        async () => (await b.cache.module('categories').memoize(t, 'tree', async () => ['v2'])).value[0] === 'v2',
         2000,
         'b to hear the invalidation',
       );
-      expect((await a.cache.memoize(t, 'categories', 'tree', async () => ['v3'])).value).toEqual(['v2']);
+      expect((await a.cache.module('categories').memoize(t, 'tree', async () => ['v3'])).value).toEqual(['v2']);
     });
 
     it('deletes and pattern deletes reach the other instance’s L1 too', async () => {
       const t = nextTenant++;
-      await a.cache.set(t, 'products', 'p:1', 1);
-      await a.cache.set(t, 'products', 'p:2', 2);
-      expect(await b.cache.get(t, 'products', 'p:1')).toBe(1);
-      expect(await b.cache.get(t, 'products', 'p:2')).toBe(2);
-      await a.cache.delete(t, 'products', 'p:1');
-      await a.cache.deletePattern(t, 'products', 'p:*');
-      await waitFor(async () => (await b.cache.get(t, 'products', 'p:2')) === undefined, 2000, 'b to drop p:2');
-      expect(await b.cache.get(t, 'products', 'p:1')).toBeUndefined();
+      await a.cache.module('products').set(t, 'p:1', 1);
+      await a.cache.module('products').set(t, 'p:2', 2);
+      expect(await b.cache.module('products').get(t, 'p:1')).toBe(1);
+      expect(await b.cache.module('products').get(t, 'p:2')).toBe(2);
+      await a.cache.module('products').delete(t, 'p:1');
+      await a.cache.module('products').deletePattern(t, 'p:*');
+      await waitFor(async () => (await b.cache.module('products').get(t, 'p:2')) === undefined, 2000, 'b to drop p:2');
+      expect(await b.cache.module('products').get(t, 'p:1')).toBeUndefined();
     });
 
     it('runs the loader in one process only while another holds the lock', async () => {
@@ -190,13 +190,13 @@ describe.each(backends)('cache on $name', (kind) => {
       let aCalls = 0;
       let bCalls = 0;
       const loading = deferred<void>();
-      const first = a.cache.memoize(t, 'balance', 'month', async () => {
+      const first = a.cache.module('balance').memoize(t, 'month', async () => {
         aCalls++;
         loading.resolve();
         return gate.promise;
       });
       await loading.promise; // a holds the lock now
-      const second = b.cache.memoize(t, 'balance', 'month', async () => {
+      const second = b.cache.module('balance').memoize(t, 'month', async () => {
         bCalls++;
         return 'from b';
       });
@@ -212,7 +212,7 @@ describe.each(backends)('cache on $name', (kind) => {
       const lockKey = `${config.keyPrefix}:lock:{${t}}:balance:dead`;
       await raw.set(lockKey, 'a-dead-process', 'PX', config.lock.ttlMs);
       let calls = 0;
-      const result = await b.cache.memoize(t, 'balance', 'dead', async () => {
+      const result = await b.cache.module('balance').memoize(t, 'dead', async () => {
         calls++;
         return 'loaded by b';
       });
@@ -225,17 +225,17 @@ describe.each(backends)('cache on $name', (kind) => {
       const t = nextTenant++;
       const gate = deferred<string>();
       const loading = deferred<void>();
-      const racing = a.cache.memoize(t, 'products', 'race', () => {
+      const racing = a.cache.module('products').memoize(t, 'race', () => {
         loading.resolve();
         return gate.promise;
       });
       await loading.promise;
-      await b.cache.invalidateModule(t, 'products');
+      await b.cache.module('products').invalidate(t);
       gate.resolve('old');
       expect((await racing).value).toBe('old');
-      expect(await b.cache.get(t, 'products', 'race')).toBeUndefined();
+      expect(await b.cache.module('products').get(t, 'race')).toBeUndefined();
       await sleep(20);
-      expect(await a.cache.get(t, 'products', 'race')).toBeUndefined();
+      expect(await a.cache.module('products').get(t, 'race')).toBeUndefined();
     });
   });
 });

@@ -31,7 +31,7 @@ describe.each(drivers)('sales › cancelSale on %s', (driver) => {
       ),
     );
     expect(await quantity(shop.prisma, p)).toBe('5');
-    await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
+    await shop.cache.module('products').memoize(shop.tenantId, 'probe', async () => 'before');
 
     await expect(shop.services.sales.cancel(shop.actor('staff'), id)).rejects.toBeInstanceOf(ForbiddenError);
     const { number } = await shop.services.sales.cancel(shop.actor('manager'), id);
@@ -49,7 +49,7 @@ describe.each(drivers)('sales › cancelSale on %s', (driver) => {
     ]);
     expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
     expect((await openBalance(shop.actor().db, customer)).toFixed(2)).toBe('0.00');
-    expect((await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.module('products').memoize(shop.tenantId, 'probe', async () => 'after')).value).toBe('after');
   });
 
   it('cancelling twice is refused; an unknown or foreign sale is not found', async () => {

@@ -25,8 +25,8 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
     // The owner lets staff give up to 15%: a discount at the limit is allowed.
     await shop.prisma.tenant.update({ where: { id: shop.tenantId }, data: { staffMaxDiscountPct: '15' } });
     const before = await shop.prisma.tenant.findUniqueOrThrow({ where: { id: shop.tenantId } });
-    await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'before');
-    await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
+    await shop.cache.module('balance').memoize(shop.tenantId, 'probe', async () => 'before');
+    await shop.cache.module('products').memoize(shop.tenantId, 'probe', async () => 'before');
 
     const created = await shop.services.sales.confirm(
       shop.actor('staff'),
@@ -74,8 +74,8 @@ describe.each(drivers)('sales › confirmSale on %s', (driver) => {
       [customer, '96.51', '0.00'],
     ]);
     // Invalidated after commit: both modules load afresh.
-    expect((await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'after')).value).toBe('after');
-    expect((await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.module('balance').memoize(shop.tenantId, 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.module('products').memoize(shop.tenantId, 'probe', async () => 'after')).value).toBe('after');
   });
 
   it('a sale paid now records the payment with it', async () => {

@@ -54,8 +54,8 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect(sold.total.toFixed(2)).toBe('51.38');
 
     await expect(shop.services.sales.return(shop.actor('staff'), id, returnForm({ 1: '1' }))).rejects.toBeInstanceOf(ForbiddenError);
-    await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'before');
-    await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'before');
+    await shop.cache.module('products').memoize(shop.tenantId, 'probe', async () => 'before');
+    await shop.cache.module('balance').memoize(shop.tenantId, 'probe', async () => 'before');
     const created = await shop.services.sales.return(shop.actor('manager'), id, returnForm({ 1: '1' }, 'cash', { reason: 'Wrong size' }));
 
     const ret = await shop.prisma.return.findUniqueOrThrow({ where: { id: created.id }, include: { lines: true } });
@@ -83,8 +83,8 @@ describe.each(drivers)('sales › returns on %s', (driver) => {
     expect(await ledgerMatches(shop.prisma, shop.tenantId)).toBe(true);
     expect((await verifyBalanceSummary(shop.prisma, shop.tenantId)).ok).toBe(true);
     // sale.returned: stock and balance caches were invalidated after the commit.
-    expect((await shop.cache.memoize(shop.tenantId, 'products', 'probe', async () => 'after')).value).toBe('after');
-    expect((await shop.cache.memoize(shop.tenantId, 'balance', 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.module('products').memoize(shop.tenantId, 'probe', async () => 'after')).value).toBe('after');
+    expect((await shop.cache.module('balance').memoize(shop.tenantId, 'probe', async () => 'after')).value).toBe('after');
   });
 
   it('returning every unit over several returns gives back exactly the line', async () => {

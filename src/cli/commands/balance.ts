@@ -36,7 +36,7 @@ export const balanceVerify: Command = {
       if (!again.ok)
         throw new Error(`Rewrote ${written} rows but ${again.differences.length} still differ (sales recorded meanwhile?); run it again`);
       const deps = await ctx.dependencies();
-      await deps.cache.invalidateModule(tenantId, 'balance');
+      await deps.cache.module('balance').invalidate(tenantId);
       ctx.out(`Rewrote ${written} summary rows from sales and payments; the balance cache of tenant ${tenantId} was cleared.`);
       return;
     }

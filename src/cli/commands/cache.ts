@@ -63,7 +63,7 @@ const clear: Command = {
     const tenantId = requirePositiveInt(v.tenant, 'tenant');
     const only = moduleOption(v.module);
     const deps = await cacheReady(ctx);
-    if (only) await deps.cache.invalidateModule(tenantId, only);
+    if (only) await deps.cache.module(only).invalidate(tenantId);
     else await deps.cache.invalidateTenant(tenantId);
     ctx.out(`Cleared ${only ?? 'every module'} for tenant ${tenantId}`);
   },

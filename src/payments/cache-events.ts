@@ -1,0 +1,11 @@
+import type { EventModules, EventNames } from '../cache/index.ts';
+
+// The payments part's domain events and the cache modules a commit of each invalidates.
+export const PAYMENT_EVENTS = {
+  'payment.registered': ['balance'],
+} as const satisfies EventModules;
+
+declare module '../cache/events.ts' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges these names into DomainEvents
+  interface DomainEvents extends EventNames<typeof PAYMENT_EVENTS> {}
+}

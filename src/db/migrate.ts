@@ -158,7 +158,7 @@ async function readHistory(tx: Tx | Database['prisma']): Promise<HistoryRow[]> {
 function reason(error: unknown): string {
   const e = error as { meta?: { message?: unknown; driverAdapterError?: { cause?: { originalMessage?: unknown } } }; message?: unknown };
   const text = e.meta?.driverAdapterError?.cause?.originalMessage ?? e.meta?.message ?? e.message ?? String(error);
-  const lines = (typeof text === 'string' ? text : JSON.stringify(text))
+  const lines = String(text)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);

@@ -138,7 +138,7 @@ const UNREADABLE = /\[object |undefined|NaN|Invalid input|expected \w+, received
 
 const escapeHtml = (v: string) =>
   v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
-const asText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const asText = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 /** `lines[0][quantity]` is marked as `lines.0.quantity`. */
 const errorIdsOf = (field: Field) => field.errorIds ?? [field.name.replace(/\[(\w+)\]/g, '.$1')];
 

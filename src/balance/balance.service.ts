@@ -43,6 +43,8 @@ export interface TenantFacts {
   name: string;
   timeZone: string;
   currency: string;
+  /** Missing in a value cached before businesses had a locale: English then. */
+  locale?: string;
 }
 
 export class BalanceService {
@@ -97,7 +99,7 @@ export class BalanceService {
       TENANT_KEY,
       async () =>
         found(
-          await scope.db.tenant.findUnique({ where: { id: scope.tenantId }, select: { name: true, timeZone: true, currency: true } }),
+          await scope.db.tenant.findUnique({ where: { id: scope.tenantId }, select: { name: true, timeZone: true, currency: true, locale: true } }),
           'Business',
         ),
       { ttl: this.deps.ttlSeconds },

@@ -7,8 +7,8 @@ import { formFailure, formLocals, typedValues, type FormFailure } from '../http/
 import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
+import { plainNumbers } from '../format/index.ts';
 import { businessDisplay } from './display.ts';
-import { formatQuantity } from './format.ts';
 import type { CatalogServices } from './index.ts';
 import type { ProductDetail } from './products.service.ts';
 import { ProductListQuerySchema } from './products.schema.ts';
@@ -123,7 +123,7 @@ export function productsRouter(catalog: CatalogServices): Router {
     const productId = id(req);
     try {
       const { quantityOnHand } = await catalog.stock.adjust(scopeOf(req), productId, req.body);
-      setFlash(req, 'success', `Stock recorded: ${formatQuantity(quantityOnHand)} on hand now.`);
+      setFlash(req, 'success', `Stock recorded: ${plainNumbers.quantity(quantityOnHand)} on hand now.`);
       res.redirect(303, `${BASE}/${productId}#movements-heading`);
     } catch (error) {
       const failure = formFailure(error);
@@ -148,7 +148,7 @@ function formValues(p: ProductDetail): Record<string, string> {
     price: p.price.toFixed(2),
     cost: p.cost?.toFixed(2) ?? '',
     taxRate: p.taxRate === null ? '' : p.taxRate.toString(),
-    reorderLevel: formatQuantity(p.reorderLevel),
+    reorderLevel: p.reorderLevel.toFixed().replace(/\.?0+$/, ''),
     active: p.active ? 'on' : '',
   };
 }

@@ -3,7 +3,7 @@ import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
 import { ValidationError } from '../errors.ts';
 import { localDay, zonedInstant } from '../time.ts';
-import { formatMoney } from '../sales/money.ts';
+import { createFormatter } from '../format/index.ts';
 import { parseForm } from '../sales/parse.ts';
 import { saleMoney } from '../sales/refunds.ts';
 import { createOnce, type TransactionDeps } from '../sales/transactions.ts';
@@ -104,6 +104,6 @@ async function paySale(
   const { open } = saleMoney(now);
   const message = open.lessThanOrEqualTo(0)
     ? `Sale #${sale.number} is already paid in full`
-    : `The open amount of sale #${sale.number} is ${formatMoney(open, currency)}; a payment cannot be more than that`;
+    : `The open amount of sale #${sale.number} is ${createFormatter({ currency, timeZone: 'UTC' }).money(open)}; a payment cannot be more than that`;
   throw new ValidationError('Please correct the marked fields.', { amount: message });
 }

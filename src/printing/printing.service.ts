@@ -23,6 +23,7 @@ export interface Seller {
   email: string | null;
   currency: string;
   timeZone: string;
+  locale: string;
   receiptFormat: ReceiptFormat;
 }
 
@@ -80,6 +81,7 @@ export class PrintingService {
         email: true,
         currency: true,
         timeZone: true,
+        locale: true,
         receiptFormat: true,
       },
     });
@@ -96,6 +98,7 @@ export class PrintingService {
       email: t.email,
       currency: t.currency,
       timeZone: t.timeZone,
+      locale: t.locale,
       receiptFormat: t.receiptFormat as ReceiptFormat,
     };
   }

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { assertCan } from '../auth/permissions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
-import { formatMoney } from './money.ts';
+import { createFormatter } from '../format/index.ts';
 import { parseForm } from './parse.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
@@ -61,12 +61,12 @@ export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: nu
           if (!existing) throw new NotFoundError('Sale');
           throw new ConflictError(`Sale #${existing.number} is already cancelled.`);
         }
-        const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true } });
+        const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true, locale: true } });
         const left = new Decimal(sale.paid_total).minus(sale.refunded_total);
         const settlement = left.greaterThan(0) ? (input.settlement ?? (sale.customer_id === null ? undefined : 'credit')) : undefined;
         if (left.greaterThan(0) && (settlement === undefined || (settlement === 'credit' && sale.customer_id === null))) {
           throw new ValidationError('Please correct the marked fields.', {
-            settlement: `${formatMoney(left, tenant.currency)} was paid on this walk-in sale; give it back in cash, by card or by transfer`,
+            settlement: `${createFormatter(tenant).money(left)} was paid on this walk-in sale; give it back in cash, by card or by transfer`,
           });
         }
 

@@ -4,7 +4,7 @@ import { balanceRows } from '../balance/balance-days.ts';
 import { openBalance } from '../customers/open-balance.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
-import { formatQuantity } from './money.ts';
+import { plainNumbers as english } from '../format/index.ts';
 import { parseForm } from './parse.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
@@ -103,8 +103,8 @@ async function shortStock(tx: TenantTransaction, input: SaleInput, products: Lin
     const onHand = available.find((a) => a.id === p.id)?.quantityOnHand ?? new Decimal(0);
     const sameProduct = input.lines.filter((_, j) => products[j]!.id === p.id).length;
     fields[`lines.${i}.quantity`] =
-      `Only ${formatQuantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
-    names.push(`line ${i + 1} (${p.name}: ${formatQuantity(line.quantity)} wanted, ${formatQuantity(onHand)} available)`);
+      `Only ${english.quantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
+    names.push(`line ${i + 1} (${p.name}: ${english.quantity(line.quantity)} wanted, ${english.quantity(onHand)} available)`);
   });
   return new ConflictError(`Not enough stock for ${names.join(', ')}. Nothing was recorded.`, fields);
 }

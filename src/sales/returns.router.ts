@@ -8,7 +8,7 @@ import { formFailure, formLocals, typedValues, type FormFailure } from '../http/
 import { requireCan } from '../http/guards.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { formatMoney } from './money.ts';
+import type { Formatter } from '../format/index.ts';
 import { returnLinesFromBody, settlements } from './returns.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
 import { methodLabel } from '../payments/method-labels.ts';
@@ -115,7 +115,8 @@ export function returnsRouter(deps: Pick<Dependencies, 'sales'>): Router {
     try {
       const done = await sales.cancel(scopeOf(req), id, { settlement: body.settlement });
       await loadTenantView(req, res);
-      const m = (d: typeof done.refunded) => formatMoney(d, tenantOf(res).currency);
+      const fmt = res.locals.fmt as Formatter;
+      const m = (d: typeof done.refunded) => fmt.money(d);
       const money = done.refunded.greaterThan(0)
         ? ` ${m(done.refunded)} refunded.`
         : done.credit.greaterThan(0)

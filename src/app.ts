@@ -11,6 +11,7 @@ import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
 import { requireSignIn, signedInUser } from './http/require-sign-in.ts';
+import { inputLocale } from './http/input-locale.ts';
 import { cacheHealthRoute, healthRouter } from './health/health.router.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
 import { can } from './auth/permissions.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: Dependencies): Express {
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
+  app.use(inputLocale);
   app.use(dashboardRouter(deps));
   app.use(accountRouter(deps));
   app.use(usersRouter(deps));

@@ -99,7 +99,10 @@ export class BalanceService {
       TENANT_KEY,
       async () =>
         found(
-          await scope.db.tenant.findUnique({ where: { id: scope.tenantId }, select: { name: true, timeZone: true, currency: true, locale: true } }),
+          await scope.db.tenant.findUnique({
+            where: { id: scope.tenantId },
+            select: { name: true, timeZone: true, currency: true, locale: true },
+          }),
           'Business',
         ),
       { ttl: this.deps.ttlSeconds },

@@ -74,7 +74,7 @@ export function seriesView(series: BalanceSeries, fmt: Formatter) {
     // The browser turns the exact decimal text into numbers only to draw.
     chartJson: jsonForScript(chart),
     /** For the chart's axes: the browser formats with the same Intl options as the page. */
-    chartFormat: { locale: fmt.client.tag, currency },
+    chartFormat: { locale: fmt.client.tag, moneyOptions: JSON.stringify(fmt.client.moneyOptions) },
     csvUrl: `/balance.csv?from=${series.from}&to=${series.to}${granularity}${customer}`,
   };
 }

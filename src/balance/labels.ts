@@ -23,5 +23,7 @@ export function partialNote(b: Span, granularity: Granularity): string | undefin
 
 /** "updated at 12:03" for figures computed today in the business's zone, else with the day. */
 export function updatedAtText(instant: Date, fmt: Formatter, now = new Date()): string {
-  return localDay(instant, fmt.timeZone) === localDay(now, fmt.timeZone) ? `Updated at ${fmt.time(instant)}` : `Updated ${fmt.dateTime(instant)}`;
+  return localDay(instant, fmt.timeZone) === localDay(now, fmt.timeZone)
+    ? `Updated at ${fmt.time(instant)}`
+    : `Updated ${fmt.dateTime(instant)}`;
 }

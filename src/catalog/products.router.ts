@@ -7,7 +7,7 @@ import { formFailure, formLocals, typedValues, type FormFailure } from '../http/
 import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { plainNumbers } from '../format/index.ts';
+import { plainNumbers, type Formatter } from '../format/index.ts';
 import { businessDisplay } from './display.ts';
 import type { CatalogServices } from './index.ts';
 import type { ProductDetail } from './products.service.ts';
@@ -27,7 +27,7 @@ export function productsRouter(catalog: CatalogServices): Router {
     req: Request,
     res: Response,
     product: ProductDetail | null,
-    values: Record<string, unknown>,
+    values: Record<string, unknown> | ((fmt: Formatter) => Record<string, unknown>),
     failure?: FormFailure,
   ) {
     const ctx = scopeOf(req);
@@ -36,6 +36,7 @@ export function productsRouter(catalog: CatalogServices): Router {
       catalog.categories.tree(ctx),
       businessDisplay(catalog.business, ctx, res),
     ]);
+    if (typeof values === 'function') values = values(res.locals.fmt as Formatter);
     setCacheStatus(res, units.status, tree.status);
     res
       .status(failure?.status ?? 200)
@@ -96,7 +97,7 @@ export function productsRouter(catalog: CatalogServices): Router {
 
   router.get(`${BASE}/:id/edit`, async (req, res) => {
     const product = await catalog.products.get(scopeOf(req), id(req));
-    await renderForm(req, res, product, formValues(product));
+    await renderForm(req, res, product, (fmt) => formValues(product, fmt));
   });
 
   router.post(`${BASE}/:id`, async (req, res) => {
@@ -138,17 +139,18 @@ export function productsRouter(catalog: CatalogServices): Router {
 /** The CSV import takes a pasted file, beyond the app's general 200 kB (src/http/upload-body.ts). */
 export const productImportUpload: UploadRoute = { path: `${BASE}/import`, limit: '5mb' };
 
-function formValues(p: ProductDetail): Record<string, string> {
+/** The stored product as its form shows it; decimals as the business writes them. */
+function formValues(p: ProductDetail, fmt: Formatter): Record<string, string> {
   return {
     sku: p.sku,
     name: p.name,
     barcodes: p.barcodes.map((b) => b.code).join('\n'),
     categoryId: p.categoryId === null ? '' : String(p.categoryId),
     unitId: String(p.unitId),
-    price: p.price.toFixed(2),
-    cost: p.cost?.toFixed(2) ?? '',
-    taxRate: p.taxRate === null ? '' : p.taxRate.toString(),
-    reorderLevel: p.reorderLevel.toFixed().replace(/\.?0+$/, ''),
+    price: fmt.input(p.price.toFixed(2)),
+    cost: p.cost ? fmt.input(p.cost.toFixed(2)) : '',
+    taxRate: p.taxRate === null ? '' : fmt.input(p.taxRate.toString()),
+    reorderLevel: fmt.input(p.reorderLevel.toString()),
     active: p.active ? 'on' : '',
   };
 }

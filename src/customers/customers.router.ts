@@ -7,6 +7,7 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
+import type { Formatter } from '../format/index.ts';
 import { fieldErrors } from '../http/validation.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
 import { addDays, localDay } from '../time.ts';
@@ -87,7 +88,7 @@ export function customersRouter(deps: Pick<Dependencies, 'customers' | 'sales' |
       phone: c.phone ?? '',
       address: c.address ?? '',
       taxId: c.taxId ?? '',
-      creditLimit: c.creditLimit?.toFixed(2) ?? '',
+      creditLimit: c.creditLimit ? (res.locals.fmt as Formatter).input(c.creditLimit.toFixed(2)) : '',
       notes: c.notes ?? '',
     });
   });

@@ -92,7 +92,10 @@ export function createFormatter(facts: DisplayFacts): Formatter {
   const clock = dateFormat(dates, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
   const instant = dateFormat(dates, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone });
   const monthYear = dateFormat(dates, { month: 'long', year: 'numeric', timeZone: 'UTC' });
-  const decimal = numberFormat(numbers, {}).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  const decimal =
+    numberFormat(numbers, {})
+      .formatToParts(1.5)
+      .find((p) => p.type === 'decimal')?.value ?? '.';
   const formatQuantity = (value: DecimalLike) => quantity.format(asIntlDecimal(exact(value)));
 
   return {

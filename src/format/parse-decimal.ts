@@ -5,15 +5,13 @@ import { localeOf, numberTag } from './locales.ts';
 // decimal-comma locale "12,50" is 12.50 and "1.234,56" is 1234.56; in English "1,234.56"
 // is 1234.56. The result is canonical decimal text ("1234.56"), never a float.
 //
-// The rule (docs/decisions/020-formatting-and-number-input.md):
-//  - spaces (plain, no-break, thin) may group digits in threes, in any locale;
-//  - '.' and ',' both present: the last one, once, is the decimal mark; the other groups;
-//  - one mark, several times: it groups (1.234.567);
-//  - one mark, once, followed by exactly three digits after a group of 1–3 digits
-//    ("1.234", "12,500"): the locale's decimal mark there is a decimal; the locale's
-//    grouping mark is refused as ambiguous (1234 or 1.234?), with a message saying how to
-//    write either;
-//  - one mark, once, anywhere else ("89.95", "1,5", ".5"): it can only be a decimal mark.
+// The rule, the locale's own (docs/decisions/020-formatting-and-number-input.md):
+//  - the locale's decimal mark ("," in es-ES, pt-PT, pt-BR; "." in en, es-MX), at most once;
+//  - its grouping mark (the other one), or spaces, only in groups of three before it;
+//  - anything else is not a number ("10,00" in English, "1,234.56" in es-ES), with a message
+//    naming the decimal mark;
+//  - one group mark and nothing else ("1.234" in es-ES, "1,234" in English) is refused as
+//    ambiguous — 1234 by the rule, 1.234 by habit — with a message saying how to write either.
 
 export type ParsedDecimal = { ok: true; value: string } | { ok: false; reason: 'invalid' | 'ambiguous'; message: string };
 
@@ -25,7 +23,14 @@ const separators = new Map<string, string>();
 export function decimalMark(locale: string | null | undefined): ',' | '.' {
   const tag = numberTag(localeOf(locale));
   let mark = separators.get(tag);
-  if (!mark) separators.set(tag, (mark = numberFormat(tag, {}).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.'));
+  if (!mark)
+    separators.set(
+      tag,
+      (mark =
+        numberFormat(tag, {})
+          .formatToParts(1.5)
+          .find((p) => p.type === 'decimal')?.value ?? '.'),
+    );
   return mark === ',' ? ',' : '.';
 }
 
@@ -57,35 +62,26 @@ export function parseDecimal(text: string, locale: string | null | undefined): P
   }
   if (!/^[\d.,]+$/.test(body) || !/\d/.test(body)) return invalid;
 
-  const dots = body.split('.').length - 1;
-  const commas = body.split(',').length - 1;
-  if (dots === 0 && commas === 0) return { ok: true, value: canonical(sign, body, '') };
-
-  if (dots > 0 && commas > 0) {
-    const last = body.lastIndexOf('.') > body.lastIndexOf(',') ? '.' : ',';
-    const other = last === '.' ? ',' : '.';
-    if ((last === '.' ? dots : commas) !== 1) return invalid;
-    const [int = '', frac = ''] = body.split(last);
-    if (!groupedInThrees(int, other) || !/^\d*$/.test(frac)) return invalid;
-    return { ok: true, value: canonical(sign, int.split(other).join(''), frac) };
+  const wrongMark: ParsedDecimal = { ok: false, reason: 'invalid', message: `must be a number (decimals after “${decimal}”)` };
+  const decimals = body.split(decimal).length - 1;
+  const groups = body.split(group).length - 1;
+  if (decimals > 1) return groups > 0 ? wrongMark : invalid;
+  const [int = '', frac = ''] = body.split(decimal);
+  if (frac.includes(group)) return wrongMark;
+  if (groups === 0) {
+    if (int === '' && frac === '') return invalid;
+    return { ok: true, value: canonical(sign, int, frac) };
   }
-
-  const mark = dots > 0 ? '.' : ',';
-  if ((mark === '.' ? dots : commas) > 1) {
-    if (!groupedInThrees(body, mark)) return invalid;
-    return { ok: true, value: canonical(sign, body.split(mark).join(''), '') };
-  }
-
-  const [int = '', frac = ''] = body.split(mark);
-  if (groupedInThrees(body, mark) && mark === group) {
-    const asWhole = `${int}${frac}`;
-    const asDecimal = `${int}${decimal}${frac}`;
+  if (!groupedInThrees(int, group)) return wrongMark;
+  if (decimals === 0 && groups === 1) {
+    // "1.234" in es-ES, "1,234" in English: grouping by the locale's rule, a decimal by habit.
+    const [head = '', tail = ''] = int.split(group);
+    const minus = sign === '-' ? '-' : '';
     return {
       ok: false,
       reason: 'ambiguous',
-      message: `“${trimmed}” could be ${sign === '-' ? '-' : ''}${asWhole} or ${sign === '-' ? '-' : ''}${asDecimal}: write ${asWhole} without the “${group}”, or use “${decimal}” for decimals`,
+      message: `“${trimmed}” could be ${minus}${head}${tail} or ${minus}${head}${decimal}${tail}: write ${minus}${head}${tail} without the “${group}”, or use “${decimal}” for decimals`,
     };
   }
-  if (int === '' && frac === '') return invalid;
-  return { ok: true, value: canonical(sign, int, frac) };
+  return { ok: true, value: canonical(sign, int.split(group).join(''), frac) };
 }

@@ -7,6 +7,7 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
+import type { Formatter } from '../format/index.ts';
 import { paymentMethods } from '../sales/sales.schema.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../sales/view-locals.ts';
 import { localDay } from '../time.ts';
@@ -65,7 +66,8 @@ export function paymentsRouter(deps: Pick<Dependencies, 'sales' | 'payments' | '
     if (saleId) {
       const sale = await sales.detail(db, saleId);
       values.saleId = String(sale.id);
-      if (sale.status === 'confirmed' && sale.open.greaterThan(0)) values.amount = sale.open.toFixed(2);
+      if (sale.status === 'confirmed' && sale.open.greaterThan(0))
+        values.amount = (res.locals.fmt as Formatter).input(sale.open.toFixed(2));
     }
     const customerId = idParam(req.query.customer);
     if (customerId) values.customerId = String(customerId);

@@ -61,7 +61,10 @@ export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: nu
           if (!existing) throw new NotFoundError('Sale');
           throw new ConflictError(`Sale #${existing.number} is already cancelled.`);
         }
-        const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true, locale: true } });
+        const tenant = await tx.tenant.findUniqueOrThrow({
+          where: { id: tenantId },
+          select: { timeZone: true, currency: true, locale: true },
+        });
         const left = new Decimal(sale.paid_total).minus(sale.refunded_total);
         const settlement = left.greaterThan(0) ? (input.settlement ?? (sale.customer_id === null ? undefined : 'credit')) : undefined;
         if (left.greaterThan(0) && (settlement === undefined || (settlement === 'credit' && sale.customer_id === null))) {

@@ -50,6 +50,8 @@ export function overCreditLimit(
 /** Cash handed over for a cash sale: the change due, or the message when it does not cover the total. */
 export function changeDue(tendered: Decimal, total: Decimal, currency: string): { change: Decimal } | { error: string } {
   if (tendered.lessThan(total))
-    return { error: `Cash tendered (${createFormatter({ currency, timeZone: 'UTC' }).money(tendered)}) is less than the total (${createFormatter({ currency, timeZone: 'UTC' }).money(total)})` };
+    return {
+      error: `Cash tendered (${createFormatter({ currency, timeZone: 'UTC' }).money(tendered)}) is less than the total (${createFormatter({ currency, timeZone: 'UTC' }).money(total)})`,
+    };
   return { change: tendered.minus(total) };
 }

@@ -10,7 +10,7 @@ import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import type { Formatter } from '../format/index.ts';
 import { returnLinesFromBody, settlements } from './returns.schema.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from './view-locals.ts';
+import { loadTenantView, tenantViewLocalsForPages } from './view-locals.ts';
 import { methodLabel } from '../payments/method-labels.ts';
 
 // After a sale: returning some of its units (/sales/:id/returns), the return receipt

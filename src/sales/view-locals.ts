@@ -27,7 +27,9 @@ export const tenantViewLocalsForPages: RequestHandler = (req, res, next) =>
 export async function loadTenantView(req: Request, res: Response): Promise<void> {
   if (res.locals.tenant) return;
   const { db } = scopeOf(req);
-  const t = await db.tenant.findFirstOrThrow({ select: { name: true, currency: true, timeZone: true, locale: true, defaultTaxRate: true } });
+  const t = await db.tenant.findFirstOrThrow({
+    select: { name: true, currency: true, timeZone: true, locale: true, defaultTaxRate: true },
+  });
   const tenant: TenantView = { ...t, defaultTaxRate: t.defaultTaxRate.toFixed(2) };
   res.locals.tenant = tenant;
   res.locals.fmt = createFormatter(tenant);

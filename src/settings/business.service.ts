@@ -22,6 +22,7 @@ export interface BusinessSettings extends PrintDetails {
   name: string;
   currency: string;
   timeZone: string;
+  locale: string;
   defaultTaxRate: Prisma.Decimal;
   staffMaxDiscountPct: Prisma.Decimal;
   staffMayOverridePrice: boolean;
@@ -32,6 +33,7 @@ const select = {
   name: true,
   currency: true,
   timeZone: true,
+  locale: true,
   defaultTaxRate: true,
   staffMaxDiscountPct: true,
   staffMayOverridePrice: true,
@@ -70,7 +72,7 @@ export class BusinessService {
     const parsed = BusinessSettingsSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError('Check the business settings.', fieldErrors(parsed.error));
     return inTransaction(ctx.db, async (uow) => {
-      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = parsed.data;
+      const { legalName, address, taxId, phone, email, receiptFormat, locale, ...rest } = parsed.data;
       // A printing detail sent blank clears its column; one not sent at all is left as it is.
       const sent = new Set(Object.keys(input as object));
       const printing = Object.fromEntries(
@@ -78,7 +80,7 @@ export class BusinessService {
           .filter(([k]) => sent.has(k))
           .map(([k, v]) => [k, v ?? null]),
       );
-      const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}) };
+      const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}), ...(locale ? { locale } : {}) };
       const before = found(await uow.tx.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business');
       const row = await uow.tx.tenant.update({ where: { id: ctx.tenantId }, data, select });
       const change = changedFields(auditable(asSettings(before)), auditable(asSettings(row)));

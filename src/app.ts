@@ -12,6 +12,7 @@ import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
 import { can, requireSignIn, signedInUser } from './auth/index.ts';
 import { cacheHealthRoute, healthRouter } from './health/index.ts';
+import { inputLocale } from './http/input-locale.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
 import { productImportUpload } from './catalog/index.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
@@ -78,6 +79,7 @@ export function createApp(deps: Dependencies): Express {
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
+  app.use(inputLocale);
   for (const router of deps.routers) app.use(router);
 
   app.use(notFound);

@@ -1,4 +1,5 @@
-// Time is stored in UTC and shown in the tenant's zone; these are the only conversions.
+// Time is stored in UTC and shown in the tenant's zone; these are the only conversions
+// (writing a day or an instant for people is src/format's).
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -43,11 +44,6 @@ export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
-}
-
-/** Format an instant for display in the tenant's zone. */
-export function formatDateTime(instant: Date, timeZone: string, locale = 'en-GB'): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(instant);
 }
 
 /** [from, to] local days → a UTC instant range (either end optional), for list filters. */

@@ -7,6 +7,16 @@
   var canvas = document.getElementById('balance-chart');
   if (!dataEl || !canvas || typeof window.Chart !== 'function') return;
   var d = JSON.parse(dataEl.textContent || '{}');
+  // The axes in the page's locale and currency, with the server's Intl options; the
+  // tooltips show the table's own text.
+  var moneyOptions = JSON.parse(canvas.dataset.moneyOptions || '{}');
+  var axisMoney = new Intl.NumberFormat(
+    canvas.dataset.locale,
+    Object.assign({}, moneyOptions, { maximumFractionDigits: 0, minimumFractionDigits: 0 }),
+  );
+  var tick = function (value) {
+    return axisMoney.format(value);
+  };
   var toNumbers = function (xs) {
     return xs.map(function (s) {
       return Number(s);
@@ -82,6 +92,7 @@
       ],
     },
     options: {
+      locale: canvas.dataset.locale,
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
@@ -106,8 +117,14 @@
       },
       scales: {
         x: { ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { beginAtZero: true, position: 'left', title: { display: true, text: 'Sales and payments' } },
-        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'Open balance' } },
+        y: { beginAtZero: true, position: 'left', ticks: { callback: tick }, title: { display: true, text: 'Sales and payments' } },
+        y1: {
+          beginAtZero: true,
+          position: 'right',
+          grid: { drawOnChartArea: false },
+          ticks: { callback: tick },
+          title: { display: true, text: 'Open balance' },
+        },
       },
     },
   });

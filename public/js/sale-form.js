@@ -15,6 +15,11 @@
   const announcer = document.getElementById('sale-announcer');
   const submit = form.querySelector('[data-confirm]');
   const payNow = document.getElementById('sale-paynow');
+  // Amounts and quantities written in the browser use the page's locale and Intl options
+  // (the server's), so the suggestions read as the rest of the page.
+  const moneyText = new Intl.NumberFormat(form.dataset.locale, JSON.parse(form.dataset.moneyOptions || '{}'));
+  const quantityText = new Intl.NumberFormat(form.dataset.locale, { maximumFractionDigits: 3 });
+  const decimalMark = form.dataset.decimal || '.';
   const rows = () => [...body.querySelectorAll('[data-line]')];
   const field = (row, name) => row.querySelector(`[data-field="${name}"]`);
   const say = (text) => {
@@ -108,7 +113,7 @@
           ...data.products.map((p) => {
             const o = document.createElement('option');
             o.value = p.sku;
-            o.textContent = `${p.name} · ${p.price} · ${p.available} ${p.unit} in stock`;
+            o.textContent = `${p.name} · ${moneyText.format(p.price)} · ${quantityText.format(p.available)} ${p.unit} in stock`;
             return o;
           }),
         );
@@ -159,10 +164,11 @@
     return all.slice(all.indexOf(row) + 1).find(isEmpty) || addLine();
   }
 
-  // "12.5" + "1" without floats: both as integers scaled to the longer fraction.
+  // "12.5" + "1" without floats: both as integers scaled to the longer fraction. Typed with
+  // the page's decimal mark ("12,5" in a decimal-comma locale), written back with it.
   function addQuantities(a, b) {
     const parse = (t) => {
-      const m = /^\s*(\d*)(?:\.(\d*))?\s*$/.exec(t || '1');
+      const m = /^\s*(\d*)(?:\.(\d*))?\s*$/.exec((t || '1').replace(decimalMark, '.'));
       return m ? { int: m[1] || '0', frac: m[2] || '' } : null;
     };
     const x = parse(a);
@@ -171,7 +177,7 @@
     const d = Math.max(x.frac.length, y.frac.length);
     const sum = BigInt(x.int + x.frac.padEnd(d, '0')) + BigInt(y.int + y.frac.padEnd(d, '0'));
     const s = sum.toString().padStart(d + 1, '0');
-    return d ? `${s.slice(0, -d)}.${s.slice(-d)}`.replace(/\.?0+$/, '') : s;
+    return (d ? `${s.slice(0, -d)}.${s.slice(-d)}`.replace(/\.?0+$/, '') : s).replace('.', decimalMark);
   }
 
   /** Enter in a product box: resolve it, add it to its product's line if there is one, go to the next line. */

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { setCacheStatus } from '../http/cache-header.ts';
-import { formatMoney } from '../format/money.ts';
+import { createFormatter } from '../format/index.ts';
 import type { CacheStatus } from '../cache/index.ts';
 import { bucketDetail, DETAIL_LIST_LIMIT } from './bucket-detail.ts';
 import { resolveRequest } from './balance.request.ts';
 import type { BalanceService } from './balance.service.ts';
 import { csvFileName, seriesCsv } from './csv.ts';
-import { bucketLabel, formatInstant, updatedAtText } from './labels.ts';
+import { bucketLabel, updatedAtText } from './labels.ts';
 import { bucketStart } from './buckets.ts';
 import { presetLinks, queryString, seriesView, tablePage } from './balance.view.ts';
 import { readableGranularity } from './balance.rules.ts';
@@ -22,6 +22,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
 
   router.get('/balance', async (req, res) => {
     const r = await resolveRequest(req, balance);
+    const fmt = (res.locals.fmt = createFormatter(r.facts));
     const statuses: CacheStatus[] = [...r.cacheStatuses];
     const presets = presetLinks(r); // with the granularity asked for: "this month" stays by day
     const keepDaily = req.query.daily === '1';
@@ -44,15 +45,15 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       const series = await balance.getBalanceSeries(r.scope, r.query);
       statuses.push(series.status);
       // When the figures were computed (a cached series keeps its time); X-Cache says whether it was cached.
-      updatedAt = updatedAtText(series.value.computedAt, r.facts.timeZone);
-      view = seriesView(series.value, r.facts.currency);
+      updatedAt = updatedAtText(series.value.computedAt, fmt);
+      view = seriesView(series.value, fmt);
       table = tablePage(view, listQuery(req.query).page);
     }
     let asOf: { day: string; balance: string } | undefined;
     if (r.asOf && r.query) {
       const open = await balance.openBalanceAt(r.scope, r.asOf, r.query.customer);
       statuses.push(open.status);
-      asOf = { day: r.asOf, balance: formatMoney(open.value, r.facts.currency) };
+      asOf = { day: r.asOf, balance: fmt.money(open.value) };
     }
     setCacheStatus(res, ...statuses);
     const customerName =
@@ -95,6 +96,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
 
   router.get('/balance/detail', async (req, res) => {
     const r = await resolveRequest(req, balance);
+    const fmt = (res.locals.fmt = createFormatter(r.facts));
     setCacheStatus(res, ...r.cacheStatuses);
     const back = `/balance?${queryString({ from: r.form.from, to: r.form.to, granularity: r.form.granularity, customer: r.form.customer === 'all' ? undefined : r.form.customer })}`;
     if (!r.query) {
@@ -102,8 +104,6 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       return;
     }
     const detail = await bucketDetail(r.scope, r.query, r.facts.timeZone);
-    const money = (d: Parameters<typeof formatMoney>[0]) => formatMoney(d, r.facts.currency);
-    const when = (d: Date) => formatInstant(d, r.facts.timeZone);
     const label = r.query.from === r.query.to ? r.query.from : `${r.query.from} – ${r.query.to}`;
     res.render('balance/detail', {
       title: `Balance detail ${label}`,
@@ -113,6 +113,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       bucketName: bucketLabel(
         { start: bucketStart(r.query.from, r.query.granularity), from: r.query.from, to: r.query.to },
         r.query.granularity,
+        fmt,
       ),
       customerName: r.query.customer === 'all' ? undefined : r.customers.find((c) => c.id === r.query!.customer)?.name,
       detail,
@@ -120,8 +121,6 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
       // Past the limit, the full lists are the sales and payments pages with the same filters.
       salesLink: `/sales?${queryString({ from: r.query.from, to: r.query.to, customer: r.query.customer === 'all' ? undefined : r.query.customer, status: 'confirmed' })}`,
       paymentsLink: `/payments?${queryString({ from: r.query.from, to: r.query.to, customer: r.query.customer === 'all' ? undefined : r.query.customer })}`,
-      money,
-      when,
     });
   });
 

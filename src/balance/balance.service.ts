@@ -39,6 +39,8 @@ export interface TenantFacts {
   name: string;
   timeZone: string;
   currency: string;
+  /** Missing in a value cached before businesses had a locale: English then. */
+  locale?: string;
 }
 
 export class BalanceService {
@@ -101,7 +103,10 @@ export class BalanceService {
       tenantId,
       TENANT_KEY,
       async () =>
-        found(await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true, timeZone: true, currency: true } }), 'Business'),
+        found(
+          await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true, timeZone: true, currency: true, locale: true } }),
+          'Business',
+        ),
       { ttl: this.deps.ttlSeconds },
     );
   }

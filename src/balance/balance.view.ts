@@ -1,4 +1,4 @@
-import { moneyText } from './money-text.ts';
+import type { Formatter } from '../format/index.ts';
 import { addDays } from '../time.ts';
 import type { BalanceSeries, Decimal } from './balance.types.ts';
 import { bucketLabel, partialNote } from './labels.ts';
@@ -19,9 +19,10 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
-export function seriesView(series: BalanceSeries, currency: string) {
-  const text = moneyText(currency);
-  const money = (d: Decimal) => text(d.toFixed(2));
+export function seriesView(series: BalanceSeries, fmt: Formatter) {
+  const text = (exact: string) => fmt.money(exact);
+  const money = (d: Decimal) => fmt.money(d);
+  const currency = fmt.currency;
   const customer = series.customer === 'all' ? '' : `&customer=${series.customer}`;
   const granularity = `&granularity=${series.granularity}`;
   // One pass: exact text of each amount, reused by the table (formatted) and the chart.
@@ -38,7 +39,7 @@ export function seriesView(series: BalanceSeries, currency: string) {
     detail: [] as string[],
   };
   const rows = series.buckets.map((b) => {
-    const label = bucketLabel(b, series.granularity);
+    const label = bucketLabel(b, series.granularity, fmt);
     const sales = b.sales.toFixed(2);
     const payments = b.payments.toFixed(2);
     const balance = b.balance.toFixed(2);
@@ -72,6 +73,8 @@ export function seriesView(series: BalanceSeries, currency: string) {
     closing: money(series.closing),
     // The browser turns the exact decimal text into numbers only to draw.
     chartJson: jsonForScript(chart),
+    /** For the chart's axes: the browser formats with the same Intl options as the page. */
+    chartFormat: { locale: fmt.client.tag, moneyOptions: JSON.stringify(fmt.client.moneyOptions) },
     csvUrl: `/balance.csv?from=${series.from}&to=${series.to}${granularity}${customer}`,
   };
 }

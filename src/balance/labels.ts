@@ -1,16 +1,17 @@
+import { createFormatter, type Formatter } from '../format/index.ts';
 import { localDay } from '../time.ts';
 import type { BalanceBucket, Granularity } from './balance.types.ts';
 import { bucketEnd } from './buckets.ts';
 
-// How a bucket is named on the page, in the chart and in the CSV.
+// How a bucket is named on the page, in the chart and in the CSV (the CSV in English).
 
-const monthName = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const english = createFormatter({ currency: 'USD', timeZone: 'UTC' });
 
 type Span = Pick<BalanceBucket, 'start' | 'from' | 'to'>;
 
-export function bucketLabel(b: Span, granularity: Granularity): string {
+export function bucketLabel(b: Span, granularity: Granularity, fmt: Formatter = english): string {
   if (granularity === 'day') return b.start;
-  if (granularity === 'month') return monthName.format(new Date(`${b.start}T00:00:00Z`));
+  if (granularity === 'month') return fmt.month(b.start);
   return `Week of ${b.start}`;
 }
 
@@ -20,23 +21,9 @@ export function partialNote(b: Span, granularity: Granularity): string | undefin
   return whole ? undefined : `${b.from} – ${b.to}`;
 }
 
-const instantFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** An instant in the tenant's zone, e.g. "23 Nov 2026, 10:05" (formatter kept per zone). */
-export function formatInstant(instant: Date, timeZone: string): string {
-  let f = instantFormats.get(timeZone);
-  if (!f) instantFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' })));
-  return f.format(instant);
-}
-
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** "updated at 12:03" for figures computed today in the business's zone, else with the day. */
-export function updatedAtText(instant: Date, timeZone: string, now = new Date()): string {
-  let f = clockFormats.get(timeZone);
-  if (!f)
-    clockFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  return localDay(instant, timeZone) === localDay(now, timeZone)
-    ? `Updated at ${f.format(instant)}`
-    : `Updated ${formatInstant(instant, timeZone)}`;
+export function updatedAtText(instant: Date, fmt: Formatter, now = new Date()): string {
+  return localDay(instant, fmt.timeZone) === localDay(now, fmt.timeZone)
+    ? `Updated at ${fmt.time(instant)}`
+    : `Updated ${fmt.dateTime(instant)}`;
 }

@@ -8,8 +8,8 @@ import { formFailure, formLocals, typedValues, type FormFailure } from '../http/
 import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
+import { plainNumbers, type Formatter } from '../format/index.ts';
 import { businessDisplay } from './display.ts';
-import { formatQuantity } from './format.ts';
 import type { CatalogServices } from './index.ts';
 import type { SettingsServices } from '../settings/index.ts';
 import type { ProductDetail } from './products.service.ts';
@@ -29,7 +29,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
     req: Request,
     res: Response,
     product: ProductDetail | null,
-    values: Record<string, unknown>,
+    values: Record<string, unknown> | ((fmt: Formatter) => Record<string, unknown>),
     failure?: FormFailure,
   ) {
     const ctx = scopeOf(req);
@@ -38,6 +38,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
       settings.categories.tree(ctx),
       businessDisplay(settings.business, ctx, res),
     ]);
+    if (typeof values === 'function') values = values(res.locals.fmt as Formatter);
     setCacheStatus(res, units.status, tree.status);
     res
       .status(failure?.status ?? 200)
@@ -98,7 +99,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
 
   router.get(`${BASE}/:id/edit`, async (req, res) => {
     const product = await catalog.products.get(scopeOf(req), id(req));
-    await renderForm(req, res, product, formValues(product));
+    await renderForm(req, res, product, (fmt) => formValues(product, fmt));
   });
 
   router.post(`${BASE}/:id`, async (req, res) => {
@@ -125,7 +126,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
     const productId = id(req);
     try {
       const { quantityOnHand } = await catalog.stock.adjust(scopeOf(req), productId, req.body);
-      setFlash(req, 'success', `Stock recorded: ${formatQuantity(quantityOnHand)} on hand now.`);
+      setFlash(req, 'success', `Stock recorded: ${plainNumbers.quantity(quantityOnHand)} on hand now.`);
       res.redirect(303, `${BASE}/${productId}#movements-heading`);
     } catch (error) {
       const failure = formFailure(error);
@@ -140,17 +141,18 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
 /** The CSV import takes a pasted file, beyond the app's general 200 kB (src/http/upload-body.ts). */
 export const productImportUpload: UploadRoute = { path: `${BASE}/import`, limit: '5mb' };
 
-function formValues(p: ProductDetail): Record<string, string> {
+/** The stored product as its form shows it; decimals as the business writes them. */
+function formValues(p: ProductDetail, fmt: Formatter): Record<string, string> {
   return {
     sku: p.sku,
     name: p.name,
     barcodes: p.barcodes.map((b) => b.code).join('\n'),
     categoryId: p.categoryId === null ? '' : String(p.categoryId),
     unitId: String(p.unitId),
-    price: p.price.toFixed(2),
-    cost: p.cost?.toFixed(2) ?? '',
-    taxRate: p.taxRate === null ? '' : p.taxRate.toString(),
-    reorderLevel: formatQuantity(p.reorderLevel),
+    price: fmt.input(p.price.toFixed(2)),
+    cost: p.cost ? fmt.input(p.cost.toFixed(2)) : '',
+    taxRate: p.taxRate === null ? '' : fmt.input(p.taxRate.toString()),
+    reorderLevel: fmt.input(p.reorderLevel.toString()),
     active: p.active ? 'on' : '',
   };
 }

@@ -9,6 +9,7 @@ import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { parseInput } from '../db/input.ts';
+import type { Formatter } from '../format/index.ts';
 import { addDays, localDay } from '../time.ts';
 import { StatementRangeSchema } from './customers.schema.ts';
 import { customerStatement } from './statement.ts';
@@ -96,7 +97,7 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
       phone: c.phone ?? '',
       address: c.address ?? '',
       taxId: c.taxId ?? '',
-      creditLimit: c.creditLimit?.toFixed(2) ?? '',
+      creditLimit: c.creditLimit ? (res.locals.fmt as Formatter).input(c.creditLimit.toFixed(2)) : '',
       notes: c.notes ?? '',
     });
   });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.ts';
+import { currentInputLocale, parseDecimal } from '../format/index.ts';
 
 // The field schemas every part's input shares (catalog, settings, sales, customers,
 // payments, sign-in; the CSV import too), so a price, a quantity or a name is checked the
 // same way and refused with the same message everywhere. Messages name the field. Numbers
-// arrive as text and stay text (then Prisma.Decimal): never through a float.
+// arrive as text in the reader's locale (src/format parseDecimal), become canonical text and
+// stay text (then Prisma.Decimal): never through a float.
 
 const Decimal = Prisma.Decimal;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
@@ -26,6 +28,13 @@ function decimalText(label: string, { decimals, integerDigits, signed = false }:
     .string({ error: `${label} is required` })
     .trim()
     .min(1, `${label} is required`)
+    .transform((v, ctx) => {
+      // Read as the reader writes numbers ("12,50" in a decimal-comma locale); canonical text after.
+      const read = parseDecimal(v, currentInputLocale());
+      if (read.ok) return read.value;
+      ctx.addIssue({ code: 'custom', message: read.reason === 'ambiguous' ? `${label}: ${read.message}` : `${label} ${read.message}` });
+      return z.NEVER;
+    })
     .superRefine((v, ctx) => {
       const fail = (message: string) => void ctx.addIssue({ code: 'custom', message });
       if (!DECIMAL.test(v)) return fail(`${label} must be a number`);

@@ -3,8 +3,8 @@ import { FormError } from '../db/errors.ts';
 // How every form comes back after a service refuses it (catalog, settings, sales, customers,
 // payments, users, the account pages). Services throw ValidationError / ConflictError with a
 // message and field messages; this file turns that into a status and the two view locals
-// every form reads — `errors` (field → message, shown by views/partials/field-error.ejs) and
-// `error` (the top of the form, views/partials/form-error.ejs) — and gives the typed values
+// every form reads — `errors` (field → message, shown by views/partials/_field-error.ejs) and
+// `error` (the top of the form, views/partials/_form-error.ejs) — and gives the typed values
 // back. It lives in src/http, not in a feature folder, because every module's router uses it:
 // one pattern, so a refused form looks and reads the same everywhere.
 

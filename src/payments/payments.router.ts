@@ -10,6 +10,7 @@ import { paymentMethods, type SalesService } from '../sales/index.ts';
 import type { CustomersService } from '../customers/index.ts';
 import type { PaymentsService } from './payments.service.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
+import type { Formatter } from '../format/index.ts';
 import { localDay } from '../time.ts';
 
 // /payments: list, register (also from a sale's page: /payments/new?sale=ID), detail.
@@ -66,7 +67,8 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
     if (saleId) {
       const sale = await sales.detail(scope, saleId);
       values.saleId = String(sale.id);
-      if (sale.status === 'confirmed' && sale.open.greaterThan(0)) values.amount = sale.open.toFixed(2);
+      if (sale.status === 'confirmed' && sale.open.greaterThan(0))
+        values.amount = (res.locals.fmt as Formatter).input(sale.open.toFixed(2));
     }
     const customerId = idParam(req.query.customer);
     if (customerId) values.customerId = String(customerId);

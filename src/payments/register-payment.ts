@@ -2,13 +2,13 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/index.ts';
 import { localDay, zonedInstant } from '../time.ts';
-import { formatMoney } from '../format/money.ts';
 import { saleMoney } from '../sales/index.ts';
 import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import { ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
 import type { Scope } from '../db/scope.ts';
+import { createFormatter } from '../format/index.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
 
 const Decimal = Prisma.Decimal;
@@ -105,6 +105,6 @@ async function paySale(
   const { open } = saleMoney(now);
   const message = open.lessThanOrEqualTo(0)
     ? `Sale #${sale.number} is already paid in full`
-    : `The open amount of sale #${sale.number} is ${formatMoney(open, currency)}; a payment cannot be more than that`;
+    : `The open amount of sale #${sale.number} is ${createFormatter({ currency, timeZone: 'UTC' }).money(open)}; a payment cannot be more than that`;
   throw new ValidationError('Please correct the marked fields.', { amount: message });
 }

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import { formatMoney, formatPercent, formatQuantity } from '../format/money.ts';
-import { formatDateTime, localDay } from '../time.ts';
+import { createFormatter } from '../format/index.ts';
 import type { Invoice } from './printing.service.ts';
 
 // The A4 invoice as a PDF, drawn by pdfkit on the server. Text is set in DejaVu Sans (a TTF
@@ -39,7 +38,8 @@ export const invoiceFileName = (invoice: Pick<Invoice, 'number'>) => `invoice-${
 /** Renders the invoice; resolves with the whole file. */
 export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   const { sale, seller, taxes } = invoice;
-  const money = (v: Parameters<typeof formatMoney>[0]) => formatMoney(v, seller.currency);
+  const fmt = createFormatter(seller);
+  const money = fmt.money;
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
@@ -73,8 +73,8 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   doc.font('regular').fontSize(9);
   const facts = [
     `Invoice no. ${invoice.number}`,
-    `Issued ${localDay(invoice.issuedAt, seller.timeZone)}`,
-    `Sale #${sale.number} · ${formatDateTime(sale.soldAt, seller.timeZone)}`,
+    `Issued ${fmt.date(invoice.issuedAt)}`,
+    `Sale #${sale.number} · ${fmt.dateTime(sale.soldAt)}`,
   ];
   for (const f of facts) doc.text(f, MARGIN + 300, doc.y, { width: CONTENT_WIDTH - 300, align: 'right' });
   if (sale.status === 'cancelled') {
@@ -83,7 +83,7 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
       .font('bold')
       .fontSize(12)
       .fillColor('#b00020')
-      .text(`CANCELLED${sale.cancelledAt ? ` ${formatDateTime(sale.cancelledAt, seller.timeZone)}` : ''}`, MARGIN + 300, doc.y, {
+      .text(`CANCELLED${sale.cancelledAt ? ` ${fmt.dateTime(sale.cancelledAt)}` : ''}`, MARGIN + 300, doc.y, {
         width: CONTENT_WIDTH - 300,
         align: 'right',
       });
@@ -136,11 +136,11 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   for (const l of sale.lines) {
     const cells = [
       `${l.product.name} (${l.product.sku})`,
-      `${formatQuantity(l.quantity)} ${l.product.unit.code}`,
+      `${fmt.quantity(l.quantity)} ${l.product.unit.code}`,
       money(l.unitPrice),
-      l.discountPct.isZero() ? '' : formatPercent(l.discountPct),
+      l.discountPct.isZero() ? '' : fmt.percent(l.discountPct),
       money(l.lineSubtotal),
-      formatPercent(l.taxRate),
+      fmt.percent(l.taxRate),
       money(l.lineTax),
       money(l.lineTotal),
     ];
@@ -189,7 +189,7 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     'bold',
     y + 15,
   );
-  for (const r of taxes) y = taxRow([formatPercent(r.rate), money(r.net), money(r.tax), money(r.total)], 'regular', y);
+  for (const r of taxes) y = taxRow([fmt.percent(r.rate), money(r.net), money(r.tax), money(r.total)], 'regular', y);
   y += 10;
   const totals: Array<[string, string, 'regular' | 'bold']> = [
     ...(!sale.discountTotal.isZero() ? [['Discounts', `−${money(sale.discountTotal)}`, 'regular'] as [string, string, 'regular']] : []),

@@ -21,6 +21,7 @@ export interface Seller {
   email: string | null;
   currency: string;
   timeZone: string;
+  locale: string;
   receiptFormat: ReceiptFormat;
 }
 
@@ -78,6 +79,7 @@ export class PrintingService {
         email: true,
         currency: true,
         timeZone: true,
+        locale: true,
         receiptFormat: true,
       },
     });
@@ -94,6 +96,7 @@ export class PrintingService {
       email: t.email,
       currency: t.currency,
       timeZone: t.timeZone,
+      locale: t.locale,
       receiptFormat: t.receiptFormat as ReceiptFormat,
     };
   }

@@ -4,7 +4,7 @@ import { addToBalanceDays, balanceRows } from '../balance/index.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/index.ts';
 import { localDay } from '../time.ts';
-import { formatMoney } from '../format/money.ts';
+import { createFormatter } from '../format/index.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
 import { restock } from './stock.ts';
@@ -62,12 +62,15 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
           if (!existing) throw new NotFoundError('Sale');
           throw new ConflictError(`Sale #${existing.number} is already cancelled.`);
         }
-        const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true, currency: true } });
+        const tenant = await tx.tenant.findUniqueOrThrow({
+          where: { id: tenantId },
+          select: { timeZone: true, currency: true, locale: true },
+        });
         const left = new Decimal(sale.paid_total).minus(sale.refunded_total);
         const settlement = left.greaterThan(0) ? (input.settlement ?? (sale.customer_id === null ? undefined : 'credit')) : undefined;
         if (left.greaterThan(0) && (settlement === undefined || (settlement === 'credit' && sale.customer_id === null))) {
           throw new ValidationError('Please correct the marked fields.', {
-            settlement: `${formatMoney(left, tenant.currency)} was paid on this walk-in sale; give it back in cash, by card or by transfer`,
+            settlement: `${createFormatter(tenant).money(left)} was paid on this walk-in sale; give it back in cash, by card or by transfer`,
           });
         }
 

@@ -2,9 +2,9 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { balanceRows, openBalance } from '../balance/index.ts';
 import { localDay } from '../time.ts';
-import { formatQuantity } from '../format/money.ts';
 import { ConflictError, ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
+import { plainNumbers as english } from '../format/index.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
@@ -104,8 +104,8 @@ async function shortStock(tx: TenantTransaction, input: SaleInput, products: Lin
     const onHand = available.find((a) => a.id === p.id)?.quantityOnHand ?? new Decimal(0);
     const sameProduct = input.lines.filter((_, j) => products[j]!.id === p.id).length;
     fields[`lines.${i}.quantity`] =
-      `Only ${formatQuantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
-    names.push(`line ${i + 1} (${p.name}: ${formatQuantity(line.quantity)} wanted, ${formatQuantity(onHand)} available)`);
+      `Only ${english.quantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
+    names.push(`line ${i + 1} (${p.name}: ${english.quantity(line.quantity)} wanted, ${english.quantity(onHand)} available)`);
   });
   return new ConflictError(`Not enough stock for ${names.join(', ')}. Nothing was recorded.`, fields);
 }

@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { openBalance } from '../balance/index.ts';
-import { formatMoney, formatQuantity } from '../format/money.ts';
 import { fieldErrors } from '../db/input.ts';
+import { createFormatter } from '../format/index.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { SaleLineSchema, SaleSchema, indexedLines, type SaleInput } from './sales.schema.ts';
@@ -55,9 +55,10 @@ export async function previewSale(actor: Scope, body: Record<string, unknown>): 
   }
 
   const tenant = await db.tenant.findFirstOrThrow({
-    select: { currency: true, defaultTaxRate: true, staffMaxDiscountPct: true, staffMayOverridePrice: true },
+    select: { currency: true, timeZone: true, locale: true, defaultTaxRate: true, staffMaxDiscountPct: true, staffMayOverridePrice: true },
   });
-  const m = (d: Prisma.Decimal) => formatMoney(d, tenant.currency);
+  const fmt = createFormatter(tenant);
+  const m = (d: Prisma.Decimal) => fmt.money(d);
   const resolved = await resolveLineProducts(
     db,
     parsed.map((p) => p.line),
@@ -105,7 +106,7 @@ export async function previewSale(actor: Scope, body: Record<string, unknown>): 
     if (wanted.get(k.product.id)!.greaterThan(onHand)) {
       const several = known.filter((o) => o.product.id === k.product.id).length > 1;
       errors[`lines.${k.row}.quantity`] ??=
-        `Only ${formatQuantity(onHand)} ${k.product.unit.code} of “${k.product.name}” in stock${several ? ' for all its lines together' : ''}`;
+        `Only ${fmt.quantity(onHand)} ${k.product.unit.code} of “${k.product.name}” in stock${several ? ' for all its lines together' : ''}`;
     }
   }
 

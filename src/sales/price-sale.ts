@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { formatMoney } from '../format/money.ts';
+import { createFormatter } from '../format/index.ts';
 import type { LineProduct } from './resolve-products.ts';
 import { saleTotals } from './sale-totals.ts';
 import type { SaleInput } from './sales.schema.ts';
@@ -43,13 +43,15 @@ export function overCreditLimit(
   if (!customer.creditLimit) return null;
   const after = open.plus(total);
   if (!after.greaterThan(customer.creditLimit)) return null;
-  const m = (d: Decimal) => formatMoney(d, currency);
+  const m = (d: Decimal) => createFormatter({ currency, timeZone: 'UTC' }).money(d);
   return `Over the credit limit: ${customer.name} owes ${m(open)}; with this sale of ${m(total)} that would be ${m(after)}, over their limit of ${m(customer.creditLimit)}.`;
 }
 
 /** Cash handed over for a cash sale: the change due, or the message when it does not cover the total. */
 export function changeDue(tendered: Decimal, total: Decimal, currency: string): { change: Decimal } | { error: string } {
   if (tendered.lessThan(total))
-    return { error: `Cash tendered (${formatMoney(tendered, currency)}) is less than the total (${formatMoney(total, currency)})` };
+    return {
+      error: `Cash tendered (${createFormatter({ currency, timeZone: 'UTC' }).money(tendered)}) is less than the total (${createFormatter({ currency, timeZone: 'UTC' }).money(total)})`,
+    };
   return { change: tendered.minus(total) };
 }

@@ -8,10 +8,10 @@ import { formFailure, formLocals, typedValues, type FormFailure } from '../http/
 import { requireCan } from '../auth/index.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { formatMoney } from '../format/money.ts';
 import { returnLinesFromBody, settlements } from './returns.schema.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
+import { loadTenantView, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { methodLabel } from './method-labels.ts';
+import type { Formatter } from '../format/index.ts';
 
 // After a sale: returning some of its units (/sales/:id/returns), the return receipt
 // (/returns/:id) and cancelling the whole sale after a confirmation (/sales/:id/cancel).
@@ -115,7 +115,8 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
     try {
       const done = await sales.cancel(scopeOf(req), id, { settlement: body.settlement });
       await loadTenantView(req, res);
-      const m = (d: typeof done.refunded) => formatMoney(d, tenantOf(res).currency);
+      const fmt = res.locals.fmt as Formatter;
+      const m = (d: typeof done.refunded) => fmt.money(d);
       const money = done.refunded.greaterThan(0)
         ? ` ${m(done.refunded)} refunded.`
         : done.credit.greaterThan(0)

@@ -3,9 +3,9 @@ import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/index.ts';
 import { assertCan } from '../auth/index.ts';
 import { localDay } from '../time.ts';
-import { formatQuantity } from '../format/money.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
+import { plainNumbers as english } from '../format/index.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineTotals, type LineTotals } from './sale-totals.ts';
@@ -141,9 +141,9 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
          RETURNING returned_quantity::text AS returned_quantity`);
       if (!row) {
         const left = line.quantity.minus(line.returnedQuantity);
-        const message = `Only ${formatQuantity(left)} ${line.product.unit.code} of “${line.product.name}” left to return (${formatQuantity(line.quantity)} sold, ${formatQuantity(line.returnedQuantity)} returned)`;
+        const message = `Only ${english.quantity(left)} ${line.product.unit.code} of “${line.product.name}” left to return (${english.quantity(line.quantity)} sold, ${english.quantity(line.returnedQuantity)} returned)`;
         errors[`lines.${line.lineNo}.quantity`] = message;
-        over.push(`line ${line.lineNo} (${line.product.name}: ${formatQuantity(w.quantity)} wanted, ${formatQuantity(left)} left)`);
+        over.push(`line ${line.lineNo} (${line.product.name}: ${english.quantity(w.quantity)} wanted, ${english.quantity(left)} left)`);
         continue;
       }
       const after = new Decimal(row.returned_quantity);

@@ -1,8 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { can } from '../auth/index.ts';
-import { formatMoney, formatPercent } from '../format/money.ts';
 import type { Scope } from '../db/scope.ts';
 import { PermissionError } from '../db/errors.ts';
+import { createFormatter } from '../format/index.ts';
 import type { LineProduct } from './resolve-products.ts';
 import type { SaleInput } from './sales.schema.ts';
 
@@ -35,11 +35,11 @@ export function staffLimitRefusal(
     if (!anyDiscount && line.discountPct !== undefined && new Decimal(line.discountPct).greaterThan(limits.staffMaxDiscountPct)) {
       fields[`lines.${i}.discountPct`] = limits.staffMaxDiscountPct.isZero()
         ? 'Only a manager or owner can give a discount here'
-        : `At most ${formatPercent(limits.staffMaxDiscountPct)} discount without a manager`;
+        : `At most ${createFormatter({ currency, timeZone: 'UTC' }).percent(limits.staffMaxDiscountPct)} discount without a manager`;
     }
     if (!anyPrice && line.unitPrice !== undefined && !new Decimal(line.unitPrice).equals(product.price)) {
       fields[`lines.${i}.unitPrice`] =
-        `Only a manager or owner can change the price (${formatMoney(product.price, currency)} for “${product.name}”)`;
+        `Only a manager or owner can change the price (${createFormatter({ currency, timeZone: 'UTC' }).money(product.price)} for “${product.name}”)`;
     }
   });
   if (!Object.keys(fields).length) return undefined;

@@ -5,6 +5,7 @@ import { scopeOf } from '../http/request-scope.ts';
 import type { BusinessService } from './business.service.ts';
 import { printDetailKeys } from './business.schema.ts';
 import { timeZones } from './tenants.schema.ts';
+import { createFormatter, LOCALES, LOCALE_LABELS } from '../format/index.ts';
 
 const zoneList = [...timeZones].sort();
 const receiptFormatOptions = [
@@ -12,7 +13,8 @@ const receiptFormatOptions = [
   { value: '58mm', label: '58 mm thermal roll' },
   { value: 'a4', label: 'A4 page' },
 ];
-const choices = { timeZones: zoneList, receiptFormats: receiptFormatOptions };
+const localeOptions = LOCALES.map((value) => ({ value, label: LOCALE_LABELS[value] }));
+const choices = { timeZones: zoneList, receiptFormats: receiptFormatOptions, locales: localeOptions };
 
 /** /settings/business: owners only (the service refuses the others). */
 export function businessRouter(business: BusinessService): Router {
@@ -21,12 +23,15 @@ export function businessRouter(business: BusinessService): Router {
   router.get('/settings/business', async (req, res) => {
     const s = await business.forEditing(scopeOf(req));
     const printDetails = Object.fromEntries(printDetailKeys.map((k) => [k, s[k] ?? '']));
+    // Decimals as this business writes them, so that sending the form back reads them the same.
+    const fmt = createFormatter(s);
     const values = {
       name: s.name,
       currency: s.currency,
       timeZone: s.timeZone,
-      defaultTaxRate: s.defaultTaxRate.toString(),
-      staffMaxDiscountPct: s.staffMaxDiscountPct.toString(),
+      locale: fmt.locale,
+      defaultTaxRate: fmt.input(s.defaultTaxRate.toString()),
+      staffMaxDiscountPct: fmt.input(s.staffMaxDiscountPct.toString()),
       staffMayOverridePrice: s.staffMayOverridePrice ? 'on' : '',
       ...printDetails,
     };

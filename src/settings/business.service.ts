@@ -22,6 +22,7 @@ export interface BusinessSettings extends PrintDetails {
   name: string;
   currency: string;
   timeZone: string;
+  locale: string;
   defaultTaxRate: Prisma.Decimal;
   staffMaxDiscountPct: Prisma.Decimal;
   staffMayOverridePrice: boolean;
@@ -32,6 +33,7 @@ const select = {
   name: true,
   currency: true,
   timeZone: true,
+  locale: true,
   defaultTaxRate: true,
   staffMaxDiscountPct: true,
   staffMayOverridePrice: true,
@@ -69,7 +71,7 @@ export class BusinessService {
     assertCan(ctx, 'settings.manage');
     const settings = parseInput(BusinessSettingsSchema, input, 'Check the business settings.');
     return inTransaction(ctx.db, async (uow) => {
-      const { legalName, address, taxId, phone, email, receiptFormat, ...rest } = settings;
+      const { legalName, address, taxId, phone, email, receiptFormat, locale, ...rest } = settings;
       // A printing detail sent blank clears its column; one not sent at all is left as it is.
       const sent = new Set(Object.keys(input as object));
       const printing = Object.fromEntries(
@@ -77,7 +79,7 @@ export class BusinessService {
           .filter(([k]) => sent.has(k))
           .map(([k, v]) => [k, v ?? null]),
       );
-      const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}) };
+      const data = { ...rest, ...printing, ...(receiptFormat ? { receiptFormat } : {}), ...(locale ? { locale } : {}) };
       const before = found(await uow.tx.tenant.findUnique({ where: { id: ctx.tenantId }, select }), 'Business');
       const row = await uow.tx.tenant.update({ where: { id: ctx.tenantId }, data, select });
       const change = changedFields(auditable(asSettings(before)), auditable(asSettings(row)));

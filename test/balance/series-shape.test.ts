@@ -79,15 +79,16 @@ describe('balance', () => {
 describe('balance', () => {
   describe('money text', () => {
     it('formats exact decimal text as Intl does, digit for digit', async () => {
-      const { moneyText } = await import('../../src/balance/money-text.ts');
-      const { formatMoney } = await import('../../src/format/money.ts');
+      const { createFormatter } = await import('../../src/format/index.ts');
+      const intl = (exact: string, currency: string) =>
+        new Intl.NumberFormat('en-US', { style: 'currency', currency, signDisplay: 'negative' }).format(exact as unknown as number);
       const amounts = ['0.00', '-0.00', '1.05', '12.30', '999.99', '1000.00', '-1234.50', '1234567.89', '-98765432109.01', '100000.00'];
       for (const currency of ['USD', 'EUR', 'JPY', 'BRL', 'CHF']) {
-        const text = moneyText(currency);
+        const text = createFormatter({ currency, timeZone: 'UTC' }).money;
         const digits = currency === 'JPY' ? 0 : 2;
         for (const a of amounts) {
           const exact = new Prisma.Decimal(a).toFixed(digits);
-          expect([currency, a, text(exact)]).toEqual([currency, a, formatMoney(exact, currency)]);
+          expect([currency, a, text(exact)]).toEqual([currency, a, intl(exact, currency)]);
         }
       }
     });

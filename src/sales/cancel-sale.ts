@@ -3,13 +3,13 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/balance-days.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { assertCan } from '../auth/permissions.ts';
+import { record } from '../stock/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { localDay } from '../time.ts';
 import { formatMoney } from './money.ts';
 import { parseForm } from './parse.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
-import { restock } from './stock.ts';
 import { withRetry, type TransactionDeps } from './transactions.ts';
 import type { Actor } from './types.ts';
 
@@ -75,11 +75,18 @@ export async function cancelSale(deps: TransactionDeps, actor: Actor, saleId: nu
           orderBy: { lineNo: 'asc' },
           select: { productId: true, quantity: true, returnedQuantity: true },
         });
-        await restock(
+        await record(
           tx,
           tenantId,
-          lines.map((l) => ({ productId: l.productId, quantity: l.quantity.minus(l.returnedQuantity) })),
-          { kind: 'cancellation', saleId, userId: actor.userId, reason: `Sale #${sale.number} cancelled`, at: cancelledAt },
+          lines.map((l) => ({
+            productId: l.productId,
+            quantity: l.quantity.minus(l.returnedQuantity),
+            kind: 'cancellation' as const,
+            saleId,
+            userId: actor.userId,
+            reason: `Sale #${sale.number} cancelled`,
+            at: cancelledAt,
+          })),
         );
         const worth = new Decimal(sale.total).minus(sale.returned_total);
         const balance = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), worth.neg(), 0);

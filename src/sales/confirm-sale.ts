@@ -3,6 +3,7 @@ import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { balanceRows } from '../balance/balance-days.ts';
 import { openBalance } from '../customers/open-balance.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { takeOutForSale } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from './money.ts';
 import { parseForm } from './parse.ts';
@@ -10,7 +11,6 @@ import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
 import { SaleSchema, type SaleInput } from './sales.schema.ts';
-import { takeOut } from './stock.ts';
 import { createOnce, type TransactionDeps } from './transactions.ts';
 import { writeSale } from './write-sale.ts';
 import type { Actor, Created } from './types.ts';
@@ -66,13 +66,14 @@ export async function confirmSale(deps: TransactionDeps, actor: Actor, raw: unkn
       }
 
       await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.confirmed');
-      const short = await takeOut(tx, tenantId, lines);
-      if (short.length) throw await shortStock(tx, input, lineProducts, short);
+      const stockOut = await takeOutForSale(tx, tenantId, lines);
+      if (stockOut.short.length) throw await shortStock(tx, input, lineProducts, stockOut.short);
 
       const soldAt = new Date();
       await writeSale(tx, {
         id: saleId,
         tenantId,
+        stockOut,
         customerId: customer?.id ?? null,
         userId: actor.userId,
         soldAt,

@@ -3,13 +3,13 @@ import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/balance-days.ts';
 import { assertCan } from '../auth/permissions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { record } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { formatQuantity } from './money.ts';
 import { parseForm } from './parse.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineTotals, type LineTotals } from './sale-totals.ts';
-import { restock } from './stock.ts';
 import { createOnce, type TransactionDeps } from './transactions.ts';
 import type { Actor, Created } from './types.ts';
 
@@ -187,18 +187,19 @@ export async function createReturn(deps: TransactionDeps, actor: Actor, saleId: 
         lineTotal: r.amount.total,
       })),
     });
-    await restock(
+    await record(
       tx,
       tenantId,
-      returned.map((r) => ({ productId: r.line.productId, quantity: r.quantity })),
-      {
-        kind: 'return',
+      returned.map((r) => ({
+        productId: r.line.productId,
+        quantity: r.quantity,
+        kind: 'return' as const,
         saleId,
         returnId: created.id,
         userId: actor.userId,
         reason: `Return ${created.id} of sale #${sale.number}`,
         at: returnedAt,
-      },
+      })),
     );
 
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });

@@ -13,6 +13,8 @@ export const EVENT_MODULES = {
   'product.deleted': ['products'],
   'product.adjusted': ['products'],
   'product.imported': ['products'],
+  // A purchase received changes stock and average cost (suppliers and orders are not cached).
+  'purchase.received': ['products'],
   'category.created': ['categories', 'products'],
   'category.updated': ['categories', 'products'],
   'category.deleted': ['categories', 'products'],

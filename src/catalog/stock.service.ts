@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import { Prisma, type MovementKind } from '../generated/prisma/client.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { can } from '../auth/permissions.ts';
 import type { CacheService } from '../cache/index.ts';
@@ -11,7 +11,7 @@ import type { TenantContext } from './tenant-context.ts';
 
 export interface MovementRow {
   id: number;
-  kind: 'receipt' | 'adjustment' | 'sale' | 'cancellation' | 'return';
+  kind: MovementKind;
   quantity: Prisma.Decimal;
   reason: string | null;
   saleId: number | null;

@@ -28,6 +28,9 @@ export interface Movement extends StockChange {
   returnId?: number | null;
   userId?: number | null;
   at?: Date;
+  /** A purchase: the order line received and the unit cost it came in at. */
+  purchaseOrderLineId?: number | null;
+  unitCost?: Decimal | null;
 }
 
 export interface Applied {
@@ -81,14 +84,17 @@ async function insertMovements(tx: LedgerTx, tenantId: number, movements: readon
       sale_id: m.saleId ?? null,
       return_id: m.returnId ?? null,
       user_id: m.userId ?? null,
+      purchase_order_line_id: m.purchaseOrderLineId ?? null,
+      unit_cost: m.unitCost?.toFixed(2) ?? null,
       created_at: (m.at ?? new Date()).toISOString(),
     })),
   );
   await tx.$executeRaw(Prisma.sql`
-    INSERT INTO stock_movements (tenant_id, product_id, kind, quantity, reason, sale_id, return_id, user_id, created_at)
-    SELECT ${tenantId}, x.product_id, x.kind::"MovementKind", x.quantity, x.reason, x.sale_id, x.return_id, x.user_id, x.created_at
+    INSERT INTO stock_movements (tenant_id, product_id, kind, quantity, reason, sale_id, return_id, user_id, purchase_order_line_id, unit_cost, created_at)
+    SELECT ${tenantId}, x.product_id, x.kind::"MovementKind", x.quantity, x.reason, x.sale_id, x.return_id, x.user_id, x.purchase_order_line_id, x.unit_cost, x.created_at
       FROM jsonb_to_recordset(${rows}::jsonb)
-        AS x(n int, product_id int, kind text, quantity numeric, reason text, sale_id int, return_id int, user_id int, created_at timestamptz)
+        AS x(n int, product_id int, kind text, quantity numeric, reason text, sale_id int, return_id int, user_id int,
+             purchase_order_line_id int, unit_cost numeric, created_at timestamptz)
      ORDER BY n`);
 }
 
@@ -102,6 +108,70 @@ export async function record(tx: LedgerTx, tenantId: number, movements: readonly
   const applied = await change(tx, tenantId, movements, false);
   if (!applied.short.length) await insertMovements(tx, tenantId, movements);
   return applied;
+}
+
+/** A purchase received: goods in at a unit cost, from an order line. */
+export interface PurchaseReceipt {
+  productId: number;
+  quantity: Decimal;
+  unitCost: Decimal;
+  purchaseOrderLineId: number;
+  reason: string;
+  userId?: number | null;
+  at?: Date;
+}
+
+/**
+ * Receives purchases: quantity on hand up and the product's moving-average cost updated in
+ * the same statement, under the row lock (decision 021: (on hand × cost + received × unit
+ * cost) / (on hand + received), half-up to the cent; into zero stock the unit cost), then one
+ * movement of kind purchase per receipt carrying its order line and unit cost. Receipts are
+ * applied in product id order, one statement each, so two receipts of one product in one
+ * call average in turn. Returns each product's cost after.
+ */
+export async function receivePurchases(
+  tx: LedgerTx,
+  tenantId: number,
+  receipts: readonly PurchaseReceipt[],
+): Promise<Map<number, Decimal>> {
+  const costs = new Map<number, Decimal>();
+  const ordered = [...receipts].sort((a, b) => a.productId - b.productId);
+  for (const r of ordered) {
+    if (!r.quantity.greaterThan(0)) throw new Error('a purchase receipt must bring a positive quantity');
+    const q = r.quantity.toFixed();
+    const c = r.unitCost.toFixed(2);
+    const [row] = await tx.$queryRaw<Array<{ cost: Prisma.Decimal }>>(Prisma.sql`
+      UPDATE products
+         SET cost = round((quantity_on_hand * cost + ${q}::numeric * ${c}::numeric) / (quantity_on_hand + ${q}::numeric), 2),
+             quantity_on_hand = quantity_on_hand + ${q}::numeric,
+             updated_at = now()
+       WHERE tenant_id = ${tenantId} AND id = ${r.productId}
+      RETURNING cost`);
+    if (!row) throw new Error(`product ${r.productId} vanished while receiving a purchase`);
+    costs.set(r.productId, new Decimal(row.cost));
+  }
+  await insertMovements(
+    tx,
+    tenantId,
+    receipts.map((r) => ({ ...r, kind: 'purchase' as const })),
+  );
+  return costs;
+}
+
+/** The average cost a product's ledger gives, walking its movements in order (decision 021). */
+export function averageFromLedger(
+  movements: ReadonlyArray<{ kind: MovementKind; quantity: Decimal; unitCost: Decimal | null }>,
+  start = new Decimal(0),
+): Decimal {
+  let onHand = new Decimal(0);
+  let cost = start;
+  for (const m of movements) {
+    if (m.kind === 'purchase' && m.unitCost) {
+      cost = onHand.times(cost).plus(m.quantity.times(m.unitCost)).div(onHand.plus(m.quantity)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    }
+    onHand = onHand.plus(m.quantity);
+  }
+  return cost;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { saleTotals } from '../sales/index.ts';
 import { addToBalanceDays } from '../balance/index.ts';
+import { record, type Movement } from '../stock/index.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
 
 const Decimal = Prisma.Decimal;
@@ -325,7 +326,6 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       cost,
       taxRate: rnd.next() < 0.2 ? new Decimal(10) : null,
       reorderLevel: new Decimal(rnd.int(2, 15)),
-      quantityOnHand: new Decimal(0),
     };
   });
   const created = await prisma.product.createManyAndReturn({
@@ -411,20 +411,19 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
 
     await prisma.$transaction(
       async (tx) => {
-        const movements: Prisma.StockMovementCreateManyInput[] = [];
+        const movements: Movement[] = [];
         // Morning receipts for whatever ran low.
         for (const p of products) {
           if (p.quantity.lessThan(10)) {
             const qty = new Decimal(p.restockTo).minus(p.quantity);
             p.quantity = p.quantity.plus(qty);
             movements.push({
-              tenantId,
               productId: p.id,
               kind: 'receipt',
               quantity: qty,
               reason: 'Supplier delivery',
               userId: owner?.id ?? null,
-              createdAt: notAfterNow(zonedInstant(day, tenant.timeZone, 8 * 60)),
+              at: notAfterNow(zonedInstant(day, tenant.timeZone, 8 * 60)),
             });
           }
         }
@@ -496,16 +495,17 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
           const sale = idByNumber.get(l.number)!;
           for (const r of l.rows)
             movements.push({
-              tenantId,
               productId: r.productId,
               kind: 'sale',
               quantity: new Decimal(r.quantity as Decimal).neg(),
               saleId: sale.id,
               userId: owner?.id ?? null,
-              createdAt: sale.soldAt,
+              at: sale.soldAt,
             });
         }
-        await tx.stockMovement.createMany({ data: movements });
+        // Through the ledger, like every change of stock; the plan above never sells what is not there.
+        const { short } = await record(tx, tenantId, movements);
+        if (short.length) throw new Error(`demo seed planned more than on hand for products ${short.join(', ')}`);
 
         const payments: Prisma.PaymentCreateManyInput[] = [];
         const paid = new Map<number, Decimal>();
@@ -555,9 +555,6 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
         receivables = stillOpen;
         if (payments.length) await tx.payment.createMany({ data: payments });
         for (const [saleId, amount] of paid) await tx.sale.update({ where: { id: saleId }, data: { paidTotal: { increment: amount } } });
-        const touched = new Set([...movements.map((m) => m.productId)]);
-        for (const p of products)
-          if (touched.has(p.id)) await tx.product.update({ where: { id: p.id }, data: { quantityOnHand: p.quantity } });
         await tx.tenant.update({ where: { id: tenantId }, data: { lastSaleNumber: saleNumber } });
         await addToBalanceDays(
           tx,

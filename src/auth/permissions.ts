@@ -22,6 +22,10 @@ export const actions = [
   /** A stock correction (a signed change with a reason); receipts are `stock.receive`. */
   'stock.correct',
   'stock.receive',
+  /** Suppliers and purchase orders: create, edit, order, cancel. */
+  'purchase.order',
+  /** Receive goods against an ordered purchase. */
+  'purchase.receive',
   /** A line discount above the business's staff limit. */
   'sale.discountAboveLimit',
   /** A unit price other than the product's (the business may allow it for staff too). */
@@ -42,7 +46,7 @@ const ownerOnly: readonly Action[] = ['users.manage', 'settings.manage', 'cache.
 export const permissionTable: Record<RoleName, ReadonlySet<Action>> = {
   owner: new Set(actions),
   manager: new Set(actions.filter((a) => !ownerOnly.includes(a))),
-  staff: new Set<Action>(['stock.receive', 'till.close']),
+  staff: new Set<Action>(['stock.receive', 'purchase.receive', 'till.close']),
 };
 
 /** Whether the scope's role may do `action` (a scope, or the signed-in user on a public route). */

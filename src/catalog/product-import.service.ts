@@ -7,6 +7,7 @@ import { isUniqueViolation, ConflictError } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import type { CategoriesService, UomsService } from '../settings/index.ts';
 import { quantityField } from '../db/fields.ts';
+import { record, type Movement } from '../stock/index.ts';
 import { firstLineWiderThan, unprotectCell, type CsvColumn } from './csv-cells.ts';
 import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
@@ -85,6 +86,7 @@ interface ValidRow {
 }
 
 const IMPORT_REFUSED = 'Only managers and owners can import products.';
+const STOCK_MOVED = 'Stock changed while the file was imported (a sale took what the file would remove); nothing was imported, try again.';
 
 export class ProductImportService {
   constructor(private readonly deps: { cache: CacheService; categories: CategoriesService; uoms: UomsService }) {}
@@ -114,20 +116,23 @@ export class ProductImportService {
             select: { id: true, sku: true, quantityOnHand: true, price: true, cost: true },
           });
           const bySku = new Map(existing.map((p) => [p.sku, p]));
-          const movements: Prisma.StockMovementCreateManyInput[] = [];
+          const movements: Movement[] = [];
           const priced: Array<{ sku: string; field: 'price' | 'cost'; before: string; after: string }> = [];
           const move = (productId: number, quantity: Prisma.Decimal, kind: 'receipt' | 'adjustment', reason: string) =>
-            movements.push({ tenantId: ctx.tenantId, productId, kind, quantity, reason, userId: ctx.userId ?? null });
+            movements.push({ productId, kind, quantity, reason, userId: ctx.userId ?? null });
 
           const fresh = valid.filter((r) => !bySku.has(r.data.sku));
           const idOfSku = new Map(existing.map((p) => [p.sku, p.id]));
           if (fresh.length) {
             const created = await tx.product.createManyAndReturn({
-              data: fresh.map((r) => ({ ...columns(r.data), tenantId: ctx.tenantId, quantityOnHand: r.quantity ?? '0' })),
-              select: { id: true, sku: true, quantityOnHand: true },
+              data: fresh.map((r) => ({ ...columns(r.data), tenantId: ctx.tenantId })),
+              select: { id: true, sku: true },
             });
-            for (const p of created) if (p.quantityOnHand.gt(0)) move(p.id, p.quantityOnHand, 'receipt', 'Opening stock (CSV import)');
             for (const p of created) idOfSku.set(p.sku, p.id);
+            for (const r of fresh) {
+              const opening = new Prisma.Decimal(r.quantity ?? '0');
+              if (opening.gt(0)) move(idOfSku.get(r.data.sku)!, opening, 'receipt', 'Opening stock (CSV import)');
+            }
           }
           if (present.has('barcodes')) {
             // The file's barcodes replace each imported product's, in two statements for the whole file.
@@ -141,9 +146,8 @@ export class ProductImportService {
             const current = bySku.get(row.data.sku);
             if (!current) continue;
             const diff = row.quantity === undefined ? undefined : new Prisma.Decimal(row.quantity).minus(current.quantityOnHand);
-            const change = diff && !diff.isZero() ? { quantityOnHand: { increment: diff } } : {};
             // Importing a deactivated product's SKU brings it back.
-            await tx.product.updateMany({ where: { id: current.id }, data: { ...updateColumns(row.data), active: true, ...change } });
+            await tx.product.updateMany({ where: { id: current.id }, data: { ...updateColumns(row.data), active: true } });
             if (diff && !diff.isZero()) move(current.id, diff, 'adjustment', 'CSV import');
             for (const field of ['price', 'cost'] as const) {
               const next = updateColumns(row.data)[field] as string | undefined;
@@ -162,7 +166,8 @@ export class ProductImportService {
               prices: priced.map(({ sku, field, after }) => ({ sku, [field]: after })),
             },
           });
-          if (movements.length) await tx.stockMovement.createMany({ data: movements });
+          const { short } = await record(tx, ctx.tenantId, movements);
+          if (short.length) throw new ConflictError(STOCK_MOVED);
           await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.imported');
         },
         { timeoutMs: 120_000 },

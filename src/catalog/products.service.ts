@@ -5,6 +5,7 @@ import type { CacheService } from '../cache/index.ts';
 import { isUniqueViolation, ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { parseInput } from '../db/input.ts';
+import { record } from '../stock/index.ts';
 import { barcodeCodes, barcodeErrors, replaceBarcodes } from './barcodes.ts';
 import { isForeignKeyViolation } from '../db/foreign-key.ts';
 import { referenceErrors } from './product-refs.ts';
@@ -80,22 +81,16 @@ export class ProductsService {
     return this.write(ctx, data, undefined, () =>
       inTransaction(ctx.db, async (uow) => {
         const product = await uow.tx.product.create({
-          data: { ...columns(data), tenantId: ctx.tenantId, quantityOnHand: openingStock },
+          data: { ...columns(data), tenantId: ctx.tenantId },
           select: { id: true },
         });
         await replaceBarcodes(uow.tx, ctx.tenantId, product.id, data.barcodes);
-        if (new Prisma.Decimal(openingStock).gt(0)) {
-          // The ledger holds every change of quantity, the first one included.
-          await uow.tx.stockMovement.create({
-            data: {
-              tenantId: ctx.tenantId,
-              productId: product.id,
-              kind: 'receipt',
-              quantity: openingStock,
-              reason: 'Opening stock',
-              userId: ctx.userId ?? null,
-            },
-          });
+        // The ledger holds every change of quantity, the first one included.
+        const quantity = new Prisma.Decimal(openingStock);
+        if (quantity.gt(0)) {
+          await record(uow.tx, ctx.tenantId, [
+            { productId: product.id, kind: 'receipt', quantity, reason: 'Opening stock', userId: ctx.userId ?? null },
+          ]);
         }
         await this.deps.cache.invalidateAfterCommit(uow, ctx.tenantId, 'product.created');
         return product;

@@ -1,16 +1,17 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import { Prisma, type MovementKind } from '../generated/prisma/client.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import { can } from '../auth/index.ts';
 import type { CacheService } from '../cache/index.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, PermissionError, found } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
+import { record } from '../stock/index.ts';
 import { AdjustmentSchema } from './products.schema.ts';
 import type { Scope } from '../db/scope.ts';
 
 export interface MovementRow {
   id: number;
-  kind: 'receipt' | 'adjustment' | 'sale' | 'cancellation' | 'return';
+  kind: MovementKind;
   quantity: Prisma.Decimal;
   reason: string | null;
   saleId: number | null;
@@ -42,26 +43,21 @@ export class StockService {
       throw new PermissionError(CORRECTION_REFUSED, { kind: CORRECTION_REFUSED });
     const delta = new Prisma.Decimal(quantity);
     return inTransaction(ctx.db, async (uow) => {
-      // Conditional update: a decrease applies only if it leaves the quantity at zero or more,
-      // so two concurrent corrections can never take stock below zero between them.
-      const where = delta.isNeg() ? { id: productId, quantityOnHand: { gte: delta.neg() } } : { id: productId };
-      const rows = await uow.tx.product.updateManyAndReturn({
-        where,
-        data: { quantityOnHand: { increment: delta } },
-        select: { quantityOnHand: true, sku: true },
-      });
-      if (rows.length === 0) {
-        const product = found(
-          await uow.tx.product.findFirst({ where: { id: productId }, select: { quantityOnHand: true, unit: { select: { code: true } } } }),
-          'Product',
-        );
-        const message = `Only ${product.quantityOnHand.toString()} ${product.unit.code} in stock: a change of ${delta.toString()} would take it below zero.`;
+      // Conditional in the ledger: a decrease applies only if it leaves the quantity at zero or
+      // more, so two concurrent corrections can never take stock below zero between them.
+      const product = found(
+        await uow.tx.product.findFirst({ where: { id: productId }, select: { sku: true, unit: { select: { code: true } } } }),
+        'Product',
+      );
+      const { short, onHand } = await record(uow.tx, ctx.tenantId, [
+        { productId, kind, quantity: delta, reason: reason ?? null, userId: ctx.userId ?? null },
+      ]);
+      if (short.length) {
+        const now = found(await uow.tx.product.findFirst({ where: { id: productId }, select: { quantityOnHand: true } }), 'Product');
+        const message = `Only ${now.quantityOnHand.toString()} ${product.unit.code} in stock: a change of ${delta.toString()} would take it below zero.`;
         throw new ConflictError(message, { quantity: message });
       }
-      await uow.tx.stockMovement.create({
-        data: { tenantId: ctx.tenantId, productId, kind, quantity: delta, reason: reason ?? null, userId: ctx.userId ?? null },
-      });
-      const after = rows[0]!;
+      const after = { sku: product.sku, quantityOnHand: onHand.get(productId)! };
       if (kind === 'adjustment') {
         await recordAudit(uow.tx, ctx, {
           kind: 'stock_correction',

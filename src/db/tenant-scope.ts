@@ -31,6 +31,9 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   Refund: 'owned',
   TillClose: 'owned',
   AuditEntry: 'owned',
+  Supplier: 'owned',
+  PurchaseOrder: 'owned',
+  PurchaseOrderLine: 'owned',
   Session: 'infra',
 };
 

@@ -3,11 +3,11 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/index.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/index.ts';
+import { record } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { createFormatter } from '../format/index.ts';
 import { refundSale } from './refunds.ts';
 import { CancelSchema } from './returns.schema.ts';
-import { restock } from './stock.ts';
 import { withRetry } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
@@ -79,11 +79,18 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
           orderBy: { lineNo: 'asc' },
           select: { productId: true, quantity: true, returnedQuantity: true },
         });
-        await restock(
+        await record(
           tx,
           tenantId,
-          lines.map((l) => ({ productId: l.productId, quantity: l.quantity.minus(l.returnedQuantity) })),
-          { kind: 'cancellation', saleId, userId: actor.userId, reason: `Sale #${sale.number} cancelled`, at: cancelledAt },
+          lines.map((l) => ({
+            productId: l.productId,
+            quantity: l.quantity.minus(l.returnedQuantity),
+            kind: 'cancellation' as const,
+            saleId,
+            userId: actor.userId,
+            reason: `Sale #${sale.number} cancelled`,
+            at: cancelledAt,
+          })),
         );
         const worth = new Decimal(sale.total).minus(sale.returned_total);
         const balance = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), worth.neg(), 0);

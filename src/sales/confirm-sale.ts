@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { balanceRows, openBalance } from '../balance/index.ts';
+import { takeOutForSale } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { ConflictError, ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
@@ -9,7 +10,6 @@ import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
 import { SaleSchema, type SaleInput } from './sales.schema.ts';
-import { takeOut } from './stock.ts';
 import { createOnce } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import { writeSale } from './write-sale.ts';
@@ -67,13 +67,14 @@ export async function confirmSale(deps: TransactionDeps, actor: Scope, raw: unkn
       }
 
       await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.confirmed');
-      const short = await takeOut(tx, tenantId, lines);
-      if (short.length) throw await shortStock(tx, input, lineProducts, short);
+      const stockOut = await takeOutForSale(tx, tenantId, lines);
+      if (stockOut.short.length) throw await shortStock(tx, input, lineProducts, stockOut.short);
 
       const soldAt = new Date();
       await writeSale(tx, {
         id: saleId,
         tenantId,
+        stockOut,
         customerId: customer?.id ?? null,
         userId: actor.userId,
         soldAt,

@@ -2,6 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/index.ts';
 import { assertCan } from '../auth/index.ts';
+import { record } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
@@ -9,7 +10,6 @@ import { plainNumbers as english } from '../format/index.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineTotals, type LineTotals } from './sale-totals.ts';
-import { restock } from './stock.ts';
 import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import type { Scope } from '../db/scope.ts';
@@ -192,18 +192,19 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
         lineTotal: r.amount.total,
       })),
     });
-    await restock(
+    await record(
       tx,
       tenantId,
-      returned.map((r) => ({ productId: r.line.productId, quantity: r.quantity })),
-      {
-        kind: 'return',
+      returned.map((r) => ({
+        productId: r.line.productId,
+        quantity: r.quantity,
+        kind: 'return' as const,
         saleId,
         returnId: created.id,
         userId: actor.userId,
         reason: `Return ${created.id} of sale #${sale.number}`,
         at: returnedAt,
-      },
+      })),
     );
 
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });

@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { balanceDaysUpsert, type BalanceRow } from '../balance/index.ts';
+import { saleMovements, type TakenForSale } from '../stock/index.ts';
 import type { LineTotals } from './sale-totals.ts';
 
 type Decimal = Prisma.Decimal;
@@ -14,6 +15,8 @@ type Decimal = Prisma.Decimal;
 export interface SaleRow {
   id: number;
   tenantId: number;
+  /** The stock taken out for this sale (its movement rows are written here, by the ledger's fragment). */
+  stockOut: TakenForSale;
   customerId: number | null;
   userId: number;
   soldAt: Date;
@@ -59,9 +62,7 @@ export async function writeSale(tx: TenantTransaction, s: SaleRow): Promise<{ nu
     ), l AS (
       INSERT INTO sale_lines (tenant_id, sale_id, line_no, product_id, quantity, unit_price, discount_pct, tax_rate, line_subtotal, line_tax, line_total)
       SELECT ${s.tenantId}, sale.id, x.line_no, x.product_id, x.quantity, x.unit_price, x.discount_pct, x.tax_rate, x.line_subtotal, x.line_tax, x.line_total FROM sale, x
-    ), m AS (
-      INSERT INTO stock_movements (tenant_id, product_id, kind, quantity, reason, sale_id, user_id, created_at)
-      SELECT ${s.tenantId}, x.product_id, 'sale'::"MovementKind", -x.quantity, 'Sale #' || sale.number, sale.id, ${s.userId}, ${s.soldAt}::timestamptz FROM sale, x ORDER BY x.line_no
+    ), m AS (${saleMovements(s.stockOut, s.tenantId, s.userId, s.soldAt)}
     ), p AS (
       INSERT INTO payments (tenant_id, amount, method, paid_at, customer_id, sale_id, created_by_id, created_at)
       SELECT ${s.tenantId}, ${s.total.toFixed(2)}::numeric, ${s.payNow ?? null}::"PaymentMethod", ${s.soldAt}::timestamptz, ${s.customerId}::int, sale.id, ${s.userId}, ${s.soldAt}::timestamptz

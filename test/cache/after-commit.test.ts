@@ -7,6 +7,7 @@ import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
 import { PAYMENT_EVENTS } from '../../src/payments/cache-events.ts';
 import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
 import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
+import { PURCHASING_EVENTS } from '../../src/purchasing/cache-events.ts';
 import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
 import { makeCache, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
 
@@ -14,7 +15,7 @@ import { makeCache, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS } from '.
 // transaction, so a rollback leaves neither a row nor an invalidation.
 
 const raw = rawRedis();
-const EVENT_MODULES = { ...SALES_EVENTS, ...PAYMENT_EVENTS, ...CATALOG_EVENTS, ...SETTINGS_EVENTS };
+const EVENT_MODULES = { ...SALES_EVENTS, ...PAYMENT_EVENTS, ...CATALOG_EVENTS, ...SETTINGS_EVENTS, ...PURCHASING_EVENTS };
 afterAll(() => raw.quit());
 
 describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit on %s', (driver) => {
@@ -26,7 +27,8 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
   beforeAll(async () => {
     db = await testDatabase(driver);
     instance = await makeCache(config, db, REDIS_TEST_URL);
-    for (const events of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS]) instance.cache.declareEvents(events);
+    for (const events of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS])
+      instance.cache.declareEvents(events);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await instance?.close();

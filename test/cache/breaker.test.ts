@@ -55,6 +55,7 @@ describe('cache', () => {
         'product.deleted': ['products'],
         'product.adjusted': ['products'],
         'product.imported': ['products'],
+        'purchase.received': ['products'],
         'category.created': ['categories', 'products'],
         'category.updated': ['categories', 'products'],
         'category.deleted': ['categories', 'products'],

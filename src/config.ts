@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseHostPorts, type HostPort, type RedisTopology } from './cache/redis-connection.ts';
 
-// Environment → validated configuration. Every variable of SPEC §2 (and the few later
+// Environment → validated configuration. Every variable the product defines (and the few later
 // issues add) is parsed here and nowhere else; a bad value stops start-up with one line.
 
 /** A TOTP encryption key (TOTP_ENCRYPTION_KEY): its id names which key sealed a secret. */

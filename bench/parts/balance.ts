@@ -22,7 +22,7 @@ import { BENCH_REDIS_URL } from '../env.ts';
 import { createBenchDatabase, deleteKeysWithPrefix, signInCookie } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
-// Issue 7: /balance for a year, daily, on a tenant with 365 days × 300 sales/day (bulk
+// /balance for a year, daily, on a tenant with 365 days × 300 sales/day (bulk
 // seeded; balance_days written by the summary rule and checked with verifyBalanceSummary),
 // served (a) with the cache disabled, (b) from Redis with L1 off, (c) from L1, and (d) from a
 // constant series with no cache and no database, all in this run; the uncached p50 at

@@ -11,7 +11,7 @@ import { BENCH_REDIS_URL } from '../env.ts';
 import { deleteKeysWithPrefix } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
-// Issue 3's cache measurements, each side by side with its baseline in this one process:
+// The cache measurements, each side by side with its baseline in this one process:
 // L1 hit vs Map.get, L2 hit vs raw GET + JSON.parse, invalidateModule with 1M unrelated
 // keys vs none, saturation throughput vs raw GET, loader calls per single-flight burst.
 

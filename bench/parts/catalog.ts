@@ -8,7 +8,7 @@ import { startServer, type ServerProcess } from '../../test/helpers/server.ts';
 import { createBenchDatabase, deleteKeysWithPrefix, productionServerEnv, signInCookie, TLS_PROXY_HEADERS } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
-// Issue 5: the product list page (25 rows of a tenant with 10,000 products) in requests/s,
+// the product list page (25 rows of a tenant with 10,000 products) in requests/s,
 // served by a real app instance with the cache on (every request a hit) and by one with
 // CACHE_ENABLED=false, same database, same signed-in request, one after the other.
 

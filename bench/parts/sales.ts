@@ -10,7 +10,7 @@ import { TestClient } from '../../test/helpers/http-client.ts';
 import { BENCH_METRICS_TOKEN, createBenchDatabase, deleteKeysWithPrefix, productionServerEnv, TLS_PROXY_HEADERS } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
-// Issue 6: confirmed sales per second through HTTP, 2 app processes on one PostgreSQL
+// confirmed sales per second through HTTP, 2 app processes on one PostgreSQL
 // database and Redis, 20 concurrent clients selling 1–2 lines from 5 products. Phase 1
 // measures throughput with plenty of stock; phase 2 leaves 30 of each product and sells
 // until all are gone: clients retry a refused sale (409, not enough stock) without the

@@ -1,7 +1,7 @@
 import type { CustomerFilter, Granularity, SeriesQuery } from './balance.types.ts';
 
 // The balance module's cache keys (the cache adds `<prefix>:tenant:{<id>}:balance:`), e.g.
-// stock:tenant:{1}:balance:series:daily:2026-01-01:2026-01-31:all (SPEC §5).
+// stock:tenant:{1}:balance:series:daily:2026-01-01:2026-01-31:all.
 
 const word: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 

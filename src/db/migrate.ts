@@ -7,7 +7,7 @@ import type { Database } from './client.ts';
 import { openSchemaEngine, scratchPgliteFactory } from './schema-engine.ts';
 import { splitSqlStatements } from './sql-statements.ts';
 
-// Offline migrations (SPEC §1, docs/decisions/001-offline-prisma-migrations.md):
+// Offline migrations (docs/decisions/001-offline-prisma-migrations.md):
 // prisma/schema.prisma is the source of truth, prisma/migrations/<timestamp>_<name>/migration.sql
 // is Prisma's layout, and Prisma's schema engine compiled to WASM writes the SQL. Applying
 // is done here rather than by the engine: through the driver adapters the engine applied

@@ -12,7 +12,7 @@ import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
 // Prisma's schema engine compiled to WebAssembly (@prisma/schema-engine-wasm, pinned to the
 // build of Prisma 7.10), driven through our driver adapter: migrations need no native
-// engine download (SPEC §1). Node 20 cannot import a .wasm module, so the glue module's
+// engine download. Node 20 cannot import a .wasm module, so the glue module's
 // own loader (schema_engine.js) is redone by hand here, once per process.
 
 export type { SchemaEngine };

@@ -44,7 +44,7 @@ describe('cache', () => {
   });
 
   describe('event map', () => {
-    it('maps every domain event of SPEC §5 to its modules', () => {
+    it('maps every domain event to its modules', () => {
       const expected: Record<DomainEvent, string[]> = {
         'sale.confirmed': ['balance', 'products'],
         'sale.cancelled': ['balance', 'products'],

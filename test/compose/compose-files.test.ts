@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.ts';
 
-// There is no Docker engine on these machines: this test keeps the settings SPEC §2 names
+// There is no Docker engine on these machines: this test keeps the settings the app reads
 // from being dropped unseen.
 
 interface Service {

@@ -25,7 +25,7 @@ describe('config', () => {
       });
     });
 
-    it('reads every SPEC §2 variable', () => {
+    it('reads every configuration variable', () => {
       const config = loadConfig({
         PORT: '8080',
         DATABASE_URL: 'postgresql://u@db:5432/stock',

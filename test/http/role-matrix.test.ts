@@ -468,7 +468,8 @@ export const roleMatrix: Row[] = [
 ];
 
 /** Actions without an HTTP route yet; the feature that adds the route adds its row. */
-const notYetRouted: Action[] = [];
+// Purchasing has services (checked in test/purchasing) but no pages yet.
+const notYetRouted: Action[] = ['purchase.order', 'purchase.receive'];
 const roles: RoleName[] = ['owner', 'manager', 'staff'];
 
 describe('role matrix', () => {

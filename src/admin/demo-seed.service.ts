@@ -3,6 +3,7 @@ import { saleTotals } from '../sales/index.ts';
 import { addToBalanceDays } from '../balance/index.ts';
 import { record, type Movement } from '../stock/index.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
+import { PaymentMethod } from '../generated/prisma/enums.ts';
 
 const Decimal = Prisma.Decimal;
 type Decimal = Prisma.Decimal;
@@ -241,7 +242,7 @@ const lastNames = ['García', 'Silva', 'Müller', 'Dubois', 'Rossi', 'Novak', 'T
 const monthFactor = [0.7, 0.75, 0.95, 1.15, 1.25, 1.2, 1.05, 0.95, 1.0, 0.95, 0.9, 1.05];
 /** Sunday to Saturday: Saturday is the busy day, Sunday a short one. */
 const weekdayFactor = [0.3, 0.9, 0.95, 1.0, 1.0, 1.1, 1.35];
-const methods = ['cash', 'card', 'transfer', 'other'] as const;
+const methods = Object.values(PaymentMethod);
 
 interface SeedProduct {
   id: number;

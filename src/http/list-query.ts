@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dayField, hasControlCharacters, idField } from '../db/fields.ts';
 import { parseInput } from '../db/input.ts';
+import { PaymentMethod, SaleStatus } from '../generated/prisma/enums.ts';
 
 // The query strings of the list pages (sales, customers, payments): filters and the page
 // (ids in a URL are src/http/params.ts). A bad value is dropped (and reported), never a 500.
@@ -11,8 +12,8 @@ export const ListQuerySchema = z.object({
   from: dayField('From').optional().catch(undefined),
   to: dayField('To').optional().catch(undefined),
   customer: idField('Customer').optional().catch(undefined),
-  status: z.enum(['confirmed', 'cancelled']).optional().catch(undefined),
-  method: z.enum(['cash', 'card', 'transfer', 'other']).optional().catch(undefined),
+  status: z.enum(SaleStatus).optional().catch(undefined),
+  method: z.enum(PaymentMethod).optional().catch(undefined),
   q: z
     .string()
     .trim()

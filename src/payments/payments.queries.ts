@@ -3,6 +3,7 @@ import type { TenantDb } from '../db/tenant-scope.ts';
 import { found } from '../db/errors.ts';
 import { dayRange } from '../time.ts';
 import { saleMoney } from '../sales/index.ts';
+import type { PaymentMethod } from '../generated/prisma/enums.ts';
 
 export const PAYMENTS_PAGE_SIZE = 25;
 
@@ -10,7 +11,7 @@ export interface PaymentFilters {
   from?: string;
   to?: string;
   customerId?: number;
-  method?: 'cash' | 'card' | 'transfer' | 'other';
+  method?: PaymentMethod;
   page?: number;
 }
 

@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { ConflictError } from '../db/errors.ts';
+import type { PaymentMethod } from '../generated/prisma/enums.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -9,7 +10,7 @@ const Decimal = Prisma.Decimal;
 // sales.refunded_total decides, as payments do with paid_total: a sale never refunds more
 // than was paid beyond what it is still worth (nothing, once cancelled).
 
-export type RefundMethod = 'cash' | 'card' | 'transfer';
+export type RefundMethod = Exclude<PaymentMethod, 'other'>;
 
 /** What a sale's money looks like now: worth (0 once cancelled), paid net of refunds, the difference. */
 export function saleMoney(s: { status: string; total: Decimal; returnedTotal: Decimal; paidTotal: Decimal; refundedTotal: Decimal }) {

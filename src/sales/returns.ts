@@ -13,6 +13,7 @@ import { lineTotals, type LineTotals } from './sale-totals.ts';
 import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import type { Scope } from '../db/scope.ts';
+import type { SaleStatus } from '../generated/prisma/enums.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -29,7 +30,7 @@ interface LockedSale {
   id: number;
   number: number;
   customer_id: number | null;
-  status: 'confirmed' | 'cancelled';
+  status: SaleStatus;
   sold_at: Date;
   total: string;
   returned_total: string;

@@ -4,6 +4,7 @@ import { barcodeMatch } from '../catalog/index.ts';
 import { found } from '../db/errors.ts';
 import { dayRange } from '../time.ts';
 import { saleMoney } from './refunds.ts';
+import type { SaleStatus } from '../generated/prisma/enums.ts';
 
 export const SALES_PAGE_SIZE = 25;
 
@@ -11,7 +12,7 @@ export interface SaleFilters {
   from?: string;
   to?: string;
   customerId?: number;
-  status?: 'confirmed' | 'cancelled';
+  status?: SaleStatus;
   page?: number;
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
 import { idField, moneyField, optional, optionalText, percentField, quantityField } from '../db/fields.ts';
+import { PaymentMethod } from '../generated/prisma/enums.ts';
 
-export const paymentMethods = ['cash', 'card', 'transfer', 'other'] as const;
+export const paymentMethods = Object.values(PaymentMethod);
 export const PaymentMethodSchema = z.enum(paymentMethods, { error: 'Method must be cash, card, transfer or other' });
 
 export const SaleLineSchema = z

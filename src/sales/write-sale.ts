@@ -3,6 +3,7 @@ import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { balanceDaysUpsert, type BalanceRow } from '../balance/index.ts';
 import { saleMovements, type TakenForSale } from '../stock/index.ts';
 import type { LineTotals } from './sale-totals.ts';
+import type { PaymentMethod } from '../generated/prisma/enums.ts';
 
 type Decimal = Prisma.Decimal;
 
@@ -25,7 +26,7 @@ export interface SaleRow {
   discountTotal: Decimal;
   taxTotal: Decimal;
   total: Decimal;
-  payNow: 'cash' | 'card' | 'transfer' | 'other' | undefined;
+  payNow: PaymentMethod | undefined;
   /** Cash handed over (a cash sale), kept for the receipt's change due. */
   cashTendered?: Decimal | null;
   lines: Array<{ productId: number; quantity: Decimal; unitPrice: Decimal; discountPct: Decimal; taxRate: Decimal; totals: LineTotals }>;

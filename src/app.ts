@@ -15,6 +15,7 @@ import { cacheHealthRoute, healthRouter } from './health/health.router.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
 import { can } from './auth/permissions.ts';
 import { authRouter } from './auth/auth.router.ts';
+import { linksRouter } from './auth/links.router.ts';
 import { accountRouter } from './auth/account.router.ts';
 import { usersRouter } from './auth/users.router.ts';
 import { dashboardRouter } from './dashboard/dashboard.router.ts';
@@ -90,6 +91,7 @@ export function createApp(deps: Dependencies): Express {
 
   // Public sign-in routes: /login, /login/2fa, /logout.
   app.use(authRouter(deps, loginForm));
+  app.use(linksRouter(deps, loginForm));
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));

@@ -27,6 +27,10 @@ import { configurePasswordWork } from './auth/password.ts';
 import { createCatalogServices, type CatalogServices } from './catalog/index.ts';
 import { PrintingService } from './printing/printing.service.ts';
 import { buildBalance, type BalanceService } from './balance/index.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { OneTimeLinks } from './auth/one-time-links.ts';
+import { PasswordResetService } from './auth/password-reset.service.ts';
+import { LowStockDigest } from './alerts/low-stock-digest.ts';
 
 const SESSION_COMMAND_TIMEOUT_MS = 250;
 // Rate limits wait longer for a slow (not a dead) Redis: a count that times out would go to
@@ -67,6 +71,13 @@ export interface Dependencies {
   balance: BalanceService;
   /** Receipts, invoices (and their numbers) and label sheets. */
   printing: PrintingService;
+  /** Outgoing e-mail (SMTP_URL); `enabled` false when not configured. */
+  mailer: Mailer;
+  /** Invitation and password-reset links: opening one, setting the password through it. */
+  links: OneTimeLinks;
+  passwordReset: PasswordResetService;
+  /** The daily low-stock e-mail to owners and managers who asked for it. */
+  lowStockDigest: LowStockDigest;
   close(): Promise<void>;
 }
 
@@ -144,6 +155,15 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   if (config.totp.derived)
     logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
   const totpSecrets = new TotpSecrets(config.totp.key, config.totp.oldKeys);
+  const mailer = createMailer(config, logger);
+  const passwordReset = new PasswordResetService({
+    prisma: db.prisma,
+    tenantDb,
+    mailer,
+    appUrl: config.appUrl,
+    limiterOptions,
+    logger,
+  });
   return {
     config,
     logger,
@@ -158,13 +178,26 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     postLimiter: createLimiter(limiterOptions, { name: 'posts', points: config.rateLimit.postsPerMinute, durationSeconds: 60 }),
     auth: new AuthService({ prisma: db.prisma, tenantDb, throttle: loginThrottle, totpSecrets }),
     account: new AccountService(sessions.store, loginThrottle, totpSecrets),
-    userAdmin: new UserAdminService(sessions.store),
+    userAdmin: new UserAdminService(sessions.store, { mailer, logger }),
     audit: new AuditService(),
     catalog: createCatalogServices({ cache }),
     ...buildSalesServices({ cache, logger, metrics }),
     balance: balance.service,
     printing: new PrintingService(),
+    mailer,
+    links: new OneTimeLinks({ prisma: db.prisma, tenantDb, sessions: sessions.store }),
+    passwordReset,
+    lowStockDigest: new LowStockDigest({
+      prisma: db.prisma,
+      tenantDb,
+      mailer,
+      appUrl: config.appUrl,
+      hour: config.lowStockDigest.hour,
+      logger,
+    }),
     async close() {
+      await passwordReset.settled();
+      mailer.close();
       await sessions.close();
       await balance.close();
       await cache.close();

@@ -44,6 +44,7 @@ export function authRouter(deps: Dependencies, loginForm: LoginFormToken): Route
       returnTo: safeReturnTo(req.query.returnTo),
       values: {},
       signedOut: req.query.signedOut === '1',
+      passwordSet: req.query.passwordSet === '1',
     });
   });
 

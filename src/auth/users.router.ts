@@ -24,7 +24,7 @@ export function usersRouter(deps: Dependencies): Router {
   }
 
   router.use('/settings/users', (_req, res, next) => {
-    noStore(res); // shows a new user's temporary password once
+    noStore(res); // may show a new user's invitation link once
     next();
   });
 
@@ -35,11 +35,14 @@ export function usersRouter(deps: Dependencies): Router {
     const values = { role: 'staff', ...typedValues(req.body, ['email', 'name', 'role']) };
     if (!parsed.success) return renderList(req, res, 422, { values, errors: fieldErrors(parsed.error) });
     try {
-      const invited = await userAdmin.invite(scopeOf(req), parsed.data);
+      const origin = deps.config.appUrl ?? `${req.protocol}://${req.get('host')}`;
+      const invited = await userAdmin.invite(scopeOf(req), parsed.data, origin);
       setFlash(
         req,
         'success',
-        `${invited.email} can now sign in with the temporary password ${invited.temporaryPassword} — it is shown only this once, and must be changed at first sign-in.`,
+        invited.link
+          ? `${invited.email} is invited. E-mail is not set up, so give them this link, shown only this once: ${invited.link} — it works once, within 72 hours, to choose their password.`
+          : `${invited.email} is invited: we e-mailed them a link to choose their password (it works once, within 72 hours).`,
       );
     } catch (error) {
       const failure = formFailure(error);

@@ -31,6 +31,8 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   Refund: 'owned',
   TillClose: 'owned',
   AuditEntry: 'owned',
+  OneTimeLink: 'owned',
+  AlertRun: 'owned',
   Session: 'infra',
 };
 

@@ -12,7 +12,7 @@ const HOOK_TIMEOUT_MS = 180_000;
 const PRIVATE = 'private, no-cache';
 const NO_STORE = 'no-store';
 
-/** Pages that show a secret (temporary password, two-factor secret and recovery codes) or a receipt. */
+/** Pages that show a secret (invitation link, two-factor secret and recovery codes) or a receipt. */
 const SECRET_PAGES = ['/settings/users', '/account/password', '/account/2fa', '/sales/:id/receipt'];
 /** Routes that answer data, not a page: they must be among those the walk finds. */
 const DATA_ROUTES = ['/catalog/products/export.csv', '/balance.csv', '/sales/product-search', '/metrics', '/health'];
@@ -141,11 +141,11 @@ describe('Cache-Control', () => {
     }
   });
 
-  it('an owner invites a user: the page showing the temporary password is not stored', async () => {
+  it('an owner invites a user: the page showing the invitation link is not stored', async () => {
     const invite = await owner.post('/settings/users', { email: `new-${Date.now()}@test.stock`, name: 'New', role: 'staff' });
     expect(invite.status).toBe(303);
     const page = await owner.get('/settings/users');
-    expect(page.html).toContain('temporary password');
+    expect(page.html).toContain('shown only this once');
     expect(page.headers.get('cache-control')).toBe(NO_STORE);
   });
 

@@ -62,6 +62,7 @@ export async function issueLink(
       userId,
       purpose,
       tokenHash: hashLinkToken(token),
+      createdAt: now,
       expiresAt: new Date(now.getTime() + LINK_LIFETIME_MS[purpose]),
     } as Parameters<TenantTransaction['oneTimeLink']['create']>[0]['data'],
     select: { id: true },

@@ -16,6 +16,7 @@ import { LoginFormToken } from './http/login-csrf.ts';
 import { can } from './auth/permissions.ts';
 import { authRouter } from './auth/auth.router.ts';
 import { linksRouter } from './auth/links.router.ts';
+import { alertsRouter } from './alerts/alerts.router.ts';
 import { accountRouter } from './auth/account.router.ts';
 import { usersRouter } from './auth/users.router.ts';
 import { dashboardRouter } from './dashboard/dashboard.router.ts';
@@ -97,6 +98,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(requireSignIn(guard));
   app.use(dashboardRouter(deps));
   app.use(accountRouter(deps));
+  app.use(alertsRouter(deps));
   app.use(usersRouter(deps));
   app.use(catalogRouter(deps));
   app.use(balanceRouter(deps));

@@ -164,6 +164,14 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     limiterOptions,
     logger,
   });
+  const lowStockDigest = new LowStockDigest({
+    prisma: db.prisma,
+    tenantDb,
+    mailer,
+    appUrl: config.appUrl,
+    hour: config.lowStockDigest.hour,
+    logger,
+  });
   return {
     config,
     logger,
@@ -196,6 +204,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       logger,
     }),
     async close() {
+      await lowStockDigest.stop();
       await passwordReset.settled();
       mailer.close();
       await sessions.close();

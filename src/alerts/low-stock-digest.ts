@@ -23,7 +23,7 @@ export interface LowStockDigestDeps {
   logger: Logger;
 }
 
-export type DigestOutcome = 'sent' | 'already-sent' | 'too-early' | 'nothing-low' | 'no-recipients' | 'mail-off';
+export type DigestOutcome = 'sent' | 'failed' | 'already-sent' | 'too-early' | 'nothing-low' | 'no-recipients' | 'mail-off';
 
 export interface RunOptions {
   now?: Date;
@@ -53,6 +53,7 @@ export class LowStockDigest {
         results.push({ tenantId: id, outcome: await this.runFor(id, options) });
       } catch (error) {
         this.deps.logger.error({ err: error, tenantId: id }, 'low-stock digest failed');
+        results.push({ tenantId: id, outcome: 'failed' });
       }
     }
     return results;

@@ -13,7 +13,16 @@ const PRIVATE = 'private, no-cache';
 const NO_STORE = 'no-store';
 
 /** Pages that show a secret (invitation link, two-factor secret and recovery codes) or a receipt. */
-const SECRET_PAGES = ['/settings/users', '/account/password', '/account/2fa', '/sales/:id/receipt'];
+const SECRET_PAGES = [
+  '/settings/users',
+  '/account/password',
+  '/account/2fa',
+  '/account/alerts',
+  '/sales/:id/receipt',
+  '/password/forgot',
+  '/invitation/:token',
+  '/password/reset/:token',
+];
 /** Routes that answer data, not a page: they must be among those the walk finds. */
 const DATA_ROUTES = ['/catalog/products/export.csv', '/balance.csv', '/sales/product-search', '/metrics', '/health'];
 // Answered by a middleware after the session (it reads one when there is one), so it is not in the router's route list.

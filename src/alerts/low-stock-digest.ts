@@ -106,7 +106,10 @@ export class LowStockDigest {
         select: { day: true },
       });
     } catch (error) {
-      if (isUniqueViolation(error)) return 'already-sent';
+      if (isUniqueViolation(error)) {
+        this.deps.logger.info({ tenantId, day }, 'low-stock digest already sent today');
+        return 'already-sent';
+      }
       throw error;
     }
     const lines = products.map(
@@ -118,7 +121,7 @@ export class LowStockDigest {
       '',
       ...lines,
       ...(more > 0 ? ['', `… and ${more} more.`] : []),
-      ...(this.deps.appUrl ? ['', `See them all: ${this.deps.appUrl}/products?stock=low`] : []),
+      ...(this.deps.appUrl ? ['', `See them all: ${this.deps.appUrl}/catalog/products?stock=low`] : []),
       '',
       'You get this e-mail because you asked for it on your account page; untick it there to stop.',
     ].join('\n');

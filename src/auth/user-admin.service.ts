@@ -39,6 +39,8 @@ export interface UserRow {
   totpEnabled: boolean;
   mustChangePassword: boolean;
   lastLoginAt: Date | null;
+  /** An invitation link is out and not yet used. */
+  invited: boolean;
 }
 
 export interface Invitation {
@@ -61,7 +63,7 @@ export class UserAdminService {
 
   async list(me: Me): Promise<{ users: UserRow[]; require2fa: boolean }> {
     assertCan(me.role, 'users.manage');
-    const [users, tenant] = await Promise.all([
+    const [users, tenant, invitations] = await Promise.all([
       me.db.user.findMany({
         orderBy: [{ active: 'desc' }, { email: 'asc' }],
         select: {
@@ -76,8 +78,13 @@ export class UserAdminService {
         },
       }),
       me.db.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } }),
+      me.db.oneTimeLink.findMany({
+        where: { purpose: 'invitation', usedAt: null, expiresAt: { gt: new Date() } },
+        select: { userId: true },
+      }),
     ]);
-    return { users, require2fa: tenant.require2fa };
+    const invited = new Set(invitations.map((i) => i.userId));
+    return { users: users.map((u) => ({ ...u, invited: invited.has(u.id) })), require2fa: tenant.require2fa };
   }
 
   /**

@@ -121,6 +121,8 @@ describe('Cache-Control', () => {
 
   function concrete(route: string): string {
     if (!route.includes(':')) return route;
+    // A one-time link's page: a made-up token (answered 410, and no-store like a real one).
+    if (route.endsWith('/:token')) return route.replace(':token', 'x'.repeat(43));
     const base = route.slice(0, route.indexOf('/:'));
     const id = ids.get(base);
     if (id === undefined) throw new Error(`no id for ${route}: add its kind to the fixtures`);

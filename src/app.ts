@@ -74,7 +74,7 @@ export function createApp(deps: Dependencies): Express {
     next();
   });
 
-  // Public sign-in routes: /login, /login/2fa, /logout.
+  // Public routes: /login, /login/2fa, /logout, /password/forgot and the one-time links.
   app.use(deps.signInRouter(loginForm));
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).

@@ -151,8 +151,30 @@ const EnvSchema = z
     CACHE_LOCK_TTL_MS: int(5000, 50, 600000),
     CACHE_LOCK_WAIT_MS: int(2000, 0, 600000),
     CACHE_OUTBOX_POLL_MS: int(60000, 100, 3600000),
+    // E-mail is off unless SMTP_URL is set; then MAIL_FROM and APP_URL (the links' origin) are needed.
+    SMTP_URL: url(['smtp:', 'smtps:']),
+    MAIL_FROM: z
+      .string()
+      .optional()
+      .transform((v) => (v?.trim() ? v.trim() : undefined))
+      .refine(
+        (v) => v === undefined || /^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v),
+        'must be an address like Stock <stock@example.com>',
+      ),
+    APP_URL: url(['http:', 'https:']),
+    // The hour (0-23, in each business's own time zone) after which its low-stock digest goes out.
+    LOW_STOCK_DIGEST_HOUR: int(8, 0, 23, 'an hour from 0 to 23'),
+    LOW_STOCK_CHECK_INTERVAL_MS: int(5 * 60 * 1000, 1000, 24 * 3600 * 1000),
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.MAIL_FROM)
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'is required with SMTP_URL (the address e-mail is sent from)' });
+    if (env.SMTP_URL && !env.APP_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_URL'],
+        message: 'is required with SMTP_URL: the address users open the app at (https://stock.example.com), for the links in e-mail',
+      });
     if (env.NODE_ENV === 'production' && (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production and must be at least 32 characters' });
     }
@@ -227,6 +249,11 @@ export interface Config {
   session: { secret: string; idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
   rateLimit: { postsPerMinute: number };
   cache: CacheConfig;
+  /** Outgoing e-mail; undefined when SMTP_URL is not set (links are then shown on screen). */
+  mail: { smtpUrl: string; from: string } | undefined;
+  /** The app's public origin without a trailing slash (APP_URL), for links in e-mail. */
+  appUrl: string | undefined;
+  lowStockDigest: { hour: number; checkIntervalMs: number };
 }
 
 /** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
@@ -347,5 +374,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       lock: { ttlMs: e.CACHE_LOCK_TTL_MS, waitMs: e.CACHE_LOCK_WAIT_MS },
       outboxPollMs: e.CACHE_OUTBOX_POLL_MS,
     },
+    mail: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM! } : undefined,
+    appUrl: e.APP_URL?.replace(/\/+$/, ''),
+    lowStockDigest: { hour: e.LOW_STOCK_DIGEST_HOUR, checkIntervalMs: e.LOW_STOCK_CHECK_INTERVAL_MS },
   };
 }

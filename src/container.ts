@@ -24,9 +24,12 @@ import {
   TotpSecrets,
   type AccountService,
   type AuthService,
+  type OneTimeLinks,
+  type PasswordResetService,
   type TieredSessionStore,
   type UserAdminService,
 } from './auth/index.ts';
+import { createAlerts, type LowStockDigest, type AlertsService } from './alerts/index.ts';
 import { createAudit, type AuditService } from './audit/index.ts';
 import { createSettings, type SettingsServices } from './settings/index.ts';
 import { createCatalog, type CatalogServices } from './catalog/index.ts';
@@ -39,6 +42,7 @@ import { createPrinting, type PrintingService } from './printing/index.ts';
 import { createDashboard } from './dashboard/index.ts';
 import { createAdmin } from './admin/index.ts';
 import type { LoginFormToken } from './http/login-csrf.ts';
+import { createMailer } from './mail/mailer.ts';
 
 const SESSION_COMMAND_TIMEOUT_MS = 250;
 // Rate limits wait longer for a slow (not a dead) Redis: a count that times out would go to
@@ -77,6 +81,13 @@ export interface Dependencies extends Core {
   routers: Router[];
   /** The public sign-in pages (/login, /login/2fa, /logout), with the sign-in form's CSRF token. */
   signInRouter(loginForm: LoginFormToken): Router;
+  /** Invitation and password-reset links: opening one, setting the password through it. */
+  links: OneTimeLinks;
+  passwordReset: PasswordResetService;
+  /** The account page's choice of e-mail alerts. */
+  alerts: AlertsService;
+  /** The daily low-stock e-mail to owners and managers who asked for it. */
+  lowStockDigest: LowStockDigest;
   close(): Promise<void>;
 }
 
@@ -149,6 +160,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   if (config.totp.derived)
     logger.warn('TOTP_ENCRYPTION_KEY is not set: two-factor secrets are sealed with a fixed development key (required in production)');
   const totpSecrets = new TotpSecrets(config.totp.key, config.totp.oldKeys);
+  const mailer = createMailer(config, logger);
   const retries = new Counter({
     name: 'stock_transaction_conflict_retries_total',
     help: 'Sale, payment and customer transactions retried after a deadlock or serialization failure',
@@ -159,12 +171,14 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     logger,
     db,
     cache,
+    mailer,
     metrics,
     tenantDb,
     scopeFor,
     transactions: { cache, logger, onConflictRetry: () => retries.inc() },
   };
-  const auth = createAuth(core, { sessionStore: sessions.store, loginThrottle, totpSecrets });
+  const auth = createAuth(core, { sessionStore: sessions.store, loginThrottle, totpSecrets, limiterOptions });
+  const alerts = createAlerts(core);
   const audit = createAudit();
   const settings = createSettings(core);
   const catalog = createCatalog(core, settings);
@@ -185,6 +199,10 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     auth: auth.auth,
     account: auth.account,
     userAdmin: auth.userAdmin,
+    links: auth.links,
+    passwordReset: auth.passwordReset,
+    alerts: alerts.alerts,
+    lowStockDigest: alerts.lowStockDigest,
     audit: audit.audit,
     settings: { business: settings.business, uoms: settings.uoms, categories: settings.categories },
     catalog,
@@ -197,6 +215,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     routers: [
       dashboard.router,
       auth.router,
+      alerts.router,
       catalog.router,
       settings.router,
       balance.router,
@@ -210,6 +229,9 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     ],
     signInRouter: auth.signInRouter,
     async close() {
+      await alerts.lowStockDigest.stop();
+      await auth.passwordReset.settled();
+      mailer.close();
       await sessions.close();
       await balance.close();
       await cache.close();

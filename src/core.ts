@@ -6,6 +6,7 @@ import type { TenantDb } from './db/tenant-scope.ts';
 import type { Scopes } from './db/scope.ts';
 import type { RetryDeps } from './db/transactions.ts';
 import type { Logger } from './logger.ts';
+import type { Mailer } from './mail/mailer.ts';
 
 // What every part is built from (docs/decisions/019-layering.md): the core's services, made
 // once by src/container.ts. A part's index.ts takes this (or the fields it needs) and hands
@@ -21,6 +22,8 @@ export interface Core {
   logger: Logger;
   db: Database;
   cache: CacheService;
+  /** Outgoing e-mail (SMTP_URL); `enabled` false when not configured. */
+  mailer: Mailer;
   metrics: Registry;
   /** The tenant-scoped client of a tenant (memoised); requests get theirs as req.scope.db. */
   tenantDb: (tenantId: number) => TenantDb;

@@ -45,6 +45,8 @@ const server: Server = app.listen(config.port, config.host, () => {
   );
 });
 server.keepAliveTimeout = 5_000;
+// The daily low-stock e-mail (only with SMTP_URL): every instance checks, one sends (alert_runs).
+deps.lowStockDigest.start(config.lowStockDigest.checkIntervalMs);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

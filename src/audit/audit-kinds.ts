@@ -12,4 +12,6 @@ export const AUDIT_KINDS: Record<AuditKind, string> = {
   two_factor_policy: 'Two-factor requirement',
   business_settings: 'Business settings',
   sale_cancelled: 'Sale cancelled',
+  invitation_accepted: 'Invitation accepted',
+  password_reset: 'Password reset by e-mail link',
 };

@@ -45,6 +45,7 @@ export function authRouter(deps: { auth: AuthService; config: Config }, loginFor
       returnTo: safeReturnTo(req.query.returnTo),
       values: {},
       signedOut: req.query.signedOut === '1',
+      passwordSet: req.query.passwordSet === '1',
     });
   });
 

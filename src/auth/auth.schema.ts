@@ -45,3 +45,11 @@ export const EnableTotpSchema = z.object({
 export const DisableTotpSchema = z.object({
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Password is too long'),
 });
+
+export const ForgotPasswordSchema = z.object({ email: LoginSchema.shape.email });
+
+/** Choosing a password through an invitation or reset link. */
+export const SetPasswordSchema = z.object({
+  password: PasswordSchema,
+  confirmPassword: z.string({ error: 'Repeat the password' }).max(200, 'Password is too long'),
+});

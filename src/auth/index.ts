@@ -1,11 +1,15 @@
 import { Router } from 'express';
 import type { Core } from '../core.ts';
+import type { RateLimiterOptions } from '../http/rate-limit.ts';
 import type { LoginFormToken } from '../http/login-csrf.ts';
 import { accountRouter } from './account.router.ts';
 import { AccountService } from './account.service.ts';
 import { authRouter } from './auth.router.ts';
 import { AuthService } from './auth.service.ts';
+import { linksRouter } from './links.router.ts';
 import type { LoginThrottle } from './login-throttle.ts';
+import { OneTimeLinks } from './one-time-links.ts';
+import { PasswordResetService } from './password-reset.service.ts';
 import type { TieredSessionStore } from './sessions/index.ts';
 import type { TotpSecrets } from './totp-secrets.ts';
 import { UserAdminService } from './user-admin.service.ts';
@@ -15,6 +19,8 @@ export { AccountService } from './account.service.ts';
 export { AuthService, type SessionUser } from './auth.service.ts';
 export { requireCan } from './guards.ts';
 export { LoginThrottle } from './login-throttle.ts';
+export { OneTimeLinks } from './one-time-links.ts';
+export { PasswordResetService } from './password-reset.service.ts';
 export { weakPasswordReason } from './password-policy.ts';
 export { configurePasswordWork, hashPassword } from './password.ts';
 export { assertCan, can } from './permissions.ts';
@@ -30,22 +36,49 @@ export interface AuthServices {
   auth: AuthService;
   account: AccountService;
   userAdmin: UserAdminService;
+  /** Invitation and password-reset links: opening one, setting the password through it. */
+  links: OneTimeLinks;
+  /** "Forgot password": a reset link by e-mail, within rate limits. */
+  passwordReset: PasswordResetService;
 }
 
 /**
- * Signing in and out, the account pages and the users page. `signInRouter` is public (mounted
- * before the sign-in guard); `router` needs a signed-in user.
+ * Signing in and out, the account pages and the users page, and the one-time links of an
+ * invitation or a password reset. `signInRouter` is public (mounted before the sign-in
+ * guard: sign-in, forgot password, the links); `router` needs a signed-in user.
  */
 export function createAuth(
-  core: Pick<Core, 'config' | 'db' | 'tenantDb'>,
-  infra: { sessionStore: TieredSessionStore; loginThrottle: LoginThrottle; totpSecrets: TotpSecrets },
+  core: Pick<Core, 'config' | 'db' | 'tenantDb' | 'mailer' | 'logger'>,
+  infra: {
+    sessionStore: TieredSessionStore;
+    loginThrottle: LoginThrottle;
+    totpSecrets: TotpSecrets;
+    /** Where the reset limits count (Redis when configured). */
+    limiterOptions: RateLimiterOptions;
+  },
 ): AuthServices & { router: Router; signInRouter(loginForm: LoginFormToken): Router } {
-  const { sessionStore, loginThrottle, totpSecrets } = infra;
+  const { sessionStore, loginThrottle, totpSecrets, limiterOptions } = infra;
+  const { config, mailer, logger } = core;
   const auth = new AuthService({ prisma: core.db.prisma, tenantDb: core.tenantDb, throttle: loginThrottle, totpSecrets });
   const account = new AccountService(sessionStore, loginThrottle, totpSecrets);
-  const userAdmin = new UserAdminService(sessionStore);
+  const userAdmin = new UserAdminService(sessionStore, { mailer, logger });
+  const links = new OneTimeLinks({ prisma: core.db.prisma, tenantDb: core.tenantDb, sessions: sessionStore });
+  const passwordReset = new PasswordResetService({
+    prisma: core.db.prisma,
+    tenantDb: core.tenantDb,
+    mailer,
+    appUrl: config.appUrl,
+    limiterOptions,
+    logger,
+  });
   const router = Router();
   router.use(accountRouter({ account }));
-  router.use(usersRouter({ userAdmin }));
-  return { auth, account, userAdmin, router, signInRouter: (loginForm) => authRouter({ auth, config: core.config }, loginForm) };
+  router.use(usersRouter({ userAdmin, appUrl: config.appUrl }));
+  const signInRouter = (loginForm: LoginFormToken) => {
+    const publicRouter = Router();
+    publicRouter.use(authRouter({ auth, config }, loginForm));
+    publicRouter.use(linksRouter({ links, passwordReset }, loginForm));
+    return publicRouter;
+  };
+  return { auth, account, userAdmin, links, passwordReset, router, signInRouter };
 }

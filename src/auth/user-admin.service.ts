@@ -8,9 +8,13 @@ import type { RoleName } from './users.schema.ts';
 import { createUserWithScope } from './users.service.ts';
 import type { SessionTerminator } from './account.service.ts';
 import type { InviteUser } from './user-admin.schema.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Logger } from '../logger.ts';
+import { issueLink, linkUrl } from './one-time-links.ts';
+import { invitationMail } from './link-mail.ts';
 
-// Owners manage the users of their tenant: invite (temporary password, to be changed at
-// first sign-in), change role, deactivate/reactivate, require two-factor sign-in.
+// Owners manage the users of their tenant: invite (a one-time link by which the new user
+// chooses their password: e-mailed, or shown to the owner once when e-mail is off), change role, deactivate/reactivate, require two-factor sign-in.
 // At least one active owner always remains: role changes and deactivations run in a
 // transaction that first locks the tenant's row, so two owners demoting each other at the
 // same moment cannot both succeed.
@@ -33,14 +37,31 @@ export interface UserRow {
   totpEnabled: boolean;
   mustChangePassword: boolean;
   lastLoginAt: Date | null;
+  /** An invitation link is out and not yet used. */
+  invited: boolean;
+}
+
+export interface Invitation {
+  id: number;
+  email: string;
+  /** The invitation link, set only when it was not e-mailed: the owner passes it on. */
+  link?: string;
+}
+
+export interface InvitationMailing {
+  mailer: Mailer;
+  logger: Logger;
 }
 
 export class UserAdminService {
-  constructor(private readonly sessions: SessionTerminator) {}
+  constructor(
+    private readonly sessions: SessionTerminator,
+    private readonly mailing: InvitationMailing,
+  ) {}
 
   async list(me: Scope): Promise<{ users: UserRow[]; require2fa: boolean }> {
     assertCan(me, 'users.manage');
-    const [users, tenant] = await Promise.all([
+    const [users, tenant, invitations] = await Promise.all([
       me.db.user.findMany({
         orderBy: [{ active: 'desc' }, { email: 'asc' }],
         select: {
@@ -55,30 +76,59 @@ export class UserAdminService {
         },
       }),
       me.db.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } }),
+      me.db.oneTimeLink.findMany({
+        where: { purpose: 'invitation', usedAt: null, expiresAt: { gt: new Date() } },
+        select: { userId: true },
+      }),
     ]);
-    return { users, require2fa: tenant.require2fa };
+    const invited = new Set(invitations.map((i) => i.userId));
+    return { users: users.map((u) => ({ ...u, invited: invited.has(u.id) })), require2fa: tenant.require2fa };
   }
 
-  /** Returns the temporary password, to be handed to the new user once. */
-  async invite(me: Scope, input: InviteUser): Promise<{ id: number; email: string; temporaryPassword: string }> {
+  /**
+   * Creates the user with a password nobody knows and an invitation link (72 h, once) by
+   * which they choose their own. `origin` is where the link points (APP_URL when set).
+   * The link is e-mailed when e-mail is on and the server takes it; otherwise it is
+   * returned, to be shown to the owner this once.
+   */
+  async invite(me: Scope, input: InviteUser, origin: string): Promise<Invitation> {
     assertCan(me, 'users.manage');
     if (await me.db.user.findFirst({ where: { email: input.email }, select: { id: true } }))
       throw new ConflictError(ALREADY_HERE, { email: ALREADY_HERE });
-    const temporaryPassword = randomBytes(12).toString('base64url');
-    const user = await me.db.$transaction(async (tx) => {
-      const created = await createUserWithScope(
-        tx,
-        { ...input, password: temporaryPassword },
-        { mustChangePassword: true, takenMessage: CANNOT_INVITE },
-      );
+    const unknownPassword = randomBytes(32).toString('base64url');
+    const { user, token } = await me.db.$transaction(async (tx) => {
+      const created = await createUserWithScope(tx, { ...input, password: unknownPassword }, { takenMessage: CANNOT_INVITE });
+      const token = await issueLink(tx, created.id, 'invitation');
       await recordAudit(tx, me, {
         kind: 'user_invited',
         subject: `User ${created.email}`,
         after: { email: created.email, role: created.role },
       });
-      return created;
+      return { user: created, token };
     });
-    return { id: user.id, email: user.email, temporaryPassword };
+    const link = linkUrl(origin, 'invitation', token);
+    if (this.mailing.mailer.enabled) {
+      const inviter = await me.db.user.findUniqueOrThrow({
+        where: { id: me.userId },
+        select: { name: true, email: true, tenant: { select: { name: true } } },
+      });
+      try {
+        await this.mailing.mailer.send(
+          invitationMail({
+            to: user.email,
+            name: input.name ?? '',
+            businessName: inviter.tenant.name,
+            invitedBy: inviter.name || inviter.email,
+            url: link,
+          }),
+        );
+        return { id: user.id, email: user.email };
+      } catch (error) {
+        // The user exists; the owner gets the link on screen instead of a failed invitation.
+        this.mailing.logger.error({ err: error }, 'invitation e-mail could not be sent');
+      }
+    }
+    return { id: user.id, email: user.email, link };
   }
 
   async changeRole(me: Scope, userId: number, role: RoleName): Promise<void> {

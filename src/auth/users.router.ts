@@ -13,7 +13,8 @@ import { ChangeRoleSchema, InviteUserSchema, RequireTwoFactorSchema } from './us
 
 const userId = (req: Request) => found(idParam(req.params.id), 'User');
 
-export function usersRouter(deps: { userAdmin: UserAdminService }): Router {
+/** `appUrl` (APP_URL) is where invitation links point; without it, the request's own origin. */
+export function usersRouter(deps: { userAdmin: UserAdminService; appUrl: string | undefined }): Router {
   const { userAdmin } = deps;
   const router = Router();
 
@@ -24,7 +25,7 @@ export function usersRouter(deps: { userAdmin: UserAdminService }): Router {
   }
 
   router.use('/settings/users', (_req, res, next) => {
-    noStore(res); // shows a new user's temporary password once
+    noStore(res); // may show a new user's invitation link once
     next();
   });
 
@@ -33,11 +34,14 @@ export function usersRouter(deps: { userAdmin: UserAdminService }): Router {
   router.post('/settings/users', async (req, res) => {
     const values = { role: 'staff', ...typedValues(req.body, ['email', 'name', 'role']) };
     try {
-      const invited = await userAdmin.invite(scopeOf(req), parseInput(InviteUserSchema, req.body));
+      const origin = deps.appUrl ?? `${req.protocol}://${req.get('host')}`;
+      const invited = await userAdmin.invite(scopeOf(req), parseInput(InviteUserSchema, req.body), origin);
       setFlash(
         req,
         'success',
-        `${invited.email} can now sign in with the temporary password ${invited.temporaryPassword} — it is shown only this once, and must be changed at first sign-in.`,
+        invited.link
+          ? `${invited.email} is invited. E-mail is not set up, so give them this link, shown only this once: ${invited.link} — it works once, within 72 hours, to choose their password.`
+          : `${invited.email} is invited: we e-mailed them a link to choose their password (it works once, within 72 hours).`,
       );
     } catch (error) {
       const failure = formFailure(error);

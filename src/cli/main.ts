@@ -12,8 +12,19 @@ import { dbMigrate, dbMigrationCreate } from './commands/db.ts';
 import { cacheCommands } from './commands/cache.ts';
 import { balanceVerify } from './commands/balance.ts';
 import { totpReseal } from './commands/totp.ts';
+import { alertsLowStock } from './commands/alerts.ts';
 
-const commands: Command[] = [tenantCreate, userCreate, demoSeed, dbMigrate, dbMigrationCreate, ...cacheCommands, balanceVerify, totpReseal];
+const commands: Command[] = [
+  tenantCreate,
+  userCreate,
+  demoSeed,
+  dbMigrate,
+  dbMigrationCreate,
+  ...cacheCommands,
+  balanceVerify,
+  totpReseal,
+  alertsLowStock,
+];
 
 function usage(command?: Command): string {
   if (command) {

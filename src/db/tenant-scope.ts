@@ -34,6 +34,8 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   Supplier: 'owned',
   PurchaseOrder: 'owned',
   PurchaseOrderLine: 'owned',
+  OneTimeLink: 'owned',
+  AlertRun: 'owned',
   Session: 'infra',
 };
 

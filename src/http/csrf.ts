@@ -36,6 +36,11 @@ export function isSameOrigin(req: Request): boolean {
   return origin === `${req.protocol}://${req.get('host')}`;
 }
 
+/** Forms strangers post (sign-in, forgot password, a one-time link's password): the cookie-signed token. */
+function isPublicForm(path: string): boolean {
+  return path === '/login' || path === '/password/forgot' || /^\/(?:invitation|password\/reset)\/[^/]+$/.test(path);
+}
+
 export function csrfProtection(loginForm: LoginFormToken): RequestHandler {
   return (req, res, next) => {
     // Read by every render (Express copies the locals), so a stranger's page must not make
@@ -48,7 +53,7 @@ export function csrfProtection(loginForm: LoginFormToken): RequestHandler {
     });
     if (!unsafe.has(req.method)) return next();
     if (!isSameOrigin(req)) refuse(req, 'origin');
-    if (req.path === '/login') {
+    if (isPublicForm(req.path)) {
       if (!loginForm.isValid(req)) refuse(req, 'token');
       return next();
     }

@@ -112,7 +112,7 @@ describe('audit log', () => {
 
     it('users: an invitation, a role change, a deactivation and reactivation, the two-factor requirement', async () => {
       const email = `audited-${randomBytes(4).toString('hex')}@test.stock`;
-      const invited = await t.deps.userAdmin.invite(owner, { email, name: '', role: 'staff' });
+      const invited = await t.deps.userAdmin.invite(owner, { email, name: '', role: 'staff' }, 'http://stock.test');
       expect((await last('user_invited')).after).toEqual({ email, role: 'staff' });
       await t.deps.userAdmin.changeRole(owner, invited.id, 'manager');
       expect([(await last('user_role')).before, (await last('user_role')).after]).toEqual([{ role: 'staff' }, { role: 'manager' }]);

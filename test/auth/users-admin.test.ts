@@ -17,40 +17,30 @@ describe('owners manage users at /settings/users', () => {
     await t?.close();
   });
 
-  it('invites a user with a temporary password that must be changed at first sign-in', async () => {
+  it('invites a user by a one-time link (shown once, e-mail being off) by which they choose their own password', async () => {
     const owner = await t.signIn(business.owner.email, business.owner.password);
     const email = `new-${Date.now()}@test.stock`;
     const res = await owner.post('/settings/users', { email, name: 'New Person', role: 'manager' });
     expect(res.status).toBe(303);
     const page = await owner.get('/settings/users');
-    const temporary = /temporary password ([A-Za-z0-9_-]+) /.exec(page.html)?.[1];
-    expect(temporary).toBeTruthy();
+    const link = /shown only this once: (\S+) —/.exec(page.html)?.[1];
+    expect(link).toBeTruthy();
     expect(page.html).toContain(email);
     // Shown once only.
-    expect((await owner.get('/settings/users')).html).not.toContain(temporary);
+    expect((await owner.get('/settings/users')).html).not.toContain(link);
 
     const invited = t.client();
-    await invited.get('/login');
-    expect((await invited.post('/login', { email, password: temporary! })).location).toBe('/');
-    const forced = await invited.get('/');
-    expect(forced.status).toBe(303);
-    expect(forced.location).toBe('/account/password');
-    await invited.get('/account/password');
-    const mismatch = await invited.post('/account/password', {
-      currentPassword: temporary!,
-      newPassword: 'my-own-password-1',
-      confirmPassword: 'something-else-1',
-    });
+    const path = new URL(link!).pathname;
+    const form = await invited.get(path);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain(email);
+    const mismatch = await invited.post(path, { password: 'my-own-password-1', confirmPassword: 'something-else-1' });
     expect(mismatch.status).toBe(422);
-    expect(mismatch.html).toContain('do not match');
-    const changed = await invited.post('/account/password', {
-      currentPassword: temporary!,
-      newPassword: 'my-own-password-1',
-      confirmPassword: 'my-own-password-1',
-    });
-    expect(changed.status).toBe(303);
-    expect((await invited.get('/')).status).toBe(200);
+    expect(mismatch.html).toContain('not the same');
+    const set = await invited.post(path, { password: 'my-own-password-1', confirmPassword: 'my-own-password-1' });
+    expect([set.status, set.location]).toEqual([303, '/login?passwordSet=1']);
     await expect(t.signIn(email, 'my-own-password-1')).resolves.toBeDefined();
+    expect((await t.client().get(path)).status).toBe(410);
   });
 
   it('re-renders the invite form with what was typed when the input is wrong', async () => {
@@ -129,7 +119,7 @@ describe('owners manage users at /settings/users', () => {
       const me = { tenantId: business.tenantId, userId: user.id, role, db: t.deps.tenantDb(business.tenantId) };
       const attempts: Array<() => Promise<unknown>> = [
         () => t.deps.userAdmin.list(me),
-        () => t.deps.userAdmin.invite(me, { email: `by-${role}-${Date.now()}@test.stock`, name: '', role: 'owner' }),
+        () => t.deps.userAdmin.invite(me, { email: `by-${role}-${Date.now()}@test.stock`, name: '', role: 'owner' }, 'http://stock.test'),
         () => t.deps.userAdmin.changeRole(me, user.id, 'owner'),
         () => t.deps.userAdmin.setActive(me, target.id, false),
         () => t.deps.userAdmin.setRequire2fa(me, true),

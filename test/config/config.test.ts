@@ -56,6 +56,31 @@ describe('config', () => {
       });
     });
 
+    it('e-mail is off by default; SMTP_URL needs MAIL_FROM and APP_URL, each validated', () => {
+      expect(loadConfig({}).mail).toBeUndefined();
+      expect(loadConfig({}).lowStockDigest).toEqual({ hour: 8, checkIntervalMs: 300_000 });
+      const on = loadConfig({
+        SMTP_URL: 'smtps://user:secret@mail.example.com:465',
+        MAIL_FROM: 'Stock <stock@example.com>',
+        APP_URL: 'https://stock.example.com/',
+        LOW_STOCK_DIGEST_HOUR: '6',
+      });
+      expect(on.mail).toEqual({ smtpUrl: 'smtps://user:secret@mail.example.com:465', from: 'Stock <stock@example.com>' });
+      expect(on.appUrl).toBe('https://stock.example.com');
+      expect(on.lowStockDigest.hour).toBe(6);
+      const base = { SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'stock@example.com', APP_URL: 'https://stock.example.com' };
+      expect(messageFor({ ...base, SMTP_URL: 'http://mail.example.com' })).toBe(
+        'Invalid configuration: SMTP_URL must be a URL starting with smtp:// or smtps://',
+      );
+      expect(messageFor({ ...base, MAIL_FROM: '' })).toMatch(/^Invalid configuration: MAIL_FROM is required with SMTP_URL/);
+      expect(messageFor({ ...base, MAIL_FROM: 'not an address' })).toMatch(/^Invalid configuration: MAIL_FROM must be an address like/);
+      expect(messageFor({ ...base, APP_URL: '' })).toMatch(/^Invalid configuration: APP_URL is required with SMTP_URL/);
+      expect(messageFor({ ...base, APP_URL: 'ftp://x' })).toMatch(/^Invalid configuration: APP_URL must be a URL starting with http/);
+      expect(messageFor({ LOW_STOCK_DIGEST_HOUR: '24' })).toBe(
+        'Invalid configuration: LOW_STOCK_DIGEST_HOUR must be between 0 and 23 (got 24)',
+      );
+    });
+
     it('reaches Redis through a Cluster or Sentinels; sessions follow the cache unless told otherwise', () => {
       const cluster = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001' });
       expect(cluster.redis).toEqual({

@@ -77,17 +77,17 @@ describe('an owner manages users and the cache page', () => {
           .count(),
       ).toBe(0);
 
-      // Invite: the temporary password is shown once.
+      // Invite: e-mail is off, so the one-time link is shown once.
       await page.getByLabel('Email', { exact: true }).fill(CASHIER);
       await page.getByLabel('Name (optional)').fill('Casey Cashier');
       await page.getByLabel('Role', { exact: true }).selectOption('staff');
       await page.getByRole('button', { name: 'Invite', exact: true }).click();
-      await expect.poll(() => status(page)).toContain(`${CASHIER} can now sign in with the temporary password`);
-      const temporary = /temporary password (\S+) —/.exec(await status(page))![1]!;
-      expect(temporary.length).toBeGreaterThanOrEqual(12);
+      await expect.poll(() => status(page)).toContain(`${CASHIER} is invited. E-mail is not set up, so give them this link`);
+      const link = /shown only this once: (\S+) —/.exec(await status(page))![1]!;
+      expect(new URL(link).pathname).toMatch(/^\/invitation\/[A-Za-z0-9_-]{43}$/);
       const row = userRow(page, CASHIER);
       expect(await row.getByLabel(`Role of ${CASHIER}`).inputValue()).toBe('staff');
-      expect(await row.locator('td[data-label="Status"]').innerText()).toMatch(/^active\s+temporary password$/);
+      expect(await row.locator('td[data-label="Status"]').innerText()).toMatch(/^active\s+invited$/);
       expect(await row.innerText()).toContain('Casey Cashier');
       expect(await page.locator('#users-table tbody tr').count()).toBe(3);
       expect(await seriousViolations(page)).toEqual([]);
@@ -117,18 +117,16 @@ describe('an owner manages users and the cache page', () => {
       expect(await userRow(page, OWNER).getByLabel(`Role of ${OWNER}`).inputValue()).toBe('owner');
 
       // First sign-in of the new user, in another browser: choose a password, then in as a manager.
-      await signInFirstTime(cashier.page, CASHIER, temporary);
-      await cashier.page.waitForURL((url) => url.pathname === '/account/password');
-      expect(await status(cashier.page)).toContain('temporary password');
+      await cashier.page.goto(new URL(link).pathname);
+      expect(await cashier.page.getByLabel('Email').inputValue()).toBe(CASHIER);
       expect(await seriousViolations(cashier.page)).toEqual([]);
-      await cashier.page.goto('/sales');
-      expect(new URL(cashier.page.url()).pathname).toBe('/account/password'); // nothing else until it is changed
-      await cashier.page.getByLabel('Temporary password').fill(temporary);
-      await cashier.page.getByLabel('New password (at least 10 characters)').fill(CASHIER_PASSWORD);
-      await cashier.page.getByLabel('Repeat the new password').fill(CASHIER_PASSWORD);
-      await cashier.page.getByRole('button', { name: 'Change password' }).click();
+      await cashier.page.getByLabel('Password (at least 10 characters)').fill(CASHIER_PASSWORD);
+      await cashier.page.getByLabel('Repeat the password').fill(CASHIER_PASSWORD);
+      await cashier.page.getByRole('button', { name: 'Set my password' }).click();
+      await cashier.page.waitForURL((url) => url.pathname === '/login');
+      expect(await status(cashier.page)).toContain('Your password is set.');
+      await signInFirstTime(cashier.page, CASHIER, CASHIER_PASSWORD);
       await cashier.page.waitForURL((url) => url.pathname === '/');
-      expect(await status(cashier.page)).toContain('Your password has been changed.');
       const nav = cashier.page.getByRole('navigation', { name: 'Main' });
       expect(await nav.innerText()).toContain('manager');
       expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);

@@ -31,6 +31,8 @@ import { auditRouter } from './audit/audit.router.ts';
 import { productImportUpload } from './catalog/products.router.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
 import { methodLabel } from './payments/method-labels.ts';
+import { languageMiddleware } from './i18n/index.ts';
+import { accountLanguageRouter, publicLanguageRouter } from './i18n/language.router.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,6 +60,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(express.static(path.join(root, 'public'), { maxAge: config.isProduction ? '1h' : 0 }));
   app.use('/vendor/chart.js', express.static(path.join(root, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
   app.use(cacheControl); // everything below is built per request: private, or no-store
+  app.use(languageMiddleware());
   app.use(healthRouter(health));
 
   // Uploads (a pasted CSV) are read by their route after the sign-in and permission checks.
@@ -82,19 +85,22 @@ export function createApp(deps: Dependencies): Express {
   app.use(csrfProtection(loginForm));
   app.use(postRateLimit(deps.postLimiter));
   app.use(flashLocals);
-  app.locals.methodLabel = methodLabel;
   app.use((req, res, next) => {
+    res.locals.methodLabel = (method: string) => req.t(methodLabel(method));
     res.locals.currentPath = req.path;
+    res.locals.currentUrl = req.originalUrl;
     next();
   });
 
   // Public sign-in routes: /login, /login/2fa, /logout.
+  app.use(publicLanguageRouter(deps));
   app.use(authRouter(deps, loginForm));
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
   app.use(dashboardRouter(deps));
   app.use(accountRouter(deps));
+  app.use(accountLanguageRouter(deps));
   app.use(usersRouter(deps));
   app.use(catalogRouter(deps));
   app.use(balanceRouter(deps));

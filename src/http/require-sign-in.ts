@@ -4,6 +4,7 @@ import type { AuthService, SessionUser } from '../auth/auth.service.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import { destroySession } from './session.ts';
 import { loginUrl, safeReturnTo } from './return-to.ts';
+import { useLanguage } from '../i18n/index.ts';
 
 // The sign-in guard: everything mounted after it needs a signed-in user. It loads the
 // user from the database on every request (role, active flag, name are never trusted from
@@ -67,6 +68,7 @@ export function requireSignIn(deps: SignInGuardDeps): RequestHandler {
     // Views hide what the role may not do; the services refuse it either way.
     res.locals.can = (action: Action) => can(user.role, action);
     res.locals.tenantName = user.tenant.name;
+    await useLanguage(req, res, [user.language, user.tenant.language]);
     if (user.mustChangePassword && !allowed(req.path, passwordPaths)) return res.redirect(303, '/account/password');
     if (user.tenant.require2fa && !user.totpEnabled && !allowed(req.path, twoFactorPaths)) return res.redirect(303, '/account/2fa');
     next();

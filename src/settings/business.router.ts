@@ -12,7 +12,10 @@ const receiptFormatOptions = [
   { value: '58mm', label: '58 mm thermal roll' },
   { value: 'a4', label: 'A4 page' },
 ];
-const choices = { timeZones: zoneList, receiptFormats: receiptFormatOptions };
+const choices = (t: (text: string) => string) => ({
+  timeZones: zoneList,
+  receiptFormats: receiptFormatOptions.map((o) => ({ ...o, label: t(o.label) })),
+});
 
 /** /settings/business: owners only (the service refuses the others). */
 export function businessRouter(catalog: CatalogServices): Router {
@@ -28,9 +31,10 @@ export function businessRouter(catalog: CatalogServices): Router {
       defaultTaxRate: s.defaultTaxRate.toString(),
       staffMaxDiscountPct: s.staffMaxDiscountPct.toString(),
       staffMayOverridePrice: s.staffMayOverridePrice ? 'on' : '',
+      language: s.language ?? '',
       ...printDetails,
     };
-    res.render('settings/business', { values, ...choices, ...formLocals() });
+    res.render('settings/business', { values, ...choices(req.t), ...formLocals() });
   });
 
   router.post('/settings/business', async (req, res) => {
@@ -41,7 +45,7 @@ export function businessRouter(catalog: CatalogServices): Router {
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
-      res.status(failure.status).render('settings/business', { values: typedValues(req.body), ...choices, ...formLocals(failure) });
+      res.status(failure.status).render('settings/business', { values: typedValues(req.body), ...choices(req.t), ...formLocals(failure) });
     }
   });
 

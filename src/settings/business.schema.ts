@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languages } from '../i18n/index.ts';
 import { optionalText, percentField } from '../http/form-fields.ts';
 import { CurrencySchema, TaxRateSchema, TenantNameSchema, TimeZoneSchema } from './tenants.schema.ts';
 
@@ -42,6 +43,8 @@ export const BusinessSettingsSchema = z.object({
   ),
   /** A checkbox: "on" when ticked; anything else (usually nothing) is not ticked, as the product form's `active`. */
   staffMayOverridePrice: z.preprocess((v) => v === 'on', z.boolean()),
+  /** Blank: each user's browser decides; not sent: left as it is. */
+  language: z.preprocess((v) => (v === '' ? null : v), z.enum(languages, { error: 'Choose a language from the list' }).nullable()).optional(),
 });
 
 export type BusinessSettingsInput = z.output<typeof BusinessSettingsSchema>;

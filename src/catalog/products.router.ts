@@ -115,7 +115,11 @@ export function productsRouter(catalog: CatalogServices): Router {
 
   router.post(`${BASE}/:id/delete`, async (req, res) => {
     const product = await catalog.products.deactivate(scopeOf(req), id(req));
-    setFlash(req, 'success', req.t('Product “{{name}}” deleted. It stays in past sales; edit it to make it active again.', { name: product.name }));
+    setFlash(
+      req,
+      'success',
+      req.t('Product “{{name}}” deleted. It stays in past sales; edit it to make it active again.', { name: product.name }),
+    );
     res.redirect(303, BASE);
   });
 

@@ -44,7 +44,9 @@ export const BusinessSettingsSchema = z.object({
   /** A checkbox: "on" when ticked; anything else (usually nothing) is not ticked, as the product form's `active`. */
   staffMayOverridePrice: z.preprocess((v) => v === 'on', z.boolean()),
   /** Blank: each user's browser decides; not sent: left as it is. */
-  language: z.preprocess((v) => (v === '' ? null : v), z.enum(languages, { error: 'Choose a language from the list' }).nullable()).optional(),
+  language: z
+    .preprocess((v) => (v === '' ? null : v), z.enum(languages, { error: 'Choose a language from the list' }).nullable())
+    .optional(),
 });
 
 export type BusinessSettingsInput = z.output<typeof BusinessSettingsSchema>;

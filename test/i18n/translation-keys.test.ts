@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixedT, languages, loadResources } from '../../src/i18n/index.ts';
 import { METHOD_LABELS } from '../../src/payments/method-labels.ts';
+import { AUDIT_KINDS } from '../../src/audit/audit-log.ts';
 
 // Every key the code and the views use must be in every language. Keys are the English text
 // (English needs only its plural forms); a key used with { count } needs its plural forms.
@@ -33,6 +34,8 @@ function usedKeys(): Map<string, boolean> {
 // Text that reaches t() through a variable: page titles set by routers, enum values, labels.
 const dynamicKeys = [
   ...Object.values(METHOD_LABELS),
+  ...Object.values(AUDIT_KINDS),
+  ...['Dashboard', 'Products', 'Till', 'Categories', 'Units', 'Business'],
   ...['confirmed', 'cancelled', 'owner', 'manager', 'staff', 'refunded', 'customer credit', 'nothing to give back'],
   ...['Bad request', 'Forbidden', 'Page not found', 'Conflict', 'Too large', 'Check the form', 'Too many attempts', 'Service unavailable'],
   ...['Something went wrong', 'Error', 'Something went wrong on our side. It has been logged; please try again.'],

@@ -14,6 +14,7 @@ import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
 import type { TenantContext } from './tenant-context.ts';
+import { detectConvention, dotDecimal } from './csv-convention.ts';
 
 // CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
 // says what each would do; `import` checks again and writes only if no row has an error.
@@ -215,9 +216,16 @@ export class ProductImportService {
         ],
         false,
       );
+    const convention = detectConvention(text);
     let records: string[][];
     try {
-      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) satisfies string[][];
+      records = parse(text, {
+        bom: true,
+        delimiter: convention.delimiter,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        trim: true,
+      }) satisfies string[][];
     } catch (error) {
       return fail([`The file is not valid CSV: ${shorten((error as Error).message, 200)}`]);
     }
@@ -281,14 +289,14 @@ export class ProductImportService {
         barcodes: cell(record, 'barcodes'),
         categoryId: categoryId === undefined ? '' : String(categoryId),
         unitId: String(unitId ?? 0),
-        price: cell(record, 'price'),
-        cost: cell(record, 'cost'),
-        taxRate: cell(record, 'tax_rate'),
-        reorderLevel: cell(record, 'reorder_level'),
+        price: dotDecimal(cell(record, 'price'), convention),
+        cost: dotDecimal(cell(record, 'cost'), convention),
+        taxRate: dotDecimal(cell(record, 'tax_rate'), convention),
+        reorderLevel: dotDecimal(cell(record, 'reorder_level'), convention),
       });
       if (!parsed.success)
         for (const issue of parsed.error.issues) if (!['unitId', 'categoryId'].includes(String(issue.path[0]))) errors.push(issue.message);
-      const quantityCell = cell(record, 'quantity_on_hand');
+      const quantityCell = dotDecimal(cell(record, 'quantity_on_hand'), convention);
       let quantity: string | undefined;
       if (quantityCell) {
         const q = QuantityOnHand.safeParse(quantityCell);

@@ -33,8 +33,19 @@
     return canvas.getContext('2d').createPattern(tile, 'repeat');
   }
 
+  // The words in the page's language (data-words on the canvas, from the server), by role.
+  var words = JSON.parse(canvas.getAttribute('data-words') || '{}');
+  var w = function (key, english) {
+    return words[key] || english;
+  };
+  var salesLabel = w('sales', 'Sales (solid bars)');
+  var paymentsLabel = w('payments', 'Payments (hatched bars)');
+  var balanceLabel = w('balance', 'Open balance (line)');
   // The amounts as the table writes them (the app's money format), by dataset.
-  var shown = { 'Sales (solid bars)': d.salesText, 'Payments (hatched bars)': d.paymentsText, 'Open balance (line)': d.balanceText };
+  var shown = {};
+  shown[salesLabel] = d.salesText;
+  shown[paymentsLabel] = d.paymentsText;
+  shown[balanceLabel] = d.balanceText;
   var many = d.labels.length > 45;
   var chart = new window.Chart(canvas, {
     data: {
@@ -44,7 +55,7 @@
         // far larger than a day's sales and would flatten the bars to hairlines.
         {
           type: 'bar',
-          label: 'Sales (solid bars)',
+          label: salesLabel,
           data: toNumbers(d.sales),
           backgroundColor: '#1f5f8b',
           borderColor: '#1f5f8b',
@@ -56,7 +67,7 @@
         },
         {
           type: 'bar',
-          label: 'Payments (hatched bars)',
+          label: paymentsLabel,
           data: toNumbers(d.payments),
           backgroundColor: hatch('#1e7a3c'),
           borderColor: '#1e7a3c',
@@ -68,7 +79,7 @@
         },
         {
           type: 'line',
-          label: 'Open balance (line)',
+          label: balanceLabel,
           data: toNumbers(d.balance),
           borderColor: '#8a5a00',
           backgroundColor: '#8a5a00',
@@ -106,8 +117,13 @@
       },
       scales: {
         x: { ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { beginAtZero: true, position: 'left', title: { display: true, text: 'Sales and payments' } },
-        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'Open balance' } },
+        y: { beginAtZero: true, position: 'left', title: { display: true, text: w('salesAndPayments', 'Sales and payments') } },
+        y1: {
+          beginAtZero: true,
+          position: 'right',
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: w('openBalance', 'Open balance') },
+        },
       },
     },
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
+import { readPdf } from '../helpers/pdf.ts';
 
 // Every main page, signed in as the owner of a business whose language is Spanish (then
 // Portuguese), must not show any of the app's English labels; the sign-in page follows the
@@ -92,6 +93,7 @@ describe.each([
   let app: TestApp;
   let owner: TestClient;
   let ownerEmail: string;
+  let saleUrl: string;
   const pages: string[] = [];
 
   beforeAll(async () => {
@@ -128,7 +130,7 @@ describe.each([
       'lines[0][quantity]': '1',
     });
     expect(sale.status).toBe(303);
-    const saleUrl = sale.location!;
+    saleUrl = sale.location!;
     pages.push(
       '/',
       '/catalog/products',
@@ -175,6 +177,15 @@ describe.each([
     }
     expect(found).toEqual({});
     expect(pages.length).toBeGreaterThanOrEqual(27);
+  });
+
+  it('prints the invoice PDF in the language', async () => {
+    const res = await owner.request('GET', `${saleUrl}/invoice.pdf`);
+    expect(res.status).toBe(200);
+    const pdf = await readPdf(new Uint8Array(await res.arrayBuffer()));
+    expect(pdf.text).toContain(lng === 'es' ? 'FACTURA' : 'NOTA FISCAL');
+    for (const english of ['INVOICE', 'Bill to', 'Description', 'Unit price', 'Amount due', 'Walk-in'])
+      expect(pdf.text).not.toContain(english);
   });
 
   it('the sign-in page follows the switch before anyone signs in', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedT, languages, loadResources } from '../../src/i18n/index.ts';
 import { METHOD_LABELS } from '../../src/payments/method-labels.ts';
 import { AUDIT_KINDS } from '../../src/audit/audit-log.ts';
+import { PRESET_LABELS } from '../../src/balance/presets.ts';
 
 // Every key the code and the views use must be in every language. Keys are the English text
 // (English needs only its plural forms); a key used with { count } needs its plural forms.
@@ -35,6 +36,23 @@ function usedKeys(): Map<string, boolean> {
 const dynamicKeys = [
   ...Object.values(METHOD_LABELS),
   ...Object.values(AUDIT_KINDS),
+  ...Object.values(PRESET_LABELS),
+  // The invoice's column heads and totals.
+  ...[
+    'Description',
+    'Qty',
+    'Unit price',
+    'Disc.',
+    'Net',
+    'Rate',
+    'Tax',
+    'Total',
+    'Tax rate',
+    'Discounts',
+    'Subtotal (net)',
+    'Paid',
+    'Amount due',
+  ],
   ...['Dashboard', 'Products', 'Till', 'Categories', 'Units', 'Business'],
   ...['confirmed', 'cancelled', 'owner', 'manager', 'staff', 'refunded', 'customer credit', 'nothing to give back'],
   ...['Bad request', 'Forbidden', 'Page not found', 'Conflict', 'Too large', 'Check the form', 'Too many attempts', 'Service unavailable'],

@@ -132,7 +132,7 @@ describe('a shop in Spain works in Spanish', () => {
 
       // Export: the business's convention, with a byte-order mark.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exportar CSV' }).click()]);
-      const bytes = readFileSync((await download.path())!);
+      const bytes = readFileSync(await download.path());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = bytes.subarray(3).toString('utf8');
       expect(text.split('\n')[0]).toBe('sku;name;barcodes;category;unit;price;cost;tax_rate;reorder_level;quantity_on_hand');

@@ -31,7 +31,7 @@ describe('CSV conventions', () => {
       await app.deps.db.prisma.unit.create({ data: { tenantId: tenant.tenantId, code: 'ud', name: 'Unidad' } });
       owner = await app.signIn(tenant.owner.email, tenant.owner.password);
       await owner.get('/catalog/products/import');
-    });
+    }, 180_000);
     afterAll(async () => {
       await app?.close();
     });

@@ -103,11 +103,11 @@ describe('a shop in Spain works in Spanish', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Balance');
       expect(await page.getByTestId('sales-total').textContent()).not.toBe('');
       await page.waitForFunction(() =>
-        Boolean((window as unknown as { Chart?: { getChart(id: string): unknown } }).Chart?.getChart('balance-chart')),
+        Boolean((globalThis as unknown as { Chart?: { getChart(id: string): unknown } }).Chart?.getChart('balance-chart')),
       );
       const legend = await page.evaluate(() => {
         const chart = (
-          window as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } } }
+          globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } } }
         ).Chart.getChart('balance-chart');
         return chart.data.datasets.map((d) => d.label);
       });

@@ -86,19 +86,26 @@ function englishIn(html: string, ignore: string[]): string[] {
   });
 }
 
+// One app for both languages (each has its own business): starting one is the slow part.
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ driver: 'pglite', redis: false });
+}, 300_000);
+afterAll(async () => {
+  await app?.close();
+});
+
 describe.each([
   ['es', 'Productos'],
   ['pt-BR', 'Produtos'],
 ] as const)('every main page in %s', (lng, productsWord) => {
-  let app: TestApp;
   let owner: TestClient;
   let ownerEmail: string;
   let saleUrl: string;
   const pages: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ driver: 'pglite', redis: false });
-    const tenant = await app.createTenantWithOwner('Tienda Lola');
+    const tenant = await app.createTenantWithOwner(`Tienda Lola ${lng}`);
     const tenantId = tenant.tenantId;
     ownerEmail = tenant.owner.email;
     const prisma = app.deps.db.prisma;
@@ -161,10 +168,7 @@ describe.each([
       '/account/language',
       '/this-page-does-not-exist',
     );
-  }, 180_000); // a fresh database, a business with data and a sale: slow on a busy machine
-  afterAll(async () => {
-    await app?.close();
-  });
+  }, 180_000); // a business with data and a sale: slow on a busy machine
 
   it('shows no English label on any main page, with the right <html lang>', async () => {
     const found: Record<string, string[]> = {};

@@ -1,12 +1,12 @@
 // The layering of src/ (docs/decisions/019-layering.md), checked by `npm run lint`.
 //
-// The core (src/db, src/http, src/cache, src/mail, src/format, src/generated, src/types and the root
+// The core (src/db, src/http, src/cache, src/mail, src/format, src/i18n, src/generated, src/types and the root
 // files config, core, errors, logger, time) imports no part. A part (every other folder of
 // src/) imports another part only through that part's index.ts. src/container.ts and
 // src/app.ts wire the parts, also only through their index.ts; src/server.ts and src/cli
 // start the program. No folder of src/ is part of an import cycle with another.
 
-const CORE_FOLDERS = 'db|http|cache|mail|format|generated|types';
+const CORE_FOLDERS = 'db|http|cache|mail|format|i18n|generated|types';
 const CORE_FILES = 'config|core|errors|logger|time';
 const CORE = `^src/(?:(?:${CORE_FOLDERS})/|(?:${CORE_FILES})\\.ts$)`;
 const WIRING = '^src/(app|container|server)\\.ts$';

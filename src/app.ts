@@ -17,6 +17,8 @@ import { LoginFormToken } from './http/login-csrf.ts';
 import { productImportUpload } from './catalog/index.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
 import { methodLabel } from './sales/index.ts';
+import { languageMiddleware } from './i18n/index.ts';
+import { accountLanguageRouter, publicLanguageRouter } from './i18n/language.router.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +46,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(express.static(path.join(root, 'public'), { maxAge: config.isProduction ? '1h' : 0 }));
   app.use('/vendor/chart.js', express.static(path.join(root, 'node_modules/chart.js/dist'), { maxAge: '1d' }));
   app.use(cacheControl); // everything below is built per request: private, or no-store
+  app.use(languageMiddleware());
   app.use(healthRouter(health));
 
   // Uploads (a pasted CSV) are read by their route after the sign-in and permission checks.
@@ -68,18 +71,21 @@ export function createApp(deps: Dependencies): Express {
   app.use(csrfProtection(loginForm));
   app.use(postRateLimit(deps.postLimiter));
   app.use(flashLocals);
-  app.locals.methodLabel = methodLabel;
   app.use((req, res, next) => {
+    res.locals.methodLabel = (method: string) => req.t(methodLabel(method));
     res.locals.currentPath = req.path;
+    res.locals.currentUrl = req.originalUrl;
     next();
   });
 
-  // Public routes: /login, /login/2fa, /logout, /password/forgot and the one-time links.
+  // Public routes: /login, /login/2fa, /logout, /password/forgot, the one-time links and the language switch.
+  app.use(publicLanguageRouter(deps));
   app.use(deps.signInRouter(loginForm));
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
   app.use(inputLocale);
+  app.use(accountLanguageRouter(deps));
   for (const router of deps.routers) app.use(router);
 
   app.use(notFound);

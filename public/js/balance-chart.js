@@ -43,8 +43,19 @@
     return canvas.getContext('2d').createPattern(tile, 'repeat');
   }
 
+  // The words in the page's language (data-words on the canvas, from the server), by role.
+  var words = JSON.parse(canvas.getAttribute('data-words') || '{}');
+  var w = function (key, english) {
+    return words[key] || english;
+  };
+  var salesLabel = w('sales', 'Sales (solid bars)');
+  var paymentsLabel = w('payments', 'Payments (hatched bars)');
+  var balanceLabel = w('balance', 'Open balance (line)');
   // The amounts as the table writes them (the app's money format), by dataset.
-  var shown = { 'Sales (solid bars)': d.salesText, 'Payments (hatched bars)': d.paymentsText, 'Open balance (line)': d.balanceText };
+  var shown = {};
+  shown[salesLabel] = d.salesText;
+  shown[paymentsLabel] = d.paymentsText;
+  shown[balanceLabel] = d.balanceText;
   var many = d.labels.length > 45;
   var chart = new window.Chart(canvas, {
     data: {
@@ -54,7 +65,7 @@
         // far larger than a day's sales and would flatten the bars to hairlines.
         {
           type: 'bar',
-          label: 'Sales (solid bars)',
+          label: salesLabel,
           data: toNumbers(d.sales),
           backgroundColor: '#1f5f8b',
           borderColor: '#1f5f8b',
@@ -66,7 +77,7 @@
         },
         {
           type: 'bar',
-          label: 'Payments (hatched bars)',
+          label: paymentsLabel,
           data: toNumbers(d.payments),
           backgroundColor: hatch('#1e7a3c'),
           borderColor: '#1e7a3c',
@@ -78,7 +89,7 @@
         },
         {
           type: 'line',
-          label: 'Open balance (line)',
+          label: balanceLabel,
           data: toNumbers(d.balance),
           borderColor: '#8a5a00',
           backgroundColor: '#8a5a00',
@@ -117,13 +128,18 @@
       },
       scales: {
         x: { ticks: { autoSkip: true, maxRotation: 0 } },
-        y: { beginAtZero: true, position: 'left', ticks: { callback: tick }, title: { display: true, text: 'Sales and payments' } },
+        y: {
+          beginAtZero: true,
+          position: 'left',
+          ticks: { callback: tick },
+          title: { display: true, text: w('salesAndPayments', 'Sales and payments') },
+        },
         y1: {
           beginAtZero: true,
           position: 'right',
           grid: { drawOnChartArea: false },
           ticks: { callback: tick },
-          title: { display: true, text: 'Open balance' },
+          title: { display: true, text: w('openBalance', 'Open balance') },
         },
       },
     },

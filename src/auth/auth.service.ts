@@ -28,7 +28,9 @@ export interface SessionUser {
   passwordChangedAt: Date;
   mustChangePassword: boolean;
   totpEnabled: boolean;
-  tenant: { name: string; require2fa: boolean };
+  /** The pages' language: the user's own, else the business's (null: the browser's). */
+  language: string | null;
+  tenant: { name: string; require2fa: boolean; language: string | null };
 }
 
 export interface AuthServiceDeps {
@@ -128,7 +130,8 @@ export class AuthService {
         passwordChangedAt: true,
         mustChangePassword: true,
         totpEnabled: true,
-        tenant: { select: { name: true, require2fa: true } },
+        language: true,
+        tenant: { select: { name: true, require2fa: true, language: true } },
       },
     });
     return user;

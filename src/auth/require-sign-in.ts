@@ -4,6 +4,7 @@ import type { AuthService, SessionUser } from './auth.service.ts';
 import { destroySession } from '../http/session.ts';
 import { loginUrl, safeReturnTo } from '../http/return-to.ts';
 import type { Scopes } from '../db/scope.ts';
+import { useLanguage } from '../i18n/index.ts';
 
 // The sign-in guard: everything mounted after it needs a signed-in user. It loads the
 // user from the database on every request (role, active flag, name are never trusted from
@@ -68,6 +69,7 @@ export function requireSignIn(deps: SignInGuardDeps): RequestHandler {
     // Views hide what the role may not do; the services refuse it either way.
     res.locals.can = (action: Action) => can(scope, action);
     res.locals.tenantName = user.tenant.name;
+    await useLanguage(req, res, [user.language, user.tenant.language]);
     if (user.mustChangePassword && !allowed(req.path, passwordPaths)) return res.redirect(303, '/account/password');
     if (user.tenant.require2fa && !user.totpEnabled && !allowed(req.path, twoFactorPaths)) return res.redirect(303, '/account/2fa');
     next();

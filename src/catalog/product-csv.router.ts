@@ -31,10 +31,11 @@ export function productCsvRoutes(catalog: CatalogServices, base: string, upload:
     if (body.action === 'import') {
       const { preview, written } = await catalog.productImport.import(ctx, csv);
       if (written) {
+        const { creates, updates } = preview;
         setFlash(
           req,
           'success',
-          `Imported ${preview.rows.length} product${preview.rows.length === 1 ? '' : 's'}: ${preview.creates} new, ${preview.updates} updated.`,
+          req.t('Imported {{count}} products: {{creates}} new, {{updates}} updated.', { count: preview.rows.length, creates, updates }),
         );
         return res.redirect(303, base);
       }

@@ -13,6 +13,8 @@ import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
 import type { Scope } from '../db/scope.ts';
+import { detectConvention, dotDecimal } from './csv-convention.ts';
+import { withInputLocale } from '../format/index.ts';
 
 // CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
 // says what each would do; `import` checks again and writes only if no row has an error.
@@ -218,9 +220,16 @@ export class ProductImportService {
         ],
         false,
       );
+    const convention = detectConvention(text);
     let records: string[][];
     try {
-      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) satisfies string[][];
+      records = parse(text, {
+        bom: true,
+        delimiter: convention.delimiter,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        trim: true,
+      }) satisfies string[][];
     } catch (error) {
       return fail([`The file is not valid CSV: ${shorten((error as Error).message, 200)}`]);
     }
@@ -266,51 +275,56 @@ export class ProductImportService {
     const seenBarcode = new Map<string, number>();
     const rows: ImportRow[] = [];
     const valid: ValidRow[] = [];
-    body.forEach((record, i) => {
-      const line = i + 2;
-      const errors: string[] = [];
-      const sku = cell(record, 'sku') ?? '';
-      const categoryText = cell(record, 'category') ?? '';
-      const unitText = cell(record, 'unit') ?? '';
-      const categoryId = categoryText ? categoryByName.get(normalizeSearch(categoryText)) : undefined;
-      const unitId = unitByCode.get(unitText) ?? unitByCode.get(unitText.toLowerCase());
-      if (categoryText && categoryId === undefined)
-        errors.push(`Unknown category “${shorten(categoryText)}”: create it first or leave the cell empty`);
-      if (!unitText) errors.push('Unit is required');
-      else if (unitId === undefined) errors.push(`Unknown unit “${shorten(unitText)}”: create it first`);
-      const parsed = ProductSchema.safeParse({
-        sku,
-        name: cell(record, 'name'),
-        barcodes: cell(record, 'barcodes'),
-        categoryId: categoryId === undefined ? '' : String(categoryId),
-        unitId: String(unitId ?? 0),
-        price: cell(record, 'price'),
-        cost: cell(record, 'cost'),
-        taxRate: cell(record, 'tax_rate'),
-        reorderLevel: cell(record, 'reorder_level'),
-      });
-      if (!parsed.success)
-        for (const issue of parsed.error.issues) if (!['unitId', 'categoryId'].includes(String(issue.path[0]))) errors.push(issue.message);
-      const quantityCell = cell(record, 'quantity_on_hand');
-      let quantity: string | undefined;
-      if (quantityCell) {
-        const q = QuantityOnHand.safeParse(quantityCell);
-        if (q.success) quantity = q.data;
-        else errors.push(q.error.issues[0]!.message);
-      }
-      if (parsed.success) {
-        for (const code of parsed.data.barcodes) {
-          const other = seenBarcode.get(code);
-          if (other !== undefined) errors.push(`Barcode ${code} is also on line ${other}`);
-          else seenBarcode.set(code, line);
+    // A file's numbers follow its own convention, not the business's locale: decimal-comma
+    // cells are read by parseDecimal (dotDecimal), so every cell the schemas see is dot-decimal.
+    withInputLocale('en', () =>
+      body.forEach((record, i) => {
+        const line = i + 2;
+        const errors: string[] = [];
+        const sku = cell(record, 'sku') ?? '';
+        const categoryText = cell(record, 'category') ?? '';
+        const unitText = cell(record, 'unit') ?? '';
+        const categoryId = categoryText ? categoryByName.get(normalizeSearch(categoryText)) : undefined;
+        const unitId = unitByCode.get(unitText) ?? unitByCode.get(unitText.toLowerCase());
+        if (categoryText && categoryId === undefined)
+          errors.push(`Unknown category “${shorten(categoryText)}”: create it first or leave the cell empty`);
+        if (!unitText) errors.push('Unit is required');
+        else if (unitId === undefined) errors.push(`Unknown unit “${shorten(unitText)}”: create it first`);
+        const parsed = ProductSchema.safeParse({
+          sku,
+          name: cell(record, 'name'),
+          barcodes: cell(record, 'barcodes'),
+          categoryId: categoryId === undefined ? '' : String(categoryId),
+          unitId: String(unitId ?? 0),
+          price: dotDecimal(cell(record, 'price'), convention),
+          cost: dotDecimal(cell(record, 'cost'), convention),
+          taxRate: dotDecimal(cell(record, 'tax_rate'), convention),
+          reorderLevel: dotDecimal(cell(record, 'reorder_level'), convention),
+        });
+        if (!parsed.success)
+          for (const issue of parsed.error.issues)
+            if (!['unitId', 'categoryId'].includes(String(issue.path[0]))) errors.push(issue.message);
+        const quantityCell = dotDecimal(cell(record, 'quantity_on_hand'), convention);
+        let quantity: string | undefined;
+        if (quantityCell) {
+          const q = QuantityOnHand.safeParse(quantityCell);
+          if (q.success) quantity = q.data;
+          else errors.push(q.error.issues[0]!.message);
         }
-      }
-      const previous = seen.get(sku);
-      if (sku && previous !== undefined) errors.push(`SKU “${shorten(sku)}” is also on line ${previous}`);
-      else if (sku) seen.set(sku, line);
-      rows.push({ line, sku, name: cell(record, 'name') ?? '', action: 'create', errors });
-      if (!errors.length && parsed.success) valid.push({ data: parsed.data, quantity });
-    });
+        if (parsed.success) {
+          for (const code of parsed.data.barcodes) {
+            const other = seenBarcode.get(code);
+            if (other !== undefined) errors.push(`Barcode ${code} is also on line ${other}`);
+            else seenBarcode.set(code, line);
+          }
+        }
+        const previous = seen.get(sku);
+        if (sku && previous !== undefined) errors.push(`SKU “${shorten(sku)}” is also on line ${previous}`);
+        else if (sku) seen.set(sku, line);
+        rows.push({ line, sku, name: cell(record, 'name') ?? '', action: 'create', errors });
+        if (!errors.length && parsed.success) valid.push({ data: parsed.data, quantity });
+      }),
+    );
 
     const skus = [...new Set(valid.map((r) => r.data.sku))];
     const existing = new Set<string>();

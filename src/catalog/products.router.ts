@@ -118,7 +118,11 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
 
   router.post(`${BASE}/:id/delete`, async (req, res) => {
     const product = await catalog.products.deactivate(scopeOf(req), id(req));
-    setFlash(req, 'success', `Product “${product.name}” deleted. It stays in past sales; edit it to make it active again.`);
+    setFlash(
+      req,
+      'success',
+      req.t('Product “{{name}}” deleted. It stays in past sales; edit it to make it active again.', { name: product.name }),
+    );
     res.redirect(303, BASE);
   });
 
@@ -126,7 +130,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
     const productId = id(req);
     try {
       const { quantityOnHand } = await catalog.stock.adjust(scopeOf(req), productId, req.body);
-      setFlash(req, 'success', `Stock recorded: ${plainNumbers.quantity(quantityOnHand)} on hand now.`);
+      setFlash(req, 'success', req.t('Stock recorded: {{quantity}} on hand now.', { quantity: plainNumbers.quantity(quantityOnHand) }));
       res.redirect(303, `${BASE}/${productId}#movements-heading`);
     } catch (error) {
       const failure = formFailure(error);

@@ -45,6 +45,8 @@ export function errorHandler(logger: Logger, options: { exposeDetails: boolean }
       res.json({ error: { status, message } });
       return;
     }
-    res.render('errors/error', { title, message, requestId: req.id });
+    // An error before the language was chosen (a bad body) still gets a page, in English.
+    const t = typeof req.t === 'function' ? req.t : (text: string) => text;
+    res.render('errors/error', { title: t(title), message: t(message), requestId: req.id, t });
   };
 }

@@ -35,15 +35,23 @@ const columns: Column[] = [
 /** The invoice's file name. */
 export const invoiceFileName = (invoice: Pick<Invoice, 'number'>) => `invoice-${invoice.number}.pdf`;
 
+/** Words of the invoice in the reader's language (i18next's `t`; English as written without one). */
+export type Translate = (key: string, values?: Record<string, string | number>) => string;
+const asWritten: Translate = (key, values) => key.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values?.[name] ?? ''));
+
 /** Renders the invoice; resolves with the whole file. */
-export function invoicePdf(invoice: Invoice): Promise<Buffer> {
+export function invoicePdf(invoice: Invoice, t: Translate = asWritten): Promise<Buffer> {
   const { sale, seller, taxes } = invoice;
   const fmt = createFormatter(seller);
   const money = fmt.money;
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
-    info: { Title: `Invoice ${invoice.number}`, Author: seller.legalName, Subject: `Sale #${sale.number}` },
+    info: {
+      Title: t('Invoice {{number}}', { number: invoice.number }),
+      Author: seller.legalName,
+      Subject: t('Sale #{{number}}', { number: sale.number }),
+    },
   });
   doc.registerFont('regular', FONT);
   doc.registerFont('bold', FONT_BOLD);
@@ -58,9 +66,9 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   const top = MARGIN;
   doc.font('bold').fontSize(14).text(seller.legalName, MARGIN, top, { width: 300 });
   doc.font('regular').fontSize(9).fillColor(GREY);
-  if (seller.tradingName) doc.text(`Trading as ${seller.tradingName}`, { width: 300 });
+  if (seller.tradingName) doc.text(t('Trading as {{name}}', { name: seller.tradingName }), { width: 300 });
   for (const line of seller.addressLines) doc.text(line, { width: 300 });
-  if (seller.taxId) doc.text(`Tax id: ${seller.taxId}`, { width: 300 });
+  if (seller.taxId) doc.text(t('Tax id: {{taxId}}', { taxId: seller.taxId }), { width: 300 });
   const contact = [seller.phone, seller.email].filter(Boolean).join(' · ');
   if (contact) doc.text(contact, { width: 300 });
   const sellerBottom = doc.y;
@@ -69,12 +77,12 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     .fillColor('black')
     .font('bold')
     .fontSize(18)
-    .text('INVOICE', MARGIN + 300, top, { width: CONTENT_WIDTH - 300, align: 'right' });
+    .text(t('INVOICE'), MARGIN + 300, top, { width: CONTENT_WIDTH - 300, align: 'right' });
   doc.font('regular').fontSize(9);
   const facts = [
-    `Invoice no. ${invoice.number}`,
-    `Issued ${fmt.date(invoice.issuedAt)}`,
-    `Sale #${sale.number} · ${fmt.dateTime(sale.soldAt)}`,
+    t('Invoice no. {{number}}', { number: invoice.number }),
+    t('Issued {{day}}', { day: fmt.date(invoice.issuedAt) }),
+    `${t('Sale #{{number}}', { number: sale.number })} · ${fmt.dateTime(sale.soldAt)}`,
   ];
   for (const f of facts) doc.text(f, MARGIN + 300, doc.y, { width: CONTENT_WIDTH - 300, align: 'right' });
   if (sale.status === 'cancelled') {
@@ -83,7 +91,7 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
       .font('bold')
       .fontSize(12)
       .fillColor('#b00020')
-      .text(`CANCELLED${sale.cancelledAt ? ` ${fmt.dateTime(sale.cancelledAt)}` : ''}`, MARGIN + 300, doc.y, {
+      .text(`${t('CANCELLED')}${sale.cancelledAt ? ` ${fmt.dateTime(sale.cancelledAt)}` : ''}`, MARGIN + 300, doc.y, {
         width: CONTENT_WIDTH - 300,
         align: 'right',
       });
@@ -92,15 +100,15 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
 
   // Customer.
   let y = Math.max(sellerBottom, doc.y) + 20;
-  doc.font('bold').fontSize(10).text('Bill to', MARGIN, y);
+  doc.font('bold').fontSize(10).text(t('Bill to'), MARGIN, y);
   doc.font('regular').fontSize(9);
   if (sale.customer) {
     doc.text(sale.customer.name, { width: 300 });
     if (sale.customer.address) doc.text(sale.customer.address, { width: 300 });
-    if (sale.customer.taxId) doc.text(`Tax id: ${sale.customer.taxId}`, { width: 300 });
+    if (sale.customer.taxId) doc.text(t('Tax id: {{taxId}}', { taxId: sale.customer.taxId }), { width: 300 });
     if (sale.customer.email) doc.text(sale.customer.email, { width: 300 });
   } else {
-    doc.text('Walk-in customer', { width: 300 });
+    doc.text(t('Walk-in customer'), { width: 300 });
   }
 
   // Lines.
@@ -125,7 +133,7 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
       .stroke();
   const header = (at: number) => {
     const next = row(
-      columns.map((c) => c.title),
+      columns.map((c) => t(c.title)),
       'bold',
       at,
     );
@@ -183,9 +191,9 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     });
     return at + 13;
   };
-  doc.font('bold').fontSize(10).text('Tax by rate', breakdownX, y);
+  doc.font('bold').fontSize(10).text(t('Tax by rate'), breakdownX, y);
   y = taxRow(
-    taxColumns.map((c) => c.t),
+    taxColumns.map((c) => t(c.t)),
     'bold',
     y + 15,
   );
@@ -201,7 +209,7 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
   ];
   for (const [label, value, font] of totals) {
     doc.font(font).fontSize(font === 'bold' ? 10 : 9);
-    doc.text(label, breakdownX, y, { width: 160 });
+    doc.text(t(label), breakdownX, y, { width: 160 });
     doc.text(value, breakdownX + 160, y, { width: 136, align: 'right' });
     y += 15;
   }
@@ -209,7 +217,9 @@ export function invoicePdf(invoice: Invoice): Promise<Buffer> {
     .font('regular')
     .fontSize(8)
     .fillColor(GREY)
-    .text(`Amounts in ${seller.currency}. Times in ${seller.timeZone}.`, MARGIN, y + 12, { width: CONTENT_WIDTH });
+    .text(t('Amounts in {{currency}}. Times in {{zone}}.', { currency: seller.currency, zone: seller.timeZone }), MARGIN, y + 12, {
+      width: CONTENT_WIDTH,
+    });
   doc.end();
   return done;
 }

@@ -67,7 +67,7 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
 
   router.get('/sales/:id/invoice.pdf', async (req, res) => {
     const invoice = await printing.invoice(scopeOf(req), saleId(req));
-    const pdf = await invoicePdf(invoice);
+    const pdf = await invoicePdf(invoice, (key, values) => req.t(key, values ?? {}));
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="${invoiceFileName(invoice)}"`);

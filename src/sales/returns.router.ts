@@ -103,7 +103,7 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
     const id = saleId(req);
     const sale = await sales.detail(scopeOf(req), id);
     if (sale.status !== 'confirmed') {
-      setFlash(req, 'error', `Sale #${sale.number} is already cancelled.`);
+      setFlash(req, 'error', req.t('Sale #{{number}} is already cancelled.', { number: sale.number }));
       return res.redirect(303, `/sales/${id}`);
     }
     await renderCancel(req, res, id, { settlement: usualMethod(sale) });

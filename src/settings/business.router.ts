@@ -14,7 +14,11 @@ const receiptFormatOptions = [
   { value: 'a4', label: 'A4 page' },
 ];
 const localeOptions = LOCALES.map((value) => ({ value, label: LOCALE_LABELS[value] }));
-const choices = { timeZones: zoneList, receiptFormats: receiptFormatOptions, locales: localeOptions };
+const choices = (t: (text: string) => string) => ({
+  timeZones: zoneList,
+  receiptFormats: receiptFormatOptions.map((o) => ({ ...o, label: t(o.label) })),
+  locales: localeOptions,
+});
 
 /** /settings/business: owners only (the service refuses the others). */
 export function businessRouter(business: BusinessService): Router {
@@ -33,9 +37,10 @@ export function businessRouter(business: BusinessService): Router {
       defaultTaxRate: fmt.input(s.defaultTaxRate.toString()),
       staffMaxDiscountPct: fmt.input(s.staffMaxDiscountPct.toString()),
       staffMayOverridePrice: s.staffMayOverridePrice ? 'on' : '',
+      language: s.language ?? '',
       ...printDetails,
     };
-    res.render('settings/business', { values, ...choices, ...formLocals() });
+    res.render('settings/business', { values, ...choices(req.t), ...formLocals() });
   });
 
   router.post('/settings/business', async (req, res) => {
@@ -46,7 +51,7 @@ export function businessRouter(business: BusinessService): Router {
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
-      res.status(failure.status).render('settings/business', { values: typedValues(req.body), ...choices, ...formLocals(failure) });
+      res.status(failure.status).render('settings/business', { values: typedValues(req.body), ...choices(req.t), ...formLocals(failure) });
     }
   });
 

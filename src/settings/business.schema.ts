@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optionalText, percentField } from '../db/fields.ts';
 import { LOCALES } from '../format/index.ts';
+import { languages } from '../i18n/index.ts';
 import { CurrencySchema, TaxRateSchema, TenantNameSchema, TimeZoneSchema } from './tenants.schema.ts';
 
 export const receiptFormats = ['80mm', '58mm', 'a4'] as const;
@@ -45,6 +46,10 @@ export const BusinessSettingsSchema = z.object({
   ),
   /** A checkbox: "on" when ticked; anything else (usually nothing) is not ticked, as the product form's `active`. */
   staffMayOverridePrice: z.preprocess((v) => v === 'on', z.boolean()),
+  /** Blank: each user's browser decides; not sent: left as it is. */
+  language: z
+    .preprocess((v) => (v === '' ? null : v), z.enum(languages, { error: 'Choose a language from the list' }).nullable())
+    .optional(),
 });
 
 export type BusinessSettingsInput = z.output<typeof BusinessSettingsSchema>;

@@ -26,6 +26,8 @@ export interface BusinessSettings extends PrintDetails {
   defaultTaxRate: Prisma.Decimal;
   staffMaxDiscountPct: Prisma.Decimal;
   staffMayOverridePrice: boolean;
+  /** The pages' language for users who chose none; null: their browser's. */
+  language: string | null;
 }
 
 const printSelect = { legalName: true, address: true, taxId: true, phone: true, email: true, receiptFormat: true } as const;
@@ -37,6 +39,7 @@ const select = {
   defaultTaxRate: true,
   staffMaxDiscountPct: true,
   staffMayOverridePrice: true,
+  language: true,
   ...printSelect,
 } as const;
 const asSettings = <T extends { receiptFormat: string }>(row: T) => ({ ...row, receiptFormat: row.receiptFormat as ReceiptFormat });

@@ -7,6 +7,11 @@ import { createTestDatabase } from '../helpers/database.ts';
 import { createCacheService, type CacheService } from '../../src/cache/index.ts';
 import { createRedisConnections, type RedisConnections, type RedisTopology } from '../../src/cache/redis-connection.ts';
 import type { CacheConfig } from '../../src/config.ts';
+import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
+import { PAYMENT_EVENTS } from '../../src/payments/cache-events.ts';
+import { PURCHASING_EVENTS } from '../../src/purchasing/cache-events.ts';
+import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
+import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
 
 // Shared pieces of the cache tests: a logger whose lines the test can read, a migrated
 // database (the cache uses its outbox table), and a factory for cache services on their own Redis connections.
@@ -66,6 +71,8 @@ export async function makeCache(
       })
     : undefined;
   const cache = createCacheService({ config, redis: connections, prisma: db.prisma, logger: log.logger, metrics: registry });
+  // As the app does when its parts are built: every part's events, so any of them can be committed.
+  for (const events of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS]) cache.declareEvents(events);
   if (opts.waitReady ?? true)
     await waitFor(
       async () => {

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestClient } from '../helpers/http-client.ts';
+import { COMMA_CSV, SEMICOLON_CSV, detectConvention, dotDecimal } from '../../src/catalog/csv-convention.ts';
+
+// A Spanish or Portuguese spreadsheet writes CSV with semicolons and decimal commas: the
+// product import reads it (the header tells which), the export writes the business's own.
+
+describe('CSV conventions', () => {
+  it('tells a semicolon file from a comma file by its header', () => {
+    expect(detectConvention('sku;name;unit;price\nA;"x, y";ud;1,50')).toEqual(SEMICOLON_CSV);
+    expect(detectConvention('\uFEFFsku,name,unit,price\nA;B,x,ud,1.50')).toEqual(COMMA_CSV);
+    expect(detectConvention('"a;b",name,unit,price')).toEqual(COMMA_CSV);
+  });
+
+  it('reads decimal commas and dot grouping only in a decimal-comma file', () => {
+    expect(dotDecimal('12,50', SEMICOLON_CSV)).toBe('12.50');
+    expect(dotDecimal('1.234,56', SEMICOLON_CSV)).toBe('1234.56');
+    expect(dotDecimal('12.50', SEMICOLON_CSV)).toBe('12.50');
+    expect(dotDecimal('abc', SEMICOLON_CSV)).toBe('abc');
+    expect(dotDecimal('12,50', COMMA_CSV)).toBe('12,50');
+  });
+
+  describe('over HTTP, in a Spanish business', () => {
+    let app: TestApp;
+    let owner: TestClient;
+    beforeAll(async () => {
+      app = await startTestApp({ driver: 'pglite', redis: false });
+      const tenant = await app.createTenantWithOwner('Ferretería Sol');
+      await app.deps.db.prisma.tenant.update({ where: { id: tenant.tenantId }, data: { language: 'es' } });
+      await app.deps.db.prisma.unit.create({ data: { tenantId: tenant.tenantId, code: 'ud', name: 'Unidad' } });
+      owner = await app.signIn(tenant.owner.email, tenant.owner.password);
+      await owner.get('/catalog/products/import');
+    }, 180_000);
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('imports a semicolon file with decimal commas and exports one with a byte-order mark', async () => {
+      const csv = 'sku;name;unit;price;quantity_on_hand\nMART-1;Martillo, grande;ud;12,50;3\nCLAV-1;Clavos;ud;1.234,56;1,5\n';
+      const imported = await owner.post('/catalog/products/import', { csv, action: 'import' });
+      expect(imported.status, imported.html.slice(0, 400)).toBe(303);
+      const rows = await app.deps.db.prisma.product.findMany({
+        orderBy: { sku: 'asc' },
+        select: { sku: true, name: true, price: true, quantityOnHand: true },
+      });
+      expect(rows.map((r) => [r.sku, r.name, r.price.toFixed(2), r.quantityOnHand.toString()])).toEqual([
+        ['CLAV-1', 'Clavos', '1234.56', '1.5'],
+        ['MART-1', 'Martillo, grande', '12.50', '3'],
+      ]);
+
+      const exported = await owner.request('GET', '/catalog/products/export.csv');
+      const bytes = new Uint8Array(await exported.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = new TextDecoder().decode(bytes);
+      expect(text.split('\n')[0]).toBe('sku;name;barcodes;category;unit;price;cost;tax_rate;reorder_level;quantity_on_hand');
+      expect(text).toContain('MART-1;Martillo, grande;;;ud;12,50;0,00;;0;3');
+      const again = await owner.post('/catalog/products/import', { csv: text, action: 'preview' });
+      expect(again.status).toBe(200);
+      expect(again.html).toContain('2 actualizaciones');
+    });
+  });
+});

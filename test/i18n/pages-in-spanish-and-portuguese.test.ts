@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestClient } from '../helpers/http-client.ts';
+import { readPdf } from '../helpers/pdf.ts';
+
+// Every main page, signed in as the owner of a business whose language is Spanish (then
+// Portuguese), must not show any of the app's English labels; the sign-in page follows the
+// switch's cookie. A word that reads the same in the language (Total, Stock, SKU) is not listed.
+
+const englishLabels = [
+  'Dashboard',
+  'Products',
+  'Sales',
+  'Payments',
+  'Till',
+  'Customers',
+  'Categories',
+  'Units',
+  'Business',
+  'Users',
+  'Audit log',
+  'Sign out',
+  'Sign in',
+  'Save',
+  'Cancel',
+  'Search',
+  'Filter',
+  'Edit',
+  'Delete',
+  'Print',
+  'Name',
+  'Price',
+  'Quantity',
+  'Amount',
+  'Customer',
+  'Status',
+  'Date',
+  'Method',
+  'Reference',
+  'Category',
+  'Unit',
+  'New sale',
+  'New product',
+  'Password',
+  'Language',
+  'Change',
+  'Import',
+  'Export',
+  'Previous',
+  'Next',
+  'Cash',
+  'Card',
+  'Transfer',
+  'walk-in',
+  'confirmed',
+  'owner',
+  'Skip to content',
+  'optional',
+  'Barcodes',
+  'Reorder level',
+  'Opening stock',
+  'Your account',
+  'Low stock',
+  'Last sales',
+  'Receipt',
+  'Invoice',
+];
+
+/** The page's visible text: no tags, scripts, styles or attribute values. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<style[\s\S]*?<\/style>/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&[a-z#0-9]+;/gi, ' ');
+}
+
+/** The English labels found in a page, with a little context. */
+function englishIn(html: string, ignore: string[]): string[] {
+  let text = visibleText(html);
+  for (const own of ignore) text = text.split(own).join(' ');
+  return englishLabels.flatMap((label) => {
+    const m = new RegExp(`(?<![\\p{L}\\d_-])${label}(?![\\p{L}\\d_-])`, 'u').exec(text);
+    return m ? [`${label} in “…${text.slice(Math.max(0, m.index - 30), m.index + label.length + 30).replace(/\s+/g, ' ')}…”`] : [];
+  });
+}
+
+// One app for both languages (each has its own business): starting one is the slow part.
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ driver: 'pglite', redis: false });
+}, 300_000);
+afterAll(async () => {
+  await app?.close();
+});
+
+describe.each([
+  ['es', 'Productos'],
+  ['pt-BR', 'Produtos'],
+] as const)('every main page in %s', (lng, productsWord) => {
+  let owner: TestClient;
+  let ownerEmail: string;
+  let saleUrl: string;
+  const pages: string[] = [];
+
+  beforeAll(async () => {
+    const tenant = await app.createTenantWithOwner(`Tienda Lola ${lng}`);
+    const tenantId = tenant.tenantId;
+    ownerEmail = tenant.owner.email;
+    const prisma = app.deps.db.prisma;
+    await prisma.tenant.update({ where: { id: tenantId }, data: { language: lng, currency: 'EUR' } });
+    const unit = await prisma.unit.create({ data: { tenantId, code: 'ud', name: 'Unidad' } });
+    const category = await prisma.category.create({ data: { tenantId, name: 'Bebidas' } });
+    const product = await prisma.product.create({
+      data: {
+        tenantId,
+        sku: 'AGUA-1',
+        name: 'Agua mineral',
+        searchText: 'agua-1 agua mineral',
+        unitId: unit.id,
+        categoryId: category.id,
+        price: new Prisma.Decimal('1.20'),
+        quantityOnHand: new Prisma.Decimal(2),
+        reorderLevel: new Prisma.Decimal(5),
+      },
+    });
+    await prisma.stockMovement.create({ data: { tenantId, productId: product.id, kind: 'receipt', quantity: new Prisma.Decimal(2) } });
+    const customer = await prisma.customer.create({ data: { tenantId, name: 'Rosa Pérez' } });
+    owner = await app.signIn(tenant.owner.email, tenant.owner.password);
+    const form = await owner.get('/sales/new');
+    const token = /name="token" value="([^"]+)"/.exec(form.html)?.[1] ?? '';
+    const sale = await owner.post('/sales', {
+      token,
+      customerId: String(customer.id),
+      'lines[0][product]': 'AGUA-1',
+      'lines[0][quantity]': '1',
+    });
+    expect(sale.status).toBe(303);
+    saleUrl = sale.location!;
+    pages.push(
+      '/',
+      '/catalog/products',
+      '/catalog/products/new',
+      `/catalog/products/${product.id}`,
+      `/catalog/products/${product.id}/edit`,
+      '/catalog/products/import',
+      `/catalog/labels?product=${product.id}`,
+      '/sales',
+      '/sales/new',
+      saleUrl,
+      `${saleUrl}/receipt`,
+      '/payments',
+      '/payments/new',
+      '/till',
+      '/till/closes',
+      '/customers',
+      '/customers/new',
+      `/customers/${customer.id}`,
+      '/balance',
+      '/settings/categories',
+      '/settings/uoms',
+      '/settings/business',
+      '/settings/users',
+      '/settings/audit',
+      '/account/password',
+      '/account/2fa',
+      '/account/language',
+      '/this-page-does-not-exist',
+    );
+  }, 180_000); // a business with data and a sale: slow on a busy machine
+
+  it('shows no English label on any main page, with the right <html lang>', async () => {
+    const found: Record<string, string[]> = {};
+    for (const path of pages) {
+      const page = await owner.get(path);
+      expect([200, 404], path).toContain(page.status);
+      expect(page.html, path).toContain(`<html lang="${lng}">`);
+      // The switch names each language in itself; the user's own e-mail is theirs.
+      const english = englishIn(page.html, ['English', ownerEmail]);
+      if (english.length) found[path] = english;
+    }
+    expect(found).toEqual({});
+    expect(pages.length).toBeGreaterThanOrEqual(28);
+  }, 120_000);
+
+  it('prints the invoice PDF in the language', async () => {
+    const res = await owner.request('GET', `${saleUrl}/invoice.pdf`);
+    expect(res.status).toBe(200);
+    const pdf = await readPdf(new Uint8Array(await res.arrayBuffer()));
+    expect(pdf.text).toContain(lng === 'es' ? 'FACTURA' : 'NOTA FISCAL');
+    for (const english of ['INVOICE', 'Bill to', 'Description', 'Unit price', 'Amount due', 'Walk-in'])
+      expect(pdf.text).not.toContain(english);
+  });
+
+  it('the sign-in page follows the switch before anyone signs in', async () => {
+    const stranger = app.client();
+    const english = await stranger.get('/login');
+    expect(english.html).toContain('<html lang="en">');
+    const switched = await stranger.get(`/language?lang=${lng}&back=/login`);
+    expect(switched.status).toBe(303);
+    expect(switched.location).toBe('/login');
+    const page = await stranger.get('/login');
+    expect(page.html).toContain(`<html lang="${lng}">`);
+    expect(englishIn(page.html, ['English'])).toEqual([]);
+  });
+
+  it('a browser asking for the language gets it without a cookie', async () => {
+    const page = await app.client({ 'accept-language': lng === 'es' ? 'es-ES,es;q=0.9' : 'pt-PT,pt;q=0.9' }).get('/login');
+    expect(page.html).toContain(`<html lang="${lng}">`);
+  });
+
+  it('the owner’s own choice wins over the business’s', async () => {
+    await owner.get('/account/language');
+    const saved = await owner.post('/account/language', { lang: 'en', back: '/catalog/products' });
+    expect(saved.status).toBe(303);
+    const page = await owner.get('/catalog/products');
+    expect(page.html).toContain('<html lang="en">');
+    expect(page.html).toContain('Products');
+    await owner.post('/account/language', { lang: '', back: '/catalog/products' });
+    expect((await owner.get('/catalog/products')).html).toContain(productsWord);
+  });
+});

@@ -7,6 +7,7 @@ import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
 import { PAYMENT_EVENTS } from '../../src/payments/cache-events.ts';
 import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
 import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
+import { PURCHASING_EVENTS } from '../../src/purchasing/cache-events.ts';
 import { moduleTtlSeconds, jitteredTtlMs } from '../../src/cache/ttl.ts';
 import { testCacheConfig } from '../helpers/redis.ts';
 
@@ -66,7 +67,7 @@ describe('cache', () => {
       };
       // Declared by the parts that own the events, as each part does when it is built.
       const events = new EventMap();
-      for (const declared of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS]) events.declare(declared);
+      for (const declared of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS]) events.declare(declared);
       expect(events.entries()).toEqual(expected);
       expect(() => events.modulesFor('sale.deleted' as DomainEvent)).toThrow();
       events.declare(SALES_EVENTS); // the same declaration again (a second build) is harmless

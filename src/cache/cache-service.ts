@@ -92,7 +92,13 @@ export class TieredCacheService implements CacheService {
   // get, lookup and readStore chain with then() rather than async/await: they sit on every
   // L2 read, and each async layer costs promises and microtasks a small read notices.
   get<T>(tenantId: number, module: CacheModule, key: string): Promise<T | undefined> {
-    const valueKey = this.parts.keys.value(tenantId, module, key);
+    let valueKey: string;
+    try {
+      valueKey = this.parts.keys.value(tenantId, module, key);
+    } catch (error) {
+      // A bad key is a rejected promise, as from every other method, never a throw.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     if (!this.parts.config.enabled) return Promise.resolve(undefined);
     const local = this.l1Usable ? this.parts.l1.get(valueKey) : undefined;
     if (local !== undefined && local.freshUntil > Date.now()) {

@@ -39,6 +39,7 @@ import { createSales, type SalesService } from './sales/index.ts';
 import { createPayments, type PaymentsService } from './payments/index.ts';
 import { createTill, type TillService } from './till/index.ts';
 import { createPrinting, type PrintingService } from './printing/index.ts';
+import { createPurchasing, type PurchasingServices } from './purchasing/index.ts';
 import { createDashboard } from './dashboard/index.ts';
 import { createAdmin } from './admin/index.ts';
 import type { LoginFormToken } from './http/login-csrf.ts';
@@ -77,6 +78,8 @@ export interface Dependencies extends Core {
   balance: BalanceService;
   /** Receipts, invoices (and their numbers) and label sheets. */
   printing: PrintingService;
+  /** Suppliers, purchase orders, receiving at cost (src/purchasing/). */
+  purchasing: PurchasingServices;
   /** Each part's pages, in the order src/app.ts mounts them after the sign-in guard. */
   routers: Router[];
   /** The public sign-in pages (/login, /login/2fa, /logout), with the sign-in form's CSRF token. */
@@ -185,6 +188,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const customers = createCustomers(core);
   const sales = createSales(core, { customers: customers.customers });
   const payments = createPayments(core, { sales: sales.sales, customers: customers.customers });
+  const purchasing = createPurchasing(core);
   const till = createTill(core);
   const printing = createPrinting(core);
   const dashboard = createDashboard({ balance: balance.service });
@@ -212,6 +216,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     till: till.till,
     balance: balance.service,
     printing: printing.printing,
+    purchasing,
     routers: [
       dashboard.router,
       auth.router,

@@ -7,7 +7,6 @@ import { inTransaction } from '../db/unit-of-work.ts';
 import { ConflictError, ValidationError, found } from '../db/errors.ts';
 import { fieldErrors } from '../db/input.ts';
 import { receivePurchases } from '../stock/index.ts';
-import { PURCHASING_EVENTS } from './cache-events.ts';
 import { PurchaseOrderSchema, ReceiptSchema, SupplierSchema, type SupplierInput } from './purchasing.schema.ts';
 
 type Decimal = Prisma.Decimal;
@@ -110,9 +109,7 @@ const OPEN_FOR_RECEIPT: readonly PurchaseOrderStatus[] = ['ordered', 'partly_rec
  * transaction.
  */
 export class PurchaseOrdersService {
-  constructor(private readonly deps: { cache: CacheService }) {
-    deps.cache.declareEvents(PURCHASING_EVENTS);
-  }
+  constructor(private readonly deps: { cache: CacheService }) {}
 
   async get(actor: Scope, id: number) {
     return found(

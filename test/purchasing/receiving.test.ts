@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../src/db/errors.ts';
-import { PurchaseOrdersService, SuppliersService } from '../../src/purchasing/index.ts';
+import { createPurchasing } from '../../src/purchasing/index.ts';
 import { averageFromLedger } from '../../src/stock/index.ts';
 import { Decimal, ledgerMatches, makeShop, quantity, saleForm, setUpShopWithServices } from '../sales/support.ts';
 
 // On the PostgreSQL server, where receipts and sales of one product really run side by side.
 describe('purchasing › receiving on postgresql', () => {
   const shop = setUpShopWithServices('postgresql', { poolSize: 30, setupTimeoutMs: 300_000 });
-  const services = () => ({ suppliers: new SuppliersService(), orders: new PurchaseOrdersService({ cache: shop.cache }) });
+  const services = () => createPurchasing({ cache: shop.cache });
 
   async function orderedPurchase(lines: Array<{ productId: number; quantity: string; unitCost: string }>) {
     const { suppliers, orders } = services();

@@ -6,6 +6,7 @@ export {
   saleMovements,
   takeOutForSale,
   type Applied,
+  type CostChange,
   type LedgerTx,
   type Movement,
   type PurchaseReceipt,

@@ -121,41 +121,48 @@ export interface PurchaseReceipt {
   at?: Date;
 }
 
+/** What a receipt did to its product's average cost (under the row lock, so no other change came between). */
+export interface CostChange {
+  productId: number;
+  before: Decimal;
+  after: Decimal;
+}
+
 /**
- * Receives purchases: quantity on hand up and the product's moving-average cost updated in
- * the same statement, under the row lock (decision 021: (on hand × cost + received × unit
- * cost) / (on hand + received), half-up to the cent; into zero stock the unit cost), then one
- * movement of kind purchase per receipt carrying its order line and unit cost. Receipts are
- * applied in product id order, one statement each, so two receipts of one product in one
- * call average in turn. Returns each product's cost after.
+ * Receives purchases: quantity on hand up, the product's moving-average cost updated and its
+ * last cost set to the receipt's unit cost, in one statement per receipt under the row lock
+ * (decision 021: (on hand × cost + received × unit cost) / (on hand + received), half-up to
+ * the cent; into zero stock the unit cost), then one movement of kind purchase per receipt
+ * carrying its order line and unit cost. Receipts are applied in product id order, so two
+ * receipts of one product in one call average in turn. Returns each receipt's cost change,
+ * in the order given.
  */
-export async function receivePurchases(
-  tx: LedgerTx,
-  tenantId: number,
-  receipts: readonly PurchaseReceipt[],
-): Promise<Map<number, Decimal>> {
-  const costs = new Map<number, Decimal>();
+export async function receivePurchases(tx: LedgerTx, tenantId: number, receipts: readonly PurchaseReceipt[]): Promise<CostChange[]> {
+  const changes = new Map<PurchaseReceipt, CostChange>();
   const ordered = [...receipts].sort((a, b) => a.productId - b.productId);
   for (const r of ordered) {
     if (!r.quantity.greaterThan(0)) throw new Error('a purchase receipt must bring a positive quantity');
     const q = r.quantity.toFixed();
     const c = r.unitCost.toFixed(2);
-    const [row] = await tx.$queryRaw<Array<{ cost: Prisma.Decimal }>>(Prisma.sql`
-      UPDATE products
-         SET cost = round((quantity_on_hand * cost + ${q}::numeric * ${c}::numeric) / (quantity_on_hand + ${q}::numeric), 2),
-             quantity_on_hand = quantity_on_hand + ${q}::numeric,
+    // The subquery takes the row lock and reads the cost before; RETURNING gives the one after.
+    const [row] = await tx.$queryRaw<Array<{ before: Prisma.Decimal; after: Prisma.Decimal }>>(Prisma.sql`
+      UPDATE products p
+         SET cost = round((p.quantity_on_hand * p.cost + ${q}::numeric * ${c}::numeric) / (p.quantity_on_hand + ${q}::numeric), 2),
+             quantity_on_hand = p.quantity_on_hand + ${q}::numeric,
+             last_cost = ${c}::numeric,
              updated_at = now()
-       WHERE tenant_id = ${tenantId} AND id = ${r.productId}
-      RETURNING cost`);
+        FROM (SELECT id, cost FROM products WHERE tenant_id = ${tenantId} AND id = ${r.productId} FOR UPDATE) old
+       WHERE p.tenant_id = ${tenantId} AND p.id = old.id
+      RETURNING old.cost AS before, p.cost AS after`);
     if (!row) throw new Error(`product ${r.productId} vanished while receiving a purchase`);
-    costs.set(r.productId, new Decimal(row.cost));
+    changes.set(r, { productId: r.productId, before: new Decimal(row.before), after: new Decimal(row.after) });
   }
   await insertMovements(
     tx,
     tenantId,
     receipts.map((r) => ({ ...r, kind: 'purchase' as const })),
   );
-  return costs;
+  return receipts.map((r) => changes.get(r)!);
 }
 
 /** The average cost a product's ledger gives, walking its movements in order (decision 021). */

@@ -5,6 +5,7 @@ import { CustomersService } from './customers.service.ts';
 
 export { CustomersService } from './customers.service.ts';
 export type { CustomerLists } from './customers.router.ts';
+export { StatementRangeSchema } from './customers.schema.ts';
 
 /**
  * Customers: their records, statements and page. Sales and payments build on this part, so

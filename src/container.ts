@@ -78,7 +78,7 @@ export interface Dependencies extends Core {
   balance: BalanceService;
   /** Receipts, invoices (and their numbers) and label sheets. */
   printing: PrintingService;
-  /** Suppliers, purchase orders, receiving at cost (src/purchasing/). */
+  /** Suppliers, purchase orders, receiving at cost, supplier payables, reorder (src/purchasing/). */
   purchasing: PurchasingServices;
   /** Each part's pages, in the order src/app.ts mounts them after the sign-in guard. */
   routers: Router[];
@@ -188,7 +188,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const customers = createCustomers(core);
   const sales = createSales(core, { customers: customers.customers });
   const payments = createPayments(core, { sales: sales.sales, customers: customers.customers });
-  const purchasing = createPurchasing(core);
+  const { router: purchasingRouter, ...purchasing } = createPurchasing(core);
   const till = createTill(core);
   const printing = createPrinting(core);
   const dashboard = createDashboard({ balance: balance.service });
@@ -229,6 +229,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       printing.router,
       till.router,
       payments.router,
+      purchasingRouter,
       admin.router,
       audit.router,
     ],

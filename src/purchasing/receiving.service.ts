@@ -61,7 +61,7 @@ export class ReceivingService {
         }
         const unitCost = r.unitCost === undefined ? line.unitCost : new Decimal(r.unitCost);
         if (!unitCost.equals(line.unitCost) && !can(actor, 'purchase.order'))
-          throw new PermissionError(COST_REFUSED, { [`lines.${lineNo}.unitCost`]: COST_REFUSED });
+          throw new PermissionError(COST_REFUSED, { lines: COST_REFUSED });
         if (line.receivedQuantity.plus(quantity).greaterThan(line.quantity) && !data.confirmOver)
           errors[`lines.${lineNo}.quantity`] = OVER_ORDERED;
         wanted.push({ line, quantity, unitCost });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
 import type { Scope } from '../../src/db/scope.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
@@ -20,7 +19,6 @@ const text = (html: string) =>
 describe('purchasing pages on postgresql', () => {
   let t: TestApp;
   let a: TestTenant;
-  let owner: TestClient;
   let manager: TestClient;
   let staff: TestClient;
   let scopeA: Scope;
@@ -85,7 +83,6 @@ describe('purchasing pages on postgresql', () => {
     a = await t.createTenantWithOwner('Buying Hardware');
     scopeA = { tenantId: a.tenantId, userId: a.owner.id, role: 'owner', db: t.deps.tenantDb(a.tenantId) };
     unitId = (await t.deps.settings.uoms.create(scopeA, { code: 'unit', name: 'Unit' })).id;
-    owner = await t.signIn(a.owner.email, a.owner.password);
     const m = await t.createUser(a.tenantId, 'manager');
     const s = await t.createUser(a.tenantId, 'staff');
     manager = await t.signIn(m.email, m.password);

@@ -391,6 +391,26 @@ describe('purchasing pages on postgresql', () => {
     expect(page.html).toMatch(/name="items\[\d+\]"[^>]*value="9"/);
     expect(page.html).not.toContain(`name="items[${noSupplier}]"`);
     const token = tokenOf(page.html);
+    // Hostile quantities (the sweep cannot name a field by product id): refused on the product's row, nothing written.
+    const count = () => t.deps.db.prisma.purchaseOrder.count({ where: { tenantId: b.tenantId } });
+    const orders = await count();
+    for (const bad of ['-1', 'abc', `1${'0'.repeat(30)}`, '1,5', 'a\u0000b']) {
+      const refused = await client.post('/purchasing/reorder', { token, [`items[${low1}]`]: bad });
+      expect(refused.status, bad).toBe(422);
+      expect(refused.html, bad).toMatch(new RegExp(`id="items\\.${low1}-error"`));
+    }
+    const twice = new URLSearchParams([
+      [`items[${low1}]`, '1'],
+      [`items[${low1}]`, '2'],
+      ['token', token],
+      ['_csrf', client.csrfToken!],
+    ]);
+    const array = await client.request('POST', '/purchasing/reorder', {
+      body: twice.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(array.status).toBe(422);
+    expect(await count()).toBe(orders);
     const made = await client.post('/purchasing/reorder', { token, [`items[${low1}]`]: '9', [`items[${low2}]`]: '6' });
     expect(made.status).toBe(303);
     expect(made.location).toBe('/purchasing/orders?status=draft');

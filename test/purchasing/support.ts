@@ -1,4 +1,10 @@
 import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { createCacheService } from '../../src/cache/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Scope } from '../../src/db/scope.ts';
+import { forTenant } from '../../src/db/tenant-scope.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createPurchasing } from '../../src/purchasing/index.ts';
@@ -8,8 +14,31 @@ import type { ShopWithServices } from '../sales/support.ts';
 // The purchasing services over a shop of test/sales/support.ts, and the steps every
 // purchasing test takes: a supplier, an ordered purchase, a receipt.
 
+const silent = () => createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+
+/**
+ * The purchasing services over a bare client (an in-process cache), for a test that writes
+ * its data before the app starts (the browser journeys' prepare step); `close()` when done.
+ */
+export function purchasingOn(prisma: PrismaClient) {
+  const logger = silent();
+  const cache = createCacheService({
+    config: loadConfig({ NODE_ENV: 'test' }).cache,
+    redis: undefined,
+    prisma,
+    logger,
+    metrics: new Registry(),
+  });
+  const { router: _router, ...services } = createPurchasing({ transactions: { cache, logger } });
+  const owner = async (tenantId: number): Promise<Scope> => {
+    const user = await prisma.user.findFirstOrThrow({ where: { tenantId, role: 'owner' }, orderBy: { id: 'asc' } });
+    return { tenantId, userId: user.id, role: 'owner', db: forTenant(prisma, tenantId) };
+  };
+  return { ...services, owner, close: () => cache.close() };
+}
+
 export function purchasingOf(shop: ShopWithServices) {
-  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const logger = silent();
   const { router: _router, ...services } = createPurchasing({ transactions: { cache: shop.cache, logger } });
   const manager = () => shop.actor('manager');
 

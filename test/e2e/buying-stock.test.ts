@@ -193,7 +193,7 @@ describe('buying stock', () => {
       await page.goto('/purchasing/reorder');
       expect(await page.locator('[data-unassigned] tr[data-product="JB-GLU"]').count()).toBe(1);
       await page.goto(`/catalog/products/${ids.glue}`);
-      await page.getByRole('link', { name: 'Edit buying details' }).click();
+      await page.getByRole('link', { name: 'Change buying details' }).click();
       await page.getByLabel('Preferred supplier').selectOption({ label: 'Herramientas Ibéricas' });
       await page.getByLabel("Supplier's code (optional)").fill('HI-GLU-250');
       await page.getByLabel(/^Last cost/).fill('1.80');

@@ -17,6 +17,9 @@ export default defineConfig({
           hookTimeout: 60_000,
           pool: 'forks',
           maxWorkers: 2,
+          // Each worker keeps its loaded modules between files: every file makes its own app,
+          // database and key prefix, so nothing but the import time is shared.
+          isolate: false,
         },
       },
       {

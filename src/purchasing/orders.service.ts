@@ -12,6 +12,7 @@ import { lineValue, orderValue, priceOrderLines, type PricedLine } from './order
 import { ORDER_REFUSED } from './suppliers.service.ts';
 
 export const ORDERS_PAGE_SIZE = 25;
+export const NOT_A_DRAFT = 'Only a draft can be edited; this order was sent to the supplier.';
 const RECEIVE_REFUSED = 'You may not receive goods.';
 const INVALID = 'Please correct the marked fields.';
 
@@ -61,6 +62,14 @@ export class PurchaseOrdersService {
     const seesCost = can(actor, 'cost.see');
     const orders = rows.map(({ lines, ...o }) => ({ ...o, lineCount: lines.length, value: seesCost ? orderValue(lines) : null }));
     return { orders, total, page, pages };
+  }
+
+  /** A draft, for its edit form: an order already sent is refused. */
+  async draft(actor: Scope, id: number) {
+    assertCan(actor, 'purchase.order', ORDER_REFUSED);
+    const order = await this.get(actor, id);
+    if (order.status !== 'draft') throw new ConflictError(NOT_A_DRAFT);
+    return order;
   }
 
   async get(actor: Scope, id: number) {
@@ -115,7 +124,7 @@ export class PurchaseOrdersService {
     await inTransaction(actor.db, async (uow) => {
       const { tx } = uow;
       const status = await lockOrder(tx, actor.tenantId, id);
-      if (status !== 'draft') throw new ConflictError('Only a draft can be edited; this order was sent to the supplier.');
+      if (status !== 'draft') throw new ConflictError(NOT_A_DRAFT);
       const lines = await this.checked(tx, data);
       await tx.purchaseOrderLine.deleteMany({ where: { purchaseOrderId: id } });
       await tx.purchaseOrderLine.createMany({ data: lineRows(actor.tenantId, id, lines) });

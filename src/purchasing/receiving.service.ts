@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import { Prisma, type PurchaseOrderStatus } from '../generated/prisma/client.ts';
 import { assertCan, can } from '../auth/index.ts';
 import type { TransactionDeps } from '../core.ts';
 import { ConflictError, PermissionError, ValidationError, found } from '../db/errors.ts';
@@ -17,6 +17,14 @@ const RECEIVE_REFUSED = 'You may not receive goods.';
 const COST_REFUSED = 'Only managers and owners can receive at another unit cost.';
 const NOTHING_RECEIVED = 'Please correct the marked lines; nothing was received.';
 export const OVER_ORDERED = 'More than ordered: tick “Receive more than ordered” to take it in.';
+
+/** Refuses a receipt on an order that is not out with the supplier. */
+export function assertOpen(status: PurchaseOrderStatus): void {
+  if (!OPEN_FOR_RECEIPT.includes(status))
+    throw new ConflictError(
+      status === 'draft' ? 'Mark the order as ordered before receiving it.' : 'This order is closed; nothing more can be received on it.',
+    );
+}
 
 /**
  * Goods received against an ordered purchase: all or part of any lines, in one transaction

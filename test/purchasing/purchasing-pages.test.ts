@@ -136,6 +136,7 @@ describe('purchasing pages on postgresql', () => {
     });
     expect(again.status).toBe(409);
     expect(again.html).toContain('Only a draft can be edited');
+    expect((await manager.get(`/purchasing/orders/${orderId}/edit`)).status).toBe(409);
     const print = await manager.get(`/purchasing/orders/${orderId}/print`);
     expect(print.status).toBe(200);
     expect(text(print.html)).toContain('Ferretería Núñez');
@@ -263,6 +264,9 @@ describe('purchasing pages on postgresql', () => {
     expect((await t.deps.db.prisma.purchaseOrder.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('cancelled');
     expect((await t.deps.db.prisma.product.findUniqueOrThrow({ where: { id: p.id } })).quantityOnHand.toString()).toBe('1');
     expect((await manager.post(`/purchasing/orders/${orderId}/cancel`)).status).toBe(409);
+    const closed = await staff.get(`/purchasing/orders/${orderId}/receive`);
+    expect(closed.status).toBe(409);
+    expect(closed.html).toContain('This order is closed; nothing more can be received on it.');
   });
 
   it('the product page shows its buying details; managers edit them, staff see no last cost', async () => {

@@ -96,10 +96,11 @@ async function takeOut(tx: LedgerTx, tenantId: number, changes: readonly StockCh
   return { short: sums.filter((c) => !onHand.has(c.productId)).map((c) => c.productId), onHand, costs };
 }
 
-async function insertMovements(tx: LedgerTx, tenantId: number, movements: ReadonlyArray<Movement & { averageCost: Decimal }>): Promise<void> {
+/** The movement rows as one jsonb document for the INSERT below; zero changes are left out, a revaluation is not. */
+function movementRows(movements: ReadonlyArray<Movement & { averageCost: Decimal }>): string | null {
   const real = movements.filter((m) => !m.quantity.isZero() || m.kind === 'revaluation');
-  if (!real.length) return;
-  const rows = JSON.stringify(
+  if (!real.length) return null;
+  return JSON.stringify(
     real.map((m, n) => ({
       n,
       product_id: m.productId,
@@ -115,20 +116,13 @@ async function insertMovements(tx: LedgerTx, tenantId: number, movements: Readon
       created_at: (m.at ?? new Date()).toISOString(),
     })),
   );
-  await tx.$executeRaw(Prisma.sql`
-    INSERT INTO stock_movements (tenant_id, product_id, kind, quantity, reason, sale_id, return_id, user_id, purchase_order_line_id, unit_cost, average_cost, created_at)
-    SELECT ${tenantId}, x.product_id, x.kind::"MovementKind", x.quantity, x.reason, x.sale_id, x.return_id, x.user_id, x.purchase_order_line_id, x.unit_cost, x.average_cost, x.created_at
-      FROM jsonb_to_recordset(${rows}::jsonb)
-        AS x(n int, product_id int, kind text, quantity numeric, reason text, sale_id int, return_id int, user_id int,
-             purchase_order_line_id int, unit_cost numeric, average_cost numeric, created_at timestamptz)
-     ORDER BY n`);
 }
 
 /**
  * Records movements: the products' rows are locked in id order and read, each movement is
- * applied in the order given (quantity, and the average cost by `costAfter`), then quantity
- * on hand and cost are written in one statement and one ledger row per movement, each with
- * the average cost after it. When any product would go below zero (or does not exist),
+ * applied in the order given (quantity, and the average cost by `costAfter`), then one
+ * statement writes quantity on hand and cost and one ledger row per movement, each with the
+ * average cost after it. When any product would go below zero (or does not exist),
  * nothing is written and its id is in `short`; the caller rolls back with its own message.
  */
 export async function record(tx: LedgerTx, tenantId: number, movements: readonly Movement[]): Promise<Applied> {
@@ -154,11 +148,19 @@ export async function record(tx: LedgerTx, tenantId: number, movements: readonly
   const short = ids.filter((id) => !onHand.has(id) || onHand.get(id)!.isNegative());
   if (short.length) return { short, onHand, costs };
   const after = JSON.stringify(ids.map((id) => ({ id, q: onHand.get(id)!.toFixed(), cost: costs.get(id)!.toFixed(2) })));
+  const moved = movementRows(rows) ?? '[]';
   await tx.$executeRaw(Prisma.sql`
-    UPDATE products p SET quantity_on_hand = c.q, cost = c.cost, updated_at = now()
-      FROM jsonb_to_recordset(${after}::jsonb) AS c(id int, q numeric, cost numeric)
-     WHERE p.tenant_id = ${tenantId} AND p.id = c.id`);
-  await insertMovements(tx, tenantId, rows);
+    WITH u AS (
+      UPDATE products p SET quantity_on_hand = c.q, cost = c.cost, updated_at = now()
+        FROM jsonb_to_recordset(${after}::jsonb) AS c(id int, q numeric, cost numeric)
+       WHERE p.tenant_id = ${tenantId} AND p.id = c.id
+    )
+    INSERT INTO stock_movements (tenant_id, product_id, kind, quantity, reason, sale_id, return_id, user_id, purchase_order_line_id, unit_cost, average_cost, created_at)
+    SELECT ${tenantId}, x.product_id, x.kind::"MovementKind", x.quantity, x.reason, x.sale_id, x.return_id, x.user_id, x.purchase_order_line_id, x.unit_cost, x.average_cost, x.created_at
+      FROM jsonb_to_recordset(${moved}::jsonb)
+        AS x(n int, product_id int, kind text, quantity numeric, reason text, sale_id int, return_id int, user_id int,
+             purchase_order_line_id int, unit_cost numeric, average_cost numeric, created_at timestamptz)
+     ORDER BY n`);
   return { short: [], onHand, costs };
 }
 

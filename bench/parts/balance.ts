@@ -81,8 +81,8 @@ export async function seedTenant(prisma: PrismaClient, name: string, days: numbe
       FROM generate_series(0, ${total}::int - 1) n
       CROSS JOIN LATERAL (SELECT ((${first}::date + (n / ${perDay}::int))::timestamp + time '08:00' + (n % ${perDay}::int) * (interval '12 hours' / ${perDay}::int)) AT TIME ZONE ${ZONE} AS at) w
       CROSS JOIN LATERAL (SELECT sum(((n + 1 + l) % 3 + 1) * ((((n + 1) * 3 + l * 11) % 30 + 1) % 40 + 1.95)) AS amount FROM generate_series(1, 3) l) a`;
-  await prisma.$executeRaw`INSERT INTO sale_lines (tenant_id, sale_id, line_no, product_id, quantity, unit_price, discount_pct, tax_rate, line_subtotal, line_tax, line_total)
-    SELECT s.tenant_id, s.id, l, p.id, q.q, p.price, 0, 0, q.q * p.price, 0, q.q * p.price
+  await prisma.$executeRaw`INSERT INTO sale_lines (tenant_id, sale_id, line_no, product_id, quantity, unit_price, discount_pct, tax_rate, line_subtotal, line_tax, line_total, unit_cost, line_cost)
+    SELECT s.tenant_id, s.id, l, p.id, q.q, p.price, 0, 0, q.q * p.price, 0, q.q * p.price, p.cost, q.q * p.cost
       FROM sales s CROSS JOIN generate_series(1, 3) l
       CROSS JOIN LATERAL (SELECT ((s.number + l) % 3 + 1)::numeric AS q) q
       JOIN products p ON p.tenant_id = s.tenant_id AND p.sku = 'B-' || ((s.number * 3 + l * 11) % 30 + 1)

@@ -49,7 +49,10 @@ export function profitRows(day: string, customerId: number | null | undefined, l
   const rows: ProfitRow[] = [{ slice: 'business_day', day, key: 0, revenue, cost, quantity: zero }];
   for (const l of lines) {
     const amounts = { revenue: new Decimal(l.revenue), cost: new Decimal(l.cost), quantity: new Decimal(l.quantity) };
-    rows.push({ slice: 'product_day', day, key: l.productId, ...amounts }, { slice: 'product_month', day: month, key: l.productId, ...amounts });
+    rows.push(
+      { slice: 'product_day', day, key: l.productId, ...amounts },
+      { slice: 'product_month', day: month, key: l.productId, ...amounts },
+    );
   }
   if (customerId) {
     rows.push(
@@ -70,10 +73,7 @@ export function profitDaysUpsert(tenantId: number, rows: readonly ProfitRow[]): 
   for (const r of rows) {
     const id = `${SLICE_ORDER.indexOf(r.slice)}|${r.day}|${String(r.key).padStart(12, '0')}`;
     const m = merged.get(id);
-    merged.set(
-      id,
-      m ? { ...m, revenue: m.revenue.plus(r.revenue), cost: m.cost.plus(r.cost), quantity: m.quantity.plus(r.quantity) } : r,
-    );
+    merged.set(id, m ? { ...m, revenue: m.revenue.plus(r.revenue), cost: m.cost.plus(r.cost), quantity: m.quantity.plus(r.quantity) } : r);
   }
   if (!merged.size) return null;
   const values = [...merged.keys()].sort().map((id) => {

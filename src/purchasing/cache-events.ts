@@ -1,9 +1,9 @@
 import type { EventModules, EventNames } from '../cache/index.ts';
 
-// Purchasing's domain events: a receipt changes stock and average cost (suppliers and orders
-// are not cached).
+// Purchasing's domain events: a receipt changes stock and average cost, so the stock value
+// (suppliers and orders are not cached).
 export const PURCHASING_EVENTS = {
-  'purchase.received': ['products'],
+  'purchase.received': ['products', 'profit'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -47,23 +47,23 @@ describe('cache', () => {
   describe('event map', () => {
     it('maps every domain event to its modules', () => {
       const expected: Record<DomainEvent, string[]> = {
-        'sale.confirmed': ['balance', 'products'],
-        'sale.cancelled': ['balance', 'products'],
-        'sale.returned': ['balance', 'products'],
+        'sale.confirmed': ['balance', 'products', 'profit'],
+        'sale.cancelled': ['balance', 'products', 'profit'],
+        'sale.returned': ['balance', 'products', 'profit'],
         'payment.registered': ['balance'],
-        'product.created': ['products'],
-        'product.updated': ['products'],
-        'product.deleted': ['products'],
-        'product.adjusted': ['products'],
-        'product.imported': ['products'],
-        'purchase.received': ['products'],
+        'product.created': ['products', 'profit'],
+        'product.updated': ['products', 'profit'],
+        'product.deleted': ['products', 'profit'],
+        'product.adjusted': ['products', 'profit'],
+        'product.imported': ['products', 'profit'],
+        'purchase.received': ['products', 'profit'],
         'category.created': ['categories', 'products'],
-        'category.updated': ['categories', 'products'],
-        'category.deleted': ['categories', 'products'],
+        'category.updated': ['categories', 'products', 'profit'],
+        'category.deleted': ['categories', 'products', 'profit'],
         'uom.created': ['uom', 'products'],
         'uom.updated': ['uom', 'products'],
         'uom.deleted': ['uom', 'products'],
-        'settings.updated': ['balance', 'products'],
+        'settings.updated': ['balance', 'products', 'profit'],
       };
       // Declared by the parts that own the events, as each part does when it is built.
       const events = new EventMap();

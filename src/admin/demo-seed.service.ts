@@ -324,10 +324,14 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   const supplierIdOf = new Map<string, number>();
   for (const [department, [name, contactName, paymentTermsDays]] of Object.entries(DEMO_SUPPLIERS)) {
     const known = await prisma.supplier.findFirst({ where: { tenantId, name }, select: { id: true } });
-    const email = `orders@${name.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-+$/, '')}.example.com`;
+    const email = `orders@${name
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '-')
+      .replace(/-+$/, '')}.example.com`;
     supplierIdOf.set(
       department,
-      known?.id ?? (await prisma.supplier.create({ data: { tenantId, name, contactName, email, paymentTermsDays }, select: { id: true } })).id,
+      known?.id ??
+        (await prisma.supplier.create({ data: { tenantId, name, contactName, email, paymentTermsDays }, select: { id: true } })).id,
     );
   }
 
@@ -613,7 +617,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
         // Through the ledger, like every change of stock; the plan above never sells what is not there.
         const { short, costs } = await record(tx, tenantId, movements);
         if (short.length) throw new Error(`demo seed planned more than on hand for products ${short.join(', ')}`);
-        for (const p of low) if (!costs.get(p.id)!.equals(p.cost)) throw new Error(`demo seed followed the cost of product ${p.id} wrongly`);
+        for (const p of low)
+          if (!costs.get(p.id)!.equals(p.cost)) throw new Error(`demo seed followed the cost of product ${p.id} wrongly`);
 
         const payments: Prisma.PaymentCreateManyInput[] = [];
         const paid = new Map<number, Decimal>();

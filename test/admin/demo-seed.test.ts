@@ -165,9 +165,17 @@ describe('demo data', () => {
       expect(movements.at(-1)!.averageCost!.toFixed(2)).toBe(p.cost.toFixed(2));
     }
     // Costs drift, so some product was bought at more than one cost.
-    const costs = await prisma.purchaseOrderLine.groupBy({ by: ['productId'], where: { tenantId }, _min: { unitCost: true }, _max: { unitCost: true } });
+    const costs = await prisma.purchaseOrderLine.groupBy({
+      by: ['productId'],
+      where: { tenantId },
+      _min: { unitCost: true },
+      _max: { unitCost: true },
+    });
     expect(costs.some((c) => !c._min.unitCost!.equals(c._max.unitCost!))).toBe(true);
-    const lines = await prisma.saleLine.findMany({ where: { tenantId }, select: { unitCost: true, lineCost: true, lineSubtotal: true, quantity: true } });
+    const lines = await prisma.saleLine.findMany({
+      where: { tenantId },
+      select: { unitCost: true, lineCost: true, lineSubtotal: true, quantity: true },
+    });
     expect(lines.length).toBeGreaterThan(100);
     for (const l of lines) {
       expect(l.unitCost.greaterThan(0)).toBe(true);

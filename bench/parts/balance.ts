@@ -117,13 +117,13 @@ class ConstantBalance extends BalanceService {
   }
 }
 
-interface Running {
+export interface Running {
   deps: Dependencies;
   baseUrl: string;
   close(): Promise<void>;
 }
 
-async function startApp(
+export async function startApp(
   databaseUrl: string,
   env: Record<string, string>,
   prefix: string,
@@ -160,7 +160,7 @@ async function startApp(
   };
 }
 
-interface Load {
+export interface Load {
   rps: number;
   p50: number;
   p99: number;
@@ -169,7 +169,7 @@ interface Load {
 }
 
 /** autocannon in its own process, JSON out. */
-function autocannon(url: string, cookie: string, seconds = SECONDS): Promise<Load> {
+export function autocannon(url: string, cookie: string, seconds = SECONDS): Promise<Load> {
   const bin = require.resolve('autocannon/autocannon.js');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', '-H', `cookie=${cookie}`, url], {

@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
-import { requirePositiveInt, requireTenant } from '../command.ts';
+import { requirePositiveInt } from '../command.ts';
+import { requireTenant } from '../../db/scope.ts';
 import { rebuildProfitSummary, verifyProfitSummary } from '../../profit/index.ts';
 
 // profit:verify --tenant N [--repair]: the profit summary against a recomputation from the

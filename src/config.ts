@@ -139,6 +139,7 @@ const EnvSchema = z
     CACHE_CATEGORIES_TTL: seconds(300),
     CACHE_UOM_TTL: seconds(3600),
     CACHE_BALANCE_TTL: seconds(60),
+    CACHE_PROFIT_TTL: seconds(60),
     CACHE_NEGATIVE_TTL: seconds(15),
     CACHE_STALE_GRACE: int(300, 0, 86400, 'a whole number of seconds'),
     CACHE_L1_ENABLED: bool(true),
@@ -257,7 +258,7 @@ export interface Config {
 }
 
 /** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
-export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom'] as const;
+export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit'] as const;
 export type CacheModule = (typeof CACHE_MODULES)[number];
 
 export interface CacheConfig {
@@ -364,7 +365,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       enabled: e.CACHE_ENABLED,
       keyPrefix: e.CACHE_KEY_PREFIX,
       defaultTtl: e.CACHE_DEFAULT_TTL,
-      ttl: { balance: e.CACHE_BALANCE_TTL, products: e.CACHE_PRODUCTS_TTL, categories: e.CACHE_CATEGORIES_TTL, uom: e.CACHE_UOM_TTL },
+      ttl: {
+        balance: e.CACHE_BALANCE_TTL,
+        products: e.CACHE_PRODUCTS_TTL,
+        categories: e.CACHE_CATEGORIES_TTL,
+        uom: e.CACHE_UOM_TTL,
+        profit: e.CACHE_PROFIT_TTL,
+      },
       negativeTtl: e.CACHE_NEGATIVE_TTL,
       staleGrace: e.CACHE_STALE_GRACE,
       l1: { enabled: e.CACHE_L1_ENABLED, maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: e.CACHE_L1_MAX_BYTES },

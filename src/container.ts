@@ -34,6 +34,7 @@ import { createAudit, type AuditService } from './audit/index.ts';
 import { createSettings, type SettingsServices } from './settings/index.ts';
 import { createCatalog, type CatalogServices } from './catalog/index.ts';
 import { createBalance, type BalanceService } from './balance/index.ts';
+import { createProfit, type ProfitService } from './profit/index.ts';
 import { createCustomers, type CustomersService } from './customers/index.ts';
 import { createSales, type SalesService } from './sales/index.ts';
 import { createPayments, type PaymentsService } from './payments/index.ts';
@@ -76,6 +77,8 @@ export interface Dependencies extends Core {
   catalog: CatalogServices;
   /** Balance series from the daily summary, cached; warms itself after invalidations. */
   balance: BalanceService;
+  /** Profit and stock value from the profit summary, products and the ledger, cached. */
+  profit: ProfitService;
   /** Receipts, invoices (and their numbers) and label sheets. */
   printing: PrintingService;
   /** Suppliers, purchase orders, receiving at cost, supplier payables, reorder (src/purchasing/). */
@@ -185,6 +188,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const audit = createAudit();
   const settings = createSettings(core);
   const catalog = createCatalog(core, settings);
+  const profit = createProfit(core);
   const customers = createCustomers(core);
   const sales = createSales(core, { customers: customers.customers });
   const payments = createPayments(core, { sales: sales.sales, customers: customers.customers });
@@ -192,7 +196,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const till = createTill(core);
   const printing = createPrinting(core);
   const dashboard = createDashboard({ balance: balance.service });
-  const admin = createAdmin({ cache, settings, balance: balance.service });
+  const admin = createAdmin({ cache, settings, balance: balance.service, profit: profit.profit });
   return {
     ...core,
     redis,
@@ -215,6 +219,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     customers: customers.customers,
     till: till.till,
     balance: balance.service,
+    profit: profit.profit,
     printing: printing.printing,
     purchasing,
     routers: [
@@ -224,6 +229,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       catalog.router,
       settings.router,
       balance.router,
+      profit.router,
       customers.router({ sales: sales.sales, payments: payments.payments }),
       sales.router,
       printing.router,

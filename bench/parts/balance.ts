@@ -13,6 +13,7 @@ import { createApp } from '../../src/app.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { ownerScope } from '../../src/db/scope.ts';
 import { BalanceService } from '../../src/balance/balance.service.ts';
+import type { CacheService } from '../../src/cache/index.ts';
 import { expectedSummarySql, verifyBalanceSummary } from '../../src/balance/verify.ts';
 import type { BalanceSeries, SeriesQuery } from '../../src/balance/balance.types.ts';
 import type { Scope } from '../../src/db/scope.ts';
@@ -81,8 +82,8 @@ export async function seedTenant(prisma: PrismaClient, name: string, days: numbe
       FROM generate_series(0, ${total}::int - 1) n
       CROSS JOIN LATERAL (SELECT ((${first}::date + (n / ${perDay}::int))::timestamp + time '08:00' + (n % ${perDay}::int) * (interval '12 hours' / ${perDay}::int)) AT TIME ZONE ${ZONE} AS at) w
       CROSS JOIN LATERAL (SELECT sum(((n + 1 + l) % 3 + 1) * ((((n + 1) * 3 + l * 11) % 30 + 1) % 40 + 1.95)) AS amount FROM generate_series(1, 3) l) a`;
-  await prisma.$executeRaw`INSERT INTO sale_lines (tenant_id, sale_id, line_no, product_id, quantity, unit_price, discount_pct, tax_rate, line_subtotal, line_tax, line_total)
-    SELECT s.tenant_id, s.id, l, p.id, q.q, p.price, 0, 0, q.q * p.price, 0, q.q * p.price
+  await prisma.$executeRaw`INSERT INTO sale_lines (tenant_id, sale_id, line_no, product_id, quantity, unit_price, discount_pct, tax_rate, line_subtotal, line_tax, line_total, unit_cost, line_cost)
+    SELECT s.tenant_id, s.id, l, p.id, q.q, p.price, 0, 0, q.q * p.price, 0, q.q * p.price, p.cost, q.q * p.cost
       FROM sales s CROSS JOIN generate_series(1, 3) l
       CROSS JOIN LATERAL (SELECT ((s.number + l) % 3 + 1)::numeric AS q) q
       JOIN products p ON p.tenant_id = s.tenant_id AND p.sku = 'B-' || ((s.number * 3 + l * 11) % 30 + 1)
@@ -101,10 +102,13 @@ export async function seedTenant(prisma: PrismaClient, name: string, days: numbe
   return { tenantId: t, email, sales: counts!.sales, lines: counts!.lines, seconds: (performance.now() - started) / 1000 };
 }
 
+/** For a balance service that is never asked for a cached value: it takes its module handle at construction, and gets none. */
+const NO_CACHE = { module: () => undefined } as unknown as CacheService;
+
 /** The balance service answering every question with constants: mode (d), no cache and no database. */
 class ConstantBalance extends BalanceService {
   constructor(private readonly series: BalanceSeries) {
-    super({ cache: undefined as never, prisma: undefined as never, ttlSeconds: 60 });
+    super({ cache: NO_CACHE, prisma: undefined as never, ttlSeconds: 60 });
   }
   override async getBalanceSeries(_scope: Scope, _q: SeriesQuery) {
     return { value: this.series, status: 'MISS' as const };
@@ -117,13 +121,13 @@ class ConstantBalance extends BalanceService {
   }
 }
 
-interface Running {
+export interface Running {
   deps: Dependencies;
   baseUrl: string;
   close(): Promise<void>;
 }
 
-async function startApp(
+export async function startApp(
   databaseUrl: string,
   env: Record<string, string>,
   prefix: string,
@@ -160,7 +164,7 @@ async function startApp(
   };
 }
 
-interface Load {
+export interface Load {
   rps: number;
   p50: number;
   p99: number;
@@ -169,7 +173,7 @@ interface Load {
 }
 
 /** autocannon in its own process, JSON out. */
-function autocannon(url: string, cookie: string, seconds = SECONDS): Promise<Load> {
+export function autocannon(url: string, cookie: string, seconds = SECONDS): Promise<Load> {
   const bin = require.resolve('autocannon/autocannon.js');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', '-H', `cookie=${cookie}`, url], {
@@ -261,7 +265,7 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ part: PART, name: `seed ${small.sales} sales (quiet shop)`, value: small.seconds, unit: 's' });
     const from = addDays(until, -364);
     const path = `/balance?from=${from}&to=${until}&granularity=day`;
-    const constant = await new BalanceService({ cache: undefined as never, prisma: db.prisma, ttlSeconds: 1 }).computeSeries(
+    const constant = await new BalanceService({ cache: NO_CACHE, prisma: db.prisma, ttlSeconds: 1 }).computeSeries(
       await ownerScope(db.prisma, big.tenantId),
       { from, to: until, granularity: 'day', customer: 'all' },
     );
@@ -345,7 +349,8 @@ export async function run(): Promise<BenchRow[]> {
         const u = await createUser(app.deps.db.prisma, big.tenantId, {
           email: `browser-${i}-${randomBytes(3).toString('hex')}@bench.stock`,
           password: PASSWORD,
-          role: 'staff',
+          // Managers: the balance is not for staff (the permission table's balance.see).
+          role: 'manager',
           name: `Browser ${i}`,
         });
         return u.email;

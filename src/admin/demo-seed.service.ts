@@ -1,8 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
-import { saleTotals } from '../sales/index.ts';
+import { lineCost, saleTotals } from '../sales/index.ts';
 import { addToBalanceDays } from '../balance/index.ts';
-import { record, type Movement } from '../stock/index.ts';
+import { addToProfitDays, profitRows, type ProfitRow } from '../profit/index.ts';
+import { costAfter, record, type Movement } from '../stock/index.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
 import { PaymentMethod } from '../generated/prisma/enums.ts';
 
@@ -10,8 +11,11 @@ const Decimal = Prisma.Decimal;
 type Decimal = Prisma.Decimal;
 
 // Realistic demo data written in bulk, day by day, keeping every rule the services keep:
-// stock never below zero (restocked by receipts), one movement per change, per-tenant
-// sale numbers, payments never above a sale's open amount, and the daily balance summary.
+// stock never below zero (restocked by purchase orders from each department's supplier,
+// received through the ledger at a cost that drifts a little, which moves the average
+// cost), one movement per change, per-tenant sale and order numbers, each sale line at its
+// product's average cost of the moment, payments never above a sale's open amount, and the
+// daily balance and profit summaries.
 
 export interface SeedOptions {
   tenantId: number;
@@ -32,6 +36,8 @@ export interface SeedSummary {
   units: number;
   products: number;
   customers: number;
+  suppliers: number;
+  purchaseOrders: number;
   sales: number;
   payments: number;
 }
@@ -219,6 +225,15 @@ export const DEMO_CATALOGUE: ReadonlyArray<{
     ],
   },
 ];
+/** Who the shop buys each department from: name, contact, payment terms (days). */
+export const DEMO_SUPPLIERS: Readonly<Record<string, readonly [string, string, number]>> = {
+  Tools: ['Ferrotool Wholesale', 'Marta Ortega', 30],
+  Fasteners: ['Northern Fixings Ltd', 'Ian Reid', 30],
+  Paint: ['Colorama Paints', 'Bruno Sá', 45],
+  Electrical: ['Voltia Electrical Supply', 'Hana Kovač', 30],
+  Plumbing: ['AquaLine Trade', 'Diego Prieto', 60],
+  Garden: ['Verde Garden Supplies', 'Lena Vogel', 15],
+};
 /** Later rounds through the catalogue, when more products are asked for than it holds. */
 const ranges = ['Trade', 'Value', 'Premium', 'Compact', 'Heavy-duty'];
 const firstNames = [
@@ -251,6 +266,11 @@ interface SeedProduct {
   taxRate: Decimal;
   quantity: Decimal;
   restockTo: number;
+  /** The supplier's list price before its drift over the year. */
+  listCost: Decimal;
+  /** The average cost now (the ledger's, followed here so sale lines carry it). */
+  cost: Decimal;
+  supplierId: number;
 }
 
 export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): Promise<SeedSummary> {
@@ -295,12 +315,25 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     categoryCount++;
   }
   // Round-robin over the categories, so even a small shop has a bit of everything.
-  const flat: Array<{ category: string; name: string; unit: UnitCode; minCost: number; maxCost: number }> = [];
+  const flat: Array<{ parent: string; category: string; name: string; unit: UnitCode; minCost: number; maxCost: number }> = [];
   for (let i = 0; flat.length < DEMO_CATALOGUE.reduce((n, c) => n + c.items.length, 0); i++) {
     for (const c of DEMO_CATALOGUE) {
       const item = c.items[i];
-      if (item) flat.push({ category: c.category, name: item[0], unit: item[1], minCost: item[2], maxCost: item[3] });
+      if (item) flat.push({ parent: c.parent, category: c.category, name: item[0], unit: item[1], minCost: item[2], maxCost: item[3] });
     }
+  }
+  const supplierIdOf = new Map<string, number>();
+  for (const [department, [name, contactName, paymentTermsDays]] of Object.entries(DEMO_SUPPLIERS)) {
+    const known = await prisma.supplier.findFirst({ where: { tenantId, name }, select: { id: true } });
+    const email = `orders@${name
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '-')
+      .replace(/-+$/, '')}.example.com`;
+    supplierIdOf.set(
+      department,
+      known?.id ??
+        (await prisma.supplier.create({ data: { tenantId, name, contactName, email, paymentTermsDays }, select: { id: true } })).id,
+    );
   }
 
   const existingSkus = await prisma.product.count({ where: { tenantId } });
@@ -313,8 +346,9 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
         ? item.name
         : `${item.name} (${ranges[(round - 1) % ranges.length]}${round > ranges.length ? ` ${Math.ceil(round / ranges.length)}` : ''})`;
     const sku = `DEMO-${String(n).padStart(5, '0')}`;
-    const cost = new Decimal(rnd.int(item.minCost, item.maxCost)).div(100);
-    const price = cost.mul(1.3 + rnd.next() * 0.7).toDecimalPlaces(2);
+    const listCost = new Decimal(rnd.int(item.minCost, item.maxCost)).div(100);
+    // Priced for the costs to come (which drift up to 6 % above the list), so every sale earns.
+    const price = listCost.mul(1.3 + rnd.next() * 0.7).toDecimalPlaces(2);
     const barcode = rnd.next() < 0.6 ? String(8_400_000_000_000 + n) : null;
     return {
       barcode,
@@ -325,25 +359,32 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       categoryId: categoryIdOf.get(item.category)!,
       unitId: unitIdOf.get(item.unit)!,
       price,
-      cost,
+      listCost,
+      supplierId: supplierIdOf.get(item.parent)!,
       taxRate: rnd.next() < 0.2 ? new Decimal(10) : null,
       reorderLevel: new Decimal(rnd.int(2, 15)),
     };
   });
+  // Created at cost 0 and no stock: the first delivery brings both (a receipt into zero stock takes its unit cost).
   const created = await prisma.product.createManyAndReturn({
-    data: productRows.map(({ barcode: _, ...row }) => row),
+    data: productRows.map(({ barcode: _, listCost: _l, supplierId: _s, ...row }) => row),
     select: { id: true, sku: true, price: true, taxRate: true, reorderLevel: true },
   });
   const idOfSku = new Map(created.map((p) => [p.sku, p.id]));
   const barcodes = productRows.flatMap((r) => (r.barcode ? [{ tenantId, productId: idOfSku.get(r.sku)!, code: r.barcode }] : []));
   if (barcodes.length) await prisma.productBarcode.createMany({ data: barcodes });
+  const rowOfSku = new Map(productRows.map((r) => [r.sku, r]));
   const products: SeedProduct[] = created.map((p) => ({
     id: p.id,
     price: p.price,
     taxRate: p.taxRate ?? tenant.defaultTaxRate,
     quantity: new Decimal(0),
     restockTo: p.reorderLevel.toNumber() * 4 + 20,
+    listCost: rowOfSku.get(p.sku)!.listCost,
+    cost: new Decimal(0),
+    supplierId: rowOfSku.get(p.sku)!.supplierId,
   }));
+  const productById = new Map(products.map((p) => [p.id, p]));
 
   // Distinct people: each (first, last) pair once, then with a middle initial; none that the
   // business already has (a second seed into the same business).
@@ -381,10 +422,22 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   });
 
   const owner = await prisma.user.findFirst({ where: { tenantId, role: 'owner' }, select: { id: true } });
-  let saleNumber = (await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { lastSaleNumber: true } })).lastSaleNumber;
+  const numbers = await prisma.tenant.findUniqueOrThrow({
+    where: { id: tenantId },
+    select: { lastSaleNumber: true, lastPurchaseOrderNumber: true },
+  });
+  let saleNumber = numbers.lastSaleNumber;
+  let orderNumber = numbers.lastPurchaseOrderNumber;
   const firstDay = addDays(until, -(options.days - 1));
+  // The seeded sales carry their moment's cost: for a business with no sales before them,
+  // costs are historical from the first seeded day.
+  if ((await prisma.sale.count({ where: { tenantId } })) === 0) {
+    const from = zonedInstant(firstDay, tenant.timeZone);
+    if (from < tenant.costsHistoricalFrom) await prisma.tenant.update({ where: { id: tenantId }, data: { costsHistoricalFrom: from } });
+  }
   let salesCount = 0;
   let paymentsCount = 0;
+  let ordersCount = 0;
   // Sales on account waiting to be paid: paid in full or in part a few days later.
   let receivables: Array<{ saleId: number; customerId: number; open: Decimal; dueDay: string }> = [];
 
@@ -414,25 +467,75 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     await prisma.$transaction(
       async (tx) => {
         const movements: Movement[] = [];
-        // Morning receipts for whatever ran low.
-        for (const p of products) {
-          if (p.quantity.lessThan(10)) {
-            const qty = new Decimal(p.restockTo).minus(p.quantity);
-            p.quantity = p.quantity.plus(qty);
-            movements.push({
-              productId: p.id,
-              kind: 'receipt',
-              quantity: qty,
-              reason: 'Supplier delivery',
-              userId: owner?.id ?? null,
-              at: notAfterNow(zonedInstant(day, tenant.timeZone, 8 * 60)),
-            });
-          }
+        // Morning deliveries for whatever ran low: one order per supplier, ordered three days
+        // before and received in full at 8:00, at the list cost drifting up to 6 % over the
+        // year; the average cost follows by the ledger's own rule (the day's one `record`
+        // below applies the same).
+        const low = products.filter((p) => p.quantity.lessThan(10));
+        const receivedAt = notAfterNow(zonedInstant(day, tenant.timeZone, 8 * 60));
+        const orderedAt = new Date(receivedAt.getTime() - 3 * 86_400_000);
+        const drift = 1 + (0.06 * dayIndex) / Math.max(1, options.days) + (rnd.next() - 0.5) * 0.04;
+        const suppliers = [...new Set(low.map((p) => p.supplierId))];
+        const numberOf = new Map(suppliers.map((id) => [id, ++orderNumber]));
+        const orders = suppliers.length
+          ? await tx.purchaseOrder.createManyAndReturn({
+              data: suppliers.map((supplierId) => ({
+                tenantId,
+                number: numberOf.get(supplierId)!,
+                supplierId,
+                status: 'received' as const,
+                orderedAt,
+                createdById: owner?.id ?? null,
+                createdAt: orderedAt,
+                updatedAt: receivedAt,
+              })),
+              select: { id: true, supplierId: true, number: true },
+            })
+          : [];
+        const orderOf = new Map(orders.map((o) => [o.supplierId, o]));
+        const numberOfOrder = new Map(orders.map((o) => [o.id, o.number]));
+        const lineNo = new Map<number, number>();
+        const orderLines = low.length
+          ? await tx.purchaseOrderLine.createManyAndReturn({
+              data: low.map((p) => {
+                const quantity = new Decimal(p.restockTo).minus(p.quantity);
+                const order = orderOf.get(p.supplierId)!;
+                lineNo.set(order.id, (lineNo.get(order.id) ?? 0) + 1);
+                return {
+                  tenantId,
+                  purchaseOrderId: order.id,
+                  lineNo: lineNo.get(order.id)!,
+                  productId: p.id,
+                  quantity,
+                  receivedQuantity: quantity,
+                  unitCost: p.listCost.mul(drift).toDecimalPlaces(2, Decimal.ROUND_HALF_UP),
+                };
+              }),
+              select: { id: true, productId: true, quantity: true, unitCost: true, purchaseOrderId: true },
+            })
+          : [];
+        ordersCount += orders.length;
+        for (const line of orderLines) {
+          const p = productById.get(line.productId)!;
+          const delivery: Movement = {
+            productId: p.id,
+            kind: 'purchase',
+            quantity: line.quantity,
+            unitCost: line.unitCost,
+            purchaseOrderLineId: line.id,
+            reason: `Purchase order #${numberOfOrder.get(line.purchaseOrderId)}`,
+            userId: owner?.id ?? null,
+            at: receivedAt,
+          };
+          p.cost = costAfter(p.quantity, p.cost, delivery);
+          p.quantity = p.quantity.plus(line.quantity);
+          movements.push(delivery);
         }
         const sales: Prisma.SaleCreateManyInput[] = [];
         const lines: Array<{ number: number; rows: Omit<Prisma.SaleLineCreateManyInput, 'saleId' | 'tenantId'>[] }> = [];
         const onAccount: Array<{ number: number; customerId: number; total: Decimal }> = [];
         const walkIn: Array<{ number: number; total: Decimal; soldAt: Date; customerId: number | null }> = [];
+        const profit: ProfitRow[] = [];
         for (let s = 0; s < count; s++) {
           const soldAt = new Date(opensAt.getTime() + Math.floor(((s + rnd.next()) / Math.max(count, 1)) * openMinutes) * 60_000);
           const picked = new Set<SeedProduct>();
@@ -467,20 +570,27 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
             createdById: owner?.id ?? null,
             createdAt: soldAt,
           });
-          lines.push({
-            number,
-            rows: lineInputs.map((l, i) => ({
-              lineNo: i + 1,
-              productId: l.product.id,
-              quantity: l.quantity,
-              unitPrice: l.unitPrice,
-              discountPct: l.discountPct,
-              taxRate: l.taxRate,
-              lineSubtotal: totals.lines[i]!.subtotal,
-              lineTax: totals.lines[i]!.tax,
-              lineTotal: totals.lines[i]!.total,
-            })),
-          });
+          const rows = lineInputs.map((l, i) => ({
+            lineNo: i + 1,
+            productId: l.product.id,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            discountPct: l.discountPct,
+            taxRate: l.taxRate,
+            lineSubtotal: totals.lines[i]!.subtotal,
+            lineTax: totals.lines[i]!.tax,
+            lineTotal: totals.lines[i]!.total,
+            unitCost: l.product.cost,
+            lineCost: lineCost(l.quantity, l.product.cost),
+          }));
+          lines.push({ number, rows });
+          profit.push(
+            ...profitRows(
+              day,
+              customerId,
+              rows.map((r) => ({ productId: r.productId, revenue: r.lineSubtotal, cost: r.lineCost, quantity: r.quantity })),
+            ),
+          );
           for (const l of lineInputs) l.product.quantity = l.product.quantity.minus(l.quantity);
           addBalance(customerId ?? 0, totals.total, new Decimal(0));
           if (customerId && rnd.next() < 0.6) onAccount.push({ number, customerId, total: totals.total });
@@ -506,8 +616,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
             });
         }
         // Through the ledger, like every change of stock; the plan above never sells what is not there.
-        const { short } = await record(tx, tenantId, movements);
+        const { short, costs } = await record(tx, tenantId, movements);
         if (short.length) throw new Error(`demo seed planned more than on hand for products ${short.join(', ')}`);
+        for (const p of low)
+          if (!costs.get(p.id)!.equals(p.cost)) throw new Error(`demo seed followed the cost of product ${p.id} wrongly`);
 
         const payments: Prisma.PaymentCreateManyInput[] = [];
         const paid = new Map<number, Decimal>();
@@ -557,7 +669,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
         receivables = stillOpen;
         if (payments.length) await tx.payment.createMany({ data: payments });
         for (const [saleId, amount] of paid) await tx.sale.update({ where: { id: saleId }, data: { paidTotal: { increment: amount } } });
-        await tx.tenant.update({ where: { id: tenantId }, data: { lastSaleNumber: saleNumber } });
+        await tx.tenant.update({ where: { id: tenantId }, data: { lastSaleNumber: saleNumber, lastPurchaseOrderNumber: orderNumber } });
+        await addToProfitDays(tx, tenantId, profit);
         await addToBalanceDays(
           tx,
           tenantId,
@@ -579,6 +692,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     units: units.length,
     products: products.length,
     customers: customers.length,
+    suppliers: supplierIdOf.size,
+    purchaseOrders: ordersCount,
     sales: salesCount,
     payments: paymentsCount,
   };

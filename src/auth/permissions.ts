@@ -19,6 +19,8 @@ export const actions = [
   'cost.see',
   /** The whole business's figures: /balance, its CSV and detail, the dashboard's month summary. */
   'balance.see',
+  /** Revenue, cost of goods sold, gross profit and margin, and the stock's value: /profit and its CSVs. */
+  'profit.see',
   /** A stock correction (a signed change with a reason); receipts are `stock.receive`. */
   'stock.correct',
   'stock.receive',

@@ -41,3 +41,11 @@ export function createBalance(deps: {
     },
   };
 }
+
+// The date-range rules other reports share (the profit report): presets, limits, calendar buckets, labels.
+export { PRESETS, PRESET_LABELS, presetOf, presetRange, type Preset } from './presets.ts';
+export { rangeProblems, readableGranularity } from './balance.rules.ts';
+export { bucketsOf, bucketStart, monthEnd, monthStart, type BucketSpan } from './buckets.ts';
+export { bucketLabel, partialNote, updatedAtText } from './labels.ts';
+export { queryString } from './balance.view.ts';
+export { GRANULARITIES } from './balance.types.ts';

@@ -1,12 +1,14 @@
 import type { EventModules, EventNames } from '../cache/index.ts';
 
-// The catalog's domain events and the cache modules a commit of each invalidates.
+// The catalog's domain events and the cache modules a commit of each invalidates. Each can
+// change the stock value (opening stock, a cost set by hand, a correction, a product's
+// category or name), hence profit.
 export const CATALOG_EVENTS = {
-  'product.created': ['products'],
-  'product.updated': ['products'],
-  'product.deleted': ['products'],
-  'product.adjusted': ['products'],
-  'product.imported': ['products'],
+  'product.created': ['products', 'profit'],
+  'product.updated': ['products', 'profit'],
+  'product.deleted': ['products', 'profit'],
+  'product.adjusted': ['products', 'profit'],
+  'product.imported': ['products', 'profit'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

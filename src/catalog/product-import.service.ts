@@ -148,9 +148,19 @@ export class ProductImportService {
             const current = bySku.get(row.data.sku);
             if (!current) continue;
             const diff = row.quantity === undefined ? undefined : new Prisma.Decimal(row.quantity).minus(current.quantityOnHand);
-            // Importing a deactivated product's SKU brings it back.
-            await tx.product.updateMany({ where: { id: current.id }, data: { ...updateColumns(row.data), active: true } });
+            // Importing a deactivated product's SKU brings it back. A new cost is a revaluation in the ledger.
+            const { cost: newCost, ...rest } = updateColumns(row.data);
+            await tx.product.updateMany({ where: { id: current.id }, data: { ...rest, active: true } });
             if (diff && !diff.isZero()) move(current.id, diff, 'adjustment', 'CSV import');
+            if (newCost !== undefined && !current.cost.equals(newCost as string))
+              movements.push({
+                productId: current.id,
+                kind: 'revaluation',
+                quantity: new Prisma.Decimal(0),
+                unitCost: new Prisma.Decimal(newCost as string),
+                reason: 'Cost changed by CSV import',
+                userId: ctx.userId ?? null,
+              });
             for (const field of ['price', 'cost'] as const) {
               const next = updateColumns(row.data)[field] as string | undefined;
               if (next !== undefined && !current[field].equals(next))

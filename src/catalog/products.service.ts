@@ -5,7 +5,7 @@ import type { CacheService } from '../cache/index.ts';
 import { isUniqueViolation, ConflictError, NotFoundError, PermissionError, ValidationError, found } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { parseInput } from '../db/input.ts';
-import { record } from '../stock/index.ts';
+import { record, revalue } from '../stock/index.ts';
 import { barcodeCodes, barcodeErrors, replaceBarcodes } from './barcodes.ts';
 import { isForeignKeyViolation } from '../db/foreign-key.ts';
 import { referenceErrors } from './product-refs.ts';
@@ -142,10 +142,12 @@ export class ProductsService {
         const write = {
           ...rest,
           ...(mayPrice ? { price: data.price } : {}),
-          ...(mayCost ? { cost: data.cost } : {}),
           ...(mayActive ? { active } : {}),
         };
         await tx.product.updateMany({ where: { id }, data: write });
+        // A cost set by hand is a revaluation in the ledger, so a past stock value sees it from now on.
+        if (mayCost && !cost.equals(current.cost))
+          await revalue(tx, ctx.tenantId, { productId: id, cost, reason: 'Cost changed by hand', userId: ctx.userId ?? null });
         await replaceBarcodes(tx, ctx.tenantId, id, data.barcodes);
         const who = { tenantId: ctx.tenantId, userId: ctx.userId };
         const pricing: Array<[string, Prisma.Decimal, Prisma.Decimal]> = [];

@@ -11,6 +11,7 @@ import { demoSeed } from './commands/demo.ts';
 import { dbMigrate, dbMigrationCreate } from './commands/db.ts';
 import { cacheCommands } from './commands/cache.ts';
 import { balanceVerify } from './commands/balance.ts';
+import { profitVerify } from './commands/profit.ts';
 import { totpReseal } from './commands/totp.ts';
 import { alertsLowStock } from './commands/alerts.ts';
 
@@ -22,6 +23,7 @@ const commands: Command[] = [
   dbMigrationCreate,
   ...cacheCommands,
   balanceVerify,
+  profitVerify,
   totpReseal,
   alertsLowStock,
 ];

@@ -24,6 +24,7 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   Payment: 'owned',
   StockMovement: 'owned',
   BalanceDay: 'owned',
+  ProfitDay: 'owned',
   FormSubmission: 'owned',
   CacheInvalidation: 'owned',
   Return: 'owned',

@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows } from '../balance/index.ts';
+import { addToProfitDays, profitRows, reversed } from '../profit/index.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from '../auth/index.ts';
 import { record } from '../stock/index.ts';
@@ -26,9 +27,9 @@ export interface Cancelled {
 
 /**
  * Cancels a confirmed sale (the permission table's `sale.cancel`; written to the audit log): the units not already returned go back
- * to stock with one movement per line, the sale is marked cancelled, and what it was still
+ * to stock with one movement per line, at the cost they were sold at, the sale is marked cancelled, and what it was still
  * worth comes off the balance summary on the sale's own day (the rule in
- * src/balance/balance-days.ts). Money paid and not yet refunded is refunded in the same
+ * src/balance/balance-days.ts), its revenue and cost of goods not yet returned off the profit summary. Money paid and not yet refunded is refunded in the same
  * transaction by the method chosen (a negative payment on today), or left as the
  * customer's credit; a walk-in has no account, so their money must be given back.
  */
@@ -77,7 +78,15 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
         const lines = await tx.saleLine.findMany({
           where: { saleId },
           orderBy: { lineNo: 'asc' },
-          select: { productId: true, quantity: true, returnedQuantity: true },
+          select: {
+            productId: true,
+            quantity: true,
+            returnedQuantity: true,
+            lineSubtotal: true,
+            unitCost: true,
+            lineCost: true,
+            returnLines: { select: { lineSubtotal: true, lineCost: true } },
+          },
         });
         await record(
           tx,
@@ -86,6 +95,7 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
             productId: l.productId,
             quantity: l.quantity.minus(l.returnedQuantity),
             kind: 'cancellation' as const,
+            unitCost: l.unitCost,
             saleId,
             userId: actor.userId,
             reason: `Sale #${sale.number} cancelled`,
@@ -93,7 +103,8 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
           })),
         );
         const worth = new Decimal(sale.total).minus(sale.returned_total);
-        const balance = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), worth.neg(), 0);
+        const saleDay = localDay(new Date(sale.sold_at), tenant.timeZone);
+        const balance = balanceRows(sale.customer_id, saleDay, worth.neg(), 0);
         let refunded = new Decimal(0);
         if (settlement && settlement !== 'credit') {
           await refundSale(tx, tenantId, {
@@ -110,6 +121,15 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
           refunded = left;
         }
         await addToBalanceDays(tx, tenantId, balance);
+        const still = lines.map((l) =>
+          reversed({
+            productId: l.productId,
+            revenue: l.returnLines.reduce((v, r) => v.minus(r.lineSubtotal), l.lineSubtotal),
+            cost: l.returnLines.reduce((v, r) => v.minus(r.lineCost), l.lineCost),
+            quantity: l.quantity.minus(l.returnedQuantity),
+          }),
+        );
+        await addToProfitDays(tx, tenantId, profitRows(saleDay, sale.customer_id, still));
         await recordAudit(tx, actor, {
           kind: 'sale_cancelled',
           subject: `Sale #${sale.number}`,

@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { balanceRows, openBalance } from '../balance/index.ts';
+import { profitRows } from '../profit/index.ts';
 import { takeOutForSale } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { ConflictError, ValidationError } from '../db/errors.ts';
@@ -8,6 +9,7 @@ import { parseInput } from '../db/input.ts';
 import { plainNumbers as english } from '../format/index.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
+import { lineCost } from './sale-totals.ts';
 import { staffLimitRefusal } from './staff-limits.ts';
 import { SaleSchema, type SaleInput } from './sales.schema.ts';
 import { createOnce } from '../db/transactions.ts';
@@ -21,8 +23,9 @@ const Decimal = Prisma.Decimal;
 
 /**
  * Confirms a sale in one transaction: the form token (which reserves the sale's id), the
- * checks (lines, customer, the staff limits), stock out (conditional updates, product by product), then one statement writing
- * number, sale, lines, movements, payment and balance summary (write-sale.ts); the cache is
+ * checks (lines, customer, the staff limits), stock out (conditional updates, product by product; each line's
+ * cost is its product's average cost read under that lock), then one statement writing
+ * number, sale, lines, movements, payment, balance and profit summaries (write-sale.ts); the cache is
  * invalidated after commit. Any refusal (bad line, beyond the staff limits, short stock, over the credit limit)
  * rolls everything back.
  */
@@ -71,6 +74,11 @@ export async function confirmSale(deps: TransactionDeps, actor: Scope, raw: unkn
       if (stockOut.short.length) throw await shortStock(tx, input, lineProducts, stockOut.short);
 
       const soldAt = new Date();
+      const day = localDay(soldAt, tenant.timeZone);
+      const sold = lines.map((l, i) => {
+        const unitCost = stockOut.costs.get(l.productId)!;
+        return { ...l, totals: totals.lines[i]!, unitCost, lineCost: lineCost(l.quantity, unitCost) };
+      });
       await writeSale(tx, {
         id: saleId,
         tenantId,
@@ -85,8 +93,13 @@ export async function confirmSale(deps: TransactionDeps, actor: Scope, raw: unkn
         total: totals.total,
         payNow: input.payNow,
         cashTendered: tendered,
-        lines: lines.map((l, i) => ({ ...l, totals: totals.lines[i]! })),
-        balance: balanceRows(customer?.id, localDay(soldAt, tenant.timeZone), totals.total, input.payNow ? totals.total : 0),
+        lines: sold,
+        balance: balanceRows(customer?.id, day, totals.total, input.payNow ? totals.total : 0),
+        profit: profitRows(
+          day,
+          customer?.id,
+          sold.map((l) => ({ productId: l.productId, revenue: l.totals.subtotal, cost: l.lineCost, quantity: l.quantity })),
+        ),
       });
       return { id: saleId, url: `${reserve.prefix}${saleId}` };
     },

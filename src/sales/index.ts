@@ -9,7 +9,7 @@ import { SALES_EVENTS } from './cache-events.ts';
 export { SalesService } from './sales.service.ts';
 export { paymentMethods } from './sales.schema.ts';
 export { saleMoney } from './refunds.ts';
-export { saleTotals } from './sale-totals.ts';
+export { lineCost, saleTotals } from './sale-totals.ts';
 export { saleDetail } from './sales.queries.ts';
 export { taxBreakdown, type TaxRateTotals } from './sale-totals.ts';
 export { PaymentMethodSchema } from './sales.schema.ts';

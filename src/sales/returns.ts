@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { addToBalanceDays, balanceRows, type BalanceRow } from '../balance/index.ts';
+import { addToProfitDays, profitRows, reversed } from '../profit/index.ts';
 import { assertCan } from '../auth/index.ts';
 import { record } from '../stock/index.ts';
 import { localDay } from '../time.ts';
@@ -9,7 +10,7 @@ import { parseInput } from '../db/input.ts';
 import { plainNumbers as english } from '../format/index.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
-import { lineTotals, type LineTotals } from './sale-totals.ts';
+import { lineCost, lineTotals, type LineTotals } from './sale-totals.ts';
 import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import type { Scope } from '../db/scope.ts';
@@ -69,11 +70,13 @@ const minus = (a: ReturnType<typeof amounts>, b: ReturnType<typeof amounts>) => 
  * Returns some units of some lines of a confirmed sale, in one transaction: each line's
  * returned quantity grows by one conditional update that refuses to pass what was sold (so
  * concurrent returns can never together return more), stock goes back with a `return`
- * movement per line, the sale's worth drops on the sale's own day in the balance summary,
- * and what was paid beyond the new worth (at most this return's value) is refunded by the
+ * movement per line (the units come back at the cost they were sold at, averaged into the
+ * product's cost), the sale's worth and its profit drop on the sale's own day in the balance and
+ * profit summaries, and what was paid beyond the new worth (at most this return's value) is refunded by the
  * method chosen, or left as the customer's credit. A line's returned value is the line's
  * amount at its new returned quantity minus its amount at the old one, rounded as sales
- * are, so returning every unit, in any number of returns, gives back exactly the line.
+ * are, so returning every unit, in any number of returns, gives back exactly the line; the
+ * cost of goods sold given back telescopes the same way, at the line's unit cost.
  */
 export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: number, form: ReturnForm): Promise<Created> {
   assertCan(actor, 'sale.return', 'Only managers and owners can take returns.');
@@ -117,6 +120,8 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
         lineSubtotal: true,
         lineTax: true,
         lineTotal: true,
+        unitCost: true,
+        lineCost: true,
         product: { select: { name: true, unit: { select: { code: true } } } },
       },
     });
@@ -131,7 +136,7 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
     }
 
     const returnedAt = new Date();
-    const returned: Array<{ line: (typeof lines)[number]; quantity: Decimal; amount: ReturnType<typeof amounts> }> = [];
+    const returned: Array<{ line: (typeof lines)[number]; quantity: Decimal; amount: ReturnType<typeof amounts>; cost: Decimal }> = [];
     const over: string[] = [];
     for (const w of wanted) {
       const line = lines.find((l) => l.lineNo === w.lineNo)!;
@@ -152,7 +157,13 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
         quantity.equals(line.quantity)
           ? { subtotal: line.lineSubtotal, tax: line.lineTax, total: line.lineTotal }
           : amounts(lineTotals({ quantity, unitPrice: line.unitPrice, discountPct: line.discountPct, taxRate: line.taxRate }));
-      returned.push({ line, quantity: w.quantity, amount: minus(valueAt(after), valueAt(after.minus(w.quantity))) });
+      const costAt = (quantity: Decimal) => (quantity.equals(line.quantity) ? line.lineCost : lineCost(quantity, line.unitCost));
+      returned.push({
+        line,
+        quantity: w.quantity,
+        amount: minus(valueAt(after), valueAt(after.minus(w.quantity))),
+        cost: costAt(after).minus(costAt(after.minus(w.quantity))),
+      });
     }
     if (over.length) throw new ConflictError(`More than was sold for ${over.join(', ')}. Nothing was recorded.`, errors);
 
@@ -191,6 +202,7 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
         lineSubtotal: r.amount.subtotal,
         lineTax: r.amount.tax,
         lineTotal: r.amount.total,
+        lineCost: r.cost,
       })),
     });
     await record(
@@ -200,6 +212,7 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
         productId: r.line.productId,
         quantity: r.quantity,
         kind: 'return' as const,
+        unitCost: r.line.unitCost,
         saleId,
         returnId: created.id,
         userId: actor.userId,
@@ -209,7 +222,8 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
     );
 
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { timeZone: true } });
-    const balance: BalanceRow[] = balanceRows(sale.customer_id, localDay(new Date(sale.sold_at), tenant.timeZone), total.neg(), 0);
+    const saleDay = localDay(new Date(sale.sold_at), tenant.timeZone);
+    const balance: BalanceRow[] = balanceRows(sale.customer_id, saleDay, total.neg(), 0);
     if (settlement === 'refund') {
       await refundSale(tx, tenantId, {
         saleId,
@@ -224,6 +238,15 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
       balance.push(...balanceRows(sale.customer_id, localDay(returnedAt, tenant.timeZone), 0, beyond.neg()));
     }
     await addToBalanceDays(tx, tenantId, balance);
+    await addToProfitDays(
+      tx,
+      tenantId,
+      profitRows(
+        saleDay,
+        sale.customer_id,
+        returned.map((r) => reversed({ productId: r.line.productId, revenue: r.amount.subtotal, cost: r.cost, quantity: r.quantity })),
+      ),
+    );
     await deps.cache.invalidateAfterCommit(uow, tenantId, 'sale.returned');
     return { id: created.id, url: `/returns/${created.id}` };
   });

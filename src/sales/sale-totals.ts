@@ -36,6 +36,11 @@ export function lineTotals(line: LineInput): LineTotals {
   return { gross, discount: gross.minus(subtotal), subtotal, tax, total: subtotal.plus(tax) };
 }
 
+/** A line's cost of goods sold: quantity × the unit cost it was sold at, half-up to the cent. */
+export function lineCost(quantity: DecimalValue, unitCost: DecimalValue): Decimal {
+  return cents(new Decimal(quantity).mul(unitCost));
+}
+
 export function saleTotals(lines: LineInput[]): {
   lines: LineTotals[];
   subtotal: Decimal;

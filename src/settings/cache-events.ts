@@ -2,14 +2,15 @@ import type { EventModules, EventNames } from '../cache/index.ts';
 
 // The settings' domain events and the cache modules a commit of each invalidates.
 export const SETTINGS_EVENTS = {
+  // Categories name the profit report's rows (top categories, the stock value by category).
   'category.created': ['categories', 'products'],
-  'category.updated': ['categories', 'products'],
-  'category.deleted': ['categories', 'products'],
+  'category.updated': ['categories', 'products', 'profit'],
+  'category.deleted': ['categories', 'products', 'profit'],
   'uom.created': ['uom', 'products'],
   'uom.updated': ['uom', 'products'],
   'uom.deleted': ['uom', 'products'],
-  // A time zone or currency change reshapes balance days and price display.
-  'settings.updated': ['balance', 'products'],
+  // A time zone or currency change reshapes balance days and price display (and the profit report's).
+  'settings.updated': ['balance', 'products', 'profit'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -1,8 +1,10 @@
 export {
   averageFromLedger,
+  costAfter,
   perProduct,
   receivePurchases,
   record,
+  revalue,
   saleMovements,
   takeOutForSale,
   type Applied,

@@ -70,12 +70,15 @@ describe('admin', () => {
       expect((await owner.get('/catalog/products')).headers.get('x-cache')).toBe('HIT');
     });
 
-    it('preparing the most used pages fills them so the next balance page is a HIT', async () => {
+    it('preparing the most used pages fills them so the next balance and profit pages are a HIT', async () => {
       await t.deps.cache.module('balance').invalidate(business.tenantId);
       const res = await owner.post('/admin/cache/warm');
       expect(res.status).toBe(303);
-      expect((await owner.get('/admin/cache')).html).toContain('Prepared the most used pages: Units, Categories, Balance figures.');
+      expect((await owner.get('/admin/cache')).html).toContain(
+        'Prepared the most used pages: Units, Categories, Balance figures, Profit and stock value.',
+      );
       expect((await owner.get('/balance')).headers.get('x-cache')).toBe('HIT');
+      expect((await owner.get('/profit')).headers.get('x-cache')).toBe('HIT');
     });
   });
 });

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, seedDemoData } from '../../src/admin/demo-seed.service.ts';
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
+import { verifyProfitSummary } from '../../src/profit/index.ts';
+import { averageFromLedger } from '../../src/stock/index.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
 import { localDay, zonedInstant } from '../../src/time.ts';
 import { createTestDatabase } from '../helpers/database.ts';
 
 // The demo data a new owner sees first: nothing after "now", a catalogue that makes sense,
-// no customer twice, a year with busy and quiet times; and the balance summary still agrees.
+// no customer twice, a year with busy and quiet times, goods bought from suppliers at costs
+// below the prices; and the balance and profit summaries still agree.
 
 const ZONE = 'Europe/Madrid';
 
@@ -117,11 +120,11 @@ describe('demo data', () => {
     expect(byWeekday[6]).toBeGreaterThan(byWeekday[3]!);
     expect(byWeekday[0]! * 2).toBeLessThan(byWeekday[3]!);
     expect(byMonth[4]).toBeGreaterThan(byMonth[0]! * 1.3); // May against January
-    // Every sale inside opening hours.
+    // Every sale inside opening hours, by the shop's clock (on the days the clocks change too).
     for (const s of sales) {
-      const minutes = (s.soldAt.getTime() - zonedInstant(localDay(s.soldAt, ZONE), ZONE).getTime()) / 60_000;
-      expect(minutes).toBeGreaterThanOrEqual(9 * 60);
-      expect(minutes).toBeLessThan(19 * 60);
+      const day = localDay(s.soldAt, ZONE);
+      expect(s.soldAt.getTime()).toBeGreaterThanOrEqual(zonedInstant(day, ZONE, 9 * 60).getTime());
+      expect(s.soldAt.getTime()).toBeLessThan(zonedInstant(day, ZONE, 19 * 60).getTime());
     }
 
     const summary = await prisma.balanceDay.findMany({ where: { tenantId }, orderBy: [{ customerKey: 'asc' }, { day: 'asc' }] });
@@ -132,5 +135,57 @@ describe('demo data', () => {
         summary.map((d) => [String(d.customerKey), d.day.toISOString().slice(0, 10), d.salesTotal.toFixed(2), d.paymentsTotal.toFixed(2)]),
       ),
     ).toEqual(nonZero(recomputed.map((r) => [String(r.customerKey), r.day, r.sales.toFixed(2), r.payments.toFixed(2)])));
+    expect((await verifyProfitSummary(prisma, tenantId)).differences).toEqual([]);
+  }, 300_000);
+
+  it('goods come from suppliers by received purchase orders, at costs below the prices that move the average a little; every sale earns', async () => {
+    const tenantId = await shop();
+    const now = zonedInstant('2026-05-20', ZONE, 19 * 60 + 30);
+    await seedDemoData(prisma, { tenantId, days: 90, products: 20, salesPerDay: 10, seed: 9, now });
+    const orders = await prisma.purchaseOrder.findMany({
+      where: { tenantId },
+      select: { number: true, status: true, orderedAt: true, supplier: { select: { name: true } }, lines: true },
+      orderBy: { number: 'asc' },
+    });
+    expect(new Set(orders.map((o) => o.supplier.name)).size).toBeGreaterThanOrEqual(4);
+    expect(orders.map((o) => o.number)).toEqual(orders.map((_, i) => i + 1));
+    expect((await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).lastPurchaseOrderNumber).toBe(orders.length);
+    for (const o of orders) {
+      expect(o.status).toBe('received');
+      expect(o.orderedAt!.getTime()).toBeLessThan(now.getTime());
+      for (const l of o.lines) expect(l.receivedQuantity.toFixed()).toBe(l.quantity.toFixed());
+    }
+    const products = await prisma.product.findMany({ where: { tenantId }, select: { id: true, price: true, cost: true } });
+    for (const p of products) {
+      expect(p.cost.greaterThan(0), `product ${p.id} has a cost`).toBe(true);
+      expect(p.cost.lessThan(p.price), `product ${p.id} costs less than it sells for`).toBe(true);
+      const movements = await prisma.stockMovement.findMany({ where: { productId: p.id }, orderBy: { id: 'asc' } });
+      expect(movements.filter((m) => m.kind === 'receipt')).toEqual([]);
+      expect(averageFromLedger(movements).toFixed(2)).toBe(p.cost.toFixed(2));
+      expect(movements.at(-1)!.averageCost!.toFixed(2)).toBe(p.cost.toFixed(2));
+    }
+    // Costs drift, so some product was bought at more than one cost.
+    const costs = await prisma.purchaseOrderLine.groupBy({
+      by: ['productId'],
+      where: { tenantId },
+      _min: { unitCost: true },
+      _max: { unitCost: true },
+    });
+    expect(costs.some((c) => !c._min.unitCost!.equals(c._max.unitCost!))).toBe(true);
+    const lines = await prisma.saleLine.findMany({
+      where: { tenantId },
+      select: { unitCost: true, lineCost: true, lineSubtotal: true, quantity: true },
+    });
+    expect(lines.length).toBeGreaterThan(100);
+    for (const l of lines) {
+      expect(l.unitCost.greaterThan(0)).toBe(true);
+      expect(l.lineCost.toFixed(2)).toBe(l.quantity.mul(l.unitCost).toDecimalPlaces(2).toFixed(2));
+      expect(l.lineCost.lessThan(l.lineSubtotal)).toBe(true);
+    }
+    expect((await verifyProfitSummary(prisma, tenantId)).ok).toBe(true);
+    // The seeded sales carry the cost of their moment: costs are historical from the first seeded day.
+    expect((await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).costsHistoricalFrom.toISOString()).toBe(
+      zonedInstant('2026-02-20', ZONE).toISOString(),
+    );
   }, 300_000);
 });

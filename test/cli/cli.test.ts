@@ -160,7 +160,7 @@ describe('cli', { timeout: 120_000 }, () => {
       expect(clear.stdout).toContain(`Cleared uom for tenant ${tenant.id}`);
       const badModule = await cli(['cache:clear', '--tenant', String(tenant.id), '--module', 'sessions'], withRedis);
       expect(badModule.code).toBe(2);
-      expect(badModule.stderr).toContain('--module must be one of balance, products, categories, uom');
+      expect(badModule.stderr).toContain('--module must be one of balance, products, categories, uom, profit');
       const status = await cli(['cache:status'], withRedis);
       expect(status.code).toBe(0);
       expect(status.stdout).toMatch(/status: ok/);

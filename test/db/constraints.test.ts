@@ -130,6 +130,8 @@ describe('database', () => {
               lineSubtotal: dec('1'),
               lineTax: dec('0'),
               lineTotal: dec('1'),
+              unitCost: dec('0.40'),
+              lineCost: dec('0.40'),
             },
           });
         expect(mentions(await failure(line(1, '0', '0')), 'sale_lines_quantity_positive')).toBe(true);

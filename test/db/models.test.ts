@@ -75,6 +75,8 @@ describe('database', () => {
           lineSubtotal: dec('4.98'),
           lineTax: dec('0.35'),
           lineTotal: dec('5.33'),
+          unitCost: dec('1.20'),
+          lineCost: dec('2.40'),
         },
       });
       await prisma.payment.create({

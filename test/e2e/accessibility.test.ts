@@ -62,6 +62,7 @@ describe('accessibility of every page', () => {
     const today = localDay(new Date(), ZONE);
     params.day = today;
     params.yearAgo = addDays(today, -364);
+    params.weekAgo = addDays(today, -7);
     await seedDemoData(prisma, { tenantId, days: 14, products: 12, salesPerDay: 4, until: today });
     params.product = (await prisma.product.findFirstOrThrow({ where: { tenantId }, orderBy: { id: 'asc' } })).id;
     params.category = (await prisma.category.findFirstOrThrow({ where: { tenantId, parentId: { not: null } }, orderBy: { id: 'asc' } })).id;
@@ -228,6 +229,21 @@ describe('accessibility of every page', () => {
       as: 'owner',
       shows: 'Shown by week',
     },
+    { name: 'profit and stock value', path: '/profit', as: 'owner', shows: 'Gross profit' },
+    {
+      name: 'profit of a year (shown by week), stock value a week ago',
+      path: '/profit?from=:yearAgo&to=:day&granularity=day&asOf=:weekAgo',
+      as: 'owner',
+      shows: 'Shown by week',
+    },
+    {
+      name: 'profit with a wrong range and a stock day to come',
+      path: '/profit?from=2026-02-10&to=2026-01-01&asOf=2999-01-01',
+      as: 'owner',
+      status: 422,
+      shows: 'not be before',
+    },
+    { name: 'profit as staff (403)', path: '/profit', as: 'staff', status: 403, shows: 'Forbidden' },
     { name: 'audit log', path: '/settings/audit', as: 'owner', shows: 'Broken in transit' },
     {
       name: 'audit log with a wrong filter',

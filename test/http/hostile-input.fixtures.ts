@@ -239,6 +239,7 @@ export const SNAPSHOT_TABLES = [
   'payments',
   'stock_movements',
   'balance_days',
+  'profit_days',
   'form_submissions',
   'returns',
   'return_lines',

@@ -442,7 +442,17 @@ const sales: Form[] = [
       { name: line('taxRate'), accepts: ['empty', 'zero'], stored: blankAs('0') },
     ],
     // tenants: the sale number counter (tenants.last_sale_number).
-    writes: ['tenants', 'sales', 'sale_lines', 'products', 'stock_movements', 'balance_days', 'payments', 'form_submissions'],
+    writes: [
+      'tenants',
+      'sales',
+      'sale_lines',
+      'products',
+      'stock_movements',
+      'balance_days',
+      'profit_days',
+      'payments',
+      'form_submissions',
+    ],
     read: async (fx, { location }) => {
       const sale = await fx.prisma.sale.findUniqueOrThrow({
         where: { id: idIn(location) },
@@ -471,7 +481,7 @@ const sales: Form[] = [
     // A walk-in's cash is on this sale: it can only be cancelled with a refund method, so no hostile value cancels it.
     body: () => ({ settlement: 'cash' }),
     fields: [{ name: 'settlement' }],
-    writes: ['sales', 'products', 'stock_movements', 'balance_days', 'refunds', 'audit_entries'],
+    writes: ['sales', 'products', 'stock_movements', 'balance_days', 'profit_days', 'refunds', 'audit_entries'],
     ids: { path: (id) => `/sales/${id}/cancel`, valid: (fx) => fx.a.cancelSaleId, foreign: (fx) => fx.b.saleId },
   },
   {
@@ -493,6 +503,7 @@ const sales: Form[] = [
       'products',
       'stock_movements',
       'balance_days',
+      'profit_days',
       'refunds',
       'form_submissions',
     ],
@@ -948,6 +959,9 @@ export const queryBoxes: Array<{ name: string; path(fx: Fixtures): string; param
   { name: 'balance', path: () => '/balance', params: ['preset', 'from', 'to', 'granularity', 'customer', 'asOf'] },
   { name: 'balance CSV', path: () => '/balance.csv', params: ['preset', 'from', 'to', 'granularity', 'customer'] },
   { name: 'balance detail', path: () => '/balance/detail', params: ['from', 'to', 'granularity', 'customer'] },
+  { name: 'profit', path: () => '/profit', params: ['preset', 'from', 'to', 'granularity', 'asOf', 'daily'] },
+  { name: 'profit CSV', path: () => '/profit.csv', params: ['preset', 'from', 'to', 'granularity'] },
+  { name: 'stock value CSV', path: () => '/profit/stock-value.csv', params: ['asOf'] },
   { name: 'customer statement', path: (fx) => `/customers/${fx.a.editCustomerId}/statement`, params: ['from', 'to'] },
   { name: 'new payment for a sale', path: () => '/payments/new', params: ['sale', 'customer'] },
   { name: 'new sale for a customer', path: () => '/sales/new', params: ['customer'] },

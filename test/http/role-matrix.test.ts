@@ -185,6 +185,31 @@ export const roleMatrix: Row[] = [
     method: 'GET',
     request: async () => ({ path: '/balance/detail?from=2026-01-01&to=2026-01-31' }),
   },
+  { what: 'open the profit and stock value page', permission: 'profit.see', method: 'GET', request: async () => ({ path: '/profit' }) },
+  {
+    what: 'open the profit page with a stock day in the future',
+    permission: 'profit.see',
+    method: 'GET',
+    request: async () => ({ path: '/profit?asOf=2999-01-01' }),
+    effect: async (_ctx, res, allowed) => expect(res.status).toBe(allowed ? 422 : 403),
+  },
+  { what: 'download the profit CSV', permission: 'profit.see', method: 'GET', request: async () => ({ path: '/profit.csv' }) },
+  {
+    what: 'download the stock value CSV (costs)',
+    permission: 'profit.see',
+    method: 'GET',
+    request: async () => ({ path: '/profit/stock-value.csv' }),
+  },
+  {
+    what: 'see the profit link in the menu',
+    permission: 'profit.see',
+    method: 'GET',
+    request: async () => ({ path: '/' }),
+    effect: async (_ctx, res, allowed) => {
+      expect(res.status).toBe(200);
+      expect(res.html.includes('href="/profit"')).toBe(allowed);
+    },
+  },
   {
     what: "see the business's month on the dashboard",
     permission: 'balance.see',

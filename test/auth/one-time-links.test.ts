@@ -159,6 +159,15 @@ describe('one-time links by e-mail', () => {
     expect(await audit('password_reset', `User ${user.email}`)).toBe(1);
   });
 
+  it('tells text that cannot be an e-mail address so, instead of answering that a link was sent', async () => {
+    const client = t.client(fromNewAddress());
+    await client.get('/password/forgot');
+    const res = await client.post('/password/forgot', { email: 'ana.example.com' });
+    expect(res.status).toBe(422);
+    expect(res.html).toContain('Enter a valid email address');
+    expect(res.html).not.toContain('If that address has an account here');
+  });
+
   it('answers the same whether or not the address has an account, and e-mails only the account', async () => {
     const user = await t.createUser(business.tenantId, 'staff');
     const unknown = `nobody-${randomBytes(4).toString('hex')}@test.stock`;
@@ -254,5 +263,9 @@ describe('one-time links by e-mail', () => {
     expect((await t.client().get(`/invitation/${token}`)).status).toBe(200);
     expect((await t.client().get(`/invitation/${randomBytes(32).toString('base64url')}`)).status).toBe(410);
     expect((await t.client().get('/invitation/short')).status).toBe(410);
+    // A link whose percent-encoding was broken on its way: the same "expired or used" page, not a bare 400.
+    const mangled = await t.client().get(`/password/reset/${token.slice(0, 40)}%E0%A4%A`);
+    expect(mangled.status).toBe(410);
+    expect(mangled.html).toContain('Ask for a new password link');
   });
 });

@@ -43,6 +43,13 @@ export interface Fixtures {
     totpClientEmail: string;
     /** A session for the logout form's CSRF cases. */
     other: TestClient;
+    /** Users who set their password through a one-time link (a fresh link per case), and one who is deactivated. */
+    invitedUser: TestUser;
+    resetUser: TestUser;
+    inactiveUser: TestUser;
+    /** A session that saves its language choice (kept apart: the other sessions' pages stay English). */
+    languageClient: TestClient;
+    languageUserId: number;
   };
   b: {
     tenantId: number;
@@ -143,6 +150,9 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
     data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpSignedIn.id), totpEnabled: true },
   });
   const passwordUser = await t.createUser(tenantA.tenantId, 'staff');
+  const inactiveUser = await t.createUser(tenantA.tenantId, 'staff');
+  await prisma.user.update({ where: { id: inactiveUser.id }, data: { active: false } });
+  const languageUser = await t.createUser(tenantA.tenantId, 'staff');
 
   return {
     t,
@@ -171,6 +181,11 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
       totpClient,
       totpClientEmail: totpSignedIn.email,
       other: await t.signIn(otherUser.email, TEST_PASSWORD),
+      invitedUser: await t.createUser(tenantA.tenantId, 'staff'),
+      resetUser: await t.createUser(tenantA.tenantId, 'manager'),
+      inactiveUser,
+      languageClient: await t.signIn(languageUser.email, TEST_PASSWORD),
+      languageUserId: languageUser.id,
     },
     b: {
       tenantId: tenantB.tenantId,
@@ -211,6 +226,8 @@ export const SNAPSHOT_TABLES = [
   'refunds',
   'till_closes',
   'audit_entries',
+  'one_time_links',
+  'alert_runs',
 ] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;

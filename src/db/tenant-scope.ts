@@ -36,6 +36,7 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   PurchaseOrderLine: 'owned',
   OneTimeLink: 'owned',
   AlertRun: 'owned',
+  AlertDelivery: 'owned',
   Session: 'infra',
 };
 

@@ -228,6 +228,7 @@ export const SNAPSHOT_TABLES = [
   'audit_entries',
   'one_time_links',
   'alert_runs',
+  'alert_deliveries',
 ] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;

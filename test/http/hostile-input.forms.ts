@@ -819,6 +819,7 @@ export const searches: Array<{ name: string; path: string }> = [
   { name: 'product CSV export', path: '/catalog/products/export.csv' },
   { name: 'customer search', path: '/customers' },
   { name: "the sale form's product picker", path: '/sales/product-search' },
+  { name: "the customer pickers' search", path: '/customers/search' },
   { name: 'sales list', path: '/sales' },
   { name: 'payments list', path: '/payments' },
   { name: "the label form's product search", path: '/catalog/labels' },

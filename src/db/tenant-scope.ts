@@ -40,6 +40,7 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   SupplierPayment: 'owned',
   OneTimeLink: 'owned',
   AlertRun: 'owned',
+  AlertDelivery: 'owned',
   Session: 'infra',
 };
 

@@ -48,6 +48,13 @@ export interface Fixtures {
     draftOrderId: number;
     receiveOrderId: number;
     paySupplierId: number;
+    /** Users who set their password through a one-time link (a fresh link per case), and one who is deactivated. */
+    invitedUser: TestUser;
+    resetUser: TestUser;
+    inactiveUser: TestUser;
+    /** A session that saves its language choice (kept apart: the other sessions' pages stay English). */
+    languageClient: TestClient;
+    languageUserId: number;
   };
   b: {
     tenantId: number;
@@ -170,6 +177,9 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
   const buyA = await purchasing(t, tenantA.tenantId, tenantA.owner.id, a.productId, { quantity: '1000000' });
   const payA = await purchasing(t, tenantA.tenantId, tenantA.owner.id, a.productId, { quantity: '500000', receive: true });
   const buyB = await purchasing(t, tenantB.tenantId, tenantB.owner.id, b.productId, { quantity: '10' });
+  const inactiveUser = await t.createUser(tenantA.tenantId, 'staff');
+  await prisma.user.update({ where: { id: inactiveUser.id }, data: { active: false } });
+  const languageUser = await t.createUser(tenantA.tenantId, 'staff');
 
   return {
     t,
@@ -202,6 +212,11 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
       draftOrderId: buyA.draftOrderId,
       receiveOrderId: buyA.orderId,
       paySupplierId: payA.supplierId,
+      invitedUser: await t.createUser(tenantA.tenantId, 'staff'),
+      resetUser: await t.createUser(tenantA.tenantId, 'manager'),
+      inactiveUser,
+      languageClient: await t.signIn(languageUser.email, TEST_PASSWORD),
+      languageUserId: languageUser.id,
     },
     b: {
       tenantId: tenantB.tenantId,
@@ -252,6 +267,9 @@ export const SNAPSHOT_TABLES = [
   'purchase_receipts',
   'purchase_receipt_lines',
   'supplier_payments',
+  'one_time_links',
+  'alert_runs',
+  'alert_deliveries',
 ] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;

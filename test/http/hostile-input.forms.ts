@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { verifyPassword } from '../../src/auth/password.ts';
+import { issueLink, type LinkPurpose } from '../../src/auth/one-time-links.ts';
 import { localDay } from '../../src/time.ts';
-import { TEST_PASSWORD } from '../helpers/app.ts';
+import { TEST_PASSWORD, type TestUser } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { formToken, idIn, type Fixtures, type Table } from './hostile-input.fixtures.ts';
 
@@ -58,6 +60,12 @@ export interface Form {
   cleanup?(fx: Fixtures, sent: Sent): Promise<void>;
   /** The route takes an id: hostile ids in the URL must answer 404. */
   ids?: { path(id: string): string; valid(fx: Fixtures): number; foreign(fx: Fixtures): number };
+  /** Rows each case needs, written before the case's snapshot (a fresh one-time link). */
+  prepare?(fx: Fixtures): Promise<void>;
+  /** Where an accepted submission leads (default: anywhere but the sign-in page, which would mean the session was lost). */
+  redirectsTo?: RegExp;
+  /** The route takes a one-time link's token: tokens that open nothing must answer 410 "gone". */
+  tokens?: { path(token: string): string; purpose: LinkPurpose; user(fx: Fixtures): TestUser };
 }
 
 /** Free text: anything printable is a valid name or note. */
@@ -890,13 +898,129 @@ const account: Form[] = [
   },
 ];
 
+/** Every class: a checkbox sent with anything but "on" (or not at all) is unticked. */
+const ANY: ValueClass[] = ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'];
+
+const alerts: Form[] = [
+  {
+    name: 'e-mail alerts',
+    path: () => '/account/alerts',
+    body: () => ({ lowStockDigest: 'on' }),
+    fields: [{ name: 'lowStockDigest', accepts: ANY, stored: UNCHECKED }],
+    writes: ['users'],
+    read: async (fx) => ({
+      lowStockDigest: String((await fx.prisma.user.findFirstOrThrow({ where: { email: fx.a.ownerEmail } })).lowStockDigest),
+    }),
+  },
+  {
+    name: 'language',
+    path: () => '/account/language',
+    // Blank: the business's language. Any other unknown value changes nothing (a choice, not text).
+    body: () => ({ lang: '', back: '/sales' }),
+    fields: [
+      { name: 'lang', accepts: ['empty'], ignores: ANY.filter((c) => c !== 'empty'), stored: () => '', column: 'language' },
+      // Wherever "back" points, the choice is saved and the redirect stays on this site.
+      { name: 'back', accepts: ANY, stored: () => '', column: 'language' },
+    ],
+    writes: ['users'],
+    client: async (fx) => fx.a.languageClient,
+    read: async (fx, { location }) => {
+      if (!location.startsWith('/') || location.startsWith('//')) throw new Error(`redirected off the site: ${location}`);
+      const user = await fx.prisma.user.findFirstOrThrow({ where: { id: fx.a.languageUserId } });
+      return { language: user.language };
+    },
+  },
+];
+
+// Signed-out forms of the e-mail work: "forgot password", and setting a password through an
+// invitation or reset link. Each case gets a new client (and address) that has read the page,
+// as a visitor would, and each link case a fresh link made through the link service.
+
+const visitorOf = (path: (fx: Fixtures) => string) => async (fx: Fixtures) => {
+  const client = fx.freshClient();
+  await client.get(path(fx));
+  return client;
+};
+
+const issue = (fx: Fixtures, user: TestUser, purpose: LinkPurpose, now?: Date) =>
+  fx.t.deps.tenantDb(user.tenantId).$transaction((tx) => issueLink(tx, user.id, purpose, now));
+/** The link the current case posts to. */
+const currentLink: Record<LinkPurpose, string> = { invitation: '', password_reset: '' };
+
+const linkForm = (purpose: LinkPurpose, name: string, prefix: string, user: (fx: Fixtures) => TestUser): Form => ({
+  name,
+  path: () => `${prefix}${currentLink[purpose]}`,
+  body: (_fx, n) => ({ password: `lantern-orbit-${n}-velvet`, confirmPassword: `lantern-orbit-${n}-velvet` }),
+  // As for one's own password: any script, HTML and quotes make good passwords.
+  fields: [{ name: 'password', accepts: ['unicode', 'html', 'sql'], linked: ['confirmPassword'] }, { name: 'confirmPassword' }],
+  // one_time_links: the link (and the user's other open links) spent; users: the password.
+  writes: ['users', 'one_time_links', 'audit_entries'],
+  prepare: async (fx) => {
+    currentLink[purpose] = await issue(fx, user(fx), purpose);
+  },
+  client: visitorOf(() => `${prefix}${currentLink[purpose]}`),
+  redirectsTo: /^\/login\?passwordSet=1$/,
+  read: async (fx, { body }) => {
+    const row = await fx.prisma.user.findUniqueOrThrow({ where: { id: user(fx).id } });
+    return { password: (await verifyPassword(row.passwordHash, String(body.password))) ? body.password : '(another password)' };
+  },
+  tokens: { path: (segment) => `${prefix}${segment}`, purpose, user },
+});
+
+const signedOut: Form[] = [
+  {
+    name: 'forgot password',
+    path: () => '/password/forgot',
+    body: (fx) => ({ email: fx.a.resetUser.email }),
+    // No hostile value is an e-mail address: each is refused saying so, before any limit or look-up.
+    fields: [{ name: 'email' }],
+    writes: [],
+    client: visitorOf(() => '/password/forgot'),
+  },
+  linkForm('invitation', 'accept an invitation', '/invitation/', (fx) => fx.a.invitedUser),
+  linkForm('password_reset', 'set a new password from a reset link', '/password/reset/', (fx) => fx.a.resetUser),
+];
+
+/** Tokens in a link's URL (as sent, percent-encoded) that open nothing: each answers 410 with the "expired or used" page, whatever is posted. */
+export const hostileTokens: Array<{ label: string; token(fx: Fixtures, user: TestUser, purpose: LinkPurpose): Promise<string> }> = [
+  { label: 'made up, of the right shape', token: async () => randomBytes(32).toString('base64url') },
+  {
+    label: 'already used',
+    token: async (fx, user, purpose) => {
+      const token = await issue(fx, user, purpose);
+      await fx.t.deps.links.setPassword(token, purpose, 'an-earlier-lantern-orbit', 'an-earlier-lantern-orbit');
+      return token;
+    },
+  },
+  {
+    label: 'replaced by a newer link',
+    token: async (fx, user, purpose) => {
+      const token = await issue(fx, user, purpose);
+      await issue(fx, user, purpose);
+      return token;
+    },
+  },
+  { label: 'expired', token: (fx, user, purpose) => issue(fx, user, purpose, new Date(Date.now() - 73 * 3600 * 1000)) },
+  {
+    label: 'a valid link of the other kind',
+    token: (fx, user, purpose) => issue(fx, user, purpose === 'invitation' ? 'password_reset' : 'invitation'),
+  },
+  { label: "a deactivated user's", token: (fx, _user, purpose) => issue(fx, fx.a.inactiveUser, purpose) },
+  { label: 'too short', token: async () => 'abc' },
+  { label: 'SQL-looking', token: async () => encodeURIComponent("1'; DROP TABLE one_time_links; --") },
+  { label: 'a NUL byte', token: async () => `${randomBytes(32).toString('base64url').slice(0, 42)}%00` },
+  { label: 'a broken percent-encoding', token: async () => `${randomBytes(32).toString('base64url').slice(0, 40)}%E0%A4%A` },
+  { label: '8 kB', token: async () => 'A'.repeat(8_000) },
+];
+
 const admin: Form[] = [
   {
     name: 'invite a user',
     path: () => '/settings/users',
     body: (_fx, n) => ({ email: `invitee-${n}@test.stock`, name: 'Invitee', role: 'staff' }),
     fields: [{ name: 'email' }, { name: 'name', accepts: OPTIONAL_TEXT }, { name: 'role' }],
-    writes: ['users', 'audit_entries'],
+    // one_time_links: the invitation's link (e-mail is on in the sweep).
+    writes: ['users', 'one_time_links', 'audit_entries'],
     read: (fx, { body }) => fx.prisma.user.findUniqueOrThrow({ where: { email: String(body.email) } }),
     shownAt: () => '/settings/users',
   },
@@ -933,7 +1057,7 @@ const admin: Form[] = [
   { name: 'warm the cache', path: () => '/admin/cache/warm', body: () => ({}), fields: [], writes: [] },
 ];
 
-export const forms: Form[] = [...catalog, ...settings, ...sales, ...purchasing, ...account, ...admin];
+export const forms: Form[] = [...catalog, ...settings, ...sales, ...purchasing, ...account, ...alerts, ...signedOut, ...admin];
 
 /** Search boxes (GET forms): any text is a valid search; the page answers 200 and writes nothing. */
 export const searches: Array<{ name: string; path: string }> = [
@@ -941,6 +1065,7 @@ export const searches: Array<{ name: string; path: string }> = [
   { name: 'product CSV export', path: '/catalog/products/export.csv' },
   { name: 'customer search', path: '/customers' },
   { name: "the sale form's product picker", path: '/sales/product-search' },
+  { name: "the customer pickers' search", path: '/customers/search' },
   { name: 'sales list', path: '/sales' },
   { name: 'payments list', path: '/payments' },
   { name: "the label form's product search", path: '/catalog/labels' },

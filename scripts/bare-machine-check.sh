@@ -68,7 +68,7 @@ done
 
 proxy_pid=
 cleanup() {
-  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
+  if [ -n "$proxy_pid" ]; then kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; fi
   rm -f "$sock"
   # Mounts belong to the namespace and went with it; what is left is the overlay's files.
   rm -rf "$run"
@@ -98,8 +98,15 @@ inside() {
   node scripts/bare-machine-proxy.mjs relay "$PROXY_PORT" "$sock" >"$BARE_DIR/relay.log" 2>&1 &
   for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && break; sleep 0.1; done
   printf 'Acquire::http::Proxy "http://127.0.0.1:%s";\n' "$PROXY_PORT" >"$root/etc/apt/apt.conf.d/80bare-machine-proxy"
+  # The way out is this machine's: so are the certificate authorities it adds (an intercepting
+  # egress, for one) and Node's setting to use them.
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    chroot "$root" update-ca-certificates >/dev/null
+  fi
   local proxy=http://127.0.0.1:$PROXY_PORT
   chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb CI=true PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    ${NODE_EXTRA_CA_CERTS:+NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"} \
     http_proxy="$proxy" https_proxy="$proxy" HTTP_PROXY="$proxy" HTTPS_PROXY="$proxy" \
     bash -c "set -e; git clone -q file:///mnt/repo.git /srv/stock; cd /srv/stock; git checkout -q --detach $commit
       git log -1 --format='commit under test: %H %s'
@@ -110,7 +117,7 @@ inside() {
 log "second command on a bare Debian 12 (commit $commit); log: $BARE_DIR/run.log"
 start=$(date +%s)
 status=0
-export run base sock git_dir PROXY_PORT BARE_DIR
+export run base sock git_dir commit PROXY_PORT BARE_DIR
 nice -n 10 unshare --net --mount --pid --fork --kill-child bash -c "$(declare -f inside); inside" 2>&1 | tee "$BARE_DIR/run.log" || status=${PIPESTATUS[0]}
 log "second command exited with $status after $(($(date +%s) - start)) s (log: $BARE_DIR/run.log)"
 exit "$status"

@@ -12,7 +12,9 @@
 #   sudo scripts/bare-machine-check.sh [COMMIT]    default: HEAD of this checkout (committed work only)
 #
 # BARE_DIR (default /var/tmp/stock-bare) holds the cached root (base/), the run's log
-# (run.log) and, while it runs, its overlay. BARE_REBUILD=1 debootstraps the root again.
+# (run.log), the packages the command installed (installed.txt) and, while it runs, its
+# overlay. BARE_REBUILD=1 debootstraps the root again. BARE_COMMAND runs instead of
+# `bash .ci/run` in the clone (to look into a failure).
 # Needs root, debootstrap and Node on this machine. Exits with the second command's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,13 +113,20 @@ inside() {
     bash -c "set -e; git clone -q file:///mnt/repo.git /srv/stock; cd /srv/stock; git checkout -q --detach $commit
       git log -1 --format='commit under test: %H %s'
       for tool in psql redis-server pgbouncer chromium docker-compose; do command -v \$tool || [ -e /usr/sbin/\$tool ] || echo \"before: no \$tool\"; done
-      exec bash .ci/run"
+      exec $run_command"
 }
 
 log "second command on a bare Debian 12 (commit $commit); log: $BARE_DIR/run.log"
 start=$(date +%s)
 status=0
-export run base sock git_dir commit PROXY_PORT BARE_DIR
+run_command=${BARE_COMMAND:-bash .ci/run}
+export run base sock git_dir commit run_command PROXY_PORT BARE_DIR
 nice -n 10 unshare --net --mount --pid --fork --kill-child bash -c "$(declare -f inside); inside" 2>&1 | tee "$BARE_DIR/run.log" || status=${PIPESTATUS[0]}
 log "second command exited with $status after $(($(date +%s) - start)) s (log: $BARE_DIR/run.log)"
+# What the command installed (its apt-get is quiet): the packages the run's root has and the cached one has not.
+if [ -f "$run/upper/var/lib/dpkg/status" ]; then
+  LC_ALL=C join -v1 <(dpkg-query --admindir="$run/upper/var/lib/dpkg" -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' | awk '$1 == "ii" { print $2, $3 }' | LC_ALL=C sort) \
+    <(dpkg-query --admindir="$base/var/lib/dpkg" -W -f '${Package}\n' | LC_ALL=C sort) >"$BARE_DIR/installed.txt"
+  log "$(wc -l <"$BARE_DIR/installed.txt") packages installed by the command: $BARE_DIR/installed.txt"
+fi
 exit "$status"

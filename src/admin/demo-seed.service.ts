@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import { saleTotals } from '../sales/index.ts';
 import { addToBalanceDays } from '../balance/index.ts';
@@ -568,6 +569,9 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       { timeout: 60_000 },
     );
     options.onProgress?.(dayIndex + 1, options.days, salesCount);
+    // The embedded database answers in this thread without I/O, so an unbroken chain of its
+    // promises would keep the server from accepting a connection until the whole year is written.
+    await nextTurn();
   }
 
   return {

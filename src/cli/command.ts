@@ -1,7 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../db/client.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Dependencies } from '../container.ts';
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; required?: boolean; description: string }>;
@@ -33,10 +32,4 @@ export function requirePositiveInt(value: string | boolean | undefined, name: st
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive whole number`);
   return n;
-}
-
-/** Stops the command with a clear message when the tenant does not exist. */
-export async function requireTenant(prisma: PrismaClient, tenantId: number): Promise<void> {
-  if (!(await prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
-    throw new Error(`There is no tenant ${tenantId}`);
 }

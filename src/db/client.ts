@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** Directory for the embedded database; 'memory://' keeps it in memory (tests). */
   pgliteDir?: string;
+  /** A data directory dumped by PGlite to start from (tests start from one migrated copy). */
+  pgliteData?: Blob;
   /** Maximum pool size on a PostgreSQL server. */
   poolSize?: number;
   /** Who opens an embedded database directory, named to anyone refused meanwhile ("the server"). */
@@ -55,7 +57,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   }
   let pglite: PGlite;
   try {
-    pglite = new PGlite(dir);
+    pglite = new PGlite(dir, options.pgliteData ? { loadDataDir: options.pgliteData } : {});
     await pglite.waitReady;
   } catch (error) {
     lock?.release();

@@ -53,8 +53,14 @@ export function scopes(prisma: PrismaClient, maxEntries = 1000): Scopes {
 export async function ownerScope(prisma: PrismaClient, tenantId: number, scopeFor = scopes(prisma).scopeFor): Promise<Scope> {
   const owner = await prisma.user.findFirst({ where: { tenantId, role: 'owner' }, orderBy: { id: 'asc' }, select: { id: true } });
   if (!owner) {
-    const tenant = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } });
-    throw new Error(tenant ? `Tenant ${tenantId} has no owner` : `There is no tenant ${tenantId}`);
+    await requireTenant(prisma, tenantId);
+    throw new Error(`Tenant ${tenantId} has no owner`);
   }
   return scopeFor({ tenantId, userId: owner.id, role: 'owner' });
+}
+
+/** Stops work outside a request (the CLI) with a clear message when the tenant does not exist. */
+export async function requireTenant(prisma: PrismaClient, tenantId: number): Promise<void> {
+  if (!(await prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
+    throw new Error(`There is no tenant ${tenantId}`);
 }

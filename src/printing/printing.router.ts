@@ -81,13 +81,17 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     failure?: FormFailure,
   ) {
     await loadTenantView(req, res);
-    const products = await printing.labelRows(scopeOf(req), { productIds: rows.productIds, q: rows.q, dropUnknown: rows.dropUnknown });
+    const { rows: products, moreMatching } = await printing.labelRows(scopeOf(req), {
+      productIds: rows.productIds,
+      q: rows.q,
+      dropUnknown: rows.dropUnknown,
+    });
     const values = Object.fromEntries(
       products.map((p, i) => [`items.${i}.count`, rows.counts?.get(p.productId) ?? String(p.defaultCount)]),
     );
     res
       .status(failure?.status ?? 200)
-      .render('catalog/labels/form', { title: 'Print labels', products, q: rows.q, values, ...formLocals(failure) });
+      .render('catalog/labels/form', { title: 'Print labels', products, moreMatching, q: rows.q, values, ...formLocals(failure) });
   }
 
   router.get('/catalog/labels', async (req, res) => {

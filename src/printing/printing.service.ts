@@ -67,6 +67,9 @@ const labelSelect = { id: true, sku: true, name: true, price: true, barcodes: { 
  * Receipts, invoices and label sheets. Reads the sale and the seller; the one write is the
  * invoice number, taken once per sale from the business's own sequence.
  */
+/** Products a label search adds at most; the form says how many more matched. */
+const LABEL_SEARCH_LIMIT = 50;
+
 export class PrintingService {
   async seller({ db }: Scope): Promise<Seller> {
     const t = await db.tenant.findFirstOrThrow({
@@ -144,31 +147,31 @@ export class PrintingService {
    * `q`. An id that is not this business's is a 404 (a link), or, with `dropUnknown` (a form
    * shown again), left out.
    */
-  async labelRows({ db }: Scope, options: { productIds: number[]; q: string; dropUnknown?: boolean }): Promise<LabelRow[]> {
+  async labelRows(
+    { db }: Scope,
+    options: { productIds: number[]; q: string; dropUnknown?: boolean },
+  ): Promise<{ rows: LabelRow[]; moreMatching: number }> {
     const text = options.q.trim();
     const ids = [...new Set(options.productIds)];
-    const [chosen, matching] = await Promise.all([
+    const search = {
+      active: true,
+      OR: [
+        { sku: { startsWith: text, mode: 'insensitive' as const } },
+        { searchText: { contains: text.toLowerCase() } },
+        barcodeMatch(text),
+      ],
+    };
+    const [chosen, matching, matchingCount] = await Promise.all([
       ids.length ? db.product.findMany({ where: { id: { in: ids } }, select: labelSelect }) : [],
       text
-        ? db.product.findMany({
-            where: {
-              active: true,
-              OR: [
-                { sku: { startsWith: text, mode: 'insensitive' } },
-                { searchText: { contains: text.toLowerCase() } },
-                barcodeMatch(text),
-              ],
-            },
-            orderBy: [{ name: 'asc' }, { id: 'asc' }],
-            take: 50,
-            select: labelSelect,
-          })
+        ? db.product.findMany({ where: search, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: LABEL_SEARCH_LIMIT, select: labelSelect })
         : [],
+      text ? db.product.count({ where: search }) : 0,
     ]);
     if (chosen.length < ids.length && !options.dropUnknown) throw new NotFoundError('Product');
     const byId = new Map(chosen.map((p) => [p.id, p]));
     const rows = [...ids.map((id) => byId.get(id)).filter((p) => p !== undefined), ...matching.filter((p) => !byId.has(p.id))];
-    return rows.map((p) => ({
+    const labelRows = rows.map((p) => ({
       productId: p.id,
       sku: p.sku,
       name: p.name,
@@ -177,6 +180,7 @@ export class PrintingService {
       quantityOnHand: p.quantityOnHand,
       defaultCount: defaultLabelCount(p.quantityOnHand),
     }));
+    return { rows: labelRows, moreMatching: matchingCount - matching.length };
   }
 
   /**

@@ -3,19 +3,14 @@ import type { Database, Driver } from '../../src/db/client.ts';
 import { inTransaction } from '../../src/db/unit-of-work.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
 import { CACHE_MODULES, type DomainEvent } from '../../src/cache/index.ts';
-import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
-import { PAYMENT_EVENTS } from '../../src/payments/cache-events.ts';
-import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
-import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
-import { PURCHASING_EVENTS } from '../../src/purchasing/cache-events.ts';
 import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
-import { makeCache, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
+import { makeCache, testDatabase, type CacheInstance, SETUP_TIMEOUT_MS, PART_EVENTS } from './support.ts';
 
 // invalidateAfterCommit on both database drivers: the outbox row is part of the caller's
 // transaction, so a rollback leaves neither a row nor an invalidation.
 
 const raw = rawRedis();
-const EVENT_MODULES = { ...SALES_EVENTS, ...PAYMENT_EVENTS, ...CATALOG_EVENTS, ...SETTINGS_EVENTS, ...PURCHASING_EVENTS };
+const EVENT_MODULES: Readonly<Record<string, readonly string[]>> = Object.assign({}, ...PART_EVENTS);
 afterAll(() => raw.quit());
 
 describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit on %s', (driver) => {
@@ -27,8 +22,7 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
   beforeAll(async () => {
     db = await testDatabase(driver);
     instance = await makeCache(config, db, REDIS_TEST_URL);
-    for (const events of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS])
-      instance.cache.declareEvents(events);
+    for (const events of PART_EVENTS) instance.cache.declareEvents(events);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await instance?.close();
@@ -85,6 +79,6 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
     await fill(t);
     await inTransaction(db.prisma, (uow) => instance.cache.invalidateAfterCommit(uow, t, event));
     const kept = await cachedModules(t);
-    expect(['balance', 'products', 'categories', 'uom'].filter((m) => !kept.includes(m)).sort()).toEqual([...EVENT_MODULES[event]].sort());
+    expect(['balance', 'products', 'categories', 'uom'].filter((m) => !kept.includes(m)).sort()).toEqual([...EVENT_MODULES[event]!].sort());
   });
 });

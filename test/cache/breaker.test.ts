@@ -3,13 +3,10 @@ import { CircuitBreaker, type BreakerState } from '../../src/cache/breaker.ts';
 import { InvalidationJournal } from '../../src/cache/journal.ts';
 import { EventMap, type DomainEvent } from '../../src/cache/events.ts';
 import type { CacheModule } from '../../src/config.ts';
-import { CATALOG_EVENTS } from '../../src/catalog/cache-events.ts';
-import { PAYMENT_EVENTS } from '../../src/payments/cache-events.ts';
 import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
-import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
-import { PURCHASING_EVENTS } from '../../src/purchasing/cache-events.ts';
 import { moduleTtlSeconds, jitteredTtlMs } from '../../src/cache/ttl.ts';
 import { testCacheConfig } from '../helpers/redis.ts';
+import { PART_EVENTS } from './support.ts';
 
 describe('cache', () => {
   describe('circuit breaker', () => {
@@ -67,7 +64,7 @@ describe('cache', () => {
       };
       // Declared by the parts that own the events, as each part does when it is built.
       const events = new EventMap();
-      for (const declared of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS]) events.declare(declared);
+      for (const declared of PART_EVENTS) events.declare(declared);
       expect(events.entries()).toEqual(expected);
       expect(() => events.modulesFor('sale.deleted' as DomainEvent)).toThrow();
       events.declare(SALES_EVENTS); // the same declaration again (a second build) is harmless

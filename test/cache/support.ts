@@ -13,6 +13,9 @@ import { PURCHASING_EVENTS } from '../../src/purchasing/cache-events.ts';
 import { SALES_EVENTS } from '../../src/sales/cache-events.ts';
 import { SETTINGS_EVENTS } from '../../src/settings/cache-events.ts';
 
+/** Every part's cache events, as the container declares them: test caches declare the same. */
+export const PART_EVENTS = [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS] as const;
+
 // Shared pieces of the cache tests: a logger whose lines the test can read, a migrated
 // database (the cache uses its outbox table), and a factory for cache services on their own Redis connections.
 
@@ -72,7 +75,7 @@ export async function makeCache(
     : undefined;
   const cache = createCacheService({ config, redis: connections, prisma: db.prisma, logger: log.logger, metrics: registry });
   // As the app does when its parts are built: every part's events, so any of them can be committed.
-  for (const events of [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS]) cache.declareEvents(events);
+  for (const events of PART_EVENTS) cache.declareEvents(events);
   if (opts.waitReady ?? true)
     await waitFor(
       async () => {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createDatabase, type Database, type Driver } from '../../src/db/client.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 
@@ -10,7 +12,8 @@ import { applyMigrations } from '../../src/db/migrate.ts';
 /** Run a suite against both drivers: `describe.each(drivers)('%s', (driver) => …)`. */
 export const drivers = ['pglite', 'postgresql'] as const satisfies readonly Driver[];
 
-export const TEST_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export { TEST_DATABASE_ADMIN_URL } from './database-admin.ts';
+import { TEST_DATABASE_ADMIN_URL } from './database-admin.ts';
 
 export interface TestDatabase {
   db: Database;
@@ -30,17 +33,30 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** The migrated copies made by the global setup (database-template.ts), when running under it. */
+function template(): { postgresql: string; pgliteDump: string } | undefined {
+  try {
+    return inject('databaseTemplate');
+  } catch {
+    return undefined; // outside a Vitest worker
+  }
+}
+
+let pgliteDump: Blob | undefined;
+
 export async function createTestDatabase(driver: Driver, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const copy = (options.migrate ?? true) ? template() : undefined;
   const migrate = async (db: Database) => {
-    if (options.migrate ?? true) await applyMigrations(db);
+    if ((options.migrate ?? true) && !copy) await applyMigrations(db);
   };
   if (driver === 'pglite') {
-    const db = await createDatabase({ pgliteDir: 'memory://' });
+    if (copy) pgliteDump ??= new Blob([readFileSync(copy.pgliteDump)]);
+    const db = await createDatabase({ pgliteDir: 'memory://', ...(copy ? { pgliteData: pgliteDump } : {}) });
     await migrate(db);
     return { db, drop: () => db.close() };
   }
   const name = `stock_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  await admin((c) => c.query(copy ? `CREATE DATABASE "${name}" TEMPLATE "${copy.postgresql}"` : `CREATE DATABASE "${name}"`));
   const url = new URL(TEST_DATABASE_ADMIN_URL);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();

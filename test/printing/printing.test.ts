@@ -312,6 +312,27 @@ describe.each(drivers)('printing receipts, invoices and labels on %s', (driver) 
     expect(text(labels[4]!)).toBe('Sisal rope €3.20 ROPE-KG');
   });
 
+  it('labels: a search that matches more products than it adds says how many more', async () => {
+    const prisma = app.deps.db.prisma;
+    const unit = await prisma.unit.create({ data: { tenantId, code: 'box', name: 'Box' } });
+    await prisma.product.createMany({
+      data: Array.from({ length: 53 }, (_, i) => ({
+        tenantId,
+        sku: `SCREW-${i}`,
+        name: `Wood screw ${i}`,
+        searchText: `screw-${i} wood screw ${i}`,
+        unitId: unit.id,
+        price: new Prisma.Decimal('1.10'),
+      })),
+    });
+    const form = await staff.get('/catalog/labels?q=wood%20screw');
+    expect([...form.html.matchAll(/class="num label-count"/g)]).toHaveLength(50);
+    expect(text(form.html)).toContain('3 more products match the search than are shown here; make it narrower to see them.');
+    const narrower = await staff.get('/catalog/labels?q=wood%20screw%205');
+    expect(text(narrower.html)).not.toContain('more products match');
+    await prisma.product.deleteMany({ where: { tenantId, sku: { startsWith: 'SCREW-' } } });
+  });
+
   it('labels: bad numbers come back on their field with what was typed; nothing is made', async () => {
     const res = await staff.post('/catalog/labels', {
       'items[0][productId]': String(products['HAM-1']),

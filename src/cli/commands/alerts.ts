@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { requirePositiveInt } from '../command.ts';
+import { requireTenant } from '../../db/scope.ts';
 
 // alerts:low-stock [--tenant N]: send today's low-stock digest now (not waiting for the hour);
 // a business that already had today's is skipped, as the scheduler would.
@@ -22,8 +23,8 @@ export const alertsLowStock: Command = {
     const tenantId = v.tenant === undefined ? undefined : requirePositiveInt(v.tenant, 'tenant');
     const deps = await ctx.dependencies();
     if (!deps.mailer.enabled) throw new Error('E-mail is not set up: set SMTP_URL, MAIL_FROM and APP_URL first');
+    if (tenantId !== undefined) await requireTenant(deps.db.prisma, tenantId);
     const results = await deps.lowStockDigest.run({ tenantId, ignoreHour: true });
-    if (tenantId !== undefined && !results.length) throw new Error(`There is no tenant ${tenantId}`);
     for (const r of results) ctx.out(`tenant ${r.tenantId}: ${OUTCOME_TEXT[r.outcome]}`);
   },
 };

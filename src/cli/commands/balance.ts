@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
-import { requirePositiveInt, requireTenant } from '../command.ts';
+import { requirePositiveInt } from '../command.ts';
+import { requireTenant } from '../../db/scope.ts';
 import { rebuildBalanceSummary, verifyBalanceSummary } from '../../balance/index.ts';
 
 // balance:verify --tenant N [--repair]: the daily balance summary against a recomputation

@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
-import { requirePositiveInt, requireTenant } from '../command.ts';
+import { requirePositiveInt } from '../command.ts';
+import { requireTenant } from '../../db/scope.ts';
 import { createTenant } from '../../settings/index.ts';
 import { seedDemoData } from '../../admin/index.ts';
 import { randomBytes } from 'node:crypto';

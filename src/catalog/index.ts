@@ -50,6 +50,3 @@ function catalogRouter(catalog: CatalogServices, settings: SettingsServices): Ro
   router.use(productsRouter(catalog, settings));
   return router;
 }
-// How the business's spreadsheets write CSV, and a cell made safe from formulas: for other parts' downloads.
-export { conventionOf, csvNumber, type CsvConvention } from './csv-convention.ts';
-export { protectCell } from './csv-cells.ts';

@@ -289,7 +289,7 @@ describe('purchasing pages on postgresql', () => {
     expect((await staff.post(`/purchasing/products/${p.id}/buying`, { supplierCode: 'X' })).status).toBe(403);
   });
 
-  it('supplier CSV: a Spanish business exports semicolons after a byte-order mark, which import back unchanged; one bad row writes nothing', async () => {
+  it('a Spanish business: supplier CSV in semicolons after a byte-order mark imports back unchanged, one bad row writes nothing; order lines read decimal commas', async () => {
     const b = await t.createTenantWithOwner('Tienda de Compras');
     await t.deps.db.prisma.tenant.update({ where: { id: b.tenantId }, data: { language: 'es' } });
     const es = await t.signIn(b.owner.email, b.owner.password);
@@ -344,6 +344,27 @@ describe('purchasing pages on postgresql', () => {
       ['Distribuciones Peña; S.L.', 60, 'pedidos@pena.example'],
       ['Nuevo', 30, null],
     ]);
+    // The order form reads numbers as the business writes them: a decimal comma in es-ES.
+    await t.deps.db.prisma.tenant.update({ where: { id: b.tenantId }, data: { locale: 'es-ES' } });
+    const sb: Scope = { tenantId: b.tenantId, userId: b.owner.id, role: 'owner', db: t.deps.tenantDb(b.tenantId) };
+    const unit = await t.deps.settings.uoms.create(sb, { code: 'ud', name: 'Unidad' });
+    await t.deps.catalog.products.create(sb, { sku: 'TORN-1', name: 'Tornillos', unitId: String(unit.id), price: '1' });
+    const orderForm = await es.get('/purchasing/orders/new');
+    const line = (quantity: string, unitCost: string) => ({
+      token: tokenOf(orderForm.html),
+      supplierId: String(after[0]!.id),
+      'lines[0][product]': 'TORN-1',
+      'lines[0][quantity]': quantity,
+      'lines[0][unitCost]': unitCost,
+    });
+    const dotted = await es.post('/purchasing/orders', line('2.5', '0.40'));
+    expect(dotted.status).toBe(422);
+    expect(dotted.html).toMatch(/id="lines\.0\.quantity-error"/);
+    const comma = await es.post('/purchasing/orders', line('2,5', '0,40'));
+    expect(comma.status).toBe(303);
+    const order = await t.deps.db.prisma.purchaseOrder.findUniqueOrThrow({ where: { id: idIn(comma.location) }, include: { lines: true } });
+    expect(order.lines.map((l) => [l.quantity.toString(), l.unitCost.toFixed(2)])).toEqual([['2.5', '0.40']]);
+    expect((await es.get(`/purchasing/orders/${order.id}/edit`)).html).toMatch(/name="lines\[0\]\[unitCost\]"[^>]*value="0,40"/);
     expect((await staff.get('/purchasing/suppliers/export.csv')).status).toBe(403);
     expect((await staff.post('/purchasing/suppliers/import', { action: 'preview', csv: 'name\nX\n' })).status).toBe(403);
   });

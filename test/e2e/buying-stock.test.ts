@@ -10,7 +10,7 @@ import type { ServerProcess } from '../helpers/server.ts';
 
 // Buying stock in Debian's Chromium against the real server on PostgreSQL: a manager adds a
 // supplier and orders three products, staff receive part, the manager receives the rest at
-// another cost and sees the average cost move, sells one, pays the supplier in part, reads
+// another cost and sees the average cost move, sells one, reads its profit and margin, pays the supplier in part, reads
 // the supplier's statement, and drafts an order from the reorder list.
 
 const PASSWORD = 'journey-password-123';
@@ -88,7 +88,7 @@ describe('buying stock', () => {
     await page.waitForURL((url) => /^\/purchasing\/receipts\/\d+$/.test(url.pathname));
   }
 
-  it('a manager orders three products, staff receive part, the rest comes at another cost, a sale, a part payment, the statement, and the reorder list', async () => {
+  it('a manager orders three products, staff receive part, the rest comes at another cost, a sale and its profit, a part payment, the statement, and the reorder list', async () => {
     const manager = await newPage(browser, server.baseUrl);
     const staff = await newPage(browser, server.baseUrl);
     try {
@@ -166,6 +166,16 @@ describe('buying stock', () => {
       await page.waitForURL((url) => /^\/sales\/\d+$/.test(url.pathname));
       await page.goto(`/catalog/products/${ids.hammer}`);
       expect((await page.locator('#on-hand').textContent())?.trim().split(/\s/)[0]).toBe('9');
+
+      // Profit: the hammer went out at its average of the moment, 2.60; profit and margin follow.
+      await page.goto('/profit');
+      const figure = async (testId: string) => (await page.getByTestId(testId).textContent())?.replace(/\s+/g, ' ').trim() ?? '';
+      const dollars = (shown: string) => Number(shown.replace(/[^0-9.-]/g, ''));
+      expect(await figure('cost')).toBe('$2.60');
+      const revenue = dollars(await figure('revenue'));
+      expect(revenue).toBeGreaterThan(0);
+      expect(dollars(await figure('profit'))).toBeCloseTo(revenue - 2.6, 2);
+      expect(await figure('margin')).toBe(`${(((revenue - 2.6) / revenue) * 100).toFixed(1)}%`);
 
       // What is owed: 4 × 2.00 + 20 × 0.40 + 6 × 3.00 + 5 × 1.10 = 39.50; paid 15.00 of it.
       await page.goto(supplierUrl);

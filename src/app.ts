@@ -15,6 +15,7 @@ import { cacheHealthRoute, healthRouter } from './health/index.ts';
 import { inputLocale } from './http/input-locale.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
 import { productImportUpload } from './catalog/index.ts';
+import { supplierImportUpload } from './purchasing/index.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
 import { methodLabel } from './sales/index.ts';
 import { languageMiddleware } from './i18n/index.ts';
@@ -50,7 +51,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(healthRouter(health));
 
   // Uploads (a pasted CSV) are read by their route after the sign-in and permission checks.
-  app.use(markUploads([productImportUpload]));
+  app.use(markUploads([productImportUpload, supplierImportUpload]));
   app.use(unlessUpload(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 })));
   app.use(unlessUpload(express.json({ limit: '100kb' })));
   app.use(sessionMiddleware(config, deps.sessionStore));

@@ -40,6 +40,7 @@ import { createSales, type SalesService } from './sales/index.ts';
 import { createPayments, type PaymentsService } from './payments/index.ts';
 import { createTill, type TillService } from './till/index.ts';
 import { createPrinting, type PrintingService } from './printing/index.ts';
+import { createPurchasing, type PurchasingServices } from './purchasing/index.ts';
 import { createDashboard } from './dashboard/index.ts';
 import { createAdmin } from './admin/index.ts';
 import type { LoginFormToken } from './http/login-csrf.ts';
@@ -80,6 +81,8 @@ export interface Dependencies extends Core {
   profit: ProfitService;
   /** Receipts, invoices (and their numbers) and label sheets. */
   printing: PrintingService;
+  /** Suppliers, purchase orders, receiving at cost, supplier payables, reorder (src/purchasing/). */
+  purchasing: PurchasingServices;
   /** Each part's pages, in the order src/app.ts mounts them after the sign-in guard. */
   routers: Router[];
   /** The public sign-in pages (/login, /login/2fa, /logout), with the sign-in form's CSRF token. */
@@ -189,6 +192,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const customers = createCustomers(core);
   const sales = createSales(core, { customers: customers.customers });
   const payments = createPayments(core, { sales: sales.sales, customers: customers.customers });
+  const { router: purchasingRouter, ...purchasing } = createPurchasing(core);
   const till = createTill(core);
   const printing = createPrinting(core);
   const dashboard = createDashboard({ balance: balance.service });
@@ -217,6 +221,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     balance: balance.service,
     profit: profit.profit,
     printing: printing.printing,
+    purchasing,
     routers: [
       dashboard.router,
       auth.router,
@@ -230,6 +235,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       printing.router,
       till.router,
       payments.router,
+      purchasingRouter,
       admin.router,
       audit.router,
     ],

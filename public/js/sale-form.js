@@ -5,7 +5,7 @@
 //  - a barcode scanner (the code, then Enter) or the keyboard fills one line after another:
 //    Enter in a line goes to the next line instead of sending the form, the same product
 //    again adds to its line, an unknown code says so on its line; Ctrl+Enter confirms;
-//  - the customer list can be searched; the cash field shows the change due.
+//  - the cash field shows the change due (the customer picker is customer-picker.js).
 (function () {
   'use strict';
   const form = document.getElementById('sale-form');
@@ -212,7 +212,8 @@
   }
 
   form.addEventListener('keydown', (e) => {
-    if (e.key !== 'Enter' || e.isComposing) return;
+    // defaultPrevented: the customer picker's search box took its Enter already.
+    if (e.key !== 'Enter' || e.isComposing || e.defaultPrevented) return;
     const t = e.target;
     if (e.ctrlKey || e.metaKey) {
       e.preventDefault();
@@ -223,8 +224,8 @@
     if (t.tagName !== 'INPUT') return;
     e.preventDefault();
     const row = t.closest('[data-line]');
-    // Outside the lines: from the customer search to its list, from the cash box to Confirm.
-    if (!row) return (t.id === 'sale-customer-search' ? document.getElementById('sale-customer') : submit).focus();
+    // Outside the lines (the cash box): to Confirm.
+    if (!row) return submit.focus();
     if (t.dataset.field === 'product') enterProduct(row);
     else nextEmptyLine(row).querySelector('[data-field="product"]').focus();
   });
@@ -259,32 +260,6 @@
   };
   payNow.addEventListener('change', cashOnly);
   cashOnly();
-
-  // --- customer search: narrows the list; same names are told apart by email or phone ----
-  const customerSearch = form.querySelector('[data-customer-search]');
-  const customer = document.getElementById('sale-customer');
-  const customerQuery = document.getElementById('sale-customer-search');
-  const customerCount = document.getElementById('sale-customer-count');
-  customerSearch.hidden = false;
-  customerQuery.addEventListener('input', () => {
-    const q = customerQuery.value.trim().toLowerCase();
-    let first = null;
-    let count = 0;
-    for (const o of customer.options) {
-      if (!o.value) continue;
-      const match = !q || o.dataset.search.includes(q);
-      o.hidden = !match;
-      if (match) {
-        count++;
-        first ??= o;
-      }
-    }
-    customerCount.textContent = q ? `${count} customer${count === 1 ? '' : 's'} match` : '';
-    if (q && first && (!customer.value || customer.selectedOptions[0].hidden)) {
-      customer.value = first.value;
-      refreshSoon();
-    }
-  });
 
   // A double click on "Confirm" sends one request (the server would record one sale anyway).
   form.addEventListener('submit', () => {

@@ -1,17 +1,24 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import type { Logger } from '../logger.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import { MailSendError, type Mailer } from '../mail/mailer.ts';
 import { localDay, zoneOffsetMinutes } from '../time.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 
 // The daily low-stock e-mail: to each active owner and manager who asked for it (account
-// page), the business's active products at or below their reorder level. Once per business
-// per local day, however many instances run the scheduler: the sender is the instance whose
-// INSERT of alert_runs(tenant_id, day) succeeds (the primary key refuses every other). When
-// the sending fails the row is removed again, so a later run tries once more.
+// page), the business's active products at or below their reorder level. At most once per
+// recipient per local day, however many instances run the scheduler: the sender is the
+// instance whose INSERT of alert_runs(tenant_id, day) succeeds (the primary key refuses every
+// other), together with one alert_deliveries row per recipient in state `sending`. Each
+// message sent marks its row `sent`. A message the SMTP server surely did not take (it
+// refused it, or could not be reached) marks it `failed`, and a later run of that day takes
+// it back by a conditional UPDATE (failed → sending: of several instances one wins) and
+// tries again, up to MAX_ATTEMPTS. A row left `sending` (the outcome was lost with the
+// connection, or the process died) is never sent again: a digest missed beats one twice.
 
 const MAX_LISTED = 200;
+/** Attempts per recipient and day (the scheduler checks every few minutes). */
+export const MAX_ATTEMPTS = 5;
 
 export interface LowStockDigestDeps {
   prisma: PrismaClient;
@@ -84,7 +91,7 @@ export class LowStockDigest {
     if (!options.ignoreHour && localHour(now, tenant.timeZone) < this.deps.hour) return 'too-early';
     const recipients = await db.user.findMany({
       where: { active: true, lowStockDigest: true, role: { in: ['owner', 'manager'] } },
-      select: { email: true },
+      select: { id: true, email: true },
       orderBy: { id: 'asc' },
     });
     if (!recipients.length) return 'no-recipients';
@@ -100,17 +107,10 @@ export class LowStockDigest {
     ]);
     if (!count) return 'nothing-low';
     const dayDate = new Date(`${day}T00:00:00Z`);
-    try {
-      await db.alertRun.create({
-        data: { day: dayDate, recipients: recipients.length, products: count } as Parameters<TenantDb['alertRun']['create']>[0]['data'],
-        select: { day: true },
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        this.deps.logger.info({ tenantId, day }, 'low-stock digest already sent today');
-        return 'already-sent';
-      }
-      throw error;
+    const mine = await this.claim(db, dayDate, recipients, count);
+    if (!mine.length) {
+      this.deps.logger.info({ tenantId, day }, 'low-stock digest already sent today');
+      return 'already-sent';
     }
     const lines = products.map(
       (p) => `- ${p.name} (${p.sku}): ${p.quantityOnHand.toString()} ${p.unit.code} on hand, reorder at ${p.reorderLevel.toString()}`,
@@ -125,19 +125,73 @@ export class LowStockDigest {
       '',
       'You get this e-mail because you asked for it on your account page; untick it there to stop.',
     ].join('\n');
-    try {
-      for (const r of recipients)
+    let failed = 0;
+    for (const r of mine) {
+      const delivery = { day: dayDate, userId: r.id };
+      try {
         await this.deps.mailer.send({
           to: r.email,
           subject: `Low stock at ${tenant.name}: ${count} product${count === 1 ? '' : 's'}`,
           text,
         });
-    } catch (error) {
-      await db.alertRun.deleteMany({ where: { day: dayDate } });
-      throw error;
+      } catch (error) {
+        failed++;
+        const retry = error instanceof MailSendError && error.surelyNotSent;
+        const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        await db.alertDelivery.updateMany({ where: delivery, data: retry ? { state: 'failed', lastError } : { lastError } });
+        this.deps.logger.error(
+          { err: error, tenantId, day, userId: r.id },
+          retry
+            ? 'low-stock digest refused for a recipient; tried again at a later run'
+            : 'low-stock digest may not have arrived; not sent again today',
+        );
+        continue;
+      }
+      await db.alertDelivery.updateMany({ where: delivery, data: { state: 'sent', lastError: null } });
     }
-    this.deps.logger.info({ tenantId, day, recipients: recipients.length, products: count }, 'low-stock digest sent');
-    return 'sent';
+    this.deps.logger.info({ tenantId, day, recipients: mine.length, failed, products: count }, 'low-stock digest sent');
+    return failed ? 'failed' : 'sent';
+  }
+
+  /**
+   * Whom this run sends to: every recipient when it claims the day; after that, those whose
+   * message was refused for sure earlier today (and are still recipients), each taken back by
+   * one conditional UPDATE so that of several instances exactly one sends it.
+   */
+  private async claim(
+    db: TenantDb,
+    day: Date,
+    recipients: Array<{ id: number; email: string }>,
+    products: number,
+  ): Promise<Array<{ id: number; email: string }>> {
+    try {
+      await db.$transaction(async (tx) => {
+        await tx.alertRun.create({
+          data: { day, recipients: recipients.length, products } as Parameters<TenantDb['alertRun']['create']>[0]['data'],
+          select: { day: true },
+        });
+        await tx.alertDelivery.createMany({
+          data: recipients.map((r) => ({ day, userId: r.id })) as Parameters<TenantDb['alertDelivery']['createMany']>[0]['data'],
+        });
+      });
+      return recipients;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const refused = await db.alertDelivery.findMany({
+      where: { day, state: 'failed', attempts: { lt: MAX_ATTEMPTS }, userId: { in: recipients.map((r) => r.id) } },
+      select: { userId: true, attempts: true },
+      orderBy: { userId: 'asc' },
+    });
+    const mine: Array<{ id: number; email: string }> = [];
+    for (const d of refused) {
+      const { count } = await db.alertDelivery.updateMany({
+        where: { day, userId: d.userId, state: 'failed', attempts: d.attempts },
+        data: { state: 'sending', attempts: { increment: 1 } },
+      });
+      if (count === 1) mine.push(recipients.find((r) => r.id === d.userId)!);
+    }
+    return mine;
   }
 }
 

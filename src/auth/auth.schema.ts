@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasControlCharacters } from '../db/fields.ts';
-import { PasswordSchema } from './users.schema.ts';
+import { EmailSchema, PasswordSchema } from './users.schema.ts';
 
 // Sign-in forms. The password is not checked for length here: any typed password is
 // compared, and a wrong one gets the same generic message as an unknown email.
@@ -46,7 +46,12 @@ export const DisableTotpSchema = z.object({
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(200, 'Password is too long'),
 });
 
-export const ForgotPasswordSchema = z.object({ email: LoginSchema.shape.email });
+/**
+ * "Forgot password": an address as accounts are made with. Text that cannot be one (a typo
+ * without "@") is told so, rather than answered "we have sent a link" that never comes; the
+ * shape of what was typed says nothing about which accounts exist.
+ */
+export const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
 /** Choosing a password through an invitation or reset link. */
 export const SetPasswordSchema = z.object({

@@ -1,11 +1,11 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { fieldErrors } from '../db/input.ts';
 import { noStore } from '../http/cache-control.ts';
 import { formFailure, formLocals } from '../http/form-errors.ts';
 import type { LoginFormToken } from '../http/login-csrf.ts';
 import { TooManyRequestsError } from '../http/rate-limit.ts';
 import { ForgotPasswordSchema, SetPasswordSchema } from './auth.schema.ts';
-import { LINK_GONE, LinkGoneError, type LinkPurpose, type OneTimeLinks } from './one-time-links.ts';
+import { LINK_GONE, LINK_PATH, LinkGoneError, type LinkPurpose, type OneTimeLinks } from './one-time-links.ts';
 import type { PasswordResetService } from './password-reset.service.ts';
 
 // Public pages reached without a session: "forgot password", and the one-time links of an
@@ -53,16 +53,18 @@ export function linksRouter(deps: { links: OneTimeLinks; passwordReset: Password
     res.render('auth/forgot-password', { csrfToken, values: {}, available, sent: NEUTRAL });
   });
 
+  const render = (purpose: LinkPurpose, req: Request, res: Response, status: number, locals: Record<string, unknown>) =>
+    res
+      .status(status)
+      .render('auth/set-password', { csrfToken: loginForm.issue(req, res), ...PAGES[purpose], action: req.originalUrl, ...locals });
+
   for (const purpose of ['invitation', 'password_reset'] as const) {
-    const path = purpose === 'invitation' ? '/invitation/:token' : '/password/reset/:token';
-    const page = PAGES[purpose];
-    const render = (req: Request, res: Response, status: number, locals: Record<string, unknown>) =>
-      res.status(status).render('auth/set-password', { csrfToken: loginForm.issue(req, res), ...page, action: req.originalUrl, ...locals });
+    const path = `${LINK_PATH[purpose]}:token`;
 
     router.get(path, async (req, res) => {
       const link = await links.open(String(req.params.token), purpose);
-      if (!link) return render(req, res, 410, { gone: LINK_GONE });
-      render(req, res, 200, { email: link.email, businessName: link.businessName });
+      if (!link) return render(purpose, req, res, 410, { gone: LINK_GONE });
+      render(purpose, req, res, 200, { email: link.email, businessName: link.businessName });
     });
 
     router.post(path, async (req, res) => {
@@ -70,20 +72,28 @@ export function linksRouter(deps: { links: OneTimeLinks; passwordReset: Password
       const parsed = SetPasswordSchema.safeParse(req.body);
       if (!parsed.success) {
         const link = await links.open(token, purpose);
-        if (!link) return render(req, res, 410, { gone: LINK_GONE });
-        return render(req, res, 422, { email: link.email, businessName: link.businessName, errors: fieldErrors(parsed.error) });
+        if (!link) return render(purpose, req, res, 410, { gone: LINK_GONE });
+        return render(purpose, req, res, 422, { email: link.email, businessName: link.businessName, errors: fieldErrors(parsed.error) });
       }
       try {
         await links.setPassword(token, purpose, parsed.data.password, parsed.data.confirmPassword);
       } catch (error) {
-        if (error instanceof LinkGoneError) return render(req, res, 410, { gone: LINK_GONE });
+        if (error instanceof LinkGoneError) return render(purpose, req, res, 410, { gone: LINK_GONE });
         const failure = formFailure(error);
         if (!failure) throw error;
         const link = await links.open(token, purpose);
-        return render(req, res, failure.status, { email: link?.email, businessName: link?.businessName, ...formLocals(failure) });
+        return render(purpose, req, res, failure.status, { email: link?.email, businessName: link?.businessName, ...formLocals(failure) });
       }
       res.redirect(303, '/login?passwordSet=1');
     });
   }
+
+  // A token whose percent-encoding is broken (a link mangled on its way) cannot be decoded
+  // into the route's parameter; it opens nothing, like any other unusable link.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const purpose = (Object.keys(LINK_PATH) as LinkPurpose[]).find((p) => req.path.startsWith(LINK_PATH[p]));
+    if (!(error instanceof URIError) || !purpose) return next(error);
+    render(purpose, req, res, 410, { gone: LINK_GONE });
+  });
   return router;
 }

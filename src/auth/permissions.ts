@@ -26,8 +26,10 @@ export const actions = [
   'stock.receive',
   /** Suppliers and purchase orders: create, edit, order, cancel. */
   'purchase.order',
-  /** Receive goods against an ordered purchase. */
+  /** Receive goods against an ordered purchase (quantities; the unit cost is the order's unless `purchase.order`). */
   'purchase.receive',
+  /** What the business owes its suppliers: payments to them, their statements. */
+  'purchase.pay',
   /** A line discount above the business's staff limit. */
   'sale.discountAboveLimit',
   /** A unit price other than the product's (the business may allow it for staff too). */

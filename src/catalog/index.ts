@@ -11,6 +11,9 @@ import { StockService } from './stock.service.ts';
 
 export { barcodeCodes, barcodeMatch } from './barcodes.ts';
 export { productImportUpload } from './products.router.ts';
+// The CSV conventions every import and export of the app follows.
+export { conventionOf, detectConvention, dotDecimal, csvNumber, type CsvConvention } from './csv-convention.ts';
+export { firstLineWiderThan, protectCell, unprotectCell } from './csv-cells.ts';
 
 /** The catalog's services: products, their list, stock, import and export. */
 export interface CatalogServices {
@@ -47,6 +50,3 @@ function catalogRouter(catalog: CatalogServices, settings: SettingsServices): Ro
   router.use(productsRouter(catalog, settings));
   return router;
 }
-// How the business's spreadsheets write CSV, and a cell made safe from formulas: for other parts' downloads.
-export { conventionOf, csvNumber, type CsvConvention } from './csv-convention.ts';
-export { protectCell } from './csv-cells.ts';

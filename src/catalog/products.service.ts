@@ -30,6 +30,10 @@ export interface ProductDetail {
   updatedAt: Date;
   category: { id: number; name: string } | null;
   unit: { id: number; code: string; name: string };
+  /** Buying (set on purchasing's pages): who it is bought from, under which code, the last unit cost (null for who may not see costs). */
+  preferredSupplier: { id: number; name: string } | null;
+  supplierCode: string | null;
+  lastCost: Prisma.Decimal | null;
 }
 
 const select = {
@@ -48,6 +52,9 @@ const select = {
   updatedAt: true,
   category: { select: { id: true, name: true } },
   unit: { select: { id: true, code: true, name: true } },
+  preferredSupplier: { select: { id: true, name: true } },
+  supplierCode: true,
+  lastCost: true,
 } as const;
 
 const PRICE_REFUSED = 'Only managers and owners can change the price.';
@@ -67,7 +74,7 @@ export class ProductsService {
 
   async get(ctx: Scope, id: number): Promise<ProductDetail> {
     const product = found(await ctx.db.product.findFirst({ where: { id }, select }), 'Product');
-    return can(ctx, 'cost.see') ? product : { ...product, cost: null };
+    return can(ctx, 'cost.see') ? product : { ...product, cost: null, lastCost: null };
   }
 
   async create(ctx: Scope, input: unknown): Promise<{ id: number }> {

@@ -14,6 +14,8 @@ import { addDays, localDay } from '../time.ts';
 import { StatementRangeSchema } from './customers.schema.ts';
 import { customerStatement } from './statement.ts';
 import type { CustomersService } from './customers.service.ts';
+import { countOf, pickerView } from './customer-picker.ts';
+import { hasControlCharacters } from '../db/fields.ts';
 
 // /customers: list with search, create, edit, the customer's page and printable statement.
 
@@ -48,6 +50,13 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   }
 
   router.get('/customers/new', (req, res) => renderForm(req, res, { token: newFormToken() }));
+
+  // The pickers' script asks this as someone types (JSON): the matching customers and what to say about them.
+  router.get('/customers/search', async (req, res) => {
+    const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.trim().slice(0, 100) : '';
+    const view = pickerView(req.t, countOf(res), await customers.picker(scopeOf(req), { q }), q);
+    res.json({ customers: view.options, more: view.more, status: view.status });
+  });
 
   router.post('/customers', async (req, res) => {
     try {

@@ -10,6 +10,26 @@ import { openBalance } from '../balance/index.ts';
 const Decimal = Prisma.Decimal;
 
 export const CUSTOMERS_PAGE_SIZE = 25;
+/** Customers a picker lists at once; the others are found by typing. */
+export const PICKER_SIZE = 50;
+
+export interface CustomerChoice {
+  id: number;
+  name: string;
+  /** Email, else phone, else blank. */
+  contact: string;
+  /** Another customer of the business has this name. */
+  sameName: boolean;
+  limitReached: boolean;
+}
+
+export interface CustomerPicker {
+  choices: CustomerChoice[];
+  /** Customers matching the search (all of them when it is blank). */
+  matching: number;
+  /** Of those, how many are not among the choices. */
+  more: number;
+}
 
 function toData(input: ReturnType<typeof CustomerSchema.parse>) {
   return {
@@ -67,35 +87,52 @@ export class CustomersService {
   }
 
   /**
-   * For the sale form's picker: every customer (bounded) with what tells two of the same
-   * name apart (email, else phone) and whether their credit limit is reached already.
+   * For a customer picker (the sale and payment forms, the sales and payments filters): the
+   * customers matching `q` (name, email or phone; every one when blank) by name, at most
+   * PICKER_SIZE, after the one already chosen when it is not among them; with how many match
+   * in all. Each says what tells two of the same name apart (email, else phone, else that
+   * another customer has that name) and whether their credit limit is reached already.
    */
-  async pickerOptions({ db }: Scope) {
-    const rows = await db.customer.findMany({
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      select: { id: true, name: true, email: true, phone: true, creditLimit: true },
-      take: 2000,
-    });
+  async picker({ db }: Scope, opts: { q?: string; selected?: number } = {}): Promise<CustomerPicker> {
+    const q = opts.q?.trim();
+    const where: Prisma.CustomerWhereInput = q
+      ? { OR: (['name', 'email', 'phone'] as const).map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
+      : {};
+    const select = { id: true, name: true, email: true, phone: true, creditLimit: true } as const;
+    const [matching, rows] = await Promise.all([
+      db.customer.count({ where }),
+      db.customer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], select, take: PICKER_SIZE }),
+    ]);
+    let listed = rows.length;
+    if (opts.selected !== undefined && !rows.some((r) => r.id === opts.selected)) {
+      const chosen = await db.customer.findFirst({ where: { id: opts.selected }, select });
+      // First: it is what the form shows as chosen. Without a search it is one of those matching.
+      if (chosen) rows.unshift(chosen);
+      if (chosen && !q) listed++;
+    }
     const limited = rows.filter((r) => r.creditLimit !== null).map((r) => r.id);
-    const sums = limited.length
-      ? await db.balanceDay.groupBy({
-          by: ['customerKey'],
-          where: { customerKey: { in: limited } },
-          _sum: { salesTotal: true, paymentsTotal: true },
-        })
-      : [];
+    const [sums, names] = await Promise.all([
+      limited.length
+        ? db.balanceDay.groupBy({
+            by: ['customerKey'],
+            where: { customerKey: { in: limited } },
+            _sum: { salesTotal: true, paymentsTotal: true },
+          })
+        : [],
+      rows.length
+        ? db.customer.groupBy({ by: ['name'], where: { name: { in: [...new Set(rows.map((r) => r.name))] } }, _count: { _all: true } })
+        : [],
+    ]);
     const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
-    return rows.map((c) => ({
+    const shared = new Set(names.filter((n) => n._count._all > 1).map((n) => n.name));
+    const choices = rows.map((c) => ({
       id: c.id,
       name: c.name,
       contact: c.email ?? c.phone ?? '',
+      sameName: shared.has(c.name),
       limitReached: limitReached(balance.get(c.id) ?? new Decimal(0), c.creditLimit),
     }));
-  }
-
-  /** For pickers: every customer's id and name (bounded). */
-  options({ db }: Scope) {
-    return db.customer.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }], select: { id: true, name: true }, take: 2000 });
+    return { choices, matching, more: matching - listed };
   }
 
   async get({ db }: Scope, id: number) {

@@ -4,7 +4,9 @@ import { customersRouter, type CustomerLists } from './customers.router.ts';
 import { CustomersService } from './customers.service.ts';
 
 export { CustomersService } from './customers.service.ts';
+export { countOf, pickerView, type PickerView } from './customer-picker.ts';
 export type { CustomerLists } from './customers.router.ts';
+export { StatementRangeSchema } from './customers.schema.ts';
 
 /**
  * Customers: their records, statements and page. Sales and payments build on this part, so

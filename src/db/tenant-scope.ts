@@ -35,8 +35,12 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   Supplier: 'owned',
   PurchaseOrder: 'owned',
   PurchaseOrderLine: 'owned',
+  PurchaseReceipt: 'owned',
+  PurchaseReceiptLine: 'owned',
+  SupplierPayment: 'owned',
   OneTimeLink: 'owned',
   AlertRun: 'owned',
+  AlertDelivery: 'owned',
   Session: 'infra',
 };
 

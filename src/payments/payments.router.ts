@@ -7,7 +7,7 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { paymentMethods, type SalesService } from '../sales/index.ts';
-import type { CustomersService } from '../customers/index.ts';
+import { countOf, pickerView, type CustomersService } from '../customers/index.ts';
 import type { PaymentsService } from './payments.service.ts';
 import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import type { Formatter } from '../format/index.ts';
@@ -25,17 +25,18 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
   router.get('/payments', async (req, res) => {
     const q = listQuery(req.query);
     const scope = scopeOf(req);
-    const [result, customerOptions] = await Promise.all([
+    const [result, customerPicker] = await Promise.all([
       payments.list(scope, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, method: q.method, page: q.page }),
-      customers.options(scope),
+      customers.picker(scope, { selected: q.customer }),
     ]);
     res.render('payments/index', {
       title: 'Payments',
       q,
       ...result,
-      customerOptions,
+      customerPicker: pickerView(req.t, countOf(res), customerPicker),
       methods: paymentMethods,
       pageLink: (n: number) => `/payments${withPage(q, n)}`,
+      scripts: ['/js/customer-picker.js'],
     });
   });
 
@@ -49,12 +50,16 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
           throw e;
         })
       : undefined;
-    const customerOptions = await customers.options(scope);
+    // With a sale the customer is the sale's: no picker.
+    const customerPicker = sale
+      ? undefined
+      : pickerView(req.t, countOf(res), await customers.picker(scope, { selected: idParam(values.customerId) }));
     res.status(failure?.status ?? 200).render('payments/new', {
       title: 'Register a payment',
       values,
       sale,
-      customerOptions,
+      customerPicker,
+      scripts: sale ? [] : ['/js/customer-picker.js'],
       methods: paymentMethods,
       ...formLocals(failure),
     });

@@ -1,9 +1,15 @@
 import type { EventModules, EventNames } from '../cache/index.ts';
 
-// Purchasing's domain events: a receipt changes stock and average cost, so the stock value
-// (suppliers and orders are not cached).
+// Purchasing's domain events and the cache modules a commit of each invalidates. The products
+// module holds the product lists and the reorder list, which reads what is on order or in a
+// draft and who each product is bought from. A receipt also changes the stock value (profit).
 export const PURCHASING_EVENTS = {
+  'supplier.saved': ['products'],
+  'purchase.drafted': ['products'],
+  'purchase.ordered': ['products'],
+  'purchase.cancelled': ['products'],
   'purchase.received': ['products', 'profit'],
+  'purchase.productTermsSet': ['products'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

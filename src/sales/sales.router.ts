@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { CustomersService } from '../customers/index.ts';
+import { countOf, pickerView, type CustomersService } from '../customers/index.ts';
 import type { SalesService } from './sales.service.ts';
 import { can } from '../auth/index.ts';
 import { newFormToken } from '../db/form-submission.ts';
@@ -26,11 +26,18 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
   router.get('/sales', async (req, res) => {
     const q = listQuery(req.query);
     const scope = scopeOf(req);
-    const [result, customerOptions] = await Promise.all([
+    const [result, customerPicker] = await Promise.all([
       sales.list(scope, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }),
-      customers.options(scope),
+      customers.picker(scope, { selected: q.customer }),
     ]);
-    res.render('sales/index', { title: 'Sales', q, ...result, customerOptions, pageLink: (n: number) => `/sales${withPage(q, n)}` });
+    res.render('sales/index', {
+      title: 'Sales',
+      q,
+      ...result,
+      customerPicker: pickerView(req.t, countOf(res), customerPicker),
+      pageLink: (n: number) => `/sales${withPage(q, n)}`,
+      scripts: ['/js/customer-picker.js'],
+    });
   });
 
   async function renderForm(
@@ -45,8 +52,8 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
     const typed = values.lines.length
       ? { customerId: values.customerId, payNow: values.payNow, tendered: values.tendered, ...lineFields(values.lines) }
       : undefined;
-    const [customerOptions, productOptions, preview] = await Promise.all([
-      customers.pickerOptions(scope),
+    const [customerPicker, productOptions, preview] = await Promise.all([
+      customers.picker(scope, { selected: idParam(values.customerId) }),
       sales.searchProducts(scope, '', 300),
       typed && sales.preview(scope, typed),
     ]);
@@ -55,10 +62,10 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
     res.status(failure?.status ?? 200).render('sales/new', {
       title: 'New sale',
       values: { ...values, lines },
-      customerOptions,
+      customerPicker: pickerView(req.t, countOf(res), customerPicker),
       productOptions,
       preview,
-      scripts: ['/js/sale-form.js'],
+      scripts: ['/js/customer-picker.js', '/js/sale-form.js'],
       ...formLocals(failure),
     });
   }

@@ -8,6 +8,7 @@ export {
   saleMovements,
   takeOutForSale,
   type Applied,
+  type CostChange,
   type LedgerTx,
   type Movement,
   type PurchaseReceipt,

@@ -48,6 +48,18 @@ export interface Applied {
   costs: Map<number, Decimal>;
 }
 
+/** What recording did, and each movement's average cost before and after it (in the order given). */
+export interface Recorded extends Applied {
+  perMovement: Array<{ before: Decimal; after: Decimal }>;
+}
+
+/** What a receipt did to its product's average cost (under the row lock, so no other change came between). */
+export interface CostChange {
+  productId: number;
+  before: Decimal;
+  after: Decimal;
+}
+
 /** Sums quantities per product, in product id order. */
 export function perProduct(changes: readonly StockChange[]): StockChange[] {
   const sums = new Map<number, Decimal>();
@@ -125,11 +137,11 @@ function movementRows(movements: ReadonlyArray<Movement & { averageCost: Decimal
  * average cost after it. When any product would go below zero (or does not exist),
  * nothing is written and its id is in `short`; the caller rolls back with its own message.
  */
-export async function record(tx: LedgerTx, tenantId: number, movements: readonly Movement[]): Promise<Applied> {
+export async function record(tx: LedgerTx, tenantId: number, movements: readonly Movement[]): Promise<Recorded> {
   const onHand = new Map<number, Decimal>();
   const costs = new Map<number, Decimal>();
   const ids = [...new Set(movements.map((m) => m.productId))].sort((a, b) => a - b);
-  if (!ids.length) return { short: [], onHand, costs };
+  if (!ids.length) return { short: [], onHand, costs, perMovement: [] };
   const locked = await tx.$queryRaw<Array<{ id: number; on_hand: Prisma.Decimal; cost: Prisma.Decimal }>>(Prisma.sql`
     SELECT id, quantity_on_hand AS on_hand, cost FROM products
      WHERE tenant_id = ${tenantId} AND id IN (${Prisma.join(ids)}) ORDER BY id FOR UPDATE`);
@@ -137,16 +149,22 @@ export async function record(tx: LedgerTx, tenantId: number, movements: readonly
     onHand.set(r.id, new Decimal(r.on_hand));
     costs.set(r.id, new Decimal(r.cost));
   }
+  const perMovement: Recorded['perMovement'] = [];
   const rows = movements.map((m) => {
     const before = onHand.get(m.productId);
-    if (before === undefined) return { ...m, averageCost: new Decimal(0) };
-    const averageCost = costAfter(before, costs.get(m.productId)!, m);
+    if (before === undefined) {
+      perMovement.push({ before: new Decimal(0), after: new Decimal(0) });
+      return { ...m, averageCost: new Decimal(0) };
+    }
+    const costBefore = costs.get(m.productId)!;
+    const averageCost = costAfter(before, costBefore, m);
     onHand.set(m.productId, before.plus(m.quantity));
     costs.set(m.productId, averageCost);
+    perMovement.push({ before: costBefore, after: averageCost });
     return { ...m, averageCost };
   });
   const short = ids.filter((id) => !onHand.has(id) || onHand.get(id)!.isNegative());
-  if (short.length) return { short, onHand, costs };
+  if (short.length) return { short, onHand, costs, perMovement };
   const after = JSON.stringify(ids.map((id) => ({ id, q: onHand.get(id)!.toFixed(), cost: costs.get(id)!.toFixed(2) })));
   const moved = movementRows(rows) ?? '[]';
   await tx.$executeRaw(Prisma.sql`
@@ -161,7 +179,7 @@ export async function record(tx: LedgerTx, tenantId: number, movements: readonly
         AS x(n int, product_id int, kind text, quantity numeric, reason text, sale_id int, return_id int, user_id int,
              purchase_order_line_id int, unit_cost numeric, average_cost numeric, created_at timestamptz)
      ORDER BY n`);
-  return { short: [], onHand, costs };
+  return { short: [], onHand, costs, perMovement };
 }
 
 /** A purchase received: goods in at a unit cost, from an order line. */
@@ -178,21 +196,23 @@ export interface PurchaseReceipt {
 /**
  * Receives purchases: quantity on hand up and the product's moving-average cost updated
  * under the row lock, one movement of kind purchase per receipt carrying its order line and
- * unit cost (two receipts of one product average in turn). Returns each product's cost after.
+ * unit cost (two receipts of one product average in turn), and the product's last cost set
+ * to the unit cost it last came in at. Returns each receipt's cost change, in the order given.
  */
-export async function receivePurchases(
-  tx: LedgerTx,
-  tenantId: number,
-  receipts: readonly PurchaseReceipt[],
-): Promise<Map<number, Decimal>> {
+export async function receivePurchases(tx: LedgerTx, tenantId: number, receipts: readonly PurchaseReceipt[]): Promise<CostChange[]> {
   for (const r of receipts) if (!r.quantity.greaterThan(0)) throw new Error('a purchase receipt must bring a positive quantity');
-  const { short, costs } = await record(
+  const { short, perMovement } = await record(
     tx,
     tenantId,
     receipts.map((r) => ({ ...r, kind: 'purchase' as const })),
   );
   if (short.length) throw new Error(`products ${short.join(', ')} vanished while receiving a purchase`);
-  return costs;
+  const lastCost = new Map(receipts.map((r) => [r.productId, r.unitCost.toFixed(2)]));
+  await tx.$executeRaw(Prisma.sql`
+    UPDATE products p SET last_cost = c.cost
+      FROM jsonb_to_recordset(${JSON.stringify([...lastCost].map(([id, cost]) => ({ id, cost })))}::jsonb) AS c(id int, cost numeric)
+     WHERE p.tenant_id = ${tenantId} AND p.id = c.id`);
+  return receipts.map((r, i) => ({ productId: r.productId, ...perMovement[i]! }));
 }
 
 /** A cost set by hand: the product's average cost becomes `cost`, with a revaluation movement (quantity 0). */

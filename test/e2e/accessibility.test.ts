@@ -5,6 +5,8 @@ import { createUser } from '../../src/auth/users.service.ts';
 import { seedDemoData } from '../../src/admin/demo-seed.service.ts';
 import { hashRecoveryCode, newTotpSecret } from '../../src/auth/totp.ts';
 import { addDays, localDay } from '../../src/time.ts';
+import { newFormToken } from '../../src/db/form-submission.ts';
+import { purchasingOn } from '../purchasing/support.ts';
 import { newPage, screenshotOnFailure } from '../helpers/browser.ts';
 import { seriousViolations, signInAs, startJourney, type Journey, type JourneyPrisma } from '../helpers/journey.ts';
 import type { ServerProcess } from '../helpers/server.ts';
@@ -73,6 +75,45 @@ describe('accessibility of every page', () => {
     params.payment = payment.id;
     params.sale = payment.saleId!;
     params.customer = payment.customerId!;
+    // Buying: a supplier with long details, a draft, an order partly received and paid in part.
+    const buying = purchasingOn(prisma);
+    try {
+      const owner = await buying.owner(tenantId);
+      const supplier = (
+        await buying.suppliers.create(owner, {
+          token: newFormToken(),
+          name: 'Distribuidora Internacional de Ferretería y Bricolaje del Mediterráneo',
+          contactName: 'Inmaculada Concepción Fernández-Villaverde',
+          email: 'pedidos.ferreteria@distribuidora-internacional.example',
+          address: 'Polígono Industrial Sur, nave 14\n46000 Valencia',
+          taxId: 'B-46000000',
+          paymentTermsDays: '30',
+        })
+      ).id;
+      params.supplier = supplier;
+      const products = await prisma.product.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 3 });
+      for (const p of products)
+        await buying.productBuying.set(owner, p.id, { preferredSupplierId: String(supplier), supplierCode: `DIF-${p.sku}` });
+      const lines = products.map((p) => ({ productId: p.id, quantity: '24', unitCost: '3.15' }));
+      params.draft = (await buying.orders.create(owner, { token: newFormToken(), supplierId: supplier, lines })).id;
+      const order = (await buying.orders.create(owner, { token: newFormToken(), supplierId: supplier, lines })).id;
+      await buying.orders.order(owner, order);
+      params.order = order;
+      params.receipt = (
+        await buying.receiving.receive(owner, order, { token: newFormToken(), lines: { 1: { quantity: '10' }, 2: { quantity: '24' } } })
+      ).id;
+      params.supplierPayment = (
+        await buying.payments.register(owner, {
+          token: newFormToken(),
+          supplierId: supplier,
+          amount: '20.00',
+          method: 'transfer',
+          reference: 'TRF-2026-000123',
+        })
+      ).id;
+    } finally {
+      await buying.close();
+    }
     // Audit entries with long values: the audit page must wrap them on a phone.
     const owner = await prisma.user.findFirstOrThrow({ where: { tenantId, role: 'owner' } });
     await prisma.auditEntry.createMany({
@@ -219,6 +260,29 @@ describe('accessibility of every page', () => {
       as: 'staff',
       shows: 'only managers and owners change prices',
     },
+    { name: 'purchase orders', path: '/purchasing/orders', as: 'owner', shows: 'Purchase orders' },
+    { name: 'purchase orders, filtered', path: '/purchasing/orders?status=draft', as: 'owner', shows: 'Draft' },
+    { name: 'new purchase order', path: '/purchasing/orders/new', as: 'owner', shows: 'Save draft' },
+    { name: 'purchase order', path: '/purchasing/orders/:order', as: 'owner', shows: 'Receipts' },
+    { name: 'edit a draft purchase order', path: '/purchasing/orders/:draft/edit', as: 'owner', shows: 'Save draft' },
+    { name: 'cancel a purchase order?', path: '/purchasing/orders/:order/cancel', as: 'owner', shows: 'What will happen' },
+    { name: 'printable purchase order', path: '/purchasing/orders/:order/print', as: 'owner', shows: 'Your code' },
+    { name: 'receive goods', path: '/purchasing/orders/:order/receive', as: 'owner', shows: 'Receive more than ordered' },
+    { name: 'goods received', path: '/purchasing/receipts/:receipt', as: 'owner', shows: 'Average cost after' },
+    { name: 'suppliers', path: '/purchasing/suppliers', as: 'owner', shows: 'Owed to all suppliers' },
+    { name: 'new supplier', path: '/purchasing/suppliers/new', as: 'owner', shows: 'Add supplier' },
+    { name: 'supplier', path: '/purchasing/suppliers/:supplier', as: 'owner', shows: 'Pay this supplier' },
+    { name: 'edit supplier', path: '/purchasing/suppliers/:supplier/edit', as: 'owner', shows: 'Edit supplier' },
+    { name: 'supplier statement', path: '/purchasing/suppliers/:supplier/statement', as: 'owner', shows: 'Opening balance' },
+    { name: 'supplier import', path: '/purchasing/suppliers/import', as: 'owner', shows: 'Import suppliers' },
+    { name: 'payments to suppliers', path: '/purchasing/payments', as: 'owner', shows: 'Payments to suppliers' },
+    { name: 'pay a supplier', path: '/purchasing/payments/new?supplier=:supplier', as: 'owner', shows: 'Record payment' },
+    { name: 'payment to a supplier', path: '/purchasing/payments/:supplierPayment', as: 'owner', shows: 'Still owed' },
+    { name: 'to reorder', path: '/purchasing/reorder', as: 'owner', shows: 'To reorder' },
+    { name: "a product's buying details", path: '/purchasing/products/:product/buying', as: 'owner', shows: 'Preferred supplier' },
+    { name: 'purchase orders as staff', path: '/purchasing/orders', as: 'staff', shows: 'Purchase orders' },
+    { name: 'receive goods as staff', path: '/purchasing/orders/:order/receive', as: 'staff', shows: 'Received now' },
+    { name: 'goods received as staff', path: '/purchasing/receipts/:receipt', as: 'staff', shows: 'What came in' },
     { name: 'not found (404)', path: '/no-such-page', as: 'owner', status: 404, shows: 'Page not found' },
     { name: 'not found, another id (404)', path: '/sales/999999', as: 'owner', status: 404, shows: 'not found' },
     { name: 'forbidden (403)', path: '/admin/cache', as: 'staff', status: 403, shows: 'Forbidden' },
@@ -293,6 +357,9 @@ describe('accessibility of every page', () => {
     { name: 'close the till', path: '/till', button: 'Close the till' },
     { name: 'user invitation', path: '/settings/users', button: 'Invite' },
     { name: 'change password', path: '/account/password', button: 'Change password' },
+    { name: 'new supplier', path: '/purchasing/suppliers/new', button: 'Add supplier' },
+    { name: 'new purchase order', path: '/purchasing/orders/new', button: 'Save draft' },
+    { name: 'pay a supplier', path: '/purchasing/payments/new', button: 'Record payment' },
   ];
 
   it.each(forms.map((f) => [f.name, f] as const))('%s, sent back with errors', async (_name, f) => {

@@ -233,7 +233,7 @@ describe('selling at the counter', () => {
     try {
       await signInAs(page, STAFF, PASSWORD);
       await page.goto('/sales/new');
-      expect(await page.locator('[data-customer-search]').isVisible()).toBe(false);
+      expect(await page.locator('[data-picker-search]').isVisible()).toBe(false);
       await product(page, 1).fill('Duct tape');
       await product(page, 2).fill('8400000000113');
       await page.getByLabel('Quantity of line 2', { exact: true }).fill('2');
@@ -258,7 +258,7 @@ describe('selling at the counter', () => {
       expect(labels).toContain('Ana García · +34 600 000 001');
       expect(labels).toContain('Otto Owing · otto@example.com · ⚠ credit limit reached');
       await page.getByLabel('Find by name, email or phone').fill('garcía');
-      await expect.poll(() => text(page, '#sale-customer-count')).toBe('2 customers match');
+      await expect.poll(() => text(page, '#sale-customer-status')).toBe('2 customers match');
       const visible = await page.locator('#sale-customer option:not([hidden])').allTextContents();
       expect(visible).toEqual(['Walk-in (no customer)', 'Ana García · ana.garcia@example.com', 'Ana García · +34 600 000 001']);
       await page.getByLabel('Find by name, email or phone').fill('otto@');

@@ -10,7 +10,7 @@ import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import type { RoleName } from '../../src/auth/users.schema.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { REDIS_TEST_URL, deleteKeysWithPrefix, rawRedis, uniquePrefix } from './redis.ts';
+import { REDIS_TEST_URL, TEST_CACHE_COMMAND_TIMEOUT_MS, deleteKeysWithPrefix, rawRedis, uniquePrefix } from './redis.ts';
 import { TestClient } from './http-client.ts';
 
 // The whole app on a random port over a fresh test database (PGlite or a PostgreSQL
@@ -64,6 +64,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     CACHE_KEY_PREFIX: prefix,
+    CACHE_COMMAND_TIMEOUT_MS: TEST_CACHE_COMMAND_TIMEOUT_MS,
     SEED_DEMO: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SESSION_SECRET: randomBytes(32).toString('hex'),

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TEST_CACHE_COMMAND_TIMEOUT_MS } from './redis.ts';
 import { freePort } from './redis-server.ts';
 
 // The real server as a child process on a free port: what the browser journeys drive. By
@@ -42,6 +43,7 @@ export async function startServer(
       HOME: process.env.HOME ?? '',
       NODE_ENV: 'test',
       SEED_DEMO: 'false',
+      CACHE_COMMAND_TIMEOUT_MS: TEST_CACHE_COMMAND_TIMEOUT_MS,
       LOG_LEVEL: 'info',
       TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
       ...env,

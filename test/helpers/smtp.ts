@@ -15,6 +15,8 @@ export interface ReceivedMail {
 export interface TestSmtp {
   url: string;
   messages: ReceivedMail[];
+  /** The next `times` messages to `address` are refused at RCPT TO with 451 (a temporary refusal). */
+  refuse(address: string, times?: number): void;
   /** The first message (already received or still to come) that matches; rejects after `waitMs`. */
   next(match: (m: ReceivedMail) => boolean, waitMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -23,10 +25,17 @@ export interface TestSmtp {
 export async function startTestSmtp(): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
+  const refusals = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const left = refusals.get(address.address) ?? 0;
+      if (!left) return callback();
+      refusals.set(address.address, left - 1);
+      callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
@@ -47,6 +56,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    refuse(address, times = 1) {
+      refusals.set(address, (refusals.get(address) ?? 0) + times);
+    },
     next(match, waitMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -24,7 +24,7 @@ const SECRET_PAGES = [
   '/password/reset/:token',
 ];
 /** Routes that answer data, not a page: they must be among those the walk finds. */
-const DATA_ROUTES = ['/catalog/products/export.csv', '/balance.csv', '/sales/product-search', '/metrics', '/health'];
+const DATA_ROUTES = ['/catalog/products/export.csv', '/balance.csv', '/sales/product-search', '/customers/search', '/metrics', '/health'];
 // Answered by a middleware after the session (it reads one when there is one), so it is not in the router's route list.
 const DATA_MIDDLEWARE_PATHS = ['/health/cache'];
 

@@ -43,6 +43,18 @@ export interface Fixtures {
     totpClientEmail: string;
     /** A session for the logout form's CSRF cases. */
     other: TestClient;
+    /** Purchasing: a supplier to edit, a draft order (edited, never ordered), an ordered one to receive (a million units) and a supplier owed a million. */
+    editSupplierId: number;
+    draftOrderId: number;
+    receiveOrderId: number;
+    paySupplierId: number;
+    /** Users who set their password through a one-time link (a fresh link per case), and one who is deactivated. */
+    invitedUser: TestUser;
+    resetUser: TestUser;
+    inactiveUser: TestUser;
+    /** A session that saves its language choice (kept apart: the other sessions' pages stay English). */
+    languageClient: TestClient;
+    languageUserId: number;
   };
   b: {
     tenantId: number;
@@ -55,6 +67,10 @@ export interface Fixtures {
     customerId: number;
     saleId: number;
     userId: number;
+    supplierId: number;
+    /** An ordered purchase and a draft of business B. */
+    orderId: number;
+    draftOrderId: number;
   };
   /** A client from a new address (sign-in limits count per IP; TRUST_PROXY is on). */
   freshClient(): TestClient;
@@ -101,6 +117,21 @@ async function stock(
   return { unitId, categoryId, productId, customerId, saleId, product };
 }
 
+/** A supplier of the business and two orders of its product: a draft, and one ordered of `quantity` (received too, when `receive`). */
+async function purchasing(t: TestApp, tenantId: number, ownerId: number, productId: number, opts: { quantity: string; receive?: boolean }) {
+  const scope = { tenantId, userId: ownerId, role: 'owner' as const, db: t.deps.tenantDb(tenantId) };
+  const p = t.deps.purchasing;
+  const supplierId = (await p.suppliers.create(scope, { token: formToken(), name: 'Hostile Supplies', paymentTermsDays: '30' })).id;
+  const order = async () =>
+    (await p.orders.create(scope, { token: formToken(), supplierId, lines: [{ productId, quantity: opts.quantity, unitCost: '2.00' }] }))
+      .id;
+  const draftOrderId = await order();
+  const orderId = await order();
+  await p.orders.order(scope, orderId);
+  if (opts.receive) await p.receiving.receive(scope, orderId, { token: formToken(), lines: { 1: { quantity: opts.quantity } } });
+  return { supplierId, draftOrderId, orderId };
+}
+
 export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
   const prisma = t.deps.db.prisma;
   const tenantA = await t.createTenantWithOwner('Hostile Hardware');
@@ -143,6 +174,12 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
     data: { totpSecret: t.deps.totpSecrets.seal(newTotpSecret(), totpSignedIn.id), totpEnabled: true },
   });
   const passwordUser = await t.createUser(tenantA.tenantId, 'staff');
+  const buyA = await purchasing(t, tenantA.tenantId, tenantA.owner.id, a.productId, { quantity: '1000000' });
+  const payA = await purchasing(t, tenantA.tenantId, tenantA.owner.id, a.productId, { quantity: '500000', receive: true });
+  const buyB = await purchasing(t, tenantB.tenantId, tenantB.owner.id, b.productId, { quantity: '10' });
+  const inactiveUser = await t.createUser(tenantA.tenantId, 'staff');
+  await prisma.user.update({ where: { id: inactiveUser.id }, data: { active: false } });
+  const languageUser = await t.createUser(tenantA.tenantId, 'staff');
 
   return {
     t,
@@ -171,6 +208,15 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
       totpClient,
       totpClientEmail: totpSignedIn.email,
       other: await t.signIn(otherUser.email, TEST_PASSWORD),
+      editSupplierId: buyA.supplierId,
+      draftOrderId: buyA.draftOrderId,
+      receiveOrderId: buyA.orderId,
+      paySupplierId: payA.supplierId,
+      invitedUser: await t.createUser(tenantA.tenantId, 'staff'),
+      resetUser: await t.createUser(tenantA.tenantId, 'manager'),
+      inactiveUser,
+      languageClient: await t.signIn(languageUser.email, TEST_PASSWORD),
+      languageUserId: languageUser.id,
     },
     b: {
       tenantId: tenantB.tenantId,
@@ -183,6 +229,9 @@ export async function setUpFixtures(t: TestApp): Promise<Fixtures> {
       customerId: b.customerId,
       saleId: b.saleId,
       userId: bUser.id,
+      supplierId: buyB.supplierId,
+      orderId: buyB.orderId,
+      draftOrderId: buyB.draftOrderId,
     },
     freshClient: () => {
       ips++;
@@ -212,6 +261,15 @@ export const SNAPSHOT_TABLES = [
   'refunds',
   'till_closes',
   'audit_entries',
+  'suppliers',
+  'purchase_orders',
+  'purchase_order_lines',
+  'purchase_receipts',
+  'purchase_receipt_lines',
+  'supplier_payments',
+  'one_time_links',
+  'alert_runs',
+  'alert_deliveries',
 ] as const;
 export type Table = (typeof SNAPSHOT_TABLES)[number];
 export type Snapshot = Record<Table, string>;

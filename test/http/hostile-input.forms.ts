@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { verifyPassword } from '../../src/auth/password.ts';
+import { issueLink, type LinkPurpose } from '../../src/auth/one-time-links.ts';
 import { localDay } from '../../src/time.ts';
-import { TEST_PASSWORD } from '../helpers/app.ts';
+import { TEST_PASSWORD, type TestUser } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
 import { formToken, idIn, type Fixtures, type Table } from './hostile-input.fixtures.ts';
 
@@ -58,6 +60,12 @@ export interface Form {
   cleanup?(fx: Fixtures, sent: Sent): Promise<void>;
   /** The route takes an id: hostile ids in the URL must answer 404. */
   ids?: { path(id: string): string; valid(fx: Fixtures): number; foreign(fx: Fixtures): number };
+  /** Rows each case needs, written before the case's snapshot (a fresh one-time link). */
+  prepare?(fx: Fixtures): Promise<void>;
+  /** Where an accepted submission leads (default: anywhere but the sign-in page, which would mean the session was lost). */
+  redirectsTo?: RegExp;
+  /** The route takes a one-time link's token: tokens that open nothing must answer 410 "gone". */
+  tokens?: { path(token: string): string; purpose: LinkPurpose; user(fx: Fixtures): TestUser };
 }
 
 /** Free text: anything printable is a valid name or note. */
@@ -565,6 +573,241 @@ const sales: Form[] = [
   },
 ];
 
+const supplierFields = (): Field[] => [
+  { name: 'name', accepts: TEXT },
+  { name: 'contactName', accepts: OPTIONAL_TEXT },
+  { name: 'email', accepts: ['empty'] },
+  { name: 'phone', accepts: OPTIONAL_TEXT },
+  { name: 'address', accepts: OPTIONAL_TEXT },
+  { name: 'taxId', accepts: OPTIONAL_TEXT },
+  // Whole days from 0 to 365; blank is 0.
+  { name: 'paymentTermsDays', accepts: ['empty', 'zero'], stored: blankAs('0') },
+  { name: 'notes', accepts: OPTIONAL_TEXT },
+];
+const supplierBody = (name: string) => ({
+  name,
+  contactName: '',
+  email: '',
+  phone: '',
+  address: '',
+  taxId: '',
+  paymentTermsDays: '30',
+  notes: '',
+});
+// The cells the supplier list shows (the notes are the supplier form's cases).
+const SUPPLIER_CELLS = ['name', 'contact_name', 'email', 'payment_terms_days'] as const;
+const orderLine = (f: string) => `lines[0][${f}]`;
+const orderFields = (): Field[] => [
+  { name: 'supplierId', foreign: (fx) => fx.b.supplierId },
+  { name: 'note', accepts: OPTIONAL_TEXT },
+  { name: orderLine('product'), foreign: (fx) => fx.b.productSku },
+  { name: orderLine('quantity') },
+  // Blank takes the product's last cost, which STOCK-1 has none of (nor an average cost).
+  { name: orderLine('unitCost'), accepts: ['zero'] },
+];
+const orderBody = (fx: Fixtures) => ({
+  supplierId: s(fx.a.editSupplierId),
+  note: '',
+  [orderLine('product')]: 'STOCK-1',
+  [orderLine('quantity')]: '3',
+  [orderLine('unitCost')]: '1.50',
+});
+const readOrder = async (fx: Fixtures, id: number) => {
+  const o = await fx.prisma.purchaseOrder.findUniqueOrThrow({ where: { id }, include: { lines: { include: { product: true } } } });
+  const l = o.lines[0]!;
+  return {
+    supplierId: o.supplierId,
+    note: o.note,
+    [orderLine('product')]: l.product.sku,
+    [orderLine('quantity')]: l.quantity,
+    [orderLine('unitCost')]: l.unitCost,
+  };
+};
+const receiveLine = (f: string) => `lines[1][${f}]`;
+
+const purchasing: Form[] = [
+  {
+    name: 'new supplier',
+    path: () => '/purchasing/suppliers',
+    body: (_fx, n) => ({ token: formToken(), ...supplierBody(`Supplier ${n}`) }),
+    fields: [tokenField, ...supplierFields()],
+    writes: ['suppliers', 'form_submissions'],
+    read: async (fx, { location }) => ({
+      ...(await fx.prisma.supplier.findUniqueOrThrow({ where: { id: idIn(location) } })),
+      token: await tokenOf(fx, location),
+    }),
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+  },
+  {
+    name: 'edit supplier',
+    path: (fx) => `/purchasing/suppliers/${fx.a.editSupplierId}`,
+    body: () => supplierBody('Hostile Supplies'),
+    fields: supplierFields(),
+    writes: ['suppliers'],
+    read: (fx) => fx.prisma.supplier.findUniqueOrThrow({ where: { id: fx.a.editSupplierId } }),
+    shownAt: (fx) => `/purchasing/suppliers/${fx.a.editSupplierId}/edit`,
+    ids: { path: (id) => `/purchasing/suppliers/${id}`, valid: (fx) => fx.a.editSupplierId, foreign: (fx) => fx.b.supplierId },
+  },
+  {
+    name: 'supplier CSV import',
+    path: () => '/purchasing/suppliers/import',
+    body: (_fx, n) => ({
+      action: 'import',
+      'cell:name': `Imported supplier ${n}`,
+      'cell:contact_name': '',
+      'cell:email': '',
+      'cell:payment_terms_days': '15',
+    }),
+    encode: (body) => {
+      const { action, csv, ...cells } = body;
+      const text =
+        'csv' in body ? csv : `${SUPPLIER_CELLS.join(',')}\n${SUPPLIER_CELLS.map((c) => csvCell(cells[`cell:${c}`])).join(',')}\n`;
+      return { action, csv: text };
+    },
+    fields: [
+      // Read after the permission check by its own parser: a JSON body is not read, so the file is empty and refused as such.
+      { name: 'action', ignores: ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array'] },
+      { name: 'csv' },
+      ...(
+        [
+          { name: 'cell:name', accepts: TEXT },
+          { name: 'cell:contact_name', accepts: OPTIONAL_TEXT },
+          { name: 'cell:email', accepts: ['empty'] },
+          { name: 'cell:payment_terms_days', accepts: ['empty', 'zero'], stored: blankAs('0') },
+        ] satisfies Field[]
+      ).map((f): Field => ({ ...f, skip: ['array', 'object'] })),
+    ],
+    writes: ['suppliers'],
+    read: async (fx, { body }) => {
+      const supplier = await fx.prisma.supplier.findFirstOrThrow({
+        where: { tenantId: fx.a.tenantId, name: String(body['cell:name']).trim() },
+      });
+      return {
+        'cell:name': supplier.name,
+        'cell:contact_name': supplier.contactName,
+        'cell:email': supplier.email,
+        'cell:payment_terms_days': supplier.paymentTermsDays,
+      };
+    },
+    shownAt: (_fx, { body }) => `/purchasing/suppliers?q=${encodeURIComponent(String(body['cell:name']).trim())}`,
+    cleanup: async (fx, { body }) => {
+      await fx.prisma.supplier.deleteMany({ where: { tenantId: fx.a.tenantId, name: String(body['cell:name']).trim() } });
+    },
+  },
+  {
+    name: "a product's buying details",
+    path: (fx) => `/purchasing/products/${fx.a.editProductId}/buying`,
+    body: (fx) => ({ preferredSupplierId: s(fx.a.editSupplierId), supplierCode: 'HS-1', lastCost: '1.20' }),
+    fields: [
+      { name: 'preferredSupplierId', accepts: ['empty'], foreign: (fx) => fx.b.supplierId },
+      { name: 'supplierCode', accepts: OPTIONAL_TEXT },
+      { name: 'lastCost', accepts: ['empty', 'zero'] },
+    ],
+    writes: ['products'],
+    read: (fx) => fx.prisma.product.findUniqueOrThrow({ where: { id: fx.a.editProductId } }),
+    shownAt: (fx) => `/catalog/products/${fx.a.editProductId}`,
+    ids: { path: (id) => `/purchasing/products/${id}/buying`, valid: (fx) => fx.a.editProductId, foreign: (fx) => fx.b.productId },
+  },
+  {
+    name: 'new purchase order',
+    path: () => '/purchasing/orders',
+    body: (fx) => ({ token: formToken(), ...orderBody(fx) }),
+    fields: [tokenField, ...orderFields()],
+    // tenants: the order number counter (tenants.last_purchase_order_number).
+    writes: ['tenants', 'purchase_orders', 'purchase_order_lines', 'form_submissions'],
+    read: async (fx, { location }) => ({ ...(await readOrder(fx, idIn(location))), token: await tokenOf(fx, location) }),
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+  },
+  {
+    name: 'edit a draft purchase order',
+    path: (fx) => `/purchasing/orders/${fx.a.draftOrderId}`,
+    body: (fx) => orderBody(fx),
+    fields: orderFields(),
+    writes: ['purchase_orders', 'purchase_order_lines'],
+    read: (fx) => readOrder(fx, fx.a.draftOrderId),
+    shownAt: (fx) => `/purchasing/orders/${fx.a.draftOrderId}`,
+    ids: { path: (id) => `/purchasing/orders/${id}`, valid: (fx) => fx.a.draftOrderId, foreign: (fx) => fx.b.draftOrderId },
+  },
+  ...(['order', 'cancel'] as const).map((action): Form => ({
+    name: `${action} a purchase order`,
+    path: (fx) => `/purchasing/orders/${fx.a.draftOrderId}/${action}`,
+    body: () => ({}),
+    fields: [],
+    writes: ['purchase_orders'],
+    ids: { path: (id) => `/purchasing/orders/${id}/${action}`, valid: (fx) => fx.a.draftOrderId, foreign: (fx) => fx.b.draftOrderId },
+  })),
+  {
+    name: 'receive goods',
+    path: (fx) => `/purchasing/orders/${fx.a.receiveOrderId}/receive`,
+    body: () => ({ token: formToken(), [receiveLine('quantity')]: '1', [receiveLine('unitCost')]: '', confirmOver: '', note: '' }),
+    fields: [
+      tokenField,
+      // Blank or zero receives nothing, and something must be received.
+      { name: receiveLine('quantity'), errorIds: ['lines.1.quantity', 'lines'] },
+      // Blank: the order's cost (2.00); an owner may receive at another.
+      { name: receiveLine('unitCost'), accepts: ['empty', 'zero'], stored: blankAs('2') },
+      { name: 'note', accepts: OPTIONAL_TEXT },
+    ],
+    writes: [
+      'purchase_orders',
+      'purchase_order_lines',
+      'products',
+      'stock_movements',
+      'purchase_receipts',
+      'purchase_receipt_lines',
+      'suppliers',
+      'form_submissions',
+    ],
+    read: async (fx, { location }) => {
+      const r = await fx.prisma.purchaseReceipt.findUniqueOrThrow({ where: { id: idIn(location) }, include: { lines: true } });
+      return { token: await tokenOf(fx, location), [receiveLine('unitCost')]: r.lines[0]?.unitCost, note: r.note };
+    },
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+    ids: { path: (id) => `/purchasing/orders/${id}/receive`, valid: (fx) => fx.a.receiveOrderId, foreign: (fx) => fx.b.orderId },
+  },
+  {
+    name: 'pay a supplier',
+    path: () => '/purchasing/payments',
+    body: (fx) => ({
+      token: formToken(),
+      supplierId: s(fx.a.paySupplierId),
+      amount: '1.00',
+      method: 'transfer',
+      day: '',
+      reference: '',
+      note: '',
+    }),
+    fields: [
+      tokenField,
+      { name: 'supplierId', foreign: (fx) => fx.b.supplierId },
+      { name: 'amount' },
+      { name: 'method' },
+      // Blank: today in the business's time zone (UTC here).
+      { name: 'day', accepts: ['empty'], stored: () => localDay(new Date(), 'UTC') },
+      { name: 'reference', accepts: OPTIONAL_TEXT },
+      { name: 'note', accepts: OPTIONAL_TEXT },
+    ],
+    writes: ['supplier_payments', 'suppliers', 'form_submissions'],
+    read: async (fx, { location }) => {
+      const p = await fx.prisma.supplierPayment.findUniqueOrThrow({ where: { id: idIn(location) } });
+      return { ...p, token: await tokenOf(fx, location), day: localDay(p.paidAt, 'UTC') };
+    },
+    shownAt: (_fx, { location }) => location,
+    cleanup: (fx, { location }) => dropFormToken(fx, location),
+  },
+  // Its quantities are named by product id (items[<id>]); their hostile values are in test/purchasing/purchasing-pages.test.ts.
+  {
+    name: 'make draft orders from the reorder list',
+    path: () => '/purchasing/reorder',
+    body: () => ({ token: formToken() }),
+    fields: [],
+    writes: [],
+  },
+];
+
 const loginPage = async (fx: Fixtures) => {
   const client = fx.freshClient();
   await client.get('/login');
@@ -655,13 +898,129 @@ const account: Form[] = [
   },
 ];
 
+/** Every class: a checkbox sent with anything but "on" (or not at all) is unticked. */
+const ANY: ValueClass[] = ['empty', 'huge', 'hugeNumber', 'negative', 'zero', 'unicode', 'nul', 'html', 'sql', 'array', 'object'];
+
+const alerts: Form[] = [
+  {
+    name: 'e-mail alerts',
+    path: () => '/account/alerts',
+    body: () => ({ lowStockDigest: 'on' }),
+    fields: [{ name: 'lowStockDigest', accepts: ANY, stored: UNCHECKED }],
+    writes: ['users'],
+    read: async (fx) => ({
+      lowStockDigest: String((await fx.prisma.user.findFirstOrThrow({ where: { email: fx.a.ownerEmail } })).lowStockDigest),
+    }),
+  },
+  {
+    name: 'language',
+    path: () => '/account/language',
+    // Blank: the business's language. Any other unknown value changes nothing (a choice, not text).
+    body: () => ({ lang: '', back: '/sales' }),
+    fields: [
+      { name: 'lang', accepts: ['empty'], ignores: ANY.filter((c) => c !== 'empty'), stored: () => '', column: 'language' },
+      // Wherever "back" points, the choice is saved and the redirect stays on this site.
+      { name: 'back', accepts: ANY, stored: () => '', column: 'language' },
+    ],
+    writes: ['users'],
+    client: async (fx) => fx.a.languageClient,
+    read: async (fx, { location }) => {
+      if (!location.startsWith('/') || location.startsWith('//')) throw new Error(`redirected off the site: ${location}`);
+      const user = await fx.prisma.user.findFirstOrThrow({ where: { id: fx.a.languageUserId } });
+      return { language: user.language };
+    },
+  },
+];
+
+// Signed-out forms of the e-mail work: "forgot password", and setting a password through an
+// invitation or reset link. Each case gets a new client (and address) that has read the page,
+// as a visitor would, and each link case a fresh link made through the link service.
+
+const visitorOf = (path: (fx: Fixtures) => string) => async (fx: Fixtures) => {
+  const client = fx.freshClient();
+  await client.get(path(fx));
+  return client;
+};
+
+const issue = (fx: Fixtures, user: TestUser, purpose: LinkPurpose, now?: Date) =>
+  fx.t.deps.tenantDb(user.tenantId).$transaction((tx) => issueLink(tx, user.id, purpose, now));
+/** The link the current case posts to. */
+const currentLink: Record<LinkPurpose, string> = { invitation: '', password_reset: '' };
+
+const linkForm = (purpose: LinkPurpose, name: string, prefix: string, user: (fx: Fixtures) => TestUser): Form => ({
+  name,
+  path: () => `${prefix}${currentLink[purpose]}`,
+  body: (_fx, n) => ({ password: `lantern-orbit-${n}-velvet`, confirmPassword: `lantern-orbit-${n}-velvet` }),
+  // As for one's own password: any script, HTML and quotes make good passwords.
+  fields: [{ name: 'password', accepts: ['unicode', 'html', 'sql'], linked: ['confirmPassword'] }, { name: 'confirmPassword' }],
+  // one_time_links: the link (and the user's other open links) spent; users: the password.
+  writes: ['users', 'one_time_links', 'audit_entries'],
+  prepare: async (fx) => {
+    currentLink[purpose] = await issue(fx, user(fx), purpose);
+  },
+  client: visitorOf(() => `${prefix}${currentLink[purpose]}`),
+  redirectsTo: /^\/login\?passwordSet=1$/,
+  read: async (fx, { body }) => {
+    const row = await fx.prisma.user.findUniqueOrThrow({ where: { id: user(fx).id } });
+    return { password: (await verifyPassword(row.passwordHash, String(body.password))) ? body.password : '(another password)' };
+  },
+  tokens: { path: (segment) => `${prefix}${segment}`, purpose, user },
+});
+
+const signedOut: Form[] = [
+  {
+    name: 'forgot password',
+    path: () => '/password/forgot',
+    body: (fx) => ({ email: fx.a.resetUser.email }),
+    // No hostile value is an e-mail address: each is refused saying so, before any limit or look-up.
+    fields: [{ name: 'email' }],
+    writes: [],
+    client: visitorOf(() => '/password/forgot'),
+  },
+  linkForm('invitation', 'accept an invitation', '/invitation/', (fx) => fx.a.invitedUser),
+  linkForm('password_reset', 'set a new password from a reset link', '/password/reset/', (fx) => fx.a.resetUser),
+];
+
+/** Tokens in a link's URL (as sent, percent-encoded) that open nothing: each answers 410 with the "expired or used" page, whatever is posted. */
+export const hostileTokens: Array<{ label: string; token(fx: Fixtures, user: TestUser, purpose: LinkPurpose): Promise<string> }> = [
+  { label: 'made up, of the right shape', token: async () => randomBytes(32).toString('base64url') },
+  {
+    label: 'already used',
+    token: async (fx, user, purpose) => {
+      const token = await issue(fx, user, purpose);
+      await fx.t.deps.links.setPassword(token, purpose, 'an-earlier-lantern-orbit', 'an-earlier-lantern-orbit');
+      return token;
+    },
+  },
+  {
+    label: 'replaced by a newer link',
+    token: async (fx, user, purpose) => {
+      const token = await issue(fx, user, purpose);
+      await issue(fx, user, purpose);
+      return token;
+    },
+  },
+  { label: 'expired', token: (fx, user, purpose) => issue(fx, user, purpose, new Date(Date.now() - 73 * 3600 * 1000)) },
+  {
+    label: 'a valid link of the other kind',
+    token: (fx, user, purpose) => issue(fx, user, purpose === 'invitation' ? 'password_reset' : 'invitation'),
+  },
+  { label: "a deactivated user's", token: (fx, _user, purpose) => issue(fx, fx.a.inactiveUser, purpose) },
+  { label: 'too short', token: async () => 'abc' },
+  { label: 'SQL-looking', token: async () => encodeURIComponent("1'; DROP TABLE one_time_links; --") },
+  { label: 'a NUL byte', token: async () => `${randomBytes(32).toString('base64url').slice(0, 42)}%00` },
+  { label: 'a broken percent-encoding', token: async () => `${randomBytes(32).toString('base64url').slice(0, 40)}%E0%A4%A` },
+  { label: '8 kB', token: async () => 'A'.repeat(8_000) },
+];
+
 const admin: Form[] = [
   {
     name: 'invite a user',
     path: () => '/settings/users',
     body: (_fx, n) => ({ email: `invitee-${n}@test.stock`, name: 'Invitee', role: 'staff' }),
     fields: [{ name: 'email' }, { name: 'name', accepts: OPTIONAL_TEXT }, { name: 'role' }],
-    writes: ['users', 'audit_entries'],
+    // one_time_links: the invitation's link (e-mail is on in the sweep).
+    writes: ['users', 'one_time_links', 'audit_entries'],
     read: (fx, { body }) => fx.prisma.user.findUniqueOrThrow({ where: { email: String(body.email) } }),
     shownAt: () => '/settings/users',
   },
@@ -698,7 +1057,7 @@ const admin: Form[] = [
   { name: 'warm the cache', path: () => '/admin/cache/warm', body: () => ({}), fields: [], writes: [] },
 ];
 
-export const forms: Form[] = [...catalog, ...settings, ...sales, ...account, ...admin];
+export const forms: Form[] = [...catalog, ...settings, ...sales, ...purchasing, ...account, ...alerts, ...signedOut, ...admin];
 
 /** Search boxes (GET forms): any text is a valid search; the page answers 200 and writes nothing. */
 export const searches: Array<{ name: string; path: string }> = [
@@ -706,9 +1065,11 @@ export const searches: Array<{ name: string; path: string }> = [
   { name: 'product CSV export', path: '/catalog/products/export.csv' },
   { name: 'customer search', path: '/customers' },
   { name: "the sale form's product picker", path: '/sales/product-search' },
+  { name: "the customer pickers' search", path: '/customers/search' },
   { name: 'sales list', path: '/sales' },
   { name: 'payments list', path: '/payments' },
   { name: "the label form's product search", path: '/catalog/labels' },
+  { name: 'supplier search', path: '/purchasing/suppliers' },
 ];
 
 /**
@@ -729,6 +1090,12 @@ export const queryBoxes: Array<{ name: string; path(fx: Fixtures): string; param
   { name: 'customer statement', path: (fx) => `/customers/${fx.a.editCustomerId}/statement`, params: ['from', 'to'] },
   { name: 'new payment for a sale', path: () => '/payments/new', params: ['sale', 'customer'] },
   { name: 'new sale for a customer', path: () => '/sales/new', params: ['customer'] },
+  { name: 'supplier list page', path: () => '/purchasing/suppliers', params: ['page'] },
+  { name: 'purchase order filters', path: () => '/purchasing/orders', params: ['status', 'supplier', 'page'] },
+  { name: 'payments to suppliers filters', path: () => '/purchasing/payments', params: ['from', 'to', 'supplier', 'method', 'page'] },
+  { name: 'supplier statement', path: (fx) => `/purchasing/suppliers/${fx.a.paySupplierId}/statement`, params: ['from', 'to'] },
+  { name: 'new purchase order for a supplier', path: () => '/purchasing/orders/new', params: ['supplier'] },
+  { name: 'pay a supplier, chosen', path: () => '/purchasing/payments/new', params: ['supplier'] },
 ];
 
 /** Filter forms (GET) whose values are choices, not free text: a bad one is dropped with a message (400), never a 500. */

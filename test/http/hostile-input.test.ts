@@ -1,14 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
+import { LINK_GONE } from '../../src/auth/one-time-links.ts';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { SCRIPT, SNAPSHOT_TABLES, hostileValues, setUpFixtures, snapshot, type Fixtures, type Snapshot } from './hostile-input.fixtures.ts';
-import { filters, forms, queryBoxes, searches, type Body, type Field, type Form, type ValueClass } from './hostile-input.forms.ts';
+import {
+  filters,
+  forms,
+  hostileTokens,
+  queryBoxes,
+  searches,
+  type Body,
+  type Field,
+  type Form,
+  type ValueClass,
+} from './hostile-input.forms.ts';
 
 // Hostile values into every field of every form (the table is hostile-input.forms.ts), one
 // field at a time over a valid base body. A refused value gets a 4xx page with a message a
 // person can read, on the field when the form marks fields, and writes nothing in any
 // business; an accepted one is stored exactly and shown escaped; nothing answers 500.
-// One app, one PostgreSQL database (closest to production), the test Redis.
+// One app, one PostgreSQL database (closest to production), the test Redis, and e-mail on
+// (a real SMTP server of the test's own) so the e-mail forms are the ones people see.
 
 const HOOK_TIMEOUT_MS = 180_000;
 
@@ -25,7 +38,7 @@ const hostileIds: Array<{ label: string; id: (valid: number, foreign: number) =>
   { label: 'SQL-looking', id: () => encodeURIComponent("1'; DROP TABLE products; --") },
 ];
 
-type Expect = 'accept' | 'reject' | 'ignore' | 'forbidden' | 'notFound';
+type Expect = 'accept' | 'reject' | 'ignore' | 'forbidden' | 'notFound' | 'gone';
 interface Submission {
   client: TestClient;
   path: string;
@@ -33,6 +46,8 @@ interface Submission {
   body: Body;
   payload: Body;
   csrf?: string | false;
+  /** The case wrote rows of its own before the request (a fresh link): its snapshot is taken anew. */
+  fresh?: boolean;
 }
 interface Case {
   title: string;
@@ -46,7 +61,13 @@ let counter = 0;
 
 async function submission(form: Form, fx: Fixtures, change: (body: Body) => Body = (b) => b): Promise<Omit<Submission, 'path'>> {
   const body = change(form.body(fx, ++counter));
-  return { client: await (form.client ?? (async () => fx.a.owner))(fx), body, payload: form.encode ? form.encode(body) : body };
+  await form.prepare?.(fx);
+  return {
+    client: await (form.client ?? (async () => fx.a.owner))(fx),
+    body,
+    payload: form.encode ? form.encode(body) : body,
+    fresh: form.prepare !== undefined,
+  };
 }
 
 function valueCase(form: Form, field: Field, cls: ValueClass, label: string, value: (fx: Fixtures) => unknown): Case {
@@ -77,6 +98,19 @@ function casesOf(form: Form): Case[] {
         title: `id in the URL ← ${h.label}: notFound`,
         expect: 'notFound',
         run: async (fx) => ({ ...(await submission(form, fx)), path: ids.path(h.id(ids.valid(fx), ids.foreign(fx))) }),
+      });
+    }
+  }
+  const tokens = form.tokens;
+  if (tokens) {
+    for (const h of hostileTokens) {
+      cases.push({
+        title: `token in the URL ← ${h.label}: gone`,
+        expect: 'gone',
+        run: async (fx) => {
+          const sent = await submission(form, fx);
+          return { ...sent, path: tokens.path(await h.token(fx, tokens.user(fx), tokens.purpose)), fresh: true };
+        },
       });
     }
   }
@@ -144,6 +178,7 @@ const errorIdsOf = (field: Field) => field.errorIds ?? [field.name.replace(/\[(\
 
 describe('hostile input into every form', () => {
   let t: TestApp;
+  let smtp: TestSmtp;
   let fx: Fixtures;
   /** The snapshot after the last case, while nothing has written since. */
   let baseline: Snapshot | undefined;
@@ -153,16 +188,28 @@ describe('hostile input into every form', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ driver: 'postgresql', redis: true, env: { RATE_LIMIT_POSTS_PER_MINUTE: '100000', TRUST_PROXY: 'loopback' } });
+    smtp = await startTestSmtp();
+    t = await startTestApp({
+      driver: 'postgresql',
+      redis: true,
+      env: {
+        RATE_LIMIT_POSTS_PER_MINUTE: '100000',
+        TRUST_PROXY: 'loopback',
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'Stock <stock@test.stock>',
+        APP_URL: 'http://stock.test',
+      },
+    });
     fx = await setUpFixtures(t);
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
+    await smtp?.close();
   });
 
   async function runCase(form: Form, c: Case): Promise<void> {
-    const { client, path, body, payload, csrf } = await c.run(fx);
-    const before = baseline ?? (await snapshot(fx.prisma));
+    const { client, path, body, payload, csrf, fresh } = await c.run(fx);
+    const before = (!fresh && baseline) || (await snapshot(fx.prisma));
     baseline = undefined;
     const res = await send(client, path, payload, csrf);
     const { after, changed } = await changedTables(before);
@@ -173,7 +220,8 @@ describe('hostile input into every form', () => {
 
     if (c.expect === 'accept') {
       expect(res.status, where).toBe(303);
-      expect(res.location ?? '', where).not.toMatch(/^\/login/);
+      if (form.redirectsTo) expect(res.location ?? '', where).toMatch(form.redirectsTo);
+      else expect(res.location ?? '', where).not.toMatch(/^\/login/);
       expect(
         changed.filter((table) => !form.writes.includes(table)),
         `${where}\ntables written outside the form's own`,
@@ -201,6 +249,9 @@ describe('hostile input into every form', () => {
     } else if (c.expect === 'forbidden') {
       expect(res.status, where).toBe(403);
       expect(res.html).toContain('did not come from this site');
+    } else if (c.expect === 'gone') {
+      expect(res.status, where).toBe(410);
+      expect(text(res.html)).toContain(LINK_GONE);
     } else if (c.expect === 'notFound') {
       expect(res.status, where).toBe(404);
       expect(res.html).toMatch(/not found/);

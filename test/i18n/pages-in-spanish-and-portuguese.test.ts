@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -65,6 +66,17 @@ const englishLabels = [
   'Last sales',
   'Receipt',
   'Invoice',
+  'Purchasing',
+  'Suppliers',
+  'Supplier',
+  'Purchase orders',
+  'Owed',
+  'Receive',
+  'To reorder',
+  'Unit cost',
+  'Draft',
+  'Received',
+  'Outstanding',
 ];
 
 /** The page's visible text: no tags, scripts, styles or attribute values. */
@@ -102,6 +114,7 @@ describe.each([
   let owner: TestClient;
   let ownerEmail: string;
   let saleUrl: string;
+  let orderId: number;
   const pages: string[] = [];
 
   beforeAll(async () => {
@@ -138,6 +151,50 @@ describe.each([
     });
     expect(sale.status).toBe(303);
     saleUrl = sale.location!;
+    // Buying: a supplier, a draft, an order received in part and paid in part, a product to reorder.
+    const scope = { tenantId, userId: tenant.owner.id, role: 'owner' as const, db: app.deps.tenantDb(tenantId) };
+    const buy = app.deps.purchasing;
+    const supplierId = (await buy.suppliers.create(scope, { token: randomUUID(), name: 'Distribuciones Sur', paymentTermsDays: '30' })).id;
+    const bread = await prisma.product.create({
+      data: {
+        tenantId,
+        sku: 'PAN-1',
+        name: 'Pan',
+        searchText: 'pan-1 pan',
+        unitId: unit.id,
+        price: new Prisma.Decimal('0.90'),
+        reorderLevel: new Prisma.Decimal(3),
+      },
+    });
+    for (const id of [product.id, bread.id])
+      await buy.productBuying.set(scope, id, { preferredSupplierId: String(supplierId), lastCost: '0.50' });
+    const lines = [{ productId: product.id, quantity: '10', unitCost: '0.50' }];
+    const draftId = (await buy.orders.create(scope, { token: randomUUID(), supplierId, lines })).id;
+    orderId = (await buy.orders.create(scope, { token: randomUUID(), supplierId, lines })).id;
+    await buy.orders.order(scope, orderId);
+    const receiptId = (await buy.receiving.receive(scope, orderId, { token: randomUUID(), lines: { 1: { quantity: '4' } } })).id;
+    const paymentId = (await buy.payments.register(scope, { token: randomUUID(), supplierId, amount: '1.00', method: 'transfer' })).id;
+    pages.push(
+      '/purchasing/orders',
+      '/purchasing/orders/new',
+      `/purchasing/orders/${orderId}`,
+      `/purchasing/orders/${draftId}/edit`,
+      `/purchasing/orders/${orderId}/cancel`,
+      `/purchasing/orders/${orderId}/print`,
+      `/purchasing/orders/${orderId}/receive`,
+      `/purchasing/receipts/${receiptId}`,
+      '/purchasing/suppliers',
+      '/purchasing/suppliers/new',
+      `/purchasing/suppliers/${supplierId}`,
+      `/purchasing/suppliers/${supplierId}/edit`,
+      `/purchasing/suppliers/${supplierId}/statement`,
+      '/purchasing/suppliers/import',
+      '/purchasing/payments',
+      `/purchasing/payments/new?supplier=${supplierId}`,
+      `/purchasing/payments/${paymentId}`,
+      '/purchasing/reorder',
+      `/purchasing/products/${product.id}/buying`,
+    );
     pages.push(
       '/',
       '/catalog/products',
@@ -174,7 +231,7 @@ describe.each([
     const found: Record<string, string[]> = {};
     for (const path of pages) {
       const page = await owner.get(path);
-      expect([200, 404], path).toContain(page.status);
+      expect(page.status, path).toBe(path === '/this-page-does-not-exist' ? 404 : 200);
       expect(page.html, path).toContain(`<html lang="${lng}">`);
       // The switch names each language in itself; the user's own e-mail is theirs.
       const english = englishIn(page.html, ['English', ownerEmail]);
@@ -190,6 +247,15 @@ describe.each([
     const pdf = await readPdf(new Uint8Array(await res.arrayBuffer()));
     expect(pdf.text).toContain(lng === 'es' ? 'FACTURA' : 'NOTA FISCAL');
     for (const english of ['INVOICE', 'Bill to', 'Description', 'Unit price', 'Amount due', 'Walk-in'])
+      expect(pdf.text).not.toContain(english);
+  });
+
+  it('prints the purchase order PDF in the language', async () => {
+    const res = await owner.request('GET', `/purchasing/orders/${orderId}/order.pdf`);
+    expect(res.status).toBe(200);
+    const pdf = await readPdf(new Uint8Array(await res.arrayBuffer()));
+    expect(pdf.text).toContain('PEDIDO DE COMPRA');
+    for (const english of ['PURCHASE ORDER', 'Supplier', 'Unit cost', 'Your code', 'Order no.', 'Amounts in'])
       expect(pdf.text).not.toContain(english);
   });
 

@@ -53,7 +53,9 @@ const dynamicKeys = [
     'Paid',
     'Amount due',
   ],
-  ...['Dashboard', 'Products', 'Till', 'Categories', 'Units', 'Business'],
+  // The purchase order PDF's column heads.
+  ...['Product', 'Your code', 'Quantity', 'Unit cost', 'Total'],
+  ...['Dashboard', 'Products', 'Till', 'Categories', 'Units', 'Business', 'Purchasing'],
   ...['confirmed', 'cancelled', 'owner', 'manager', 'staff', 'refunded', 'customer credit', 'nothing to give back'],
   ...['Bad request', 'Forbidden', 'Page not found', 'Conflict', 'Too large', 'Check the form', 'Too many attempts', 'Service unavailable'],
   ...['Something went wrong', 'Error', 'Something went wrong on our side. It has been logged; please try again.'],

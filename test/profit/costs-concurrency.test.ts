@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
-import { PurchaseOrdersService, SuppliersService } from '../../src/purchasing/index.ts';
+import { createPurchasing } from '../../src/purchasing/index.ts';
+import { createLogger } from '../../src/logger.ts';
 import { verifyProfitSummary } from '../../src/profit/index.ts';
 import { averageFromLedger } from '../../src/stock/index.ts';
 import { Decimal, ledgerMatches, saleForm, setUpShopWithServices } from '../sales/support.ts';
@@ -17,22 +18,30 @@ describe('cost of goods sold › concurrency on postgresql', () => {
   it('concurrent receipts, sales and returns of one product: ledger = on hand, average = its recomputation, each line at the cost of its moment', async () => {
     const p = await shop.product({ qty: '0', price: '9.90', taxRate: '0' });
     const manager = shop.actor('manager');
-    const orders = new PurchaseOrdersService({ cache: shop.cache });
-    const supplier = await new SuppliersService().create(manager, { name: 'Race Wholesale' });
+    const {
+      orders,
+      suppliers: supplierService,
+      receiving,
+    } = createPurchasing({ transactions: { cache: shop.cache, logger: createLogger('silent') } });
+    const supplier = await supplierService.create(manager, { token: newFormToken(), name: 'Race Wholesale' });
     const costs = ['1.00', '1.50', '2.25', '3.10', '0.95', '2.00', '4.40', '1.75', '2.60', '3.35'];
     const ordered = [];
     for (const unitCost of costs) {
-      const order = await orders.create(manager, { supplierId: supplier.id, lines: [{ productId: p, quantity: '5', unitCost }] });
+      const order = await orders.create(manager, {
+        token: newFormToken(),
+        supplierId: supplier.id,
+        lines: [{ productId: p, quantity: '5', unitCost }],
+      });
       await orders.order(manager, order.id);
-      ordered.push({ id: order.id, lineId: (await orders.get(manager, order.id)).lines[0]!.id });
+      ordered.push({ id: order.id, lineNo: (await orders.get(manager, order.id)).lines[0]!.lineNo });
     }
     // Something on hand to sell and return from the start.
-    await orders.receive(manager, ordered[0]!.id, { lines: [{ lineId: ordered[0]!.lineId, quantity: '5' }] });
+    await receiving.receive(manager, ordered[0]!.id, { token: newFormToken(), lines: { [ordered[0]!.lineNo]: { quantity: '5' } } });
     const early = await shop.services.sales.confirm(manager, saleForm([{ productId: p, quantity: '1' }], { payNow: 'cash' }));
 
     const receipts = ordered
       .slice(1)
-      .map((o) => () => orders.receive(shop.actor('staff'), o.id, { lines: [{ lineId: o.lineId, quantity: '5' }] }));
+      .map((o) => () => receiving.receive(shop.actor('staff'), o.id, { token: newFormToken(), lines: { [o.lineNo]: { quantity: '5' } } }));
     const sales = Array.from(
       { length: 20 },
       () => () => shop.services.sales.confirm(manager, saleForm([{ productId: p, quantity: '2' }], { payNow: 'cash' })),

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
-import { PurchaseOrdersService, SuppliersService } from '../../src/purchasing/index.ts';
+import { createPurchasing } from '../../src/purchasing/index.ts';
+import { newFormToken } from '../../src/db/form-submission.ts';
+import { createLogger } from '../../src/logger.ts';
 import { record, revalue } from '../../src/stock/index.ts';
 import { verifyProfitSummary } from '../../src/profit/index.ts';
 import type { Scope } from '../../src/db/scope.ts';
@@ -35,12 +37,19 @@ describe('profit and stock value report', () => {
   const cell = (html: string, testId: string) => new RegExp(`data-testid="${testId}">([^<]*)<`).exec(html)?.[1];
 
   async function buy(lines: Array<{ productId: number; quantity: string; unitCost: string }>) {
-    const orders = new PurchaseOrdersService({ cache: app.deps.cache });
-    const supplier = await new SuppliersService().create(actor, { name: `Supplier ${randomUUID().slice(0, 6)}` });
-    const order = await orders.create(actor, { supplierId: supplier.id, lines });
+    const {
+      orders,
+      suppliers: supplierService,
+      receiving,
+    } = createPurchasing({ transactions: { cache: app.deps.cache, logger: createLogger('silent') } });
+    const supplier = await supplierService.create(actor, { token: newFormToken(), name: `Supplier ${randomUUID().slice(0, 6)}` });
+    const order = await orders.create(actor, { token: newFormToken(), supplierId: supplier.id, lines });
     await orders.order(actor, order.id);
     const got = await orders.get(actor, order.id);
-    return orders.receive(actor, order.id, { lines: got.lines.map((l) => ({ lineId: l.id, quantity: l.quantity.toFixed() })) });
+    return receiving.receive(actor, order.id, {
+      token: newFormToken(),
+      lines: Object.fromEntries(got.lines.map((l) => [l.lineNo, { quantity: l.quantity.toFixed() }])),
+    });
   }
 
   beforeAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
 import { ConflictError } from '../../src/db/errors.ts';
 import { newFormToken } from '../../src/db/form-submission.ts';
-import { PurchaseOrdersService, SuppliersService } from '../../src/purchasing/index.ts';
+import { createPurchasing } from '../../src/purchasing/index.ts';
+import { createLogger } from '../../src/logger.ts';
 import { verifyProfitSummary } from '../../src/profit/index.ts';
 import { averageFromLedger } from '../../src/stock/index.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
@@ -54,8 +55,14 @@ describe('profit:verify on postgresql', { timeout: 240_000 }, () => {
 
     const rnd = random(20261201);
     const manager = shop.actor('manager');
-    const orders = new PurchaseOrdersService({ cache: harness.cache });
-    const suppliers = await Promise.all(['Ferrotool', 'Colorama'].map((name) => new SuppliersService().create(manager, { name })));
+    const {
+      orders,
+      suppliers: supplierService,
+      receiving,
+    } = createPurchasing({ transactions: { cache: harness.cache, logger: createLogger('silent') } });
+    const suppliers = await Promise.all(
+      ['Ferrotool', 'Colorama'].map((name) => supplierService.create(manager, { token: newFormToken(), name })),
+    );
     const products: number[] = [];
     for (let i = 0; i < 6; i++) products.push(await shop.product({ qty: '0', price: `${12 + i * 3}.50`, taxRate: i % 2 ? '21' : null }));
     const customers = [await shop.customer({ name: 'Ana García' }), await shop.customer({ name: 'Ben Okafor' })];
@@ -65,11 +72,12 @@ describe('profit:verify on postgresql', { timeout: 240_000 }, () => {
         quantity: String(rnd.int(5, 20)),
         unitCost: (4 + rnd.next() * 6).toFixed(2),
       }));
-      const order = await orders.create(manager, { supplierId: rnd.pick(suppliers).id, lines });
+      const order = await orders.create(manager, { token: newFormToken(), supplierId: rnd.pick(suppliers).id, lines });
       await orders.order(manager, order.id);
       const got = await orders.get(manager, order.id);
-      await orders.receive(shop.actor('staff'), order.id, {
-        lines: got.lines.map((l) => ({ lineId: l.id, quantity: l.quantity.toFixed() })),
+      await receiving.receive(shop.actor('staff'), order.id, {
+        token: newFormToken(),
+        lines: Object.fromEntries(got.lines.map((l) => [l.lineNo, { quantity: l.quantity.toFixed() }])),
       });
       counts.receipts++;
     };

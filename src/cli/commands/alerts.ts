@@ -7,7 +7,7 @@ import { requireTenant } from '../../db/scope.ts';
 
 const OUTCOME_TEXT = {
   sent: 'sent',
-  failed: 'failed (see the log); it is tried again at the next run',
+  failed: 'not every message went out (see the log); those refused are tried again at the next run',
   'already-sent': 'already sent today (kept once a day, even by hand)',
   'too-early': 'not yet due',
   'nothing-low': 'nothing at or below its reorder level',

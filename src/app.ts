@@ -32,6 +32,9 @@ export function createApp(deps: Dependencies): Express {
   app.set('view engine', 'ejs');
   app.set('views', path.join(root, 'views'));
   if (config.isProduction) app.set('view cache', true);
+  // JSON answers carry what users typed (names in the pickers): <, > and & go out as \u003c
+  // etc., so no answer holds markup even where it is read as something other than JSON.
+  app.set('json escape', true);
 
   app.use(requestLog(logger));
   app.use(

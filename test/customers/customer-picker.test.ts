@@ -184,6 +184,15 @@ describe('customer pickers for any number of customers', () => {
     expect(payments.html).toContain(`<a href="/customers/${ids.zoe}">Zoe Zimmermann</a>`);
   });
 
+  it('answers markup typed into a name escaped, so the JSON holds none', async () => {
+    const name = '"><script>alert(1)</script>';
+    await t.deps.db.prisma.customer.create({ data: { tenantId: shop.tenantId, name } });
+    const res = await owner.get(`/customers/search?q=${encodeURIComponent('<script>')}`, { accept: 'application/json' });
+    expect(res.html).not.toContain('<script>');
+    expect(res.html).toContain('\\u003cscript\\u003e');
+    expect((JSON.parse(res.html) as SearchAnswer).customers.map((c) => c.label)).toEqual([name]);
+  });
+
   it("another business's customer is not chosen by an id in the URL", async () => {
     const page = await owner.get(`/sales/new?customer=${ids.theirs}`);
     expect(page.status).toBe(200);

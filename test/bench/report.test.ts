@@ -124,6 +124,6 @@ describe('npm run bench', () => {
   it('names the parts when asked for one that does not exist', () => {
     const result = bench(['nonsense'], {});
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('bench: no part named nonsense; parts are balance, cache, catalog, sales, startup');
+    expect(result.stderr).toContain('bench: no part named nonsense; parts are balance, cache, catalog, profit, sales, startup');
   }, 60_000);
 });

@@ -237,6 +237,7 @@ describe('an owner manages users and the cache page', () => {
         'products',
         'categories',
         'uom',
+        'profit',
       ]);
       expect(await seriousViolations(page)).toEqual([]);
       await phoneFits(page, 'the speed-up store page');

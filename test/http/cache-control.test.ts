@@ -114,6 +114,48 @@ describe('Cache-Control', () => {
       }),
     );
     ids.set('/till/closes', await created('till close', '/till/close', { token: token(), counted: '1.00', note: '' }));
+    // Buying: a supplier, an order of two received one at a time (so it stays open for the
+    // receiving page), the receipt, and a payment of part of what is owed.
+    const supplierId = await created('supplier', '/purchasing/suppliers', {
+      token: token(),
+      name: 'Acme',
+      contactName: '',
+      email: '',
+      phone: '',
+      address: '',
+      taxId: '',
+      paymentTermsDays: '30',
+      notes: '',
+    });
+    ids.set('/purchasing/suppliers', supplierId);
+    ids.set('/purchasing/products', ids.get('/catalog/products')!);
+    const orderId = await created('purchase order', '/purchasing/orders', {
+      token: token(),
+      supplierId: String(supplierId),
+      note: '',
+      'lines[0][product]': 'CC-1',
+      'lines[0][quantity]': '2',
+      'lines[0][unitCost]': '1.00',
+    });
+    ids.set('/purchasing/orders', orderId);
+    const ordered = await owner.post(`/purchasing/orders/${orderId}/order`, {});
+    if (ordered.status !== 303) throw new Error(`order: ${ordered.status}`);
+    ids.set(
+      '/purchasing/receipts',
+      await created('receipt', `/purchasing/orders/${orderId}/receive`, { token: token(), 'lines[1][quantity]': '1', note: '' }),
+    );
+    ids.set(
+      '/purchasing/payments',
+      await created('supplier payment', '/purchasing/payments', {
+        token: token(),
+        supplierId: String(supplierId),
+        amount: '0.50',
+        method: 'cash',
+        day: '',
+        reference: '',
+        note: '',
+      }),
+    );
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();

@@ -32,15 +32,21 @@ export function detectConvention(text: string): CsvConvention {
   return semicolons > commas ? SEMICOLON_CSV : COMMA_CSV;
 }
 
+/** A number cell read by its file's convention: dot-decimal text for the schemas, or why it cannot be read. */
+export type NumberCell = { ok: true; text: string | undefined } | { ok: false; message: string };
+
 /**
  * A number cell of a decimal-comma file as the dot-decimal text the schemas read: "12,50" →
  * "12.50", "1.234,56" → "1234.56" (read by the forms' parser, src/format's parseDecimal, in a
- * decimal-comma locale); anything it cannot read is left for the schema to judge.
+ * decimal-comma locale). "1.234" is refused as the form refuses it: 1234 by the file's rule,
+ * 1.234 by habit, and a price a thousand times off is worse than a line to correct. Anything
+ * else it cannot read (a plain "12.50") is left for the schema to judge.
  */
-export function dotDecimal(cell: string | undefined, convention: CsvConvention): string | undefined {
-  if (cell === undefined || !convention.decimalComma || cell.trim() === '') return cell;
+export function readNumberCell(cell: string | undefined, convention: CsvConvention): NumberCell {
+  if (cell === undefined || !convention.decimalComma || cell.trim() === '') return { ok: true, text: cell };
   const parsed = parseDecimal(cell, 'es-ES');
-  return parsed.ok ? parsed.value : cell;
+  if (parsed.ok) return { ok: true, text: parsed.value };
+  return parsed.reason === 'ambiguous' ? { ok: false, message: parsed.message } : { ok: true, text: cell };
 }
 
 /** A number as the convention writes it: "12.50" → "12,50" for a decimal-comma file. */

@@ -13,7 +13,7 @@ import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
 import type { Scope } from '../db/scope.ts';
-import { detectConvention, dotDecimal } from './csv-convention.ts';
+import { detectConvention, readNumberCell } from './csv-convention.ts';
 import { withInputLocale } from '../format/index.ts';
 
 // CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
@@ -286,7 +286,7 @@ export class ProductImportService {
     const rows: ImportRow[] = [];
     const valid: ValidRow[] = [];
     // A file's numbers follow its own convention, not the business's locale: decimal-comma
-    // cells are read by parseDecimal (dotDecimal), so every cell the schemas see is dot-decimal.
+    // cells are read by parseDecimal (readNumberCell), so every cell the schemas see is dot-decimal.
     withInputLocale('en', () =>
       body.forEach((record, i) => {
         const line = i + 2;
@@ -300,23 +300,31 @@ export class ProductImportService {
           errors.push(`Unknown category “${shorten(categoryText)}”: create it first or leave the cell empty`);
         if (!unitText) errors.push('Unit is required');
         else if (unitId === undefined) errors.push(`Unknown unit “${shorten(unitText)}”: create it first`);
+        // A cell the file's convention cannot read is its line's error; the schema's own
+        // message for the same field would only repeat it.
+        const unread = new Set<string>(['unitId', 'categoryId']);
+        const numberText = (field: string, column: CsvColumn, label: string): string | undefined => {
+          const read = readNumberCell(cell(record, column), convention);
+          if (read.ok) return read.text;
+          errors.push(`${label}: ${read.message}`);
+          unread.add(field);
+          return undefined;
+        };
         const parsed = ProductSchema.safeParse({
           sku,
           name: cell(record, 'name'),
           barcodes: cell(record, 'barcodes'),
           categoryId: categoryId === undefined ? '' : String(categoryId),
           unitId: String(unitId ?? 0),
-          price: dotDecimal(cell(record, 'price'), convention),
-          cost: dotDecimal(cell(record, 'cost'), convention),
-          taxRate: dotDecimal(cell(record, 'tax_rate'), convention),
-          reorderLevel: dotDecimal(cell(record, 'reorder_level'), convention),
+          price: numberText('price', 'price', 'Price'),
+          cost: numberText('cost', 'cost', 'Cost'),
+          taxRate: numberText('taxRate', 'tax_rate', 'Tax rate'),
+          reorderLevel: numberText('reorderLevel', 'reorder_level', 'Reorder level'),
         });
-        if (!parsed.success)
-          for (const issue of parsed.error.issues)
-            if (!['unitId', 'categoryId'].includes(String(issue.path[0]))) errors.push(issue.message);
-        const quantityCell = dotDecimal(cell(record, 'quantity_on_hand'), convention);
+        if (!parsed.success) for (const issue of parsed.error.issues) if (!unread.has(String(issue.path[0]))) errors.push(issue.message);
+        const quantityCell = numberText('quantity', 'quantity_on_hand', 'Quantity on hand');
         let quantity: string | undefined;
-        if (quantityCell) {
+        if (quantityCell && !unread.has('quantity')) {
           const q = QuantityOnHand.safeParse(quantityCell);
           if (q.success) quantity = q.data;
           else errors.push(q.error.issues[0]!.message);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/http-client.ts';
-import { COMMA_CSV, SEMICOLON_CSV, detectConvention, dotDecimal } from '../../src/catalog/csv-convention.ts';
+import { COMMA_CSV, SEMICOLON_CSV, detectConvention, readNumberCell } from '../../src/catalog/csv-convention.ts';
 
 // A Spanish or Portuguese spreadsheet writes CSV with semicolons and decimal commas: the
 // product import reads it (the header tells which), the export writes the business's own.
@@ -13,12 +13,16 @@ describe('CSV conventions', () => {
     expect(detectConvention('"a;b",name,unit,price')).toEqual(COMMA_CSV);
   });
 
-  it('reads decimal commas and dot grouping only in a decimal-comma file', () => {
-    expect(dotDecimal('12,50', SEMICOLON_CSV)).toBe('12.50');
-    expect(dotDecimal('1.234,56', SEMICOLON_CSV)).toBe('1234.56');
-    expect(dotDecimal('12.50', SEMICOLON_CSV)).toBe('12.50');
-    expect(dotDecimal('abc', SEMICOLON_CSV)).toBe('abc');
-    expect(dotDecimal('12,50', COMMA_CSV)).toBe('12,50');
+  it('reads decimal commas and dot grouping only in a decimal-comma file, and refuses a lone group of three', () => {
+    expect(readNumberCell('12,50', SEMICOLON_CSV)).toEqual({ ok: true, text: '12.50' });
+    expect(readNumberCell('1.234,56', SEMICOLON_CSV)).toEqual({ ok: true, text: '1234.56' });
+    expect(readNumberCell('12.50', SEMICOLON_CSV)).toEqual({ ok: true, text: '12.50' });
+    expect(readNumberCell('abc', SEMICOLON_CSV)).toEqual({ ok: true, text: 'abc' });
+    expect(readNumberCell('12,50', COMMA_CSV)).toEqual({ ok: true, text: '12,50' });
+    expect(readNumberCell('1.234', COMMA_CSV)).toEqual({ ok: true, text: '1.234' });
+    const lone = readNumberCell('1.234', SEMICOLON_CSV);
+    expect(lone.ok).toBe(false);
+    expect(lone.ok ? '' : lone.message).toContain('could be 1234 or 1,234');
   });
 
   describe('over HTTP, in a Spanish business', () => {
@@ -34,6 +38,19 @@ describe('CSV conventions', () => {
     }, 180_000);
     afterAll(async () => {
       await app?.close();
+    });
+
+    it('refuses a semicolon file whose price or quantity is a lone group of three (1.234), and writes nothing', async () => {
+      const csv = 'sku;name;unit;price;quantity_on_hand\nAMB-1;Tornillos;ud;1.234;2\nAMB-2;Tuercas;ud;2,50;1.500\n';
+      const refused = await owner.post('/catalog/products/import', { csv, action: 'import' });
+      expect(refused.status).toBe(422);
+      expect(refused.html).toContain('Price: “1.234” could be 1234 or 1,234');
+      expect(refused.html).toContain('Quantity on hand: “1.500” could be 1500 or 1,500');
+      expect(refused.html).not.toContain('Price must be a number');
+      expect(await app.deps.db.prisma.product.count({ where: { sku: { startsWith: 'AMB-' } } })).toBe(0);
+      // Written without the dot, or with a decimal comma, the same lines go in.
+      const fixed = 'sku;name;unit;price;quantity_on_hand\nAMB-1;Tornillos;ud;1234;2\nAMB-2;Tuercas;ud;2,50;1,5\n';
+      expect((await owner.post('/catalog/products/import', { csv: fixed, action: 'preview' })).status).toBe(200);
     });
 
     it('imports a semicolon file with decimal commas and exports one with a byte-order mark', async () => {

@@ -1,9 +1,12 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
 import type { Logger } from '../logger.ts';
 import { MailSendError, type Mailer } from '../mail/mailer.ts';
 import { localDay, zoneOffsetMinutes } from '../time.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { createFormatter, type Formatter } from '../format/index.ts';
+import { tFor } from '../i18n/index.ts';
+import type { TFunction } from 'i18next';
 
 // The daily low-stock e-mail: to each active owner and manager who asked for it (account
 // page), the business's active products at or below their reorder level. At most once per
@@ -16,7 +19,67 @@ import { isUniqueViolation } from '../db/errors.ts';
 // tries again, up to MAX_ATTEMPTS. A row left `sending` (the outcome was lost with the
 // connection, or the process died) is never sent again: a digest missed beats one twice.
 
+type Decimal = Prisma.Decimal;
+const Decimal = Prisma.Decimal;
+
 const MAX_LISTED = 200;
+/** Purchase orders whose outstanding quantities are on order (sent, not fully received). */
+const OPEN_ORDERS = ['ordered', 'partly_received'] as const;
+
+interface Recipient {
+  id: number;
+  email: string;
+  language: string | null;
+}
+
+interface LowProduct {
+  sku: string;
+  name: string;
+  quantityOnHand: Decimal;
+  reorderLevel: Decimal;
+  unit: string;
+  onOrder: Decimal;
+}
+
+interface DigestFacts {
+  business: string;
+  day: string;
+  count: number;
+  products: LowProduct[];
+  listUrl: string | undefined;
+}
+
+/** The digest in one recipient's language, its numbers in the business's locale. */
+function digestMail(t: TFunction, fmt: Formatter, f: DigestFacts): { subject: string; text: string } {
+  const lines = f.products.map((p) => {
+    const values = {
+      name: p.name,
+      sku: p.sku,
+      onHand: fmt.quantity(p.quantityOnHand),
+      unit: p.unit,
+      reorderLevel: fmt.quantity(p.reorderLevel),
+      onOrder: fmt.quantity(p.onOrder),
+    };
+    return p.onOrder.greaterThan(0)
+      ? t('- {{name}} ({{sku}}): {{onHand}} {{unit}} on hand, {{onOrder}} on order, reorder at {{reorderLevel}}', values)
+      : t('- {{name}} ({{sku}}): {{onHand}} {{unit}} on hand, reorder at {{reorderLevel}}', values);
+  });
+  const more = f.count - f.products.length;
+  const text = [
+    t('{{count}} products are at or below the reorder level at {{business}} on {{day}}:', {
+      count: f.count,
+      business: f.business,
+      day: fmt.date(new Date(`${f.day}T12:00:00Z`)),
+    }),
+    '',
+    ...lines,
+    ...(more > 0 ? ['', t('… and {{count}} more.', { count: more })] : []),
+    ...(f.listUrl ? ['', t('See them all: {{url}}', { url: f.listUrl })] : []),
+    '',
+    t('You get this e-mail because you asked for it on your account page; untick it there to stop.'),
+  ].join('\n');
+  return { subject: t('Low stock at {{business}}: {{count}} products', { business: f.business, count: f.count }), text };
+}
 /** Attempts per recipient and day (the scheduler checks every few minutes). */
 export const MAX_ATTEMPTS = 5;
 
@@ -86,12 +149,15 @@ export class LowStockDigest {
     if (!this.deps.mailer.enabled) return 'mail-off';
     const now = options.now ?? new Date();
     const db = this.deps.tenantDb(tenantId);
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, timeZone: true } });
+    const tenant = await db.tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      select: { name: true, timeZone: true, currency: true, locale: true, language: true },
+    });
     const day = localDay(now, tenant.timeZone);
     if (!options.ignoreHour && localHour(now, tenant.timeZone) < this.deps.hour) return 'too-early';
     const recipients = await db.user.findMany({
       where: { active: true, lowStockDigest: true, role: { in: ['owner', 'manager'] } },
-      select: { id: true, email: true },
+      select: { id: true, email: true, language: true },
       orderBy: { id: 'asc' },
     });
     if (!recipients.length) return 'no-recipients';
@@ -102,7 +168,7 @@ export class LowStockDigest {
         where,
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
         take: MAX_LISTED,
-        select: { sku: true, name: true, quantityOnHand: true, reorderLevel: true, unit: { select: { code: true } } },
+        select: { id: true, sku: true, name: true, quantityOnHand: true, reorderLevel: true, unit: { select: { code: true } } },
       }),
     ]);
     if (!count) return 'nothing-low';
@@ -112,28 +178,35 @@ export class LowStockDigest {
       this.deps.logger.info({ tenantId, day }, 'low-stock digest already sent today');
       return 'already-sent';
     }
-    const lines = products.map(
-      (p) => `- ${p.name} (${p.sku}): ${p.quantityOnHand.toString()} ${p.unit.code} on hand, reorder at ${p.reorderLevel.toString()}`,
-    );
-    const more = count - products.length;
-    const text = [
-      `${count} product${count === 1 ? ' is' : 's are'} at or below the reorder level at ${tenant.name} on ${day}:`,
-      '',
-      ...lines,
-      ...(more > 0 ? ['', `… and ${more} more.`] : []),
-      ...(this.deps.appUrl ? ['', `See them all: ${this.deps.appUrl}/catalog/products?stock=low`] : []),
-      '',
-      'You get this e-mail because you asked for it on your account page; untick it there to stop.',
-    ].join('\n');
+    const openLines = await db.purchaseOrderLine.findMany({
+      where: { productId: { in: products.map((p) => p.id) }, purchaseOrder: { status: { in: [...OPEN_ORDERS] } } },
+      select: { productId: true, quantity: true, receivedQuantity: true },
+    });
+    const onOrder = new Map<number, Decimal>();
+    for (const l of openLines) {
+      const outstanding = Decimal.max(l.quantity.minus(l.receivedQuantity), 0);
+      onOrder.set(l.productId, (onOrder.get(l.productId) ?? new Decimal(0)).plus(outstanding));
+    }
+    const facts: DigestFacts = {
+      business: tenant.name,
+      day,
+      count,
+      products: products.map((p) => ({
+        sku: p.sku,
+        name: p.name,
+        quantityOnHand: p.quantityOnHand,
+        reorderLevel: p.reorderLevel,
+        unit: p.unit.code,
+        onOrder: onOrder.get(p.id) ?? new Decimal(0),
+      })),
+      listUrl: this.deps.appUrl ? `${this.deps.appUrl}/catalog/products?stock=low` : undefined,
+    };
+    const fmt = createFormatter(tenant);
     let failed = 0;
     for (const r of mine) {
       const delivery = { day: dayDate, userId: r.id };
       try {
-        await this.deps.mailer.send({
-          to: r.email,
-          subject: `Low stock at ${tenant.name}: ${count} product${count === 1 ? '' : 's'}`,
-          text,
-        });
+        await this.deps.mailer.send({ to: r.email, ...digestMail(tFor([r.language, tenant.language]), fmt, facts) });
       } catch (error) {
         failed++;
         const retry = error instanceof MailSendError && error.surelyNotSent;
@@ -158,12 +231,7 @@ export class LowStockDigest {
    * message was refused for sure earlier today (and are still recipients), each taken back by
    * one conditional UPDATE so that of several instances exactly one sends it.
    */
-  private async claim(
-    db: TenantDb,
-    day: Date,
-    recipients: Array<{ id: number; email: string }>,
-    products: number,
-  ): Promise<Array<{ id: number; email: string }>> {
+  private async claim(db: TenantDb, day: Date, recipients: Recipient[], products: number): Promise<Recipient[]> {
     try {
       await db.$transaction(async (tx) => {
         await tx.alertRun.create({
@@ -183,7 +251,7 @@ export class LowStockDigest {
       select: { userId: true, attempts: true },
       orderBy: { userId: 'asc' },
     });
-    const mine: Array<{ id: number; email: string }> = [];
+    const mine: Recipient[] = [];
     for (const d of refused) {
       const { count } = await db.alertDelivery.updateMany({
         where: { day, userId: d.userId, state: 'failed', attempts: d.attempts },

@@ -1,6 +1,8 @@
+import type { TFunction } from 'i18next';
 import type { MailMessage } from '../mail/mailer.ts';
 
-// The words of the invitation and password-reset e-mails (plain text: the link is the point).
+// The words of the invitation and password-reset e-mails (plain text: the link is the point),
+// in the recipient's language: their own, else their business's (recipientLanguage).
 
 interface LinkMail {
   to: string;
@@ -9,37 +11,41 @@ interface LinkMail {
   url: string;
 }
 
-export function invitationMail(m: LinkMail & { invitedBy: string }): MailMessage {
+function hello(t: TFunction, name: string): string {
+  return name ? t('Hello {{name}},', { name }) : t('Hello,');
+}
+
+export function invitationMail(t: TFunction, m: LinkMail & { invitedBy: string }): MailMessage {
   return {
     to: m.to,
-    subject: `You are invited to ${m.businessName} on Stock`,
+    subject: t('You are invited to {{business}} on Stock', { business: m.businessName }),
     text: [
-      `Hello${m.name ? ` ${m.name}` : ''},`,
+      hello(t, m.name),
       '',
-      `${m.invitedBy} invited you to use Stock for ${m.businessName}.`,
-      'Open this link to choose your password and sign in:',
+      t('{{inviter}} invited you to use Stock for {{business}}.', { inviter: m.invitedBy, business: m.businessName }),
+      t('Open this link to choose your password and sign in:'),
       '',
       m.url,
       '',
-      'The link works once and expires in 72 hours. If you did not expect this invitation, ignore this e-mail.',
+      t('The link works once and expires in 72 hours. If you did not expect this invitation, ignore this e-mail.'),
     ].join('\n'),
   };
 }
 
-export function passwordResetMail(m: LinkMail): MailMessage {
+export function passwordResetMail(t: TFunction, m: LinkMail): MailMessage {
   return {
     to: m.to,
-    subject: 'Reset your Stock password',
+    subject: t('Reset your Stock password'),
     text: [
-      `Hello${m.name ? ` ${m.name}` : ''},`,
+      hello(t, m.name),
       '',
-      `Someone asked to reset the password of your account at ${m.businessName}.`,
-      'Open this link to choose a new password:',
+      t('Someone asked to reset the password of your account at {{business}}.', { business: m.businessName }),
+      t('Open this link to choose a new password:'),
       '',
       m.url,
       '',
-      'The link works once and expires in 1 hour. Setting a new password signs you out everywhere.',
-      'If you did not ask for this, ignore this e-mail: your password stays as it is.',
+      t('The link works once and expires in 1 hour. Setting a new password signs you out everywhere.'),
+      t('If you did not ask for this, ignore this e-mail: your password stays as it is.'),
     ].join('\n'),
   };
 }

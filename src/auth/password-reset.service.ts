@@ -6,6 +6,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import { TooManyRequestsError, createLimiter, limiterKey, retryAfterSeconds, type RateLimiterOptions } from '../http/rate-limit.ts';
 import { issueLink, linkUrl } from './one-time-links.ts';
 import { passwordResetMail } from './link-mail.ts';
+import { tFor } from '../i18n/index.ts';
 
 // "Forgot password": a reset link by e-mail. The answer is the same whether or not the
 // address has an account, and it comes before any e-mail is sent (the message goes out in
@@ -69,12 +70,20 @@ export class PasswordResetService {
     // Like sign-in, finding the account by e-mail cannot be tenant-scoped; it reads that row only.
     const user = await this.deps.prisma.user.findUnique({
       where: { email: address },
-      select: { id: true, tenantId: true, email: true, name: true, active: true, tenant: { select: { name: true } } },
+      select: {
+        id: true,
+        tenantId: true,
+        email: true,
+        name: true,
+        active: true,
+        language: true,
+        tenant: { select: { name: true, language: true } },
+      },
     });
     if (!user?.active) return;
     const token = await this.deps.tenantDb(user.tenantId).$transaction((tx) => issueLink(tx, user.id, 'password_reset'));
     await this.deps.mailer.send(
-      passwordResetMail({
+      passwordResetMail(tFor([user.language, user.tenant.language]), {
         to: user.email,
         name: user.name,
         businessName: user.tenant.name,

@@ -12,6 +12,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Logger } from '../logger.ts';
 import { issueLink, linkUrl } from './one-time-links.ts';
 import { invitationMail } from './link-mail.ts';
+import { tFor } from '../i18n/index.ts';
 
 // Owners manage the users of their tenant: invite (a one-time link by which the new user
 // chooses their password: e-mailed, or shown to the owner once when e-mail is off), change role, deactivate/reactivate, require two-factor sign-in.
@@ -110,11 +111,11 @@ export class UserAdminService {
     if (this.mailing.mailer.enabled) {
       const inviter = await me.db.user.findUniqueOrThrow({
         where: { id: me.userId },
-        select: { name: true, email: true, tenant: { select: { name: true } } },
+        select: { name: true, email: true, tenant: { select: { name: true, language: true } } },
       });
       try {
         await this.mailing.mailer.send(
-          invitationMail({
+          invitationMail(tFor([inviter.tenant.language]), {
             to: user.email,
             name: input.name ?? '',
             businessName: inviter.tenant.name,

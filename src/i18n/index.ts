@@ -67,6 +67,11 @@ export function fixedT(lng: Language): TFunction {
   return i18n.getFixedT(lng);
 }
 
+/** A `t` in the first of `chosen` that is a supported language (a user's, then the business's), else English: for e-mail. */
+export function tFor(chosen: (string | null | undefined)[]): TFunction {
+  return fixedT(chosen.map(toLanguage).find((l) => l !== null) ?? 'en');
+}
+
 /** Detects the visitor's language (cookie, then Accept-Language) and gives `req.t`, `req.language`, views `t` and `lang`. */
 export function languageMiddleware(): RequestHandler {
   const detect = handle(i18n);

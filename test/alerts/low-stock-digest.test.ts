@@ -200,4 +200,40 @@ describe('the low-stock digest', () => {
       await lossy.close();
     }
   });
+  it('lists what is on order and speaks each recipient’s language, with the business’s number format', async () => {
+    const { shop, recipients } = await shopWithLowStock(1);
+    const [owner, manager] = recipients as [TestUser, TestUser];
+    await prisma().tenant.update({ where: { id: shop.tenantId }, data: { language: 'es', locale: 'es-ES' } });
+    await prisma().user.update({ where: { id: manager.id }, data: { language: 'en' } });
+    const hammer = await prisma().product.findFirstOrThrow({ where: { tenantId: shop.tenantId, sku: 'LOW-1' } });
+    await prisma().product.update({ where: { id: hammer.id }, data: { quantityOnHand: '1.5' } });
+    const supplier = await prisma().supplier.create({ data: { tenantId: shop.tenantId, name: 'Acme' } });
+    // 10 ordered, 2.5 received: 7.5 on order; a draft and a cancelled order are not on order.
+    for (const [number, status, quantity, receivedQuantity] of [
+      [1, 'partly_received', '10', '2.5'],
+      [2, 'draft', '50', '0'],
+      [3, 'cancelled', '50', '0'],
+    ] as const) {
+      const order = await prisma().purchaseOrder.create({ data: { tenantId: shop.tenantId, number, supplierId: supplier.id, status } });
+      await prisma().purchaseOrderLine.create({
+        data: {
+          tenantId: shop.tenantId,
+          purchaseOrderId: order.id,
+          lineNo: 1,
+          productId: hammer.id,
+          quantity,
+          unitCost: '3.00',
+          receivedQuantity,
+        },
+      });
+    }
+    expect(await runFor(digest(), shop)).toBe('sent');
+    const spanish = smtp.messages.find((m) => m.to.includes(owner.email) && m.subject.startsWith('Existencias bajas'))!;
+    expect(spanish.subject).toBe(`Existencias bajas en ${shop.name}: 1 producto`);
+    expect(spanish.text).toContain('Claw hammer (LOW-1): 1,5 pc en existencias, 7,5 pedidos, reponer en 5');
+    expect(spanish.text).toContain('Recibe este correo porque lo pidió');
+    const english = smtp.messages.find((m) => m.to.includes(manager.email) && m.subject.startsWith('Low stock'))!;
+    expect(english.subject).toBe(`Low stock at ${shop.name}: 1 product`);
+    expect(english.text).toContain('Claw hammer (LOW-1): 1,5 pc on hand, 7,5 on order, reorder at 5');
+  });
 });

@@ -220,4 +220,28 @@ describe('one-time links by e-mail', () => {
     expect(mangled.status).toBe(410);
     expect(mangled.html).toContain('Ask for a new password link');
   });
+  it('writes each message in its recipient’s language: the user’s own, else the business’s', async () => {
+    const shop = await t.createTenantWithOwner('Ferretería Sol');
+    await t.deps.db.prisma.tenant.update({ where: { id: shop.tenantId }, data: { language: 'es' } });
+    const owner = await t.signIn(shop.owner.email, shop.owner.password);
+    const email = `invitada-${randomBytes(4).toString('hex')}@test.stock`;
+    expect((await owner.post('/settings/users', { email, name: 'Ana', role: 'staff' })).status).toBe(303);
+    const invitation = await smtp.next((m) => m.to.includes(email));
+    expect(invitation.subject).toBe('Le invitan a Ferretería Sol en Stock');
+    expect(invitation.text).toContain('Hola, Ana:');
+    expect(invitation.text).toContain('El enlace sirve una vez y caduca en 72 horas.');
+
+    // A Brazilian user in the Spanish business gets the reset link in Portuguese.
+    const user = await t.createUser(shop.tenantId, 'manager');
+    await t.deps.db.prisma.user.update({ where: { id: user.id }, data: { language: 'pt-BR' } });
+    const client = t.client(fromNewAddress());
+    await client.get('/password/forgot');
+    expect((await client.post('/password/forgot', { email: user.email })).status).toBe(200);
+    await t.deps.passwordReset.settled();
+    const reset = await smtp.next((m) => m.to.includes(user.email));
+    expect(reset.subject).toBe('Redefina sua senha do Stock');
+    expect(reset.text).toContain('Alguém pediu para redefinir a senha da sua conta em Ferretería Sol.');
+    expect(reset.text).not.toMatch(/Someone asked|link works|ignore this e-mail/);
+    expect(linkIn(reset, APP_URL)).toContain('/password/reset/');
+  });
 });

@@ -77,6 +77,13 @@ const englishLabels = [
   'Draft',
   'Received',
   'Outstanding',
+  'Email',
+  'Send me a link',
+  'Back to sign in',
+  'Repeat the password',
+  'E-mail alerts',
+  'Profit',
+  'on hand',
 ];
 
 /** The page's visible text: no tags, scripts, styles or attribute values. */
@@ -223,6 +230,8 @@ describe.each([
       '/account/password',
       '/account/2fa',
       '/account/language',
+      '/account/alerts',
+      '/profit',
       '/this-page-does-not-exist',
     );
   }, 180_000); // a business with data and a sale: slow on a busy machine
@@ -269,6 +278,22 @@ describe.each([
     const page = await stranger.get('/login');
     expect(page.html).toContain(`<html lang="${lng}">`);
     expect(englishIn(page.html, ['English'])).toEqual([]);
+  });
+
+  it('the signed-out password pages speak the language: forgot password, and a link that no longer works', async () => {
+    const stranger = app.client({ 'accept-language': lng === 'es' ? 'es-ES,es;q=0.9' : 'pt-BR,pt;q=0.9' });
+    for (const [path, status] of [
+      ['/password/forgot', 200],
+      [`/password/reset/${'x'.repeat(43)}`, 410],
+      [`/invitation/${'x'.repeat(43)}`, 410],
+    ] as const) {
+      const page = await stranger.get(path);
+      expect(page.status, path).toBe(status);
+      expect(page.html, path).toContain(`<html lang="${lng}">`);
+      expect(englishIn(page.html, ['English']), path).toEqual([]);
+    }
+    // This app sends no e-mail, and the page says so in the language.
+    expect(visibleText((await stranger.get('/password/forgot')).html)).not.toContain('E-mail is not set up');
   });
 
   it('a browser asking for the language gets it without a cookie', async () => {

@@ -62,6 +62,12 @@ const dynamicKeys = [
   ...['Sales', 'New sale', 'Speed-up store', 'Close the till', 'Till closes', 'Users', 'Two-factor sign-in', 'Audit log', 'Customers'],
   ...['Balance', 'Balance detail', 'Print labels', 'Payments', 'Register a payment', 'Dashboard', 'Language'],
   ...['Profit', 'Profit and stock value'],
+  // The signed-out password pages (titles, intros, buttons and answers set by their router) and the alerts page.
+  ...['Accept the invitation', 'Choose the password you will sign in with.', 'Set my password', 'Choose a new password'],
+  ...['Setting a new password signs you out everywhere.', 'Set the new password'],
+  'This link has expired or has already been used. Ask for a new one.',
+  'If that address has an account here, we have sent it a link to reset the password. It works once, within 1 hour.',
+  ...['E-mail alerts', 'You will get the low-stock e-mail once a day.', 'You will not get the low-stock e-mail.'],
 ];
 
 describe('translations', () => {

@@ -323,17 +323,18 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     }
   }
   const supplierIdOf = new Map<string, number>();
+  const termsOf = new Map<number, number>();
   for (const [department, [name, contactName, paymentTermsDays]] of Object.entries(DEMO_SUPPLIERS)) {
     const known = await prisma.supplier.findFirst({ where: { tenantId, name }, select: { id: true } });
     const email = `orders@${name
       .toLowerCase()
       .replace(/[^a-z]+/g, '-')
       .replace(/-+$/, '')}.example.com`;
-    supplierIdOf.set(
-      department,
+    const supplierId =
       known?.id ??
-        (await prisma.supplier.create({ data: { tenantId, name, contactName, email, paymentTermsDays }, select: { id: true } })).id,
-    );
+      (await prisma.supplier.create({ data: { tenantId, name, contactName, email, paymentTermsDays }, select: { id: true } })).id;
+    supplierIdOf.set(department, supplierId);
+    termsOf.set(supplierId, paymentTermsDays);
   }
 
   const existingSkus = await prisma.product.count({ where: { tenantId } });
@@ -440,6 +441,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   let ordersCount = 0;
   // Sales on account waiting to be paid: paid in full or in part a few days later.
   let receivables: Array<{ saleId: number; customerId: number; open: Decimal; dueDay: string }> = [];
+  // Deliveries waiting to be paid: each paid in full by transfer on the day its supplier's terms run out.
+  let payables: Array<{ supplierId: number; total: Decimal; dueDay: string; orderNumber: number }> = [];
 
   const notAfterNow = (instant: Date) => (instant > now ? now : instant);
 
@@ -515,8 +518,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
             })
           : [];
         ordersCount += orders.length;
+        const receiptLines = new Map<number, Array<Omit<Prisma.PurchaseReceiptLineCreateManyInput, 'receiptId' | 'tenantId'>>>();
         for (const line of orderLines) {
           const p = productById.get(line.productId)!;
+          const costBefore = p.cost;
           const delivery: Movement = {
             productId: p.id,
             kind: 'purchase',
@@ -530,7 +535,67 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
           p.cost = costAfter(p.quantity, p.cost, delivery);
           p.quantity = p.quantity.plus(line.quantity);
           movements.push(delivery);
+          const rows = receiptLines.get(line.purchaseOrderId) ?? [];
+          rows.push({
+            purchaseOrderLineId: line.id,
+            productId: p.id,
+            quantity: line.quantity,
+            unitCost: line.unitCost,
+            lineTotal: line.quantity.mul(line.unitCost).toDecimalPlaces(2, Decimal.ROUND_HALF_UP),
+            costBefore,
+            costAfter: p.cost,
+          });
+          receiptLines.set(line.purchaseOrderId, rows);
         }
+        // Each delivery is a goods-received document, and what it cost is owed to the supplier.
+        const totalOf = (orderId: number) => receiptLines.get(orderId)!.reduce((t, l) => t.plus(l.lineTotal as Decimal), new Decimal(0));
+        const receipts = orders.length
+          ? await tx.purchaseReceipt.createManyAndReturn({
+              data: orders.map((o) => ({
+                tenantId,
+                purchaseOrderId: o.id,
+                supplierId: o.supplierId,
+                receivedAt,
+                total: totalOf(o.id),
+                createdById: owner?.id ?? null,
+              })),
+              select: { id: true, purchaseOrderId: true },
+            })
+          : [];
+        if (receipts.length)
+          await tx.purchaseReceiptLine.createMany({
+            data: receipts.flatMap((r) => receiptLines.get(r.purchaseOrderId)!.map((l) => ({ ...l, tenantId, receiptId: r.id }))),
+          });
+        const owedChange = new Map<number, Decimal>();
+        const owe = (supplierId: number, amount: Decimal) =>
+          owedChange.set(supplierId, (owedChange.get(supplierId) ?? new Decimal(0)).plus(amount));
+        for (const o of orders) {
+          owe(o.supplierId, totalOf(o.id));
+          payables.push({
+            supplierId: o.supplierId,
+            total: totalOf(o.id),
+            dueDay: addDays(day, termsOf.get(o.supplierId) ?? 30),
+            orderNumber: o.number,
+          });
+        }
+        const supplierPayments: Prisma.SupplierPaymentCreateManyInput[] = [];
+        payables = payables.filter((d) => {
+          if (d.dueDay > day) return true;
+          supplierPayments.push({
+            tenantId,
+            supplierId: d.supplierId,
+            amount: d.total,
+            method: 'transfer',
+            paidAt: notAfterNow(zonedInstant(day, tenant.timeZone, 10 * 60)),
+            reference: `#${d.orderNumber}`,
+            createdById: owner?.id ?? null,
+          });
+          owe(d.supplierId, d.total.neg());
+          return false;
+        });
+        if (supplierPayments.length) await tx.supplierPayment.createMany({ data: supplierPayments });
+        for (const [id, change] of owedChange)
+          if (!change.isZero()) await tx.supplier.update({ where: { id }, data: { owed: { increment: change } } });
         const sales: Prisma.SaleCreateManyInput[] = [];
         const lines: Array<{ number: number; rows: Omit<Prisma.SaleLineCreateManyInput, 'saleId' | 'tenantId'>[] }> = [];
         const onAccount: Array<{ number: number; customerId: number; total: Decimal }> = [];

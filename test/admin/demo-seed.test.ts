@@ -3,7 +3,7 @@ import { DEMO_CATALOGUE, seedDemoData } from '../../src/admin/demo-seed.service.
 import { recomputeBalanceDays } from '../../src/balance/balance-days.ts';
 import { verifyProfitSummary } from '../../src/profit/index.ts';
 import { averageFromLedger } from '../../src/stock/index.ts';
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
 import { localDay, zonedInstant } from '../../src/time.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -183,6 +183,41 @@ describe('demo data', () => {
       expect(l.lineCost.lessThan(l.lineSubtotal)).toBe(true);
     }
     expect((await verifyProfitSummary(prisma, tenantId)).ok).toBe(true);
+
+    // Each delivery has its goods-received document, whose lines are the order's and whose
+    // total was owed to the supplier; what is owed now is what the terms have not yet made due.
+    const receipts = await prisma.purchaseReceipt.findMany({
+      where: { tenantId },
+      select: { receivedAt: true, total: true, supplierId: true, lines: true, purchaseOrder: { select: { lines: true } } },
+    });
+    expect(receipts).toHaveLength(orders.length);
+    for (const r of receipts) {
+      expect(r.receivedAt.getTime()).toBeLessThanOrEqual(now.getTime());
+      expect(r.lines.map((l) => [l.purchaseOrderLineId, l.quantity.toFixed()])).toEqual(
+        r.purchaseOrder.lines.map((l) => [l.id, l.quantity.toFixed()]),
+      );
+      expect(r.total.toFixed(2)).toBe(r.lines.reduce((t, l) => t.plus(l.lineTotal), new Prisma.Decimal(0)).toFixed(2));
+      for (const l of r.lines) expect(l.lineTotal.toFixed(2)).toBe(l.quantity.mul(l.unitCost).toDecimalPlaces(2).toFixed(2));
+    }
+    const suppliers = await prisma.supplier.findMany({
+      where: { tenantId },
+      select: { id: true, owed: true, paymentTermsDays: true, payments: { select: { amount: true, paidAt: true } } },
+    });
+    let owing = 0;
+    for (const s of suppliers) {
+      const received = receipts.filter((r) => r.supplierId === s.id).reduce((t, r) => t.plus(r.total), new Prisma.Decimal(0));
+      const paid = s.payments.reduce((t, p) => t.plus(p.amount), new Prisma.Decimal(0));
+      expect(s.owed.toFixed(2), `supplier ${s.id}`).toBe(received.minus(paid).toFixed(2));
+      for (const p of s.payments) expect(p.paidAt.getTime()).toBeLessThanOrEqual(now.getTime());
+      // Deliveries older than the terms are paid: nothing older is still owed.
+      const overdue = receipts
+        .filter((r) => r.supplierId === s.id && r.receivedAt.getTime() < now.getTime() - (s.paymentTermsDays + 1) * 86_400_000)
+        .reduce((t, r) => t.plus(r.total), new Prisma.Decimal(0));
+      expect(paid.greaterThanOrEqualTo(overdue), `supplier ${s.id} paid what is due`).toBe(true);
+      if (s.owed.greaterThan(0)) owing++;
+    }
+    expect(owing).toBeGreaterThan(0);
+    expect(suppliers.some((s) => s.payments.length > 0)).toBe(true);
     // The seeded sales carry the cost of their moment: costs are historical from the first seeded day.
     expect((await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId } })).costsHistoricalFrom.toISOString()).toBe(
       zonedInstant('2026-02-20', ZONE).toISOString(),

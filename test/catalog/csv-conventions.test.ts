@@ -48,6 +48,12 @@ describe('CSV conventions', () => {
       expect(refused.html).toContain('Quantity on hand: “1.500” could be 1500 or 1,500');
       expect(refused.html).not.toContain('Price must be a number');
       expect(await app.deps.db.prisma.product.count({ where: { sku: { startsWith: 'AMB-' } } })).toBe(0);
+      // A message without a value of the file's reads in the business's language.
+      const unitless = await owner.post('/catalog/products/import', {
+        csv: 'sku;name;unit;price\nAMB-3;Arandelas;;1,00\n',
+        action: 'preview',
+      });
+      expect(unitless.html).toContain('Unidad: es obligatoria');
       // Written without the dot, or with a decimal comma, the same lines go in.
       const fixed = 'sku;name;unit;price;quantity_on_hand\nAMB-1;Tornillos;ud;1234;2\nAMB-2;Tuercas;ud;2,50;1,5\n';
       expect((await owner.post('/catalog/products/import', { csv: fixed, action: 'preview' })).status).toBe(200);

@@ -68,6 +68,8 @@ const dynamicKeys = [
   'This link has expired or has already been used. Ask for a new one.',
   'If that address has an account here, we have sent it a link to reset the password. It works once, within 1 hour.',
   ...['E-mail alerts', 'You will get the low-stock e-mail once a day.', 'You will not get the low-stock e-mail.'],
+  // The product import's fixed line and file messages (the view translates each).
+  ...['Unit is required', 'The file has a header line but no products.', 'The file is empty: paste CSV text or choose a .csv file.'],
 ];
 
 describe('translations', () => {

@@ -114,6 +114,24 @@ describe('the signed-in user and business from the cache, on two instances', () 
     expect((await on(b, changing).get('/')).status).toBe(200);
   });
 
+  it('two-factor sign-in required on A sends a user without it to enrol on the next request on B; a language chosen on A shows on B', async () => {
+    const { tenantId, owner } = await a.createTenantWithOwner();
+    const manager = await a.createUser(tenantId, 'manager');
+    const ownerOnA = await a.signIn(owner.email, owner.password);
+    const managerOnA = await a.signIn(manager.email, manager.password);
+    const managerOnB = on(b, managerOnA);
+    expect((await managerOnB.get('/')).status).toBe(200);
+    expect((await managerOnB.get('/')).html).toContain('lang="en"');
+    await managerOnA.refreshCsrf('/account/language');
+    expect((await managerOnA.post('/account/language', { lang: 'es' })).status).toBe(303);
+    expect((await managerOnB.get('/')).html).toContain('lang="es"');
+    await ownerOnA.refreshCsrf('/settings/users');
+    expect((await ownerOnA.post('/settings/users/two-factor', { require2fa: 'on' })).status).toBe(303);
+    const next = await managerOnB.get('/');
+    expect(next.status).toBe(303);
+    expect(next.location).toBe('/account/2fa');
+  });
+
   it('a change to the business settings on A shows on the next page on B', async () => {
     const { owner } = await a.createTenantWithOwner();
     const ownerOnA = await a.signIn(owner.email, owner.password);

@@ -100,6 +100,7 @@ const EnvSchema = z
     SESSION_SECRET: z.string().optional(),
     SESSION_IDLE_TIMEOUT: seconds(8 * 3600),
     SESSION_ABSOLUTE_TIMEOUT: seconds(7 * 24 * 3600),
+    SESSION_TOUCH_INTERVAL_SECONDS: int(60, 0, 3600),
     TRUST_PROXY: z
       .string()
       .default('false')
@@ -140,6 +141,7 @@ const EnvSchema = z
     CACHE_UOM_TTL: seconds(3600),
     CACHE_BALANCE_TTL: seconds(60),
     CACHE_PROFIT_TTL: seconds(60),
+    CACHE_VIEWER_TTL: seconds(300),
     CACHE_NEGATIVE_TTL: seconds(15),
     CACHE_STALE_GRACE: int(300, 0, 86400, 'a whole number of seconds'),
     CACHE_L1_ENABLED: bool(true),
@@ -202,6 +204,9 @@ const EnvSchema = z
     if (env.SESSION_ABSOLUTE_TIMEOUT < env.SESSION_IDLE_TIMEOUT) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_ABSOLUTE_TIMEOUT'], message: 'must not be shorter than SESSION_IDLE_TIMEOUT' });
     }
+    if (env.SESSION_TOUCH_INTERVAL_SECONDS * 2 > env.SESSION_IDLE_TIMEOUT) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_TOUCH_INTERVAL_SECONDS'], message: 'must be at most half of SESSION_IDLE_TIMEOUT' });
+    }
     for (const group of ['REDIS', 'REDIS_SESSIONS'] as const) {
       const url = env[`${group}_URL`];
       const nodes = env[`${group}_CLUSTER_NODES`];
@@ -247,7 +252,8 @@ export interface Config {
   totp: { key: TotpKey; oldKeys: TotpKey[]; derived: boolean };
   /** Password hashes at once per process, and how many may wait for one. */
   passwordWork: { concurrency: number; queue: number; maxWaitMs: number };
-  session: { secret: string; idleTimeoutSeconds: number; absoluteTimeoutSeconds: number };
+  /** touchIntervalSeconds: the rolling expiry reaches Redis at most this often per session. */
+  session: { secret: string; idleTimeoutSeconds: number; absoluteTimeoutSeconds: number; touchIntervalSeconds: number };
   rateLimit: { postsPerMinute: number };
   cache: CacheConfig;
   /** Outgoing e-mail; undefined when SMTP_URL is not set (links are then shown on screen). */
@@ -258,7 +264,7 @@ export interface Config {
 }
 
 /** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
-export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit'] as const;
+export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit', 'viewer'] as const;
 export type CacheModule = (typeof CACHE_MODULES)[number];
 
 export interface CacheConfig {
@@ -359,6 +365,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secret: e.SESSION_SECRET ?? 'stock-development-secret-not-for-production',
       idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
       absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT,
+      touchIntervalSeconds: e.SESSION_TOUCH_INTERVAL_SECONDS,
     },
     rateLimit: { postsPerMinute: e.RATE_LIMIT_POSTS_PER_MINUTE },
     cache: {
@@ -371,6 +378,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         categories: e.CACHE_CATEGORIES_TTL,
         uom: e.CACHE_UOM_TTL,
         profit: e.CACHE_PROFIT_TTL,
+        viewer: e.CACHE_VIEWER_TTL,
       },
       negativeTtl: e.CACHE_NEGATIVE_TTL,
       staleGrace: e.CACHE_STALE_GRACE,

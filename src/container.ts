@@ -145,6 +145,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     redis: sessionRedis,
     keyPrefix: config.cache.keyPrefix,
     idleTimeoutSeconds: config.session.idleTimeoutSeconds,
+    touchIntervalSeconds: config.session.touchIntervalSeconds,
     logger,
   });
   const limitsRedis = config.redisSessions

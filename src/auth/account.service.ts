@@ -5,6 +5,9 @@ import { assertUsablePassword } from './password-policy.ts';
 import { hashRecoveryCode, newRecoveryCodes, verifyTotp } from './totp.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { TotpSecrets } from './totp-secrets.ts';
+import type { CacheService, DomainEvent } from '../cache/index.ts';
+import { inTransaction } from '../db/unit-of-work.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 
 // The signed-in user's own account: password and two-factor sign-in. Each change asks for
 // the current password first, within the account's sign-in limits: a stolen session
@@ -26,7 +29,21 @@ export class AccountService {
     private readonly sessions: SessionTerminator,
     private readonly throttle: LoginThrottle,
     private readonly totpSecrets: TotpSecrets,
+    private readonly cache: CacheService,
   ) {}
+
+  /** The user's own language for the pages; null: the business's. */
+  async setLanguage(me: Scope, language: string | null): Promise<void> {
+    await this.updateMe(me, { language }, 'user.languageChanged');
+  }
+
+  /** Changes the signed-in user's row; the sign-in guard's cached read of it goes after commit. */
+  private async updateMe(me: Scope, data: Prisma.UserUpdateInput, event: DomainEvent): Promise<void> {
+    await inTransaction(me.db, async (uow) => {
+      await uow.tx.user.update({ where: { id: me.userId }, data, select: { id: true } });
+      await this.cache.invalidateAfterCommit(uow, me.tenantId, event);
+    });
+  }
 
   async mustChangePassword(me: Scope): Promise<boolean> {
     const user = await me.db.user.findUnique({ where: { id: me.userId }, select: { mustChangePassword: true } });
@@ -57,10 +74,11 @@ export class AccountService {
     const user = await this.reauthenticate(me, caller, currentPassword, 'currentPassword', 'That is not your current password');
     assertUsablePassword(newPassword, { email: user.email, businessName: user.tenant.name });
     const passwordChangedAt = new Date();
-    await me.db.user.update({
-      where: { id: me.userId },
-      data: { passwordHash: await hashPassword(newPassword), passwordChangedAt, mustChangePassword: false },
-    });
+    await this.updateMe(
+      me,
+      { passwordHash: await hashPassword(newPassword), passwordChangedAt, mustChangePassword: false },
+      'user.passwordChanged',
+    );
     await this.sessions.destroyUserSessions(me.userId, caller.sid);
     return passwordChangedAt;
   }
@@ -75,15 +93,16 @@ export class AccountService {
       });
     const codes = newRecoveryCodes();
     // The code just used cannot also sign in.
-    await me.db.user.update({
-      where: { id: me.userId },
-      data: {
+    await this.updateMe(
+      me,
+      {
         totpSecret: this.totpSecrets.seal(secret, me.userId),
         totpEnabled: true,
         totpLastStep: step,
         recoveryCodeHashes: codes.map(hashRecoveryCode),
       },
-    });
+      'user.twoFactorChanged',
+    );
     return codes;
   }
 
@@ -91,10 +110,7 @@ export class AccountService {
     const { require2fa } = found(await me.db.tenant.findUnique({ where: { id: me.tenantId }, select: { require2fa: true } }), 'Business');
     if (require2fa) throw new ConflictError('Your business requires two-factor sign-in, so it cannot be turned off.');
     await this.reauthenticate(me, caller, password, 'password', 'That is not your password');
-    await me.db.user.update({
-      where: { id: me.userId },
-      data: { totpSecret: null, totpEnabled: false, totpLastStep: null, recoveryCodeHashes: [] },
-    });
+    await this.updateMe(me, { totpSecret: null, totpEnabled: false, totpLastStep: null, recoveryCodeHashes: [] }, 'user.twoFactorChanged');
   }
 
   /** The user's password checked within their account's sign-in limits; a wrong one is a message on `field`. */

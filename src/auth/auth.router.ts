@@ -110,7 +110,7 @@ export function authRouter(deps: { auth: AuthService; config: Config }, loginFor
     await completeSignIn(
       req,
       res,
-      { id: user.id, tenantId: p.tenantId, email: user.email, passwordChangedAt: user.passwordChangedAt, totpEnabled: true },
+      { id: user.id, tenantId: p.tenantId, email: user.email, passwordChangedAt: new Date(user.passwordChangedAt), totpEnabled: true },
       p.returnTo,
     );
   });

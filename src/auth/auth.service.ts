@@ -1,10 +1,10 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import type { RoleName } from './users.schema.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { findRecoveryCode, verifyTotp } from './totp.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { TotpSecrets } from './totp-secrets.ts';
+import type { Viewer, ViewerReader } from './viewer.ts';
 
 // Sign-in rules. Finding the account by email is the one query that cannot be
 // tenant-scoped (the tenant is not known until the account is); it reads only the
@@ -18,26 +18,12 @@ export interface SignInAccount {
   totpEnabled: boolean;
 }
 
-/** What the sign-in guard needs on every request. */
-export interface SessionUser {
-  id: number;
-  email: string;
-  name: string;
-  role: RoleName;
-  active: boolean;
-  passwordChangedAt: Date;
-  mustChangePassword: boolean;
-  totpEnabled: boolean;
-  /** The pages' language: the user's own, else the business's (null: the browser's). */
-  language: string | null;
-  tenant: { name: string; require2fa: boolean; language: string | null };
-}
-
 export interface AuthServiceDeps {
   prisma: PrismaClient;
   tenantDb: (tenantId: number) => TenantDb;
   throttle: LoginThrottle;
   totpSecrets: TotpSecrets;
+  viewers: ViewerReader;
 }
 
 export class AuthService {
@@ -118,22 +104,8 @@ export class AuthService {
     await this.deps.tenantDb(tenantId).user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } });
   }
 
-  async sessionUser(tenantId: number, userId: number): Promise<SessionUser | null> {
-    const user = await this.deps.tenantDb(tenantId).user.findUnique({
-      where: { id: userId },
-      select: {
-        id: true,
-        email: true,
-        name: true,
-        role: true,
-        active: true,
-        passwordChangedAt: true,
-        mustChangePassword: true,
-        totpEnabled: true,
-        language: true,
-        tenant: { select: { name: true, require2fa: true, language: true } },
-      },
-    });
-    return user;
+  /** The session's user and business (cached: src/auth/viewer.ts), or null when the user is gone. */
+  sessionUser(tenantId: number, userId: number): Promise<Viewer | null> {
+    return this.deps.viewers.read(tenantId, userId);
   }
 }

@@ -13,10 +13,13 @@ import { PasswordResetService } from './password-reset.service.ts';
 import type { TieredSessionStore } from './sessions/index.ts';
 import type { TotpSecrets } from './totp-secrets.ts';
 import { UserAdminService } from './user-admin.service.ts';
+import { AUTH_EVENTS } from './cache-events.ts';
+import { ViewerReader } from './viewer.ts';
 import { usersRouter } from './users.router.ts';
 
 export { AccountService } from './account.service.ts';
-export { AuthService, type SessionUser } from './auth.service.ts';
+export { AuthService } from './auth.service.ts';
+export type { Viewer } from './viewer.ts';
 export { requireCan } from './guards.ts';
 export { LoginThrottle } from './login-throttle.ts';
 export { OneTimeLinks } from './one-time-links.ts';
@@ -48,7 +51,7 @@ export interface AuthServices {
  * guard: sign-in, forgot password, the links); `router` needs a signed-in user.
  */
 export function createAuth(
-  core: Pick<Core, 'config' | 'db' | 'tenantDb' | 'mailer' | 'logger'>,
+  core: Pick<Core, 'config' | 'db' | 'tenantDb' | 'mailer' | 'logger' | 'cache'>,
   infra: {
     sessionStore: TieredSessionStore;
     loginThrottle: LoginThrottle;
@@ -58,11 +61,13 @@ export function createAuth(
   },
 ): AuthServices & { router: Router; signInRouter(loginForm: LoginFormToken): Router } {
   const { sessionStore, loginThrottle, totpSecrets, limiterOptions } = infra;
-  const { config, mailer, logger } = core;
-  const auth = new AuthService({ prisma: core.db.prisma, tenantDb: core.tenantDb, throttle: loginThrottle, totpSecrets });
-  const account = new AccountService(sessionStore, loginThrottle, totpSecrets);
-  const userAdmin = new UserAdminService(sessionStore, { mailer, logger });
-  const links = new OneTimeLinks({ prisma: core.db.prisma, tenantDb: core.tenantDb, sessions: sessionStore });
+  const { config, mailer, logger, cache } = core;
+  cache.declareEvents(AUTH_EVENTS);
+  const viewers = new ViewerReader({ cache, tenantDb: core.tenantDb });
+  const auth = new AuthService({ prisma: core.db.prisma, tenantDb: core.tenantDb, throttle: loginThrottle, totpSecrets, viewers });
+  const account = new AccountService(sessionStore, loginThrottle, totpSecrets, cache);
+  const userAdmin = new UserAdminService(sessionStore, { mailer, logger }, cache);
+  const links = new OneTimeLinks({ prisma: core.db.prisma, tenantDb: core.tenantDb, sessions: sessionStore, cache });
   const passwordReset = new PasswordResetService({
     prisma: core.db.prisma,
     tenantDb: core.tenantDb,

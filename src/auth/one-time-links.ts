@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { LinkPurpose, PrismaClient } from '../generated/prisma/client.ts';
 import type { TenantDb } from '../db/tenant-scope.ts';
-import type { TenantTransaction } from '../db/unit-of-work.ts';
+import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
+import type { CacheService } from '../cache/index.ts';
 import { recordAudit } from '../db/audit-log.ts';
 import { AppError, ValidationError } from '../db/errors.ts';
 import { hashPassword } from './password.ts';
@@ -86,6 +87,7 @@ export interface LinkDeps {
   prisma: PrismaClient;
   tenantDb: (tenantId: number) => TenantDb;
   sessions: SessionTerminator;
+  cache: CacheService;
 }
 
 export class OneTimeLinks {
@@ -123,7 +125,8 @@ export class OneTimeLinks {
     assertUsablePassword(password, { email: link.email, businessName: link.businessName }, 'password');
     const passwordHash = await hashPassword(password);
     const db = this.deps.tenantDb(link.tenantId);
-    await db.$transaction(async (tx) => {
+    await inTransaction(db, async (uow) => {
+      const { tx } = uow;
       const now = new Date();
       const claimed = await tx.oneTimeLink.updateMany({
         where: { tokenHash: hashLinkToken(token), purpose, usedAt: null, expiresAt: { gt: now } },
@@ -135,6 +138,7 @@ export class OneTimeLinks {
         data: { passwordHash, passwordChangedAt: now, mustChangePassword: false },
         select: { id: true },
       });
+      await this.deps.cache.invalidateAfterCommit(uow, link.tenantId, 'user.passwordChanged');
       // Whatever other reset links are out there for this user are spent with it.
       await tx.oneTimeLink.updateMany({ where: { userId: link.userId, usedAt: null }, data: { usedAt: now } });
       await recordAudit(

@@ -3,7 +3,8 @@ import { recordAudit } from '../db/audit-log.ts';
 import { assertCan } from './permissions.ts';
 import { ConflictError, found } from '../db/errors.ts';
 import type { Scope } from '../db/scope.ts';
-import type { TenantTransaction } from '../db/unit-of-work.ts';
+import { inTransaction, type TenantTransaction } from '../db/unit-of-work.ts';
+import type { CacheService } from '../cache/index.ts';
 import type { RoleName } from './users.schema.ts';
 import { createUserWithScope } from './users.service.ts';
 import type { SessionTerminator } from './account.service.ts';
@@ -58,6 +59,7 @@ export class UserAdminService {
   constructor(
     private readonly sessions: SessionTerminator,
     private readonly mailing: InvitationMailing,
+    private readonly cache: CacheService,
   ) {}
 
   async list(me: Scope): Promise<{ users: UserRow[]; require2fa: boolean }> {
@@ -97,7 +99,8 @@ export class UserAdminService {
     if (await me.db.user.findFirst({ where: { email: input.email }, select: { id: true } }))
       throw new ConflictError(ALREADY_HERE, { email: ALREADY_HERE });
     const unknownPassword = randomBytes(32).toString('base64url');
-    const { user, token } = await me.db.$transaction(async (tx) => {
+    const { user, token } = await inTransaction(me.db, async (uow) => {
+      const { tx } = uow;
       const created = await createUserWithScope(tx, { ...input, password: unknownPassword }, { takenMessage: CANNOT_INVITE });
       const token = await issueLink(tx, created.id, 'invitation');
       await recordAudit(tx, me, {
@@ -105,6 +108,7 @@ export class UserAdminService {
         subject: `User ${created.email}`,
         after: { email: created.email, role: created.role },
       });
+      await this.cache.invalidateAfterCommit(uow, me.tenantId, 'user.created');
       return { user: created, token };
     });
     const link = linkUrl(origin, 'invitation', token);
@@ -134,11 +138,13 @@ export class UserAdminService {
 
   async changeRole(me: Scope, userId: number, role: RoleName): Promise<void> {
     assertCan(me, 'users.manage');
-    await me.db.$transaction(async (tx) => {
+    await inTransaction(me.db, async (uow) => {
+      const { tx } = uow;
       await lockTenant(tx, me.tenantId);
       const user = found(await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true, active: true } }), 'User');
       if (user.role === 'owner' && role !== 'owner' && user.active) await ensureAnotherOwner(tx, userId);
       await tx.user.update({ where: { id: userId }, data: { role } });
+      await this.cache.invalidateAfterCommit(uow, me.tenantId, 'user.roleChanged');
       if (user.role !== role)
         await recordAudit(tx, me, { kind: 'user_role', subject: `User ${user.email}`, before: { role: user.role }, after: { role } });
     });
@@ -147,11 +153,13 @@ export class UserAdminService {
   async setActive(me: Scope, userId: number, active: boolean): Promise<void> {
     assertCan(me, 'users.manage');
     if (!active && userId === me.userId) throw new ConflictError('You cannot deactivate your own account.');
-    await me.db.$transaction(async (tx) => {
+    await inTransaction(me.db, async (uow) => {
+      const { tx } = uow;
       await lockTenant(tx, me.tenantId);
       const user = found(await tx.user.findUnique({ where: { id: userId }, select: { email: true, role: true, active: true } }), 'User');
       if (!active && user.active && user.role === 'owner') await ensureAnotherOwner(tx, userId);
       await tx.user.update({ where: { id: userId }, data: { active } });
+      await this.cache.invalidateAfterCommit(uow, me.tenantId, 'user.activeChanged');
       if (user.active !== active)
         await recordAudit(tx, me, {
           kind: 'user_active',
@@ -166,9 +174,11 @@ export class UserAdminService {
 
   async setRequire2fa(me: Scope, require2fa: boolean): Promise<void> {
     assertCan(me, 'users.manage');
-    await me.db.$transaction(async (tx) => {
+    await inTransaction(me.db, async (uow) => {
+      const { tx } = uow;
       const before = await tx.tenant.findUniqueOrThrow({ where: { id: me.tenantId }, select: { require2fa: true } });
       await tx.tenant.update({ where: { id: me.tenantId }, data: { require2fa } });
+      await this.cache.invalidateAfterCommit(uow, me.tenantId, 'business.twoFactorRuleChanged');
       if (before.require2fa !== require2fa)
         await recordAudit(tx, me, {
           kind: 'two_factor_policy',

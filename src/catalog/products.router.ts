@@ -9,7 +9,6 @@ import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { plainNumbers, type Formatter } from '../format/index.ts';
-import { businessDisplay } from './display.ts';
 import type { CatalogServices } from './index.ts';
 import type { SettingsServices } from '../settings/index.ts';
 import type { ProductDetail } from './products.service.ts';
@@ -33,11 +32,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
     failure?: FormFailure,
   ) {
     const ctx = scopeOf(req);
-    const [units, tree] = await Promise.all([
-      settings.uoms.list(ctx),
-      settings.categories.tree(ctx),
-      businessDisplay(settings.business, ctx, res),
-    ]);
+    const [units, tree] = await Promise.all([settings.uoms.list(ctx), settings.categories.tree(ctx)]);
     if (typeof values === 'function') values = values(res.locals.fmt as Formatter);
     setCacheStatus(res, units.status, tree.status);
     res
@@ -48,11 +43,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
   async function renderShow(req: Request, res: Response, productId: number, values: Record<string, unknown> = {}, failure?: FormFailure) {
     const ctx = scopeOf(req);
     const page = listQuery(req.method === 'GET' ? req.query : {}).page;
-    const [product, history] = await Promise.all([
-      catalog.products.get(ctx, productId),
-      catalog.stock.movements(ctx, productId, page),
-      businessDisplay(settings.business, ctx, res),
-    ]);
+    const [product, history] = await Promise.all([catalog.products.get(ctx, productId), catalog.stock.movements(ctx, productId, page)]);
     res.status(failure?.status ?? 200).render('catalog/products/show', {
       product,
       ...history,
@@ -66,11 +57,7 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
   router.get(BASE, async (req, res) => {
     const ctx = scopeOf(req);
     const query = parseInput(ProductListQuerySchema, req.query);
-    const [list, tree] = await Promise.all([
-      catalog.productList.list(ctx, query),
-      settings.categories.tree(ctx),
-      businessDisplay(settings.business, ctx, res),
-    ]);
+    const [list, tree] = await Promise.all([catalog.productList.list(ctx, query), settings.categories.tree(ctx)]);
     setCacheStatus(res, list.status, tree.status);
     res.render('catalog/products/index', {
       list: list.value,

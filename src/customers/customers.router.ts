@@ -7,7 +7,7 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
+import { tenantOf } from '../http/view-locals.ts';
 import { parseInput } from '../db/input.ts';
 import type { Formatter } from '../format/index.ts';
 import { addDays, localDay } from '../time.ts';
@@ -34,7 +34,6 @@ export interface CustomerLists {
 export function customersRouter(deps: { customers: CustomersService; sales: CustomerLists; payments: CustomerLists }): Router {
   const { customers, sales, payments } = deps;
   const router = Router();
-  router.use('/customers', tenantViewLocalsForPages);
 
   router.get('/customers', async (req, res) => {
     const q = listQuery(req.query);
@@ -43,7 +42,6 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   });
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
-    await loadTenantView(req, res);
     res
       .status(failure?.status ?? 200)
       .render('customers/form', { title: values.id ? 'Edit customer' : 'New customer', values, ...formLocals(failure) });

@@ -3,7 +3,7 @@ import { can } from '../auth/index.ts';
 import type { BalanceService } from '../balance/index.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { tenantOf, tenantViewLocals } from '../http/view-locals.ts';
+import { tenantOf } from '../http/view-locals.ts';
 import { localDay } from '../time.ts';
 import { lowStockProducts, ownSalesOfDay, recentSales } from './dashboard.service.ts';
 
@@ -13,7 +13,7 @@ import { lowStockProducts, ownSalesOfDay, recentSales } from './dashboard.servic
 // last 10 sales. Everyone sees the low-stock products.
 export function dashboardRouter(deps: { balance: BalanceService }): Router {
   const router = Router();
-  router.get('/', tenantViewLocals, async (req, res) => {
+  router.get('/', async (req, res) => {
     const scope = scopeOf(req);
     const { timeZone } = tenantOf(res);
     const today = localDay(new Date(), timeZone);

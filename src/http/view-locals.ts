@@ -1,41 +1,28 @@
-import type { Request, RequestHandler, Response } from 'express';
-import { scopeOf } from './request-scope.ts';
+import type { Response } from 'express';
 import { createFormatter } from '../format/index.ts';
 
-/** The tenant facts the sales, payments, customers and dashboard pages show things in. */
+/** The business facts pages show things in (name, money, dates, numbers, default tax). */
 export interface TenantView {
   name: string;
   currency: string;
   timeZone: string;
   locale: string;
+  /** Two decimals, as stored ("21.00"). */
   defaultTaxRate: string;
 }
 
 /**
- * Loads the tenant once per request into res.locals.tenant and gives views `fmt`, the
- * formatter in its currency, time zone and locale (src/format).
+ * Gives views `tenant` and `fmt`, the formatter in its currency, time zone and locale
+ * (src/format). The sign-in guard calls it for every signed-in request, from its cached
+ * read of the user and business, so no page reads the business again for them.
  */
-export const tenantViewLocals: RequestHandler = async (req, res, next) => {
-  await loadTenantView(req, res);
-  next();
-};
-
-/** For pages only: a POST that redirects does not need it (its error page loads it then). */
-export const tenantViewLocalsForPages: RequestHandler = (req, res, next) =>
-  req.method === 'GET' || req.method === 'HEAD' ? tenantViewLocals(req, res, next) : next();
-
-export async function loadTenantView(req: Request, res: Response): Promise<void> {
-  if (res.locals.tenant) return;
-  const { db } = scopeOf(req);
-  const t = await db.tenant.findFirstOrThrow({
-    select: { name: true, currency: true, timeZone: true, locale: true, defaultTaxRate: true },
-  });
-  const tenant: TenantView = { ...t, defaultTaxRate: t.defaultTaxRate.toFixed(2) };
-  res.locals.tenant = tenant;
+export function showTenant(res: Response, tenant: TenantView): void {
+  const { name, currency, timeZone, locale, defaultTaxRate } = tenant;
+  res.locals.tenant = { name, currency, timeZone, locale, defaultTaxRate } satisfies TenantView;
   res.locals.fmt = createFormatter(tenant);
 }
 
-/** The tenant of a request that went through tenantViewLocals. */
+/** The business of a signed-in request (set by the sign-in guard). */
 export function tenantOf(res: { locals: Record<string, unknown> }): TenantView {
   return res.locals.tenant as TenantView;
 }

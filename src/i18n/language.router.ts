@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { scopeOf } from '../http/request-scope.ts';
+import type { Scope } from '../db/scope.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { setFlash } from '../http/flash.ts';
 import { languageCookie, toLanguage } from './index.ts';
@@ -30,7 +31,11 @@ export function publicLanguageRouter(deps: { config: { isProduction: boolean } }
   return router;
 }
 
-export function accountLanguageRouter(deps: { config: { isProduction: boolean } }): Router {
+export function accountLanguageRouter(deps: {
+  config: { isProduction: boolean };
+  /** Keeps the signed-in user's choice (the account service: it invalidates the guard's cached read). */
+  account: { setLanguage(me: Scope, language: string | null): Promise<void> };
+}): Router {
   const router = Router();
   router.get('/account/language', async (req, res) => {
     const me = scopeOf(req);
@@ -43,7 +48,7 @@ export function accountLanguageRouter(deps: { config: { isProduction: boolean } 
     const lng = toLanguage(body.lang);
     // Blank is "the business's language"; anything else unknown changes nothing.
     if (lng || body.lang === '') {
-      await me.db.user.update({ where: { id: me.userId }, data: { language: lng } });
+      await deps.account.setLanguage(me, lng);
       if (lng) {
         remember(res, lng, deps.config.isProduction);
         await req.i18n.changeLanguage(lng);

@@ -9,7 +9,7 @@ import { scopeOf } from '../http/request-scope.ts';
 import { paymentMethods, type SalesService } from '../sales/index.ts';
 import { countOf, pickerView, type CustomersService } from '../customers/index.ts';
 import type { PaymentsService } from './payments.service.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
+import { tenantOf } from '../http/view-locals.ts';
 import type { Formatter } from '../format/index.ts';
 import { localDay } from '../time.ts';
 
@@ -20,7 +20,6 @@ const fields = ['token', 'amount', 'method', 'day', 'customerId', 'saleId', 'sal
 export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsService; customers: CustomersService }): Router {
   const { sales, payments, customers } = deps;
   const router = Router();
-  router.use('/payments', tenantViewLocalsForPages);
 
   router.get('/payments', async (req, res) => {
     const q = listQuery(req.query);
@@ -41,7 +40,6 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
   });
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
-    await loadTenantView(req, res);
     const scope = scopeOf(req);
     const saleId = idParam(values.saleId);
     const sale = saleId

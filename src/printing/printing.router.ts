@@ -4,7 +4,6 @@ import { formFailure, formLocals, type FormFailure } from '../http/form-errors.t
 import { hasControlCharacters } from '../db/fields.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView } from '../http/view-locals.ts';
 import { ReceiptFormatSchema, type ReceiptFormat } from '../settings/index.ts';
 import { invoiceFileName, invoicePdf } from './invoice-pdf.ts';
 import { itemsFromBody, itemsFromSheetQuery, sheetQuery } from './labels.schema.ts';
@@ -35,7 +34,6 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
   router.get('/sales/:id/receipt', async (req, res) => {
     const scope = scopeOf(req);
     const id = saleId(req);
-    await loadTenantView(req, res);
     const document = await printing.receipt(scope, id);
     // ?format= picks the paper and this browser remembers it (one till prints 58 mm, another
     // A4); otherwise the browser's last choice, else the business's default.
@@ -80,7 +78,6 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     rows: { productIds: number[]; q: string; counts?: Map<number, string>; dropUnknown?: boolean },
     failure?: FormFailure,
   ) {
-    await loadTenantView(req, res);
     const { rows: products, moreMatching } = await printing.labelRows(scopeOf(req), {
       productIds: rows.productIds,
       q: rows.q,
@@ -135,7 +132,6 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     const items = itemsFromSheetQuery(req.query.items);
     try {
       const labels = await printing.labels(scope, items);
-      await loadTenantView(req, res);
       res.render('catalog/labels/sheet', {
         title: `Labels (${labels.length})`,
         labels,

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Core } from '../core.ts';
-import { tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { PURCHASING_EVENTS } from './cache-events.ts';
 import { ordersRouter } from './orders.router.ts';
 import { PurchaseOrdersService } from './orders.service.ts';
@@ -51,7 +50,6 @@ export function createPurchasing(core: Pick<Core, 'transactions'>): PurchasingSe
 /** Every /purchasing page; mounted after the sign-in guard. */
 function purchasingRouter(services: PurchasingServices): Router {
   const router = Router();
-  router.use('/purchasing', tenantViewLocalsForPages);
   router.use(suppliersRouter(services));
   router.use(ordersRouter(services));
   router.use(supplierPaymentsRouter(services));

@@ -9,7 +9,6 @@ import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals, type FormFailure } from '../http/form-errors.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView } from '../http/view-locals.ts';
 import type { PurchasingServices } from './index.ts';
 import { orderLinesFromBody, orderLineTexts, receiptLinesFromBody } from './forms.ts';
 import { orderFileName, orderPdf } from './order-pdf.ts';
@@ -63,7 +62,6 @@ export function ordersRouter(p: PurchasingServices): Router {
     failure?: FormFailure,
   ) {
     const scope = scopeOf(req);
-    await loadTenantView(req, res);
     const [suppliers, products] = await Promise.all([p.suppliers.options(scope), p.orders.productOptions(scope)]);
     const lines = [...values.lines];
     for (let i = 0; i < BLANK_LINES; i++) lines.push({});
@@ -195,7 +193,6 @@ export function ordersRouter(p: PurchasingServices): Router {
 
   async function renderReceive(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
     const order = await p.orders.get(scopeOf(req), id);
-    await loadTenantView(req, res);
     res
       .status(failure?.status ?? 200)
       .render('purchasing/orders/receive', { title: 'Receive goods', order, values, ...formLocals(failure) });

@@ -4,7 +4,6 @@ import { setCacheStatus } from '../http/cache-header.ts';
 import { setFlash } from '../http/flash.ts';
 import { formFailure, formLocals } from '../http/form-errors.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView } from '../http/view-locals.ts';
 import type { Formatter } from '../format/index.ts';
 import type { PurchasingServices } from './index.ts';
 import { reorderItemsFromBody } from './forms.ts';
@@ -44,7 +43,6 @@ export function reorderRouter(p: PurchasingServices): Router {
     } catch (error) {
       const failure = formFailure(error);
       if (!failure) throw error;
-      await loadTenantView(req, res);
       const list = await p.reorder.list(scope);
       const values: Record<string, string> = { token: typeof body.token === 'string' ? body.token : newFormToken() };
       for (const [id, v] of Object.entries(reorderItemsFromBody(body))) values[`items.${id}`] = typeof v === 'string' ? v : '';

@@ -7,7 +7,7 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView, tenantOf } from '../http/view-locals.ts';
+import { tenantOf } from '../http/view-locals.ts';
 import { paymentMethods } from '../sales/index.ts';
 import { localDay } from '../time.ts';
 import type { PurchasingServices } from './index.ts';
@@ -49,7 +49,6 @@ export function supplierPaymentsRouter(p: PurchasingServices): Router {
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
     const scope = scopeOf(req);
-    await loadTenantView(req, res);
     const suppliers = await p.suppliers.options(scope);
     const chosen = idParam(values.supplierId);
     const supplier = chosen ? await p.suppliers.get(scope, chosen).catch(() => undefined) : undefined;
@@ -66,7 +65,6 @@ export function supplierPaymentsRouter(p: PurchasingServices): Router {
   router.get(`${BASE}/new`, async (req, res) => {
     requireCan(req, 'purchase.pay');
     const supplier = idParam(req.query.supplier);
-    await loadTenantView(req, res);
     await renderForm(req, res, {
       token: newFormToken(),
       method: 'transfer',

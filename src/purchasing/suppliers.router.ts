@@ -11,7 +11,7 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { uploadBody, type UploadRoute } from '../http/upload-body.ts';
-import { loadTenantView, tenantOf } from '../http/view-locals.ts';
+import { tenantOf } from '../http/view-locals.ts';
 import { addDays, localDay } from '../time.ts';
 import type { PurchasingServices } from './index.ts';
 import { supplierStatement } from './supplier-statement.ts';
@@ -36,7 +36,6 @@ export function suppliersRouter(p: PurchasingServices): Router {
   });
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
-    await loadTenantView(req, res);
     res.status(failure?.status ?? 200).render('purchasing/suppliers/form', {
       title: values.id ? 'Edit supplier' : 'New supplier',
       values,
@@ -186,7 +185,6 @@ export function suppliersRouter(p: PurchasingServices): Router {
 
   async function renderBuying(req: Request, res: Response, values: Record<string, string> | undefined, failure?: FormFailure) {
     const scope = scopeOf(req);
-    await loadTenantView(req, res);
     const [product, suppliers] = await Promise.all([p.productBuying.get(scope, productId(req)), p.suppliers.options(scope)]);
     const fmt = res.locals.fmt as Formatter;
     res.status(failure?.status ?? 200).render('purchasing/product-buying', {

@@ -9,7 +9,6 @@ import { requireCan } from '../auth/index.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { returnLinesFromBody, settlements } from './returns.schema.ts';
-import { loadTenantView, tenantViewLocalsForPages } from '../http/view-locals.ts';
 import { methodLabel } from './method-labels.ts';
 import type { Formatter } from '../format/index.ts';
 
@@ -19,7 +18,6 @@ import type { Formatter } from '../format/index.ts';
 export function returnsRouter(deps: { sales: SalesService }): Router {
   const { sales } = deps;
   const router = Router();
-  router.use(['/sales', '/returns'], tenantViewLocalsForPages);
 
   const saleId = (req: Request) => found(idParam(req.params.id), 'Sale');
 
@@ -30,7 +28,6 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
   const usualMethod = (sale: { payments: Array<{ method: string }> }) => sale.payments.find((p) => p.method !== 'other')?.method ?? 'cash';
 
   async function renderReturnForm(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
-    await loadTenantView(req, res);
     const sale = await sales.detail(scopeOf(req), id);
     res.status(failure?.status ?? 200).render('sales/return-new', {
       title: `Return from sale #${sale.number}`,
@@ -84,7 +81,6 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
   });
 
   async function renderCancel(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
-    await loadTenantView(req, res);
     const sale = await sales.detail(scopeOf(req), id);
     const left = sale.paidTotal.minus(sale.refundedTotal);
     res.status(failure?.status ?? 200).render('sales/cancel', {
@@ -114,7 +110,6 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const done = await sales.cancel(scopeOf(req), id, { settlement: body.settlement });
-      await loadTenantView(req, res);
       const fmt = res.locals.fmt as Formatter;
       const m = (d: typeof done.refunded) => fmt.money(d);
       const money = done.refunded.greaterThan(0)

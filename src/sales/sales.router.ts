@@ -11,7 +11,7 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { lineFields, linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
-import { loadTenantView, tenantOf, tenantViewLocalsForPages } from '../http/view-locals.ts';
+import { tenantOf } from '../http/view-locals.ts';
 
 // /sales: list, the multi-line form, detail (receipts and invoices: src/printing; returns and
 // cancelling: returns.router.ts). Thin: the service decides.
@@ -21,7 +21,6 @@ const BLANK_LINES = 3;
 export function salesRouter(deps: { sales: SalesService; customers: CustomersService }): Router {
   const { sales, customers } = deps;
   const router = Router();
-  router.use('/sales', tenantViewLocalsForPages);
 
   router.get('/sales', async (req, res) => {
     const q = listQuery(req.query);
@@ -46,7 +45,6 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
     values: { token: string; customerId?: string; note?: string; payNow?: string; tendered?: string; lines: SaleLineForm[] },
     failure?: FormFailure,
   ) {
-    await loadTenantView(req, res);
     const scope = scopeOf(req);
     // Lines sent back after a refusal show their products and amounts without the script too.
     const typed = values.lines.length

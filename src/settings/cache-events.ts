@@ -9,8 +9,9 @@ export const SETTINGS_EVENTS = {
   'uom.created': ['uom', 'products'],
   'uom.updated': ['uom', 'products'],
   'uom.deleted': ['uom', 'products'],
-  // A time zone or currency change reshapes balance days and price display (and the profit report's).
-  'settings.updated': ['balance', 'products', 'profit'],
+  // A time zone or currency change reshapes balance days and price display (and the profit
+  // report's); every page shows the name, zone, currency and locale from the viewer read.
+  'settings.updated': ['balance', 'products', 'profit', 'viewer'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -7,7 +7,6 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { loadTenantView, tenantViewLocalsForPages } from '../http/view-locals.ts';
 
 // /till: the signed-in user's drawer and its close; /till/closes: the history (own, or everyone's).
 
@@ -16,10 +15,8 @@ const fields = ['token', 'counted', 'note'] as const;
 export function tillRouter(deps: { till: TillService }): Router {
   const { till } = deps;
   const router = Router();
-  router.use('/till', tenantViewLocalsForPages);
 
   async function renderOpen(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
-    await loadTenantView(req, res);
     const open = await till.open(scopeOf(req));
     res.status(failure?.status ?? 200).render('till/index', { title: 'Close the till', open, values, ...formLocals(failure) });
   }

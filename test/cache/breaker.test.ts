@@ -65,7 +65,14 @@ describe('cache', () => {
         'uom.created': ['uom', 'products'],
         'uom.updated': ['uom', 'products'],
         'uom.deleted': ['uom', 'products'],
-        'settings.updated': ['balance', 'products', 'profit'],
+        'settings.updated': ['balance', 'products', 'profit', 'viewer'],
+        'user.created': ['viewer'],
+        'user.roleChanged': ['viewer'],
+        'user.activeChanged': ['viewer'],
+        'user.passwordChanged': ['viewer'],
+        'user.twoFactorChanged': ['viewer'],
+        'user.languageChanged': ['viewer'],
+        'business.twoFactorRuleChanged': ['viewer'],
       };
       // Declared by the parts that own the events, as each part does when it is built.
       const events = new EventMap();

@@ -39,8 +39,11 @@ describe('config', () => {
         CACHE_CATEGORIES_TTL: '12',
         CACHE_UOM_TTL: '13',
         CACHE_BALANCE_TTL: '14',
+        CACHE_VIEWER_TTL: '15',
         CACHE_NEGATIVE_TTL: '5',
+        SESSION_TOUCH_INTERVAL_SECONDS: '30',
       });
+      expect(config.session.touchIntervalSeconds).toBe(30);
       expect(config.port).toBe(8080);
       expect(config.databaseUrl).toBe('postgresql://u@db:5432/stock');
       expect(config.redisUrl).toBe('redis://cache:6379');
@@ -52,8 +55,18 @@ describe('config', () => {
         keyPrefix: 'shop',
         defaultTtl: 10,
         negativeTtl: 5,
-        ttl: { products: 11, categories: 12, uom: 13, balance: 14 },
+        ttl: { products: 11, categories: 12, uom: 13, balance: 14, viewer: 15 },
       });
+    });
+
+    it('touches the Redis session at most once a minute by default, and never less often than half the idle timeout', () => {
+      expect(loadConfig({}).session.touchIntervalSeconds).toBe(60);
+      expect(loadConfig({ SESSION_TOUCH_INTERVAL_SECONDS: '0' }).session.touchIntervalSeconds).toBe(0);
+      expect(messageFor({ SESSION_TOUCH_INTERVAL_SECONDS: '-1' })).toMatch(/SESSION_TOUCH_INTERVAL_SECONDS/);
+      expect(messageFor({ SESSION_TOUCH_INTERVAL_SECONDS: 'soon' })).toMatch(/SESSION_TOUCH_INTERVAL_SECONDS/);
+      expect(messageFor({ SESSION_IDLE_TIMEOUT: '100', SESSION_TOUCH_INTERVAL_SECONDS: '60' })).toMatch(
+        /SESSION_TOUCH_INTERVAL_SECONDS.*half of SESSION_IDLE_TIMEOUT/,
+      );
     });
 
     it('e-mail is off by default; SMTP_URL needs MAIL_FROM and APP_URL, each validated', () => {

@@ -61,7 +61,7 @@ const dynamicKeys = [
   ...['Something went wrong', 'Error', 'Something went wrong on our side. It has been logged; please try again.'],
   ...['Sales', 'New sale', 'Speed-up store', 'Close the till', 'Till closes', 'Users', 'Two-factor sign-in', 'Audit log', 'Customers'],
   ...['Balance', 'Balance detail', 'Print labels', 'Payments', 'Register a payment', 'Dashboard', 'Language'],
-  ...['Profit', 'Profit and stock value'],
+  ...['Profit', 'Profit and stock value', 'Signed-in users and the business'],
   // The signed-out password pages (titles, intros, buttons and answers set by their router) and the alerts page.
   ...['Accept the invitation', 'Choose the password you will sign in with.', 'Set my password', 'Choose a new password'],
   ...['Setting a new password signs you out everywhere.', 'Set the new password'],

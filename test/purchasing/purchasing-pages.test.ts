@@ -346,6 +346,8 @@ describe('purchasing pages on postgresql', () => {
     ]);
     // The order form reads numbers as the business writes them: a decimal comma in es-ES.
     await t.deps.db.prisma.tenant.update({ where: { id: b.tenantId }, data: { locale: 'es-ES' } });
+    // Written past the settings service (no event): clear what signed-in users see, as the cache page would.
+    await t.deps.cache.module('viewer').invalidate(b.tenantId);
     const sb: Scope = { tenantId: b.tenantId, userId: b.owner.id, role: 'owner', db: t.deps.tenantDb(b.tenantId) };
     const unit = await t.deps.settings.uoms.create(sb, { code: 'ud', name: 'Unidad' });
     await t.deps.catalog.products.create(sb, { sku: 'TORN-1', name: 'Tornillos', unitId: String(unit.id), price: '1' });

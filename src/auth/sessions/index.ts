@@ -14,6 +14,8 @@ export interface SessionStoreOptions {
   redis: Redis | undefined;
   keyPrefix: string;
   idleTimeoutSeconds: number;
+  /** The fast tier's expiry moves on at most this often per session (SESSION_TOUCH_INTERVAL_SECONDS). */
+  touchIntervalSeconds?: number;
   logger: Logger;
   /** How often expired rows leave the sessions table. */
   sweepIntervalMs?: number;
@@ -28,7 +30,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStoreHa
   const durable = new TableSessionTier(options.prisma, options.idleTimeoutSeconds);
   const memory = options.redis ? undefined : new MemorySessionTier(options.idleTimeoutSeconds);
   const fast = options.redis ? new RedisSessionTier(options.redis, options.keyPrefix, options.idleTimeoutSeconds) : memory!;
-  const store = new TieredSessionStore({ fast, durable, logger: options.logger });
+  const store = new TieredSessionStore({
+    fast,
+    durable,
+    logger: options.logger,
+    fastTouchIntervalMs: (options.touchIntervalSeconds ?? 0) * 1000,
+  });
   const sweep = async () => {
     memory?.sweep();
     const removed = await durable.sweepExpired().catch(() => 0);

@@ -19,6 +19,36 @@ export interface TieredSessionStoreOptions {
   logger: Logger;
   /** How often the table's expiry is pushed forward on a touch (ms). */
   durableTouchIntervalMs?: number;
+  /**
+   * How often the fast tier's expiry is pushed forward on a touch (ms; SESSION_TOUCH_INTERVAL_SECONDS).
+   * The expiry then lags the cookie's by less than this, so the idle timeout holds to within it.
+   */
+  fastTouchIntervalMs?: number;
+}
+
+/** When each session's expiry was last pushed forward in one tier, by this process (bounded). */
+class TouchTimes {
+  private readonly at = new Map<string, number>();
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** True (and remembered) when the last push is at least the interval ago. */
+  due(sid: string): boolean {
+    if (Date.now() - (this.at.get(sid) ?? -Infinity) < this.intervalMs) return false;
+    this.written(sid);
+    return true;
+  }
+
+  /** A full write pushed the expiry too. */
+  written(sid: string): void {
+    this.at.delete(sid);
+    if (this.at.size >= 50_000) this.at.delete(this.at.keys().next().value!);
+    this.at.set(sid, Date.now());
+  }
+
+  forget(sid: string): void {
+    this.at.delete(sid);
+  }
 }
 
 type Callback = (err?: unknown, data?: SessionData | null) => void;
@@ -29,8 +59,8 @@ export class TieredSessionStore extends Store {
   private readonly fast: SessionTier;
   private readonly durable: TableSessionTier;
   private readonly logger: Logger;
-  private readonly touchIntervalMs: number;
-  private readonly lastDurableTouch = new Map<string, number>();
+  private readonly durableTouches: TouchTimes;
+  private readonly fastTouches: TouchTimes;
   private outageSince: number | undefined;
   private reconciling: Promise<void> | undefined;
 
@@ -39,7 +69,8 @@ export class TieredSessionStore extends Store {
     this.fast = options.fast;
     this.durable = options.durable;
     this.logger = options.logger;
-    this.touchIntervalMs = options.durableTouchIntervalMs ?? 60_000;
+    this.durableTouches = new TouchTimes(options.durableTouchIntervalMs ?? 60_000);
+    this.fastTouches = new TouchTimes(options.fastTouchIntervalMs ?? 0);
   }
 
   /** True while sessions are served from PostgreSQL alone. */
@@ -91,7 +122,8 @@ export class TieredSessionStore extends Store {
   }
 
   async write(sid: string, session: SessionData): Promise<void> {
-    this.lastDurableTouch.delete(sid);
+    this.durableTouches.written(sid);
+    this.fastTouches.written(sid);
     const [durable, fast] = await Promise.allSettled([this.durable.set(sid, session), this.writeFast(() => this.fast.set(sid, session))]);
     if (durable.status === 'rejected') {
       // The table is the source of truth; without it a session write has not happened.
@@ -101,18 +133,16 @@ export class TieredSessionStore extends Store {
   }
 
   async refresh(sid: string, session: SessionData): Promise<void> {
-    // A failed Redis touch only starts the outage mode; the request goes on.
-    const fast = this.writeFast(() => this.fast.touch(sid, session)).catch(() => undefined);
-    const last = this.lastDurableTouch.get(sid) ?? 0;
-    if (Date.now() - last >= this.touchIntervalMs) {
-      this.rememberTouch(sid);
-      await this.durable.touch(sid, session);
-    }
+    // A page view reads the session and writes nothing, unless its expiry is due to move on
+    // in a tier. A failed Redis touch only starts the outage mode; the request goes on.
+    const fast = this.fastTouches.due(sid) ? this.writeFast(() => this.fast.touch(sid, session)).catch(() => undefined) : undefined;
+    if (this.durableTouches.due(sid)) await this.durable.touch(sid, session);
     await fast;
   }
 
   async remove(sid: string): Promise<void> {
-    this.lastDurableTouch.delete(sid);
+    this.durableTouches.forget(sid);
+    this.fastTouches.forget(sid);
     let fastDone = false;
     if (this.fast.ready() || !this.degraded) {
       try {
@@ -150,12 +180,6 @@ export class TieredSessionStore extends Store {
       this.enterOutage(error);
       throw error;
     }
-  }
-
-  private rememberTouch(sid: string): void {
-    this.lastDurableTouch.delete(sid);
-    if (this.lastDurableTouch.size >= 50_000) this.lastDurableTouch.delete(this.lastDurableTouch.keys().next().value!);
-    this.lastDurableTouch.set(sid, Date.now());
   }
 
   /** Whether reads may go to the fast tier; starts the reconciliation when Redis is back. */

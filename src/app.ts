@@ -13,6 +13,8 @@ import { flashLocals } from './http/flash.ts';
 import { can, requireSignIn, signedInUser } from './auth/index.ts';
 import { cacheHealthRoute, healthRouter } from './health/index.ts';
 import { inputLocale } from './http/input-locale.ts';
+import { conditionalPages } from './http/conditional-page.ts';
+import { buildIdOf } from './http/build-id.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
 import { productImportUpload } from './catalog/index.ts';
 import { supplierImportUpload } from './purchasing/index.ts';
@@ -35,6 +37,9 @@ export function createApp(deps: Dependencies): Express {
   // JSON answers carry what users typed (names in the pickers): <, > and & go out as \u003c
   // etc., so no answer holds markup even where it is read as something other than JSON.
   app.set('json escape', true);
+  // Pages get a strong ETag from what they read, or none (src/http/conditional-page.ts); a
+  // weak one hashed from the rendered body would only save bytes, never the work.
+  app.set('etag', false);
 
   app.use(requestLog(logger));
   app.use(
@@ -89,6 +94,8 @@ export function createApp(deps: Dependencies): Express {
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
   app.use(inputLocale);
+  const codeDir = path.dirname(fileURLToPath(import.meta.url));
+  app.use(conditionalPages({ cache: deps.cache, pages: deps.conditionalPages, buildId: buildIdOf([codeDir, path.join(root, 'views')]) }));
   app.use(accountLanguageRouter(deps));
   for (const router of deps.routers) app.use(router);
 

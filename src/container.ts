@@ -14,6 +14,7 @@ import {
   type RedisTopology,
 } from './cache/redis-connection.ts';
 import { createCacheService } from './cache/index.ts';
+import type { ConditionalPages } from './http/conditional-page.ts';
 import { scopes } from './db/scope.ts';
 import { createLimiter } from './http/rate-limit.ts';
 import {
@@ -85,6 +86,8 @@ export interface Dependencies extends Core {
   purchasing: PurchasingServices;
   /** Each part's pages, in the order src/app.ts mounts them after the sign-in guard. */
   routers: Router[];
+  /** Pages built only from cached reads, with the modules each reads: they answer conditional GETs. */
+  conditionalPages: ConditionalPages;
   /** The public sign-in pages (/login, /login/2fa, /logout), with the sign-in form's CSRF token. */
   signInRouter(loginForm: LoginFormToken): Router;
   /** Invitation and password-reset links: opening one, setting the password through it. */
@@ -240,6 +243,11 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       admin.router,
       audit.router,
     ],
+    conditionalPages: {
+      '/balance': ['balance'],
+      '/catalog/products': ['products', 'categories', 'uom'],
+      '/profit': ['profit'],
+    },
     signInRouter: auth.signInRouter,
     async close() {
       await alerts.lowStockDigest.stop();

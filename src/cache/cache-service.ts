@@ -362,6 +362,14 @@ export class TieredCacheService implements CacheService {
     });
   }
 
+  currentGenerations(tenantId: number, modules: readonly CacheModule[]): Promise<string[] | undefined> {
+    assertTenant(tenantId);
+    if (!this.parts.config.enabled) return Promise.resolve(undefined);
+    return this.parts.guarded
+      .attempt(modules[0] ?? 'generations', (store) => store.currentGenerations(tenantId, modules))
+      .then((read) => (read.ok ? read.value : undefined));
+  }
+
   isAvailable(): boolean {
     return this.parts.config.enabled && this.parts.guarded.available;
   }

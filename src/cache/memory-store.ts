@@ -39,6 +39,18 @@ export class MemoryStore implements CacheStore {
     return { generation, body };
   }
 
+  async currentGenerations(tenantId: number, modules: readonly string[]): Promise<string[]> {
+    return modules.map((module) => {
+      const genKey = this.keys.generation(tenantId, module);
+      let generation = this.generations.get(genKey);
+      if (generation === undefined) {
+        this.generations.set(genKey, (generation = freshGeneration()));
+        this.addModule(tenantId, module);
+      }
+      return generation;
+    });
+  }
+
   async write(entry: StoreWrite): Promise<boolean> {
     const genKey = this.keys.generation(entry.tenantId, entry.module);
     let generation = this.generations.get(genKey);

@@ -89,6 +89,18 @@ export class RedisStore implements CacheStore {
     return { generation, body };
   }
 
+  async currentGenerations(tenantId: number, modules: readonly string[]): Promise<string[]> {
+    const genKeys = modules.map((module) => this.keys.generation(tenantId, module));
+    const found = await this.client.mget(...genKeys);
+    return Promise.all(
+      found.map(async (generation, i) =>
+        generation != null
+          ? generation
+          : String(await ENSURE_GENERATION.run(this.client, [genKeys[i]!, this.keys.modules(tenantId)], [freshGeneration(), modules[i]!])),
+      ),
+    );
+  }
+
   readRaw(valueKey: string): Promise<string | null> {
     return this.rawReads.load(valueKey);
   }

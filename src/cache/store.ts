@@ -36,6 +36,8 @@ export interface StoreInfo {
 export interface CacheStore {
   readonly kind: 'redis' | 'memory';
   read(tenantId: number, module: string, valueKey: string): Promise<StoreRead>;
+  /** The generations of `modules` now, in order, each created (as by read) when it has none. */
+  currentGenerations(tenantId: number, modules: readonly string[]): Promise<string[]>;
   /** The stored string (generation;body) alone, for a caller that knows the generation. */
   readRaw?(valueKey: string): Promise<string | null>;
   /** Atomically checks the expected generation; false when it changed (nothing written). */

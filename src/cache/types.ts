@@ -87,6 +87,13 @@ export interface CacheService {
   invalidateTenant(tenantId: number): Promise<void>;
   /** Writes an outbox row through uow.tx; the modules of `event` are invalidated after commit only. */
   invalidateAfterCommit(uow: UnitOfWork<OutboxTransaction>, tenantId: number, event: DomainEvent): Promise<void>;
+  /**
+   * The current generations of `modules` for a business, in order (one round trip): they
+   * change whenever anything cached in them is invalidated, so a page built from those
+   * modules can name its version by them (src/http/conditional-page.ts). undefined: the
+   * cache is off or unreachable.
+   */
+  currentGenerations(tenantId: number, modules: readonly CacheModule[]): Promise<string[] | undefined>;
   isAvailable(): boolean;
   health(): Promise<CacheHealth>;
   stats(): CacheStats;

@@ -5,7 +5,7 @@ import type { CacheModule } from '../config.ts';
 import type { CacheService } from '../cache/index.ts';
 import type { CurrentUser } from './request-scope.ts';
 
-// Conditional GETs for pages built only from cached reads (decision 027-etag). Before the
+// Conditional GETs for pages built only from cached reads (decision 028). Before the
 // page loads anything, one Redis read gives the generations of the modules it reads; with
 // who is looking and the build they make a strong ETag. A browser that already holds that
 // version gets 304: no loading, no rendering, no body. Any commit that changes what the page
@@ -52,8 +52,8 @@ export function conditionalPages(deps: { cache: CacheService; pages: Conditional
             req.language,
             // The session's own values on the page (its CSRF token): another session, another version.
             req.sessionID,
-            // The viewer facts the layout shows (names, language), already read by the sign-in guard.
-            // TODO(viewer): when the cached viewer read lands, list its module in `pages` instead.
+            // What the layout shows of the viewer, as the sign-in guard read it (from the viewer
+            // cache module, so free here): a rename shows on the next view.
             user?.name,
             user?.email,
             res.locals.tenantName,

@@ -140,6 +140,7 @@ const EnvSchema = z
     CACHE_UOM_TTL: seconds(3600),
     CACHE_BALANCE_TTL: seconds(60),
     CACHE_PROFIT_TTL: seconds(60),
+    CACHE_DASHBOARD_TTL: seconds(60),
     CACHE_NEGATIVE_TTL: seconds(15),
     CACHE_STALE_GRACE: int(300, 0, 86400, 'a whole number of seconds'),
     CACHE_L1_ENABLED: bool(true),
@@ -258,7 +259,7 @@ export interface Config {
 }
 
 /** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
-export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit'] as const;
+export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit', 'dashboard'] as const;
 export type CacheModule = (typeof CACHE_MODULES)[number];
 
 export interface CacheConfig {
@@ -371,6 +372,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         categories: e.CACHE_CATEGORIES_TTL,
         uom: e.CACHE_UOM_TTL,
         profit: e.CACHE_PROFIT_TTL,
+        dashboard: e.CACHE_DASHBOARD_TTL,
       },
       negativeTtl: e.CACHE_NEGATIVE_TTL,
       staleGrace: e.CACHE_STALE_GRACE,

@@ -46,5 +46,6 @@ export const moduleLabels: Record<KnownModule, string> = {
   categories: 'Categories',
   uom: 'Units',
   profit: 'Profit and stock value',
+  dashboard: 'Start page figures',
 };
 export const isKnownModule = (m: unknown): m is KnownModule => typeof m === 'string' && (cacheModules as readonly string[]).includes(m);

@@ -7,10 +7,12 @@ export const SETTINGS_EVENTS = {
   'category.updated': ['categories', 'products', 'profit'],
   'category.deleted': ['categories', 'products', 'profit'],
   'uom.created': ['uom', 'products'],
-  'uom.updated': ['uom', 'products'],
-  'uom.deleted': ['uom', 'products'],
-  // A time zone or currency change reshapes balance days and price display (and the profit report's).
-  'settings.updated': ['balance', 'products', 'profit'],
+  // A unit's code shows beside the dashboard's low-stock quantities.
+  'uom.updated': ['uom', 'products', 'dashboard'],
+  'uom.deleted': ['uom', 'products', 'dashboard'],
+  // A time zone or currency change reshapes balance days and price display (and the profit
+  // report's, and the day of the dashboard's own sales).
+  'settings.updated': ['balance', 'products', 'profit', 'dashboard'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -238,6 +238,7 @@ describe('an owner manages users and the cache page', () => {
         'categories',
         'uom',
         'profit',
+        'dashboard',
       ]);
       expect(await seriousViolations(page)).toEqual([]);
       await phoneFits(page, 'the speed-up store page');

@@ -246,7 +246,9 @@ describe('an owner manages users and the cache page', () => {
 
       // Warm: the lookups and this month's balance are loaded (misses) and kept (keys).
       await page.getByRole('button', { name: 'Prepare the most used pages' }).click();
-      await expect.poll(() => status(page)).toBe('Prepared the most used pages: Units, Categories, Balance figures.');
+      await expect
+        .poll(() => status(page))
+        .toBe('Prepared the most used pages: Units, Categories, Balance figures, Profit and stock value.');
       const warm = await stats('uom');
       expect(warm.keys).toBeGreaterThan(0);
       expect(warm.hits + warm.misses).toBe(start.hits + start.misses + 1); // one lookup of the unit list

@@ -142,6 +142,7 @@ const EnvSchema = z
     CACHE_BALANCE_TTL: seconds(60),
     CACHE_PROFIT_TTL: seconds(60),
     CACHE_VIEWER_TTL: seconds(300),
+    CACHE_DASHBOARD_TTL: seconds(60),
     CACHE_NEGATIVE_TTL: seconds(15),
     CACHE_STALE_GRACE: int(300, 0, 86400, 'a whole number of seconds'),
     CACHE_L1_ENABLED: bool(true),
@@ -264,7 +265,7 @@ export interface Config {
 }
 
 /** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
-export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit', 'viewer'] as const;
+export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit', 'viewer', 'dashboard'] as const;
 export type CacheModule = (typeof CACHE_MODULES)[number];
 
 export interface CacheConfig {
@@ -379,6 +380,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         uom: e.CACHE_UOM_TTL,
         profit: e.CACHE_PROFIT_TTL,
         viewer: e.CACHE_VIEWER_TTL,
+        dashboard: e.CACHE_DASHBOARD_TTL,
       },
       negativeTtl: e.CACHE_NEGATIVE_TTL,
       staleGrace: e.CACHE_STALE_GRACE,

@@ -199,7 +199,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const { router: purchasingRouter, ...purchasing } = createPurchasing(core);
   const till = createTill(core);
   const printing = createPrinting(core);
-  const dashboard = createDashboard({ balance: balance.service });
+  const dashboard = createDashboard({ balance: balance.service, cache: core.cache, ttlSeconds: core.config.cache.ttl.dashboard });
   const admin = createAdmin({ cache, settings, balance: balance.service, profit: profit.profit });
   return {
     ...core,

@@ -34,7 +34,7 @@ function config(prefix: string, overrides: Partial<CacheConfig> = {}): CacheConf
     enabled: true,
     keyPrefix: prefix,
     defaultTtl: 600,
-    ttl: { balance: 600, products: 600, categories: 600, uom: 600, profit: 600, viewer: 600 },
+    ttl: { balance: 600, products: 600, categories: 600, uom: 600, profit: 600, viewer: 600, dashboard: 600 },
     negativeTtl: 15,
     staleGrace: 60,
     l1: { enabled: true, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 },

@@ -47,5 +47,6 @@ export const moduleLabels: Record<KnownModule, string> = {
   uom: 'Units',
   profit: 'Profit and stock value',
   viewer: 'Signed-in users and the business',
+  dashboard: 'Start page figures',
 };
 export const isKnownModule = (m: unknown): m is KnownModule => typeof m === 'string' && (cacheModules as readonly string[]).includes(m);

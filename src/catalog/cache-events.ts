@@ -2,13 +2,14 @@ import type { EventModules, EventNames } from '../cache/index.ts';
 
 // The catalog's domain events and the cache modules a commit of each invalidates. Each can
 // change the stock value (opening stock, a cost set by hand, a correction, a product's
-// category or name), hence profit.
+// category or name), hence profit; and the dashboard's low stock (quantity, reorder level,
+// name, active).
 export const CATALOG_EVENTS = {
-  'product.created': ['products', 'profit'],
-  'product.updated': ['products', 'profit'],
-  'product.deleted': ['products', 'profit'],
-  'product.adjusted': ['products', 'profit'],
-  'product.imported': ['products', 'profit'],
+  'product.created': ['products', 'profit', 'dashboard'],
+  'product.updated': ['products', 'profit', 'dashboard'],
+  'product.deleted': ['products', 'profit', 'dashboard'],
+  'product.adjusted': ['products', 'profit', 'dashboard'],
+  'product.imported': ['products', 'profit', 'dashboard'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -3,6 +3,7 @@ import { createOnce, type Created } from '../db/transactions.ts';
 import type { TransactionDeps } from '../core.ts';
 import { found } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
+import { inTransaction } from '../db/unit-of-work.ts';
 import type { Scope } from '../db/scope.ts';
 import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
 import { openBalance } from '../balance/index.ts';
@@ -151,9 +152,12 @@ export class CustomersService {
     });
   }
 
-  async update({ db }: Scope, id: number, raw: unknown): Promise<void> {
+  async update({ db, tenantId }: Scope, id: number, raw: unknown): Promise<void> {
     const input = parseInput(CustomerSchema, raw, 'Please correct the marked fields.');
-    const { count } = await db.customer.updateMany({ where: { id }, data: toData(input) });
-    if (count !== 1) found(null, 'Customer');
+    await inTransaction(db, async (uow) => {
+      const { count } = await uow.tx.customer.updateMany({ where: { id }, data: toData(input) });
+      if (count !== 1) found(null, 'Customer');
+      await this.deps.cache.invalidateAfterCommit(uow, tenantId, 'customer.updated');
+    });
   }
 }

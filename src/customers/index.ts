@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { Core } from '../core.ts';
 import { customersRouter, type CustomerLists } from './customers.router.ts';
 import { CustomersService } from './customers.service.ts';
+import { CUSTOMER_EVENTS } from './cache-events.ts';
 
 export { CustomersService } from './customers.service.ts';
 export { countOf, pickerView, type PickerView } from './customer-picker.ts';
@@ -16,6 +17,7 @@ export function createCustomers(core: Pick<Core, 'transactions'>): {
   customers: CustomersService;
   router(history: { sales: CustomerLists; payments: CustomerLists }): Router;
 } {
+  core.transactions.cache.declareEvents(CUSTOMER_EVENTS);
   const customers = new CustomersService(core.transactions);
   return { customers, router: (history) => customersRouter({ customers, ...history }) };
 }

@@ -1,11 +1,12 @@
 import type { EventModules, EventNames } from '../cache/index.ts';
 
 // The sales part's domain events and the cache modules a commit of each invalidates (profit:
-// revenue, cost of goods sold and the stock value move with every one).
+// revenue, cost of goods sold and the stock value move with every one; dashboard: its recent
+// sales, own sales of the day and low stock).
 export const SALES_EVENTS = {
-  'sale.confirmed': ['balance', 'products', 'profit'],
-  'sale.cancelled': ['balance', 'products', 'profit'],
-  'sale.returned': ['balance', 'products', 'profit'],
+  'sale.confirmed': ['balance', 'products', 'profit', 'dashboard'],
+  'sale.cancelled': ['balance', 'products', 'profit', 'dashboard'],
+  'sale.returned': ['balance', 'products', 'profit', 'dashboard'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -7,11 +7,13 @@ export const SETTINGS_EVENTS = {
   'category.updated': ['categories', 'products', 'profit'],
   'category.deleted': ['categories', 'products', 'profit'],
   'uom.created': ['uom', 'products'],
-  'uom.updated': ['uom', 'products'],
-  'uom.deleted': ['uom', 'products'],
+  // A unit's code shows beside the dashboard's low-stock quantities.
+  'uom.updated': ['uom', 'products', 'dashboard'],
+  'uom.deleted': ['uom', 'products', 'dashboard'],
   // A time zone or currency change reshapes balance days and price display (and the profit
-  // report's); every page shows the name, zone, currency and locale from the viewer read.
-  'settings.updated': ['balance', 'products', 'profit', 'viewer'],
+  // report's, and the day of the dashboard's own sales); every page shows the name, zone,
+  // currency and locale from the viewer read.
+  'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -239,6 +239,7 @@ describe('an owner manages users and the cache page', () => {
         'uom',
         'profit',
         'viewer',
+        'dashboard',
       ]);
       expect(await seriousViolations(page)).toEqual([]);
       await phoneFits(page, 'the speed-up store page');

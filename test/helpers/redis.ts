@@ -42,7 +42,7 @@ export function testCacheConfig(overrides: Partial<CacheConfig> = {}): CacheConf
     enabled: true,
     keyPrefix: uniquePrefix(),
     defaultTtl: 60,
-    ttl: { balance: 60, products: 60, categories: 300, uom: 3600, profit: 60, viewer: 300 },
+    ttl: { balance: 60, products: 60, categories: 300, uom: 3600, profit: 60, viewer: 300, dashboard: 60 },
     negativeTtl: 15,
     staleGrace: 300,
     l1: { enabled: true, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 },

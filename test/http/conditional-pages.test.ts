@@ -127,12 +127,16 @@ describe('conditional GETs of cached pages', () => {
     const manager = await t.createUser(business.tenantId, 'manager');
     const theirs = await versions(await t.signIn(manager.email, manager.password));
     for (const path of PAGES) expect(theirs[path]).not.toBe(mine[path]);
+    // Written straight to the database, as no page does: the signed-in user's cached read is cleared by hand.
+    const clearViewer = () => t.deps.cache.module('viewer').invalidate(business.tenantId);
     await t.deps.db.prisma.user.update({ where: { id: business.owner.id }, data: { language: 'es' } });
+    await clearViewer();
     try {
       const spanish = await versions();
       for (const path of PAGES) expect(spanish[path]).not.toBe(mine[path]);
     } finally {
       await t.deps.db.prisma.user.update({ where: { id: business.owner.id }, data: { language: null } });
+      await clearViewer();
     }
   });
 

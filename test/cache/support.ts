@@ -16,7 +16,15 @@ import { AUTH_EVENTS } from '../../src/auth/cache-events.ts';
 import { CUSTOMER_EVENTS } from '../../src/customers/cache-events.ts';
 
 /** Every part's cache events, as the container declares them: test caches declare the same. */
-export const PART_EVENTS = [SALES_EVENTS, PAYMENT_EVENTS, CATALOG_EVENTS, SETTINGS_EVENTS, PURCHASING_EVENTS, AUTH_EVENTS, CUSTOMER_EVENTS] as const;
+export const PART_EVENTS = [
+  SALES_EVENTS,
+  PAYMENT_EVENTS,
+  CATALOG_EVENTS,
+  SETTINGS_EVENTS,
+  PURCHASING_EVENTS,
+  AUTH_EVENTS,
+  CUSTOMER_EVENTS,
+] as const;
 
 // Shared pieces of the cache tests: a logger whose lines the test can read, a migrated
 // database (the cache uses its outbox table), and a factory for cache services on their own Redis connections.

@@ -11,6 +11,7 @@ import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
 import { can, requireSignIn, signedInUser } from './auth/index.ts';
+import { recordCommitPosition } from './http/commit-position.ts';
 import { cacheHealthRoute, healthRouter } from './health/index.ts';
 import { inputLocale } from './http/input-locale.ts';
 import { LoginFormToken } from './http/login-csrf.ts';
@@ -88,6 +89,7 @@ export function createApp(deps: Dependencies): Express {
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
+  if (deps.reportReads) app.use(recordCommitPosition(deps.reportReads.commitPosition));
   app.use(inputLocale);
   app.use(accountLanguageRouter(deps));
   for (const router of deps.routers) app.use(router);

@@ -14,6 +14,9 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pg_ctlcluster >/dev/null || command -v postgres >/dev/null || missing+=(postgresql)
+# initdb and pg_ctl (server) and pg_basebackup (client) for the primary + replica system test.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+compgen -G "/usr/lib/postgresql/*/bin/pg_basebackup" >/dev/null || missing+=(postgresql-client)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 # Fonts for readable screenshots; Chromium pulls a basic set itself.
 if ((${#missing[@]})); then

@@ -11,6 +11,7 @@ import { cacheControl } from './http/cache-control.ts';
 import { postRateLimit } from './http/rate-limit.ts';
 import { flashLocals } from './http/flash.ts';
 import { can, requireSignIn, signedInUser } from './auth/index.ts';
+import { recordCommitPosition } from './http/commit-position.ts';
 import { cacheHealthRoute, healthRouter } from './health/index.ts';
 import { inputLocale } from './http/input-locale.ts';
 import { conditionalPages } from './http/conditional-page.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: Dependencies): Express {
 
   // Everything below needs a signed-in user and has req.scope (src/http/request-scope.ts).
   app.use(requireSignIn(guard));
+  if (deps.reportReads) app.use(recordCommitPosition(deps.reportReads.commitPosition));
   app.use(inputLocale);
   const codeDir = path.dirname(fileURLToPath(import.meta.url));
   app.use(conditionalPages({ cache: deps.cache, pages: deps.conditionalPages, buildId: buildIdOf([codeDir, path.join(root, 'views')]) }));

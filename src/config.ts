@@ -85,6 +85,29 @@ const EnvSchema = z
     PORT: int(3000, 0, 65535, 'a port number'),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_URL: url(['postgresql:', 'postgres:']),
+    // Read replicas for report reads (streaming replicas of DATABASE_URL), separated by commas.
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .optional()
+      .transform((v, ctx): string[] => {
+        const urls = (v ?? '')
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean);
+        for (const u of urls) {
+          let ok = false;
+          try {
+            ok = ['postgresql:', 'postgres:'].includes(new URL(u).protocol);
+          } catch {
+            // not a URL
+          }
+          if (!ok) {
+            ctx.addIssue({ code: 'custom', message: 'must be postgresql:// URLs separated by commas' });
+            return z.NEVER;
+          }
+        }
+        return urls;
+      }),
     PGLITE_DIR: z.string().min(1).default('./data'),
     REDIS_URL: url(['redis:', 'rediss:']),
     // Sessions and rate limits may live in their own noeviction instance (docker-compose.prod.yml).
@@ -202,6 +225,13 @@ const EnvSchema = z
         message: 'must be keys like TOTP_ENCRYPTION_KEY, separated by commas',
       });
     }
+    if (env.DATABASE_REPLICA_URLS.length && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_REPLICA_URLS'],
+        message: 'needs DATABASE_URL (the primary): the embedded database has no replicas',
+      });
+    }
     if (env.SESSION_ABSOLUTE_TIMEOUT < env.SESSION_IDLE_TIMEOUT) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_ABSOLUTE_TIMEOUT'], message: 'must not be shorter than SESSION_IDLE_TIMEOUT' });
     }
@@ -235,6 +265,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** DATABASE_REPLICA_URLS: streaming replicas that serve report reads; empty: none. */
+  databaseReplicaUrls: string[];
   pgliteDir: string;
   redisUrl: string | undefined;
   /** Redis for sessions and rate limits: REDIS_SESSIONS_URL, else REDIS_URL. */
@@ -340,6 +372,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrls: e.DATABASE_REPLICA_URLS,
     pgliteDir: e.PGLITE_DIR,
     redisUrl: e.REDIS_URL,
     redisSessionsUrl: e.REDIS_SESSIONS_URL ?? e.REDIS_URL,

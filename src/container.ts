@@ -15,7 +15,8 @@ import {
 } from './cache/redis-connection.ts';
 import { createCacheService } from './cache/index.ts';
 import type { ConditionalPages } from './http/conditional-page.ts';
-import { scopes } from './db/scope.ts';
+import { scopes, tenantClients } from './db/scope.ts';
+import { createReportReads, type ReportReads } from './db/report-reads.ts';
 import { createLimiter } from './http/rate-limit.ts';
 import {
   configurePasswordWork,
@@ -56,6 +57,8 @@ const LIMITS_COMMAND_TIMEOUT_MS = 2000;
 /** Everything built once at start-up and passed down; tests build their own. */
 export interface Dependencies extends Core {
   redis: RedisConnections | undefined;
+  /** Report reads on DATABASE_REPLICA_URLS; undefined when none is set (reports read the primary). */
+  reportReads: ReportReads | undefined;
   /** express-session store: Redis (or in-process) in front of the PostgreSQL sessions table. */
   sessionStore: TieredSessionStore;
   loginThrottle: LoginThrottle;
@@ -142,7 +145,10 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   const cache = createCacheService({ config: config.cache, redis, prisma: db.prisma, logger, metrics });
   const balance = createBalance({ cache, prisma: db.prisma, ttlSeconds: config.cache.ttl.balance, logger });
 
-  const { tenantDb, scopeFor } = scopes(db.prisma);
+  const reportReads = config.databaseReplicaUrls.length
+    ? await createReportReads({ primary: db.prisma, replicaUrls: config.databaseReplicaUrls, tenantClients, metrics, logger })
+    : undefined;
+  const { tenantDb, scopeFor } = scopes(db.prisma, reportReads);
   const sessions = createSessionStore({
     prisma: db.prisma,
     redis: sessionRedis,
@@ -204,6 +210,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
   return {
     ...core,
     redis,
+    reportReads,
     sessionStore: sessions.store,
     loginThrottle,
     totpSecrets,
@@ -259,6 +266,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       sessionRedis?.disconnect();
       limitsRedis?.disconnect();
       await redis?.close();
+      await reportReads?.close();
       await db.close();
     },
   };

@@ -62,7 +62,7 @@ export function requireSignIn(deps: SignInGuardDeps): RequestHandler {
     }
     const { user } = state;
     const tenantId = req.session.tenantId!;
-    const scope = deps.scopeFor({ tenantId, userId: user.id, role: user.role });
+    const scope = deps.scopeFor({ tenantId, userId: user.id, role: user.role, readAfter: req.session.commitLsn });
     req.scope = scope;
     res.locals.currentUser = { email: user.email, role: user.role, name: user.name };
     // Views hide what the role may not do; the services refuse it either way.

@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { addDays, zonedInstant } from '../time.ts';
 import { assertCan } from '../auth/index.ts';
 import type { CustomerFilter, Decimal } from './balance.types.ts';
-import type { Scope } from '../db/scope.ts';
+import { reportDbOf, type Scope } from '../db/scope.ts';
 
 // The sales and payments that make up one bucket, read from the raw rows by the same rule
 // the summary keeps (confirmed sales by sold_at at what they are worth after returns,
@@ -42,15 +42,17 @@ export async function bucketDetail(scope: Scope, range: DetailRange, timeZone: s
   const saleWhere = { ...who, status: 'confirmed' as const, soldAt: between };
   const paymentWhere = { ...who, paidAt: between };
   const refundWhere = { ...who, refundedAt: between };
+  // Uncached and tolerant of a little lag: a read replica may serve it (src/db/report-reads.ts).
+  const db = await reportDbOf(scope);
   const [sales, salesAgg, payments, paymentsAgg, refunds, refundsAgg] = await Promise.all([
-    scope.db.sale.findMany({
+    db.sale.findMany({
       where: saleWhere,
       orderBy: [{ soldAt: 'asc' }, { id: 'asc' }],
       take: limit,
       select: { id: true, number: true, soldAt: true, total: true, returnedTotal: true, customer: { select: { name: true } } },
     }),
-    scope.db.sale.aggregate({ where: saleWhere, _sum: { total: true, returnedTotal: true }, _count: { _all: true } }),
-    scope.db.payment.findMany({
+    db.sale.aggregate({ where: saleWhere, _sum: { total: true, returnedTotal: true }, _count: { _all: true } }),
+    db.payment.findMany({
       where: paymentWhere,
       orderBy: [{ paidAt: 'asc' }, { id: 'asc' }],
       take: limit,
@@ -63,8 +65,8 @@ export async function bucketDetail(scope: Scope, range: DetailRange, timeZone: s
         sale: { select: { number: true } },
       },
     }),
-    scope.db.payment.aggregate({ where: paymentWhere, _sum: { amount: true }, _count: { _all: true } }),
-    scope.db.refund.findMany({
+    db.payment.aggregate({ where: paymentWhere, _sum: { amount: true }, _count: { _all: true } }),
+    db.refund.findMany({
       where: refundWhere,
       orderBy: [{ refundedAt: 'asc' }, { id: 'asc' }],
       take: limit,
@@ -77,7 +79,7 @@ export async function bucketDetail(scope: Scope, range: DetailRange, timeZone: s
         sale: { select: { number: true } },
       },
     }),
-    scope.db.refund.aggregate({ where: refundWhere, _sum: { amount: true }, _count: { _all: true } }),
+    db.refund.aggregate({ where: refundWhere, _sum: { amount: true }, _count: { _all: true } }),
   ]);
   const moneyIn = payments.map((p) => ({
     id: p.id,

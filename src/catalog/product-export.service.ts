@@ -5,7 +5,7 @@ import { BARCODE_CSV_SEPARATOR, CSV_COLUMNS, protectCell } from './csv-cells.ts'
 import { conventionOf, csvNumber } from './csv-convention.ts';
 import type { ProductListService } from './product-list.service.ts';
 import type { ProductListQuery } from './products.schema.ts';
-import type { Scope } from '../db/scope.ts';
+import { reportDbOf, type Scope } from '../db/scope.ts';
 
 /**
  * Active products as CSV (the list's search and filters apply), in the import's format. A role
@@ -19,7 +19,9 @@ export class ProductExportService {
   async csv(ctx: Scope, query: ProductListQuery): Promise<string> {
     const n = this.deps.list.normalize(query);
     const where = await this.deps.list.where(ctx, n);
-    const products = await ctx.db.product.findMany({
+    // A report read: a read replica may serve it (src/db/report-reads.ts).
+    const db = await reportDbOf(ctx);
+    const products = await db.product.findMany({
       where,
       orderBy: [{ sku: 'asc' }, { id: 'asc' }],
       select: {
@@ -35,7 +37,7 @@ export class ProductExportService {
         unit: { select: { code: true } },
       },
     });
-    const tenant = await ctx.db.tenant.findUnique({ where: { id: ctx.tenantId }, select: { language: true } });
+    const tenant = await db.tenant.findUnique({ where: { id: ctx.tenantId }, select: { language: true } });
     const convention = conventionOf(tenant?.language);
     const num = (text: string) => csvNumber(text, convention);
     const withCost = can(ctx, 'cost.see');

@@ -19,5 +19,7 @@ declare module 'express-session' {
     pendingTotpSecret: string;
     /** Recovery codes to show once, right after enrolment; removed by the page that shows them. */
     freshRecoveryCodes: string[];
+    /** The primary's WAL position after this user's last write: replicas serve their reports once past it. */
+    commitLsn: string;
   }
 }

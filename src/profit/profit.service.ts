@@ -1,7 +1,7 @@
 import { assertCan } from '../auth/index.ts';
 import type { CacheService, MemoizeResult, ModuleCache } from '../cache/index.ts';
 import { ValidationError, found } from '../db/errors.ts';
-import type { Scope } from '../db/scope.ts';
+import { reportDbOf, type Scope } from '../db/scope.ts';
 import { GRANULARITIES, rangeProblems } from '../balance/index.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
 import { FACTS_KEY, seriesKey, stockValueKey, topsKey } from './cache-keys.ts';
@@ -71,7 +71,8 @@ export class ProfitService {
   /** Every product's stock value (the CSV download; not cached). */
   async productStockValues(scope: Scope, asOf: string | null, timeZone: string): Promise<ProductStockValue[]> {
     assertCan(scope, 'profit.see', PROFIT_REFUSED);
-    return readProductStockValues(scope.db, scope.tenantId, this.pastDay(asOf, timeZone)?.before ?? null);
+    // Uncached and tolerant of a little lag: a read replica may serve it (src/db/report-reads.ts).
+    return readProductStockValues(await reportDbOf(scope), scope.tenantId, this.pastDay(asOf, timeZone)?.before ?? null);
   }
 
   /** Today in the business's zone. */

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { assertCan } from '../auth/index.ts';
 import type { TransactionDeps } from '../core.ts';
 import { ConflictError } from '../db/errors.ts';
-import type { Scope } from '../db/scope.ts';
+import { reportDbOf, type Scope } from '../db/scope.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import { conventionOf, detectConvention, firstLineWiderThan, protectCell, unprotectCell } from '../catalog/index.ts';
 import { SupplierSchema, type SupplierInput } from './suppliers.schema.ts';
@@ -71,9 +71,11 @@ export class SupplierCsvService {
 
   async export(actor: Scope): Promise<string> {
     assertCan(actor, 'purchase.order', ORDER_REFUSED);
+    // A report read: a read replica may serve it (src/db/report-reads.ts).
+    const db = await reportDbOf(actor);
     const [suppliers, tenant] = await Promise.all([
-      actor.db.supplier.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-      actor.db.tenant.findFirstOrThrow({ select: { language: true } }),
+      db.supplier.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      db.tenant.findFirstOrThrow({ select: { language: true } }),
     ]);
     const convention = conventionOf(tenant.language);
     const rows = suppliers.map((s) => [

@@ -121,8 +121,25 @@ describe('config', () => {
       expect(loadConfig({}).redis).toBeUndefined();
     });
 
+    it('reads report replicas from DATABASE_REPLICA_URLS; none when unset', () => {
+      const config = loadConfig({
+        DATABASE_URL: 'postgresql://p/stock',
+        DATABASE_REPLICA_URLS: 'postgresql://r1/stock, postgres://r2/stock',
+      });
+      expect(config.databaseReplicaUrls).toEqual(['postgresql://r1/stock', 'postgres://r2/stock']);
+      expect(loadConfig({ DATABASE_URL: 'postgresql://p/stock' }).databaseReplicaUrls).toEqual([]);
+    });
+
     it.each([
       [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a port number (got "abc")'],
+      [
+        { DATABASE_REPLICA_URLS: 'postgresql://r/stock' },
+        'Invalid configuration: DATABASE_REPLICA_URLS needs DATABASE_URL (the primary): the embedded database has no replicas',
+      ],
+      [
+        { DATABASE_URL: 'postgresql://p/stock', DATABASE_REPLICA_URLS: 'postgresql://r/stock,r2:5432' },
+        'Invalid configuration: DATABASE_REPLICA_URLS must be postgresql:// URLs separated by commas',
+      ],
       [
         { REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2' },
         'Invalid configuration: REDIS_CLUSTER_NODES must be a comma-separated list of host:port (got "10.0.0.2")',

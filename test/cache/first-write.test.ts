@@ -101,7 +101,7 @@ describe('cache › a generation key lost from Redis while an instance remembers
     await db?.close();
   });
 
-  it('is created again by the next read: the view after a MISS is a HIT, not a MISS for ever', async () => {
+  it('is created again by the next read: one refused write, then the next view is a HIT', async () => {
     const t = 3;
     const balance = instance.cache.module('balance');
     await balance.memoize(t, 'a', async () => 'a'); // learns the generation

@@ -321,6 +321,11 @@ export class TieredCacheService implements CacheService {
       store.write({ tenantId, module, valueKey, body: encoded.body, ttlMs, expected }),
     );
     if (result.ok && result.value) this.parts.metrics.count(module, 'sets');
+    // Refused under the generation this instance remembers: Redis has another one, or none (its
+    // key was evicted or flushed). Forgotten, so the next read asks Redis (which creates a
+    // missing one) instead of each load for the rest of GENERATION_TTL_MS being refused too.
+    if (result.ok && !result.value && this.parts.l1.generation(tenantId, module) === expected)
+      this.parts.l1.forgetGeneration(tenantId, module);
     // Generation moved on (invalidated while loading): the result goes to its caller only.
     if (!result.ok || result.value) this.putLocal(tenantId, module, valueKey, epoch, entry);
     return deepFreeze(entry.value);

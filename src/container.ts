@@ -43,7 +43,7 @@ import { createPayments, type PaymentsService } from './payments/index.ts';
 import { createTill, type TillService } from './till/index.ts';
 import { createPrinting, type PrintingService } from './printing/index.ts';
 import { createPurchasing, type PurchasingServices } from './purchasing/index.ts';
-import { createDashboard } from './dashboard/index.ts';
+import { DASHBOARD_PAGE_MODULES, createDashboard } from './dashboard/index.ts';
 import { createAdmin } from './admin/index.ts';
 import type { LoginFormToken } from './http/login-csrf.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -254,6 +254,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       '/balance': ['balance'],
       '/catalog/products': ['products', 'categories', 'uom'],
       '/profit': ['profit'],
+      '/': DASHBOARD_PAGE_MODULES,
     },
     signInRouter: auth.signInRouter,
     async close() {

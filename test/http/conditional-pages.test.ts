@@ -8,7 +8,7 @@ import type { TestClient } from '../helpers/http-client.ts';
 // Pages built from cached reads answer conditional GETs (src/http/conditional-page.ts): the
 // same version → 304 with no body; after any commit that changes the page → 200, new ETag.
 
-const PAGES = ['/balance', '/catalog/products', '/profit'] as const;
+const PAGES = ['/balance', '/catalog/products', '/profit', '/'] as const;
 
 describe('conditional GETs of cached pages', () => {
   let t: TestApp;
@@ -94,14 +94,14 @@ describe('conditional GETs of cached pages', () => {
     expect((await page(client, '/catalog/products')).html).toContain('47');
   });
 
-  it('a payment changes the balance page only', async () => {
+  it('a payment changes the balance page and the dashboard (its month figures) only', async () => {
     const sale = await t.deps.sales.confirm(owner, { token: randomUUID(), lines: [{ productId: String(productId), quantity: '1' }] });
     const before = await versions();
     await t.deps.payments.register(owner, { token: randomUUID(), method: 'cash', saleId: sale.id, amount: '2.00' });
-    await expectChanged(before, ['/balance']);
+    await expectChanged(before, ['/balance', '/']);
   });
 
-  it('a product edit changes the product list and the profit pages, and the list shows the new name', async () => {
+  it('a product edit changes the product list, the profit pages and the dashboard (low stock), and the list shows the new name', async () => {
     const before = await versions();
     await t.deps.catalog.products.update(owner, productId, {
       sku: 'E-1',
@@ -111,7 +111,7 @@ describe('conditional GETs of cached pages', () => {
       cost: '5.00',
       active: 'on',
     });
-    await expectChanged(before, ['/catalog/products', '/profit']);
+    await expectChanged(before, ['/catalog/products', '/profit', '/']);
     expect((await page(client, '/catalog/products')).html).toContain('Renamed lamp');
   });
 

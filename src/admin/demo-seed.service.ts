@@ -6,6 +6,8 @@ import { addToProfitDays, profitRows, type ProfitRow } from '../profit/index.ts'
 import { costAfter, record, type Movement } from '../stock/index.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
 import { PaymentMethod } from '../generated/prisma/enums.ts';
+import { productSearchText } from '../catalog/index.ts';
+import { demoWords } from './demo-words.ts';
 
 const Decimal = Prisma.Decimal;
 type Decimal = Prisma.Decimal;
@@ -281,9 +283,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   const today = localDay(now, tenant.timeZone);
   const until = options.until ?? today;
   const salesPerDay = options.salesPerDay ?? 12;
+  const word = demoWords(tenant.language);
 
   const units = await prisma.unit.createManyAndReturn({
-    data: unitDefs.map(([code, name]) => ({ tenantId, code, name })),
+    data: unitDefs.map(([code, name]) => ({ tenantId, code, name: word(name) })),
     skipDuplicates: true,
   });
   const unitIdOf = new Map(
@@ -298,8 +301,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     if (parentId === undefined) {
       parentId = (
         await prisma.category.upsert({
-          where: { tenantId_name: { tenantId, name: parentName } },
-          create: { tenantId, name: parentName },
+          where: { tenantId_name: { tenantId, name: word(parentName) } },
+          create: { tenantId, name: word(parentName) },
           update: {},
         })
       ).id;
@@ -307,8 +310,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       categoryCount++;
     }
     const child = await prisma.category.upsert({
-      where: { tenantId_name: { tenantId, name } },
-      create: { tenantId, name, parentId },
+      where: { tenantId_name: { tenantId, name: word(name) } },
+      create: { tenantId, name: word(name), parentId },
       update: {},
     });
     categoryIdOf.set(name, child.id);
@@ -344,8 +347,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
     const round = Math.floor((n - 1) / flat.length);
     const name =
       round === 0
-        ? item.name
-        : `${item.name} (${ranges[(round - 1) % ranges.length]}${round > ranges.length ? ` ${Math.ceil(round / ranges.length)}` : ''})`;
+        ? word(item.name)
+        : `${word(item.name)} (${word(ranges[(round - 1) % ranges.length]!)}${round > ranges.length ? ` ${Math.ceil(round / ranges.length)}` : ''})`;
     const sku = `DEMO-${String(n).padStart(5, '0')}`;
     const listCost = new Decimal(rnd.int(item.minCost, item.maxCost)).div(100);
     // Priced for the costs to come (which drift up to 6 % above the list), so every sale earns.
@@ -356,7 +359,7 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
       tenantId,
       sku,
       name,
-      searchText: `${sku} ${name}`.toLowerCase(),
+      searchText: productSearchText(sku, name),
       categoryId: categoryIdOf.get(item.category)!,
       unitId: unitIdOf.get(item.unit)!,
       price,

@@ -14,6 +14,7 @@ export { productImportUpload } from './products.router.ts';
 // The CSV conventions every import and export of the app follows.
 export { conventionOf, detectConvention, readNumberCell, type NumberCell, csvNumber, type CsvConvention } from './csv-convention.ts';
 export { firstLineWiderThan, protectCell, unprotectCell } from './csv-cells.ts';
+export { normalizeSearch, productSearchText } from './search-text.ts';
 
 /** The catalog's services: products, their list, stock, import and export. */
 export interface CatalogServices {

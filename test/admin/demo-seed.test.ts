@@ -223,4 +223,26 @@ describe('demo data', () => {
       zonedInstant('2026-02-20', ZONE).toISOString(),
     );
   }, 300_000);
+  it('a Spanish business gets its demo catalogue in Spanish, and a product is found by a word typed without accents', async () => {
+    const tenantId = await shop();
+    await prisma.tenant.update({ where: { id: tenantId }, data: { language: 'es' } });
+    await seedDemoData(prisma, {
+      tenantId,
+      days: 3,
+      products: 60,
+      salesPerDay: 3,
+      seed: 3,
+      now: zonedInstant('2026-05-20', ZONE, 12 * 60),
+    });
+    const names = (await prisma.product.findMany({ where: { tenantId }, select: { name: true } })).map((p) => p.name);
+    expect(names).toContain('Martillo de carpintero');
+    expect(names).toContain('Cinta métrica 5 m');
+    expect(names.some((n) => /\(Profesional\)$/.test(n))).toBe(true);
+    for (const english of ['Claw hammer', 'Tape measure', 'Trade', 'Garden hose']) expect(names.join(' | ')).not.toContain(english);
+    const categories = (await prisma.category.findMany({ where: { tenantId }, select: { name: true } })).map((c) => c.name);
+    expect(categories).toEqual(expect.arrayContaining(['Herramientas', 'Herramientas de mano', 'Fontanería', 'Jardín']));
+    expect((await prisma.unit.findFirstOrThrow({ where: { tenantId, code: 'kg' } })).name).toBe('Kilogramo');
+    const found = await prisma.product.findMany({ where: { tenantId, searchText: { contains: 'cinta metrica' } }, select: { name: true } });
+    expect(found.map((p) => p.name)).toEqual(['Cinta métrica 5 m']);
+  }, 120_000);
 });

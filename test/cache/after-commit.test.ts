@@ -47,7 +47,7 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
       await instance.cache.invalidateAfterCommit(uow, t, 'sale.confirmed');
       invalidatedInside = await cachedModules(t); // not yet: the transaction is open
     });
-    expect(invalidatedInside).toEqual(['balance', 'products', 'categories', 'uom', 'profit', 'viewer']);
+    expect(invalidatedInside).toEqual(['balance', 'products', 'categories', 'uom', 'profit', 'viewer', 'dashboard']);
     expect(await cachedModules(t)).toEqual(['categories', 'uom', 'viewer']);
     expect(await db.prisma.cacheInvalidation.count()).toBe(0);
   });
@@ -61,7 +61,7 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
         throw new Error('validation failed');
       }),
     ).rejects.toThrow('validation failed');
-    expect(await cachedModules(t)).toEqual(['balance', 'products', 'categories', 'uom', 'profit', 'viewer']);
+    expect(await cachedModules(t)).toEqual(['balance', 'products', 'categories', 'uom', 'profit', 'viewer', 'dashboard']);
     expect(await db.prisma.cacheInvalidation.count()).toBe(0);
   });
 

@@ -11,7 +11,8 @@ import { TestClient } from '../helpers/http-client.ts';
 
 // The database made unreachable for real: the server talks to PostgreSQL through a
 // test-owned TCP proxy that can be cut (every socket destroyed, new ones refused) and
-// restored. While cut, /health and pages answer 503 (never 500, never a forced logout);
+// restored. While cut, /health and pages that read the database answer 503 (never 500,
+// never a forced logout; a page served from the cache alone still answers);
 // once restored, both recover without restarting the server.
 
 const PASSWORD = 'correct-horse-battery';
@@ -108,7 +109,7 @@ describe('database outage', () => {
     redis.disconnect();
   }, 60_000);
 
-  it('answers 503 while the database is unreachable and recovers without a restart', async () => {
+  it('answers 503 for what needs the database while it is unreachable, serves cached pages, and recovers without a restart', async () => {
     const client = new TestClient(server.baseUrl);
     await client.get('/login');
     const signedIn = await client.post('/login', { email: OWNER, password: PASSWORD });
@@ -122,7 +123,13 @@ describe('database outage', () => {
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: 'down', database: 'down' });
 
-    for (const path of ['/catalog/products', '/']) {
+    // A page built only from cached reads (the product list just viewed, the signed-in user)
+    // is still served: it asks the database nothing.
+    const cached = await client.get('/catalog/products');
+    expect(cached.status, server.output()).toBe(200);
+    expect(cached.headers.get('x-cache')).toBe('HIT');
+    // A page that must read the database answers 503, with the session kept.
+    for (const path of ['/sales', '/customers']) {
       const page = await client.get(path);
       expect(page.status, `${path}: ${page.location ?? ''}\n${server.output()}`).toBe(503);
       expect(page.location).toBeNull();

@@ -8,6 +8,7 @@ import { addDays, localDay, zonedInstant } from '../time.ts';
 import { PaymentMethod } from '../generated/prisma/enums.ts';
 import { productSearchText } from '../catalog/index.ts';
 import { demoWords } from './demo-words.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 const Decimal = Prisma.Decimal;
 type Decimal = Prisma.Decimal;
@@ -42,23 +43,6 @@ export interface SeedSummary {
   purchaseOrders: number;
   sales: number;
   payments: number;
-}
-
-/** mulberry32: a small seeded generator, so a seed gives the same data every time. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-  };
 }
 
 const unitDefs = [
@@ -276,7 +260,7 @@ interface SeedProduct {
 }
 
 export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): Promise<SeedSummary> {
-  const rnd = random(options.seed ?? options.tenantId * 7919);
+  const rnd = seededRandom(options.seed ?? options.tenantId * 7919);
   const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: options.tenantId } });
   const tenantId = tenant.id;
   const now = options.now ?? new Date();

@@ -5,6 +5,7 @@ import { newFormToken } from '../../src/db/form-submission.ts';
 import { createPurchasing } from '../../src/purchasing/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { verifyProfitSummary } from '../../src/profit/index.ts';
+import { seededRandom } from '../../src/seeded-random.ts';
 import { averageFromLedger } from '../../src/stock/index.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -18,23 +19,6 @@ import { ledgerMatches, makeServices, makeShop, saleForm, type Harness, type Sho
 // named and rewritten by --repair.
 
 const Decimal = Prisma.Decimal;
-
-/** mulberry32: the same run every time. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
-  };
-}
 
 describe('profit:verify on postgresql', { timeout: 240_000 }, () => {
   let t: TestDatabase;
@@ -53,7 +37,7 @@ describe('profit:verify on postgresql', { timeout: 240_000 }, () => {
     shop = await makeShop(prisma, { timeZone: 'Europe/Madrid' });
     env = { DATABASE_URL: t.databaseUrl!, CACHE_KEY_PREFIX: `pv${Date.now().toString(36)}` };
 
-    const rnd = random(20261201);
+    const rnd = seededRandom(20261201);
     const manager = shop.actor('manager');
     const {
       orders,

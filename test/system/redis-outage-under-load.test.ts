@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
+import { seededRandom } from '../../src/seeded-random.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -135,18 +136,6 @@ class LoadClient {
   }
 }
 
-/** mulberry32: a small seeded generator; `rand(n)` is 0 … n − 1. */
-function random(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
 /** First moment (ms after `from`) at which ≥ 80 % of the answers of the last second were HIT. */
 function recoveryMs(samples: Sample[], from: number): number | undefined {
   for (const s of samples) {
@@ -204,7 +193,9 @@ describe('Redis outage under load', () => {
   const products: ProductFixture[] = [];
   const customerIds: number[] = [];
   const journal = new Journal();
-  const rand = random(42);
+  // `rand(n)` is 0 … n − 1.
+  const random = seededRandom(42);
+  const rand = (n: number) => random.int(0, n - 1);
   const unpaid = new Map<string, number[]>();
   /** Signed in before the outage and out during it: must stay out once Redis is back. */
   let leaverCookie = '';

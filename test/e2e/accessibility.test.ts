@@ -172,6 +172,15 @@ describe('accessibility of every page', () => {
 
   const pages: PageCase[] = [
     { name: 'sign-in', path: '/login', as: 'anon', shows: 'Sign in' },
+    { name: 'forgot password', path: '/password/forgot', as: 'anon', shows: 'Forgot your password?' },
+    {
+      name: 'a password link already used',
+      path: `/password/reset/${'x'.repeat(43)}`,
+      as: 'anon',
+      status: 410,
+      shows: 'Ask for a new one',
+    },
+    { name: 'e-mail alerts', path: '/account/alerts', as: 'owner', shows: 'E-mail alerts' },
     { name: 'dashboard', path: '/', as: 'owner', shows: 'Dashboard' },
     { name: 'product list', path: '/catalog/products', as: 'owner', shows: 'Products' },
     { name: 'low-stock products', path: '/catalog/products?stock=low', as: 'owner', shows: 'Products' },

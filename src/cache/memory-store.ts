@@ -25,30 +25,23 @@ export class MemoryStore implements CacheStore {
   }
 
   async read(tenantId: number, module: string, valueKey: string): Promise<StoreRead> {
-    const genKey = this.keys.generation(tenantId, module);
-    const generation = this.generations.get(genKey);
-    if (generation === undefined) {
-      // Created on first read, as in Redis (store.ts): concurrent first loaders share it.
-      const created = freshGeneration();
-      this.generations.set(genKey, created);
-      this.addModule(tenantId, module);
-      return { generation: created, body: undefined };
-    }
+    const generation = this.generations.get(this.keys.generation(tenantId, module));
+    if (generation === undefined) return { generation: this.createGeneration(tenantId, module), body: undefined };
     const raw = this.values.get(valueKey);
     const body = raw !== undefined && raw.startsWith(`${generation};`) ? raw.slice(generation.length + 1) : undefined;
     return { generation, body };
   }
 
   async currentGenerations(tenantId: number, modules: readonly string[]): Promise<string[]> {
-    return modules.map((module) => {
-      const genKey = this.keys.generation(tenantId, module);
-      let generation = this.generations.get(genKey);
-      if (generation === undefined) {
-        this.generations.set(genKey, (generation = freshGeneration()));
-        this.addModule(tenantId, module);
-      }
-      return generation;
-    });
+    return modules.map((module) => this.generations.get(this.keys.generation(tenantId, module)) ?? this.createGeneration(tenantId, module));
+  }
+
+  /** A module's first generation, created on first read as in Redis (store.ts): concurrent first loaders share it. */
+  private createGeneration(tenantId: number, module: string): string {
+    const created = freshGeneration();
+    this.generations.set(this.keys.generation(tenantId, module), created);
+    this.addModule(tenantId, module);
+    return created;
   }
 
   async write(entry: StoreWrite): Promise<boolean> {

@@ -77,10 +77,7 @@ export class RedisStore implements CacheStore {
   async read(tenantId: number, module: string, valueKey: string): Promise<StoreRead> {
     const genKey = this.keys.generation(tenantId, module);
     const [generation, raw] = await this.client.mget(genKey, valueKey);
-    if (generation == null) {
-      const created = await ENSURE_GENERATION.run(this.client, [genKey, this.keys.modules(tenantId)], [freshGeneration(), module]);
-      return { generation: String(created), body: undefined };
-    }
+    if (generation == null) return { generation: await this.ensureGeneration(tenantId, module), body: undefined };
     // A value from an older generation (or with none) is dead: invalidated, never served.
     const body =
       raw != null && raw.length > generation.length && raw.charCodeAt(generation.length) === 59 /* ; */ && raw.startsWith(generation)
@@ -90,15 +87,14 @@ export class RedisStore implements CacheStore {
   }
 
   async currentGenerations(tenantId: number, modules: readonly string[]): Promise<string[]> {
-    const genKeys = modules.map((module) => this.keys.generation(tenantId, module));
-    const found = await this.client.mget(...genKeys);
-    return Promise.all(
-      found.map(async (generation, i) =>
-        generation != null
-          ? generation
-          : String(await ENSURE_GENERATION.run(this.client, [genKeys[i]!, this.keys.modules(tenantId)], [freshGeneration(), modules[i]!])),
-      ),
-    );
+    const found = await this.client.mget(...modules.map((module) => this.keys.generation(tenantId, module)));
+    return Promise.all(found.map(async (generation, i) => generation ?? this.ensureGeneration(tenantId, modules[i]!)));
+  }
+
+  /** A module's generation when a read found none: created atomically, so concurrent first loaders share one. */
+  private async ensureGeneration(tenantId: number, module: string): Promise<string> {
+    const keys = [this.keys.generation(tenantId, module), this.keys.modules(tenantId)];
+    return String(await ENSURE_GENERATION.run(this.client, keys, [freshGeneration(), module]));
   }
 
   readRaw(valueKey: string): Promise<string | null> {

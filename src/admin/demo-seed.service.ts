@@ -535,7 +535,10 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
           receiptLines.set(line.purchaseOrderId, rows);
         }
         // Each delivery is a goods-received document, and what it cost is owed to the supplier.
-        const totalOf = (orderId: number) => receiptLines.get(orderId)!.reduce((t, l) => t.plus(l.lineTotal as Decimal), new Decimal(0));
+        const totals = new Map(
+          orders.map((o) => [o.id, receiptLines.get(o.id)!.reduce((t, l) => t.plus(l.lineTotal as Decimal), new Decimal(0))]),
+        );
+        const totalOf = (orderId: number) => totals.get(orderId)!;
         const receipts = orders.length
           ? await tx.purchaseReceipt.createManyAndReturn({
               data: orders.map((o) => ({

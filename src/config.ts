@@ -166,6 +166,9 @@ const EnvSchema = z
     CACHE_PROFIT_TTL: seconds(60),
     CACHE_VIEWER_TTL: seconds(300),
     CACHE_DASHBOARD_TTL: seconds(60),
+    CACHE_SALES_LIST_TTL: seconds(60),
+    CACHE_PAYMENTS_LIST_TTL: seconds(60),
+    CACHE_CUSTOMERS_TTL: seconds(60),
     CACHE_NEGATIVE_TTL: seconds(15),
     CACHE_STALE_GRACE: int(300, 0, 86400, 'a whole number of seconds'),
     CACHE_L1_ENABLED: bool(true),
@@ -288,7 +291,7 @@ export interface Config {
   /** touchIntervalSeconds: the rolling expiry reaches Redis at most this often per session. */
   session: { secret: string; idleTimeoutSeconds: number; absoluteTimeoutSeconds: number; touchIntervalSeconds: number };
   rateLimit: { postsPerMinute: number };
-  cache: CacheConfig;
+  cache: AppCacheConfig;
   /** Outgoing e-mail; undefined when SMTP_URL is not set (links are then shown on screen). */
   mail: { smtpUrl: string; from: string } | undefined;
   /** The app's public origin without a trailing slash (APP_URL), for links in e-mail. */
@@ -297,14 +300,29 @@ export interface Config {
 }
 
 /** The cache's modules (each with its own TTL, CACHE_<MODULE>_TTL): the only names `cache.module()` accepts. */
-export const CACHE_MODULES = ['balance', 'products', 'categories', 'uom', 'profit', 'viewer', 'dashboard'] as const;
+export const CACHE_MODULES = [
+  'balance',
+  'products',
+  'categories',
+  'uom',
+  'profit',
+  'viewer',
+  'dashboard',
+  'sales-list',
+  'payments-list',
+  'customers',
+] as const;
 export type CacheModule = (typeof CACHE_MODULES)[number];
+
+/** The cache's settings as the configuration reads them: every module's TTL (CACHE_<MODULE>_TTL). */
+export type AppCacheConfig = CacheConfig & { ttl: Record<CacheModule, number> };
 
 export interface CacheConfig {
   enabled: boolean;
   keyPrefix: string;
   defaultTtl: number;
-  ttl: Record<CacheModule, number>;
+  /** Each module's TTL in seconds; a module left out lives `defaultTtl` (src/cache/ttl.ts). */
+  ttl: Partial<Record<CacheModule, number>>;
   negativeTtl: number;
   staleGrace: number;
   l1: { enabled: boolean; maxEntries: number; maxBytes: number };
@@ -414,6 +432,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         profit: e.CACHE_PROFIT_TTL,
         viewer: e.CACHE_VIEWER_TTL,
         dashboard: e.CACHE_DASHBOARD_TTL,
+        'sales-list': e.CACHE_SALES_LIST_TTL,
+        'payments-list': e.CACHE_PAYMENTS_LIST_TTL,
+        customers: e.CACHE_CUSTOMERS_TTL,
       },
       negativeTtl: e.CACHE_NEGATIVE_TTL,
       staleGrace: e.CACHE_STALE_GRACE,

@@ -255,6 +255,11 @@ export async function buildDependencies(config: Config, logger: Logger, options:
       '/catalog/products': ['products', 'categories', 'uom'],
       '/profit': ['profit'],
       '/': DASHBOARD_PAGE_MODULES,
+      '/sales': ['sales-list', 'customers'],
+      '/payments': ['payments-list', 'customers'],
+      '/customers': ['customers'],
+      '/customers/:id': ['customers', 'sales-list', 'payments-list'],
+      '/customers/:id/statement': ['customers'],
     },
     signInRouter: auth.signInRouter,
     async close() {

@@ -48,5 +48,8 @@ export const moduleLabels: Record<KnownModule, string> = {
   profit: 'Profit and stock value',
   viewer: 'Signed-in users and the business',
   dashboard: 'Start page figures',
+  'sales-list': 'Sales list',
+  'payments-list': 'Payments list',
+  customers: 'Customers, their lists and statements',
 };
 export const isKnownModule = (m: unknown): m is KnownModule => typeof m === 'string' && (cacheModules as readonly string[]).includes(m);

@@ -6,7 +6,7 @@ import type { CacheConfig, CacheModule } from '../config.ts';
 export const JITTER = 0.1;
 
 export function moduleTtlSeconds(config: CacheConfig, module: CacheModule): number {
-  return Object.hasOwn(config.ttl, module) ? config.ttl[module] : config.defaultTtl;
+  return (Object.hasOwn(config.ttl, module) ? config.ttl[module] : undefined) ?? config.defaultTtl;
 }
 
 /** A TTL in milliseconds, uniformly within ±10% of `seconds`, never below 1 ms. */

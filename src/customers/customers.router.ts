@@ -8,11 +8,12 @@ import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { tenantOf } from '../http/view-locals.ts';
+import { setCacheStatus } from '../http/cache-header.ts';
+import type { MemoizeResult } from '../cache/index.ts';
 import { parseInput } from '../db/input.ts';
 import type { Formatter } from '../format/index.ts';
 import { addDays, localDay } from '../time.ts';
 import { StatementRangeSchema } from './customers.schema.ts';
-import { customerStatement } from './statement.ts';
 import type { CustomersService } from './customers.service.ts';
 import { countOf, pickerView } from './customer-picker.ts';
 import { hasControlCharacters } from '../db/fields.ts';
@@ -28,7 +29,7 @@ const customerId = (req: Request) => found(idParam(req.params.id), 'Customer');
  * customers, so their services are handed in here by shape, not imported.
  */
 export interface CustomerLists {
-  list(scope: Scope, timeZone: string, filters: { customerId: number }): Promise<unknown>;
+  list(scope: Scope, timeZone: string, filters: { customerId: number }): Promise<MemoizeResult<unknown>>;
 }
 
 export function customersRouter(deps: { customers: CustomersService; sales: CustomerLists; payments: CustomerLists }): Router {
@@ -38,7 +39,8 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   router.get('/customers', async (req, res) => {
     const q = listQuery(req.query);
     const result = await customers.list(scopeOf(req), { q: q.q, page: q.page });
-    res.render('customers/index', { title: 'Customers', q, ...result, pageLink: (n: number) => `/customers${withPage(q, n)}` });
+    setCacheStatus(res, result.status);
+    res.render('customers/index', { title: 'Customers', q, ...result.value, pageLink: (n: number) => `/customers${withPage(q, n)}` });
   });
 
   async function renderForm(req: Request, res: Response, values: Record<string, string>, failure?: FormFailure) {
@@ -52,7 +54,7 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   // The pickers' script asks this as someone types (JSON): the matching customers and what to say about them.
   router.get('/customers/search', async (req, res) => {
     const q = typeof req.query.q === 'string' && !hasControlCharacters(req.query.q) ? req.query.q.trim().slice(0, 100) : '';
-    const view = pickerView(req.t, countOf(res), await customers.picker(scopeOf(req), { q }), q);
+    const view = pickerView(req.t, countOf(res), (await customers.picker(scopeOf(req), { q })).value, q);
     res.json({ customers: view.options, more: view.more, status: view.status });
   });
 
@@ -76,27 +78,28 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   router.get('/customers/:id', async (req, res) => {
     const id = customerId(req);
     const scope = scopeOf(req);
-    const customer = await customers.get(scope, id);
+    const { value: customer, status } = await customers.get(scope, id);
     const tz = tenantOf(res).timeZone;
     const [open, recentSales, recentPayments] = await Promise.all([
       customers.openBalance(scope, id),
       sales.list(scope, tz, { customerId: id }),
       payments.list(scope, tz, { customerId: id }),
     ]);
+    setCacheStatus(res, status, open.status, recentSales.status, recentPayments.status);
     const today = localDay(new Date(), tz);
     res.render('customers/show', {
       title: customer.name,
       customer,
-      open,
-      recentSales,
-      recentPayments,
+      open: open.value,
+      recentSales: recentSales.value,
+      recentPayments: recentPayments.value,
       statementFrom: `${today.slice(0, 8)}01`,
       statementTo: today,
     });
   });
 
   router.get('/customers/:id/edit', async (req, res) => {
-    const c = await customers.get(scopeOf(req), customerId(req));
+    const { value: c } = await customers.get(scopeOf(req), customerId(req));
     await renderForm(req, res, {
       id: String(c.id),
       name: c.name,
@@ -125,7 +128,7 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
   router.get('/customers/:id/statement', async (req, res) => {
     const id = customerId(req);
     const scope = scopeOf(req);
-    const customer = await customers.get(scope, id);
+    const { value: customer, status } = await customers.get(scope, id);
     const tz = tenantOf(res).timeZone;
     const today = localDay(new Date(), tz);
     const raw = {
@@ -146,8 +149,9 @@ export function customersRouter(deps: { customers: CustomersService; sales: Cust
         ...formLocals(failure),
       });
     }
-    const statement = await customerStatement(scope, tz, id, range.from, range.to);
-    res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range, statement });
+    const statement = await customers.statement(scope, tz, id, range.from, range.to);
+    setCacheStatus(res, status, statement.status);
+    res.render('customers/statement', { title: `Statement · ${customer.name}`, customer, range, statement: statement.value });
   });
 
   return router;

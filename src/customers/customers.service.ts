@@ -5,8 +5,10 @@ import { found } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import type { Scope } from '../db/scope.ts';
+import { keyOf, type MemoizeResult, type ModuleCache } from '../cache/index.ts';
 import { CustomerSchema, NewCustomerSchema } from './customers.schema.ts';
 import { openBalance } from '../balance/index.ts';
+import { customerStatement, type Statement } from './statement.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -49,42 +51,24 @@ export function limitReached(open: Prisma.Decimal, creditLimit: Prisma.Decimal |
   return creditLimit !== null && open.greaterThanOrEqualTo(creditLimit);
 }
 
+// The list, the pickers, each customer's record and statement are cached in the `customers`
+// module (CACHE_CUSTOMERS_TTL), keyed by what each read is asked, and invalidated after
+// commit by the events that change them: a customer created or edited, a sale, return,
+// cancellation or payment (open balances, limits, statements) and the business settings
+// (cache-events.ts of customers, sales, payments and settings).
+
 export class CustomersService {
-  constructor(private readonly deps: TransactionDeps) {}
+  private readonly cache: ModuleCache<'customers'>;
+
+  constructor(private readonly deps: TransactionDeps) {
+    this.cache = deps.cache.module('customers');
+  }
 
   /** Search by name, email, phone or tax id; with each customer's open balance. */
-  async list({ db }: Scope, opts: { q?: string; page?: number }) {
-    const q = opts.q?.trim();
-    const where: Prisma.CustomerWhereInput = q
-      ? { OR: ['name', 'email', 'phone', 'taxId'].map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
-      : {};
+  list(scope: Scope, opts: { q?: string; page?: number }): Promise<MemoizeResult<Awaited<ReturnType<typeof listCustomers>>>> {
+    const q = opts.q?.trim() ?? '';
     const page = Math.max(1, opts.page ?? 1);
-    const [total, rows] = await Promise.all([
-      db.customer.count({ where }),
-      db.customer.findMany({
-        where,
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-        skip: (page - 1) * CUSTOMERS_PAGE_SIZE,
-        take: CUSTOMERS_PAGE_SIZE,
-      }),
-    ]);
-    const sums = rows.length
-      ? await db.balanceDay.groupBy({
-          by: ['customerKey'],
-          where: { customerKey: { in: rows.map((r) => r.id) } },
-          _sum: { salesTotal: true, paymentsTotal: true },
-        })
-      : [];
-    const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
-    return {
-      total,
-      page,
-      pages: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)),
-      customers: rows.map((c) => {
-        const open = balance.get(c.id) ?? new Decimal(0);
-        return { ...c, openBalance: open, limitReached: limitReached(open, c.creditLimit) };
-      }),
-    };
+    return this.memo(scope, keyOf('list', page, q), () => listCustomers(scope, q, page));
   }
 
   /**
@@ -94,60 +78,32 @@ export class CustomersService {
    * in all. Each says what tells two of the same name apart (email, else phone, else that
    * another customer has that name) and whether their credit limit is reached already.
    */
-  async picker({ db }: Scope, opts: { q?: string; selected?: number } = {}): Promise<CustomerPicker> {
-    const q = opts.q?.trim();
-    const where: Prisma.CustomerWhereInput = q
-      ? { OR: (['name', 'email', 'phone'] as const).map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
-      : {};
-    const select = { id: true, name: true, email: true, phone: true, creditLimit: true } as const;
-    const [matching, rows] = await Promise.all([
-      db.customer.count({ where }),
-      db.customer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], select, take: PICKER_SIZE }),
-    ]);
-    let listed = rows.length;
-    if (opts.selected !== undefined && !rows.some((r) => r.id === opts.selected)) {
-      const chosen = await db.customer.findFirst({ where: { id: opts.selected }, select });
-      // First: it is what the form shows as chosen. Without a search it is one of those matching.
-      if (chosen) rows.unshift(chosen);
-      if (chosen && !q) listed++;
-    }
-    const limited = rows.filter((r) => r.creditLimit !== null).map((r) => r.id);
-    const [sums, names] = await Promise.all([
-      limited.length
-        ? db.balanceDay.groupBy({
-            by: ['customerKey'],
-            where: { customerKey: { in: limited } },
-            _sum: { salesTotal: true, paymentsTotal: true },
-          })
-        : [],
-      rows.length
-        ? db.customer.groupBy({ by: ['name'], where: { name: { in: [...new Set(rows.map((r) => r.name))] } }, _count: { _all: true } })
-        : [],
-    ]);
-    const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
-    const shared = new Set(names.filter((n) => n._count._all > 1).map((n) => n.name));
-    const choices = rows.map((c) => ({
-      id: c.id,
-      name: c.name,
-      contact: c.email ?? c.phone ?? '',
-      sameName: shared.has(c.name),
-      limitReached: limitReached(balance.get(c.id) ?? new Decimal(0), c.creditLimit),
-    }));
-    return { choices, matching, more: matching - listed };
+  picker(scope: Scope, opts: { q?: string; selected?: number } = {}): Promise<MemoizeResult<CustomerPicker>> {
+    const q = opts.q?.trim() ?? '';
+    return this.memo(scope, keyOf('picker', opts.selected ?? '', q), () => readPicker(scope, q, opts.selected));
   }
 
-  async get({ db }: Scope, id: number) {
-    return found(await db.customer.findFirst({ where: { id } }), 'Customer');
+  /** The customer's record; NotFoundError when the business has no such customer. */
+  async get(scope: Scope, id: number) {
+    const read = await this.memo(scope, keyOf('customer', id), () => scope.db.customer.findFirst({ where: { id } }));
+    return { value: found(read.value, 'Customer'), status: read.status };
   }
 
-  async openBalance({ db }: Scope, id: number) {
-    return openBalance(db, id);
+  /** What the customer owes now (negative: in credit). */
+  openBalance(scope: Scope, id: number): Promise<MemoizeResult<Prisma.Decimal>> {
+    return this.memo(scope, keyOf('open', id), () => openBalance(scope.db, id));
+  }
+
+  /** The statement over local days [from, to] (statement.ts). */
+  statement(scope: Scope, timeZone: string, id: number, from: string, to: string): Promise<MemoizeResult<Statement>> {
+    return this.memo(scope, keyOf('statement', id, timeZone, from, to), () => customerStatement(scope, timeZone, id, from, to));
   }
 
   async create(actor: Scope, raw: unknown): Promise<Created> {
     const input = parseInput(NewCustomerSchema, raw, 'Please correct the marked fields.');
-    return createOnce(this.deps, actor, input.token, async ({ tx }) => {
-      const customer = await tx.customer.create({ data: { tenantId: actor.tenantId, ...toData(input) }, select: { id: true } });
+    return createOnce(this.deps, actor, input.token, async (uow) => {
+      const customer = await uow.tx.customer.create({ data: { tenantId: actor.tenantId, ...toData(input) }, select: { id: true } });
+      await this.deps.cache.invalidateAfterCommit(uow, actor.tenantId, 'customer.created');
       return { id: customer.id, url: `/customers/${customer.id}` };
     });
   }
@@ -160,4 +116,81 @@ export class CustomersService {
       await this.deps.cache.invalidateAfterCommit(uow, tenantId, 'customer.updated');
     });
   }
+
+  private memo<T>(scope: Scope, key: string, load: () => Promise<T>): Promise<MemoizeResult<T>> {
+    return this.cache.memoize(scope.tenantId, key, load);
+  }
+}
+
+async function listCustomers({ db }: Scope, q: string, page: number) {
+  const where: Prisma.CustomerWhereInput = q
+    ? { OR: ['name', 'email', 'phone', 'taxId'].map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
+    : {};
+  const [total, rows] = await Promise.all([
+    db.customer.count({ where }),
+    db.customer.findMany({
+      where,
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      skip: (page - 1) * CUSTOMERS_PAGE_SIZE,
+      take: CUSTOMERS_PAGE_SIZE,
+    }),
+  ]);
+  const sums = rows.length
+    ? await db.balanceDay.groupBy({
+        by: ['customerKey'],
+        where: { customerKey: { in: rows.map((r) => r.id) } },
+        _sum: { salesTotal: true, paymentsTotal: true },
+      })
+    : [];
+  const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
+  return {
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)),
+    customers: rows.map((c) => {
+      const open = balance.get(c.id) ?? new Decimal(0);
+      return { ...c, openBalance: open, limitReached: limitReached(open, c.creditLimit) };
+    }),
+  };
+}
+
+async function readPicker({ db }: Scope, q: string, selected: number | undefined): Promise<CustomerPicker> {
+  const where: Prisma.CustomerWhereInput = q
+    ? { OR: (['name', 'email', 'phone'] as const).map((f) => ({ [f]: { contains: q, mode: 'insensitive' } })) }
+    : {};
+  const select = { id: true, name: true, email: true, phone: true, creditLimit: true } as const;
+  const [matching, rows] = await Promise.all([
+    db.customer.count({ where }),
+    db.customer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], select, take: PICKER_SIZE }),
+  ]);
+  let listed = rows.length;
+  if (selected !== undefined && !rows.some((r) => r.id === selected)) {
+    const chosen = await db.customer.findFirst({ where: { id: selected }, select });
+    // First: it is what the form shows as chosen. Without a search it is one of those matching.
+    if (chosen) rows.unshift(chosen);
+    if (chosen && !q) listed++;
+  }
+  const limited = rows.filter((r) => r.creditLimit !== null).map((r) => r.id);
+  const [sums, names] = await Promise.all([
+    limited.length
+      ? db.balanceDay.groupBy({
+          by: ['customerKey'],
+          where: { customerKey: { in: limited } },
+          _sum: { salesTotal: true, paymentsTotal: true },
+        })
+      : [],
+    rows.length
+      ? db.customer.groupBy({ by: ['name'], where: { name: { in: [...new Set(rows.map((r) => r.name))] } }, _count: { _all: true } })
+      : [],
+  ]);
+  const balance = new Map(sums.map((s) => [s.customerKey, new Decimal(s._sum.salesTotal ?? 0).minus(s._sum.paymentsTotal ?? 0)]));
+  const shared = new Set(names.filter((n) => n._count._all > 1).map((n) => n.name));
+  const choices = rows.map((c) => ({
+    id: c.id,
+    name: c.name,
+    contact: c.email ?? c.phone ?? '',
+    sameName: shared.has(c.name),
+    limitReached: limitReached(balance.get(c.id) ?? new Decimal(0), c.creditLimit),
+  }));
+  return { choices, matching, more: matching - listed };
 }

@@ -13,9 +13,20 @@ import type { CurrentUser } from './request-scope.ts';
 // gets 200 with the new content.
 //
 // A page is listed once, with its modules, in `pages` (src/container.ts): one line per page.
+// A path segment `:id` stands for a record's number (`/customers/:id/statement`).
 
-/** Path (exact, GET only) → the cache modules the page reads. */
+/** Path (GET only; exact but for `:id` segments, digits) → the cache modules the page reads. */
 export type ConditionalPages = Readonly<Record<string, readonly CacheModule[]>>;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The modules of the page at `path`, if it is listed: an exact path first, else a pattern with `:id`. */
+export function pageModules(pages: ConditionalPages): (path: string) => readonly CacheModule[] | undefined {
+  const patterns = Object.entries(pages)
+    .filter(([path]) => path.includes('/:id'))
+    .map(([path, modules]) => ({ pattern: new RegExp(`^${path.split('/:id').map(escapeRegExp).join('/[0-9]+')}$`), modules }));
+  return (path) => (Object.hasOwn(pages, path) ? pages[path] : patterns.find((p) => p.pattern.test(path))?.modules);
+}
 
 /** Every business's "today" changes on a quarter hour of UTC (every zone's offset is a multiple of 15 minutes). */
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
@@ -30,9 +41,10 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 export function conditionalPages(deps: { cache: CacheService; pages: ConditionalPages; buildId: string }): RequestHandler {
-  const { cache, pages, buildId } = deps;
+  const { cache, buildId } = deps;
+  const modulesOf = pageModules(deps.pages);
   return (req, res, next) => {
-    const modules = req.method === 'GET' || req.method === 'HEAD' ? pages[req.path] : undefined;
+    const modules = req.method === 'GET' || req.method === 'HEAD' ? modulesOf(req.path) : undefined;
     // A pending flash message is shown once: that page is never the one the browser holds.
     if (!modules || !req.scope || req.session?.flash) return next();
     const scope = req.scope;

@@ -1,8 +1,10 @@
 import type { EventModules, EventNames } from '../cache/index.ts';
 
-// The payments part's domain events and the cache modules a commit of each invalidates.
+// The payments part's domain events and the cache modules a commit of each invalidates: the
+// payments list, the paid sale's open amount on the sales list, and the customer's open
+// balance, limit reached and statement (customers).
 export const PAYMENT_EVENTS = {
-  'payment.registered': ['balance'],
+  'payment.registered': ['balance', 'payments-list', 'sales-list', 'customers'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

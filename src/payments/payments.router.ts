@@ -10,6 +10,7 @@ import { paymentMethods, type SalesService } from '../sales/index.ts';
 import { countOf, pickerView, type CustomersService } from '../customers/index.ts';
 import type { PaymentsService } from './payments.service.ts';
 import { tenantOf } from '../http/view-locals.ts';
+import { setCacheStatus } from '../http/cache-header.ts';
 import type { Formatter } from '../format/index.ts';
 import { localDay } from '../time.ts';
 
@@ -28,11 +29,12 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
       payments.list(scope, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, method: q.method, page: q.page }),
       customers.picker(scope, { selected: q.customer }),
     ]);
+    setCacheStatus(res, result.status, customerPicker.status);
     res.render('payments/index', {
       title: 'Payments',
       q,
-      ...result,
-      customerPicker: pickerView(req.t, countOf(res), customerPicker),
+      ...result.value,
+      customerPicker: pickerView(req.t, countOf(res), customerPicker.value),
       methods: paymentMethods,
       pageLink: (n: number) => `/payments${withPage(q, n)}`,
       scripts: ['/js/customer-picker.js'],
@@ -51,7 +53,7 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
     // With a sale the customer is the sale's: no picker.
     const customerPicker = sale
       ? undefined
-      : pickerView(req.t, countOf(res), await customers.picker(scope, { selected: idParam(values.customerId) }));
+      : pickerView(req.t, countOf(res), (await customers.picker(scope, { selected: idParam(values.customerId) })).value);
     res.status(failure?.status ?? 200).render('payments/new', {
       title: 'Register a payment',
       values,

@@ -12,6 +12,7 @@ import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { lineFields, linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { tenantOf } from '../http/view-locals.ts';
+import { setCacheStatus } from '../http/cache-header.ts';
 
 // /sales: list, the multi-line form, detail (receipts and invoices: src/printing; returns and
 // cancelling: returns.router.ts). Thin: the service decides.
@@ -29,11 +30,12 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
       sales.list(scope, tenantOf(res).timeZone, { from: q.from, to: q.to, customerId: q.customer, status: q.status, page: q.page }),
       customers.picker(scope, { selected: q.customer }),
     ]);
+    setCacheStatus(res, result.status, customerPicker.status);
     res.render('sales/index', {
       title: 'Sales',
       q,
-      ...result,
-      customerPicker: pickerView(req.t, countOf(res), customerPicker),
+      ...result.value,
+      customerPicker: pickerView(req.t, countOf(res), customerPicker.value),
       pageLink: (n: number) => `/sales${withPage(q, n)}`,
       scripts: ['/js/customer-picker.js'],
     });
@@ -60,7 +62,7 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
     res.status(failure?.status ?? 200).render('sales/new', {
       title: 'New sale',
       values: { ...values, lines },
-      customerPicker: pickerView(req.t, countOf(res), customerPicker),
+      customerPicker: pickerView(req.t, countOf(res), customerPicker.value),
       productOptions,
       preview,
       scripts: ['/js/customer-picker.js', '/js/sale-form.js'],

@@ -7,10 +7,16 @@ import { listSales, saleDetail, searchProducts, type SaleFilters } from './sales
 import type { TransactionDeps } from '../core.ts';
 import type { Created } from '../db/transactions.ts';
 import type { Scope } from '../db/scope.ts';
+import { keyOf, type MemoizeResult, type ModuleCache } from '../cache/index.ts';
 
 /** The sales rules behind one object, built once at start-up with its dependencies. */
 export class SalesService {
-  constructor(private readonly deps: TransactionDeps) {}
+  /** The sales list's pages (CACHE_SALES_LIST_TTL), invalidated after commit by the events of cache-events.ts. */
+  private readonly listCache: ModuleCache<'sales-list'>;
+
+  constructor(private readonly deps: TransactionDeps) {
+    this.listCache = deps.cache.module('sales-list');
+  }
 
   confirm(actor: Scope, input: unknown): Promise<Created> {
     return confirmSale(this.deps, actor, input);
@@ -34,8 +40,11 @@ export class SalesService {
     return returnDetail(db, id);
   }
 
-  list({ db }: Scope, timeZone: string, filters: SaleFilters) {
-    return listSales(db, timeZone, filters);
+  /** A page of the sales list; every seller sees every sale, so the key is the query alone. */
+  list({ db, tenantId }: Scope, timeZone: string, f: SaleFilters): Promise<MemoizeResult<Awaited<ReturnType<typeof listSales>>>> {
+    const page = Math.max(1, f.page ?? 1);
+    const key = keyOf('list', timeZone, f.from, f.to, f.customerId, f.status, page);
+    return this.listCache.memoize(tenantId, key, () => listSales(db, timeZone, { ...f, page }));
   }
 
   detail({ db }: Scope, id: number) {

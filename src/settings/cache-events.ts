@@ -11,9 +11,9 @@ export const SETTINGS_EVENTS = {
   'uom.updated': ['uom', 'products', 'dashboard'],
   'uom.deleted': ['uom', 'products', 'dashboard'],
   // A time zone or currency change reshapes balance days and price display (and the profit
-  // report's, and the day of the dashboard's own sales); every page shows the name, zone,
-  // currency and locale from the viewer read.
-  'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer'],
+  // report's, the day of the dashboard's own sales, the lists' day filters and the
+  // statement's range); every page shows the name, zone, currency and locale from the viewer read.
+  'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer', 'sales-list', 'payments-list', 'customers'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -47,7 +47,18 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
       await instance.cache.invalidateAfterCommit(uow, t, 'sale.confirmed');
       invalidatedInside = await cachedModules(t); // not yet: the transaction is open
     });
-    expect(invalidatedInside).toEqual(['balance', 'products', 'categories', 'uom', 'profit', 'viewer', 'dashboard']);
+    expect(invalidatedInside).toEqual([
+      'balance',
+      'products',
+      'categories',
+      'uom',
+      'profit',
+      'viewer',
+      'dashboard',
+      'sales-list',
+      'payments-list',
+      'customers',
+    ]);
     expect(await cachedModules(t)).toEqual(['categories', 'uom', 'viewer']);
     expect(await db.prisma.cacheInvalidation.count()).toBe(0);
   });
@@ -61,7 +72,18 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
         throw new Error('validation failed');
       }),
     ).rejects.toThrow('validation failed');
-    expect(await cachedModules(t)).toEqual(['balance', 'products', 'categories', 'uom', 'profit', 'viewer', 'dashboard']);
+    expect(await cachedModules(t)).toEqual([
+      'balance',
+      'products',
+      'categories',
+      'uom',
+      'profit',
+      'viewer',
+      'dashboard',
+      'sales-list',
+      'payments-list',
+      'customers',
+    ]);
     expect(await db.prisma.cacheInvalidation.count()).toBe(0);
   });
 
@@ -71,7 +93,7 @@ describe.each<Driver>(['pglite', 'postgresql'])('cache › invalidateAfterCommit
     await inTransaction(forTenant(db.prisma, t), async (uow) => {
       await instance.cache.invalidateAfterCommit(uow, t, 'uom.updated');
     });
-    expect(await cachedModules(t)).toEqual(['balance', 'categories', 'profit', 'viewer']);
+    expect(await cachedModules(t)).toEqual(['balance', 'categories', 'profit', 'viewer', 'sales-list', 'payments-list', 'customers']);
   });
 
   it.each(Object.keys(EVENT_MODULES) as DomainEvent[])('event %s invalidates exactly its modules', async (event) => {

@@ -44,10 +44,10 @@ describe('cache', () => {
   describe('event map', () => {
     it('maps every domain event to its modules', () => {
       const expected: Record<DomainEvent, string[]> = {
-        'sale.confirmed': ['balance', 'products', 'profit', 'dashboard'],
-        'sale.cancelled': ['balance', 'products', 'profit', 'dashboard'],
-        'sale.returned': ['balance', 'products', 'profit', 'dashboard'],
-        'payment.registered': ['balance'],
+        'sale.confirmed': ['balance', 'products', 'profit', 'dashboard', 'sales-list', 'payments-list', 'customers'],
+        'sale.cancelled': ['balance', 'products', 'profit', 'dashboard', 'sales-list', 'customers'],
+        'sale.returned': ['balance', 'products', 'profit', 'dashboard', 'sales-list', 'customers'],
+        'payment.registered': ['balance', 'payments-list', 'sales-list', 'customers'],
         'product.created': ['products', 'profit', 'dashboard'],
         'product.updated': ['products', 'profit', 'dashboard'],
         'product.deleted': ['products', 'profit', 'dashboard'],
@@ -65,7 +65,7 @@ describe('cache', () => {
         'uom.created': ['uom', 'products'],
         'uom.updated': ['uom', 'products', 'dashboard'],
         'uom.deleted': ['uom', 'products', 'dashboard'],
-        'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer'],
+        'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer', 'sales-list', 'payments-list', 'customers'],
         'user.created': ['viewer'],
         'user.roleChanged': ['viewer'],
         'user.activeChanged': ['viewer'],
@@ -73,7 +73,8 @@ describe('cache', () => {
         'user.twoFactorChanged': ['viewer'],
         'user.languageChanged': ['viewer'],
         'business.twoFactorRuleChanged': ['viewer'],
-        'customer.updated': ['dashboard'],
+        'customer.created': ['customers'],
+        'customer.updated': ['dashboard', 'sales-list', 'payments-list', 'customers'],
       };
       // Declared by the parts that own the events, as each part does when it is built.
       const events = new EventMap();

@@ -8,7 +8,7 @@ import { createRedisConnections, type RedisConnections } from '../../src/cache/r
 import { createCatalog, type CatalogServices } from '../../src/catalog/index.ts';
 import { createSettings, type SettingsServices } from '../../src/settings/index.ts';
 import type { Scope } from '../../src/db/scope.ts';
-import type { CacheConfig } from '../../src/config.ts';
+import type { AppCacheConfig } from '../../src/config.ts';
 import type { Driver } from '../../src/db/client.ts';
 import { forTenant } from '../../src/db/tenant-scope.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
@@ -24,7 +24,7 @@ import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from 
 export interface CatalogHarness {
   prisma: PrismaClient;
   cache: CacheService;
-  config: CacheConfig;
+  config: AppCacheConfig;
   services: CatalogServices & SettingsServices;
   /** A new business and its owner, as a service context. */
   tenant(): Promise<Scope>;

@@ -19,7 +19,7 @@ describe.each(drivers)('customers on %s', (driver) => {
     expect([row.name, row.email, row.creditLimit?.toFixed(2)]).toEqual(['Chloé Dubois', 'chloe@example.com', '250.50']);
     await shop.services.customers.update(shop.actor(), a.id, { name: 'Chloé Dubois-Martin', creditLimit: '' });
     expect((await shop.prisma.customer.findUniqueOrThrow({ where: { id: a.id } })).creditLimit).toBeNull();
-    const found = await shop.services.customers.list(shop.actor(), { q: 'dubois' });
+    const { value: found } = await shop.services.customers.list(shop.actor(), { q: 'dubois' });
     expect(found.customers.map((c) => c.id)).toEqual([a.id]);
   });
 

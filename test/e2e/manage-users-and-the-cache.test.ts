@@ -240,6 +240,9 @@ describe('an owner manages users and the cache page', () => {
         'profit',
         'viewer',
         'dashboard',
+        'sales-list',
+        'payments-list',
+        'customers',
       ]);
       expect(await seriousViolations(page)).toEqual([]);
       await phoneFits(page, 'the speed-up store page');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { CacheConfig } from '../../src/config.ts';
+import type { AppCacheConfig, CacheConfig } from '../../src/config.ts';
 
 // Redis for tests: the shared server at 127.0.0.1:6379 (REDIS_TEST_URL to change it), a
 // random key prefix per test file so files can run in parallel, and cleanup by prefix.
@@ -37,12 +37,23 @@ export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promis
   return deleted;
 }
 
-export function testCacheConfig(overrides: Partial<CacheConfig> = {}): CacheConfig {
+export function testCacheConfig(overrides: Partial<Omit<CacheConfig, 'ttl'>> = {}): AppCacheConfig {
   return {
     enabled: true,
     keyPrefix: uniquePrefix(),
     defaultTtl: 60,
-    ttl: { balance: 60, products: 60, categories: 300, uom: 3600, profit: 60, viewer: 300, dashboard: 60 },
+    ttl: {
+      balance: 60,
+      products: 60,
+      categories: 300,
+      uom: 3600,
+      profit: 60,
+      viewer: 300,
+      dashboard: 60,
+      'sales-list': 60,
+      'payments-list': 60,
+      customers: 60,
+    },
     negativeTtl: 15,
     staleGrace: 300,
     l1: { enabled: true, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 },

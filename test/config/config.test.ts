@@ -40,6 +40,9 @@ describe('config', () => {
         CACHE_UOM_TTL: '13',
         CACHE_BALANCE_TTL: '14',
         CACHE_VIEWER_TTL: '15',
+        CACHE_SALES_LIST_TTL: '16',
+        CACHE_PAYMENTS_LIST_TTL: '17',
+        CACHE_CUSTOMERS_TTL: '18',
         CACHE_NEGATIVE_TTL: '5',
         SESSION_TOUCH_INTERVAL_SECONDS: '30',
       });
@@ -55,7 +58,7 @@ describe('config', () => {
         keyPrefix: 'shop',
         defaultTtl: 10,
         negativeTtl: 5,
-        ttl: { products: 11, categories: 12, uom: 13, balance: 14, viewer: 15 },
+        ttl: { products: 11, categories: 12, uom: 13, balance: 14, viewer: 15, 'sales-list': 16, 'payments-list': 17, customers: 18 },
       });
     });
 
@@ -159,6 +162,8 @@ describe('config', () => {
       [{ PORT: '70000' }, 'Invalid configuration: PORT must be between 0 and 65535 (got 70000)'],
       [{ CACHE_BALANCE_TTL: '-1' }, 'Invalid configuration: CACHE_BALANCE_TTL must be between 1 and 2678400 (got -1)'],
       [{ CACHE_PRODUCTS_TTL: '1.5' }, 'Invalid configuration: CACHE_PRODUCTS_TTL must be a whole number of seconds (got "1.5")'],
+      [{ CACHE_SALES_LIST_TTL: '0' }, 'Invalid configuration: CACHE_SALES_LIST_TTL must be between 1 and 2678400 (got 0)'],
+      [{ CACHE_CUSTOMERS_TTL: 'soon' }, 'Invalid configuration: CACHE_CUSTOMERS_TTL must be a whole number of seconds (got "soon")'],
       [{ CACHE_ENABLED: 'maybe' }, 'Invalid configuration: CACHE_ENABLED must be true or false'],
       [{ DATABASE_URL: 'mysql://x@y/z' }, 'Invalid configuration: DATABASE_URL must be a URL starting with postgresql:// or postgres://'],
       [{ REDIS_URL: 'not a url' }, 'Invalid configuration: REDIS_URL must be a URL starting with redis:// or rediss://'],

@@ -25,18 +25,19 @@ import { close, config, instance, median, outboxDb, timeAsync, type Instance } f
 // measurements on a three-master Redis Cluster next to the single Redis, in paired rounds;
 // (b) the balance pages on a PostgreSQL primary + streaming replica (DATABASE_REPLICA_URLS)
 // while a few users sell: the share of report reads the replica served, the read-your-writes
-// fallbacks, and the replication lag sampled throughout; (c) two app processes against one,
+// fallbacks, and the replication lag sampled throughout — once as the loopback replica is, once
+// with its replay held back 1 s (a far or busy replica); (c) two app processes against one,
 // the same autocannon load spread over both, with the CPU time of the servers and of the
 // load generator. The cluster, the primary + replica and the app processes are started here
 // with the system tests' helpers (test/helpers), on free loopback ports.
-// Sizes: BENCH_SCALE_SECONDS (5) per autocannon run, BENCH_SCALE_ROUNDS (3), BENCH_SCALE_MIX_SECONDS (15).
+// Sizes: BENCH_SCALE_SECONDS (5) per autocannon run, BENCH_SCALE_ROUNDS (3), BENCH_SCALE_MIX_SECONDS (10 per mix).
 
 export const needs = ['redis', 'postgresql'] as const;
 
 const PART = 'scale';
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 3);
-const MIX_SECONDS = Number(process.env.BENCH_SCALE_MIX_SECONDS ?? 15);
+const MIX_SECONDS = Number(process.env.BENCH_SCALE_MIX_SECONDS ?? 10);
 const CONNECTIONS = 10;
 const PASSWORD = 'bench-password-123';
 const logger = createLogger('silent');
@@ -190,6 +191,82 @@ async function signedIn(baseUrl: string, email: string): Promise<TestClient> {
   return client;
 }
 
+/** One run of the mix: readers browse the balance pages while sellers sell and at once read their sale's detail. */
+async function mix(
+  cluster: PostgresReplication,
+  metrics: Registry,
+  readers: TestClient[],
+  writers: TestClient[],
+  detail: string,
+  pages: string[],
+  label: string,
+): Promise<BenchRow[]> {
+  const before = {
+    replica: await counter(metrics, 'replica', ''),
+    behind: await counter(metrics, 'primary', 'behind'),
+    unavailable: await counter(metrics, 'primary', 'unavailable'),
+  };
+  const lag = sampleLag(cluster);
+  const stats = { pages: 0, errors: 0, sales: 0, afterWrite: 0 };
+  const deadline = Date.now() + MIX_SECONDS * 1000;
+  const page = async (client: TestClient, path: string) => {
+    const res = await client.get(path);
+    stats.pages++;
+    if (res.status !== 200) stats.errors++;
+  };
+  await Promise.all([
+    ...readers.map(async (client, n) => {
+      for (let i = n; Date.now() < deadline; i++) await page(client, pages[i % pages.length]!);
+    }),
+    ...writers.map(async (client) => {
+      while (Date.now() < deadline) {
+        const res = await client.post('/sales', { token: randomUUID(), 'lines[0][product]': 'B-1', 'lines[0][quantity]': '1' });
+        if (res.status === 303) stats.sales++;
+        else stats.errors++;
+        await page(client, detail);
+        stats.afterWrite++;
+        await sleep(500);
+      }
+    }),
+  ]);
+  const samples = await lag.stop();
+  const served = {
+    replica: (await counter(metrics, 'replica', '')) - before.replica,
+    behind: (await counter(metrics, 'primary', 'behind')) - before.behind,
+    unavailable: (await counter(metrics, 'primary', 'unavailable')) - before.unavailable,
+  };
+  const reports = served.replica + served.behind + served.unavailable;
+  const bytes = samples.map((s) => s.bytes);
+  const seconds = samples.flatMap((s) => (s.seconds === undefined ? [] : [s.seconds]));
+  const behindShare = samples.filter((s) => s.bytes > 0).length / Math.max(samples.length, 1);
+  return [
+    info(
+      `${label} (${MIX_SECONDS} s, ${readers.length} readers + ${writers.length} sellers): ${stats.pages} pages, ${stats.sales} sales, ${stats.errors} errors; report reads by the replica (${served.replica} of ${reports})`,
+      (served.replica / Math.max(reports, 1)) * 100,
+      '%',
+      { target: 'info', pass: stats.errors === 0 ? undefined : false },
+    ),
+    info(
+      `${label}: read-your-writes fallbacks to the primary (replica behind the reader), of ${stats.afterWrite} reads right after the reader's own sale; ${served.unavailable} for a replica not answering`,
+      served.behind,
+      'reads',
+      { target: 'info' },
+    ),
+    info(
+      `${label}: replay lag, WAL bytes primary − replica (${samples.length} samples every 50 ms; max ${Math.max(0, ...bytes)} B; behind in ${(behindShare * 100).toFixed(0)} % of samples)`,
+      median(bytes.length ? bytes : [0]),
+      'B (median)',
+      { target: 'info' },
+    ),
+    info(
+      `${label}: replay lag by time (pg_stat_replication.replay_lag, in ${seconds.length} of the samples; median ${(median(seconds.length ? seconds : [0]) * 1000).toFixed(2)} ms)`,
+      Math.max(0, ...seconds) * 1000,
+      'ms (max)',
+      { target: 'info' },
+    ),
+  ];
+}
+
 async function replicaRows(prefix: string): Promise<BenchRow[]> {
   const cluster = await PostgresReplication.start();
   let app: Running | undefined;
@@ -216,70 +293,23 @@ async function replicaRows(prefix: string): Promise<BenchRow[]> {
     const detail = `/balance/detail?from=${addDays(until, -6)}&to=${until}&granularity=day`;
     const pages = [detail, detail, `/balance?from=${addDays(until, -29)}&to=${until}&granularity=day`];
     const metrics = app.deps.metrics;
-    const before = {
-      replica: await counter(metrics, 'replica', ''),
-      behind: await counter(metrics, 'primary', 'behind'),
-      unavailable: await counter(metrics, 'primary', 'unavailable'),
-    };
-    const lag = sampleLag(cluster);
-    const stats = { pages: 0, errors: 0, sales: 0, afterWrite: 0 };
-    const deadline = Date.now() + MIX_SECONDS * 1000;
-    const page = async (client: TestClient, path: string) => {
-      const res = await client.get(path);
-      stats.pages++;
-      if (res.status !== 200) stats.errors++;
-    };
-    await Promise.all([
-      ...readers.map(async (client, n) => {
-        for (let i = n; Date.now() < deadline; i++) await page(client, pages[i % pages.length]!);
-      }),
-      ...writers.map(async (client) => {
-        while (Date.now() < deadline) {
-          const res = await client.post('/sales', { token: randomUUID(), 'lines[0][product]': 'B-1', 'lines[0][quantity]': '1' });
-          if (res.status === 303) stats.sales++;
-          else stats.errors++;
-          await page(client, detail);
-          stats.afterWrite++;
-          await sleep(500);
-        }
-      }),
-    ]);
-    const samples = await lag.stop();
-    const served = {
-      replica: (await counter(metrics, 'replica', '')) - before.replica,
-      behind: (await counter(metrics, 'primary', 'behind')) - before.behind,
-      unavailable: (await counter(metrics, 'primary', 'unavailable')) - before.unavailable,
-    };
-    const reports = served.replica + served.behind + served.unavailable;
-    const bytes = samples.map((s) => s.bytes);
-    const seconds = samples.flatMap((s) => (s.seconds === undefined ? [] : [s.seconds]));
-    const behindShare = samples.filter((s) => s.bytes > 0).length / Math.max(samples.length, 1);
-    return [
-      info(
-        `replica mix (${MIX_SECONDS} s, 6 readers + 2 sellers): ${stats.pages} pages, ${stats.sales} sales, ${stats.errors} errors; report reads by the replica (${served.replica} of ${reports})`,
-        (served.replica / Math.max(reports, 1)) * 100,
-        '%',
-        { target: 'info', pass: stats.errors === 0 ? undefined : false },
-      ),
-      info(
-        `replica mix: read-your-writes fallbacks to the primary (replica behind the reader), of ${stats.afterWrite} reads right after the reader's own sale; ${served.unavailable} for a replica not answering`,
-        served.behind,
-        'reads',
-        { target: 'info' },
-      ),
-      info(
-        `replica mix: replay lag, WAL bytes primary − replica (${samples.length} samples every 50 ms; max ${Math.max(0, ...bytes)} B; behind in ${(behindShare * 100).toFixed(0)} % of samples)`,
-        median(bytes.length ? bytes : [0]),
-        'B (median)',
-        { target: 'info' },
-      ),
-      info(
-        `replica mix: replay lag by time (pg_stat_replication.replay_lag, in ${seconds.length} of the samples; median ${(median(seconds.length ? seconds : [0]) * 1000).toFixed(2)} ms)`,
-        Math.max(0, ...seconds) * 1000,
-        'ms (max)',
-        { target: 'info' },
-      ),
-    ];
+    const rows = await mix(cluster, metrics, readers, writers, detail, pages, 'replica mix');
+    // A replica that is far away or busy, played by one that waits before applying each commit.
+    const DELAY_MS = 1000;
+    await cluster.query('replica', `ALTER SYSTEM SET recovery_min_apply_delay = '${DELAY_MS}ms'`);
+    await cluster.query('replica', 'SELECT pg_reload_conf()');
+    rows.push(
+      ...(await mix(
+        cluster,
+        metrics,
+        readers,
+        writers,
+        detail,
+        pages,
+        `replica mix, replay held back ${DELAY_MS} ms (recovery_min_apply_delay)`,
+      )),
+    );
+    return rows;
   } finally {
     await app?.close().catch(() => {});
     await cluster.destroy();

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createCacheService, type CacheService } from '../../src/cache/index.ts';
-import { createRedisConnections, type RedisConnections } from '../../src/cache/redis-connection.ts';
+import { createRedisConnections, type RedisConnections, type RedisTopology } from '../../src/cache/redis-connection.ts';
 import type { CacheConfig } from '../../src/config.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
 import { BENCH_DATABASE_URL, BENCH_REDIS_URL } from '../env.ts';
@@ -31,7 +31,7 @@ const VALUE = {
   })),
 };
 
-function config(prefix: string, overrides: Partial<CacheConfig> = {}): CacheConfig {
+export function config(prefix: string, overrides: Partial<CacheConfig> = {}): CacheConfig {
   return {
     enabled: true,
     keyPrefix: prefix,
@@ -51,19 +51,26 @@ function config(prefix: string, overrides: Partial<CacheConfig> = {}): CacheConf
 
 const OUTBOX_TABLE = `CREATE TABLE IF NOT EXISTS cache_invalidations (id BIGSERIAL PRIMARY KEY, tenant_id INTEGER NOT NULL, modules TEXT[] NOT NULL, created_at TIMESTAMPTZ(3) NOT NULL DEFAULT now())`;
 
-async function outboxDb(databaseUrl?: string): Promise<Database> {
+export async function outboxDb(databaseUrl?: string): Promise<Database> {
   const db = await createDatabase(databaseUrl ? { databaseUrl } : { pgliteDir: 'memory://' });
   await db.prisma.$executeRawUnsafe(OUTBOX_TABLE);
   return db;
 }
 
-interface Instance {
+export interface Instance {
   cache: CacheService;
   redis: RedisConnections;
 }
 
-async function instance(db: Database, cfg: CacheConfig, url = BENCH_REDIS_URL): Promise<Instance> {
-  const redis = createRedisConnections({ url, connectTimeoutMs: cfg.connectTimeoutMs, commandTimeoutMs: cfg.commandTimeoutMs, logger });
+/** A cache service on one Redis (a URL) or any topology (the scale part's cluster). */
+export async function instance(db: Database, cfg: CacheConfig, where: string | RedisTopology = BENCH_REDIS_URL): Promise<Instance> {
+  const topology: RedisTopology = typeof where === 'string' ? { kind: 'single', url: where } : where;
+  const redis = createRedisConnections({
+    topology,
+    connectTimeoutMs: cfg.connectTimeoutMs,
+    commandTimeoutMs: cfg.commandTimeoutMs,
+    logger,
+  });
   const cache = createCacheService({ config: cfg, redis, prisma: db.prisma, logger, metrics: new Registry() });
   const deadline = Date.now() + 10_000;
   while (!((await cache.health()).status === 'ok' && (await cache.health()).l1 !== 'bypassed')) {
@@ -73,15 +80,15 @@ async function instance(db: Database, cfg: CacheConfig, url = BENCH_REDIS_URL): 
   return { cache, redis };
 }
 
-async function close(i: Instance): Promise<void> {
+export async function close(i: Instance): Promise<void> {
   await i.cache.close();
   await i.redis.close();
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** ns per call of `fn`, run `n` times; median of `rounds` rounds interleaved with the other side by the caller. */
-async function timeAsync(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+export async function timeAsync(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await fn(i);
   return Number(process.hrtime.bigint() - start) / n;

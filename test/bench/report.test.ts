@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +124,12 @@ describe('npm run bench', () => {
   it('names the parts when asked for one that does not exist', () => {
     const result = bench(['nonsense'], {});
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('bench: no part named nonsense; parts are balance, cache, catalog, profit, sales, startup');
+    // Every file in bench/parts is a part, named in order.
+    const parts = readdirSync(path.join(root, 'bench', 'parts'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(parts).toEqual(expect.arrayContaining(['balance', 'cache', 'catalog', 'profit', 'sales', 'scale', 'startup']));
+    expect(result.stderr).toContain(`bench: no part named nonsense; parts are ${parts.join(', ')}`);
   }, 60_000);
 });

@@ -15,6 +15,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface ServerProcess {
   baseUrl: string;
   port: number;
+  /** The server's process id (the bench reads its CPU time from /proc). */
+  pid: number;
   /** Recent stdout/stderr lines. */
   output(): string;
   /** SIGTERM, then SIGKILL after 15 s; resolves with the exit code. */
@@ -75,6 +77,7 @@ export async function startServer(
   return {
     baseUrl,
     port,
+    pid: child.pid!,
     output: () => lines.join('\n'),
     async stop() {
       if (exitCode !== undefined) return exitCode;

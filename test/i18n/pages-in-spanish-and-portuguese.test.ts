@@ -255,6 +255,8 @@ describe.each([
       '/account/language',
       '/account/alerts',
       '/profit',
+      '/admin/cache',
+      '/admin/cache/clear?module=products',
       '/this-page-does-not-exist',
     );
   }, 180_000); // a business with data and a sale: slow on a busy machine

@@ -91,6 +91,8 @@ const dynamicKeys = [
   ...['Sales', 'New sale', 'Speed-up store', 'Close the till', 'Till closes', 'Users', 'Two-factor sign-in', 'Audit log', 'Customers'],
   ...['Balance', 'Balance detail', 'Print labels', 'Payments', 'Register a payment', 'Dashboard', 'Language'],
   ...['Profit', 'Profit and stock value', 'Signed-in users and the business'],
+  // The speed-up store's parts (src/admin/cache-warm.ts moduleLabels).
+  ...['Balance figures', 'Product list', 'Categories', 'Units', 'Start page figures'],
   // The signed-out password pages (titles, intros, buttons and answers set by their router) and the alerts page.
   ...['Accept the invitation', 'Choose the password you will sign in with.', 'Set my password', 'Choose a new password'],
   ...['Setting a new password signs you out everywhere.', 'Set the new password'],

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fixedT, languages, loadResources } from '../../src/i18n/index.ts';
+import { fixedT, languages, loadResources, say, withReaderLanguage } from '../../src/i18n/index.ts';
+import { messageFormatter, withInputLocale } from '../../src/format/index.ts';
 import { METHOD_LABELS } from '../../src/sales/method-labels.ts';
 import { AUDIT_KINDS } from '../../src/audit/audit-kinds.ts';
 import { PRESET_LABELS } from '../../src/balance/presets.ts';
@@ -146,5 +147,22 @@ describe('translations', () => {
     expect(fixedT('en')('{{count}} products', { count: 1 })).toBe('1 product');
     expect(fixedT('es')('New sale')).toBe('Nueva venta');
     expect(fixedT('pt-BR')('{{count}} products', { count: 2 })).toBe('2 produtos');
+  });
+
+  it('writes a message with values in the language of the request being handled, English outside one', async () => {
+    const required = () => say('{{field}} is required', { field: say('Price') });
+    expect(required()).toBe('Price is required');
+    // Async continuations keep it (a service awaits the database between check and message).
+    await withReaderLanguage(fixedT('pt-BR'), async () => {
+      await Promise.resolve();
+      expect(required()).toBe('Preço: campo obrigatório');
+      expect(say('{{field}} can have at most {{count}} decimals', { field: say('Price'), count: 1 })).toBe(
+        'Preço: no máximo 1 casa decimal',
+      );
+    });
+    expect(required()).toBe('Price is required');
+    // Numbers inside messages: the locale numbers are read in (the business's during a request).
+    expect(messageFormatter().quantity('1234.5')).toBe('1,234.5');
+    withInputLocale('pt-BR', () => expect(messageFormatter().quantity('1234.5')).toBe('1.234,5'));
   });
 });

@@ -281,8 +281,10 @@ describe.each([
     const tenantId = (await prisma.user.findFirstOrThrow({ where: { email: ownerEmail } })).tenantId;
     const unit = await prisma.unit.findFirstOrThrow({ where: { tenantId, code: 'ud' } });
     const found: Record<string, string[]> = {};
+    // What the owner typed is theirs (the CSV's unit below is named with an English word on purpose).
+    const typed = [ownerEmail, '$t(Sales) {{n}}'];
     const check = (what: string, html: string) => {
-      const english = [...englishIn(html, ['English', ownerEmail]), ...englishIn(html, [ownerEmail], englishMessageWords)];
+      const english = [...englishIn(html, ['English', ...typed]), ...englishIn(html, typed, englishMessageWords)];
       if (english.length) found[what] = english;
     };
     const product = (price: string) => ({
@@ -320,12 +322,14 @@ describe.each([
     expect(await prisma.product.count({ where: { tenantId, sku: `MSG-${lng}` } })).toBe(0);
 
     // A CSV whose lines name an unknown unit, a price that is no number and a repeated SKU.
-    const csv = 'sku;name;unit;price\nCSV-1;Sal;caja;1,00\nCSV-2;Azúcar;ud;dos\nCSV-2;Azúcar;ud;2,00\n';
+    // A value that looks like i18next's own syntax is shown as typed, not translated again where it is shown.
+    const csv = 'sku;name;unit;price\nCSV-1;Sal;caja;1,00\nCSV-2;Azúcar;ud;dos\nCSV-2;Azúcar;ud;2,00\nCSV-4;Té;$t(Sales) {{n}};1,00\n';
     const preview = await owner.post('/catalog/products/import', { csv, action: 'preview' });
     const previewText = visibleText(preview.html);
     expect(previewText).toContain(said('Unidad desconocida «caja»: créala antes', 'Unidade desconhecida “caja”: crie-a antes'));
     expect(previewText).toContain(said('Precio: debe ser un número', 'Preço: deve ser um número'));
     expect(previewText).toContain(said('El SKU «CSV-2» también está en la línea 3', 'O SKU “CSV-2” também está na linha 3'));
+    expect(previewText).toContain(said('Unidad desconocida «$t(Sales) {{n}}»', 'Unidade desconhecida “$t(Sales) {{n}}”'));
     check('CSV preview', preview.html);
 
     // A sale asking for more than is on hand: 1.5 is written "1,5".

@@ -22,7 +22,7 @@ import { supplierImportUpload } from './purchasing/index.ts';
 import { markUploads, unlessUpload } from './http/upload-body.ts';
 import { methodLabel } from './sales/index.ts';
 import { languageMiddleware } from './i18n/index.ts';
-import { accountLanguageRouter, publicLanguageRouter } from './i18n/language.router.ts';
+import { accountLanguageRouter, publicLanguageRouter } from './http/language.router.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -5,13 +5,16 @@ import { formFailure } from '../http/form-errors.ts';
 import { setFlash } from '../http/flash.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { cacheModuleKeys, cacheOverview, clearCacheModule, warmCache, type CacheAdminDeps } from './cache-admin.ts';
+import { say } from '../i18n/index.ts';
 import { cacheModules, isKnownModule, moduleLabels, type KnownModule } from './cache-warm.ts';
 
-const MODULE_MESSAGE = `Choose what to clear: ${cacheModules.map((m) => moduleLabels[m]).join(', ')}`;
-const ModuleSchema = z.object({ module: z.enum(cacheModules, { error: MODULE_MESSAGE }) });
+/** A part's name in the reader's language. */
+const part = (module: KnownModule) => say(moduleLabels[module]);
+const moduleMessage = () => say('Choose what to clear: {{parts}}', { parts: cacheModules.map(part).join(', ') });
+const ModuleSchema = z.object({ module: z.enum(cacheModules, { error: moduleMessage }) });
 const ClearSchema = ModuleSchema.extend({ confirm: z.literal('yes', { error: 'Nothing was cleared: press “Yes, clear” to confirm.' }) });
 
-const copies = (n: number) => `${n} saved ${n === 1 ? 'copy' : 'copies'}`;
+const copies = (n: number) => say('{{count}} saved copies', { count: n });
 
 /**
  * /admin/cache, the "speed-up store" page (owners; src/admin/cache-admin.ts refuses the
@@ -23,15 +26,16 @@ export function adminCacheRouter(deps: CacheAdminDeps): Router {
 
   async function render(req: Request, res: Response, status = 200, error?: string) {
     const overview = await cacheOverview(deps, scopeOf(req));
-    res.status(status).render('admin/cache', { title: 'Speed-up store', ...overview, labels: moduleLabels, error });
+    const labels = Object.fromEntries(cacheModules.map((m) => [m, part(m)]));
+    res.status(status).render('admin/cache', { title: 'Speed-up store', ...overview, labels, error });
   }
 
   async function renderConfirm(req: Request, res: Response, module: KnownModule, status = 200, error?: string) {
     const keys = await cacheModuleKeys(deps, scopeOf(req), module);
     res.status(status).render('admin/cache-clear', {
-      title: `Clear ${moduleLabels[module]}?`,
+      title: req.t('Clear {{part}}?', { part: part(module) }),
       module,
-      label: moduleLabels[module],
+      label: part(module),
       copies: copies(keys),
       error,
     });
@@ -61,13 +65,16 @@ export function adminCacheRouter(deps: CacheAdminDeps): Router {
       const sent = (req.body as Record<string, unknown> | undefined)?.module;
       // A known part without the confirmation: ask again; anything else: the page with the message.
       if (isKnownModule(sent)) return renderConfirm(req, res, sent, failure.status, Object.values(failure.errors)[0]);
-      return render(req, res, failure.status, MODULE_MESSAGE);
+      return render(req, res, failure.status, moduleMessage());
     }
     const removed = await clearCacheModule(deps, scopeOf(req), module);
     setFlash(
       req,
       'success',
-      `Cleared ${moduleLabels[module]} (${copies(removed)} removed). The next visit loads them fresh from the database.`,
+      req.t('Cleared {{part}} ({{copies}} removed). The next visit loads them fresh from the database.', {
+        part: part(module),
+        copies: copies(removed),
+      }),
     );
     res.redirect(303, '/admin/cache');
   });
@@ -77,8 +84,8 @@ export function adminCacheRouter(deps: CacheAdminDeps): Router {
     const parts = warmed
       .map((w) => w.split(':')[0])
       .filter(isKnownModule)
-      .map((m) => moduleLabels[m]);
-    setFlash(req, 'success', `Prepared the most used pages: ${parts.join(', ')}.`);
+      .map(part);
+    setFlash(req, 'success', req.t('Prepared the most used pages: {{parts}}.', { parts: parts.join(', ') }));
     res.redirect(303, '/admin/cache');
   });
   return router;

@@ -2,6 +2,7 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
 import { ValidationError } from '../db/errors.ts';
+import { say } from '../i18n/index.ts';
 
 // What a new password must be, wherever one is set (own change, forced change, the CLI,
 // a new business's owner): 10 to 200 characters (PasswordSchema), not containing the user's
@@ -39,8 +40,11 @@ export function weakPasswordReason(password: string, context: PasswordContext): 
     return 'Do not use your email address or the business name in your password';
   const result = zxcvbn.check(password, [email, ...(context.businessName ? [context.businessName] : [])]);
   if (result.score < MIN_SCORE) {
-    const why = result.feedback.warning ? ` (${result.feedback.warning.replace(/\.$/, '')})` : '';
-    return `That password is too easy to guess${why}. Try a few unrelated words together`;
+    // The guesser's own reason stays English (it has no translations here); the sentence around it does not.
+    const why = result.feedback.warning?.replace(/\.$/, '');
+    return why
+      ? say('That password is too easy to guess ({{why}}). Try a few unrelated words together', { why })
+      : say('That password is too easy to guess. Try a few unrelated words together');
   }
   return undefined;
 }

@@ -40,8 +40,13 @@ export function usersRouter(deps: { userAdmin: UserAdminService; appUrl: string 
         req,
         'success',
         invited.link
-          ? `${invited.email} is invited. E-mail is not set up, so give them this link, shown only this once: ${invited.link} — it works once, within 72 hours, to choose their password.`
-          : `${invited.email} is invited: we e-mailed them a link to choose their password (it works once, within 72 hours).`,
+          ? req.t(
+              '{{email}} is invited. E-mail is not set up, so give them this link, shown only this once: {{link}} — it works once, within 72 hours, to choose their password.',
+              { email: invited.email, link: invited.link },
+            )
+          : req.t('{{email}} is invited: we e-mailed them a link to choose their password (it works once, within 72 hours).', {
+              email: invited.email,
+            }),
       );
     } catch (error) {
       const failure = formFailure(error);

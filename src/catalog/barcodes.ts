@@ -1,5 +1,6 @@
 import type { TenantDb } from '../db/tenant-scope.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
+import { say } from '../i18n/index.ts';
 
 // A product's barcodes live in product_barcodes, unique per business: a scanned code names
 // at most one product. Every product search matches a code exactly (upper-cased as stored).
@@ -13,7 +14,12 @@ export async function barcodeErrors(db: Db, codes: readonly string[], productId?
     where: { code: { in: [...codes] }, ...(productId === undefined ? {} : { productId: { not: productId } }) },
     select: { code: true, product: { select: { sku: true, name: true } } },
   });
-  return taken ? { barcodes: `Barcode ${taken.code} already belongs to “${taken.product.name}” (${taken.product.sku})` } : {};
+  return taken ? { barcodes: barcodeTaken(taken.code, taken.product) } : {};
+}
+
+/** "Barcode … already belongs to “…” (SKU)", in the reader's language. */
+export function barcodeTaken(code: string, owner: { name: string; sku: string }): string {
+  return say('Barcode {{code}} already belongs to “{{name}}” ({{sku}})', { code, name: owner.name, sku: owner.sku });
 }
 
 /** Makes the product's barcodes exactly `codes` (a code of another product: unique violation). */

@@ -3,7 +3,7 @@
 // group thousands). Imports read either (the header line tells which); exports are written in
 // the business's convention, with a UTF-8 byte-order mark so spreadsheets read the accents.
 
-import { parseDecimal } from '../format/index.ts';
+import { parseDecimal, type ParsedDecimal } from '../format/index.ts';
 
 export interface CsvConvention {
   delimiter: ',' | ';';
@@ -33,7 +33,7 @@ export function detectConvention(text: string): CsvConvention {
 }
 
 /** A number cell read by its file's convention: dot-decimal text for the schemas, or why it cannot be read. */
-export type NumberCell = { ok: true; text: string | undefined } | { ok: false; message: string };
+export type NumberCell = { ok: true; text: string | undefined } | { ok: false; refusal: Extract<ParsedDecimal, { ok: false }> };
 
 /**
  * A number cell of a decimal-comma file as the dot-decimal text the schemas read: "12,50" →
@@ -46,7 +46,7 @@ export function readNumberCell(cell: string | undefined, convention: CsvConventi
   if (cell === undefined || !convention.decimalComma || cell.trim() === '') return { ok: true, text: cell };
   const parsed = parseDecimal(cell, 'es-ES');
   if (parsed.ok) return { ok: true, text: parsed.value };
-  return parsed.reason === 'ambiguous' ? { ok: false, message: parsed.message } : { ok: true, text: cell };
+  return parsed.reason === 'ambiguous' ? { ok: false, refusal: parsed } : { ok: true, text: cell };
 }
 
 /** A number as the convention writes it: "12.50" → "12,50" for a decimal-comma file. */

@@ -6,15 +6,17 @@ import type { CacheService } from '../cache/index.ts';
 import { isUniqueViolation, ConflictError } from '../db/errors.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
 import type { CategoriesService, UomsService } from '../settings/index.ts';
-import { quantityField } from '../db/fields.ts';
+import { numberRefusal, quantityField } from '../db/fields.ts';
+import { say } from '../i18n/index.ts';
 import { record, type Movement } from '../stock/index.ts';
 import { firstLineWiderThan, unprotectCell, type CsvColumn } from './csv-cells.ts';
 import { ProductSchema, type ProductInput } from './products.schema.ts';
 import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
+import { barcodeTaken } from './barcodes.ts';
 import type { Scope } from '../db/scope.ts';
 import { detectConvention, readNumberCell } from './csv-convention.ts';
-import { withInputLocale } from '../format/index.ts';
+import { messageFormatter, withInputLocale } from '../format/index.ts';
 
 // CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
 // says what each would do; `import` checks again and writes only if no row has an error.
@@ -208,7 +210,7 @@ export class ProductImportService {
       for (const o of owners) {
         const sku = skuOfCode.get(o.code)!;
         if (o.product.sku === sku) continue;
-        rowOfSku.get(sku)?.errors.push(`Barcode ${o.code} already belongs to “${o.product.name}” (${o.product.sku})`);
+        rowOfSku.get(sku)?.errors.push(barcodeTaken(o.code, o.product));
         refused.add(sku);
       }
     }
@@ -226,7 +228,11 @@ export class ProductImportService {
     if (wide)
       return fail(
         [
-          `Line ${wide.line} has more than ${MAX_IMPORT_COLUMNS} columns; a product file has at most ${MAX_IMPORT_COLUMNS}: ${COLUMN_LIST}.`,
+          say('Line {{line}} has more than {{max}} columns; a product file has at most {{max}}: {{columns}}.', {
+            line: wide.line,
+            max: MAX_IMPORT_COLUMNS,
+            columns: COLUMN_LIST,
+          }),
         ],
         false,
       );
@@ -241,7 +247,8 @@ export class ProductImportService {
         trim: true,
       }) satisfies string[][];
     } catch (error) {
-      return fail([`The file is not valid CSV: ${shorten((error as Error).message, 200)}`]);
+      // The parser's own words stay English: they name a line and a quote, and no one translates them.
+      return fail([say('The file is not valid CSV: {{reason}}', { reason: shorten((error as Error).message, 200) })]);
     }
     const [header = [], ...body] = records;
     const index = new Map<CsvColumn, number>();
@@ -258,17 +265,25 @@ export class ProductImportService {
       else if (!column && h.trim()) unknown.push(h);
     });
     const missing = REQUIRED.filter((c) => !index.has(c));
-    if (missing.length) return fail([`The first line must name the columns; missing: ${missing.join(', ')}.`]);
+    if (missing.length) return fail([say('The first line must name the columns; missing: {{columns}}.', { columns: missing.join(', ') })]);
     if (unknown.length) {
-      const named =
-        unknown
-          .slice(0, 5)
-          .map((h) => shorten(h, 40))
-          .join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
-      return fail([`Unknown column${unknown.length === 1 ? '' : 's'}: ${named}. Columns: ${COLUMN_LIST}.`]);
+      const first = unknown
+        .slice(0, 5)
+        .map((h) => shorten(h, 40))
+        .join(', ');
+      const named = unknown.length > 5 ? say('{{names}} and {{count}} more', { names: first, count: unknown.length - 5 }) : first;
+      return fail([
+        say('Unknown columns: {{names}}. Columns: {{columns}}.', { count: unknown.length, names: named, columns: COLUMN_LIST }),
+      ]);
     }
     if (body.length === 0) return fail(['The file has a header line but no products.']);
-    if (body.length > MAX_IMPORT_ROWS) return fail([`The file has ${body.length} products; import at most ${MAX_IMPORT_ROWS} at a time.`]);
+    if (body.length > MAX_IMPORT_ROWS)
+      return fail([
+        say('The file has {{n}} products; import at most {{max}} at a time.', {
+          n: messageFormatter().quantity(body.length),
+          max: messageFormatter().quantity(MAX_IMPORT_ROWS),
+        }),
+      ]);
 
     const [{ value: tree }, { value: units }] = await Promise.all([this.deps.categories.tree(ctx), this.deps.uoms.list(ctx)]);
     const categoryByName = new Map(tree.map((c) => [normalizeSearch(c.name), c.id]));
@@ -297,16 +312,16 @@ export class ProductImportService {
         const categoryId = categoryText ? categoryByName.get(normalizeSearch(categoryText)) : undefined;
         const unitId = unitByCode.get(unitText) ?? unitByCode.get(unitText.toLowerCase());
         if (categoryText && categoryId === undefined)
-          errors.push(`Unknown category “${shorten(categoryText)}”: create it first or leave the cell empty`);
-        if (!unitText) errors.push('Unit is required');
-        else if (unitId === undefined) errors.push(`Unknown unit “${shorten(unitText)}”: create it first`);
+          errors.push(say('Unknown category “{{name}}”: create it first or leave the cell empty', { name: shorten(categoryText) }));
+        if (!unitText) errors.push(say('{{field}} is required', { field: say('Unit') }));
+        else if (unitId === undefined) errors.push(say('Unknown unit “{{code}}”: create it first', { code: shorten(unitText) }));
         // A cell the file's convention cannot read is its line's error; the schema's own
         // message for the same field would only repeat it.
         const unread = new Set<string>(['unitId', 'categoryId']);
         const numberText = (field: string, column: CsvColumn, label: string): string | undefined => {
           const read = readNumberCell(cell(record, column), convention);
           if (read.ok) return read.text;
-          errors.push(`${label}: ${read.message}`);
+          errors.push(numberRefusal(label, read.refusal));
           unread.add(field);
           return undefined;
         };
@@ -332,12 +347,13 @@ export class ProductImportService {
         if (parsed.success) {
           for (const code of parsed.data.barcodes) {
             const other = seenBarcode.get(code);
-            if (other !== undefined) errors.push(`Barcode ${code} is also on line ${other}`);
+            if (other !== undefined) errors.push(say('Barcode {{code}} is also on line {{line}}', { code, line: other }));
             else seenBarcode.set(code, line);
           }
         }
         const previous = seen.get(sku);
-        if (sku && previous !== undefined) errors.push(`SKU “${shorten(sku)}” is also on line ${previous}`);
+        if (sku && previous !== undefined)
+          errors.push(say('SKU “{{sku}}” is also on line {{line}}', { sku: shorten(sku), line: previous }));
         else if (sku) seen.set(sku, line);
         rows.push({ line, sku, name: cell(record, 'name') ?? '', action: 'create', errors });
         if (!errors.length && parsed.success) valid.push({ data: parsed.data, quantity });

@@ -8,7 +8,7 @@ import { formFailure, formLocals, typedValues, type FormFailure } from '../http/
 import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { plainNumbers, type Formatter } from '../format/index.ts';
+import { type Formatter } from '../format/index.ts';
 import type { CatalogServices } from './index.ts';
 import type { SettingsServices } from '../settings/index.ts';
 import type { ProductDetail } from './products.service.ts';
@@ -117,7 +117,11 @@ export function productsRouter(catalog: CatalogServices, settings: SettingsServi
     const productId = id(req);
     try {
       const { quantityOnHand } = await catalog.stock.adjust(scopeOf(req), productId, req.body);
-      setFlash(req, 'success', req.t('Stock recorded: {{quantity}} on hand now.', { quantity: plainNumbers.quantity(quantityOnHand) }));
+      setFlash(
+        req,
+        'success',
+        req.t('Stock recorded: {{quantity}} on hand now.', { quantity: (res.locals.fmt as Formatter).quantity(quantityOnHand) }),
+      );
       res.redirect(303, `${BASE}/${productId}#movements-heading`);
     } catch (error) {
       const failure = formFailure(error);

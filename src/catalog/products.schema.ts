@@ -9,6 +9,7 @@ import {
   quantityField,
   requiredText,
 } from '../db/fields.ts';
+import { say } from '../i18n/index.ts';
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
@@ -41,7 +42,7 @@ export const BarcodesSchema = z.preprocess(
       else if (!codes.every((c) => BARCODE.test(c)))
         ctx.addIssue({ code: 'custom', message: 'A barcode may hold letters, digits and - only; put one per line' });
       else if (codes.length > MAX_BARCODES)
-        ctx.addIssue({ code: 'custom', message: `A product can have at most ${MAX_BARCODES} barcodes` });
+        ctx.addIssue({ code: 'custom', message: say('A product can have at most {{max}} barcodes', { max: MAX_BARCODES }) });
       return [...new Set(codes.map((c) => c.toUpperCase()))];
     }),
 );

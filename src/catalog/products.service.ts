@@ -12,6 +12,7 @@ import { referenceErrors } from './product-refs.ts';
 import { EditProductSchema, NewProductSchema, type ProductInput } from './products.schema.ts';
 import { productSearchText } from './search-text.ts';
 import type { Scope } from '../db/scope.ts';
+import { say } from '../i18n/index.ts';
 
 export interface ProductDetail {
   id: number;
@@ -209,7 +210,7 @@ export class ProductsService {
         // A barcode another product took between the check and the write, else the SKU.
         const taken = await barcodeErrors(ctx.db, data.barcodes, productId);
         if (taken.barcodes) throw new ConflictError(taken.barcodes, taken);
-        const message = `A product with SKU “${data.sku}” already exists`;
+        const message = say('A product with SKU “{{sku}}” already exists', { sku: data.sku });
         throw new ConflictError(message, { sku: message });
       }
       // A category or unit deleted between the check and the write.

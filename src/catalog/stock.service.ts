@@ -8,6 +8,8 @@ import { parseInput } from '../db/input.ts';
 import { record } from '../stock/index.ts';
 import { AdjustmentSchema } from './products.schema.ts';
 import type { Scope } from '../db/scope.ts';
+import { say } from '../i18n/index.ts';
+import { messageFormatter } from '../format/index.ts';
 
 export interface MovementRow {
   id: number;
@@ -54,7 +56,12 @@ export class StockService {
       ]);
       if (short.length) {
         const now = found(await uow.tx.product.findFirst({ where: { id: productId }, select: { quantityOnHand: true } }), 'Product');
-        const message = `Only ${now.quantityOnHand.toString()} ${product.unit.code} in stock: a change of ${delta.toString()} would take it below zero.`;
+        const fmt = messageFormatter();
+        const message = say('Only {{quantity}} {{unit}} in stock: a change of {{change}} would take it below zero.', {
+          quantity: fmt.quantity(now.quantityOnHand),
+          unit: product.unit.code,
+          change: fmt.quantity(delta),
+        });
         throw new ConflictError(message, { quantity: message });
       }
       const after = { sku: product.sku, quantityOnHand: onHand.get(productId)! };

@@ -125,6 +125,3 @@ export function createFormatter(facts: DisplayFacts): Formatter {
     client: { tag: numbers, currency, moneyOptions: moneyOptions(currency), decimal },
   };
 }
-
-/** Numbers in messages built outside a request's formatter (services, the CLI): English. */
-export const plainNumbers: Pick<Formatter, 'quantity' | 'percent'> = createFormatter({ currency: 'USD', timeZone: 'UTC' });

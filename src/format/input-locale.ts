@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createFormatter, type Formatter } from './formatter.ts';
 
 // The locale typed numbers are read in, for the request being handled: the shared form
 // field schemas are built once at start-up, so they ask here at parse time. Outside a
@@ -13,4 +14,12 @@ export function withInputLocale<T>(locale: string, fn: () => T): T {
 
 export function currentInputLocale(): string {
   return store.getStore()?.locale ?? 'en';
+}
+
+/**
+ * Numbers inside messages that schemas and services make ("Only 1,5 ud in stock"): written in
+ * the locale numbers are read in — the business's during a signed-in POST, English outside one.
+ */
+export function messageFormatter(currency = 'EUR'): Formatter {
+  return createFormatter({ currency, timeZone: 'UTC', locale: currentInputLocale() });
 }

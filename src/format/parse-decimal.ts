@@ -13,7 +13,26 @@ import { localeOf, numberTag } from './locales.ts';
 //  - one group mark and nothing else ("1.234" in es-ES, "1,234" in English) is refused as
 //    ambiguous — 1234 by the rule, 1.234 by habit — with a message saying how to write either.
 
-export type ParsedDecimal = { ok: true; value: string } | { ok: false; reason: 'invalid' | 'ambiguous'; message: string };
+/**
+ * A refusal carries its parts for a message in the reader's language (src/db/fields.ts
+ * writes it): the locale's decimal and grouping marks, and for an ambiguous number the text
+ * typed and its two readings. `message` is the same in English, for code outside a request.
+ */
+export type ParsedDecimal =
+  | { ok: true; value: string }
+  | {
+      ok: false;
+      reason: 'invalid' | 'ambiguous';
+      message: string;
+      /** Whether the message names the decimal mark ("must be a number (decimals after “,”)"). */
+      namesMark: boolean;
+      decimal: ',' | '.';
+      group: ',' | '.';
+      /** An ambiguous number: as typed, as a whole number ("1234") and as a decimal ("1,234"). */
+      text?: string;
+      whole?: string;
+      fraction?: string;
+    };
 
 const SPACE = /[\s\u00a0\u202f\u2009]/;
 const SPACES = /[\s\u00a0\u202f\u2009]/g;
@@ -48,8 +67,8 @@ function canonical(sign: string, int: string, frac: string): string {
 
 export function parseDecimal(text: string, locale: string | null | undefined): ParsedDecimal {
   const decimal = decimalMark(locale);
-  const group = decimal === ',' ? '.' : ',';
-  const invalid: ParsedDecimal = { ok: false, reason: 'invalid', message: 'must be a number' };
+  const group: ',' | '.' = decimal === ',' ? '.' : ',';
+  const invalid: ParsedDecimal = { ok: false, reason: 'invalid', message: 'must be a number', namesMark: false, decimal, group };
   const trimmed = text.trim();
   const signed = /^([+-]?)(.*)$/s.exec(trimmed);
   const sign = signed?.[1] ?? '';
@@ -62,7 +81,14 @@ export function parseDecimal(text: string, locale: string | null | undefined): P
   }
   if (!/^[\d.,]+$/.test(body) || !/\d/.test(body)) return invalid;
 
-  const wrongMark: ParsedDecimal = { ok: false, reason: 'invalid', message: `must be a number (decimals after “${decimal}”)` };
+  const wrongMark: ParsedDecimal = {
+    ok: false,
+    reason: 'invalid',
+    message: `must be a number (decimals after “${decimal}”)`,
+    namesMark: true,
+    decimal,
+    group,
+  };
   const decimals = body.split(decimal).length - 1;
   const groups = body.split(group).length - 1;
   if (decimals > 1) return groups > 0 ? wrongMark : invalid;
@@ -77,10 +103,18 @@ export function parseDecimal(text: string, locale: string | null | undefined): P
     // "1.234" in es-ES, "1,234" in English: grouping by the locale's rule, a decimal by habit.
     const [head = '', tail = ''] = int.split(group);
     const minus = sign === '-' ? '-' : '';
+    const whole = `${minus}${head}${tail}`;
+    const fraction = `${minus}${head}${decimal}${tail}`;
     return {
       ok: false,
       reason: 'ambiguous',
-      message: `“${trimmed}” could be ${minus}${head}${tail} or ${minus}${head}${decimal}${tail}: write ${minus}${head}${tail} without the “${group}”, or use “${decimal}” for decimals`,
+      message: `“${trimmed}” could be ${whole} or ${fraction}: write ${whole} without the “${group}”, or use “${decimal}” for decimals`,
+      namesMark: false,
+      decimal,
+      group,
+      text: trimmed,
+      whole,
+      fraction,
     };
   }
   return { ok: true, value: canonical(sign, int.split(group).join(''), frac) };

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector, handle } from 'i18next-http-middleware';
 import type { RequestHandler } from 'express';
+import { withReaderLanguage } from './say.ts';
+
+export { say, withReaderLanguage } from './say.ts';
 
 // Pages in the user's language. Keys are the English text itself, so English pages read
 // exactly as written in the views and a missing translation shows English rather than a key;
@@ -78,7 +81,8 @@ export function languageMiddleware(): RequestHandler {
   return (req, res, next) => {
     detect(req, res, () => {
       res.locals.lang = req.language;
-      next();
+      // req.t follows a later change of language (the signed-in user's own), so messages do too.
+      withReaderLanguage(req.t, next);
     });
   };
 }

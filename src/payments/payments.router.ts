@@ -101,7 +101,7 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
   router.get('/payments/:id', async (req, res) => {
     const id = found(idParam(req.params.id), 'Payment');
     const payment = await payments.detail(scopeOf(req), id);
-    res.render('payments/show', { title: `Payment ${id}`, payment });
+    res.render('payments/show', { title: req.t('Payment {{id}}', { id }), payment });
   });
 
   return router;

@@ -8,8 +8,9 @@ import type { TransactionDeps } from '../core.ts';
 import { ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
 import type { Scope } from '../db/scope.ts';
-import { createFormatter } from '../format/index.ts';
+import { messageFormatter } from '../format/index.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
+import { say } from '../i18n/index.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -84,9 +85,13 @@ async function paySale(
   });
   if (!sale) throw new ValidationError('Please correct the marked fields.', { [field]: 'No such sale' });
   if (input.customerId !== undefined && input.customerId !== sale.customerId) {
-    const whose = sale.customer ? `belongs to ${sale.customer.name}` : 'has no customer';
     throw new ValidationError('Please correct the marked fields.', {
-      customerId: `Sale #${sale.number} ${whose}; leave the customer blank or choose theirs`,
+      customerId: sale.customer
+        ? say('Sale #{{number}} belongs to {{name}}; leave the customer blank or choose theirs', {
+            number: sale.number,
+            name: sale.customer.name,
+          })
+        : say('Sale #{{number}} has no customer; leave the customer blank or choose theirs', { number: sale.number }),
     });
   }
   const a = amount.toFixed(2);
@@ -101,10 +106,15 @@ async function paySale(
     select: { status: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true },
   });
   if (now.status === 'cancelled')
-    throw new ValidationError('Please correct the marked fields.', { [field]: `Sale #${sale.number} was cancelled; it cannot be paid` });
+    throw new ValidationError('Please correct the marked fields.', {
+      [field]: say('Sale #{{number}} was cancelled; it cannot be paid', { number: sale.number }),
+    });
   const { open } = saleMoney(now);
   const message = open.lessThanOrEqualTo(0)
-    ? `Sale #${sale.number} is already paid in full`
-    : `The open amount of sale #${sale.number} is ${createFormatter({ currency, timeZone: 'UTC' }).money(open)}; a payment cannot be more than that`;
+    ? say('Sale #{{number}} is already paid in full', { number: sale.number })
+    : say('The open amount of sale #{{number}} is {{amount}}; a payment cannot be more than that', {
+        number: sale.number,
+        amount: messageFormatter(currency).money(open),
+      });
   throw new ValidationError('Please correct the marked fields.', { amount: message });
 }

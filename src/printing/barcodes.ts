@@ -1,4 +1,5 @@
 import bwipjs from 'bwip-js';
+import { say } from '../i18n/index.ts';
 
 // Barcodes for labels, drawn by bwip-js (BWIPP in JavaScript: no native code, no network) as
 // SVG: EAN-13 when the code is a valid EAN-13 (what a retail scanner expects), otherwise
@@ -31,7 +32,7 @@ export function barcodeFor(code: string): Barcode | undefined {
   if (!symbology) return undefined;
   const drawn = bwipjs.toSVG({ bcid: symbology, text: code, height: 12, scale: 2, includetext: false });
   // The element names what it encodes, for assistive technology and for checking a sheet.
-  const attributes = `class="barcode" role="img" aria-label="${escapeAttribute(`Barcode ${code}`)}" data-code="${escapeAttribute(code)}" data-symbology="${symbology}" preserveAspectRatio="none"`;
+  const attributes = `class="barcode" role="img" aria-label="${escapeAttribute(say('Barcode {{code}}', { code }))}" data-code="${escapeAttribute(code)}" data-symbology="${symbology}" preserveAspectRatio="none"`;
   return { symbology, text: code, svg: drawn.replace(/^<svg /, `<svg ${attributes} `) };
 }
 

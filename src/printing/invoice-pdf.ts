@@ -160,7 +160,14 @@ export function invoicePdf(invoice: Invoice, t: Translate = asWritten): Promise<
         .font('regular')
         .fontSize(8)
         .fillColor(GREY)
-        .text(`${seller.legalName} · Invoice no. ${invoice.number} (continued)`, MARGIN, MARGIN, { width: CONTENT_WIDTH });
+        .text(
+          t('{{business}} · Invoice no. {{number}} (continued)', { business: seller.legalName, number: invoice.number }),
+          MARGIN,
+          MARGIN,
+          {
+            width: CONTENT_WIDTH,
+          },
+        );
       doc.fillColor('black');
       y = header(MARGIN + 16);
     }

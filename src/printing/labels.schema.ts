@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { idField } from '../db/fields.ts';
+import { say } from '../i18n/index.ts';
+import { messageFormatter } from '../format/index.ts';
 
 export const MAX_LABELS_PER_PRODUCT = 500;
 export const MAX_LABELS_PER_SHEET = 1000;
@@ -15,7 +17,7 @@ const labelCount = z.preprocess(
       if (v.startsWith('-') && /^-\d+$/.test(v)) return fail('Number of labels cannot be negative');
       if (!/^\d+$/.test(v)) return fail('Number of labels must be a whole number');
       if (v.replace(/^0+/, '').length > 4 || Number(v) > MAX_LABELS_PER_PRODUCT)
-        fail(`Number of labels can be at most ${MAX_LABELS_PER_PRODUCT}`);
+        fail(say('Number of labels can be at most {{max}}', { max: MAX_LABELS_PER_PRODUCT }));
     })
     .transform(Number),
 );
@@ -32,7 +34,11 @@ export const LabelRequestSchema = z
     const total = items.reduce((acc, i) => acc + i.count, 0);
     if (total === 0) ctx.addIssue({ code: 'custom', path: items.length ? [0, 'count'] : [], message: 'Choose at least one label' });
     else if (total > MAX_LABELS_PER_SHEET)
-      ctx.addIssue({ code: 'custom', path: [], message: `At most ${MAX_LABELS_PER_SHEET} labels at once; lower some numbers` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: say('At most {{max}} labels at once; lower some numbers', { max: messageFormatter().quantity(MAX_LABELS_PER_SHEET) }),
+      });
   });
 
 export type LabelItem = z.output<typeof LabelItemSchema>;

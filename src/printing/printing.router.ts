@@ -50,7 +50,7 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
       });
     res.setHeader('Cache-Control', 'no-store');
     res.render('sales/receipt', {
-      title: `Receipt · sale #${document.sale.number}`,
+      title: req.t('Receipt · sale #{{number}}', { number: document.sale.number }),
       ...document,
       format,
       formats: Object.entries(receiptFormatLabels).map(([value, label]) => ({
@@ -133,7 +133,7 @@ export function printingRouter(deps: { printing: PrintingService; secureCookies:
     try {
       const labels = await printing.labels(scope, items);
       res.render('catalog/labels/sheet', {
-        title: `Labels (${labels.length})`,
+        title: req.t('Labels ({{n}})', { n: labels.length }),
         labels,
         styles: ['/css/labels.css'],
         scripts: ['/js/print.js'],

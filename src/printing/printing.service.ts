@@ -8,6 +8,7 @@ import { fieldErrors } from '../db/input.ts';
 import type { Scope } from '../db/scope.ts';
 import { barcodeFor, type Barcode } from './barcodes.ts';
 import { LabelRequestSchema, MAX_LABELS_PER_PRODUCT, type LabelItem } from './labels.schema.ts';
+import { say } from '../i18n/index.ts';
 
 /** The seller as receipts and invoices print it. */
 export interface Seller {
@@ -130,7 +131,9 @@ export class PrintingService {
       const row = found(sale, 'Sale');
       if (row.invoice_number !== null && row.invoiced_at !== null) return { number: row.invoice_number, issuedAt: row.invoiced_at };
       if (row.status === 'cancelled')
-        throw new ConflictError(`Sale #${row.number} was cancelled before it was invoiced; a cancelled sale gets no invoice.`);
+        throw new ConflictError(
+          say('Sale #{{number}} was cancelled before it was invoiced; a cancelled sale gets no invoice.', { number: row.number }),
+        );
       const [next] = await tx.$queryRaw<Array<{ number: number }>>(Prisma.sql`
         UPDATE tenants SET last_invoice_number = last_invoice_number + 1 WHERE id = ${tenantId} RETURNING last_invoice_number AS number`);
       const number = found(next, 'Business').number;

@@ -14,6 +14,7 @@ import type { TransactionDeps } from '../core.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
 import type { Scope } from '../db/scope.ts';
+import { say } from '../i18n/index.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -61,7 +62,7 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
         if (!sale) {
           const existing = await tx.sale.findFirst({ where: { id: saleId }, select: { number: true } });
           if (!existing) throw new NotFoundError('Sale');
-          throw new ConflictError(`Sale #${existing.number} is already cancelled.`);
+          throw new ConflictError(say('Sale #{{number}} is already cancelled.', { number: existing.number }));
         }
         const tenant = await tx.tenant.findUniqueOrThrow({
           where: { id: tenantId },
@@ -71,7 +72,9 @@ export async function cancelSale(deps: TransactionDeps, actor: Scope, saleId: nu
         const settlement = left.greaterThan(0) ? (input.settlement ?? (sale.customer_id === null ? undefined : 'credit')) : undefined;
         if (left.greaterThan(0) && (settlement === undefined || (settlement === 'credit' && sale.customer_id === null))) {
           throw new ValidationError('Please correct the marked fields.', {
-            settlement: `${createFormatter(tenant).money(left)} was paid on this walk-in sale; give it back in cash, by card or by transfer`,
+            settlement: say('{{amount}} was paid on this walk-in sale; give it back in cash, by card or by transfer', {
+              amount: createFormatter(tenant).money(left),
+            }),
           });
         }
 

@@ -6,7 +6,9 @@ import { takeOutForSale } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { ConflictError, ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
-import { plainNumbers as english } from '../format/index.ts';
+import { messageFormatter } from '../format/index.ts';
+import { say } from '../i18n/index.ts';
+import { onlyInStock } from './short-stock.ts';
 import { resolveLineProducts, type LineProduct } from './resolve-products.ts';
 import { changeDue, overCreditLimit, priceLines } from './price-sale.ts';
 import { lineCost } from './sale-totals.ts';
@@ -112,14 +114,21 @@ async function shortStock(tx: TenantTransaction, input: SaleInput, products: Lin
   const available = await tx.product.findMany({ where: { id: { in: short } }, select: { id: true, quantityOnHand: true } });
   const fields: Record<string, string> = {};
   const names: string[] = [];
+  const fmt = messageFormatter();
   input.lines.forEach((line, i) => {
     const p = products[i]!;
     if (!short.includes(p.id)) return;
     const onHand = available.find((a) => a.id === p.id)?.quantityOnHand ?? new Decimal(0);
     const sameProduct = input.lines.filter((_, j) => products[j]!.id === p.id).length;
-    fields[`lines.${i}.quantity`] =
-      `Only ${english.quantity(onHand)} ${p.unit.code} of “${p.name}” in stock${sameProduct > 1 ? ' for all its lines together' : ''}`;
-    names.push(`line ${i + 1} (${p.name}: ${english.quantity(line.quantity)} wanted, ${english.quantity(onHand)} available)`);
+    fields[`lines.${i}.quantity`] = onlyInStock(fmt, onHand, p, sameProduct);
+    names.push(
+      say('line {{line}} ({{name}}: {{wanted}} wanted, {{available}} available)', {
+        line: i + 1,
+        name: p.name,
+        wanted: fmt.quantity(line.quantity),
+        available: fmt.quantity(onHand),
+      }),
+    );
   });
-  return new ConflictError(`Not enough stock for ${names.join(', ')}. Nothing was recorded.`, fields);
+  return new ConflictError(say('Not enough stock for {{lines}}. Nothing was recorded.', { lines: names.join(', ') }), fields);
 }

@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { onlyInStock } from './short-stock.ts';
 import { openBalance } from '../balance/index.ts';
 import { fieldErrors } from '../db/input.ts';
 import { createFormatter } from '../format/index.ts';
@@ -105,8 +106,7 @@ export async function previewSale(actor: Scope, body: Record<string, unknown>): 
     const onHand = stock.find((p) => p.id === k.product.id)?.quantityOnHand ?? new Decimal(0);
     if (wanted.get(k.product.id)!.greaterThan(onHand)) {
       const several = known.filter((o) => o.product.id === k.product.id).length > 1;
-      errors[`lines.${k.row}.quantity`] ??=
-        `Only ${fmt.quantity(onHand)} ${k.product.unit.code} of “${k.product.name}” in stock${several ? ' for all its lines together' : ''}`;
+      errors[`lines.${k.row}.quantity`] ??= onlyInStock(fmt, onHand, k.product, several ? 2 : 1);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { createFormatter } from '../format/index.ts';
+import { messageFormatter } from '../format/index.ts';
+import { say } from '../i18n/index.ts';
 import type { LineProduct } from './resolve-products.ts';
 import { saleTotals } from './sale-totals.ts';
 import type { SaleInput } from './sales.schema.ts';
@@ -43,15 +44,29 @@ export function overCreditLimit(
   if (!customer.creditLimit) return null;
   const after = open.plus(total);
   if (!after.greaterThan(customer.creditLimit)) return null;
-  const m = (d: Decimal) => createFormatter({ currency, timeZone: 'UTC' }).money(d);
-  return `Over the credit limit: ${customer.name} owes ${m(open)}; with this sale of ${m(total)} that would be ${m(after)}, over their limit of ${m(customer.creditLimit)}.`;
+  const fmt = messageFormatter(currency);
+  return say(
+    'Over the credit limit: {{name}} owes {{open}}; with this sale of {{total}} that would be {{after}}, over their limit of {{limit}}.',
+    {
+      name: customer.name,
+      open: fmt.money(open),
+      total: fmt.money(total),
+      after: fmt.money(after),
+      limit: fmt.money(customer.creditLimit),
+    },
+  );
 }
 
 /** Cash handed over for a cash sale: the change due, or the message when it does not cover the total. */
 export function changeDue(tendered: Decimal, total: Decimal, currency: string): { change: Decimal } | { error: string } {
-  if (tendered.lessThan(total))
+  if (tendered.lessThan(total)) {
+    const fmt = messageFormatter(currency);
     return {
-      error: `Cash tendered (${createFormatter({ currency, timeZone: 'UTC' }).money(tendered)}) is less than the total (${createFormatter({ currency, timeZone: 'UTC' }).money(total)})`,
+      error: say('Cash tendered ({{tendered}}) is less than the total ({{total}})', {
+        tendered: fmt.money(tendered),
+        total: fmt.money(total),
+      }),
     };
+  }
   return { change: tendered.minus(total) };
 }

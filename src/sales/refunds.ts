@@ -2,6 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import { ConflictError } from '../db/errors.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
+import { say } from '../i18n/index.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -40,7 +41,8 @@ export async function refundSale(tx: TenantTransaction, tenantId: number, r: Ref
      WHERE tenant_id = ${tenantId} AND id = ${r.saleId}
        AND refunded_total + ${a}::numeric <= paid_total - CASE WHEN status = 'confirmed' THEN total - returned_total ELSE 0 END
      RETURNING id`);
-  if (fits.length !== 1) throw new ConflictError(`Sale #${r.saleNumber} has less than that to give back; reload it and try again.`);
+  if (fits.length !== 1)
+    throw new ConflictError(say('Sale #{{number}} has less than that to give back; reload it and try again.', { number: r.saleNumber }));
   const refund = await tx.refund.create({
     data: {
       tenantId,

@@ -1,6 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { TenantTransaction } from '../db/unit-of-work.ts';
 import type { SaleInput } from './sales.schema.ts';
+import { say } from '../i18n/index.ts';
 
 export interface LineProduct {
   id: number;
@@ -64,11 +65,11 @@ export async function resolveLineProducts(
       if (!product)
         errors[`lines.${i}.product`] =
           byName.length > 1
-            ? `Several products are called “${line.product}”; choose one by SKU`
-            : `No product with SKU, barcode or name “${line.product}”`;
+            ? say('Several products are called “{{name}}”; choose one by SKU', { name: line.product })
+            : say('No product with SKU, barcode or name “{{text}}”', { text: line.product });
     }
     if (product && !product.active) {
-      errors[`lines.${i}.product`] = `“${product.name}” is inactive and cannot be sold`;
+      errors[`lines.${i}.product`] = say('“{{name}}” is inactive and cannot be sold', { name: product.name });
       return undefined;
     }
     return product;

@@ -30,7 +30,7 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
   async function renderReturnForm(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
     const sale = await sales.detail(scopeOf(req), id);
     res.status(failure?.status ?? 200).render('sales/return-new', {
-      title: `Return from sale #${sale.number}`,
+      title: req.t('Return from sale #{{number}}', { number: sale.number }),
       sale,
       values,
       choices: choicesFor(sale),
@@ -47,8 +47,8 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
         req,
         'error',
         sale.status === 'confirmed'
-          ? `Every unit of sale #${sale.number} has come back already.`
-          : `Sale #${sale.number} is cancelled; nothing can be returned.`,
+          ? req.t('Every unit of sale #{{number}} has come back already.', { number: sale.number })
+          : req.t('Sale #{{number}} is cancelled; nothing can be returned.', { number: sale.number }),
       );
       return res.redirect(303, `/sales/${id}`);
     }
@@ -77,14 +77,14 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
 
   router.get('/returns/:id', async (req, res) => {
     const ret = await sales.returnDetail(scopeOf(req), found(idParam(req.params.id), 'Return'));
-    res.render('sales/return-receipt', { title: `Return ${ret.id} · sale #${ret.sale.number}`, ret });
+    res.render('sales/return-receipt', { title: req.t('Return {{id}} · sale #{{number}}', { id: ret.id, number: ret.sale.number }), ret });
   });
 
   async function renderCancel(req: Request, res: Response, id: number, values: Record<string, string>, failure?: FormFailure) {
     const sale = await sales.detail(scopeOf(req), id);
     const left = sale.paidTotal.minus(sale.refundedTotal);
     res.status(failure?.status ?? 200).render('sales/cancel', {
-      title: `Cancel sale #${sale.number}`,
+      title: req.t('Cancel sale #{{number}}', { number: sale.number }),
       sale,
       left,
       values,
@@ -112,12 +112,19 @@ export function returnsRouter(deps: { sales: SalesService }): Router {
       const done = await sales.cancel(scopeOf(req), id, { settlement: body.settlement });
       const fmt = res.locals.fmt as Formatter;
       const m = (d: typeof done.refunded) => fmt.money(d);
-      const money = done.refunded.greaterThan(0)
-        ? ` ${m(done.refunded)} refunded.`
-        : done.credit.greaterThan(0)
-          ? ` ${m(done.credit)} left as the customer's credit.`
-          : '';
-      setFlash(req, 'success', `Sale #${done.number} cancelled; its stock is back.${money}`);
+      const number = done.number;
+      setFlash(
+        req,
+        'success',
+        done.refunded.greaterThan(0)
+          ? req.t('Sale #{{number}} cancelled; its stock is back. {{amount}} refunded.', { number, amount: m(done.refunded) })
+          : done.credit.greaterThan(0)
+            ? req.t("Sale #{{number}} cancelled; its stock is back. {{amount}} left as the customer's credit.", {
+                number,
+                amount: m(done.credit),
+              })
+            : req.t('Sale #{{number}} cancelled; its stock is back.', { number }),
+      );
     } catch (error) {
       if (error instanceof ValidationError) return renderCancel(req, res, id, typedValues(body, ['settlement']), formFailure(error));
       if (!(error instanceof ConflictError)) throw error;

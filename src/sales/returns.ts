@@ -7,7 +7,8 @@ import { record } from '../stock/index.ts';
 import { localDay } from '../time.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../db/errors.ts';
 import { parseInput } from '../db/input.ts';
-import { plainNumbers as english } from '../format/index.ts';
+import { messageFormatter } from '../format/index.ts';
+import { say } from '../i18n/index.ts';
 import { refundSale, saleMoney } from './refunds.ts';
 import { ReturnQuantitySchema, ReturnSchema, type SettlementChoice } from './returns.schema.ts';
 import { lineCost, lineTotals, type LineTotals } from './sale-totals.ts';
@@ -100,7 +101,8 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
     const errors: Record<string, string> = {};
     const { tenantId } = actor;
     const sale = await lockSale(tx, tenantId, saleId);
-    if (sale.status !== 'confirmed') throw new ConflictError(`Sale #${sale.number} is cancelled; nothing can be returned.`);
+    if (sale.status !== 'confirmed')
+      throw new ConflictError(say('Sale #{{number}} is cancelled; nothing can be returned.', { number: sale.number }));
     if (input.settlement === 'credit' && sale.customer_id === null)
       throw new ValidationError('Please correct the marked fields.', {
         settlement: 'A walk-in sale has no account to keep a credit on; give the money back in cash, by card or by transfer',
@@ -126,7 +128,8 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
       },
     });
     for (const w of wanted)
-      if (!lines.some((l) => l.lineNo === w.lineNo)) errors[`lines.${w.lineNo}.quantity`] = `Sale #${sale.number} has no line ${w.lineNo}`;
+      if (!lines.some((l) => l.lineNo === w.lineNo))
+        errors[`lines.${w.lineNo}.quantity`] = say('Sale #{{number}} has no line {{line}}', { number: sale.number, line: w.lineNo });
     if (Object.keys(errors).length) throw new ValidationError('Please correct the marked fields.', errors);
     if (!wanted.length) {
       const first = lines[0]?.lineNo ?? 1;
@@ -147,9 +150,25 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
          RETURNING returned_quantity::text AS returned_quantity`);
       if (!row) {
         const left = line.quantity.minus(line.returnedQuantity);
-        const message = `Only ${english.quantity(left)} ${line.product.unit.code} of “${line.product.name}” left to return (${english.quantity(line.quantity)} sold, ${english.quantity(line.returnedQuantity)} returned)`;
-        errors[`lines.${line.lineNo}.quantity`] = message;
-        over.push(`line ${line.lineNo} (${line.product.name}: ${english.quantity(w.quantity)} wanted, ${english.quantity(left)} left)`);
+        const fmt = messageFormatter();
+        errors[`lines.${line.lineNo}.quantity`] = say(
+          'Only {{left}} {{unit}} of “{{name}}” left to return ({{sold}} sold, {{returned}} returned)',
+          {
+            left: fmt.quantity(left),
+            unit: line.product.unit.code,
+            name: line.product.name,
+            sold: fmt.quantity(line.quantity),
+            returned: fmt.quantity(line.returnedQuantity),
+          },
+        );
+        over.push(
+          say('line {{line}} ({{name}}: {{wanted}} wanted, {{left}} left)', {
+            line: line.lineNo,
+            name: line.product.name,
+            wanted: fmt.quantity(w.quantity),
+            left: fmt.quantity(left),
+          }),
+        );
         continue;
       }
       const after = new Decimal(row.returned_quantity);
@@ -165,7 +184,8 @@ export async function createReturn(deps: TransactionDeps, actor: Scope, saleId: 
         cost: costAt(after).minus(costAt(after.minus(w.quantity))),
       });
     }
-    if (over.length) throw new ConflictError(`More than was sold for ${over.join(', ')}. Nothing was recorded.`, errors);
+    if (over.length)
+      throw new ConflictError(say('More than was sold for {{lines}}. Nothing was recorded.', { lines: over.join(', ') }), errors);
 
     const total = returned.reduce((s, r) => s.plus(r.amount.total), new Decimal(0));
     const subtotal = returned.reduce((s, r) => s.plus(r.amount.subtotal), new Decimal(0));

@@ -114,7 +114,7 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
     const sale = await detail(req);
     const scope = scopeOf(req);
     res.render('sales/show', {
-      title: `Sale #${sale.number}`,
+      title: req.t('Sale #{{number}}', { number: sale.number }),
       sale,
       canCancel: can(scope, 'sale.cancel') && sale.status === 'confirmed',
       canReturn: can(scope, 'sale.return') && sale.returnable.length > 0,

@@ -2,7 +2,8 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { can } from '../auth/index.ts';
 import type { Scope } from '../db/scope.ts';
 import { PermissionError } from '../db/errors.ts';
-import { createFormatter } from '../format/index.ts';
+import { messageFormatter } from '../format/index.ts';
+import { say } from '../i18n/index.ts';
 import type { LineProduct } from './resolve-products.ts';
 import type { SaleInput } from './sales.schema.ts';
 
@@ -35,11 +36,15 @@ export function staffLimitRefusal(
     if (!anyDiscount && line.discountPct !== undefined && new Decimal(line.discountPct).greaterThan(limits.staffMaxDiscountPct)) {
       fields[`lines.${i}.discountPct`] = limits.staffMaxDiscountPct.isZero()
         ? 'Only a manager or owner can give a discount here'
-        : `At most ${createFormatter({ currency, timeZone: 'UTC' }).percent(limits.staffMaxDiscountPct)} discount without a manager`;
+        : say('At most {{percent}} discount without a manager', {
+            percent: messageFormatter(currency).percent(limits.staffMaxDiscountPct),
+          });
     }
     if (!anyPrice && line.unitPrice !== undefined && !new Decimal(line.unitPrice).equals(product.price)) {
-      fields[`lines.${i}.unitPrice`] =
-        `Only a manager or owner can change the price (${createFormatter({ currency, timeZone: 'UTC' }).money(product.price)} for “${product.name}”)`;
+      fields[`lines.${i}.unitPrice`] = say('Only a manager or owner can change the price ({{price}} for “{{name}}”)', {
+        price: messageFormatter(currency).money(product.price),
+        name: product.name,
+      });
     }
   });
   if (!Object.keys(fields).length) return undefined;

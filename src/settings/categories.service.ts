@@ -7,6 +7,7 @@ import { parseInput } from '../db/input.ts';
 import type { Scope } from '../db/scope.ts';
 import { CategorySchema, type CategoryInput } from './categories.schema.ts';
 import { flattenTree, subtreeIds, type CategoryNode } from './category-tree.ts';
+import { say } from '../i18n/index.ts';
 
 export interface CategoryRow {
   id: number;
@@ -15,7 +16,6 @@ export interface CategoryRow {
 }
 
 const select = { id: true, name: true, parentId: true } as const;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Categories: the cached tree (module `categories`) and the writes that invalidate it. */
 export class CategoriesService {
@@ -93,7 +93,7 @@ export class CategoriesService {
       return await run();
     } catch (error) {
       if (isUniqueViolation(error)) {
-        const message = `A category named “${data.name}” already exists`;
+        const message = say('A category named “{{name}}” already exists', { name: data.name });
         throw new ConflictError(message, { name: message });
       }
       if (isForeignKeyViolation(error)) {
@@ -122,11 +122,24 @@ async function checkParent(tx: TenantTransaction, parentId: number | undefined, 
 }
 
 function inUse(category: CategoryRow, products: number, children: number): ConflictError {
-  const reasons = [
-    products ? `${plural(products, 'product')} use${products === 1 ? 's' : ''} it` : '',
-    children ? `it has ${plural(children, 'subcategory').replace('subcategorys', 'subcategories')}` : '',
-  ].filter(Boolean);
+  const name = category.name;
+  if (products && children)
+    return new ConflictError(
+      say('Category “{{name}}” cannot be deleted: {{products}} and {{subcategories}}. Move them to another category first.', {
+        name,
+        products: say('{{count}} products use it', { count: products }),
+        subcategories: say('it has {{count}} subcategories', { count: children }),
+      }),
+    );
   return new ConflictError(
-    `Category “${category.name}” cannot be deleted: ${reasons.join(' and ')}. Move ${products + children === 1 ? 'it' : 'them'} to another category first.`,
+    products
+      ? say('Category “{{name}}” cannot be deleted: {{count}} products use it. Move them to another category first.', {
+          name,
+          count: products,
+        })
+      : say('Category “{{name}}” cannot be deleted: it has {{count}} subcategories. Move them to another category first.', {
+          name,
+          count: children,
+        }),
   );
 }

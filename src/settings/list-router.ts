@@ -60,10 +60,23 @@ export function settingsListRouter<Row>(page: SettingsList<Row>): Router {
   }
 
   /** Runs a write; a success flashes and goes back to the list, a refusal is shown by `refused`. */
-  async function write(req: Request, res: Response, done: string, run: () => Promise<Row>, refused: (failure: FormFailure) => unknown) {
+  async function write(
+    req: Request,
+    res: Response,
+    done: 'created' | 'saved' | 'deleted',
+    run: () => Promise<Row>,
+    refused: (failure: FormFailure) => unknown,
+  ) {
     try {
       const row = await run();
-      setFlash(req, 'success', `${noun} “${label(row)}” ${done}.`);
+      // Unit and category are both feminine in Spanish and Portuguese: one sentence each serves both.
+      const values = { noun: req.t(noun), name: label(row) };
+      const message = {
+        created: req.t('{{noun}} “{{name}}” created.', values),
+        saved: req.t('{{noun}} “{{name}}” saved.', values),
+        deleted: req.t('{{noun}} “{{name}}” deleted.', values),
+      }[done];
+      setFlash(req, 'success', message);
       res.redirect(303, base);
     } catch (error) {
       const failure = formFailure(error);

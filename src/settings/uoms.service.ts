@@ -6,6 +6,7 @@ import { isForeignKeyViolation } from '../db/foreign-key.ts';
 import { parseInput } from '../db/input.ts';
 import type { Scope } from '../db/scope.ts';
 import { UnitSchema, type UnitInput } from './uoms.schema.ts';
+import { say } from '../i18n/index.ts';
 
 export interface UnitRow {
   id: number;
@@ -14,7 +15,6 @@ export interface UnitRow {
 }
 
 const select = { id: true, code: true, name: true } as const;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Units of measure: the cached lookup (module `uom`) and the writes that invalidate it. */
 export class UomsService {
@@ -80,7 +80,7 @@ export class UomsService {
       return await run();
     } catch (error) {
       if (isUniqueViolation(error)) {
-        const message = `A unit with code “${data.code}” already exists`;
+        const message = say('A unit with code “{{code}}” already exists', { code: data.code });
         throw new ConflictError(message, { code: message });
       }
       throw error;
@@ -94,6 +94,6 @@ function parse(input: unknown): UnitInput {
 
 function inUse(unit: UnitRow, used: number): ConflictError {
   return new ConflictError(
-    `Unit “${unit.code}” cannot be deleted: ${plural(used, 'product')} use${used === 1 ? 's' : ''} it. Move ${used === 1 ? 'it' : 'them'} to another unit first.`,
+    say('Unit “{{code}}” cannot be deleted: {{count}} products use it. Move them to another unit first.', { code: unit.code, count: used }),
   );
 }

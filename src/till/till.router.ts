@@ -49,7 +49,7 @@ export function tillRouter(deps: { till: TillService }): Router {
 
   router.get('/till/closes/:id', async (req, res) => {
     const close = await till.detail(scopeOf(req), found(idParam(req.params.id), 'Till close'));
-    res.render('till/close', { title: `Till close ${close.id}`, close });
+    res.render('till/close', { title: req.t('Till close {{id}}', { id: close.id }), close });
   });
 
   return router;

@@ -22,7 +22,7 @@ describe('CSV conventions', () => {
     expect(readNumberCell('1.234', COMMA_CSV)).toEqual({ ok: true, text: '1.234' });
     const lone = readNumberCell('1.234', SEMICOLON_CSV);
     expect(lone.ok).toBe(false);
-    expect(lone.ok ? '' : lone.message).toContain('could be 1234 or 1,234');
+    expect(lone.ok ? '' : lone.refusal.message).toContain('could be 1234 or 1,234');
   });
 
   describe('over HTTP, in a Spanish business', () => {
@@ -44,16 +44,17 @@ describe('CSV conventions', () => {
       const csv = 'sku;name;unit;price;quantity_on_hand\nAMB-1;Tornillos;ud;1.234;2\nAMB-2;Tuercas;ud;2,50;1.500\n';
       const refused = await owner.post('/catalog/products/import', { csv, action: 'import' });
       expect(refused.status).toBe(422);
-      expect(refused.html).toContain('Price: “1.234” could be 1234 or 1,234');
-      expect(refused.html).toContain('Quantity on hand: “1.500” could be 1500 or 1,500');
-      expect(refused.html).not.toContain('Price must be a number');
+      // In the business's language, the column named in it too.
+      expect(refused.html).toContain('Precio: «1.234» podría ser 1234 o 1,234: escribe 1234 sin el «.», o usa «,» para los decimales');
+      expect(refused.html).toContain('Cantidad en stock: «1.500» podría ser 1500 o 1,500');
+      expect(refused.html).not.toContain('debe ser un número');
       expect(await app.deps.db.prisma.product.count({ where: { sku: { startsWith: 'AMB-' } } })).toBe(0);
       // A message without a value of the file's reads in the business's language.
       const unitless = await owner.post('/catalog/products/import', {
         csv: 'sku;name;unit;price\nAMB-3;Arandelas;;1,00\n',
         action: 'preview',
       });
-      expect(unitless.html).toContain('Unidad: es obligatoria');
+      expect(unitless.html).toContain('Unidad: campo obligatorio');
       // Written without the dot, or with a decimal comma, the same lines go in.
       const fixed = 'sku;name;unit;price;quantity_on_hand\nAMB-1;Tornillos;ud;1234;2\nAMB-2;Tuercas;ud;2,50;1,5\n';
       expect((await owner.post('/catalog/products/import', { csv: fixed, action: 'preview' })).status).toBe(200);

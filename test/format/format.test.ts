@@ -81,7 +81,9 @@ describe('format', () => {
 
     it('refuses one lone group of three as ambiguous, saying how to write either', () => {
       const es = parseDecimal('1.234', 'es-ES');
-      expect(es).toEqual({ ok: false, reason: 'ambiguous', message: expect.stringContaining('could be 1234 or 1,234') });
+      expect(es).toMatchObject({ ok: false, reason: 'ambiguous', message: expect.stringContaining('could be 1234 or 1,234') });
+      // The parts a message in the reader's language is written from.
+      expect(es).toMatchObject({ text: '1.234', whole: '1234', fraction: '1,234', decimal: ',', group: '.' });
       expect(parseDecimal('1,234', 'en')).toMatchObject({
         ok: false,
         reason: 'ambiguous',

@@ -86,6 +86,26 @@ const englishLabels = [
   'on hand',
 ];
 
+// Words of the messages made with values (a field's number, a CSV line, a sale's stock): none
+// may show in a Spanish or Portuguese page.
+const englishMessageWords = [
+  'must be',
+  'could be',
+  'write',
+  'without the',
+  'decimals',
+  'is required',
+  'Unknown',
+  'create it first',
+  'Only',
+  'in stock',
+  'Not enough',
+  'Nothing was recorded',
+  'wanted',
+  'available',
+  'is also on line',
+];
+
 /** The page's visible text: no tags, scripts, styles or attribute values. */
 function visibleText(html: string): string {
   return html
@@ -95,11 +115,11 @@ function visibleText(html: string): string {
     .replace(/&[a-z#0-9]+;/gi, ' ');
 }
 
-/** The English labels found in a page, with a little context. */
-function englishIn(html: string, ignore: string[]): string[] {
+/** The English labels (or other `words`) found in a page, with a little context. */
+function englishIn(html: string, ignore: string[], words: string[] = englishLabels): string[] {
   let text = visibleText(html);
   for (const own of ignore) text = text.split(own).join(' ');
-  return englishLabels.flatMap((label) => {
+  return words.flatMap((label) => {
     const m = new RegExp(`(?<![\\p{L}\\d_-])${label}(?![\\p{L}\\d_-])`, 'u').exec(text);
     return m ? [`${label} in “…${text.slice(Math.max(0, m.index - 30), m.index + label.length + 30).replace(/\s+/g, ' ')}…”`] : [];
   });
@@ -129,7 +149,10 @@ describe.each([
     const tenantId = tenant.tenantId;
     ownerEmail = tenant.owner.email;
     const prisma = app.deps.db.prisma;
-    await prisma.tenant.update({ where: { id: tenantId }, data: { language: lng, currency: 'EUR' } });
+    await prisma.tenant.update({
+      where: { id: tenantId },
+      data: { language: lng, locale: lng === 'es' ? 'es-ES' : 'pt-BR', currency: 'EUR' },
+    });
     const unit = await prisma.unit.create({ data: { tenantId, code: 'ud', name: 'Unidad' } });
     const category = await prisma.category.create({ data: { tenantId, name: 'Bebidas' } });
     const product = await prisma.product.create({
@@ -232,6 +255,8 @@ describe.each([
       '/account/language',
       '/account/alerts',
       '/profit',
+      '/admin/cache',
+      '/admin/cache/clear?module=products',
       '/this-page-does-not-exist',
     );
   }, 180_000); // a business with data and a sale: slow on a busy machine
@@ -249,6 +274,86 @@ describe.each([
     expect(found).toEqual({});
     expect(pages.length).toBeGreaterThanOrEqual(28);
   }, 120_000);
+
+  it('writes the messages with values in the language, numbers in the business’s locale', async () => {
+    const said = (es: string, pt: string) => (lng === 'es' ? es : pt);
+    const prisma = app.deps.db.prisma;
+    const tenantId = (await prisma.user.findFirstOrThrow({ where: { email: ownerEmail } })).tenantId;
+    const unit = await prisma.unit.findFirstOrThrow({ where: { tenantId, code: 'ud' } });
+    const found: Record<string, string[]> = {};
+    // What the owner typed is theirs (the CSV's unit below is named with an English word on purpose).
+    const typed = [ownerEmail, '$t(Sales) {{n}}'];
+    const check = (what: string, html: string) => {
+      const english = [...englishIn(html, ['English', ...typed]), ...englishIn(html, typed, englishMessageWords)];
+      if (english.length) found[what] = english;
+    };
+    const product = (price: string) => ({
+      sku: `MSG-${lng}`,
+      name: 'Aceite',
+      barcodes: '',
+      categoryId: '',
+      unitId: String(unit.id),
+      price,
+      cost: '',
+      taxRate: '',
+      reorderLevel: '',
+      openingStock: '',
+    });
+
+    // A price that is no number, one with the other convention's mark, one that could be either.
+    const bad = await owner.post('/catalog/products', product('12,5x'));
+    expect(bad.status).toBe(422);
+    expect(visibleText(bad.html)).toContain(said('Precio: debe ser un número', 'Preço: deve ser um número'));
+    check('price 12,5x', bad.html);
+    const dotted = await owner.post('/catalog/products', product('12.50'));
+    expect(visibleText(dotted.html)).toContain(
+      said('Precio: debe ser un número (decimales tras la «,»)', 'Preço: deve ser um número (decimais depois da “,”)'),
+    );
+    check('price 12.50', dotted.html);
+    const ambiguous = await owner.post('/catalog/products', product('1.234'));
+    expect(ambiguous.status).toBe(422);
+    expect(visibleText(ambiguous.html)).toContain(
+      said(
+        'Precio: «1.234» podría ser 1234 o 1,234: escribe 1234 sin el «.», o usa «,» para los decimales',
+        'Preço: “1.234” pode ser 1234 ou 1,234: escreva 1234 sem o “.”, ou use “,” para os decimais',
+      ),
+    );
+    check('price 1.234', ambiguous.html);
+    expect(await prisma.product.count({ where: { tenantId, sku: `MSG-${lng}` } })).toBe(0);
+
+    // A CSV whose lines name an unknown unit, a price that is no number and a repeated SKU.
+    // A value that looks like i18next's own syntax is shown as typed, not translated again where it is shown.
+    const csv = 'sku;name;unit;price\nCSV-1;Sal;caja;1,00\nCSV-2;Azúcar;ud;dos\nCSV-2;Azúcar;ud;2,00\nCSV-4;Té;$t(Sales) {{n}};1,00\n';
+    const preview = await owner.post('/catalog/products/import', { csv, action: 'preview' });
+    const previewText = visibleText(preview.html);
+    expect(previewText).toContain(said('Unidad desconocida «caja»: créala antes', 'Unidade desconhecida “caja”: crie-a antes'));
+    expect(previewText).toContain(said('Precio: debe ser un número', 'Preço: deve ser um número'));
+    expect(previewText).toContain(said('El SKU «CSV-2» también está en la línea 3', 'O SKU “CSV-2” também está na linha 3'));
+    expect(previewText).toContain(said('Unidad desconocida «$t(Sales) {{n}}»', 'Unidade desconhecida “$t(Sales) {{n}}”'));
+    check('CSV preview', preview.html);
+
+    // A sale asking for more than is on hand: 1.5 is written "1,5".
+    await prisma.product.create({
+      data: {
+        tenantId,
+        sku: `OIL-${lng}`,
+        name: 'Aceite de oliva',
+        searchText: `oil-${lng} aceite de oliva`,
+        unitId: unit.id,
+        price: new Prisma.Decimal('6.00'),
+        quantityOnHand: new Prisma.Decimal('1.5'),
+      },
+    });
+    const form = await owner.get('/sales/new');
+    const token = /name="token" value="([^"]+)"/.exec(form.html)?.[1] ?? '';
+    const short = await owner.post('/sales', { token, 'lines[0][product]': `OIL-${lng}`, 'lines[0][quantity]': '3' });
+    expect(short.status).toBe(409);
+    const shortText = visibleText(short.html);
+    expect(shortText).toContain(said('Solo hay 1,5 ud de «Aceite de oliva» en stock', 'Só há 1,5 ud de “Aceite de oliva” em estoque'));
+    expect(shortText).toContain(said('No hay stock suficiente para la línea 1', 'Não há estoque suficiente para a linha 1'));
+    check('short sale', short.html);
+    expect(found).toEqual({});
+  });
 
   it('prints the invoice PDF in the language', async () => {
     const res = await owner.request('GET', `${saleUrl}/invoice.pdf`);

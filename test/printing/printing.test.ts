@@ -356,7 +356,7 @@ describe.each(drivers)('printing receipts, invoices and labels on %s', (driver) 
       'items[2][count]': '1',
     });
     expect(tooMany.status).toBe(422);
-    expect(text(tooMany.html)).toContain('At most 1000 labels at once');
+    expect(text(tooMany.html)).toContain('At most 1,000 labels at once');
   });
 
   it('business settings: the printing details are refused field by field with what was typed, and nothing is written', async () => {

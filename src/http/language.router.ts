@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
-import { scopeOf } from '../http/request-scope.ts';
+import { scopeOf } from './request-scope.ts';
 import type { Scope } from '../db/scope.ts';
-import { safeReturnTo } from '../http/return-to.ts';
-import { setFlash } from '../http/flash.ts';
-import { languageCookie, toLanguage } from './index.ts';
+import { safeReturnTo } from './return-to.ts';
+import { setFlash } from './flash.ts';
+import { languageCookie, toLanguage } from '../i18n/index.ts';
 
 // The language switch. Signed out: GET /language?lang=es&back=/login keeps the choice in a
 // cookie (it changes nothing stored, so it needs no form token). Signed in: POST

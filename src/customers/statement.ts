@@ -42,7 +42,15 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
     }),
     db.payment.findMany({
       where: { customerId, paidAt: range },
-      select: { id: true, paidAt: true, amount: true, method: true, reference: true, sale: { select: { number: true } } },
+      select: {
+        id: true,
+        paidAt: true,
+        amount: true,
+        method: true,
+        customMethod: { select: { name: true } },
+        reference: true,
+        sale: { select: { number: true } },
+      },
     }),
     db.refund.findMany({
       where: { customerId, refundedAt: range },
@@ -95,7 +103,7 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
     ...payments.map((p) => ({
       at: p.paidAt,
       kind: 'payment' as const,
-      description: `Payment, ${p.method}${p.sale ? ` for sale #${p.sale.number}` : ''}${p.reference ? ` (${p.reference})` : ''}`,
+      description: `Payment, ${p.customMethod?.name ?? p.method}${p.sale ? ` for sale #${p.sale.number}` : ''}${p.reference ? ` (${p.reference})` : ''}`,
       href: `/payments/${p.id}`,
       debit: zero,
       credit: p.amount,

@@ -10,6 +10,7 @@ import { parseInput } from '../db/input.ts';
 import type { Scope } from '../db/scope.ts';
 import { createFormatter } from '../format/index.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
+import { assertUsableMethod } from '../settings/index.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -32,6 +33,7 @@ export async function registerPayment(deps: TransactionDeps, actor: Scope, raw: 
     // Today's payment keeps its real time; a back-dated one is put at noon of its day.
     const paidAt = day === today ? now : zonedInstant(day, tenant.timeZone, 12 * 60);
     const amount = new Decimal(input.amount);
+    if (input.method.customMethodId) await assertUsableMethod(tx, input.method.customMethodId, 'method');
 
     let customerId: number | null;
     let saleId: number | null = null;
@@ -52,7 +54,8 @@ export async function registerPayment(deps: TransactionDeps, actor: Scope, raw: 
       data: {
         tenantId,
         amount,
-        method: input.method,
+        method: input.method.kind,
+        customMethodId: input.method.customMethodId,
         paidAt,
         customerId,
         saleId,

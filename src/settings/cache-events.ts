@@ -13,6 +13,9 @@ export const SETTINGS_EVENTS = {
   // A time zone or currency change reshapes balance days and price display (and the profit
   // report's, and the day of the dashboard's own sales); every page shows the name, zone,
   // currency and locale from the viewer read.
+  // A business's own payment method added, renamed or deactivated: the balance's bucket detail
+  // names each payment's method.
+  'paymentMethod.saved': ['balance'],
   'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer'],
 } as const satisfies EventModules;
 

@@ -65,6 +65,7 @@ describe('cache', () => {
         'uom.created': ['uom', 'products'],
         'uom.updated': ['uom', 'products', 'dashboard'],
         'uom.deleted': ['uom', 'products', 'dashboard'],
+        'paymentMethod.saved': ['balance'],
         'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer'],
         'user.created': ['viewer'],
         'user.roleChanged': ['viewer'],

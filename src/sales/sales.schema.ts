@@ -4,7 +4,6 @@ import { idField, moneyField, optional, optionalText, percentField, quantityFiel
 import { PaymentMethod } from '../generated/prisma/enums.ts';
 
 export const paymentMethods = Object.values(PaymentMethod);
-export const PaymentMethodSchema = z.enum(paymentMethods, { error: 'Method must be cash, card, transfer or other' });
 
 /** How a payment form names a method: a built-in kind, or `custom:<id>` for one of the business's own. */
 export interface PaymentChoice {

@@ -13,8 +13,10 @@ export const SETTINGS_EVENTS = {
   // A time zone or currency change reshapes balance days and price display (and the profit
   // report's, and the day of the dashboard's own sales); every page shows the name, zone,
   // currency and locale from the viewer read.
-  // A business's own payment method added, renamed or deactivated: the balance's bucket detail
-  // names each payment's method.
+  // A business's own payment method added, renamed or deactivated. No cached read names a
+  // method yet (the payment lists and the balance detail read the database); the balance,
+  // whose detail lists payments by method, goes with it, and a list cached later that shows
+  // methods adds its module here.
   'paymentMethod.saved': ['balance'],
   'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer'],
 } as const satisfies EventModules;

@@ -172,6 +172,37 @@ describe('payment methods over HTTP', () => {
     expect((await seller.get(`/payments/${payment.id}`)).html).toContain('<dd>Bizum');
     const day = localDay(new Date(), 'UTC');
     expect((await owner.get(`/balance/detail?from=${day}&to=${day}`)).html).toContain('<td>Bizum</td>');
+    // Not cash: the seller's drawer expects nothing from it.
+    const sellerUser = await app.deps.db.prisma.user.findFirstOrThrow({ where: { tenantId, role: 'staff' } });
+    const drawer = await app.deps.till.open({ tenantId, userId: sellerUser.id, role: 'staff', db: app.deps.tenantDb(tenantId) });
+    expect(drawer.expected.toFixed(2)).toBe('0.00');
+  });
+
+  it('a supplier paid by Bizum: the payment, its list and the statement name it', async () => {
+    const bizum = await bizumId();
+    const supplier = await app.deps.db.prisma.supplier.create({
+      data: { tenantId, name: 'Harinas Sur', owed: new Prisma.Decimal('50.00') },
+    });
+    const form = await owner.get(`/purchasing/payments/new?supplier=${supplier.id}`);
+    expect(form.html).toContain(`<option value="custom:${bizum}"`);
+    const paid = await owner.post('/purchasing/payments', {
+      token: tokenOf(form.html),
+      supplierId: String(supplier.id),
+      amount: '20.00',
+      method: `custom:${bizum}`,
+    });
+    expect(paid.status).toBe(303);
+    expect((await owner.get(paid.location!)).html).toContain('<dd>Bizum');
+    expect((await owner.get('/purchasing/payments')).html).toMatch(/data-label="Method">Bizum</);
+    const refused = await owner.post('/purchasing/payments', {
+      token: tokenOf((await owner.get('/purchasing/payments/new')).html),
+      supplierId: String(supplier.id),
+      amount: '1.00',
+      method: `custom:${outsiderMethod}`,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('Choose a payment method from the list');
+    expect((await app.deps.db.prisma.supplier.findUniqueOrThrow({ where: { id: supplier.id } })).owed.toFixed(2)).toBe('30.00');
   });
 
   it("a payment by another business's method is refused with a message; nothing written", async () => {

@@ -82,7 +82,7 @@ export function createApp(deps: Dependencies): Express {
   app.use(postRateLimit(deps.postLimiter));
   app.use(flashLocals);
   app.use((req, res, next) => {
-    res.locals.methodLabel = (method: string) => req.t(methodLabel(method));
+    res.locals.methodLabel = (method: string, custom?: { name: string } | null) => custom?.name ?? req.t(methodLabel(method));
     res.locals.currentPath = req.path;
     res.locals.currentUrl = req.originalUrl;
     next();

@@ -223,7 +223,12 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     alerts: alerts.alerts,
     lowStockDigest: alerts.lowStockDigest,
     audit: audit.audit,
-    settings: { business: settings.business, uoms: settings.uoms, categories: settings.categories },
+    settings: {
+      business: settings.business,
+      uoms: settings.uoms,
+      categories: settings.categories,
+      paymentMethods: settings.paymentMethods,
+    },
     catalog,
     sales: sales.sales,
     payments: payments.payments,

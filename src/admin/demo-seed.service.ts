@@ -7,7 +7,7 @@ import { costAfter, record, type Movement } from '../stock/index.ts';
 import { addDays, localDay, zonedInstant } from '../time.ts';
 import { PaymentMethod } from '../generated/prisma/enums.ts';
 import { productSearchText } from '../catalog/index.ts';
-import { demoWords } from './demo-words.ts';
+import { demoPaymentMethod, demoWords } from './demo-words.ts';
 import { seededRandom } from '../seeded-random.ts';
 
 const Decimal = Prisma.Decimal;
@@ -268,6 +268,13 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
   const until = options.until ?? today;
   const salesPerDay = options.salesPerDay ?? 12;
   const word = demoWords(tenant.language);
+
+  // A Spanish shop is also paid by Bizum, a Brazilian one by Pix: the demo's `other` payments are those.
+  const ownMethodName = demoPaymentMethod(tenant.language);
+  const ownMethodId = ownMethodName
+    ? ((await prisma.businessPaymentMethod.findFirst({ where: { tenantId, name: { equals: ownMethodName, mode: 'insensitive' } } }))?.id ??
+      (await prisma.businessPaymentMethod.create({ data: { tenantId, name: ownMethodName, position: 1 } })).id)
+    : null;
 
   const units = await prisma.unit.createManyAndReturn({
     data: unitDefs.map(([code, name]) => ({ tenantId, code, name: word(name) })),
@@ -707,10 +714,12 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions): 
           }
           const amount = rnd.next() < 0.3 ? r.open.div(2).toDecimalPlaces(2, Decimal.ROUND_DOWN) : r.open;
           if (amount.lessThanOrEqualTo(0)) continue;
+          const method = rnd.pick(methods);
           payments.push({
             tenantId,
             amount,
-            method: rnd.pick(methods),
+            method,
+            customMethodId: method === 'other' ? ownMethodId : null,
             paidAt: notAfterNow(zonedInstant(day, tenant.timeZone, 11 * 60 + rnd.int(0, 300))),
             saleId: r.saleId,
             customerId: r.customerId,

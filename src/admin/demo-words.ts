@@ -194,3 +194,10 @@ export function demoWords(language: string | null | undefined): (english: string
   const table = (language && WORDS[language]) || {};
   return (english) => table[english] ?? english;
 }
+
+/** The way of paying that a shop of the language adds to cash, card and transfer (none in English). */
+const OWN_PAYMENT_METHOD: Readonly<Record<string, string>> = { es: 'Bizum', 'pt-BR': 'Pix' };
+
+export function demoPaymentMethod(language: string | null | undefined): string | undefined {
+  return language ? OWN_PAYMENT_METHOD[language] : undefined;
+}

@@ -22,6 +22,8 @@ export interface BucketDetail {
     id: number;
     paidAt: Date;
     method: string;
+    /** The business's own method (Bizum, Pix), shown by its name. */
+    customMethod: { name: string } | null;
     refund: boolean;
     customer: string | null;
     saleNumber: number | null;
@@ -60,6 +62,7 @@ export async function bucketDetail(scope: Scope, range: DetailRange, timeZone: s
         id: true,
         paidAt: true,
         method: true,
+        customMethod: { select: { name: true } },
         amount: true,
         customer: { select: { name: true } },
         sale: { select: { number: true } },
@@ -85,6 +88,7 @@ export async function bucketDetail(scope: Scope, range: DetailRange, timeZone: s
     id: p.id,
     paidAt: p.paidAt,
     method: p.method,
+    customMethod: p.customMethod,
     refund: false,
     customer: p.customer?.name ?? null,
     saleNumber: p.sale?.number ?? null,
@@ -94,6 +98,7 @@ export async function bucketDetail(scope: Scope, range: DetailRange, timeZone: s
     id: r.id,
     paidAt: r.refundedAt,
     method: r.method,
+    customMethod: null,
     refund: true,
     customer: r.customer?.name ?? null,
     saleNumber: r.sale.number,

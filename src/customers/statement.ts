@@ -9,7 +9,14 @@ const Decimal = Prisma.Decimal;
 export interface StatementEntry {
   at: Date;
   kind: 'sale' | 'cancelled' | 'payment' | 'refund';
-  description: string;
+  /** The sale the line is about (a payment may have none). The view words the line in the
+   * reader's language, so the cached statement holds no words. */
+  saleNumber: number | null;
+  /** What was taken off a sale by returns (zero when nothing was returned). */
+  returned: Decimal;
+  method: string | null;
+  customMethod: { name: string } | null;
+  reference: string | null;
   href: string;
   /** What the customer owes more (sale) or less (payment, cancellation). */
   debit: Decimal;
@@ -42,7 +49,15 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
     }),
     db.payment.findMany({
       where: { customerId, paidAt: range },
-      select: { id: true, paidAt: true, amount: true, method: true, reference: true, sale: { select: { number: true } } },
+      select: {
+        id: true,
+        paidAt: true,
+        amount: true,
+        method: true,
+        customMethod: { select: { name: true } },
+        reference: true,
+        sale: { select: { number: true } },
+      },
     }),
     db.refund.findMany({
       where: { customerId, refundedAt: range },
@@ -50,13 +65,14 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
     }),
   ]);
   const zero = new Decimal(0);
+  const aboutSale = (saleNumber: number | null) => ({ saleNumber, returned: zero, method: null, customMethod: null, reference: null });
   const raw: Array<Omit<StatementEntry, 'balance'> & { order: number }> = [
     ...sales.map((s) =>
       s.status === 'cancelled'
         ? {
             at: s.soldAt,
             kind: 'cancelled' as const,
-            description: `Sale #${s.number} (cancelled; counts for nothing)`,
+            ...aboutSale(s.number),
             href: `/sales/${s.id}`,
             debit: zero,
             credit: zero,
@@ -66,7 +82,7 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
           ? {
               at: s.soldAt,
               kind: 'sale' as const,
-              description: `Sale #${s.number}`,
+              ...aboutSale(s.number),
               href: `/sales/${s.id}`,
               debit: s.total,
               credit: zero,
@@ -75,7 +91,8 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
           : {
               at: s.soldAt,
               kind: 'sale' as const,
-              description: `Sale #${s.number} (less returns of ${s.returnedTotal.toFixed(2)})`,
+              ...aboutSale(s.number),
+              returned: s.returnedTotal,
               href: `/sales/${s.id}`,
               debit: s.total.minus(s.returnedTotal),
               credit: zero,
@@ -86,7 +103,8 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
     ...refunds.map((r) => ({
       at: r.refundedAt,
       kind: 'refund' as const,
-      description: `Refund, ${r.method}, for sale #${r.sale.number}`,
+      ...aboutSale(r.sale.number),
+      method: r.method,
       href: `/sales/${r.saleId}`,
       debit: r.amount,
       credit: zero,
@@ -95,7 +113,10 @@ export async function customerStatement({ db }: Scope, timeZone: string, custome
     ...payments.map((p) => ({
       at: p.paidAt,
       kind: 'payment' as const,
-      description: `Payment, ${p.method}${p.sale ? ` for sale #${p.sale.number}` : ''}${p.reference ? ` (${p.reference})` : ''}`,
+      ...aboutSale(p.sale?.number ?? null),
+      method: p.method,
+      customMethod: p.customMethod,
+      reference: p.reference,
       href: `/payments/${p.id}`,
       debit: zero,
       credit: p.amount,

@@ -38,6 +38,7 @@ const modelKinds: Record<Prisma.ModelName, ModelKind> = {
   PurchaseReceipt: 'owned',
   PurchaseReceiptLine: 'owned',
   SupplierPayment: 'owned',
+  BusinessPaymentMethod: 'owned',
   OneTimeLink: 'owned',
   AlertRun: 'owned',
   AlertDelivery: 'owned',

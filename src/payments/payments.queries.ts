@@ -35,6 +35,7 @@ export async function listPayments(db: TenantDb, timeZone: string, f: PaymentFil
         id: true,
         amount: true,
         method: true,
+        customMethod: { select: { name: true } },
         paidAt: true,
         reference: true,
         customer: { select: { id: true, name: true } },
@@ -50,6 +51,7 @@ export async function paymentDetail(db: TenantDb, id: number) {
     await db.payment.findFirst({
       where: { id },
       include: {
+        customMethod: { select: { name: true } },
         customer: { select: { id: true, name: true } },
         sale: { select: { id: true, number: true, total: true, returnedTotal: true, paidTotal: true, refundedTotal: true, status: true } },
         createdBy: { select: { email: true } },

@@ -6,7 +6,8 @@ import { formFailure, formLocals, submittedFields, typedValues, type FormFailure
 import { listQuery, withPage } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
-import { paymentMethods, type SalesService } from '../sales/index.ts';
+import { methodChoices, paymentMethods, type SalesService } from '../sales/index.ts';
+import { activePaymentMethods } from '../settings/index.ts';
 import { countOf, pickerView, type CustomersService } from '../customers/index.ts';
 import type { PaymentsService } from './payments.service.ts';
 import { tenantOf } from '../http/view-locals.ts';
@@ -60,7 +61,7 @@ export function paymentsRouter(deps: { sales: SalesService; payments: PaymentsSe
       sale,
       customerPicker,
       scripts: sale ? [] : ['/js/customer-picker.js'],
-      methods: paymentMethods,
+      methods: methodChoices(await activePaymentMethods(scope)),
       ...formLocals(failure),
     });
   }

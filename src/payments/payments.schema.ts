@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { FormTokenSchema } from '../db/form-submission.ts';
-import { PaymentMethodSchema } from '../sales/index.ts';
+import { PaymentChoiceSchema } from '../sales/index.ts';
 import { dayField, idField, moneyField, optional, optionalText } from '../db/fields.ts';
 
 export const PaymentSchema = z.object({
   token: FormTokenSchema,
   amount: moneyField('Amount', { positive: true }),
-  method: PaymentMethodSchema,
+  method: PaymentChoiceSchema,
   /** The payment's calendar day in the business's time zone; blank: today. */
   day: optional(dayField('Date')),
   customerId: optional(idField('Choose a customer from the list')),

@@ -11,6 +11,7 @@ import type { Scope } from '../db/scope.ts';
 import { messageFormatter } from '../format/index.ts';
 import { PaymentSchema, type PaymentInput } from './payments.schema.ts';
 import { say } from '../i18n/index.ts';
+import { assertUsableMethod } from '../settings/index.ts';
 
 const Decimal = Prisma.Decimal;
 
@@ -33,6 +34,7 @@ export async function registerPayment(deps: TransactionDeps, actor: Scope, raw: 
     // Today's payment keeps its real time; a back-dated one is put at noon of its day.
     const paidAt = day === today ? now : zonedInstant(day, tenant.timeZone, 12 * 60);
     const amount = new Decimal(input.amount);
+    if (input.method.customMethodId) await assertUsableMethod(tx, input.method.customMethodId, 'method');
 
     let customerId: number | null;
     let saleId: number | null = null;
@@ -53,7 +55,8 @@ export async function registerPayment(deps: TransactionDeps, actor: Scope, raw: 
       data: {
         tenantId,
         amount,
-        method: input.method,
+        method: input.method.kind,
+        customMethodId: input.method.customMethodId,
         paidAt,
         customerId,
         saleId,

@@ -8,7 +8,8 @@ import { listQuery } from '../http/list-query.ts';
 import { idParam } from '../http/params.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { tenantOf } from '../http/view-locals.ts';
-import { paymentMethods } from '../sales/index.ts';
+import { methodChoices, paymentMethods } from '../sales/index.ts';
+import { activePaymentMethods } from '../settings/index.ts';
 import { localDay } from '../time.ts';
 import type { PurchasingServices } from './index.ts';
 
@@ -57,7 +58,7 @@ export function supplierPaymentsRouter(p: PurchasingServices): Router {
       values,
       suppliers,
       supplier,
-      methods: paymentMethods,
+      methods: methodChoices(await activePaymentMethods(scope)),
       ...formLocals(failure),
     });
   }

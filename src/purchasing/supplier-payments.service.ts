@@ -7,6 +7,7 @@ import type { Scope } from '../db/scope.ts';
 import { createOnce, type Created } from '../db/transactions.ts';
 import { dayRange, localDay, zonedInstant } from '../time.ts';
 import { SupplierPaymentSchema } from './supplier-payments.schema.ts';
+import { assertUsableMethod } from '../settings/index.ts';
 
 const PAY_REFUSED = 'Only managers and owners can pay suppliers.';
 const INVALID = 'Please correct the marked fields.';
@@ -43,6 +44,7 @@ export class SupplierPaymentsService {
       // Today's payment keeps its real time; a back-dated one is put at noon of its day.
       const paidAt = day === today ? now : zonedInstant(day, tenant.timeZone, 12 * 60);
       const amount = new Prisma.Decimal(data.amount).toFixed(2);
+      if (data.method.customMethodId) await assertUsableMethod(tx, data.method.customMethodId, 'method');
       const paid = await tx.$queryRaw<unknown[]>(Prisma.sql`
         UPDATE suppliers SET owed = owed - ${amount}::numeric, updated_at = now()
          WHERE tenant_id = ${actor.tenantId} AND id = ${data.supplierId} AND owed >= ${amount}::numeric
@@ -57,7 +59,8 @@ export class SupplierPaymentsService {
           tenantId: actor.tenantId,
           supplierId: data.supplierId,
           amount,
-          method: data.method,
+          method: data.method.kind,
+          customMethodId: data.method.customMethodId,
           paidAt,
           reference: data.reference ?? null,
           note: data.note ?? null,
@@ -88,7 +91,15 @@ export class SupplierPaymentsService {
         orderBy: [{ paidAt: 'desc' }, { id: 'desc' }],
         skip: (page - 1) * PAYMENTS_PAGE_SIZE,
         take: PAYMENTS_PAGE_SIZE,
-        select: { id: true, amount: true, method: true, paidAt: true, reference: true, supplier: { select: { id: true, name: true } } },
+        select: {
+          id: true,
+          amount: true,
+          method: true,
+          customMethod: { select: { name: true } },
+          paidAt: true,
+          reference: true,
+          supplier: { select: { id: true, name: true } },
+        },
       }),
     ]);
     return { total, page, pages, sum: sum._sum.amount ?? new Prisma.Decimal(0), payments };
@@ -99,7 +110,11 @@ export class SupplierPaymentsService {
     return found(
       await actor.db.supplierPayment.findFirst({
         where: { id },
-        include: { supplier: { select: { id: true, name: true, owed: true } }, createdBy: { select: { name: true, email: true } } },
+        include: {
+          customMethod: { select: { name: true } },
+          supplier: { select: { id: true, name: true, owed: true } },
+          createdBy: { select: { name: true, email: true } },
+        },
       }),
       'Payment',
     );

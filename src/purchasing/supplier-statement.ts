@@ -13,6 +13,7 @@ export type SupplierStatementEntry =
       at: Date;
       href: string;
       method: PaymentMethod;
+      customMethod: { name: string } | null;
       reference: string | null;
       charge: Decimal;
       credit: Decimal;
@@ -54,7 +55,7 @@ export async function supplierStatement(
     }),
     db.supplierPayment.findMany({
       where: { supplierId, paidAt: range },
-      select: { id: true, paidAt: true, amount: true, method: true, reference: true },
+      select: { id: true, paidAt: true, amount: true, method: true, customMethod: { select: { name: true } }, reference: true },
     }),
   ]);
   const zero = new Decimal(0);
@@ -75,6 +76,7 @@ export async function supplierStatement(
       at: p.paidAt,
       href: `/purchasing/payments/${p.id}`,
       method: p.method,
+      customMethod: p.customMethod,
       reference: p.reference,
       charge: zero,
       credit: p.amount,

@@ -19,6 +19,7 @@ import type { TransactionDeps } from '../core.ts';
 import { writeSale } from './write-sale.ts';
 import type { Created } from '../db/transactions.ts';
 import type { Scope } from '../db/scope.ts';
+import { assertUsableMethod } from '../settings/index.ts';
 
 type Decimal = Prisma.Decimal;
 const Decimal = Prisma.Decimal;
@@ -53,11 +54,12 @@ export async function confirmSale(deps: TransactionDeps, actor: Scope, raw: unkn
         where: { id: tenantId },
         select: { timeZone: true, defaultTaxRate: true, currency: true, staffMaxDiscountPct: true, staffMayOverridePrice: true },
       });
+      if (input.payNow?.customMethodId) await assertUsableMethod(tx, input.payNow.customMethodId, 'payNow');
       const beyondLimits = staffLimitRefusal(actor, tenant, input.lines, lineProducts, tenant.currency);
       if (beyondLimits) throw beyondLimits;
 
       const { lines, totals } = priceLines(input.lines, lineProducts, tenant.defaultTaxRate);
-      const tendered = input.payNow === 'cash' && input.tendered !== undefined ? new Decimal(input.tendered) : null;
+      const tendered = input.payNow?.kind === 'cash' && input.tendered !== undefined ? new Decimal(input.tendered) : null;
       if (tendered) {
         const cash = changeDue(tendered, totals.total, tenant.currency);
         if ('error' in cash) throw new ValidationError(cash.error, { tendered: cash.error });

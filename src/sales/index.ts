@@ -12,8 +12,8 @@ export { saleMoney } from './refunds.ts';
 export { lineCost, saleTotals } from './sale-totals.ts';
 export { saleDetail } from './sales.queries.ts';
 export { taxBreakdown, type TaxRateTotals } from './sale-totals.ts';
-export { PaymentMethodSchema } from './sales.schema.ts';
-export { methodLabel, METHOD_LABELS } from './method-labels.ts';
+export { PaymentChoiceSchema, type PaymentChoice } from './sales.schema.ts';
+export { methodLabel, methodChoices, METHOD_LABELS, type MethodChoice } from './method-labels.ts';
 
 /** Sales: the sale form, confirmation, the list and detail pages, cancellations and returns. */
 export function createSales(

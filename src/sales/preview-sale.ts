@@ -112,7 +112,7 @@ export async function previewSale(actor: Scope, body: Record<string, unknown>): 
 
   const input = header.success ? header.data : {};
   let change: string | undefined;
-  if (input.payNow === 'cash' && input.tendered !== undefined && known.length) {
+  if (input.payNow?.kind === 'cash' && input.tendered !== undefined && known.length) {
     const cash = changeDue(new Decimal(input.tendered), totals.total, tenant.currency);
     if ('error' in cash) errors.tendered = cash.error;
     else change = m(cash.change);

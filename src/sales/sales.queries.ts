@@ -64,7 +64,10 @@ export async function saleDetail(db: TenantDb, id: number) {
           orderBy: { lineNo: 'asc' },
           include: { product: { select: { id: true, sku: true, name: true, unit: { select: { code: true } } } } },
         },
-        payments: { orderBy: { paidAt: 'asc' }, select: { id: true, amount: true, method: true, paidAt: true, reference: true } },
+        payments: {
+          orderBy: { paidAt: 'asc' },
+          select: { id: true, amount: true, method: true, customMethod: { select: { name: true } }, paidAt: true, reference: true },
+        },
         returns: {
           orderBy: { returnedAt: 'asc' },
           select: {

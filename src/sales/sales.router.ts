@@ -13,6 +13,8 @@ import { scopeOf } from '../http/request-scope.ts';
 import { lineFields, linesFromBody, saleFormFromBody, type SaleLineForm } from './sales.schema.ts';
 import { tenantOf } from '../http/view-locals.ts';
 import { setCacheStatus } from '../http/cache-header.ts';
+import { activePaymentMethods } from '../settings/index.ts';
+import { methodChoices } from './method-labels.ts';
 
 // /sales: list, the multi-line form, detail (receipts and invoices: src/printing; returns and
 // cancelling: returns.router.ts). Thin: the service decides.
@@ -52,10 +54,11 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
     const typed = values.lines.length
       ? { customerId: values.customerId, payNow: values.payNow, tendered: values.tendered, ...lineFields(values.lines) }
       : undefined;
-    const [customerPicker, productOptions, preview] = await Promise.all([
+    const [customerPicker, productOptions, preview, ownMethods] = await Promise.all([
       customers.picker(scope, { selected: idParam(values.customerId) }),
       sales.searchProducts(scope, '', 300),
       typed && sales.preview(scope, typed),
+      activePaymentMethods(scope),
     ]);
     const lines = [...values.lines];
     while (lines.length < BLANK_LINES) lines.push({});
@@ -65,6 +68,7 @@ export function salesRouter(deps: { sales: SalesService; customers: CustomersSer
       customerPicker: pickerView(req.t, countOf(res), customerPicker.value),
       productOptions,
       preview,
+      payNowChoices: methodChoices(ownMethods),
       scripts: ['/js/customer-picker.js', '/js/sale-form.js'],
       ...formLocals(failure),
     });

@@ -4,7 +4,21 @@ import { idField, moneyField, optional, optionalText, percentField, quantityFiel
 import { PaymentMethod } from '../generated/prisma/enums.ts';
 
 export const paymentMethods = Object.values(PaymentMethod);
-export const PaymentMethodSchema = z.enum(paymentMethods, { error: 'Method must be cash, card, transfer or other' });
+
+/** How a payment form names a method: a built-in kind, or `custom:<id>` for one of the business's own. */
+export interface PaymentChoice {
+  kind: PaymentMethod;
+  /** The business's own method (its kind is `other`); the service checks it is theirs and active. */
+  customMethodId: number | null;
+}
+const CHOOSE = 'Choose a payment method from the list';
+export const PaymentChoiceSchema = z
+  .string({ error: CHOOSE })
+  .trim()
+  .regex(/^(?:cash|card|transfer|other|custom:[1-9]\d{0,8})$/, CHOOSE)
+  .transform((v): PaymentChoice =>
+    v.startsWith('custom:') ? { kind: 'other', customMethodId: Number(v.slice(7)) } : { kind: v as PaymentMethod, customMethodId: null },
+  );
 
 export const SaleLineSchema = z
   .object({
@@ -29,7 +43,7 @@ export const SaleSchema = z.object({
   customerId: optional(idField('Choose a customer from the list')),
   note: optionalText('Note', 500),
   /** Paid in full now with this method (a walk-in sale); blank: on account. */
-  payNow: optional(PaymentMethodSchema),
+  payNow: optional(PaymentChoiceSchema),
   /** Cash handed over, for a sale paid now in cash: the change due is shown and kept. */
   tendered: optional(moneyField('Cash tendered')),
   lines: z

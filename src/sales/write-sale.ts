@@ -4,7 +4,7 @@ import { balanceDaysUpsert, type BalanceRow } from '../balance/index.ts';
 import { profitDaysUpsert, type ProfitRow } from '../profit/index.ts';
 import { saleMovements, type TakenForSale } from '../stock/index.ts';
 import type { LineTotals } from './sale-totals.ts';
-import type { PaymentMethod } from '../generated/prisma/enums.ts';
+import type { PaymentChoice } from './sales.schema.ts';
 
 type Decimal = Prisma.Decimal;
 
@@ -28,7 +28,7 @@ export interface SaleRow {
   discountTotal: Decimal;
   taxTotal: Decimal;
   total: Decimal;
-  payNow: PaymentMethod | undefined;
+  payNow: PaymentChoice | undefined;
   /** Cash handed over (a cash sale), kept for the receipt's change due. */
   cashTendered?: Decimal | null;
   lines: Array<{
@@ -81,9 +81,9 @@ export async function writeSale(tx: TenantTransaction, s: SaleRow): Promise<{ nu
       SELECT ${s.tenantId}, sale.id, x.line_no, x.product_id, x.quantity, x.unit_price, x.discount_pct, x.tax_rate, x.line_subtotal, x.line_tax, x.line_total, x.unit_cost, x.line_cost FROM sale, x
     ), m AS (${saleMovements(s.stockOut, s.tenantId, s.userId, s.soldAt)}
     ), p AS (
-      INSERT INTO payments (tenant_id, amount, method, paid_at, customer_id, sale_id, created_by_id, created_at)
-      SELECT ${s.tenantId}, ${s.total.toFixed(2)}::numeric, ${s.payNow ?? null}::"PaymentMethod", ${s.soldAt}::timestamptz, ${s.customerId}::int, sale.id, ${s.userId}, ${s.soldAt}::timestamptz
-        FROM sale WHERE ${s.payNow ?? null}::text IS NOT NULL
+      INSERT INTO payments (tenant_id, amount, method, custom_method_id, paid_at, customer_id, sale_id, created_by_id, created_at)
+      SELECT ${s.tenantId}, ${s.total.toFixed(2)}::numeric, ${s.payNow?.kind ?? null}::"PaymentMethod", ${s.payNow?.customMethodId ?? null}::int, ${s.soldAt}::timestamptz, ${s.customerId}::int, sale.id, ${s.userId}, ${s.soldAt}::timestamptz
+        FROM sale WHERE ${s.payNow?.kind ?? null}::text IS NOT NULL
     )${balance ? Prisma.sql`, b AS (${balance})` : Prisma.empty}${profit ? Prisma.sql`, pf AS (${profit})` : Prisma.empty}
     SELECT number FROM sale`);
   if (!row) throw new Error(`tenant ${s.tenantId} vanished while confirming a sale`);

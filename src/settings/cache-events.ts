@@ -14,6 +14,9 @@ export const SETTINGS_EVENTS = {
   // report's, the day of the dashboard's own sales, the lists' day filters and the
   // statement's range); every page shows the name, zone, currency and locale from the viewer read.
   'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer', 'sales-list', 'payments-list', 'customers'],
+  // A business's own payment method added, renamed or deactivated: the pages that name a
+  // payment's method (the payments list, a customer's page and statement, the balance detail).
+  'paymentMethod.saved': ['balance', 'payments-list', 'customers'],
 } as const satisfies EventModules;
 
 declare module '../cache/events.ts' {

@@ -7,14 +7,22 @@ import { CategoriesService } from './categories.service.ts';
 import { UomsService } from './uoms.service.ts';
 import { uomsRouter } from './uoms.router.ts';
 import { SETTINGS_EVENTS } from './cache-events.ts';
+import { PaymentMethodsService } from './payment-methods.service.ts';
+import { paymentMethodsRouter } from './payment-methods.router.ts';
 
-// The business's settings: its details (business settings), its categories and its units.
+// The business's settings: its details (business settings), its categories, its units and its own payment methods.
 // The catalog builds on these (a product has a unit and a category); nothing here knows the
 // catalog (docs/decisions/019-layering.md).
 
 export { BusinessService } from './business.service.ts';
 export { CategoriesService, type CategoryRow } from './categories.service.ts';
 export { UomsService } from './uoms.service.ts';
+export {
+  PaymentMethodsService,
+  activePaymentMethods,
+  assertUsableMethod,
+  type BusinessPaymentMethodRow,
+} from './payment-methods.service.ts';
 export { subtreeIds } from './category-tree.ts';
 export { ReceiptFormatSchema, type ReceiptFormat } from './business.schema.ts';
 export { createTenant } from './tenants.service.ts';
@@ -23,6 +31,7 @@ export interface SettingsServices {
   business: BusinessService;
   uoms: UomsService;
   categories: CategoriesService;
+  paymentMethods: PaymentMethodsService;
 }
 
 export function createSettings(core: Pick<Core, 'cache'>): SettingsServices & { router: Router } {
@@ -32,6 +41,7 @@ export function createSettings(core: Pick<Core, 'cache'>): SettingsServices & { 
     business: new BusinessService({ cache }),
     uoms: new UomsService({ cache }),
     categories: new CategoriesService({ cache }),
+    paymentMethods: new PaymentMethodsService({ cache }),
   };
   return { ...services, router: settingsRouter(services) };
 }
@@ -46,5 +56,6 @@ function settingsRouter(settings: SettingsServices): Router {
   router.use(categoriesRouter(settings.categories));
   router.use(uomsRouter(settings.uoms));
   router.use(businessRouter(settings.business));
+  router.use(paymentMethodsRouter(settings.paymentMethods));
   return router;
 }

@@ -244,5 +244,9 @@ describe('demo data', () => {
     expect((await prisma.unit.findFirstOrThrow({ where: { tenantId, code: 'kg' } })).name).toBe('Kilogramo');
     const found = await prisma.product.findMany({ where: { tenantId, searchText: { contains: 'cinta metrica' } }, select: { name: true } });
     expect(found.map((p) => p.name)).toEqual(['Cinta métrica 5 m']);
+    // Paid by Bizum too: the demo's payments of kind `other` are the business's own method.
+    const bizum = await prisma.businessPaymentMethod.findFirstOrThrow({ where: { tenantId } });
+    expect([bizum.name, bizum.active]).toEqual(['Bizum', true]);
+    expect(await prisma.payment.count({ where: { tenantId, method: 'other', customMethodId: null } })).toBe(0);
   }, 120_000);
 });

@@ -65,6 +65,7 @@ describe('cache', () => {
         'uom.created': ['uom', 'products'],
         'uom.updated': ['uom', 'products', 'dashboard'],
         'uom.deleted': ['uom', 'products', 'dashboard'],
+        'paymentMethod.saved': ['balance', 'payments-list', 'customers'],
         'settings.updated': ['balance', 'products', 'profit', 'dashboard', 'viewer', 'sales-list', 'payments-list', 'customers'],
         'user.created': ['viewer'],
         'user.roleChanged': ['viewer'],

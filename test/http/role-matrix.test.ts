@@ -162,6 +162,19 @@ export const roleMatrix: Row[] = [
     }),
   },
 
+  {
+    what: 'open the payment methods',
+    permission: 'settings.manage',
+    method: 'GET',
+    request: async () => ({ path: '/settings/payment-methods' }),
+  },
+  {
+    what: 'add a payment method',
+    permission: 'settings.manage',
+    method: 'POST',
+    request: async () => ({ path: '/settings/payment-methods', form: { name: `Bizum ${randomBytes(4).toString('hex')}` } }),
+  },
+
   { what: 'open the audit log', permission: 'audit.see', method: 'GET', request: async () => ({ path: '/settings/audit' }) },
   {
     what: 'filter the audit log',

@@ -204,6 +204,10 @@ describe.each([
     await buy.orders.order(scope, orderId);
     const receiptId = (await buy.receiving.receive(scope, orderId, { token: randomUUID(), lines: { 1: { quantity: '4' } } })).id;
     const paymentId = (await buy.payments.register(scope, { token: randomUUID(), supplierId, amount: '1.00', method: 'transfer' })).id;
+    // The business's own payment methods: one offered, one deactivated (the page shows both states).
+    const settings = app.deps.settings.paymentMethods;
+    await settings.create(scope, { name: 'Bizum' });
+    await settings.setActive(scope, (await settings.create(scope, { name: 'Pix' })).id, false);
     pages.push(
       '/purchasing/orders',
       '/purchasing/orders/new',
@@ -248,6 +252,7 @@ describe.each([
       '/settings/categories',
       '/settings/uoms',
       '/settings/business',
+      '/settings/payment-methods',
       '/settings/users',
       '/settings/audit',
       '/account/password',

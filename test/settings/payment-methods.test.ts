@@ -172,7 +172,7 @@ describe('payment methods over HTTP', () => {
     expect((await seller.get(`/payments/${payment.id}`)).html).toContain('<dd>Bizum');
     const day = localDay(new Date(), 'UTC');
     expect((await owner.get(`/balance/detail?from=${day}&to=${day}`)).html).toContain('<td>Bizum</td>');
-    expect((await seller.get(`/customers/${customerId}/statement?from=${day}&to=${day}`)).html).toContain('Payment, Bizum for sale');
+    expect((await seller.get(`/customers/${customerId}/statement?from=${day}&to=${day}`)).html).toContain('Payment, Bizum, for sale #');
     // Not cash: the seller's drawer expects nothing from it.
     const sellerUser = await app.deps.db.prisma.user.findFirstOrThrow({ where: { tenantId, role: 'staff' } });
     const drawer = await app.deps.till.open({ tenantId, userId: sellerUser.id, role: 'staff', db: app.deps.tenantDb(tenantId) });

@@ -38,10 +38,6 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const adapterFactory = new PrismaPg({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      // One connection stays open when idle: PostgreSQL counts a transaction for every new
-      // connection, so a pool that closed its last one after 10 s idle doubled the cost of
-      // each periodic read (the outbox poll, the digest's check, the session sweep).
-      min: 1,
       connectionTimeoutMillis: 5000,
     });
     const prisma = new PrismaClient({ adapter: adapterFactory });

@@ -42,11 +42,17 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
     let table: ReturnType<typeof tablePage> | undefined;
     let updatedAt: string | undefined;
     if (r.query) {
-      const series = await balance.getBalanceSeries(r.scope, r.query);
-      statuses.push(series.status);
+      // The formatted view model is cached with the series: a hit formats nothing. It depends
+      // on the series and the formatter only (the language too, should a label ever be translated).
+      const variant = [req.language, fmt.locale, fmt.client.tag, fmt.currency, fmt.timeZone].join('|');
+      const shaped = await balance.getSeriesShaped(r.scope, r.query, variant, (series) => ({
+        computedAt: series.computedAt,
+        view: seriesView(series, fmt),
+      }));
+      statuses.push(shaped.status);
       // When the figures were computed (a cached series keeps its time); X-Cache says whether it was cached.
-      updatedAt = updatedAtText(series.value.computedAt, fmt);
-      view = seriesView(series.value, fmt);
+      updatedAt = updatedAtText(shaped.value.computedAt, fmt);
+      view = shaped.value.view;
       table = tablePage(view, listQuery(req.query).page);
     }
     let asOf: { day: string; balance: string } | undefined;

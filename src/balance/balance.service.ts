@@ -8,7 +8,7 @@ import { readOpenBalanceAt, readSummary } from './balance.query.ts';
 import { assertSeriesQuery, rangeProblems } from './balance.rules.ts';
 import type { BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
 import type { Scope } from '../db/scope.ts';
-import { CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey } from './cache-keys.ts';
+import { CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey, shapedKey } from './cache-keys.ts';
 import { presetRange } from './presets.ts';
 import { buildSeries } from './series.ts';
 import { RecentQueries } from './recent-queries.ts';
@@ -62,6 +62,40 @@ export class BalanceService {
     return this.cache.memoize(scope.tenantId, seriesKey(q), () => this.readSeries(scope.tenantId, scope.db, q), {
       ttl: this.deps.ttlSeconds,
     });
+  }
+
+  /**
+   * The series as `shape` lays it out (the page's formatted view model), cached beside the
+   * series in the same module, so one generation covers both: an invalidation drops the two
+   * together, and a shape is only ever built from the series of the generation it is stored
+   * under (its loader reads the series through the cache). `variant` names everything the
+   * shape depends on besides the series (language, locale, currency, zone). The status is the
+   * series' own when the shape had to be built: building it reads nothing from the database.
+   */
+  async getSeriesShaped<V>(
+    scope: Scope,
+    query: SeriesQuery,
+    variant: string,
+    shape: (series: BalanceSeries) => V,
+  ): Promise<MemoizeResult<V>> {
+    assertCan(scope, 'balance.see', BALANCE_REFUSED);
+    assertSeriesQuery(query);
+    const q: SeriesQuery = { from: query.from, to: query.to, granularity: query.granularity, customer: query.customer };
+    this.recent.record(scope.tenantId, q);
+    let seriesStatus: CacheStatus | undefined;
+    const shaped = await this.cache.memoize(
+      scope.tenantId,
+      shapedKey(q, variant),
+      async () => {
+        const series = await this.cache.memoize(scope.tenantId, seriesKey(q), () => this.readSeries(scope.tenantId, scope.db, q), {
+          ttl: this.deps.ttlSeconds,
+        });
+        seriesStatus = series.status;
+        return shape(series.value);
+      },
+      { ttl: this.deps.ttlSeconds },
+    );
+    return { value: shaped.value, status: shaped.status === 'MISS' && seriesStatus ? seriesStatus : shaped.status };
   }
 
   /** The series straight from the database, no cache (the warm-up and checks compare with it). */

@@ -29,7 +29,7 @@ const TEST_TOTP_KEY = 'a1'.repeat(32);
 
 export async function startServer(
   env: Record<string, string> = {},
-  options: { timeoutMs?: number; built?: boolean } = {},
+  options: { timeoutMs?: number; built?: boolean; nodeArgs?: string[] } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const lines: string[] = [];
@@ -37,23 +37,27 @@ export async function startServer(
     for (const line of chunk.toString().split('\n')) if (line) lines.push(line);
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
-  const child: ChildProcess = spawn(process.execPath, options.built ? BUILT_SERVER_ARGS : ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    // A configured TOTP key (one for every server, so instances share two-factor secrets), as in production.
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      SEED_DEMO: 'false',
-      CACHE_COMMAND_TIMEOUT_MS: TEST_CACHE_COMMAND_TIMEOUT_MS,
-      LOG_LEVEL: 'info',
-      TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), ...(options.built ? BUILT_SERVER_ARGS : ['--import', 'tsx', 'src/server.ts'])],
+    {
+      cwd: root,
+      // A configured TOTP key (one for every server, so instances share two-factor secrets), as in production.
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'test',
+        SEED_DEMO: 'false',
+        CACHE_COMMAND_TIMEOUT_MS: TEST_CACHE_COMMAND_TIMEOUT_MS,
+        LOG_LEVEL: 'info',
+        TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exitCode: number | null | undefined;

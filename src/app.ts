@@ -97,7 +97,15 @@ export function createApp(deps: Dependencies): Express {
   if (deps.reportReads) app.use(recordCommitPosition(deps.reportReads.commitPosition));
   app.use(inputLocale);
   const codeDir = path.dirname(fileURLToPath(import.meta.url));
-  app.use(conditionalPages({ cache: deps.cache, pages: deps.conditionalPages, buildId: buildIdOf([codeDir, path.join(root, 'views')]) }));
+  app.use(
+    conditionalPages({
+      cache: deps.cache,
+      pages: deps.conditionalPages,
+      buildId: buildIdOf([codeDir, path.join(root, 'views')]),
+      keptPageBytes: config.cache.keptPageBytes,
+      metrics: deps.metrics,
+    }),
+  );
   app.use(accountLanguageRouter(deps));
   for (const router of deps.routers) app.use(router);
 

@@ -174,6 +174,7 @@ const EnvSchema = z
     CACHE_L1_ENABLED: bool(true),
     CACHE_L1_MAX_ENTRIES: int(10000, 1, 10_000_000),
     CACHE_L1_MAX_BYTES: int(64 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+    CACHE_PAGE_BYTES: int(32 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
     CACHE_COMMAND_TIMEOUT_MS: int(50, 1, 10000),
     REDIS_CONNECT_TIMEOUT_MS: int(3000, 100, 60000),
     CACHE_BREAKER_THRESHOLD: int(5, 1, 1000),
@@ -315,7 +316,11 @@ export const CACHE_MODULES = [
 export type CacheModule = (typeof CACHE_MODULES)[number];
 
 /** The cache's settings as the configuration reads them: every module's TTL (CACHE_<MODULE>_TTL). */
-export type AppCacheConfig = CacheConfig & { ttl: Record<CacheModule, number> };
+export type AppCacheConfig = CacheConfig & {
+  ttl: Record<CacheModule, number>;
+  /** Room for rendered pages kept by their ETag in this process (src/http/conditional-page.ts); 0 keeps none. */
+  keptPageBytes: number;
+};
 
 export interface CacheConfig {
   enabled: boolean;
@@ -439,6 +444,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       negativeTtl: e.CACHE_NEGATIVE_TTL,
       staleGrace: e.CACHE_STALE_GRACE,
       l1: { enabled: e.CACHE_L1_ENABLED, maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: e.CACHE_L1_MAX_BYTES },
+      // An in-process tier, like L1: off with it.
+      keptPageBytes: e.CACHE_ENABLED && e.CACHE_L1_ENABLED ? e.CACHE_PAGE_BYTES : 0,
       commandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       breaker: { failureThreshold: e.CACHE_BREAKER_THRESHOLD, openMs: e.CACHE_BREAKER_OPEN_MS },

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import onHeaders from 'on-headers';
+import { LRUCache } from 'lru-cache';
+import { Counter, type Registry } from 'prom-client';
 import type { CacheModule } from '../config.ts';
 import type { CacheService } from '../cache/index.ts';
 import type { CurrentUser } from './request-scope.ts';
@@ -11,6 +13,12 @@ import type { CurrentUser } from './request-scope.ts';
 // version gets 304: no loading, no rendering, no body. Any commit that changes what the page
 // shows bumps one of those generations (after-commit invalidation), so the next request
 // gets 200 with the new content.
+//
+// The ETag names the page's whole content, so the body rendered under it can be kept (in
+// this process, bounded by size) and sent again to a request that names the same version
+// without holding it (another tab, a reload that lost the browser's copy): no loading, no
+// rendering. It is never shared between sessions (the session is in the ETag) and is dropped
+// by the same commits that change the ETag.
 //
 // A page is listed once, with its modules, in `pages` (src/container.ts): one line per page.
 // A path segment `:id` stands for a record's number (`/customers/:id/statement`).
@@ -40,9 +48,35 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
-export function conditionalPages(deps: { cache: CacheService; pages: ConditionalPages; buildId: string }): RequestHandler {
+/** What a kept page body is sent with again (the rest comes from the middleware before this one). */
+const REPLAYED_HEADERS = ['content-type', 'content-language', 'cache-control', 'vary'] as const;
+interface KeptPage {
+  body: string;
+  headers: Array<[string, string]>;
+}
+
+export interface ConditionalPagesOptions {
+  cache: CacheService;
+  pages: ConditionalPages;
+  buildId: string;
+  /** Room for rendered pages kept by their ETag, in bytes (UTF-16 length); 0 keeps none. */
+  keptPageBytes: number;
+  metrics: Registry;
+}
+
+export function conditionalPages(deps: ConditionalPagesOptions): RequestHandler {
   const { cache, buildId } = deps;
   const modulesOf = pageModules(deps.pages);
+  const kept =
+    deps.keptPageBytes > 0
+      ? new LRUCache<string, KeptPage>({ maxSize: deps.keptPageBytes, sizeCalculation: (page) => Math.max(1, page.body.length) })
+      : undefined;
+  const views = new Counter({
+    name: 'stock_conditional_page_views_total',
+    help: 'Views of pages that answer conditional GETs: not modified (304), sent from the kept body, or rendered',
+    labelNames: ['outcome'] as const,
+    registers: [deps.metrics],
+  });
   return (req, res, next) => {
     const modules = req.method === 'GET' || req.method === 'HEAD' ? modulesOf(req.path) : undefined;
     // A pending flash message is shown once: that page is never the one the browser holds.
@@ -75,15 +109,45 @@ export function conditionalPages(deps: { cache: CacheService; pages: Conditional
         .digest('base64url')
         .slice(0, 27)}"`;
       if (matchesEtag(req.get('If-None-Match'), etag)) {
+        views.inc({ outcome: 'not_modified' });
         res.status(304).end();
         return;
       }
       res.setHeader('ETag', etag);
+      const page = kept?.get(etag);
+      if (page) {
+        views.inc({ outcome: 'kept' });
+        for (const [name, value] of page.headers) res.setHeader(name, value);
+        res.setHeader('X-Cache', 'HIT');
+        res.status(200).send(page.body);
+        return;
+      }
+      views.inc({ outcome: 'rendered' });
       // Only a full page carries it (an error or a redirect is not this version of the page).
       onHeaders(res, function () {
         if (this.statusCode !== 200) this.removeHeader('ETag');
       });
+      if (kept) keepRenderedPage(res, etag, kept);
       next();
     }, next);
+  };
+}
+
+/** Keeps the body of this response under `etag` if it goes out as this version of the page. */
+function keepRenderedPage(res: import('express').Response, etag: string, kept: LRUCache<string, KeptPage>): void {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    // A page built from any read that missed is kept too: it is what the ETag names (the
+    // generations were read before anything loaded, so a commit since gives another ETag).
+    if (res.statusCode === 200 && typeof body === 'string' && res.getHeader('ETag') === etag) {
+      const headers: Array<[string, string]> = [];
+      for (const name of REPLAYED_HEADERS) {
+        const value = res.getHeader(name);
+        if (typeof value === 'string') headers.push([name, value]);
+      }
+      kept.set(etag, { body, headers });
+    }
+    res.send = send;
+    return send(body);
   };
 }

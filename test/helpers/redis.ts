@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { AppCacheConfig, CacheConfig } from '../../src/config.ts';
+import type { AppCacheConfig } from '../../src/config.ts';
 
 // Redis for tests: the shared server at 127.0.0.1:6379 (REDIS_TEST_URL to change it), a
 // random key prefix per test file so files can run in parallel, and cleanup by prefix.
@@ -37,7 +37,7 @@ export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promis
   return deleted;
 }
 
-export function testCacheConfig(overrides: Partial<Omit<CacheConfig, 'ttl'>> = {}): AppCacheConfig {
+export function testCacheConfig(overrides: Partial<Omit<AppCacheConfig, 'ttl'>> = {}): AppCacheConfig {
   return {
     enabled: true,
     keyPrefix: uniquePrefix(),
@@ -57,6 +57,7 @@ export function testCacheConfig(overrides: Partial<Omit<CacheConfig, 'ttl'>> = {
     negativeTtl: 15,
     staleGrace: 300,
     l1: { enabled: true, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 },
+    keptPageBytes: 32 * 1024 * 1024,
     commandTimeoutMs: 200,
     connectTimeoutMs: 3000,
     breaker: { failureThreshold: 5, openMs: 1000 },

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { Scope } from '../../src/db/scope.ts';
+import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import type { TestClient } from '../helpers/http-client.ts';
+
+// A page that answers conditional GETs keeps its rendered body under its ETag
+// (src/http/conditional-page.ts): a view of the same version, without the browser's copy, is
+// sent again with no loading and no rendering; a commit that changes the page gives it a new
+// ETag and a new render; another session never gets this session's body.
+
+describe('rendered pages kept by their ETag', () => {
+  let t: TestApp;
+  let business: TestTenant;
+  let owner: Scope;
+  let client: TestClient;
+  let productId: number;
+
+  async function outcomes(): Promise<Record<string, number>> {
+    const metric = await t.deps.metrics.getSingleMetric('stock_conditional_page_views_total')!.get();
+    return Object.fromEntries(metric.values.map((v) => [String(v.labels.outcome), v.value]));
+  }
+
+  /** A plain view (no If-None-Match) and how it was answered: kept, rendered or not modified. */
+  async function view(c: TestClient, path: string) {
+    const before = await outcomes();
+    const res = await c.get(path);
+    const after = await outcomes();
+    const answered = Object.keys(after).filter((k) => after[k] !== (before[k] ?? 0));
+    expect(answered).toHaveLength(1);
+    return {
+      status: res.status,
+      etag: res.headers.get('etag'),
+      xCache: res.headers.get('x-cache'),
+      type: res.headers.get('content-type'),
+      cacheControl: res.headers.get('cache-control'),
+      html: res.html,
+      answered: answered[0],
+    };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ driver: 'pglite', redis: true });
+    business = await t.createTenantWithOwner();
+    owner = { tenantId: business.tenantId, userId: business.owner.id, role: 'owner', db: t.deps.tenantDb(business.tenantId) };
+    const unitId = (await t.deps.db.prisma.unit.create({ data: { tenantId: business.tenantId, code: 'ea', name: 'Each' } })).id;
+    productId = (
+      await t.deps.catalog.products.create(owner, {
+        sku: 'K-1',
+        name: 'Kept lamp',
+        unitId: String(unitId),
+        price: '12.50',
+        cost: '5.00',
+        openingStock: '50',
+      })
+    ).id;
+    client = await t.signIn(business.owner.email, business.owner.password);
+  }, 180_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('sends the same version again from the kept body, byte for byte, with the same headers', async () => {
+    for (const path of ['/balance', '/catalog/products', '/', '/sales', '/customers']) {
+      const first = await view(client, path);
+      const again = await view(client, path);
+      // Signing in landed on `/`: that version was rendered then.
+      expect([path, first.status, first.answered]).toEqual([path, 200, path === '/' ? 'kept' : 'rendered']);
+      expect([path, again.status, again.answered, again.xCache]).toEqual([path, 200, 'kept', 'HIT']);
+      expect(again.etag).toBe(first.etag);
+      expect(again.html).toBe(first.html);
+      expect([again.type, again.cacheControl]).toEqual([first.type, first.cacheControl]);
+    }
+  });
+
+  it('renders again after a commit that changes the page, and keeps the new version', async () => {
+    const before = await view(client, '/catalog/products');
+    await t.deps.sales.confirm(owner, { token: randomUUID(), payNow: 'cash', lines: [{ productId: String(productId), quantity: '3' }] });
+    const after = await view(client, '/catalog/products');
+    expect(after.answered).toBe('rendered');
+    expect(after.etag).not.toBe(before.etag);
+    expect(after.html).toContain('47');
+    expect((await view(client, '/catalog/products')).answered).toBe('kept');
+  });
+
+  it('never sends one session the body kept for another, even of the same user', async () => {
+    const mine = await view(client, '/balance');
+    const other = await t.signIn(business.owner.email, business.owner.password);
+    const theirs = await view(other, '/balance');
+    expect(theirs.answered).toBe('rendered');
+    expect(theirs.etag).not.toBe(mine.etag);
+  });
+
+  it('keeps nothing when the in-process tier is off or given no room', () => {
+    const env = { NODE_ENV: 'test' };
+    expect(loadConfig(env).cache.keptPageBytes).toBe(32 * 1024 * 1024);
+    expect(loadConfig({ ...env, CACHE_PAGE_BYTES: '0' }).cache.keptPageBytes).toBe(0);
+    expect(loadConfig({ ...env, CACHE_L1_ENABLED: 'false' }).cache.keptPageBytes).toBe(0);
+    expect(loadConfig({ ...env, CACHE_ENABLED: 'false' }).cache.keptPageBytes).toBe(0);
+    expect(() => loadConfig({ ...env, CACHE_PAGE_BYTES: '-1' })).toThrow(/CACHE_PAGE_BYTES/);
+  });
+});

@@ -4,6 +4,7 @@
 // the business's convention, with a UTF-8 byte-order mark so spreadsheets read the accents.
 
 import { parseDecimal, type ParsedDecimal } from '../format/index.ts';
+import { say } from '../i18n/index.ts';
 
 export interface CsvConvention {
   delimiter: ',' | ';';
@@ -52,4 +53,15 @@ export function readNumberCell(cell: string | undefined, convention: CsvConventi
 /** A number as the convention writes it: "12.50" → "12,50" for a decimal-comma file. */
 export function csvNumber(text: string, convention: CsvConvention): string {
   return convention.decimalComma ? text.replace('.', ',') : text;
+}
+
+/**
+ * A file csv-parse refused, in our words and the reader's language (its own words are English
+ * and name byte offsets), with the line it stopped at when it says.
+ */
+export function csvParseRefusal(error: unknown): string {
+  const lines = (error as { lines?: unknown } | null)?.lines;
+  return typeof lines === 'number' && lines > 0
+    ? say('The file is not valid CSV: look at line {{line}} (check its quotes).', { line: lines })
+    : 'The file is not valid CSV (check its quotes).';
 }

@@ -15,7 +15,7 @@ import { columns } from './products.service.ts';
 import { normalizeSearch } from './search-text.ts';
 import { barcodeTaken } from './barcodes.ts';
 import type { Scope } from '../db/scope.ts';
-import { detectConvention, readNumberCell } from './csv-convention.ts';
+import { csvParseRefusal, detectConvention, readNumberCell } from './csv-convention.ts';
 import { messageFormatter, withInputLocale } from '../format/index.ts';
 
 // CSV import of products, upsert by SKU, all or nothing: `preview` checks every row and
@@ -247,8 +247,7 @@ export class ProductImportService {
         trim: true,
       }) satisfies string[][];
     } catch (error) {
-      // The parser's own words stay English: they name a line and a quote, and no one translates them.
-      return fail([say('The file is not valid CSV: {{reason}}', { reason: shorten((error as Error).message, 200) })]);
+      return fail([csvParseRefusal(error)]);
     }
     const [header = [], ...body] = records;
     const index = new Map<CsvColumn, number>();

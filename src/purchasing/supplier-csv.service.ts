@@ -5,7 +5,7 @@ import type { TransactionDeps } from '../core.ts';
 import { ConflictError } from '../db/errors.ts';
 import { reportDbOf, type Scope } from '../db/scope.ts';
 import { inTransaction } from '../db/unit-of-work.ts';
-import { conventionOf, detectConvention, firstLineWiderThan, protectCell, unprotectCell } from '../catalog/index.ts';
+import { conventionOf, csvParseRefusal, detectConvention, firstLineWiderThan, protectCell, unprotectCell } from '../catalog/index.ts';
 import { SupplierSchema, type SupplierInput } from './suppliers.schema.ts';
 import { ORDER_REFUSED, supplierColumns } from './suppliers.service.ts';
 
@@ -146,8 +146,8 @@ export class SupplierCsvService {
         relax_column_count: true,
         trim: true,
       }) satisfies string[][];
-    } catch {
-      return fail(['The file is not valid CSV (check its quotes).']);
+    } catch (error) {
+      return fail([csvParseRefusal(error)]);
     }
     const [header = [], ...body] = records;
     const index = new Map<Column, number>();

@@ -60,6 +60,15 @@ describe('CSV conventions', () => {
       expect((await owner.post('/catalog/products/import', { csv: fixed, action: 'preview' })).status).toBe(200);
     });
 
+    it('a file the CSV reader refuses (an unclosed quote) is named with its line, in Spanish, and nothing is written', async () => {
+      const csv = 'sku;name;unit;price\nAMB-7;Tornillos;ud;1,00\nAMB-8;"Tuercas;ud;2,50\n';
+      const refused = await owner.post('/catalog/products/import', { csv, action: 'import' });
+      expect(refused.status).toBe(422);
+      expect(refused.html).toMatch(/El archivo no es un CSV válido: mira la línea \d+ \(revisa las comillas\)/);
+      expect(refused.html).not.toMatch(/Quote Not Closed|Invalid Opening Quote/i);
+      expect(await app.deps.db.prisma.product.count({ where: { sku: { startsWith: 'AMB-' } } })).toBe(0);
+    });
+
     it('imports a semicolon file with decimal commas and exports one with a byte-order mark', async () => {
       const csv = 'sku;name;unit;price;quantity_on_hand\nMART-1;Martillo, grande;ud;12,50;3\nCLAV-1;Clavos;ud;1.234,56;1,5\n';
       const imported = await owner.post('/catalog/products/import', { csv, action: 'import' });

@@ -12,7 +12,15 @@ import { StockService } from './stock.service.ts';
 export { barcodeCodes, barcodeMatch } from './barcodes.ts';
 export { productImportUpload } from './products.router.ts';
 // The CSV conventions every import and export of the app follows.
-export { conventionOf, detectConvention, csvParseRefusal, readNumberCell, type NumberCell, csvNumber, type CsvConvention } from './csv-convention.ts';
+export {
+  conventionOf,
+  detectConvention,
+  csvParseRefusal,
+  readNumberCell,
+  type NumberCell,
+  csvNumber,
+  type CsvConvention,
+} from './csv-convention.ts';
 export { firstLineWiderThan, protectCell, unprotectCell } from './csv-cells.ts';
 export { normalizeSearch, productSearchText } from './search-text.ts';
 

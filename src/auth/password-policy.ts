@@ -1,19 +1,23 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
+import * as es from '@zxcvbn-ts/language-es-es';
+import * as ptBr from '@zxcvbn-ts/language-pt-br';
 import { ValidationError } from '../db/errors.ts';
-import { say } from '../i18n/index.ts';
+import { readerLanguage, say } from '../i18n/index.ts';
 
 // What a new password must be, wherever one is set (own change, forced change, the CLI,
 // a new business's owner): 10 to 200 characters (PasswordSchema), not containing the user's
 // email or the business's name, and not guessable: zxcvbn-ts, which knows the
 // common-password lists, names, keyboard walks, repeats and l33t, must rate it at least 3
-// of 4 ("safely unguessable: moderate protection from offline attacks").
+// of 4 ("safely unguessable: moderate protection from offline attacks"). It knows the
+// English, Spanish and Portuguese word lists whatever the reader's language (a password is
+// as easy to guess for everyone), and gives its reason in the reader's language.
 
 const MIN_SCORE = 3;
 
 const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
+  dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary, ...ptBr.dictionary },
   graphs: common.adjacencyGraphs,
   translations: en.translations,
 });
@@ -29,6 +33,16 @@ const fold = (v: string) =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
 
+type Warnings = Record<string, string>;
+const warningKeyOf = new Map(Object.entries(en.translations.warnings as Warnings).map(([key, text]) => [text, key]));
+const warningsIn: Record<string, Warnings> = { es: es.translations.warnings, 'pt-BR': ptBr.translations.warnings };
+
+/** The guesser's reason (written in English) in the reader's language, from its own translations. */
+function inReaderLanguage(warning: string): string {
+  const key = warningKeyOf.get(warning);
+  return (key && warningsIn[readerLanguage()]?.[key]) || warning;
+}
+
 /** The message for a password that may not be used, or undefined when it may. */
 export function weakPasswordReason(password: string, context: PasswordContext): string | undefined {
   const folded = fold(password);
@@ -40,8 +54,7 @@ export function weakPasswordReason(password: string, context: PasswordContext): 
     return 'Do not use your email address or the business name in your password';
   const result = zxcvbn.check(password, [email, ...(context.businessName ? [context.businessName] : [])]);
   if (result.score < MIN_SCORE) {
-    // The guesser's own reason stays English (it has no translations here); the sentence around it does not.
-    const why = result.feedback.warning?.replace(/\.$/, '');
+    const why = result.feedback.warning ? inReaderLanguage(result.feedback.warning).replace(/\.$/, '') : undefined;
     return why
       ? say('That password is too easy to guess ({{why}}). Try a few unrelated words together', { why })
       : say('That password is too easy to guess. Try a few unrelated words together');

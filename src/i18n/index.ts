@@ -6,7 +6,7 @@ import { LanguageDetector, handle } from 'i18next-http-middleware';
 import type { RequestHandler } from 'express';
 import { withReaderLanguage } from './say.ts';
 
-export { say, withReaderLanguage } from './say.ts';
+export { readerLanguage, say, withReaderLanguage } from './say.ts';
 
 // Pages in the user's language. Keys are the English text itself, so English pages read
 // exactly as written in the views and a missing translation shows English rather than a key;

@@ -22,3 +22,10 @@ export function say(key: string, values?: Record<string, unknown>): string {
   const t = store.getStore() ?? fixedT('en');
   return values ? t(key, values) : t(key);
 }
+
+/** The language of the request being handled (`en` outside one), for libraries that bring their own translations. */
+export function readerLanguage(): string {
+  // i18next's fixed `t` names its language.
+  const lng = (store.getStore() as { lng?: unknown } | undefined)?.lng;
+  return typeof lng === 'string' ? lng : 'en';
+}

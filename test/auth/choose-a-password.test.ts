@@ -1,6 +1,8 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/auth/password.ts';
+import { weakPasswordReason } from '../../src/auth/password-policy.ts';
+import { fixedT, withReaderLanguage } from '../../src/i18n/index.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { createTenant } from '../../src/settings/tenants.service.ts';
 import { ValidationError } from '../../src/db/errors.ts';
@@ -58,6 +60,23 @@ describe('choosing a password', () => {
     });
     expect(good.status).toBe(303);
     expect(await verifyPassword(await hashOf(user.id), 'lantern-orbit-velvet')).toBe(true);
+  });
+
+  it('knows Spanish and Portuguese words whatever the language, and gives its reason in the reader’s language', () => {
+    const context = { email: 'ana@test.stock' };
+    const reason = (lng: 'en' | 'es' | 'pt-BR', password: string) =>
+      withReaderLanguage(fixedT(lng), () => weakPasswordReason(password, context));
+    // Both rated safe by the English lists alone; a Spanish and a Portuguese phrase.
+    for (const lng of ['en', 'es', 'pt-BR'] as const) {
+      expect(reason(lng, 'contraseña2026'), lng).toBeDefined();
+      expect(reason(lng, 'borboletaazul'), lng).toBeDefined();
+      expect(reason(lng, 'lantern-orbit-velvet'), lng).toBeUndefined();
+    }
+    expect(reason('en', 'aaaaaaaaaa')).toContain('Repeated characters like "aaa" are easy to guess');
+    expect(reason('es', 'aaaaaaaaaa')).toBe(
+      'Esa contraseña es demasiado fácil de adivinar (Caracteres repetidos como "aaa" son fáciles de adivinar). Prueba con varias palabras sin relación juntas',
+    );
+    expect(reason('pt-BR', 'qwertyuiop123')).toContain('Isso é semelhante a uma senha comumente usada');
   });
 
   it('refuses a weak password through the invitation link, and the link still works', async () => {

@@ -16,11 +16,16 @@ import { readerLanguage, say } from '../i18n/index.ts';
 
 const MIN_SCORE = 3;
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary, ...ptBr.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: en.translations,
-});
+// Built on the first password checked, not at start: ranking four languages' word lists
+// takes a quarter of a second and some 30 MB that a process which never sets a password
+// need not pay.
+let guesser: ZxcvbnFactory | undefined;
+const zxcvbn = () =>
+  (guesser ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary, ...es.dictionary, ...ptBr.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  }));
 
 export interface PasswordContext {
   email: string;
@@ -52,7 +57,7 @@ export function weakPasswordReason(password: string, context: PasswordContext): 
   const contained = [email, context.businessName ?? ''].map(fold).filter((v) => v.length >= 4);
   if (contained.some((p) => folded.includes(p)) || folded === fold(email.split('@')[0] ?? ''))
     return 'Do not use your email address or the business name in your password';
-  const result = zxcvbn.check(password, [email, ...(context.businessName ? [context.businessName] : [])]);
+  const result = zxcvbn().check(password, [email, ...(context.businessName ? [context.businessName] : [])]);
   if (result.score < MIN_SCORE) {
     const why = result.feedback.warning ? inReaderLanguage(result.feedback.warning).replace(/\.$/, '') : undefined;
     return why

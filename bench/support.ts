@@ -55,6 +55,13 @@ export async function createBenchDatabase(
 /** The bearer token /metrics asks the bench's servers for. */
 export const BENCH_METRICS_TOKEN = `bench-metrics-${randomBytes(12).toString('hex')}`;
 
+/** A counter or gauge without labels from a bench server's /metrics (0 when absent). */
+export async function metric(server: { baseUrl: string }, name: string): Promise<number> {
+  const text = await (await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
 /**
  * The environment for test/helpers/server.ts's startServer that makes the app run as in
  * production (view cache on, Secure cookies, quiet logs) on the bench's services, with the

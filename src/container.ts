@@ -156,6 +156,7 @@ export async function buildDependencies(config: Config, logger: Logger, options:
     idleTimeoutSeconds: config.session.idleTimeoutSeconds,
     touchIntervalSeconds: config.session.touchIntervalSeconds,
     logger,
+    metrics,
   });
   const limitsRedis = config.redisSessions
     ? createRedisClient(config.redisSessions, {

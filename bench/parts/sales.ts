@@ -7,7 +7,7 @@ import { createTenant } from '../../src/settings/tenants.service.ts';
 import { createUser } from '../../src/auth/users.service.ts';
 import { startServer, type ServerProcess } from '../../test/helpers/server.ts';
 import { TestClient } from '../../test/helpers/http-client.ts';
-import { BENCH_METRICS_TOKEN, createBenchDatabase, deleteKeysWithPrefix, productionServerEnv, TLS_PROXY_HEADERS } from '../support.ts';
+import { createBenchDatabase, deleteKeysWithPrefix, metric, productionServerEnv, TLS_PROXY_HEADERS } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 
 // confirmed sales per second through HTTP, 2 app processes on one PostgreSQL
@@ -26,12 +26,6 @@ const STOCK = 100_000;
 const SELL_OUT_STOCK = 30;
 const SECONDS = Number(process.env.BENCH_SALES_SECONDS ?? 10);
 const PASSWORD = 'bench-password-123';
-
-async function metric(server: ServerProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;

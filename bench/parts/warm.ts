@@ -9,7 +9,7 @@ import { addDays, localDay } from '../../src/time.ts';
 import { startServer, type ServerProcess } from '../../test/helpers/server.ts';
 import { startTestSmtp, type TestSmtp } from '../../test/helpers/smtp.ts';
 import { BENCH_DATABASE_URL } from '../env.ts';
-import { createBenchDatabase, deleteKeysWithPrefix, productionServerEnv, signInCookie, TLS_PROXY_HEADERS } from '../support.ts';
+import { createBenchDatabase, deleteKeysWithPrefix, metric, productionServerEnv, signInCookie, TLS_PROXY_HEADERS } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 import { seedTenant } from './balance.ts';
 
@@ -137,8 +137,8 @@ export async function run(): Promise<BenchRow[]> {
       { id: 'balance', path: balancePath, label: '/balance (one year by day)', cached: true },
       { id: 'catalog', path: '/catalog/products', label: '/catalog/products', cached: true },
       { id: 'dashboard', path: '/', label: '/ (dashboard)', cached: true },
-      { id: 'sales', path: '/sales', label: '/sales', cached: false },
-      { id: 'customers', path: '/customers', label: '/customers', cached: false },
+      { id: 'sales', path: '/sales', label: '/sales', cached: true },
+      { id: 'customers', path: '/customers', label: '/customers', cached: true },
     ];
     const view = async (path: string, extra: Record<string, string> = {}) => {
       const res = await fetch(base + path, { headers: { ...headers, ...extra }, redirect: 'manual' });
@@ -164,6 +164,11 @@ export async function run(): Promise<BenchRow[]> {
 
     // (a) Each page: VIEWS views one after another, every one expected a HIT where the page is cached.
     let start = idleEnd;
+    // The session's expiry is pushed forward in the sessions table at most once a minute per
+    // session (the copy that keeps users signed in through a Redis outage): a write a view may
+    // trigger, counted apart from the page's own reads.
+    const touches = () => metric(server!, 'stock_session_table_touches_total');
+    let touchesAtStart = await touches();
     for (const page of pages) {
       let notHit = 0;
       const seen = new Map<string, number>();
@@ -173,8 +178,11 @@ export async function run(): Promise<BenchRow[]> {
         if (x !== 'HIT') notHit++;
       }
       const end = await counter.read();
+      const touchesAtEnd = await touches();
+      const sessionTouches = touchesAtEnd - touchesAtStart;
+      touchesAtStart = touchesAtEnd;
       const idle = idlePerMs * (end.at - start.at);
-      const perView = Math.max(0, (end.n - start.n - idle) / VIEWS);
+      const perView = Math.max(0, (end.n - start.n - sessionTouches - idle) / VIEWS);
       if (page.cached && notHit)
         console.error(
           `bench warm: ${page.path}: ${notHit} of ${VIEWS} views not a HIT (${[...seen].map(([k, v]) => `${k} ${v}`).join(', ')})`,
@@ -182,12 +190,10 @@ export async function run(): Promise<BenchRow[]> {
       const before = BEFORE[page.id] ? `; before ${BEFORE[page.id]}` : '';
       rows.push({
         part: PART,
-        name: `${page.label}: database transactions per warm view (${VIEWS} views, ${end.n - start.n} counted, idle ${idle.toFixed(1)} taken off; ${notHit ? `${notHit} not HIT` : 'all HIT'}${before})`,
+        name: `${page.label}: database transactions per warm view (${VIEWS} views, ${end.n - start.n} counted, idle ${idle.toFixed(1)} and ${sessionTouches} session touch${sessionTouches === 1 ? '' : 'es'} taken off; ${notHit ? `${notHit} not HIT` : 'all HIT'}${before})`,
         value: Number(perView.toFixed(2)),
         unit: 'xact/view',
-        ...(page.cached
-          ? { target: '= 0.00', pass: Number(perView.toFixed(2)) === 0 && notHit === 0 }
-          : { target: 'info (list not cached on this branch)' }),
+        ...(page.cached ? { target: '= 0.00', pass: Number(perView.toFixed(2)) === 0 && notHit === 0 } : { target: 'info (not cached)' }),
       });
       console.error(`bench warm: ${rows.at(-1)!.name}: ${rows.at(-1)!.value}`);
       start = end;
@@ -196,15 +202,21 @@ export async function run(): Promise<BenchRow[]> {
     // (c) and (d): paired rounds, alternating which side goes first; the median of each pair's ratio.
     const first = await view(balancePath);
     if (first.headers.get('x-cache') !== 'HIT') throw new Error(`bench warm: /balance is not a HIT (${first.headers.get('x-cache')})`);
-    const etag = first.headers.get('etag');
-    if (!etag) throw new Error('bench warm: /balance gave no ETag');
-    if ((await view(balancePath, { 'if-none-match': etag })).status !== 304) throw new Error('bench warm: the repeat view was not a 304');
+    // The ETag names the quarter hour of UTC too ("today"): each round asks for the current one,
+    // as a browser holds the last one it was sent.
+    const currentEtag = async () => {
+      const etag = (await view(balancePath)).headers.get('etag');
+      if (!etag) throw new Error('bench warm: /balance gave no ETag');
+      if ((await view(balancePath, { 'if-none-match': etag })).status !== 304) throw new Error('bench warm: the repeat view was not a 304');
+      return etag;
+    };
+    await currentEtag();
     const load = (path: string, extra: Record<string, string>) =>
       autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, headers: { ...TLS_PROXY_HEADERS, ...extra } });
     const sides = {
       balance: () => load(balancePath, { cookie }),
       login: () => load('/login', {}),
-      notModified: () => load(balancePath, { cookie, 'if-none-match': etag }),
+      notModified: async () => load(balancePath, { cookie, 'if-none-match': await currentEtag() }),
     };
     const results: Record<keyof typeof sides, AutocannonResult[]> = { balance: [], login: [], notModified: [] };
     const names = Object.keys(sides) as Array<keyof typeof sides>;

@@ -48,10 +48,11 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
-/** What a kept page body is sent with again (the rest comes from the middleware before this one). */
-const REPLAYED_HEADERS = ['content-type', 'content-language', 'cache-control', 'vary'] as const;
+/** What a kept page body is sent with again (Cache-Control and the rest come from the middleware before this one). */
+const REPLAYED_HEADERS = ['content-type', 'content-language', 'vary'] as const;
 interface KeptPage {
-  body: string;
+  /** Encoded once, when kept: a page of a year by day is some 80 kB. */
+  body: Buffer;
   headers: Array<[string, string]>;
 }
 
@@ -59,7 +60,7 @@ export interface ConditionalPagesOptions {
   cache: CacheService;
   pages: ConditionalPages;
   buildId: string;
-  /** Room for rendered pages kept by their ETag, in bytes (UTF-16 length); 0 keeps none. */
+  /** Room for rendered pages kept by their ETag, in bytes; 0 keeps none. */
   keptPageBytes: number;
   metrics: Registry;
 }
@@ -69,7 +70,7 @@ export function conditionalPages(deps: ConditionalPagesOptions): RequestHandler 
   const modulesOf = pageModules(deps.pages);
   const kept =
     deps.keptPageBytes > 0
-      ? new LRUCache<string, KeptPage>({ maxSize: deps.keptPageBytes, sizeCalculation: (page) => Math.max(1, page.body.length) })
+      ? new LRUCache<string, KeptPage>({ maxSize: deps.keptPageBytes, sizeCalculation: (page) => Math.max(1, page.body.byteLength) })
       : undefined;
   const views = new Counter({
     name: 'stock_conditional_page_views_total',
@@ -137,17 +138,20 @@ export function conditionalPages(deps: ConditionalPagesOptions): RequestHandler 
 function keepRenderedPage(res: import('express').Response, etag: string, kept: LRUCache<string, KeptPage>): void {
   const send = res.send.bind(res);
   res.send = (body?: unknown) => {
-    // A page built from any read that missed is kept too: it is what the ETag names (the
-    // generations were read before anything loaded, so a commit since gives another ETag).
-    if (res.statusCode === 200 && typeof body === 'string' && res.getHeader('ETag') === etag) {
+    res.send = send;
+    const keep = res.statusCode === 200 && typeof body === 'string' && res.getHeader('ETag') === etag;
+    const sent = send(body);
+    // Read after sending: `send` sets the content type of a string body itself.
+    if (keep) {
       const headers: Array<[string, string]> = [];
       for (const name of REPLAYED_HEADERS) {
         const value = res.getHeader(name);
         if (typeof value === 'string') headers.push([name, value]);
       }
-      kept.set(etag, { body, headers });
+      // A page built from any read that missed is kept too: it is what the ETag names (the
+      // generations were read before anything loaded, so a commit since gives another ETag).
+      kept.set(etag, { body: Buffer.from(body, 'utf8'), headers });
     }
-    res.send = send;
-    return send(body);
+    return sent;
   };
 }

@@ -1,5 +1,6 @@
 import type { RedisClient as Redis } from '../../cache/redis-connection.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../../logger.ts';
 import { MemorySessionTier } from './memory-tier.ts';
 import { RedisSessionTier } from './redis-tier.ts';
@@ -19,6 +20,7 @@ export interface SessionStoreOptions {
   logger: Logger;
   /** How often expired rows leave the sessions table. */
   sweepIntervalMs?: number;
+  metrics?: Registry;
 }
 
 export interface SessionStoreHandle {
@@ -35,6 +37,13 @@ export function createSessionStore(options: SessionStoreOptions): SessionStoreHa
     durable,
     logger: options.logger,
     fastTouchIntervalMs: (options.touchIntervalSeconds ?? 0) * 1000,
+    ...(options.metrics && {
+      onDurableTouch: counterOn(
+        options.metrics,
+        'stock_session_table_touches_total',
+        "Sessions' expiry pushed forward in the sessions table (at most once a minute per session and instance)",
+      ),
+    }),
   });
   const sweep = async () => {
     memory?.sweep();
@@ -51,4 +60,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStoreHa
       await store.settle();
     },
   };
+}
+
+function counterOn(registry: Registry, name: string, help: string): () => void {
+  const counter = new Counter({ name, help, registers: [registry] });
+  return () => counter.inc();
 }

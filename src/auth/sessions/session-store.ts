@@ -24,6 +24,8 @@ export interface TieredSessionStoreOptions {
    * The expiry then lags the cookie's by less than this, so the idle timeout holds to within it.
    */
   fastTouchIntervalMs?: number;
+  /** Called on each write of the table's expiry (counted: the one database write a page view may make). */
+  onDurableTouch?: () => void;
 }
 
 /** When each session's expiry was last pushed forward in one tier, by this process (bounded). */
@@ -61,6 +63,7 @@ export class TieredSessionStore extends Store {
   private readonly logger: Logger;
   private readonly durableTouches: TouchTimes;
   private readonly fastTouches: TouchTimes;
+  private readonly onDurableTouch: (() => void) | undefined;
   private outageSince: number | undefined;
   private reconciling: Promise<void> | undefined;
 
@@ -71,6 +74,7 @@ export class TieredSessionStore extends Store {
     this.logger = options.logger;
     this.durableTouches = new TouchTimes(options.durableTouchIntervalMs ?? 60_000);
     this.fastTouches = new TouchTimes(options.fastTouchIntervalMs ?? 0);
+    this.onDurableTouch = options.onDurableTouch;
   }
 
   /** True while sessions are served from PostgreSQL alone. */
@@ -136,7 +140,10 @@ export class TieredSessionStore extends Store {
     // A page view reads the session and writes nothing, unless its expiry is due to move on
     // in a tier. A failed Redis touch only starts the outage mode; the request goes on.
     const fast = this.fastTouches.due(sid) ? this.writeFast(() => this.fast.touch(sid, session)).catch(() => undefined) : undefined;
-    if (this.durableTouches.due(sid)) await this.durable.touch(sid, session);
+    if (this.durableTouches.due(sid)) {
+      await this.durable.touch(sid, session);
+      this.onDurableTouch?.();
+    }
     await fast;
   }
 

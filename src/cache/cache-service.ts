@@ -370,9 +370,22 @@ export class TieredCacheService implements CacheService {
   currentGenerations(tenantId: number, modules: readonly CacheModule[]): Promise<string[] | undefined> {
     assertTenant(tenantId);
     if (!this.parts.config.enabled) return Promise.resolve(undefined);
-    return this.parts.guarded
+    const { guarded, l1 } = this.parts;
+    // As for a read (readStore): remembered for a moment and dropped by the bus's messages, so
+    // a page viewed again and again asks Redis about once a second, not on every view.
+    const remembers = this.l1Usable && guarded.store.readRaw !== undefined;
+    if (remembers) {
+      const known = modules.map((module) => l1.generation(tenantId, module));
+      if (known.every((generation) => generation !== undefined)) return Promise.resolve(known);
+    }
+    const epochs = modules.map((module) => l1.epoch(tenantId, module));
+    return guarded
       .attempt(modules[0] ?? 'generations', (store) => store.currentGenerations(tenantId, modules))
-      .then((read) => (read.ok ? read.value : undefined));
+      .then((read) => {
+        if (!read.ok) return undefined;
+        if (remembers) read.value.forEach((generation, i) => l1.rememberGeneration(tenantId, modules[i]!, epochs[i]!, generation));
+        return read.value;
+      });
   }
 
   isAvailable(): boolean {

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { Scope } from '../../src/db/scope.ts';
 import { startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
-import type { TestClient } from '../helpers/http-client.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { TestClient } from '../helpers/http-client.ts';
+import { uniquePrefix } from '../helpers/redis.ts';
 
 // A page that answers conditional GETs keeps its rendered body under its ETag
 // (src/http/conditional-page.ts): a view of the same version, without the browser's copy, is
@@ -99,5 +101,51 @@ describe('rendered pages kept by their ETag', () => {
     expect(loadConfig({ ...env, CACHE_L1_ENABLED: 'false' }).cache.keptPageBytes).toBe(0);
     expect(loadConfig({ ...env, CACHE_ENABLED: 'false' }).cache.keptPageBytes).toBe(0);
     expect(() => loadConfig({ ...env, CACHE_PAGE_BYTES: '-1' })).toThrow(/CACHE_PAGE_BYTES/);
+  });
+});
+
+describe('rendered pages kept on two instances', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgresql');
+    const env = { CACHE_KEY_PREFIX: uniquePrefix('kept'), SESSION_SECRET: randomBytes(32).toString('hex') };
+    a = await startTestApp({ driver: 'postgresql', redis: true, env, database: { ...database, drop: async () => {} } });
+    b = await startTestApp({ driver: 'postgresql', redis: true, env, database: { ...database, drop: async () => {} } });
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await database?.drop();
+  });
+
+  it('a sale on one instance: the next view on the other is the new page, not the kept one', async () => {
+    const business = await a.createTenantWithOwner();
+    const owner: Scope = { tenantId: business.tenantId, userId: business.owner.id, role: 'owner', db: a.deps.tenantDb(business.tenantId) };
+    const unitId = (await a.deps.db.prisma.unit.create({ data: { tenantId: business.tenantId, code: 'ea', name: 'Each' } })).id;
+    const productId = (
+      await a.deps.catalog.products.create(owner, {
+        sku: 'K-2',
+        name: 'Shared lamp',
+        unitId: String(unitId),
+        price: '9.00',
+        cost: '4.00',
+        openingStock: '20',
+      })
+    ).id;
+    const onA = await a.signIn(business.owner.email, business.owner.password);
+    // The same browser pointed at B.
+    const onB = new TestClient(b.baseUrl);
+    for (const [k, v] of onA.cookies) onB.cookies.set(k, v);
+    const first = await onB.get('/catalog/products');
+    const kept = await onB.get('/catalog/products');
+    expect(kept.html).toBe(first.html);
+    expect(first.html).toMatch(/class="num">20 ea/);
+    await a.deps.sales.confirm(owner, { token: randomUUID(), payNow: 'cash', lines: [{ productId: String(productId), quantity: '5' }] });
+    const after = await onB.get('/catalog/products');
+    expect(after.headers.get('etag')).not.toBe(first.headers.get('etag'));
+    expect(after.html).toMatch(/class="num">15 ea/);
   });
 });

@@ -21,8 +21,10 @@ import { seedTenant } from './balance.ts';
 //     the reads count nothing there), less the idle rate measured in the same run;
 // (b) the idle instance's own transactions a minute (everything that polls, not only the outbox;
 //     e-mail on, to a local SMTP server, so the low-stock digest's checks run as in production);
-// (c) a cached one-year daily /balance (a HIT) against GET /login, autocannon, 10 connections;
-// (d) a 304 repeat view of that /balance (If-None-Match) against its full 200.
+// (c) a cached one-year daily /balance (a HIT, sent from the body kept under its ETag) against
+// GET /login, autocannon, 10 connections;
+// (d) a 304 repeat view of that /balance (If-None-Match) against its full 200 rendered from the
+// cached reads (each request a URL never seen, so no kept body answers it).
 // Sizes: BENCH_WARM_PER_DAY (100 sales a day for 365 days), BENCH_WARM_VIEWS (200 views a
 // page), BENCH_WARM_IDLE_SECONDS (300), BENCH_WARM_SECONDS (5 per autocannon run),
 // BENCH_WARM_ROUNDS (3 paired rounds). BENCH_WARM_CPU_PROF=<dir> runs the app under
@@ -60,6 +62,7 @@ type Autocannon = (opts: {
   connections: number;
   duration: number;
   headers: Record<string, string>;
+  requests?: Array<{ setupRequest: (request: Record<string, unknown>) => Record<string, unknown> }>;
 }) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -213,15 +216,28 @@ export async function run(): Promise<BenchRow[]> {
     await currentEtag();
     const load = (path: string, extra: Record<string, string>) =>
       autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, headers: { ...TLS_PROXY_HEADERS, ...extra } });
+    // A full page rendered from the cached reads: each request names a URL never seen (an
+    // unknown parameter the page ignores), so no kept body can answer it.
+    let fresh = 0;
+    const rendered = () =>
+      autocannon({
+        url: base + balancePath,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { ...TLS_PROXY_HEADERS, cookie },
+        requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, path: `${balancePath}&fresh=${fresh++}` }) }],
+      });
     const sides = {
       balance: () => load(balancePath, { cookie }),
+      rendered,
       login: () => load('/login', {}),
       notModified: async () => load(balancePath, { cookie, 'if-none-match': await currentEtag() }),
     };
-    const results: Record<keyof typeof sides, AutocannonResult[]> = { balance: [], login: [], notModified: [] };
+    const results: Record<keyof typeof sides, AutocannonResult[]> = { balance: [], rendered: [], login: [], notModified: [] };
     const names = Object.keys(sides) as Array<keyof typeof sides>;
     const loginRatios: number[] = [];
     const notModifiedRatios: number[] = [];
+    const keptRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const got = {} as Record<keyof typeof sides, AutocannonResult>;
       for (let k = 0; k < names.length; k++) {
@@ -230,7 +246,8 @@ export async function run(): Promise<BenchRow[]> {
         results[name].push(got[name]);
       }
       loginRatios.push(got.balance.requests.average / got.login.requests.average);
-      notModifiedRatios.push(got.notModified.requests.average / got.balance.requests.average);
+      notModifiedRatios.push(got.notModified.requests.average / got.rendered.requests.average);
+      keptRatios.push(got.balance.requests.average / got.rendered.requests.average);
     }
     const rps = (name: keyof typeof sides) => median(results[name].map((r) => r.requests.average));
     const p50 = (name: keyof typeof sides) => median(results[name].map((r) => r.latency.p50));
@@ -252,13 +269,22 @@ export async function run(): Promise<BenchRow[]> {
     const notModifiedRatio = median(notModifiedRatios);
     rows.push({
       part: PART,
-      name: `/balance repeat view with If-None-Match (304) vs the full 200 page (median of ${ROUNDS} paired rounds; ${codes304} of ${total304} answered 304)`,
+      name: `/balance repeat view with If-None-Match (304) vs the full 200 page rendered from the cached reads (median of ${ROUNDS} paired rounds; ${codes304} of ${total304} answered 304; p50 ${p50('notModified')} vs ${p50('rendered')} ms)`,
       value: rps('notModified'),
       unit: 'req/s',
-      baseline: rps('balance'),
+      baseline: rps('rendered'),
       ratio: notModifiedRatio,
       target: '≥ 3×',
-      pass: notModifiedRatio >= 3 && failed('notModified', true) === 0 && codes304 === total304,
+      pass: notModifiedRatio >= 3 && failed('notModified', true) === 0 && failed('rendered') === 0 && codes304 === total304,
+    });
+    rows.push({
+      part: PART,
+      name: `for contrast: /balance sent again from the body kept under its ETag vs rendered from the cached reads (median of ${ROUNDS} paired rounds)`,
+      value: rps('balance'),
+      unit: 'req/s',
+      baseline: rps('rendered'),
+      ratio: median(keptRatios),
+      target: 'info',
     });
     return rows;
   } finally {

@@ -9,6 +9,7 @@ import { addDays, localDay } from '../../src/time.ts';
 import { startServer, type ServerProcess } from '../../test/helpers/server.ts';
 import { startTestSmtp, type TestSmtp } from '../../test/helpers/smtp.ts';
 import { BENCH_DATABASE_URL } from '../env.ts';
+import { CACHE_MODULES } from '../../src/config.ts';
 import { createBenchDatabase, deleteKeysWithPrefix, metric, productionServerEnv, signInCookie, TLS_PROXY_HEADERS } from '../support.ts';
 import type { BenchRow } from '../types.ts';
 import { seedTenant } from './balance.ts';
@@ -128,8 +129,8 @@ export async function run(): Promise<BenchRow[]> {
     };
     // The TTLs are a safety net (writes invalidate after commit); at their 60 s defaults a run
     // this long would also count each module's reload when its TTL ends, which is not a warm view.
-    for (const module of ['BALANCE', 'PRODUCTS', 'CATEGORIES', 'UOM', 'PROFIT', 'VIEWER', 'DASHBOARD', 'DEFAULT'])
-      env[`CACHE_${module}_TTL`] = '3600';
+    // Every module the app has, so a module added later is covered too.
+    for (const module of [...CACHE_MODULES, 'default']) env[`CACHE_${module.replace('-', '_').toUpperCase()}_TTL`] = '3600';
     const profile = process.env.BENCH_WARM_CPU_PROF;
     server = await startServer(env, { timeoutMs: 120_000, nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [] });
     const base = server.baseUrl;

@@ -189,6 +189,7 @@ describe('accessibility of every page', () => {
     { name: 'edit product', path: '/catalog/products/:product/edit', as: 'owner', shows: 'Edit' },
     { name: 'product import', path: '/catalog/products/import', as: 'owner', shows: 'Import' },
     { name: 'business settings', path: '/settings/business', as: 'owner', shows: 'Business' },
+    { name: 'payment methods', path: '/settings/payment-methods', as: 'owner', shows: 'Payment methods' },
     { name: 'category list', path: '/settings/categories', as: 'owner', shows: 'Categories' },
     { name: 'new category', path: '/settings/categories/new', as: 'owner', shows: 'New category' },
     { name: 'edit category', path: '/settings/categories/:category/edit', as: 'owner', shows: 'Edit' },

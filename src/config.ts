@@ -7,6 +7,9 @@ import { parseHostPorts, type HostPort, type RedisTopology } from './cache/redis
 // issues add) is parsed here and nowhere else; a bad value stops start-up with one line.
 
 /** A TOTP encryption key (TOTP_ENCRYPTION_KEY): its id names which key sealed a secret. */
+/** Rendered pages kept by ETag (CACHE_PAGE_BYTES) unless configured. */
+export const DEFAULT_KEPT_PAGE_BYTES = 32 * 1024 * 1024;
+
 export interface TotpKey {
   id: string;
   key: Buffer;
@@ -174,7 +177,7 @@ const EnvSchema = z
     CACHE_L1_ENABLED: bool(true),
     CACHE_L1_MAX_ENTRIES: int(10000, 1, 10_000_000),
     CACHE_L1_MAX_BYTES: int(64 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
-    CACHE_PAGE_BYTES: int(32 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
+    CACHE_PAGE_BYTES: int(DEFAULT_KEPT_PAGE_BYTES, 0, 4 * 1024 * 1024 * 1024),
     CACHE_COMMAND_TIMEOUT_MS: int(50, 1, 10000),
     REDIS_CONNECT_TIMEOUT_MS: int(3000, 100, 60000),
     CACHE_BREAKER_THRESHOLD: int(5, 1, 1000),

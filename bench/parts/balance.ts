@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
-import { loadConfig } from '../../src/config.ts';
+import { DEFAULT_KEPT_PAGE_BYTES, loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createDatabase } from '../../src/db/client.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
@@ -123,7 +123,7 @@ class ConstantBalance extends BalanceService {
 }
 
 /** The production default of CACHE_PAGE_BYTES, for an app that keeps rendered pages. */
-export const KEPT_PAGES = { CACHE_PAGE_BYTES: String(32 * 1024 * 1024) };
+export const KEPT_PAGES = { CACHE_PAGE_BYTES: String(DEFAULT_KEPT_PAGE_BYTES) };
 
 export interface Running {
   deps: Dependencies;

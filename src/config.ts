@@ -6,10 +6,10 @@ import { parseHostPorts, type HostPort, type RedisTopology } from './cache/redis
 // Environment → validated configuration. Every variable the product defines (and the few later
 // issues add) is parsed here and nowhere else; a bad value stops start-up with one line.
 
-/** A TOTP encryption key (TOTP_ENCRYPTION_KEY): its id names which key sealed a secret. */
 /** Rendered pages kept by ETag (CACHE_PAGE_BYTES) unless configured. */
 export const DEFAULT_KEPT_PAGE_BYTES = 32 * 1024 * 1024;
 
+/** A TOTP encryption key (TOTP_ENCRYPTION_KEY): its id names which key sealed a secret. */
 export interface TotpKey {
   id: string;
   key: Buffer;

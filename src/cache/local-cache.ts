@@ -22,8 +22,11 @@ export const GENERATION_TTL_MS = 1000;
 
 export class LocalCache {
   private readonly lru: LRUCache<string, LocalEntry>;
-  private readonly epochs = new Map<string, number>();
-  private readonly generations = new Map<string, { generation: string; until: number }>();
+  // Keyed by tenant id, then module name: a number and a literal hash at once, where a key
+  // built as `${tenantId}:${module}` on every read had to be hashed afresh each time.
+  private readonly tenantEpochs = new Map<number, number>();
+  private readonly moduleEpochs = new Map<number, Map<string, number>>();
+  private readonly generations = new Map<number, Map<string, { generation: string; until: number }>>();
   private globalEpoch = 0;
 
   constructor(
@@ -40,12 +43,12 @@ export class LocalCache {
   }
 
   get(key: string): LocalEntry | undefined {
-    return this.lru.get(key);
+    return this.storesValues ? this.lru.get(key) : undefined;
   }
 
   /** A number that changes whenever the tenant-module (or its tenant, or everything) is invalidated. */
   epoch(tenantId: number, module: string): number {
-    return this.globalEpoch + (this.epochs.get(`${tenantId}`) ?? 0) + (this.epochs.get(`${tenantId}:${module}`) ?? 0);
+    return this.globalEpoch + (this.tenantEpochs.get(tenantId) ?? 0) + (this.moduleEpochs.get(tenantId)?.get(module) ?? 0);
   }
 
   /** Stores the entry unless the tenant-module was invalidated since `epoch` was read. */
@@ -58,17 +61,19 @@ export class LocalCache {
 
   /** The tenant-module's Redis generation if learnt less than GENERATION_TTL_MS ago. */
   generation(tenantId: number, module: string, now = Date.now()): string | undefined {
-    const known = this.generations.get(`${tenantId}:${module}`);
+    const known = this.generations.get(tenantId)?.get(module);
     return known !== undefined && known.until > now ? known.generation : undefined;
   }
 
   rememberGeneration(tenantId: number, module: string, epoch: number, generation: string): void {
-    if (this.epoch(tenantId, module) === epoch)
-      this.generations.set(`${tenantId}:${module}`, { generation, until: Date.now() + GENERATION_TTL_MS });
+    if (this.epoch(tenantId, module) !== epoch) return;
+    let known = this.generations.get(tenantId);
+    if (!known) this.generations.set(tenantId, (known = new Map()));
+    known.set(module, { generation, until: Date.now() + GENERATION_TTL_MS });
   }
 
   forgetGeneration(tenantId: number, module: string): void {
-    this.generations.delete(`${tenantId}:${module}`);
+    this.generations.get(tenantId)?.delete(module);
   }
 
   delete(key: string): void {
@@ -76,16 +81,16 @@ export class LocalCache {
   }
 
   invalidateModule(tenantId: number, module: string): void {
-    const id = `${tenantId}:${module}`;
-    this.epochs.set(id, (this.epochs.get(id) ?? 0) + 1);
-    this.generations.delete(id);
+    let epochs = this.moduleEpochs.get(tenantId);
+    if (!epochs) this.moduleEpochs.set(tenantId, (epochs = new Map()));
+    epochs.set(module, (epochs.get(module) ?? 0) + 1);
+    this.forgetGeneration(tenantId, module);
     this.dropPrefix(this.keys.modulePrefix(tenantId, module));
   }
 
   invalidateTenant(tenantId: number): void {
-    const id = `${tenantId}`;
-    this.epochs.set(id, (this.epochs.get(id) ?? 0) + 1);
-    for (const key of this.generations.keys()) if (key.startsWith(`${tenantId}:`)) this.generations.delete(key);
+    this.tenantEpochs.set(tenantId, (this.tenantEpochs.get(tenantId) ?? 0) + 1);
+    this.generations.delete(tenantId);
     this.dropPrefix(this.keys.tenantPrefix(tenantId));
   }
 

@@ -31,7 +31,9 @@ export class CacheMetrics {
   private readonly exported = new Map<string, Counts>();
   private readonly latency: FastHistogram;
   private readonly loaderLatency: FastHistogram;
-  private readonly latencySeries = new Map<string, HistogramSeries>();
+  // By operation, then tier: both are literals, whose hashes V8 keeps (a key joined from
+  // them on every observation would be hashed afresh each time).
+  private readonly latencySeries = new Map<string, Map<string, HistogramSeries>>();
 
   constructor(registry: Registry) {
     for (const outcome of Object.keys(HELP) as Outcome[]) {
@@ -88,9 +90,10 @@ export class CacheMetrics {
 
   /** Observe an operation's time since `startedAt` (performance.now()). */
   observe(operation: string, tier: 'l2' | 'loader' | 'none', startedAt: number): void {
-    const id = `${operation}:${tier}`;
-    let series = this.latencySeries.get(id);
-    if (!series) this.latencySeries.set(id, (series = this.latency.labels({ operation, tier })));
+    let byTier = this.latencySeries.get(operation);
+    if (!byTier) this.latencySeries.set(operation, (byTier = new Map()));
+    let series = byTier.get(tier);
+    if (!series) byTier.set(tier, (series = this.latency.labels({ operation, tier })));
     series.observe((performance.now() - startedAt) / 1000);
   }
 

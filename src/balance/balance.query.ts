@@ -1,7 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { CustomerFilter, Granularity, RawQueryClient } from './balance.types.ts';
+import { bucketStart } from './buckets.ts';
 
-// The two reads of balance_days the balance pages need, never sale lines. Sums are done in
+// The two reads of balance_days the balance pages need (and the warm-up's cut of one), never sale lines. Sums are done in
 // SQL as numeric and come back as text, so no amount ever passes through a float.
 
 const Decimal = Prisma.Decimal;
@@ -47,6 +48,28 @@ export async function readSummary(
     const payments = new Decimal(r.payments ?? 0);
     if (r.bucket === null) opening = sales.minus(payments);
     else buckets.set(r.bucket, { sales, payments });
+  }
+  return { opening, buckets };
+}
+
+/**
+ * What readSummary of `q` returns, cut from a read by day whose range starts on or before
+ * q.from and ends on or after q.to: the days before q.from fold into the opening, the days
+ * of the range group by q's calendar bucket. Decimal sums, so the result is exactly the same.
+ */
+export function narrowSummary(byDay: SummaryRead, q: { from: string; to: string; granularity: Granularity }): SummaryRead {
+  let opening = byDay.opening;
+  const buckets = new Map<string, BucketTotals>();
+  for (const [day, totals] of byDay.buckets) {
+    if (day < q.from) {
+      opening = opening.plus(totals.sales).minus(totals.payments);
+      continue;
+    }
+    if (day > q.to) continue;
+    const start = bucketStart(day, q.granularity);
+    const bucket = buckets.get(start);
+    if (bucket) buckets.set(start, { sales: bucket.sales.plus(totals.sales), payments: bucket.payments.plus(totals.payments) });
+    else buckets.set(start, { sales: totals.sales, payments: totals.payments });
   }
   return { opening, buckets };
 }

@@ -1,11 +1,12 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { CacheStatus } from '../cache/index.ts';
 import { parseInput } from '../db/input.ts';
 import { formFailure } from '../http/form-errors.ts';
 import { scopeOf } from '../http/request-scope.ts';
 import { rangeProblems } from './balance.rules.ts';
 import { BalanceQuerySchema, chosenPreset } from './balance.schema.ts';
-import type { BalanceService, CustomerOption, TenantFacts } from './balance.service.ts';
+import type { BalanceService, CustomerOption } from './balance.service.ts';
+import { tenantOf, type TenantView } from '../http/view-locals.ts';
 import type { CustomerFilter, Granularity } from './balance.types.ts';
 import type { Scope } from '../db/scope.ts';
 import { presetOf, presetRange, type Preset } from './presets.ts';
@@ -16,7 +17,8 @@ import { presetOf, presetRange, type Preset } from './presets.ts';
 
 export interface ResolvedRequest {
   scope: Scope;
-  facts: TenantFacts;
+  /** The business as the sign-in guard read it (cached with the user, not in the balance module). */
+  facts: TenantView;
   today: string;
   customers: CustomerOption[];
   /** What the form shows (the resolved range, or what was typed when it was wrong). */
@@ -32,13 +34,14 @@ export interface ResolvedRequest {
 
 const one = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? undefined : String(v));
 
-export async function resolveRequest(req: Request, balance: BalanceService): Promise<ResolvedRequest> {
+export async function resolveRequest(req: Request, res: Response, balance: BalanceService): Promise<ResolvedRequest> {
   const scope = scopeOf(req);
-  const facts = await balance.readerFacts(scope);
+  balance.assertReader(scope);
+  const facts = tenantOf(res);
   const customers = await balance.customers(scope);
-  const today = balance.today(facts.value.timeZone);
+  const today = balance.today(facts.timeZone);
   const raw = Object.fromEntries(['preset', 'from', 'to', 'granularity', 'customer', 'asOf'].map((k) => [k, one(req.query[k])]));
-  const base = { scope, facts: facts.value, today, customers: customers.value, cacheStatuses: [facts.status, customers.status] };
+  const base = { scope, facts, today, customers: customers.value, cacheStatuses: [customers.status] };
   const typed = {
     from: String(raw.from ?? ''),
     to: String(raw.to ?? ''),

@@ -21,7 +21,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
   const router = Router();
 
   router.get('/balance', async (req, res) => {
-    const r = await resolveRequest(req, balance);
+    const r = await resolveRequest(req, res, balance);
     const fmt = (res.locals.fmt = createFormatter(r.facts));
     const statuses: CacheStatus[] = [...r.cacheStatuses];
     const presets = presetLinks(r); // with the granularity asked for: "this month" stays by day
@@ -87,7 +87,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
   });
 
   router.get('/balance.csv', async (req, res) => {
-    const r = await resolveRequest(req, balance);
+    const r = await resolveRequest(req, res, balance);
     if (!r.query) {
       res
         .status(r.status)
@@ -101,7 +101,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
   });
 
   router.get('/balance/detail', async (req, res) => {
-    const r = await resolveRequest(req, balance);
+    const r = await resolveRequest(req, res, balance);
     const fmt = (res.locals.fmt = createFormatter(r.facts));
     setCacheStatus(res, ...r.cacheStatuses);
     const back = `/balance?${queryString({ from: r.form.from, to: r.form.to, granularity: r.form.granularity, customer: r.form.customer === 'all' ? undefined : r.form.customer })}`;

@@ -1,14 +1,14 @@
 import { assertCan } from '../auth/index.ts';
-import type { CacheService, CacheStatus, MemoizeResult, ModuleCache } from '../cache/index.ts';
+import { SingleFlight, type CacheService, type CacheStatus, type MemoizeResult, type ModuleCache } from '../cache/index.ts';
 import { forTenant, type TenantDb } from '../db/tenant-scope.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { ValidationError, found } from '../db/errors.ts';
 import { localDay } from '../time.ts';
-import { readOpenBalanceAt, readSummary } from './balance.query.ts';
+import { customerKey, narrowSummary, readOpenBalanceAt, readSummary, type SummaryRead } from './balance.query.ts';
 import { assertSeriesQuery, rangeProblems } from './balance.rules.ts';
 import type { BalanceSeries, CustomerFilter, Decimal, SeriesQuery } from './balance.types.ts';
 import type { Scope } from '../db/scope.ts';
-import { CUSTOMERS_KEY, TENANT_KEY, openBalanceKey, seriesKey, shapedKey } from './cache-keys.ts';
+import { CUSTOMERS_KEY, openBalanceKey, seriesKey, shapedKey } from './cache-keys.ts';
 import { presetRange } from './presets.ts';
 import { buildSeries } from './series.ts';
 import { RecentQueries } from './recent-queries.ts';
@@ -27,26 +27,16 @@ export interface BalanceServiceDeps {
   now?: () => Date;
 }
 
-/** Series loaded side by side by one warm-up. */
-const WARM_CONCURRENCY = 5;
-
 export interface CustomerOption {
   id: number;
   name: string;
-}
-
-export interface TenantFacts {
-  name: string;
-  timeZone: string;
-  currency: string;
-  /** Missing in a value cached before businesses had a locale: English then. */
-  locale?: string;
 }
 
 export class BalanceService {
   private readonly now: () => Date;
   private readonly recent = new RecentQueries();
   private readonly cache: ModuleCache<'balance'>;
+  private readonly shaping = new SingleFlight<MemoizeResult<unknown>>();
 
   constructor(private readonly deps: BalanceServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -82,20 +72,25 @@ export class BalanceService {
     assertSeriesQuery(query);
     const q: SeriesQuery = { from: query.from, to: query.to, granularity: query.granularity, customer: query.customer };
     this.recent.record(scope.tenantId, q);
-    let seriesStatus: CacheStatus | undefined;
-    const shaped = await this.cache.memoize(
-      scope.tenantId,
-      shapedKey(q, variant),
-      async () => {
-        const series = await this.cache.memoize(scope.tenantId, seriesKey(q), () => this.readSeries(scope.tenantId, scope.db, q), {
-          ttl: this.deps.ttlSeconds,
-        });
-        seriesStatus = series.status;
-        return shape(series.value);
-      },
-      { ttl: this.deps.ttlSeconds },
-    );
-    return { value: shaped.value, status: shaped.status === 'MISS' && seriesStatus ? seriesStatus : shaped.status };
+    // Visitors who ask while one of them builds the shape share that result, status included:
+    // the cache's own flight would call each of them a MISS, though none of them waited for the
+    // database when the series was cached (they waited for its formatting).
+    return this.shaping.run(`${scope.tenantId}|${shapedKey(q, variant)}`, async () => {
+      let seriesStatus: CacheStatus | undefined;
+      const shaped = await this.cache.memoize(
+        scope.tenantId,
+        shapedKey(q, variant),
+        async () => {
+          const series = await this.cache.memoize(scope.tenantId, seriesKey(q), () => this.readSeries(scope.tenantId, scope.db, q), {
+            ttl: this.deps.ttlSeconds,
+          });
+          seriesStatus = series.status;
+          return shape(series.value);
+        },
+        { ttl: this.deps.ttlSeconds },
+      );
+      return { value: shaped.value, status: shaped.status === 'MISS' && seriesStatus ? seriesStatus : shaped.status };
+    }) as Promise<MemoizeResult<V>>;
   }
 
   /** The series straight from the database, no cache (the warm-up and checks compare with it). */
@@ -121,28 +116,9 @@ export class BalanceService {
     );
   }
 
-  /** The balance pages' first read: refuses a role without `balance.see` before anything is shown. */
-  async readerFacts(scope: Scope): Promise<MemoizeResult<TenantFacts>> {
+  /** The balance pages' first step: refuses a role without `balance.see` before anything is read. */
+  assertReader(scope: Scope): void {
     assertCan(scope, 'balance.see', BALANCE_REFUSED);
-    return this.tenantFacts(scope);
-  }
-
-  /** Name, zone and currency of the tenant (the settings event invalidates the balance module). */
-  async tenantFacts(scope: Scope): Promise<MemoizeResult<TenantFacts>> {
-    return this.readFacts(scope.tenantId, scope.db);
-  }
-
-  private async readFacts(tenantId: number, db: TenantDb): Promise<MemoizeResult<TenantFacts>> {
-    return this.cache.memoize(
-      tenantId,
-      TENANT_KEY,
-      async () =>
-        found(
-          await db.tenant.findUnique({ where: { id: tenantId }, select: { name: true, timeZone: true, currency: true, locale: true } }),
-          'Business',
-        ),
-      { ttl: this.deps.ttlSeconds },
-    );
   }
 
   /** Customers for the filter, by name (a sale of a new customer invalidates the module). */
@@ -173,30 +149,53 @@ export class BalanceService {
   /**
    * Computes (or finds cached) what the tenant's next visitor will read: this month by day
    * (the page's default) and by month (the dashboard), the series asked for within the TTL,
-   * and the tenant facts and customer list the page reads with them.
+   * and the customer list the page reads with them. A visitor who arrives before it is done
+   * waits for it, so it is kept to few steps one after another: the business's zone, the
+   * customers and the recent series side by side, then this month's (usually among the recent
+   * ones, so already stored).
    */
   async warmBalance(tenantId: number): Promise<CacheStatus> {
     const db = forTenant(this.deps.prisma, tenantId);
-    const [facts] = await Promise.all([this.readFacts(tenantId, db), this.readCustomers(tenantId, db)]);
-    const { from, to } = presetRange('this-month', this.today(facts.value.timeZone));
-    const month: SeriesQuery[] = [
+    const recent = this.recent.list(tenantId, this.deps.ttlSeconds * 1000);
+    const [business] = await Promise.all([
+      db.tenant.findUnique({ where: { id: tenantId }, select: { timeZone: true } }),
+      this.readCustomers(tenantId, db),
+      this.warmSeries(tenantId, db, recent),
+    ]);
+    const { from, to } = presetRange('this-month', this.today(found(business, 'Business').timeZone));
+    const [month] = await this.warmSeries(tenantId, db, [
       { from, to, granularity: 'day', customer: 'all' },
       { from, to, granularity: 'month', customer: 'all' },
-    ];
-    const queries = new Map([...month, ...this.recent.list(tenantId, this.deps.ttlSeconds * 1000)].map((q) => [seriesKey(q), q]));
-    // A few at a time, newest first: quick, without taking every database connection.
-    const list = [...queries.values()];
-    const statuses: CacheStatus[] = [];
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < list.length; i = next++)
-        statuses[i] = (
-          await this.cache.memoize(tenantId, seriesKey(list[i]!), () => this.readSeries(tenantId, db, list[i]!), {
-            ttl: this.deps.ttlSeconds,
-          })
-        ).status;
+    ]);
+    return month!;
+  }
+
+  /**
+   * Stores each series of `list` unless cached. They differ only in range, granularity and
+   * customer, so one read by day per customer, over the union of its ranges, is cut into all
+   * of them (narrowSummary): one round trip, whatever the number of series.
+   */
+  private async warmSeries(tenantId: number, db: TenantDb, list: readonly SeriesQuery[]): Promise<CacheStatus[]> {
+    const spans = new Map<number, { from: string; to: string }>();
+    for (const q of list) {
+      const span = spans.get(customerKey(q.customer));
+      spans.set(customerKey(q.customer), span ? { from: q.from < span.from ? q.from : span.from, to: q.to > span.to ? q.to : span.to } : q);
+    }
+    const byDay = new Map<number, Promise<SummaryRead>>();
+    const readByDay = (customer: SeriesQuery['customer']): Promise<SummaryRead> => {
+      const key = customerKey(customer);
+      let read = byDay.get(key);
+      if (!read) byDay.set(key, (read = readSummary(db, tenantId, { ...spans.get(key)!, granularity: 'day', customer })));
+      return read;
     };
-    await Promise.all(Array.from({ length: WARM_CONCURRENCY }, worker));
-    return statuses[0]!;
+    // All at once: the loaders share the reads, one database connection per customer at most.
+    const results = await Promise.all(
+      list.map((q) =>
+        this.cache.memoize(tenantId, seriesKey(q), async () => buildSeries(q, narrowSummary(await readByDay(q.customer), q), this.now()), {
+          ttl: this.deps.ttlSeconds,
+        }),
+      ),
+    );
+    return results.map((r) => r.status);
   }
 }

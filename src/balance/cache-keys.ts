@@ -20,5 +20,4 @@ export function openBalanceKey(day: string, customer: CustomerFilter): string {
   return `asof:${day}:${customerPart(customer)}`;
 }
 
-export const TENANT_KEY = 'tenant';
 export const CUSTOMERS_KEY = 'customers';

@@ -37,6 +37,7 @@ export type { DomainEvent, DomainEvents, EventModules, EventNames } from './even
 export type { CacheModule } from '../config.ts';
 export { CACHE_MODULES } from '../config.ts';
 export { keyOf } from './keys.ts';
+export { SingleFlight } from './single-flight.ts';
 export { CacheKeyError, CacheSerializationError } from './errors.ts';
 export type { RedisConnections } from './redis-connection.ts';
 export { createRedisConnections } from './redis-connection.ts';

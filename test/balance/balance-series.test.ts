@@ -247,5 +247,45 @@ describe.each(drivers)('balance series on %s', (driver) => {
       const next = await balance.service.getBalanceSeries(tenant.scope, { ...month, granularity: 'day', customer: 'all' });
       expect(next.status).toBe('HIT');
     });
+
+    it('visitors who ask for a shape while it is built share its status: HIT when the series was cached, MISS when it was loaded', async () => {
+      const q = { from: '2026-02-01', to: '2026-03-15', granularity: 'week' as const, customer: 'all' as const };
+      let shaped = 0;
+      const shape = (series: { buckets: unknown[] }) => {
+        shaped++;
+        return { buckets: series.buckets.length };
+      };
+      const askFive = (variant: string) =>
+        Promise.all(Array.from({ length: 5 }, () => balance.service.getSeriesShaped(tenant.scope, q, variant, shape)));
+      await balance.service.getBalanceSeries(tenant.scope, q); // the series cached, no shape yet
+      const fromCachedSeries = await askFive('shared-status-a');
+      expect(fromCachedSeries.map((r) => r.status)).toEqual(['HIT', 'HIT', 'HIT', 'HIT', 'HIT']);
+      expect(shaped).toBe(1);
+      await balance.warmer.idle();
+      await balance.rawCache.module('balance').delete(tenant.tenantId, 'series:weekly:2026-02-01:2026-03-15:all'); // no warm-up follows a delete
+      const fromDatabase = await askFive('shared-status-b');
+      expect(fromDatabase.map((r) => r.status)).toEqual(['MISS', 'MISS', 'MISS', 'MISS', 'MISS']);
+      expect(shaped).toBe(2);
+      expect(new Set(fromDatabase.map((r) => r.value)).size).toBe(1);
+    });
+
+    it('a warm-up cuts every series from one read by day per customer, each equal to the recomputation', async () => {
+      const asked = [
+        ...Object.values(ranges).flatMap(([from, to]) =>
+          (['day', 'week', 'month'] as Granularity[]).map((granularity) => ({ from, to, granularity, customer: 'all' as const })),
+        ),
+        { from: '2025-12-20', to: '2026-02-10', granularity: 'week' as const, customer: customerId },
+        { from: '2026-01-25', to: '2026-04-15', granularity: 'day' as const, customer: customerId },
+      ];
+      for (const q of asked) await balance.service.getBalanceSeries(tenant.scope, q);
+      await balance.cache.module('balance').invalidate(tenant.tenantId);
+      for (let i = 0; i < 200 && balance.warmer.pending; i++) await new Promise((r) => setTimeout(r, 10));
+      await balance.warmer.idle();
+      for (const q of asked) {
+        const warmed = await balance.service.getBalanceSeries(tenant.scope, q);
+        expect(warmed.status, JSON.stringify(q)).toBe('HIT');
+        expect(plain(warmed.value), JSON.stringify(q)).toEqual(await recomputeSeries(prisma, tenant.tenantId, q));
+      }
+    });
   });
 });

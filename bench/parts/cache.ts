@@ -157,29 +157,42 @@ async function l2Hit(db: Database, prefix: string): Promise<BenchRow[]> {
     const cached: number[] = [];
     const plain: number[] = [];
     const ratios: number[] = [];
-    // Short paired rounds in alternating order, judged by the median of each round's ratio:
-    // on a shared machine the load drifts between rounds, and a pair sees nearly the same load.
+    // Each round alternates the two sides call by call (which goes first alternating too), so
+    // both see the same load: on a shared 2-core machine the load drifts even between short
+    // rounds, and a ratio of two rounds measured one after the other moved by ±20 % with it.
+    // Judged by the median of the rounds' ratios.
+    const rawGet = async () => JSON.parse((await raw.get(rawKey))!);
+    const cacheGet = () => i.cache.module('products').get(1, 'list');
     for (let round = 0; round < 16; round++) {
-      const rawSide = async () => timeAsync(N, async () => JSON.parse((await raw.get(rawKey))!));
-      const cacheSide = async () => timeAsync(N, () => i.cache.module('products').get(1, 'list'));
-      let cacheNs: number;
-      let rawNs: number;
-      if (round % 2) {
-        cacheNs = await cacheSide();
-        rawNs = await rawSide();
-      } else {
-        rawNs = await rawSide();
-        cacheNs = await cacheSide();
+      let cacheNs = 0;
+      let rawNs = 0;
+      for (let n = 0; n < N; n++) {
+        const first = (n + round) % 2 ? cacheGet : rawGet;
+        const second = first === cacheGet ? rawGet : cacheGet;
+        const t0 = process.hrtime.bigint();
+        await first();
+        const t1 = process.hrtime.bigint();
+        await second();
+        const t2 = process.hrtime.bigint();
+        const a = Number(t1 - t0);
+        const b = Number(t2 - t1);
+        if (first === cacheGet) {
+          cacheNs += a;
+          rawNs += b;
+        } else {
+          rawNs += a;
+          cacheNs += b;
+        }
       }
-      cached.push(cacheNs);
-      plain.push(rawNs);
+      cached.push(cacheNs / N);
+      plain.push(rawNs / N);
       ratios.push(cacheNs / rawNs);
     }
     await raw.del(rawKey);
     return [
       {
         part: PART,
-        name: 'L2 hit: get() (L1 off) vs raw ioredis GET + JSON.parse (median of 16 paired rounds)',
+        name: 'L2 hit: get() (L1 off) vs raw ioredis GET + JSON.parse (calls alternated; median of 16 rounds)',
         value: median(cached) / 1000,
         unit: 'µs/op',
         baseline: median(plain) / 1000,

@@ -362,8 +362,7 @@ export class TieredCacheService implements CacheService {
     const rowId = await this.parts.outbox.write(uow.tx, tenantId, modules);
     uow.afterCommit(async () => {
       this.parts.reconciler.wake();
-      await this.parts.invalidator.applyCommitted(rowId, tenantId, modules);
-      this.notify(tenantId, [event, ...modules]);
+      await this.parts.invalidator.applyCommitted(rowId, tenantId, modules, () => this.notify(tenantId, [event, ...modules]));
     });
   }
 

@@ -71,14 +71,20 @@ export class Invalidator {
   }
 
   /** The after-commit hook of invalidateAfterCommit: apply, then delete the outbox row. */
-  async applyCommitted(rowId: bigint, tenantId: number, modules: readonly string[]): Promise<void> {
+  /**
+   * `applied` runs once the invalidation is in force (or the store is distrusted), before the
+   * outbox row is deleted: what listens for it (the balance warm-up) starts a round trip sooner.
+   */
+  async applyCommitted(rowId: bigint, tenantId: number, modules: readonly string[], applied: () => void): Promise<void> {
     this.dropLocal(tenantId, modules);
     if (!(await this.applyRemote(tenantId, modules))) {
       // The row stays; the store is not used again until it has been applied.
       this.deps.guarded.distrust('an invalidation could not reach Redis at commit');
       this.deps.requestReconcile();
+      applied();
       return;
     }
+    applied();
     try {
       await this.deps.outbox.remove([rowId]);
     } catch (error) {

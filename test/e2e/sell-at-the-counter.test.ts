@@ -212,6 +212,9 @@ describe('selling at the counter', () => {
       await page.getByLabel('Quantity of line 5', { exact: true }).fill('2');
       await page.getByLabel('Unit price of line 5', { exact: true }).fill('6.99');
       await page.getByLabel('Tax % of line 5', { exact: true }).fill('4');
+      // A typed SKU is looked up before its line counts in the total: wait for the fifth line's
+      // (2 × 6.99 = 13.98, + 4 % = 0.56).
+      await expect.poll(() => text(page, '.sale-line:nth-child(5) [data-line-total]')).toBe('€14.54');
       const shown = await shownTotal(page);
       const lineTotals = await page.locator('[data-line-total]').allTextContents();
       await page.getByRole('button', { name: /Confirm sale/ }).click();

@@ -6,9 +6,6 @@ import { defineConfig } from 'vitest/config';
 // migrated template (test/helpers/database-template.ts).
 export default defineConfig({
   test: {
-    // Both projects at once: the e2e files (one at a time) run beside the unit ones (two at a
-    // time) instead of after them, where they made the whole tail of the run.
-    maxWorkers: 3,
     projects: [
       {
         test: {

@@ -2,8 +2,9 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { CustomerFilter, Granularity, RawQueryClient } from './balance.types.ts';
 import { bucketStart } from './buckets.ts';
 
-// The two reads of balance_days the balance pages need (and the warm-up's cut of one), never sale lines. Sums are done in
-// SQL as numeric and come back as text, so no amount ever passes through a float.
+// The two reads of balance_days the balance pages need (and the warm-up's cut of one), never
+// sale lines. Sums are done in SQL as numeric and come back as text, so no amount ever passes
+// through a float.
 
 const Decimal = Prisma.Decimal;
 type Decimal = Prisma.Decimal;

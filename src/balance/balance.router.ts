@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { setCacheStatus } from '../http/cache-header.ts';
-import { createFormatter } from '../format/index.ts';
+import type { Formatter } from '../format/index.ts';
 import type { CacheStatus } from '../cache/index.ts';
 import { bucketDetail, DETAIL_LIST_LIMIT } from './bucket-detail.ts';
 import { resolveRequest } from './balance.request.ts';
@@ -22,7 +22,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
 
   router.get('/balance', async (req, res) => {
     const r = await resolveRequest(req, res, balance);
-    const fmt = (res.locals.fmt = createFormatter(r.facts));
+    const fmt = res.locals.fmt as Formatter; // the sign-in guard's, from the same business facts
     const statuses: CacheStatus[] = [...r.cacheStatuses];
     const presets = presetLinks(r); // with the granularity asked for: "this month" stays by day
     const keepDaily = req.query.daily === '1';
@@ -102,7 +102,7 @@ export function balanceRouter(deps: { balance: BalanceService }): Router {
 
   router.get('/balance/detail', async (req, res) => {
     const r = await resolveRequest(req, res, balance);
-    const fmt = (res.locals.fmt = createFormatter(r.facts));
+    const fmt = res.locals.fmt as Formatter; // the sign-in guard's, from the same business facts
     setCacheStatus(res, ...r.cacheStatuses);
     const back = `/balance?${queryString({ from: r.form.from, to: r.form.to, granularity: r.form.granularity, customer: r.form.customer === 'all' ? undefined : r.form.customer })}`;
     if (!r.query) {

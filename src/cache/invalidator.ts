@@ -70,8 +70,8 @@ export class Invalidator {
     this.deps.requestReconcile();
   }
 
-  /** The after-commit hook of invalidateAfterCommit: apply, then delete the outbox row. */
   /**
+   * The after-commit hook of invalidateAfterCommit: apply, then delete the outbox row.
    * `applied` runs once the invalidation is in force (or the store is distrusted), before the
    * outbox row is deleted: what listens for it (the balance warm-up) starts a round trip sooner.
    */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
 import { deferred, makeCache, testDatabase, waitFor, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
@@ -104,13 +104,20 @@ describe('cache › a generation key lost from Redis while an instance remembers
   it('is created again by the next read: one refused write, then the next view is a HIT', async () => {
     const t = 3;
     const balance = instance.cache.module('balance');
-    await balance.memoize(t, 'a', async () => 'a'); // learns the generation
-    // Evicted or flushed: this instance still remembers the old generation.
-    await raw.del(`${config.keyPrefix}:gen:{${t}}:balance`, `${config.keyPrefix}:tenant:{${t}}:balance:a`);
-    expect(await balance.memoize(t, 'b', async () => 'b')).toEqual({ value: 'b', status: 'MISS' });
-    expect(await balance.memoize(t, 'c', async () => 'c')).toEqual({ value: 'c', status: 'MISS' });
-    expect(await balance.memoize(t, 'c', async () => 'x')).toEqual({ value: 'c', status: 'HIT' });
-    expect(await balance.memoize(t, 'b', async () => 'b')).toEqual({ value: 'b', status: 'MISS' }); // refused the first time
-    expect(await balance.memoize(t, 'b', async () => 'x')).toEqual({ value: 'b', status: 'HIT' });
+    // The clock stands still, so the remembered generation (GENERATION_TTL_MS) cannot lapse
+    // between the steps on a slow machine and turn the refused write into an accepted one.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await balance.memoize(t, 'a', async () => 'a'); // learns the generation
+      // Evicted or flushed: this instance still remembers the old generation.
+      await raw.del(`${config.keyPrefix}:gen:{${t}}:balance`, `${config.keyPrefix}:tenant:{${t}}:balance:a`);
+      expect(await balance.memoize(t, 'b', async () => 'b')).toEqual({ value: 'b', status: 'MISS' });
+      expect(await balance.memoize(t, 'c', async () => 'c')).toEqual({ value: 'c', status: 'MISS' });
+      expect(await balance.memoize(t, 'c', async () => 'x')).toEqual({ value: 'c', status: 'HIT' });
+      expect(await balance.memoize(t, 'b', async () => 'b')).toEqual({ value: 'b', status: 'MISS' }); // refused the first time
+      expect(await balance.memoize(t, 'b', async () => 'x')).toEqual({ value: 'b', status: 'HIT' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { Cluster } from 'ioredis';
 import type { Database } from '../../src/db/client.ts';
 import { jitteredTtlMs } from '../../src/cache/ttl.ts';
 import { isCluster, type RedisClient, type RedisTopology } from '../../src/cache/redis-connection.ts';
-import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig } from '../helpers/redis.ts';
+import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, testCacheConfig, watchCommands } from '../helpers/redis.ts';
 import { RedisCluster } from '../helpers/redis-server.ts';
 import { deferred, makeCache, testDatabase, waitFor, type CacheInstance, SETUP_TIMEOUT_MS } from './support.ts';
 
@@ -133,13 +133,14 @@ describe.each(backends)('cache on $name', (kind) => {
       await a.cache.module('products').set(t, 'first', 'first');
       expect(await b.cache.module('products').get(t, 'first')).toBe('first'); // b learns the module's generation
       // On a cluster, every master is watched: the business's keys are all on one of them.
-      const monitors = await Promise.all(masters(raw).map((node) => node.monitor()));
       const commands: string[][] = [];
-      for (const monitor of monitors) {
-        monitor.on('monitor', (_time: string, args: string[]) => {
-          if (args.some((arg) => arg.startsWith(`${config.keyPrefix}:tenant:{${t}}:`))) commands.push(args);
-        });
-      }
+      const monitors = await Promise.all(
+        masters(raw).map((node) =>
+          watchCommands({ host: node.options.host!, port: node.options.port! }, (args) => {
+            if (args.some((arg) => arg.startsWith(`${config.keyPrefix}:tenant:{${t}}:`))) commands.push(args);
+          }),
+        ),
+      );
       try {
         const values = await Promise.all(Array.from({ length: 50 }, (_, n) => b.cache.module('products').get(t, `batch:${n}`)));
         expect(values).toEqual(Array.from({ length: 50 }, (_, n) => ({ n })));
@@ -150,7 +151,7 @@ describe.each(backends)('cache on $name', (kind) => {
         expect(commands.map((args) => args[0]!.toLowerCase())).toEqual(['mget', 'get', 'get', 'get']);
         expect(commands[0]!.length).toBe(1 + 50);
       } finally {
-        for (const monitor of monitors) monitor.disconnect();
+        for (const monitor of monitors) monitor.close();
       }
     });
   });

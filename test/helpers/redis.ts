@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 import type { AppCacheConfig } from '../../src/config.ts';
 
@@ -65,4 +66,43 @@ export function testCacheConfig(overrides: Partial<Omit<AppCacheConfig, 'ttl'>> 
     outboxPollMs: 5000,
     ...overrides,
   };
+}
+
+/**
+ * MONITOR on a socket of its own, for tests that assert which commands reached Redis.
+ * ioredis's `monitor()` marks the connection as monitoring one microtask after MONITOR's OK,
+ * so a busy server's first command lines, arriving in the same chunk as the OK, were taken
+ * for replies to nothing and the connection threw ("Command queue state error").
+ */
+export async function watchCommands(
+  node: { host: string; port: number },
+  onCommand: (args: string[]) => void,
+): Promise<{ close: () => void }> {
+  const socket = net.connect(node.port, node.host);
+  let buffered = '';
+  let ok: (() => void) | undefined;
+  const started = new Promise<void>((resolve, reject) => {
+    ok = resolve;
+    socket.once('error', reject);
+  });
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    let end: number;
+    while ((end = buffered.indexOf('\r\n')) >= 0) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      if (line === '+OK' && ok) {
+        ok();
+        ok = undefined;
+      } else if (line.startsWith('+')) {
+        // +1700000000.123456 [0 127.0.0.1:5000] "get" "key": each argument quoted, escaped.
+        const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+        if (args.length) onCommand(args);
+      }
+    }
+  });
+  socket.write('MONITOR\r\n');
+  await started;
+  return { close: () => socket.destroy() };
 }

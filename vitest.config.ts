@@ -4,6 +4,12 @@ import { defineConfig } from 'vitest/config';
 // Redis; each file makes its own database and key prefix) and `e2e` (browser journeys
 // against the real server in a child process). Both start their databases as copies of one
 // migrated template (test/helpers/database-template.ts).
+//
+// The two run side by side, three files at a time on the whole: Vitest runs projects of one
+// `maxWorkers` as one group and a project limited to one file at a time after all the others,
+// so the browser journeys (nearly half the time) used to start only once the last unit file
+// had ended, with a core half idle. Every file has its own database, key prefix and ports, so
+// journeys may also run beside each other.
 export default defineConfig({
   test: {
     projects: [
@@ -16,7 +22,7 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',
-          maxWorkers: 2,
+          maxWorkers: 3,
           // Each worker keeps its loaded modules between files: every file makes its own app,
           // database and key prefix, so nothing but the import time is shared.
           isolate: false,
@@ -30,8 +36,7 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           pool: 'forks',
-          maxWorkers: 1,
-          fileParallelism: false,
+          maxWorkers: 3,
         },
       },
     ],

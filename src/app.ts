@@ -34,7 +34,9 @@ export function createApp(deps: Dependencies): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(root, 'views'));
-  if (config.isProduction) app.set('view cache', true);
+  // Compiled templates are kept except in development, where an edited view shows on the next
+  // request; tests run pages as production does (and compiling every page was a tenth of their time).
+  if (config.env !== 'development') app.set('view cache', true);
   // JSON answers carry what users typed (names in the pickers): <, > and & go out as \u003c
   // etc., so no answer holds markup even where it is read as something other than JSON.
   app.set('json escape', true);

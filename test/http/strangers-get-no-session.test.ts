@@ -47,8 +47,6 @@ describe('strangers get no session', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ driver: 'postgresql', redis: true });
-    // Compiled views kept, as in production: 17,000 page loads measure sessions, not template compiling.
-    t.app.set('view cache', true);
     business = await t.createTenantWithOwner();
     // An invitation and a reset link that work: opening their pages (again and again) spends neither.
     const db = t.deps.tenantDb(business.tenantId);

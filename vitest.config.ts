@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          globalSetup: ['test/helpers/database-template.ts'],
+          globalSetup: ['test/helpers/build-once.ts', 'test/helpers/database-template.ts'],
           exclude: ['test/e2e/**', 'node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -32,11 +32,13 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/helpers/database-template.ts'],
+          globalSetup: ['test/helpers/build-once.ts', 'test/helpers/database-template.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 3,
+          // As for `unit`: a journey's state is its server, browser and database, all its own.
+          isolate: false,
         },
       },
     ],

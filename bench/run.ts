@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { ensureBuilt } from '../test/helpers/production.ts';
 import { BENCH_DATABASE_URL, BENCH_REDIS_URL } from './env.ts';
 import { chartSvg, consoleTable, mergeResults, readResults, updateReadme, type PartResult } from './report.ts';
 import type { BenchPart } from './types.ts';
@@ -61,6 +62,9 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
+  // The servers the parts start run the build, as production does (test/helpers/server.ts).
+  console.error('bench: building dist/ unless it is newer than the sources …');
+  await ensureBuilt();
   const fresh: Record<string, PartResult> = {};
   for (const [name, part] of parts) {
     const started = Date.now();

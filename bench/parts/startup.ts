@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildForProduction } from '../../test/helpers/production.ts';
 import { freePort } from '../../test/helpers/redis-server.ts';
 import { BUILT_SERVER_ARGS } from '../../test/helpers/server.ts';
 import { createBenchDatabase, deleteKeysWithPrefix, productionServerEnv } from '../support.ts';
@@ -94,7 +93,6 @@ const median = (xs: number[]) => {
 };
 
 export async function run(): Promise<BenchRow[]> {
-  await buildForProduction();
   const database = await createBenchDatabase(PART);
   const prefix = `bench-startup-${process.pid}`;
   try {

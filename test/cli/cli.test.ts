@@ -7,7 +7,7 @@ import { cli } from '../helpers/cli.ts';
 
 const HOOK_TIMEOUT_MS = 180_000;
 
-// Each case spawns the CLI (tsx + a database connection): slow on a loaded machine.
+// Each case spawns the CLI (node and a database connection): slow on a loaded machine.
 describe('cli', { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let env: Record<string, string>;

@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-// The command line (src/cli/main.ts) as a child process: run to the end, or started and
-// left running (to hold the embedded database while a test does something else).
+// The command line as a child process, built as production runs it (node dist/cli/main.js;
+// the global set-up builds it): run to the end, or started and left running (to hold the
+// embedded database while a test does something else).
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface Run {
   code: number | null;
@@ -17,7 +22,8 @@ export interface RunningCli {
 }
 
 export function startCli(args: string[], env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/cli/main.js', ...args], {
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

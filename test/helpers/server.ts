@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_CACHE_COMMAND_TIMEOUT_MS } from './redis.ts';
 import { freePort } from './redis-server.ts';
 
-// The real server as a child process on a free port: what the browser journeys drive. By
-// default the TypeScript sources through tsx (src/server.ts); `built: true` runs what
-// `npm run build` wrote, exactly as the production image does (node dist/server.js).
+// The real server as a child process on a free port: what the browser journeys drive. It
+// runs what `npm run build` wrote, exactly as the production image does (node
+// dist/server.js); the global set-up (build-once.ts) builds it when the sources are newer.
 // Output is kept (last 200 lines) to explain a failed start.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,7 +29,7 @@ const TEST_TOTP_KEY = 'a1'.repeat(32);
 
 export async function startServer(
   env: Record<string, string> = {},
-  options: { timeoutMs?: number; built?: boolean; nodeArgs?: string[] } = {},
+  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const lines: string[] = [];
@@ -37,27 +37,23 @@ export async function startServer(
     for (const line of chunk.toString().split('\n')) if (line) lines.push(line);
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), ...(options.built ? BUILT_SERVER_ARGS : ['--import', 'tsx', 'src/server.ts'])],
-    {
-      cwd: root,
-      // A configured TOTP key (one for every server, so instances share two-factor secrets), as in production.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'test',
-        SEED_DEMO: 'false',
-        CACHE_COMMAND_TIMEOUT_MS: TEST_CACHE_COMMAND_TIMEOUT_MS,
-        LOG_LEVEL: 'info',
-        TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
-        ...env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...BUILT_SERVER_ARGS], {
+    cwd: root,
+    // A configured TOTP key (one for every server, so instances share two-factor secrets), as in production.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      SEED_DEMO: 'false',
+      CACHE_COMMAND_TIMEOUT_MS: TEST_CACHE_COMMAND_TIMEOUT_MS,
+      LOG_LEVEL: 'info',
+      TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exitCode: number | null | undefined;

@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { buildForProduction, productionEnv } from '../helpers/production.ts';
+import { productionEnv } from '../helpers/production.ts';
 import { deleteKeysWithPrefix, rawRedis, REDIS_TEST_URL, uniquePrefix } from '../helpers/redis.ts';
 import { BUILT_SERVER_ARGS, startServer } from '../helpers/server.ts';
 
-// The production shape: `npm run build` compiles src/ to dist/, and plain node (no tsx, no
-// compiler at start-up) serves the app from it, as the Dockerfile's run stage does.
-
-const BUILD_TIMEOUT_MS = 300_000;
+// The production shape: `npm run build` compiles src/ to dist/ (the suite's global set-up
+// runs it, build-once.ts), and plain node (no tsx, no compiler at start-up) serves the app
+// from it, as the Dockerfile's run stage does.
 
 /** /health once the server's Redis connection is up (or its last answer after 30 s). */
 async function healthOnceConnected(baseUrl: string): Promise<unknown> {
@@ -30,9 +29,8 @@ describe('production build', { timeout: 180_000 }, () => {
   const prefix = uniquePrefix('prodbuild');
 
   beforeAll(async () => {
-    await buildForProduction();
     database = await createTestDatabase('postgresql', { migrate: false });
-  }, BUILD_TIMEOUT_MS);
+  });
   afterAll(async () => {
     await database?.drop();
     const redis = rawRedis();
@@ -41,10 +39,13 @@ describe('production build', { timeout: 180_000 }, () => {
   });
 
   it('an operator builds, starts node dist/server.js with NODE_ENV=production on a fresh database, and it serves the app', async () => {
-    const server = await startServer(
-      { ...productionEnv(), DATABASE_URL: database.databaseUrl!, REDIS_URL: REDIS_TEST_URL, CACHE_KEY_PREFIX: prefix, SEED_DEMO: 'false' },
-      { built: true },
-    );
+    const server = await startServer({
+      ...productionEnv(),
+      DATABASE_URL: database.databaseUrl!,
+      REDIS_URL: REDIS_TEST_URL,
+      CACHE_KEY_PREFIX: prefix,
+      SEED_DEMO: 'false',
+    });
     try {
       // The migrations under prisma/migrations were applied by the compiled server (WASM schema engine).
       expect(server.output()).toMatch(/applied \d+ migration\(s\)/);

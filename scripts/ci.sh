@@ -44,5 +44,5 @@ npm run lint
 log "compose files: docker-compose config"
 bash scripts/check-compose.sh docker-compose*.yml
 
-log "tests: unit and integration (PGlite, PostgreSQL, Redis), then end-to-end (Chromium)"
+log "tests: unit and integration (PGlite, PostgreSQL, Redis) and end-to-end (Chromium), side by side"
 npm test

@@ -38,7 +38,7 @@ fi
 log "installing npm packages"
 npm ci --no-audit --no-fund
 
-log "lint: tsc --noEmit and eslint"
+log "lint: tsc --noEmit, ESLint, Prettier and the layering rules, at once"
 npm run lint
 
 log "compose files: docker-compose config"

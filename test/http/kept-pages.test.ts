@@ -25,9 +25,9 @@ describe('rendered pages kept by their ETag', () => {
   }
 
   /** A plain view (no If-None-Match) and how it was answered: kept, rendered or not modified. */
-  async function view(c: TestClient, path: string) {
+  async function view(c: TestClient, path: string, headers: Record<string, string> = {}) {
     const before = await outcomes();
-    const res = await c.get(path);
+    const res = await c.get(path, headers);
     const after = await outcomes();
     const answered = Object.keys(after).filter((k) => after[k] !== (before[k] ?? 0));
     expect(answered).toHaveLength(1);
@@ -37,6 +37,8 @@ describe('rendered pages kept by their ETag', () => {
       xCache: res.headers.get('x-cache'),
       type: res.headers.get('content-type'),
       cacheControl: res.headers.get('cache-control'),
+      encoding: res.headers.get('content-encoding'),
+      vary: res.headers.get('vary'),
       html: res.html,
       answered: answered[0],
     };
@@ -70,10 +72,39 @@ describe('rendered pages kept by their ETag', () => {
       // Signing in landed on `/`: that version was rendered then.
       expect([path, first.status, first.answered]).toEqual([path, 200, path === '/' ? 'kept' : 'rendered']);
       expect([path, again.status, again.answered, again.xCache]).toEqual([path, 200, 'kept', 'HIT']);
-      expect(again.etag).toBe(first.etag);
+      // fetch accepts gzip, as every browser does: the kept body goes out encoded, under the
+      // ETag of that representation, and decodes to the very page.
+      expect([path, first.encoding, again.encoding]).toEqual([path, path === '/' ? 'gzip' : null, 'gzip']);
+      const version = first.etag!.replace(/\.gz"$/, '"');
+      expect(again.etag).toBe(`${version.slice(0, -1)}.gz"`);
       expect(again.html).toBe(first.html);
-      expect([again.type, again.cacheControl]).toEqual([first.type, first.cacheControl]);
+      expect([again.type, again.cacheControl, again.vary]).toEqual([first.type, first.cacheControl, first.vary]);
+      expect(first.vary).toMatch(/Accept-Encoding/);
+      // A client that takes no encoding gets the body as rendered, under the version's own ETag.
+      const plain = await view(client, path, { 'accept-encoding': 'identity' });
+      expect([plain.answered, plain.encoding, plain.etag, plain.html]).toEqual(['kept', null, version, first.html]);
+      // Either ETag names this version: a repeat view with one of them is a 304.
+      for (const etag of [version, again.etag!]) expect((await client.get(path, { 'if-none-match': etag })).status).toBe(304);
     }
+  });
+
+  it('sends a kept page gzip-encoded, a third of its size or less', async () => {
+    await view(client, '/balance');
+    const raw = async (encoding: string) => {
+      const res = await fetch(new URL('/balance', t.baseUrl), {
+        headers: { cookie: client.cookieHeader(), 'accept-encoding': encoding },
+        redirect: 'manual',
+      });
+      // undici decodes gzip; the bytes on the wire are its Content-Length.
+      await res.arrayBuffer();
+      return { length: Number(res.headers.get('content-length')), encoding: res.headers.get('content-encoding') };
+    };
+    const gz = await raw('gzip');
+    const identity = await raw('identity');
+    expect([gz.encoding, identity.encoding]).toEqual(['gzip', null]);
+    expect(gz.length).toBeGreaterThan(0);
+    // This business's empty page is some 8.7 kB and 2.5 kB encoded; a year by day shrinks tenfold.
+    expect(gz.length * 3).toBeLessThan(identity.length);
   });
 
   it('renders again after a commit that changes the page, and keeps the new version', async () => {

@@ -164,7 +164,8 @@ export async function run(): Promise<BenchRow[]> {
       name: `idle app instance, e-mail on: database transactions a minute (pg_stat_database over ${Math.round((idleEnd.at - idleStart.at) / 1000)} s; reported before: 13, the outbox poll alone 2)`,
       value: Number((idlePerMs * 60_000).toFixed(2)),
       unit: 'xact/min',
-      target: 'info (outbox 1/min, digest check 2 per 5 min, session sweep 1 per 10 min; rest: decision 033)',
+      target:
+        'info (outbox 1/min, digest check 1 per 5 min once the day’s digest is out (decision 041), session sweep 1 per 10 min; rest: decision 033)',
     });
 
     // (a) Each page: VIEWS views one after another, every one expected a HIT where the page is cached.

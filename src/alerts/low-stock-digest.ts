@@ -106,21 +106,45 @@ export interface RunOptions {
 export class LowStockDigest {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  /**
+   * Business → the local day whose digest this process sent to every recipient: nothing is
+   * left to do for it that day (no recipient is added to a claimed day, none of its own failed),
+   * so its checks until midnight read nothing of it.
+   */
+  private readonly settled = new Map<number, string>();
 
   constructor(private readonly deps: LowStockDigestDeps) {}
 
   /** Every business once: what happened for each. */
   async run(options: RunOptions = {}): Promise<Array<{ tenantId: number; outcome: DigestOutcome }>> {
     // Which businesses exist is the one read across tenants; each business's data is read through its own scope.
+    // With each one's zone, so a business before its hour, or done for the day, costs no read of its own.
     const tenants = await this.deps.prisma.tenant.findMany({
       where: options.tenantId === undefined ? {} : { id: options.tenantId },
-      select: { id: true },
+      select: { id: true, timeZone: true },
       orderBy: { id: 'asc' },
     });
+    const now = options.now ?? new Date();
     const results: Array<{ tenantId: number; outcome: DigestOutcome }> = [];
-    for (const { id } of tenants) {
+    for (const { id, timeZone } of tenants) {
+      const day = localDay(now, timeZone);
+      if (!this.deps.mailer.enabled) {
+        results.push({ tenantId: id, outcome: 'mail-off' });
+        continue;
+      }
+      if (this.settled.get(id) === day) {
+        results.push({ tenantId: id, outcome: 'already-sent' });
+        continue;
+      }
+      if (!options.ignoreHour && localHour(now, timeZone) < this.deps.hour) {
+        results.push({ tenantId: id, outcome: 'too-early' });
+        continue;
+      }
       try {
-        results.push({ tenantId: id, outcome: await this.runFor(id, options) });
+        const outcome = await this.runFor(id, now);
+        if (outcome === 'sent') this.settled.set(id, day);
+        else this.settled.delete(id);
+        results.push({ tenantId: id, outcome });
       } catch (error) {
         this.deps.logger.error({ err: error, tenantId: id }, 'low-stock digest failed');
         results.push({ tenantId: id, outcome: 'failed' });
@@ -145,16 +169,13 @@ export class LowStockDigest {
     await this.running;
   }
 
-  private async runFor(tenantId: number, options: RunOptions): Promise<DigestOutcome> {
-    if (!this.deps.mailer.enabled) return 'mail-off';
-    const now = options.now ?? new Date();
+  private async runFor(tenantId: number, now: Date): Promise<DigestOutcome> {
     const db = this.deps.tenantDb(tenantId);
     const tenant = await db.tenant.findUniqueOrThrow({
       where: { id: tenantId },
       select: { name: true, timeZone: true, currency: true, locale: true, language: true },
     });
     const day = localDay(now, tenant.timeZone);
-    if (!options.ignoreHour && localHour(now, tenant.timeZone) < this.deps.hour) return 'too-early';
     const recipients = await db.user.findMany({
       where: { active: true, lowStockDigest: true, role: { in: ['owner', 'manager'] } },
       select: { id: true, email: true, language: true },

@@ -79,7 +79,18 @@ function percentToFraction(text: string): string {
   return `${negative ? '-' : ''}${whole}.${padded.slice(-2)}${frac}`;
 }
 
+// A formatter holds nothing but its facts' Intl formatters: one per set of facts, for the
+// process, as those are (every signed-in request asks for its business's).
+const formatters = new Map<string, Formatter>();
+
 export function createFormatter(facts: DisplayFacts): Formatter {
+  const key = `${facts.locale}|${facts.currency}|${facts.timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) formatters.set(key, (formatter = Object.freeze(buildFormatter(facts))));
+  return formatter;
+}
+
+function buildFormatter(facts: DisplayFacts): Formatter {
   const locale = localeOf(facts.locale);
   const { currency, timeZone } = facts;
   const numbers = numberTag(locale);

@@ -136,6 +136,19 @@ describe('the low-stock digest', () => {
     expect(await prisma().alertRun.count({ where: { tenantId: shop.tenantId } })).toBe(1);
   });
 
+  it('once an instance sent the day’s digest to everyone, its later checks that day read nothing of the business', async () => {
+    const { shop } = await shopWithLowStock(1);
+    const instance = digest();
+    expect(await runFor(instance, shop)).toBe('sent');
+    // Nothing is low any more: a check that read the business would say so.
+    await prisma().product.updateMany({ where: { tenantId: shop.tenantId }, data: { quantityOnHand: '100' } });
+    expect(await runFor(instance, shop)).toBe('already-sent');
+    expect(await runFor(digest(), shop)).toBe('nothing-low');
+    // The next local day is a day of its own.
+    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
+    expect((await instance.run({ tenantId: shop.tenantId, ignoreHour: true, now: tomorrow }))[0]!.outcome).toBe('nothing-low');
+  });
+
   it('a recipient refused the first time gets it at the next run; the others get exactly one message across the runs', async () => {
     const { shop, recipients } = await shopWithLowStock(2);
     const [owner, refused, other] = recipients.map((u) => u.email) as [string, string, string];

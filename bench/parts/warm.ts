@@ -23,15 +23,15 @@ import { seedTenant } from './balance.ts';
 //     of three windows a page, so a burst of background work in one of them is not a page's;
 // (b) the idle instance's own transactions a minute (everything that polls, not only the outbox;
 //     e-mail on, to a local SMTP server, so the low-stock digest's checks run as in production);
-// (c) a cached one-year daily /balance (a HIT, sent from the body kept under its ETag, gzip-encoded
-// as every side asks as a browser does) against
-// GET /login, autocannon, 10 connections;
+// (c) a cached one-year daily /balance (a HIT, sent from the body kept under its ETag,
+// gzip-encoded: every side asks as a browser does) against GET /login, autocannon, 10 connections;
 // (d) a 304 repeat view of that /balance (If-None-Match) against its full 200 rendered from the
 // cached reads (each request a URL never seen, so no kept body answers it).
 // Sizes: BENCH_WARM_PER_DAY (100 sales a day for 365 days), BENCH_WARM_VIEWS (200 views a
 // window), BENCH_WARM_WINDOWS (3 windows a page, the median taken), BENCH_WARM_IDLE_SECONDS
-// (300), BENCH_WARM_SECONDS (5 per autocannon run), BENCH_WARM_ROUNDS (3 paired rounds). BENCH_WARM_CPU_PROF=<dir> runs the app under
-// `node --cpu-prof` (one profile for the whole run, written when it stops);
+// (300), BENCH_WARM_SECONDS (5 per autocannon run), BENCH_WARM_ROUNDS (3 paired rounds).
+// BENCH_WARM_CPU_PROF=<dir> runs the app under `node --cpu-prof` (one profile for the whole
+// run, written when it stops);
 // BENCH_WARM_LOG_STATEMENTS=1 logs every statement on the bench database to the server's log.
 
 export const needs = ['redis', 'postgresql'] as const;
@@ -211,19 +211,19 @@ export async function run(): Promise<BenchRow[]> {
       // digest's check each five, together on the same tick), and a window is some 13 s, so a burst
       // falls in one window of a page at most; the idle rate taken off is only its average.
       const middle = [...windows].sort((a, b) => a.perView - b.perView)[Math.floor(windows.length / 2)]!;
-      const perView = middle.perView;
       if (page.cached && notHit)
         console.error(
           `bench warm: ${page.path}: ${notHit} of ${VIEWS * WINDOWS} views not a HIT (${[...seen].map(([k, v]) => `${k} ${v}`).join(', ')})`,
         );
       const before = BEFORE[page.id] ? `; before ${BEFORE[page.id]}` : '';
-      const touched = middle.sessionTouches;
       rows.push({
         part: PART,
-        name: `${page.label}: database transactions per warm view (median of ${WINDOWS} windows of ${VIEWS} views, counted ${windows.map((x) => x.counted).join(', ')}; in the median one idle ${middle.idle.toFixed(1)} and ${touched} session touch${touched === 1 ? '' : 'es'} taken off; ${notHit ? `${notHit} not HIT` : 'all HIT'}${before})`,
-        value: Number(perView.toFixed(2)),
+        name: `${page.label}: database transactions per warm view (median of ${WINDOWS} windows of ${VIEWS} views, counted ${windows.map((x) => x.counted).join(', ')}; in the median one idle ${middle.idle.toFixed(1)} and ${middle.sessionTouches} session touch${middle.sessionTouches === 1 ? '' : 'es'} taken off; ${notHit ? `${notHit} not HIT` : 'all HIT'}${before})`,
+        value: Number(middle.perView.toFixed(2)),
         unit: 'xact/view',
-        ...(page.cached ? { target: '= 0.00', pass: Number(perView.toFixed(2)) === 0 && notHit === 0 } : { target: 'info (not cached)' }),
+        ...(page.cached
+          ? { target: '= 0.00', pass: Number(middle.perView.toFixed(2)) === 0 && notHit === 0 }
+          : { target: 'info (not cached)' }),
       });
       console.error(`bench warm: ${rows.at(-1)!.name}: ${rows.at(-1)!.value}`);
     }

@@ -126,12 +126,9 @@ export class LowStockDigest {
     });
     const now = options.now ?? new Date();
     const results: Array<{ tenantId: number; outcome: DigestOutcome }> = [];
+    if (!this.deps.mailer.enabled) return tenants.map(({ id }) => ({ tenantId: id, outcome: 'mail-off' as const }));
     for (const { id, timeZone } of tenants) {
       const day = localDay(now, timeZone);
-      if (!this.deps.mailer.enabled) {
-        results.push({ tenantId: id, outcome: 'mail-off' });
-        continue;
-      }
       if (this.settled.get(id) === day) {
         results.push({ tenantId: id, outcome: 'already-sent' });
         continue;
@@ -141,7 +138,7 @@ export class LowStockDigest {
         continue;
       }
       try {
-        const outcome = await this.runFor(id, now);
+        const outcome = await this.runFor(id, day);
         if (outcome === 'sent') this.settled.set(id, day);
         else this.settled.delete(id);
         results.push({ tenantId: id, outcome });
@@ -169,13 +166,13 @@ export class LowStockDigest {
     await this.running;
   }
 
-  private async runFor(tenantId: number, now: Date): Promise<DigestOutcome> {
+  /** `day`: the business's local day now, from the zone the list of businesses gave. */
+  private async runFor(tenantId: number, day: string): Promise<DigestOutcome> {
     const db = this.deps.tenantDb(tenantId);
     const tenant = await db.tenant.findUniqueOrThrow({
       where: { id: tenantId },
       select: { name: true, timeZone: true, currency: true, locale: true, language: true },
     });
-    const day = localDay(now, tenant.timeZone);
     const recipients = await db.user.findMany({
       where: { active: true, lowStockDigest: true, role: { in: ['owner', 'manager'] } },
       select: { id: true, email: true, language: true },

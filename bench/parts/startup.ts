@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/helpers/redis-server.ts';
 import { BUILT_SERVER_ARGS } from '../../test/helpers/server.ts';
 import { createBenchDatabase, deleteKeysWithPrefix, productionServerEnv } from '../support.ts';
 import type { BenchRow } from '../types.ts';
+import { projectRoot } from '../../test/helpers/project-root.ts';
 
 // Start-up time of the production server: the build (`node dist/server.js`, as the image
 // runs it) against the TypeScript sources through tsx, which compiles every module at
@@ -21,7 +20,6 @@ export const needs = ['redis', 'postgresql'] as const;
 
 const PART = 'startup';
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 5);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface Way {
   label: string;
@@ -53,7 +51,7 @@ async function startOnce(way: Way, env: Record<string, string>): Promise<Start> 
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, way.args, {
-    cwd: root,
+    cwd: projectRoot,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   chartSvg,
@@ -15,11 +14,10 @@ import {
   type BenchResults,
 } from '../../bench/report.ts';
 import type { BenchRow } from '../../bench/types.ts';
+import { projectRoot } from '../helpers/project-root.ts';
 
 // The bench's report: what it keeps between runs, the README table, the chart, and its
 // refusal to run without its services.
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const row = (part: string, name: string, extra: Partial<BenchRow> = {}): BenchRow => ({
   part,
@@ -104,28 +102,28 @@ describe('bench report', () => {
 describe('npm run bench', () => {
   const bench = (args: string[], env: Record<string, string>) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
-      cwd: root,
+      cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });
 
   it('refuses to start, with a message naming the service and the variable, when Redis or PostgreSQL is unreachable', () => {
-    const readmeBefore = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const readmeBefore = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
     const noRedis = bench(['cache'], { BENCH_REDIS_URL: 'redis://127.0.0.1:1' });
     expect(noRedis.status).toBe(2);
     expect(noRedis.stderr).toMatch(/refusing to run: redis at 127\.0\.0\.1:1 is unreachable .*set BENCH_REDIS_URL/);
     const noPostgres = bench(['catalog'], { BENCH_DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/postgres' });
     expect(noPostgres.status).toBe(2);
     expect(noPostgres.stderr).toMatch(/refusing to run: postgresql at 127\.0\.0\.1:1 is unreachable .*set BENCH_DATABASE_URL/);
-    expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toBe(readmeBefore);
+    expect(readFileSync(path.join(projectRoot, 'README.md'), 'utf8')).toBe(readmeBefore);
   }, 90_000);
 
   it('names the parts when asked for one that does not exist', () => {
     const result = bench(['nonsense'], {});
     expect(result.status).toBe(2);
     // Every file in bench/parts is a part, named in order.
-    const parts = readdirSync(path.join(root, 'bench', 'parts'))
+    const parts = readdirSync(path.join(projectRoot, 'bench', 'parts'))
       .filter((f) => f.endsWith('.ts'))
       .map((f) => f.replace(/\.ts$/, ''))
       .sort();

@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
+import { projectRoot } from './project-root.ts';
 
 // Debian's Chromium through playwright-core (no browser download), headless. newPage()
 // (or screenshotOnFailure() for a shared page) must be called inside a test: if that test
 // fails, a full-page screenshot is saved under test-results/<test name>.png.
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const RESULTS_DIR = path.join(root, 'test-results');
+export const RESULTS_DIR = path.join(projectRoot, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {

@@ -1,12 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from './project-root.ts';
 
 // The command line as a child process, built as production runs it (node dist/cli/main.js;
 // the global set-up builds it): run to the end, or started and left running (to hold the
 // embedded database while a test does something else).
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface Run {
   code: number | null;
@@ -23,7 +20,7 @@ export interface RunningCli {
 
 export function startCli(args: string[], env: Record<string, string>): RunningCli {
   const child = spawn(process.execPath, ['--enable-source-maps', 'dist/cli/main.js', ...args], {
-    cwd: root,
+    cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from './project-root.ts';
 
 // What a production start needs besides its database and Redis. The one place to add a
 // variable that production comes to require.
@@ -14,12 +14,10 @@ export function productionEnv(extra: Record<string, string> = {}): Record<string
   };
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
 /** What the build is made from: a newer one of these makes dist/ stale. */
 const BUILD_INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 /** Written once a build has finished, so a build cut short is never taken for a whole one. */
-const BUILT_STAMP = path.join(root, 'dist', '.built');
+const BUILT_STAMP = path.join(projectRoot, 'dist', '.built');
 
 function newestMtimeMs(entry: string): number {
   const stat = statSync(entry);
@@ -36,7 +34,7 @@ function newestMtimeMs(entry: string): number {
  */
 export async function ensureBuilt(): Promise<void> {
   if (existsSync(BUILT_STAMP)) {
-    const inputs = Math.max(...BUILD_INPUTS.map((entry) => newestMtimeMs(path.join(root, entry))));
+    const inputs = Math.max(...BUILD_INPUTS.map((entry) => newestMtimeMs(path.join(projectRoot, entry))));
     if (statSync(BUILT_STAMP).mtimeMs > inputs) return;
   }
   await build();
@@ -46,7 +44,7 @@ export async function ensureBuilt(): Promise<void> {
 /** `npm run build`; rejects with its output when it fails. */
 function build(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', 'build'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

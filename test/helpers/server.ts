@@ -1,16 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_CACHE_COMMAND_TIMEOUT_MS } from './redis.ts';
 import { freePort } from './redis-server.ts';
+import { projectRoot } from './project-root.ts';
 
 // The real server as a child process on a free port: what the browser journeys drive. It
 // runs what `npm run build` wrote, exactly as the production image does (node
 // dist/server.js); the global set-up (build-once.ts) builds it when the sources are newer.
 // Output is kept (last 200 lines) to explain a failed start.
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ServerProcess {
   baseUrl: string;
@@ -38,7 +35,7 @@ export async function startServer(
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...BUILT_SERVER_ARGS], {
-    cwd: root,
+    cwd: projectRoot,
     // A configured TOTP key (one for every server, so instances share two-factor secrets), as in production.
     env: {
       PATH: process.env.PATH ?? '',

@@ -1,20 +1,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixedT, languages, loadResources, say, withReaderLanguage } from '../../src/i18n/index.ts';
 import { messageFormatter, withInputLocale } from '../../src/format/index.ts';
 import { METHOD_LABELS } from '../../src/sales/method-labels.ts';
 import { AUDIT_KINDS } from '../../src/audit/audit-kinds.ts';
 import { PRESET_LABELS } from '../../src/balance/presets.ts';
+import { projectRoot } from '../helpers/project-root.ts';
 
 // Every key the code and the views use must be in every language. Keys are the English text
 // (English needs only its plural forms); a key used with { count } needs its plural forms.
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
 function filesUnder(dir: string, ext: string): string[] {
-  return readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+  return readdirSync(path.join(projectRoot, dir), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith(ext) && !e.parentPath.includes(`${path.sep}generated`))
     .map((e) => path.join(e.parentPath, e.name));
 }

@@ -2,17 +2,16 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/project-root.ts';
 
 // The layering rules of `npm run lint` (.dependency-cruiser.mjs): they pass on the tree and
 // fail on each kind of import they forbid, written into a small tree of its own.
 
 const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const depcruise = path.join(root, 'node_modules/.bin/depcruise');
-const config = path.join(root, '.dependency-cruiser.mjs');
+const depcruise = path.join(projectRoot, 'node_modules/.bin/depcruise');
+const config = path.join(projectRoot, '.dependency-cruiser.mjs');
 const made: string[] = [];
 
 async function check(cwd: string): Promise<{ ok: boolean; output: string }> {
@@ -29,7 +28,7 @@ async function check(cwd: string): Promise<{ ok: boolean; output: string }> {
 function tree(extra: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'stock-layering-'));
   made.push(dir);
-  cpSync(path.join(root, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  cpSync(path.join(projectRoot, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
   const files: Record<string, string> = {
     'src/db/client.ts': 'export const client = 1;\n',
     'src/catalog/products.service.ts': "import { client } from '../db/client.ts';\nexport const products = client;\n",
@@ -53,7 +52,7 @@ const RUN_TIMEOUT_MS = 180_000;
 
 describe('the layering check', () => {
   it('passes on the tree', { timeout: RUN_TIMEOUT_MS }, async () => {
-    const result = await check(root);
+    const result = await check(projectRoot);
     expect(result.output).toContain('no dependency violations found');
     expect(result.ok).toBe(true);
   });

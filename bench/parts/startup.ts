@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { projectRoot } from '../../test/helpers/project-root.ts';
 import { freePort } from '../../test/helpers/redis-server.ts';
 import { BUILT_SERVER_ARGS } from '../../test/helpers/server.ts';
 import { createBenchDatabase, deleteKeysWithPrefix, productionServerEnv } from '../support.ts';
 import type { BenchRow } from '../types.ts';
-import { projectRoot } from '../../test/helpers/project-root.ts';
 
 // Start-up time of the production server: the build (`node dist/server.js`, as the image
 // runs it) against the TypeScript sources through tsx, which compiles every module at

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/project-root.ts';
 
 // Quantity on hand has one writer, the stock ledger (src/stock/ledger.ts). This test reads
 // every source file and fails on any other write of the column: raw SQL that assigns it or
 // inserts it, a Prisma increment/decrement/set on it, or the field inside a Prisma `data`,
 // `create`, `update` or `upsert` object (directly or through a `.map(...)` building one).
 
-const ROOT = join(import.meta.dirname, '../..');
 const LEDGER = 'src/stock/ledger.ts';
 
 const RAW_SQL = [/quantity_on_hand\s*=(?!=)/g, /INSERT\s+INTO\s+"?products"?\s*\([^)]*quantity_on_hand/gi];
@@ -65,15 +65,15 @@ function sourceFiles(dir: string): string[] {
 
 describe('quantity on hand has one writer', () => {
   it('no file in src/ but the stock ledger writes it', () => {
-    const writes = sourceFiles(join(ROOT, 'src'))
-      .map((path) => relative(ROOT, path))
+    const writes = sourceFiles(join(projectRoot, 'src'))
+      .map((path) => relative(projectRoot, path))
       .filter((path) => path !== LEDGER)
-      .flatMap((path) => writesOf(readFileSync(join(ROOT, path), 'utf8')).map((w) => `${path}:${w}`));
+      .flatMap((path) => writesOf(readFileSync(join(projectRoot, path), 'utf8')).map((w) => `${path}:${w}`));
     expect(writes).toEqual([]);
   });
 
   it('the ledger itself is seen writing it (the check looks where it should)', () => {
-    expect(writesOf(readFileSync(join(ROOT, LEDGER), 'utf8')).length).toBeGreaterThan(0);
+    expect(writesOf(readFileSync(join(projectRoot, LEDGER), 'utf8')).length).toBeGreaterThan(0);
   });
 
   it('finds each kind of write', () => {
